@@ -1,0 +1,60 @@
+# arasd - ARAS (Automatic Resource Allocation Scheme) as a net-snmp AgentX
+# subagent over libvirt.  One Makefile; flags from pkg-config.
+
+CC      ?= cc
+PKGS     = netsnmp-agent libvirt libcurl
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) $(if $(CI),-Werror) -Isrc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CORE_SRC  = $(wildcard src/core/*.c)
+CORE_OBJ  = $(CORE_SRC:.c=.o)
+ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) src/main.c
+ADAPT_OBJ = $(ADAPT_SRC:.c=.o)
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(UNIT_SRC:.c=)
+
+all: arasd
+
+arasd: $(CORE_OBJ) $(ADAPT_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+# Core objects: libc only, no library flags (the boundary holds by construction).
+src/core/%.o: src/core/%.c src/core/*.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# Unit tests link only core objects and cmocka.
+tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
+unit: $(UNIT_BIN)
+
+bench-bin: bench/floor
+
+bench/floor: bench/floor.c
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# make check: install what is missing, build, run unit + integration tests.
+check:
+	sh tests/check.sh
+
+# Only the tests, for when the packages are known to be there.
+test: all unit
+	sh tests/run.sh
+
+lint:
+	sh mib/lint.sh
+
+format:
+	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c
+
+clean:
+	rm -f arasd src/*.o src/*/*.o $(UNIT_BIN) bench/floor
+
+.PHONY: all unit check test lint format clean bench-bin

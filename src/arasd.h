@@ -1,0 +1,43 @@
+/*
+ * arasd.h - the daemon's context: configuration, the current settings,
+ * the model, and the counters the status scalars show.  Plain C: both
+ * adapters and main.c share it, none of them puts library types here.
+ */
+#ifndef ARASD_H
+#define ARASD_H
+
+#include "core/model.h"
+#include "core/settings.h"
+
+#include <stdint.h>
+
+#define ARASD_VERSION "0.1.0"
+
+struct aras_host_conf {
+	unsigned index;
+	char *name;
+	char *uri;
+};
+
+struct aras_counters {
+	uint32_t polls;
+	uint32_t last_poll_ms;
+	uint32_t notif_sent, notif_dropped;
+	uint32_t events_dropped;
+	uint32_t mail_sent, mail_failed;
+	uint32_t script_runs, script_failed;
+};
+
+struct arasd {
+	const char *conf_file;
+	char *agentx_socket;        /* NULL: net-snmp's default */
+	unsigned ping_interval;     /* agentxPingInterval, seconds */
+	struct aras_host_conf *hosts;
+	size_t nhosts;
+	struct aras_settings settings;
+	struct aras_model model;
+	struct aras_counters counters;
+	int master_connected;
+};
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * aras.h - what every module of arasd shares: error codes and small
+ * constants.  Pure C11, no project or library headers.
+ */
+#ifndef ARAS_H
+#define ARAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every fallible function returns 0 or one of these, negated. */
+enum aras_err {
+	ARAS_OK = 0,
+	ARAS_E_NOMEM = 1,
+	ARAS_E_INVAL = 2,      /* malformed input (SNMP: wrongType/wrongLength) */
+	ARAS_E_RANGE = 3,      /* well formed but out of bounds (wrongValue) */
+	ARAS_E_INCONSIST = 4,  /* contradicts another setting (inconsistentValue) */
+	ARAS_E_RDONLY = 5,     /* not writable (notWritable) */
+	ARAS_E_NOENT = 6,      /* no such object or row (noCreation / noSuchName) */
+	ARAS_E_IO = 7,         /* file or system call failed */
+	ARAS_E_VIRT = 8,       /* libvirt call failed */
+	ARAS_E_BUSY = 9,       /* resource temporarily unavailable */
+};
+
+const char *aras_strerror(int err);
+
+#define ARAS_UUID_LEN 16
+#define ARAS_UUID_STRLEN 37
+#define ARAS_NAME_MAX 256
+#define ARAS_ERRTEXT_MAX 256
+
+#define ARAS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Format a 16-byte UUID as 8-4-4-4-12 hex into buf (ARAS_UUID_STRLEN). */
+void aras_uuid_format(const uint8_t uuid[ARAS_UUID_LEN], char *buf);
+/* Parse the 8-4-4-4-12 form (dashes optional); 0 or -ARAS_E_INVAL. */
+int aras_uuid_parse(const char *s, uint8_t uuid[ARAS_UUID_LEN]);
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * model.h - the snapshot every SNMP answer is read from: hosts (by
+ * configured index) and VMs (sorted by 16-byte UUID, which is also the
+ * arasVmTable index order).  Poll results from the virt adapter arrive as
+ * plain samples and are folded in here: counter deltas become rates and
+ * percentages, VMs appear, move between hosts and disappear.  Pure C11.
+ */
+#ifndef ARAS_MODEL_H
+#define ARAS_MODEL_H
+
+#include "aras.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum aras_host_state { ARAS_HOST_UNKNOWN = 0, ARAS_HOST_UP = 1, ARAS_HOST_DOWN = 2,
+		       ARAS_HOST_MAINTENANCE = 3 };
+/* libvirt's virDomainState values, with nostate mapped to OTHER (MIB enum). */
+enum aras_vm_state { ARAS_VM_RUNNING = 1, ARAS_VM_BLOCKED = 2, ARAS_VM_PAUSED = 3,
+		     ARAS_VM_SHUTDOWN = 4, ARAS_VM_SHUTOFF = 5, ARAS_VM_CRASHED = 6,
+		     ARAS_VM_PMSUSPENDED = 7, ARAS_VM_OTHER = 8 };
+enum aras_mem_source { ARAS_MEM_GUEST = 1, ARAS_MEM_HOST = 2 };
+enum aras_hostmem_source { ARAS_HOSTMEM_NODE = 1, ARAS_HOSTMEM_ESTIMATED = 2 };
+enum aras_vm_class { ARAS_CLASS_NORMAL = 1, ARAS_CLASS_CPU = 2, ARAS_CLASS_MEM = 3,
+		     ARAS_CLASS_IO = 4 };
+enum aras_alert_state { ARAS_ALERT_OK = 1, ARAS_ALERT_PENDING = 2, ARAS_ALERT_FIRING = 3,
+			ARAS_ALERT_CLEARING = 4 };
+
+/* One VM as the virt adapter saw it in one poll (raw counters). */
+struct aras_vm_sample {
+	uint8_t uuid[ARAS_UUID_LEN];
+	char name[ARAS_NAME_MAX];
+	int state;                 /* enum aras_vm_state */
+	unsigned vcpus, vcpus_max;
+	uint64_t cpu_time_ns;
+	uint64_t mem_cur_kib, mem_max_kib;
+	int has_guest_mem;         /* balloon stats available + usable/unused */
+	uint64_t guest_avail_kib, guest_usable_kib;
+	uint64_t rd_bytes, wr_bytes, rd_reqs, wr_reqs;
+	uint64_t disk_cap_bytes, disk_alloc_bytes;
+	uint64_t rx_bytes, tx_bytes;
+};
+
+/* One host's poll result. */
+struct aras_host_sample {
+	unsigned host_index;
+	int ok;                    /* 0: host unreachable, err says why */
+	char err[ARAS_ERRTEXT_MAX];
+	uint64_t t_ms;             /* monotonic time of the poll */
+	uint64_t cpu_ms;           /* CPU time the poll cost the worker */
+	unsigned cpus;
+	uint64_t mem_total_kib;
+	int has_mem_free;
+	uint64_t mem_free_kib;
+	int has_cpu_stats;
+	uint64_t cpu_busy_ns, cpu_total_ns;
+	int has_pools;
+	uint64_t pool_cap_bytes, pool_alloc_bytes;
+	size_t nvms;
+	struct aras_vm_sample *vms;
+};
+
+struct aras_host {
+	unsigned index;
+	char *name;
+	char *uri;
+	int state;                 /* enum aras_host_state; UNKNOWN until first poll */
+	int maintenance;           /* operator flag */
+	unsigned cpus;
+	unsigned cpu_usage;
+	uint64_t mem_total_kib, mem_free_kib;
+	int mem_source;
+	unsigned disk_usage;
+	unsigned vm_count;
+	char last_error[ARAS_ERRTEXT_MAX];
+	uint64_t gen;              /* poll generation, to find VMs that vanished */
+	int have_prev;
+	uint64_t prev_t_ms, prev_busy_ns, prev_total_ns;
+};
+
+struct aras_vm {
+	uint8_t uuid[ARAS_UUID_LEN];
+	char *name;
+	unsigned host;             /* arasHostIndex */
+	int state;
+	unsigned vcpus, vcpus_max;
+	uint64_t cpu_time_ns;
+	unsigned cpu_usage;
+	uint64_t mem_cur_kib, mem_max_kib;
+	unsigned mem_usage;
+	int mem_source;
+	uint64_t rd_bytes, wr_bytes, rd_reqs, wr_reqs, rx_bytes, tx_bytes;
+	uint32_t rd_rate, wr_rate, ops_rate, rx_rate, tx_rate;
+	unsigned io_usage;
+	uint32_t disk_cap_mib, disk_alloc_mib;
+	int vm_class;
+	int alert_state;
+	/* operator settings (0 = use the global value) */
+	unsigned priority;
+	unsigned thr_cpu, thr_mem, thr_disk;
+	int opt_out;
+	/* bookkeeping */
+	uint64_t gen;
+	uint64_t t_ms;             /* time of the sample the figures come from */
+	int have_prev;
+	void *priv;                /* owned by the SNMP adapter (its table row) */
+};
+
+struct aras_model;
+
+struct aras_model_hooks {
+	/* Called for each VM just before it is freed. */
+	void (*vm_removed)(struct aras_vm *vm, void *arg);
+	/* Called once after new VMs were merged in (count of them). */
+	void (*vms_added)(struct aras_model *m, size_t count, void *arg);
+	void *arg;
+};
+
+struct aras_model {
+	struct aras_host *hosts;   /* sorted by index */
+	size_t nhosts;
+	struct aras_vm **vms;      /* sorted by uuid */
+	size_t nvms, capvms;
+	struct aras_model_hooks hooks;
+};
+
+/* What one apply changed, for notifications and logs. */
+struct aras_apply_result {
+	int old_state, new_state;  /* host state before/after */
+	size_t added, removed, updated;
+};
+
+void aras_model_init(struct aras_model *m);
+void aras_model_free(struct aras_model *m);
+
+/* Add a configured host; -ARAS_E_INCONSIST if the index or name is taken. */
+int aras_model_add_host(struct aras_model *m, unsigned index, const char *name, const char *uri);
+struct aras_host *aras_model_host(const struct aras_model *m, unsigned index);
+
+struct aras_vm *aras_model_find_vm(const struct aras_model *m, const uint8_t uuid[ARAS_UUID_LEN]);
+/* Position of the first VM whose uuid is > uuid (for GETNEXT-style scans). */
+size_t aras_model_vm_upper(const struct aras_model *m, const uint8_t uuid[ARAS_UUID_LEN]);
+
+/*
+ * Fold one host's poll result into the model.  disk_io_cap_kib is the I/O
+ * rate that counts as 100 % (arasDiskIoCapacity).  -ARAS_E_NOENT for an
+ * unknown host index, -ARAS_E_NOMEM (model unchanged for new VMs).
+ */
+int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
+		     uint32_t disk_io_cap_kib, struct aras_apply_result *res);
+
+/* The state the MIB shows: maintenance wins over up; UNKNOWN shows as down. */
+int aras_host_mib_state(const struct aras_host *h);
+
+void aras_host_sample_free(struct aras_host_sample *s);
+
+#endif

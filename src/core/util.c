@@ -1,0 +1,63 @@
+/*
+ * util.c - error strings and UUID text forms, shared by every module.
+ */
+#include "aras.h"
+
+#include <ctype.h>
+#include <stdio.h>
+
+const char *aras_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case ARAS_OK: return "success";
+	case ARAS_E_NOMEM: return "out of memory";
+	case ARAS_E_INVAL: return "invalid value";
+	case ARAS_E_RANGE: return "value out of range";
+	case ARAS_E_INCONSIST: return "inconsistent with other settings";
+	case ARAS_E_RDONLY: return "not writable";
+	case ARAS_E_NOENT: return "no such object";
+	case ARAS_E_IO: return "I/O error";
+	case ARAS_E_VIRT: return "libvirt error";
+	case ARAS_E_BUSY: return "busy";
+	}
+	return "unknown error";
+}
+
+void aras_uuid_format(const uint8_t uuid[ARAS_UUID_LEN], char *buf)
+{
+	snprintf(buf, ARAS_UUID_STRLEN,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7],
+		 uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int aras_uuid_parse(const char *s, uint8_t uuid[ARAS_UUID_LEN])
+{
+	size_t n = 0;
+
+	while (*s && n < ARAS_UUID_LEN) {
+		int hi, lo;
+
+		if (*s == '-') {
+			s++;
+			continue;
+		}
+		hi = hexval((unsigned char)s[0]);
+		lo = hi < 0 ? -1 : hexval((unsigned char)s[1]);
+		if (lo < 0)
+			return -ARAS_E_INVAL;
+		uuid[n++] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	return (n == ARAS_UUID_LEN && *s == '\0') ? 0 : -ARAS_E_INVAL;
+}

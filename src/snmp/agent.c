@@ -1,0 +1,139 @@
+/*
+ * agent.c - arasd as a net-snmp AgentX subagent: start-up in the order
+ * net-snmp needs (see notes in README "net-snmp start-up"), net-snmp's log
+ * routed into ours, the master connection tracked for the drop counter,
+ * and the loop helpers main.c calls every turn.
+ */
+#include "agent.h"
+
+#include "core/log.h"
+#include "mib.h"
+#include "oids.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
+#include <net-snmp/agent/agent_sysORTable.h>
+
+static unsigned log_problems;
+static struct arasd *daemon_ctx;
+
+static int log_cb(int major, int minor, void *serverarg, void *clientarg)
+{
+	struct snmp_log_message *m = serverarg;
+
+	(void)major;
+	(void)minor;
+	(void)clientarg;
+	if (m->priority <= LOG_WARNING)
+		log_problems++;
+	aras_log(m->priority, "%s", m->msg);
+	return 0;
+}
+
+void aras_snmp_log_bridge(void)
+{
+	snmp_disable_log();
+	snmp_enable_calllog();
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, log_cb, NULL);
+}
+
+unsigned aras_snmp_log_problems(void)
+{
+	return log_problems;
+}
+
+static int master_up(int major, int minor, void *serverarg, void *clientarg)
+{
+	(void)major;
+	(void)serverarg;
+	(void)clientarg;
+	if (!daemon_ctx)
+		return 0;
+	daemon_ctx->master_connected = (minor == SNMPD_CALLBACK_INDEX_START);
+	log_info("AgentX master %s", daemon_ctx->master_connected ? "connected" : "lost");
+	return 0;
+}
+
+/*
+ * AgentX pings are synchronous: a hung master would block the loop for
+ * timeout x retries (keepalived#2195).  Keep both small.
+ */
+static int session_init(int major, int minor, void *serverarg, void *clientarg)
+{
+	netsnmp_session *sess = serverarg;
+
+	(void)major;
+	(void)minor;
+	(void)clientarg;
+	if (sess) {
+		sess->timeout = 500000;
+		sess->retries = 1;
+	}
+	return 0;
+}
+
+int aras_snmp_start(struct arasd *d)
+{
+	static oid sysor_oid[] = { ARAS_OID_BASE };
+
+	daemon_ctx = d;
+	netsnmp_enable_subagent();
+	if (d->agentx_socket)
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
+				      d->agentx_socket);
+	/* arasd reads its own config file; keep net-snmp away from its search path. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	setenv("MIBS", "", 1);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, master_up, NULL);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, master_up, NULL);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_SESSION_INIT, session_init, NULL);
+	if (init_agent("arasd") != 0) {
+		log_err("net-snmp init_agent failed");
+		return -1;
+	}
+	/* init_agent() resets the ping interval to 15 s: set ours after it. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)d->ping_interval);
+	if (aras_mib_register(d) < 0)
+		return -1;
+	register_sysORTable(sysor_oid, OID_LENGTH(sysor_oid),
+			    "ARAS-MIB: automatic resource allocation for libvirt VMs (arasd)");
+	init_snmp("arasd");
+	return 0;
+}
+
+void aras_snmp_stop(struct arasd *d)
+{
+	aras_mib_unregister(d);
+	snmp_shutdown("arasd");
+	shutdown_agent();
+	daemon_ctx = NULL;
+}
+
+void aras_snmp_prepare(int *maxfd, fd_set *rfds, struct timeval *tv)
+{
+	struct timeval ours = *tv;
+	int block = 0;
+
+	snmp_select_info(maxfd, rfds, tv, &block);
+	/* block = 1: net-snmp has no timeout pending and tv is undefined. */
+	if (block)
+		*tv = ours;
+}
+
+void aras_snmp_process(int nready, fd_set *rfds)
+{
+	if (nready > 0)
+		snmp_read(rfds);
+	else if (nready == 0)
+		snmp_timeout();
+	/* What agent_check_and_process() does after every turn. */
+	run_alarms();
+	netsnmp_check_outstanding_agent_requests();
+	snmp_store_if_needed();
+}

@@ -1,0 +1,180 @@
+/*
+ * config.c - arasd.conf through net-snmp's read_config machinery.
+ *
+ * net-snmp's handlers take no user argument, so the context being filled
+ * is kept in one static pointer for the duration of aras_config_read().
+ * Unknown tokens are reported by net-snmp as warnings; arasd counts every
+ * error or warning logged while reading as a problem, so -n fails on them.
+ */
+#include "config.h"
+
+#include "agent.h"
+#include "core/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
+static struct arasd *cfg;
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return (s[0] >= '0' && s[0] <= '9' && *end == '\0' && !errno && *out <= max) ? 0 : -1;
+}
+
+static void host_line(const char *token, char *line)
+{
+	char name[256], uri[1024], idx[32], extra[8];
+	unsigned long index = 0;
+	struct aras_host_conf *h;
+	int n;
+
+	(void)token;
+	name[0] = uri[0] = idx[0] = '\0';
+	n = sscanf(line, "%255s %1023s %31s %7s", name, uri, idx, extra);
+	if (n < 2) {
+		config_perror("host needs a name and a libvirt URI: host NAME URI [INDEX]");
+		return;
+	}
+	if (n > 3) {
+		config_perror("host takes at most three arguments: NAME URI [INDEX]");
+		return;
+	}
+	if (n == 3 && (parse_uint(idx, 65535, &index) < 0 || index == 0)) {
+		config_perror("host index must be a number from 1 to 65535");
+		return;
+	}
+	if (n == 2) {
+		for (size_t i = 0; i < cfg->nhosts; i++)
+			if (cfg->hosts[i].index > index)
+				index = cfg->hosts[i].index;
+		index++;
+	}
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		if (cfg->hosts[i].index == index) {
+			config_perror("host index already used by another host line");
+			return;
+		}
+		if (strcmp(cfg->hosts[i].name, name) == 0) {
+			config_perror("host name already used by another host line");
+			return;
+		}
+	}
+	h = realloc(cfg->hosts, (cfg->nhosts + 1) * sizeof(*h));
+	if (!h) {
+		config_perror("out of memory");
+		return;
+	}
+	cfg->hosts = h;
+	h = &cfg->hosts[cfg->nhosts];
+	h->index = (unsigned)index;
+	h->name = strdup(name);
+	h->uri = strdup(uri);
+	if (!h->name || !h->uri) {
+		free(h->name);
+		free(h->uri);
+		config_perror("out of memory");
+		return;
+	}
+	cfg->nhosts++;
+}
+
+static void socket_line(const char *token, char *line)
+{
+	(void)token;
+	if (!line || !*line) {
+		config_perror("agentxSocket needs a path");
+		return;
+	}
+	free(cfg->agentx_socket);
+	cfg->agentx_socket = strdup(line);
+}
+
+static void ping_line(const char *token, char *line)
+{
+	unsigned long v;
+
+	(void)token;
+	if (!line || parse_uint(line, 3600, &v) < 0 || v == 0) {
+		config_perror("agentxPingInterval must be a number of seconds from 1 to 3600");
+		return;
+	}
+	cfg->ping_interval = (unsigned)v;
+}
+
+static void setting_line(const char *token, char *line)
+{
+	int id = aras_settings_by_token(token);
+	char why[256];
+	uint32_t v;
+
+	if (id < 0 || aras_settings_parse(id, line, &v, why, sizeof(why)) < 0) {
+		config_perror(id < 0 ? "unknown setting" : why);
+		return;
+	}
+	cfg->settings.v[id] = v;
+}
+
+static void register_tokens(void)
+{
+	char help[160];
+
+	register_config_handler("arasd", "host", host_line, NULL, "NAME LIBVIRT-URI [INDEX]");
+	register_config_handler("arasd", "agentxSocket", socket_line, NULL, "PATH");
+	register_config_handler("arasd", "agentxPingInterval", ping_line, NULL, "SECONDS");
+	for (int i = 0; i < ARAS_S_COUNT; i++) {
+		snprintf(help, sizeof(help), "%s", aras_setting_defs[i].unit);
+		register_config_handler("arasd", aras_setting_defs[i].token, setting_line, NULL, help);
+	}
+}
+
+int aras_config_read(struct arasd *d, const char *file)
+{
+	unsigned before;
+	char why[256];
+	FILE *f;
+	int problems;
+
+	f = fopen(file, "r");
+	if (!f) {
+		log_err("%s: cannot open: %s", file, strerror(errno));
+		return 1;
+	}
+	fclose(f);
+	cfg = d;
+	register_tokens();
+	before = aras_snmp_log_problems();
+	read_config_with_type(file, "arasd");
+	problems = (int)(aras_snmp_log_problems() - before);
+	cfg = NULL;
+	if (problems == 0 && aras_settings_check_consistent(&d->settings, why, sizeof(why)) < 0) {
+		log_err("%s: %s", file, why);
+		problems++;
+	}
+	if (problems == 0 && d->nhosts == 0) {
+		log_err("%s: no host line: nothing to monitor", file);
+		problems++;
+	}
+	return problems;
+}
+
+void aras_config_free(struct arasd *d)
+{
+	for (size_t i = 0; i < d->nhosts; i++) {
+		free(d->hosts[i].name);
+		free(d->hosts[i].uri);
+	}
+	free(d->hosts);
+	d->hosts = NULL;
+	d->nhosts = 0;
+	free(d->agentx_socket);
+	d->agentx_socket = NULL;
+}

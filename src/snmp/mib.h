@@ -1,0 +1,17 @@
+/*
+ * mib.h - ARAS-MIB objects served from the model: configuration and status
+ * scalars, arasHostTable and arasVmTable.  Handlers read only the model
+ * (the last poll), never libvirt.
+ */
+#ifndef ARAS_SNMP_MIB_H
+#define ARAS_SNMP_MIB_H
+
+#include "arasd.h"
+
+int aras_mib_register(struct arasd *d);
+void aras_mib_unregister(struct arasd *d);
+
+/* Notifications (sent only from the loop thread). */
+void aras_notify_host_state(struct arasd *d, const struct aras_host *h);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * notify.c - ARAS-MIB notifications.  Sent only from the loop thread.  A
+ * subagent has no trap sinks of its own: it hands the notification to the
+ * master over AgentX, so while the master is away it is lost; those are
+ * counted in arasNotificationsDropped and logged once per outage.
+ */
+#include "mib.h"
+
+#include "core/log.h"
+#include "oids.h"
+
+#include <string.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+static const oid trap_oid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+static const oid uptime_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
+
+/* Start a varbind list: sysUpTime.0, snmpTrapOID.0 = arasNotifications.n */
+static netsnmp_variable_list *notify_begin(unsigned n)
+{
+	oid trap[] = { ARAS_OID_NOTIFY, n };
+	netsnmp_variable_list *vars = NULL;
+	u_long up = netsnmp_get_agent_uptime();
+
+	snmp_varlist_add_variable(&vars, uptime_oid, OID_LENGTH(uptime_oid), ASN_TIMETICKS, &up, sizeof(up));
+	snmp_varlist_add_variable(&vars, trap_oid_oid, OID_LENGTH(trap_oid_oid), ASN_OBJECT_ID, trap,
+				  sizeof(trap));
+	return vars;
+}
+
+static void notify_send(struct arasd *d, netsnmp_variable_list *vars, const char *what)
+{
+	static int warned;
+
+	if (!d->master_connected) {
+		d->counters.notif_dropped++;
+		if (!warned)
+			log_warn("AgentX master not connected: notification %s dropped (counting in arasNotificationsDropped)",
+				 what);
+		warned = 1;
+	} else {
+		send_v2trap(vars);
+		d->counters.notif_sent++;
+		warned = 0;
+	}
+	snmp_free_varbind(vars);
+}
+
+void aras_notify_host_state(struct arasd *d, const struct aras_host *h)
+{
+	oid o[] = { ARAS_OID_HOST_ENTRY, 0, 0 };
+	size_t len = OID_LENGTH(o);
+	netsnmp_variable_list *vars = notify_begin(ARAS_N_HOST_STATE);
+	long state = aras_host_mib_state(h);
+
+	o[len - 1] = h->index;
+	o[len - 2] = ARAS_HC_NAME;
+	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, h->name, strlen(h->name));
+	o[len - 2] = ARAS_HC_STATE;
+	snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &state, sizeof(state));
+	o[len - 2] = ARAS_HC_LAST_ERROR;
+	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, h->last_error, strlen(h->last_error));
+	notify_send(d, vars, "arasHostStateChange");
+}

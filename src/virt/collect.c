@@ -1,0 +1,440 @@
+/*
+ * collect.c - per-host polling workers over libvirt.
+ *
+ * One bulk call per poll (virConnectGetAllDomainStats) and a fallback per
+ * missing group: libvirt's test driver answers the bulk call with the
+ * state group only, so CPU time, memory and vCPU counts then come from
+ * virDomainGetInfo / virDomainGetVcpusFlags.  The same code serves real
+ * QEMU hosts, where the fallbacks are not needed.
+ */
+
+#include "collect.h"
+
+#include "core/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+struct worker {
+	struct aras_collector *c;
+	unsigned index;
+	char *uri;
+	pthread_t thread;
+	int started;
+	virConnectPtr conn;
+	int kicked;
+};
+
+struct aras_collector {
+	struct worker *w;
+	size_t n;
+	unsigned poll_s;
+	int pipe[2];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stop;
+};
+
+static uint64_t now_ms(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void quiet_error(void *arg, virErrorPtr err)
+{
+	(void)arg;
+	(void)err;
+}
+
+static void *event_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		if (virEventRunDefaultImpl() < 0)
+			sleep(1);
+	return NULL;
+}
+
+int aras_virt_global_init(void)
+{
+	pthread_t t;
+
+	/* libvirt prints every error to stderr unless told otherwise. */
+	virSetErrorFunc(NULL, quiet_error);
+	if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0)
+		return -ARAS_E_VIRT;
+	if (pthread_create(&t, NULL, event_thread, NULL) != 0)
+		return -ARAS_E_NOMEM;
+	pthread_detach(t);
+	return 0;
+}
+
+static void set_err(struct aras_host_sample *s, const char *what)
+{
+	const char *msg = virGetLastErrorMessage();
+
+	s->ok = 0;
+	snprintf(s->err, sizeof(s->err), "%s: %s", what, msg ? msg : "unknown error");
+}
+
+/* Sum "block.N.field" / "net.N.field" values into the sample. */
+static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int *have)
+{
+	const char *name = p->field;
+	unsigned long long u = 0;
+	const char *dot;
+
+	switch (p->type) {
+	case VIR_TYPED_PARAM_ULLONG: u = p->value.ul; break;
+	case VIR_TYPED_PARAM_UINT: u = p->value.ui; break;
+	case VIR_TYPED_PARAM_INT: u = p->value.i < 0 ? 0 : (unsigned long long)p->value.i; break;
+	case VIR_TYPED_PARAM_LLONG: u = p->value.l < 0 ? 0 : (unsigned long long)p->value.l; break;
+	default: return;
+	}
+	if (strcmp(name, "state.state") == 0) {
+		v->state = (int)u;
+		*have |= 1;
+	} else if (strcmp(name, "cpu.time") == 0) {
+		v->cpu_time_ns = u;
+		*have |= 2;
+	} else if (strcmp(name, "balloon.current") == 0) {
+		v->mem_cur_kib = u;
+		*have |= 4;
+	} else if (strcmp(name, "balloon.maximum") == 0) {
+		v->mem_max_kib = u;
+		*have |= 8;
+	} else if (strcmp(name, "vcpu.current") == 0) {
+		v->vcpus = (unsigned)u;
+		*have |= 16;
+	} else if (strcmp(name, "vcpu.maximum") == 0) {
+		v->vcpus_max = (unsigned)u;
+		*have |= 32;
+	} else if (strcmp(name, "balloon.available") == 0) {
+		v->guest_avail_kib = u;
+		*have |= 64;
+	} else if (strcmp(name, "balloon.usable") == 0) {
+		v->guest_usable_kib = u;
+		*have |= 128;
+	} else if (strcmp(name, "balloon.unused") == 0 && !(*have & 128)) {
+		/* unused (MemFree) is the pessimistic stand-in for usable */
+		v->guest_usable_kib = u;
+		*have |= 256;
+	} else if (strncmp(name, "block.", 6) == 0 && (dot = strchr(name + 6, '.')) != NULL) {
+		dot++;
+		if (strcmp(dot, "rd.bytes") == 0) v->rd_bytes += u;
+		else if (strcmp(dot, "wr.bytes") == 0) v->wr_bytes += u;
+		else if (strcmp(dot, "rd.reqs") == 0) v->rd_reqs += u;
+		else if (strcmp(dot, "wr.reqs") == 0) v->wr_reqs += u;
+		else if (strcmp(dot, "capacity") == 0) v->disk_cap_bytes += u;
+		else if (strcmp(dot, "allocation") == 0) v->disk_alloc_bytes += u;
+	} else if (strncmp(name, "net.", 4) == 0 && (dot = strchr(name + 4, '.')) != NULL) {
+		dot++;
+		if (strcmp(dot, "rx.bytes") == 0) v->rx_bytes += u;
+		else if (strcmp(dot, "tx.bytes") == 0) v->tx_bytes += u;
+	}
+}
+
+static int map_state(int st)
+{
+	return (st >= VIR_DOMAIN_RUNNING && st <= VIR_DOMAIN_PMSUSPENDED) ? st : ARAS_VM_OTHER;
+}
+
+static void fill_vm(struct aras_vm_sample *v, virDomainStatsRecordPtr rec)
+{
+	virDomainPtr dom = rec->dom;
+	const char *name = virDomainGetName(dom);
+	int have = 0;
+
+	virDomainGetUUID(dom, v->uuid);
+	snprintf(v->name, sizeof(v->name), "%s", name ? name : "");
+	for (int i = 0; i < rec->nparams; i++)
+		take_param(v, &rec->params[i], &have);
+	if ((have & (2 | 4 | 8 | 16 | 1)) != (2 | 4 | 8 | 16 | 1)) {
+		virDomainInfo info;
+
+		if (virDomainGetInfo(dom, &info) == 0) {
+			if (!(have & 1))
+				v->state = info.state;
+			if (!(have & 2))
+				v->cpu_time_ns = info.cpuTime;
+			if (!(have & 4))
+				v->mem_cur_kib = info.memory;
+			if (!(have & 8))
+				v->mem_max_kib = info.maxMem;
+			if (!(have & 16))
+				v->vcpus = info.nrVirtCpu;
+		}
+	}
+	if (!(have & 32)) {
+		int mx = virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CURRENT | VIR_DOMAIN_VCPU_MAXIMUM);
+
+		v->vcpus_max = mx > 0 ? (unsigned)mx : v->vcpus;
+	}
+	v->state = map_state(v->state);
+	v->has_guest_mem = (have & 64) && (have & (128 | 256)) && v->state == ARAS_VM_RUNNING;
+}
+
+static void poll_node(virConnectPtr conn, struct aras_host_sample *s)
+{
+	virNodeInfo ni;
+	int n = 0;
+
+	if (virNodeGetInfo(conn, &ni) == 0) {
+		s->cpus = ni.cpus;
+		s->mem_total_kib = ni.memory;
+	}
+	if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) == 0 && n > 0 && n < 16) {
+		virNodeCPUStats st[16];
+		uint64_t busy = 0, total = 0;
+
+		if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, st, &n, 0) == 0) {
+			for (int i = 0; i < n; i++) {
+				total += st[i].value;
+				if (strcmp(st[i].field, VIR_NODE_CPU_STATS_IDLE) != 0 &&
+				    strcmp(st[i].field, VIR_NODE_CPU_STATS_IOWAIT) != 0 &&
+				    strcmp(st[i].field, VIR_NODE_CPU_STATS_UTILIZATION) != 0)
+					busy += st[i].value;
+			}
+			s->has_cpu_stats = 1;
+			s->cpu_busy_ns = busy;
+			s->cpu_total_ns = total;
+		}
+	}
+	n = 0;
+	if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &n, 0) == 0 && n > 0 && n < 16) {
+		virNodeMemoryStats st[16];
+		uint64_t fr = 0;
+
+		if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, st, &n, 0) == 0) {
+			for (int i = 0; i < n; i++)
+				if (strcmp(st[i].field, VIR_NODE_MEMORY_STATS_FREE) == 0 ||
+				    strcmp(st[i].field, VIR_NODE_MEMORY_STATS_BUFFERS) == 0 ||
+				    strcmp(st[i].field, VIR_NODE_MEMORY_STATS_CACHED) == 0)
+					fr += st[i].value;
+			s->has_mem_free = 1;
+			s->mem_free_kib = fr;
+		}
+	}
+	{
+		virStoragePoolPtr *pools = NULL;
+		int np = virConnectListAllStoragePools(conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+
+		for (int i = 0; i < np; i++) {
+			virStoragePoolInfo pi;
+
+			if (virStoragePoolGetInfo(pools[i], &pi) == 0) {
+				s->has_pools = 1;
+				s->pool_cap_bytes += pi.capacity;
+				s->pool_alloc_bytes += pi.allocation;
+			}
+			virStoragePoolFree(pools[i]);
+		}
+		free(pools);
+	}
+}
+
+/* One poll of an open connection into s; 0 or -ARAS_E_VIRT (s->err set). */
+static int poll_host(virConnectPtr conn, struct aras_host_sample *s)
+{
+	virDomainStatsRecordPtr *recs = NULL;
+	unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
+			      VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
+			      VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
+	int n = virConnectGetAllDomainStats(conn, groups, &recs, 0);
+
+	if (n < 0) {
+		set_err(s, "virConnectGetAllDomainStats");
+		return -ARAS_E_VIRT;
+	}
+	s->vms = n ? calloc((size_t)n, sizeof(*s->vms)) : NULL;
+	if (n && !s->vms) {
+		virDomainStatsRecordListFree(recs);
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		s->ok = 0;
+		return -ARAS_E_NOMEM;
+	}
+	for (int i = 0; i < n; i++)
+		fill_vm(&s->vms[i], recs[i]);
+	s->nvms = (size_t)n;
+	virDomainStatsRecordListFree(recs);
+	poll_node(conn, s);
+	s->ok = 1;
+	return 0;
+}
+
+static void post(struct aras_collector *c, struct aras_host_sample *s)
+{
+	/* A pointer is far below PIPE_BUF, so the write is atomic. */
+	if (write(c->pipe[1], &s, sizeof(s)) != sizeof(s))
+		aras_host_sample_free(s);
+}
+
+/* Sleep up to secs, or until stop/kick; returns 1 when stopping. */
+static int nap(struct worker *w, unsigned secs)
+{
+	struct aras_collector *c = w->c;
+	struct timespec until;
+	int stop;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += secs;
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop && !w->kicked) {
+		if (pthread_cond_timedwait(&c->cond, &c->lock, &until) == ETIMEDOUT)
+			break;
+	}
+	w->kicked = 0;
+	stop = c->stop;
+	pthread_mutex_unlock(&c->lock);
+	return stop;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct aras_collector *c = w->c;
+	unsigned backoff = c->poll_s;
+	unsigned backoff_max = c->poll_s * 8 < 60 ? 60 : c->poll_s * 8;
+
+	for (;;) {
+		struct aras_host_sample *s = calloc(1, sizeof(*s));
+		uint64_t cpu0 = now_ms(CLOCK_THREAD_CPUTIME_ID);
+		unsigned wait = c->poll_s;
+
+		if (!s)
+			goto next;
+		s->host_index = w->index;
+		if (!w->conn) {
+			w->conn = virConnectOpen(w->uri);
+			if (w->conn) {
+				/* Only remote drivers support keepalive; failure is harmless. */
+				virConnectSetKeepAlive(w->conn, 5, 3);
+				backoff = c->poll_s;
+			}
+		}
+		if (!w->conn) {
+			set_err(s, "cannot connect");
+		} else if (poll_host(w->conn, s) < 0) {
+			virConnectClose(w->conn);
+			w->conn = NULL;
+		}
+		s->t_ms = now_ms(CLOCK_MONOTONIC);
+		s->cpu_ms = now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+		if (!s->ok) {
+			/* Retry an unreachable host with exponential backoff. */
+			wait = backoff;
+			backoff = backoff * 2 > backoff_max ? backoff_max : backoff * 2;
+		}
+		post(c, s);
+next:
+		if (nap(w, wait))
+			break;
+	}
+	if (w->conn)
+		virConnectClose(w->conn);
+	w->conn = NULL;
+	return NULL;
+}
+
+int aras_collector_start(struct aras_collector **out, const struct aras_collect_host *hosts,
+			 size_t n, unsigned poll_s)
+{
+	struct aras_collector *c = calloc(1, sizeof(*c));
+	pthread_condattr_t ca;
+
+	if (!c)
+		return -ARAS_E_NOMEM;
+	c->poll_s = poll_s ? poll_s : 1;
+	c->pipe[0] = c->pipe[1] = -1;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pipe2(c->pipe, O_CLOEXEC) < 0)
+		goto fail;
+	fcntl(c->pipe[0], F_SETFL, O_NONBLOCK);
+	c->w = calloc(n ? n : 1, sizeof(*c->w));
+	if (!c->w)
+		goto fail;
+	c->n = n;
+	for (size_t i = 0; i < n; i++) {
+		c->w[i].c = c;
+		c->w[i].index = hosts[i].index;
+		c->w[i].uri = strdup(hosts[i].uri);
+		if (!c->w[i].uri)
+			goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (pthread_create(&c->w[i].thread, NULL, worker_main, &c->w[i]) != 0)
+			goto fail;
+		c->w[i].started = 1;
+	}
+	*out = c;
+	return 0;
+fail:
+	aras_collector_stop(c);
+	return -ARAS_E_NOMEM;
+}
+
+int aras_collector_fd(const struct aras_collector *c)
+{
+	return c->pipe[0];
+}
+
+struct aras_host_sample *aras_collector_next(struct aras_collector *c)
+{
+	struct aras_host_sample *s;
+
+	if (read(c->pipe[0], &s, sizeof(s)) != sizeof(s))
+		return NULL;
+	return s;
+}
+
+void aras_collector_kick(struct aras_collector *c)
+{
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < c->n; i++)
+		c->w[i].kicked = 1;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void aras_collector_stop(struct aras_collector *c)
+{
+	struct aras_host_sample *s;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stop = 1;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->w[i].started)
+			pthread_join(c->w[i].thread, NULL);
+		free(c->w[i].uri);
+	}
+	if (c->pipe[0] >= 0) {
+		while ((s = aras_collector_next(c)) != NULL)
+			aras_host_sample_free(s);
+		close(c->pipe[0]);
+		close(c->pipe[1]);
+	}
+	free(c->w);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c);
+}
