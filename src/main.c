@@ -56,15 +56,16 @@ static void take_samples(struct arasd *d, struct aras_collector *col)
 		struct aras_host *h = aras_model_host(&d->model, s->host_index);
 		int before = h ? aras_host_mib_state(h) : 0;
 		int was_unknown = h && h->state == ARAS_HOST_UNKNOWN;
+		int after;
 		int rc = aras_model_apply(&d->model, s, d->settings.v[ARAS_S_DISK_IO_CAPACITY], &res);
 
 		if (rc < 0)
 			log_err("host %u: cannot apply poll: %s", s->host_index, aras_strerror(rc));
 		if (h) {
-			int after = aras_host_mib_state(h);
-
+			after = aras_host_mib_state(h);
 			/* The first successful poll is not news; a first failure is. */
-			if (before != after && !(was_unknown && after == ARAS_HOST_UP)) {
+			if ((before != after || (was_unknown && after == ARAS_HOST_DOWN)) &&
+			    !(was_unknown && after == ARAS_HOST_UP)) {
 				log_warn("host %s is %s%s%s", h->name, after == ARAS_HOST_UP ? "up" : "down",
 					 h->last_error[0] ? ": " : "", h->last_error);
 				aras_notify_host_state(d, h);

@@ -110,6 +110,9 @@ int aras_snmp_start(struct arasd *d)
 void aras_snmp_stop(struct arasd *d)
 {
 	aras_mib_unregister(d);
+	/* Not interested in the master going away while we take it down. */
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, master_up, NULL, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, master_up, NULL, 1);
 	snmp_shutdown("arasd");
 	shutdown_agent();
 	daemon_ctx = NULL;

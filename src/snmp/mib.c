@@ -319,14 +319,14 @@ static int register_scalar(const char *name, const oid *base, size_t baselen, un
 	return 0;
 }
 
-static netsnmp_container *register_table(const char *name, const oid *entry, size_t len,
+static netsnmp_container *register_table(const char *name, const oid *table, size_t len,
 					 Netsnmp_Node_Handler *fn, u_char idxtype, unsigned maxcol)
 {
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	netsnmp_container *c;
 
-	reg = netsnmp_create_handler_registration(name, fn, entry, len - 1, HANDLER_CAN_RONLY);
+	reg = netsnmp_create_handler_registration(name, fn, table, len, HANDLER_CAN_RONLY);
 	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	c = netsnmp_container_find("table_container");
 	if (!reg || !ti || !c) {
@@ -348,8 +348,8 @@ int aras_mib_register(struct arasd *d)
 {
 	static const oid config_oid[] = { ARAS_OID_CONFIG };
 	static const oid status_oid[] = { ARAS_OID_STATUS };
-	static const oid host_oid[] = { ARAS_OID_HOST_ENTRY, 1 };
-	static const oid vm_oid[] = { ARAS_OID_VM_ENTRY, 1 };
+	static const oid host_oid[] = { ARAS_OID_HOST_TABLE };
+	static const oid vm_oid[] = { ARAS_OID_VM_TABLE };
 	int rc = 0;
 
 	mib.d = d;

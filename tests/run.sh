@@ -1,0 +1,41 @@
+#!/bin/bash
+# tests/run.sh - run every unit and integration test, print TAP lines and a
+# final "N passed, N failed"; exit 1 on any failure.  Assumes a built tree
+# and installed packages (tests/check.sh does both).
+cd "$(dirname "$0")/.." || exit 1
+pass=0
+fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+tally() {
+	local name=$1 rc=$2 p f
+	p=$(grep -c '^ok' "$out")
+	f=$(grep -c '^not ok' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		f=1
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name ran no test"
+		f=1
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	echo "# $name: $p passed, $f failed"
+}
+
+for t in tests/unit/test_*; do
+	case $t in *.c) continue ;; esac
+	[ -x "$t" ] || continue
+	echo "# unit: $t"
+	CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | tee "$out" | grep -E '^(not )?ok|^#' 
+	tally "$t" "${PIPESTATUS[0]}"
+done
+for t in ${TESTS:-tests/integration/t_*.sh}; do
+	echo "# integration: $t"
+	timeout 600 bash "$t" 2>&1 | tee "$out"
+	tally "$t" "${PIPESTATUS[0]}"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

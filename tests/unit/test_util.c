@@ -1,0 +1,209 @@
+/*
+ * test_util.c - error strings and UUID text forms (src/core/util.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/aras.h"
+
+static const struct {
+	const char *name;
+	uint8_t bytes[ARAS_UUID_LEN];
+	const char *text;
+} uuid_cases[] = {
+	{ "zero", { 0 }, "00000000-0000-0000-0000-000000000000" },
+	{ "all ff",
+	  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff },
+	  "ffffffff-ffff-ffff-ffff-ffffffffffff" },
+	{ "sequence",
+	  { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd,
+	    0xee, 0xff },
+	  "00112233-4455-6677-8899-aabbccddeeff" },
+	{ "libvirt test domain",
+	  { 0x6a, 0x1a, 0x6f, 0x0d, 0x2d, 0x3c, 0x4c, 0x3e, 0x9b, 0x6e, 0x0b, 0x36, 0x4e, 0x2c,
+	    0xe6, 0x65 },
+	  "6a1a6f0d-2d3c-4c3e-9b6e-0b364e2ce665" },
+	{ "nibbles",
+	  { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54,
+	    0x32, 0x10 },
+	  "01234567-89ab-cdef-fedc-ba9876543210" },
+};
+
+/* format gives the canonical lower-case 8-4-4-4-12 text. */
+static void uuid_format_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(uuid_cases) / sizeof(uuid_cases[0]); i++) {
+		char buf[ARAS_UUID_STRLEN + 8];
+
+		memset(buf, 'X', sizeof(buf));
+		aras_uuid_format(uuid_cases[i].bytes, buf);
+		if (strcmp(buf, uuid_cases[i].text) != 0)
+			fail_msg("%s: format gave '%s', want '%s'", uuid_cases[i].name, buf,
+				 uuid_cases[i].text);
+		assert_int_equal(strlen(buf), ARAS_UUID_STRLEN - 1);
+		/* nothing written past the documented buffer size */
+		assert_int_equal(buf[ARAS_UUID_STRLEN], 'X');
+	}
+}
+
+/* parse(text) gives the bytes back; also without dashes and in upper case. */
+static void uuid_parse_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(uuid_cases) / sizeof(uuid_cases[0]); i++) {
+		char nodash[40], upper[40];
+		uint8_t out[ARAS_UUID_LEN];
+		size_t k = 0;
+
+		for (const char *p = uuid_cases[i].text; *p; p++)
+			if (*p != '-')
+				nodash[k++] = *p;
+		nodash[k] = '\0';
+		assert_int_equal(k, 32);
+		for (k = 0; uuid_cases[i].text[k]; k++) {
+			char c = uuid_cases[i].text[k];
+
+			upper[k] = (c >= 'a' && c <= 'f') ? (char)(c - 'a' + 'A') : c;
+		}
+		upper[k] = '\0';
+
+		const char *forms[] = { uuid_cases[i].text, nodash, upper };
+
+		for (size_t f = 0; f < 3; f++) {
+			memset(out, 0x5a, sizeof(out));
+			if (aras_uuid_parse(forms[f], out) != 0)
+				fail_msg("%s: parse('%s') failed", uuid_cases[i].name, forms[f]);
+			if (memcmp(out, uuid_cases[i].bytes, ARAS_UUID_LEN) != 0)
+				fail_msg("%s: parse('%s') gave other bytes", uuid_cases[i].name, forms[f]);
+		}
+	}
+}
+
+/* format(parse(format(x))) == format(x) for many pseudo-random UUIDs. */
+static void uuid_round_trip_random(void **state)
+{
+	uint32_t x = 2463534242u;
+
+	(void)state;
+	for (int n = 0; n < 2000; n++) {
+		uint8_t in[ARAS_UUID_LEN], out[ARAS_UUID_LEN];
+		char text[ARAS_UUID_STRLEN], text2[ARAS_UUID_STRLEN];
+
+		for (int b = 0; b < ARAS_UUID_LEN; b++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			in[b] = (uint8_t)x;
+		}
+		aras_uuid_format(in, text);
+		assert_int_equal(aras_uuid_parse(text, out), 0);
+		assert_memory_equal(in, out, ARAS_UUID_LEN);
+		aras_uuid_format(out, text2);
+		assert_string_equal(text, text2);
+	}
+}
+
+static const struct {
+	const char *name;
+	const char *text;
+} bad_uuids[] = {
+	{ "empty", "" },
+	{ "only dashes", "----" },
+	{ "one digit", "0" },
+	{ "too short by a byte", "00112233-4455-6677-8899-aabbccddee" },
+	{ "too short by a digit", "00112233-4455-6677-8899-aabbccddeef" },
+	{ "too short, no dashes", "00112233445566778899aabbccddee" },
+	{ "too long by a digit", "00112233-4455-6677-8899-aabbccddeeff0" },
+	{ "too long by a byte", "00112233-4455-6677-8899-aabbccddeeff00" },
+	{ "too long, no dashes", "00112233445566778899aabbccddeeff00" },
+	{ "trailing dash", "00112233-4455-6677-8899-aabbccddeeff-" },
+	{ "trailing space", "00112233-4455-6677-8899-aabbccddeeff " },
+	{ "trailing newline", "00112233-4455-6677-8899-aabbccddeeff\n" },
+	{ "leading space", " 00112233-4455-6677-8899-aabbccddeeff" },
+	{ "g in first group", "0011223g-4455-6677-8899-aabbccddeeff" },
+	{ "g in last digit", "00112233-4455-6677-8899-aabbccddeefg" },
+	{ "G upper", "G0112233-4455-6677-8899-aabbccddeeff" },
+	{ "x prefix", "0x112233-4455-6677-8899-aabbccddeeff" },
+	{ "colon separators", "00112233:4455:6677:8899:aabbccddeeff" },
+	{ "dash inside a byte", "0-112233-4455-6677-8899-aabbccddeeff" },
+	{ "braces", "{00112233-4455-6677-8899-aabbccddeeff}" },
+	{ "space inside", "00112233-4455-6677-8899 aabbccddeeff" },
+	{ "high byte", "00112233-4455-6677-8899-aabbccddee\xff\xff" },
+};
+
+static void uuid_parse_invalid_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_uuids) / sizeof(bad_uuids[0]); i++) {
+		uint8_t out[ARAS_UUID_LEN];
+		int rc = aras_uuid_parse(bad_uuids[i].text, out);
+
+		if (rc != -ARAS_E_INVAL)
+			fail_msg("%s: parse('%s') = %d, want %d", bad_uuids[i].name, bad_uuids[i].text,
+				 rc, -ARAS_E_INVAL);
+	}
+}
+
+static const struct {
+	int err;
+	const char *want;
+} err_cases[] = {
+	{ ARAS_OK, "success" },
+	{ ARAS_E_NOMEM, "out of memory" },
+	{ -ARAS_E_NOMEM, "out of memory" },
+	{ -ARAS_E_INVAL, "invalid value" },
+	{ -ARAS_E_RANGE, "value out of range" },
+	{ -ARAS_E_INCONSIST, "inconsistent with other settings" },
+	{ -ARAS_E_RDONLY, "not writable" },
+	{ -ARAS_E_NOENT, "no such object" },
+	{ -ARAS_E_IO, "I/O error" },
+	{ -ARAS_E_VIRT, "libvirt error" },
+	{ ARAS_E_BUSY, "busy" },
+	{ -ARAS_E_BUSY, "busy" },
+	{ 10, "unknown error" },
+	{ -10, "unknown error" },
+	{ 12345, "unknown error" },
+};
+
+static void strerror_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
+		const char *s = aras_strerror(err_cases[i].err);
+
+		assert_non_null(s);
+		if (strcmp(s, err_cases[i].want) != 0)
+			fail_msg("strerror(%d) = '%s', want '%s'", err_cases[i].err, s, err_cases[i].want);
+	}
+}
+
+/* Every defined code has its own text (no copy-paste duplicates). */
+static void strerror_distinct(void **state)
+{
+	(void)state;
+	for (int a = ARAS_OK; a <= ARAS_E_BUSY; a++)
+		for (int b = a + 1; b <= ARAS_E_BUSY; b++)
+			if (strcmp(aras_strerror(a), aras_strerror(b)) == 0)
+				fail_msg("codes %d and %d share the text '%s'", a, b, aras_strerror(a));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(uuid_format_table),
+		cmocka_unit_test(uuid_parse_table),
+		cmocka_unit_test(uuid_round_trip_random),
+		cmocka_unit_test(uuid_parse_invalid_table),
+		cmocka_unit_test(strerror_table),
+		cmocka_unit_test(strerror_distinct),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
