@@ -41,6 +41,11 @@ bench/floor: bench/floor.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
 # make check: install what is missing, build, run unit + integration tests.
+demo:
+	sh tests/deps.sh
+	$(MAKE) -s all
+	bash tests/demo.sh
+
 check:
 	sh tests/check.sh
 
@@ -57,4 +62,4 @@ format:
 clean:
 	rm -f arasd src/*.o src/*/*.o $(UNIT_BIN) bench/floor
 
-.PHONY: all unit check test lint format clean bench-bin
+.PHONY: all demo unit check test lint format clean bench-bin
