@@ -6,8 +6,10 @@
 #ifndef ARASD_H
 #define ARASD_H
 
+#include "core/evlog.h"
 #include "core/model.h"
 #include "core/settings.h"
+#include "core/state.h"
 
 #include <stdint.h>
 
@@ -28,14 +30,30 @@ struct aras_counters {
 	uint32_t script_runs, script_failed;
 };
 
+struct aras_mailer;
+struct aras_scripts;
+
+struct aras_mail_settings {
+	char *url, *from, *to, *user, *password;
+	int starttls;               /* 0 off, 1 try, 2 required */
+	unsigned timeout_s;
+};
+
 struct arasd {
 	const char *conf_file;
+	char *state_file;           /* persisted SETs (stateFile) */
 	char *agentx_socket;        /* NULL: net-snmp's default */
 	unsigned ping_interval;     /* agentxPingInterval, seconds */
 	struct aras_host_conf *hosts;
 	size_t nhosts;
-	struct aras_settings settings;
+	struct aras_state state;    /* settings + per-VM preferences */
 	struct aras_model model;
+	struct aras_evlog *evlog;
+	struct aras_mail_settings mail;
+	struct aras_mailer *mailer;
+	char *script;               /* alert script (script PATH) */
+	unsigned script_timeout;
+	struct aras_scripts *scripts;
 	struct aras_counters counters;
 	int master_connected;
 };

@@ -7,6 +7,10 @@
 #include "arasd.h"
 
 #include "core/log.h"
+#include "core/sla.h"
+#include "events.h"
+#include "notify/mail.h"
+#include "notify/script.h"
 #include "snmp/agent.h"
 #include "snmp/config.h"
 #include "snmp/mib.h"
@@ -19,9 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define DEFAULT_CONF "/etc/arasd/arasd.conf"
+#define DEFAULT_STATE "/var/lib/arasd/state"
 
 static int sig_pipe[2] = { -1, -1 };
 
@@ -47,6 +53,11 @@ static void usage(FILE *f)
 		"  -x SOCKET  AgentX socket of the master agent (overrides agentxSocket)\n");
 }
 
+static void on_alert(const struct aras_alert *a, void *arg)
+{
+	aras_events_alert(arg, a);
+}
+
 static void take_samples(struct arasd *d, struct aras_collector *col)
 {
 	struct aras_host_sample *s;
@@ -57,7 +68,7 @@ static void take_samples(struct arasd *d, struct aras_collector *col)
 		int before = h ? aras_host_mib_state(h) : 0;
 		int was_unknown = h && h->state == ARAS_HOST_UNKNOWN;
 		int after;
-		int rc = aras_model_apply(&d->model, s, d->settings.v[ARAS_S_DISK_IO_CAPACITY], &res);
+		int rc = aras_model_apply(&d->model, s, d->state.settings.v[ARAS_S_DISK_IO_CAPACITY], &res);
 
 		if (rc < 0)
 			log_err("host %u: cannot apply poll: %s", s->host_index, aras_strerror(rc));
@@ -65,13 +76,13 @@ static void take_samples(struct arasd *d, struct aras_collector *col)
 			after = aras_host_mib_state(h);
 			/* The first successful poll is not news; a first failure is. */
 			if ((before != after || (was_unknown && after == ARAS_HOST_DOWN)) &&
-			    !(was_unknown && after == ARAS_HOST_UP)) {
-				log_warn("host %s is %s%s%s", h->name, after == ARAS_HOST_UP ? "up" : "down",
-					 h->last_error[0] ? ": " : "", h->last_error);
-				aras_notify_host_state(d, h);
-			} else if (was_unknown && after == ARAS_HOST_UP) {
+			    !(was_unknown && after == ARAS_HOST_UP))
+				aras_events_host(d, h);
+			else if (was_unknown && after == ARAS_HOST_UP)
 				log_info("host %s is up (%zu VMs)", h->name, (size_t)h->vm_count);
-			}
+			if (s->ok)
+				aras_sla_evaluate(&d->model, &d->state, h->index, s->t_ms, time(NULL),
+						  on_alert, d);
 		}
 		d->counters.polls++;
 		d->counters.last_poll_ms = (uint32_t)s->cpu_ms;
@@ -97,28 +108,64 @@ static int run(struct arasd *d)
 		log_err("libvirt initialisation failed");
 		goto out;
 	}
+	{
+		/* The state file's directory (e.g. /var/lib/arasd) may not exist yet. */
+		char dir[4096];
+		char *slash;
+
+		snprintf(dir, sizeof(dir), "%s", d->state_file);
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+				log_warn("cannot create %s: %s (SETs will fail to persist)", dir, strerror(errno));
+		}
+	}
+	if (aras_evlog_new(&d->evlog, d->state.settings.v[ARAS_S_EVENT_LOG_SIZE]) < 0)
+		goto out;
+	if (d->mail.url) {
+		struct aras_mail_conf mc = { d->mail.url, d->mail.from, d->mail.to, d->mail.starttls,
+					     d->mail.user, d->mail.password,
+					     d->mail.timeout_s ? d->mail.timeout_s : 30 };
+
+		if (aras_mailer_new(&d->mailer, &mc) < 0) {
+			log_err("cannot set up mail");
+			goto out;
+		}
+	}
+	if (d->script && aras_scripts_new(&d->scripts, d->script,
+					  d->script_timeout ? d->script_timeout : 30) < 0) {
+		log_err("cannot set up the alert script");
+		goto out;
+	}
 	if (aras_snmp_start(d) < 0)
 		goto out;
-	if (aras_collector_start(&col, ch, d->nhosts, d->settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
+	if (aras_collector_start(&col, ch, d->nhosts, d->state.settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
 		log_err("cannot start the pollers");
 		goto out;
 	}
 	log_info("arasd %s started: %zu hosts, poll every %u s", ARASD_VERSION, d->nhosts,
-		 (unsigned)d->settings.v[ARAS_S_POLL_INTERVAL]);
+		 (unsigned)d->state.settings.v[ARAS_S_POLL_INTERVAL]);
 	while (!stop) {
-		fd_set rfds;
+		fd_set rfds, wfds, efds;
 		int maxfd = 0, n;
 		struct timeval tv = { 1, 0 };
 
 		FD_ZERO(&rfds);
+		FD_ZERO(&wfds);
+		FD_ZERO(&efds);
 		aras_snmp_prepare(&maxfd, &rfds, &tv);
+		if (d->mailer)
+			aras_mailer_prepare(d->mailer, &maxfd, &rfds, &wfds, &efds, &tv);
+		if (d->scripts)
+			aras_scripts_prepare(d->scripts, &tv);
 		FD_SET(aras_collector_fd(col), &rfds);
 		FD_SET(sig_pipe[0], &rfds);
 		if (aras_collector_fd(col) >= maxfd)
 			maxfd = aras_collector_fd(col) + 1;
 		if (sig_pipe[0] >= maxfd)
 			maxfd = sig_pipe[0] + 1;
-		n = select(maxfd, &rfds, NULL, NULL, &tv);
+		n = select(maxfd, &rfds, &wfds, &efds, &tv);
 		if (n < 0 && errno != EINTR) {
 			log_err("select: %s", strerror(errno));
 			break;
@@ -137,6 +184,20 @@ static int run(struct arasd *d)
 			FD_CLR(aras_collector_fd(col), &rfds);
 			n--;
 		}
+		if (d->mailer) {
+			unsigned ok = 0, bad = 0;
+
+			aras_mailer_process(d->mailer, &ok, &bad);
+			d->counters.mail_sent += ok;
+			d->counters.mail_failed += bad;
+		}
+		if (d->scripts) {
+			unsigned ok = 0, bad = 0;
+
+			aras_scripts_reap(d->scripts, &ok, &bad);
+			d->counters.script_failed += bad;
+		}
+		/* snmp_read() only looks at net-snmp's own fds in the set. */
 		aras_snmp_process(n < 0 ? -1 : n, &rfds);
 	}
 	log_info("arasd stopping");
@@ -144,6 +205,12 @@ static int run(struct arasd *d)
 out:
 	aras_collector_stop(col);
 	aras_snmp_stop(d);
+	aras_mailer_free(d->mailer);
+	aras_scripts_free(d->scripts);
+	aras_evlog_free(d->evlog);
+	d->mailer = NULL;
+	d->scripts = NULL;
+	d->evlog = NULL;
 	free(ch);
 	return rc;
 }
@@ -174,9 +241,23 @@ int main(int argc, char **argv)
 	}
 	aras_log_init("arasd", foreground, debug ? LOG_DEBUG : LOG_INFO);
 	aras_snmp_log_bridge();
-	aras_settings_defaults(&d.settings);
+	aras_state_init(&d.state);
 	aras_model_init(&d.model);
 	problems = aras_config_read(&d, d.conf_file);
+	if (!d.state_file)
+		d.state_file = strdup(DEFAULT_STATE);
+	if (!problems) {
+		/* Values SET over SNMP win over the config file's defaults. */
+		char why[512];
+
+		if (aras_state_load(&d.state, d.state_file, why, sizeof(why)) < 0) {
+			log_err("%s", why);
+			problems++;
+		} else if (aras_settings_check_consistent(&d.state.settings, why, sizeof(why)) < 0) {
+			log_err("%s with the values in %s: %s", d.conf_file, d.state_file, why);
+			problems++;
+		}
+	}
 	if (xsock) {
 		free(d.agentx_socket);
 		d.agentx_socket = strdup(xsock);
@@ -209,6 +290,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	rc = run(&d);
 	aras_model_free(&d.model);
+	aras_state_free(&d.state);
 	aras_config_free(&d);
 	return rc;
 }

@@ -171,6 +171,7 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 		vm->cpu_usage = 0;
 		vm->rd_rate = vm->wr_rate = vm->ops_rate = vm->rx_rate = vm->tx_rate = 0;
 	}
+	vm->rates_valid = dt && !reset;
 	if (s->state != ARAS_VM_RUNNING && s->state != ARAS_VM_BLOCKED)
 		vm->cpu_usage = 0;
 	vm->io_usage = aras_percent((uint64_t)vm->rd_rate + vm->wr_rate, (uint64_t)io_cap_kib * 1024);
@@ -226,6 +227,11 @@ static struct aras_vm *vm_new(const struct aras_vm_sample *s, unsigned host)
 	vm->vm_class = ARAS_CLASS_NORMAL;
 	vm->alert_state = ARAS_ALERT_OK;
 	return vm;
+}
+
+static int is_active(int state)
+{
+	return state == ARAS_VM_RUNNING || state == ARAS_VM_BLOCKED || state == ARAS_VM_PAUSED;
 }
 
 /* Remove VMs of host h not seen in generation h->gen; returns count. */
@@ -351,7 +357,9 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 			vm->state = ARAS_VM_OTHER;
 			vm->cpu_usage = 0;
 			vm->rd_rate = vm->wr_rate = vm->ops_rate = vm->rx_rate = vm->tx_rate = 0;
+			vm->io_usage = 0;
 			vm->have_prev = 0;
+			vm->rates_valid = 0;
 		}
 		res->new_state = h->state;
 		return 0;
@@ -380,6 +388,15 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 				break;
 			}
 			add[nadd++] = vm;
+		} else if (vm->host == h->index && vm->gen == h->gen) {
+			continue; /* listed twice in one sample */
+		} else if (vm->host != h->index && is_active(vm->state) && !is_active(vs->state)) {
+			/*
+			 * Defined but not running here, running on another host:
+			 * the leftover definition of a migrated VM.  The running
+			 * copy is the VM; do not flip it between hosts.
+			 */
+			continue;
 		} else {
 			res->updated++;
 		}
@@ -388,7 +405,8 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 	}
 	if (rc == 0) {
 		res->removed = sweep_vanished(m, h);
-		qsort(add, nadd, sizeof(*add), vm_cmp);
+		if (nadd)
+			qsort(add, nadd, sizeof(*add), vm_cmp);
 		rc = merge_new(m, add, nadd);
 	}
 	if (rc < 0) {

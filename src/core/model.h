@@ -26,6 +26,15 @@ enum aras_vm_class { ARAS_CLASS_NORMAL = 1, ARAS_CLASS_CPU = 2, ARAS_CLASS_MEM =
 enum aras_alert_state { ARAS_ALERT_OK = 1, ARAS_ALERT_PENDING = 2, ARAS_ALERT_FIRING = 3,
 			ARAS_ALERT_CLEARING = 4 };
 
+/* SLA state of one resource of one VM (driven by sla.c). */
+struct aras_sla_track {
+	uint8_t state;     /* enum aras_alert_state; 0 = never evaluated */
+	uint64_t since_ms; /* entered pending / clearing */
+	unsigned value;    /* last value */
+};
+
+#define ARAS_MODEL_NRES 3 /* cpu, memory, disk */
+
 /* One VM as the virt adapter saw it in one poll (raw counters). */
 struct aras_vm_sample {
 	uint8_t uuid[ARAS_UUID_LEN];
@@ -95,11 +104,9 @@ struct aras_vm {
 	uint32_t disk_cap_mib, disk_alloc_mib;
 	int vm_class;
 	int alert_state;
-	/* operator settings (0 = use the global value) */
-	unsigned priority;
-	unsigned thr_cpu, thr_mem, thr_disk;
-	int opt_out;
+	struct aras_sla_track sla[ARAS_MODEL_NRES];
 	/* bookkeeping */
+	int rates_valid;           /* figures come from a real interval */
 	uint64_t gen;
 	uint64_t t_ms;             /* time of the sample the figures come from */
 	int have_prev;

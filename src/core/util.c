@@ -2,6 +2,7 @@
  * util.c - error strings and UUID text forms, shared by every module.
  */
 #include "aras.h"
+#include "alert.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -60,4 +61,22 @@ int aras_uuid_parse(const char *s, uint8_t uuid[ARAS_UUID_LEN])
 		s += 2;
 	}
 	return (n == ARAS_UUID_LEN && *s == '\0') ? 0 : -ARAS_E_INVAL;
+}
+
+const char *aras_resource_name(int resource)
+{
+	switch (resource) {
+	case ARAS_RES_CPU: return "cpu";
+	case ARAS_RES_MEM: return "memory";
+	case ARAS_RES_DISK: return "disk";
+	}
+	return "none";
+}
+
+const char *aras_event_name(int type)
+{
+	static const char *const names[] = { "", "breach", "clear", "actionProposed", "actionStarted",
+					     "actionDone", "actionFailed", "hostDown", "hostUp", "info" };
+
+	return (type >= 1 && type <= ARAS_EV_INFO) ? names[type] : "unknown";
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -120,12 +121,87 @@ static void setting_line(const char *token, char *line)
 		config_perror(id < 0 ? "unknown setting" : why);
 		return;
 	}
-	cfg->settings.v[id] = v;
+	cfg->state.settings.v[id] = v;
+}
+
+/* Tokens whose value is one string, stored in the context. */
+static char **string_slot(const char *token)
+{
+	if (strcasecmp(token, "stateFile") == 0) return &cfg->state_file;
+	if (strcasecmp(token, "mailServer") == 0) return &cfg->mail.url;
+	if (strcasecmp(token, "mailFrom") == 0) return &cfg->mail.from;
+	if (strcasecmp(token, "mailTo") == 0) return &cfg->mail.to;
+	if (strcasecmp(token, "mailUser") == 0) return &cfg->mail.user;
+	if (strcasecmp(token, "mailPassword") == 0) return &cfg->mail.password;
+	if (strcasecmp(token, "script") == 0) return &cfg->script;
+	return NULL;
+}
+
+static void string_line(const char *token, char *line)
+{
+	char **slot = string_slot(token);
+	char why[128];
+
+	if (!line || !*line) {
+		snprintf(why, sizeof(why), "%s needs a value", token);
+		config_perror(why);
+		return;
+	}
+	if (strcasecmp(token, "script") == 0 && line[0] != '/') {
+		config_perror("script must be an absolute path (it is run without a shell)");
+		return;
+	}
+	if (strcasecmp(token, "mailServer") == 0 && strncmp(line, "smtp://", 7) != 0 &&
+	    strncmp(line, "smtps://", 8) != 0) {
+		config_perror("mailServer must be an smtp:// or smtps:// URL");
+		return;
+	}
+	free(*slot);
+	*slot = strdup(line);
+}
+
+static void seconds_line(const char *token, char *line)
+{
+	unsigned long v;
+
+	if (!line || parse_uint(line, 3600, &v) < 0 || v == 0) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "%s must be a number of seconds from 1 to 3600", token);
+		config_perror(why);
+		return;
+	}
+	if (strcasecmp(token, "mailTimeout") == 0)
+		cfg->mail.timeout_s = (unsigned)v;
+	else
+		cfg->script_timeout = (unsigned)v;
+}
+
+static void starttls_line(const char *token, char *line)
+{
+	static const char *const names[] = { "off", "try", "required" };
+
+	(void)token;
+	for (int i = 0; i < 3; i++) {
+		if (line && strcasecmp(line, names[i]) == 0) {
+			cfg->mail.starttls = i;
+			return;
+		}
+	}
+	config_perror("mailStartTls must be off, try or required");
 }
 
 static void register_tokens(void)
 {
+	static const char *const strings[] = { "stateFile", "mailServer", "mailFrom", "mailTo",
+					       "mailUser", "mailPassword", "script" };
 	char help[160];
+
+	for (size_t i = 0; i < ARAS_ARRAY_SIZE(strings); i++)
+		register_config_handler("arasd", strings[i], string_line, NULL, "VALUE");
+	register_config_handler("arasd", "mailTimeout", seconds_line, NULL, "SECONDS");
+	register_config_handler("arasd", "scriptTimeout", seconds_line, NULL, "SECONDS");
+	register_config_handler("arasd", "mailStartTls", starttls_line, NULL, "off|try|required");
 
 	register_config_handler("arasd", "host", host_line, NULL, "NAME LIBVIRT-URI [INDEX]");
 	register_config_handler("arasd", "agentxSocket", socket_line, NULL, "PATH");
@@ -155,8 +231,17 @@ int aras_config_read(struct arasd *d, const char *file)
 	read_config_with_type(file, "arasd");
 	problems = (int)(aras_snmp_log_problems() - before);
 	cfg = NULL;
-	if (problems == 0 && aras_settings_check_consistent(&d->settings, why, sizeof(why)) < 0) {
+	if (problems == 0 && aras_settings_check_consistent(&d->state.settings, why, sizeof(why)) < 0) {
 		log_err("%s: %s", file, why);
+		problems++;
+	}
+	if (problems == 0 && (d->state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_EMAIL) &&
+	    (!d->mail.url || !d->mail.from || !d->mail.to)) {
+		log_err("%s: actions include email but mailServer, mailFrom or mailTo is missing", file);
+		problems++;
+	}
+	if (problems == 0 && (d->state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_SCRIPT) && !d->script) {
+		log_err("%s: actions include script but no script line", file);
 		problems++;
 	}
 	if (problems == 0 && d->nhosts == 0) {
@@ -177,4 +262,13 @@ void aras_config_free(struct arasd *d)
 	d->nhosts = 0;
 	free(d->agentx_socket);
 	d->agentx_socket = NULL;
+	free(d->state_file);
+	free(d->mail.url);
+	free(d->mail.from);
+	free(d->mail.to);
+	free(d->mail.user);
+	free(d->mail.password);
+	free(d->script);
+	d->state_file = d->mail.url = d->mail.from = d->mail.to = NULL;
+	d->mail.user = d->mail.password = d->script = NULL;
 }

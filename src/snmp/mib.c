@@ -11,9 +11,11 @@
 
 #include "core/log.h"
 #include "oids.h"
+#include "txn.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -35,7 +37,14 @@ static struct {
 	struct arasd *d;
 	netsnmp_container *vms;
 	netsnmp_container *hosts;
+	netsnmp_container *events;
 } mib;
+
+struct ev_row {
+	netsnmp_index idx;
+	oid index_oid[1];
+	struct aras_event *e;
+};
 
 /* ---- value helpers ---- */
 
@@ -67,8 +76,31 @@ static void set_str(netsnmp_variable_list *var, const char *s)
 
 /* ---- arasVmTable ---- */
 
+/* arasVmTable column -> per-VM preference field, or -1. */
+static int pref_field(unsigned col)
+{
+	switch (col) {
+	case ARAS_VC_PRIORITY: return ARAS_PREF_PRIORITY;
+	case ARAS_VC_THR_CPU: return ARAS_PREF_THR_CPU;
+	case ARAS_VC_THR_MEM: return ARAS_PREF_THR_MEM;
+	case ARAS_VC_THR_DISK: return ARAS_PREF_THR_DISK;
+	case ARAS_VC_OPT_OUT: return ARAS_PREF_OPT_OUT;
+	}
+	return -1;
+}
+
 static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_list *var)
 {
+	int field = pref_field(col);
+
+	if (field == ARAS_PREF_OPT_OUT) {
+		set_int(var, aras_state_pref(&mib.d->state, vm->uuid, field) ? 1 : 2);
+		return 0;
+	}
+	if (field >= 0) {
+		set_uint(var, ASN_UNSIGNED, aras_state_pref(&mib.d->state, vm->uuid, field));
+		return 0;
+	}
 	switch (col) {
 	case ARAS_VC_NAME: set_str(var, vm->name); break;
 	case ARAS_VC_HOST: set_uint(var, ASN_UNSIGNED, vm->host); break;
@@ -94,16 +126,54 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 	case ARAS_VC_TX_RATE: set_uint(var, ASN_GAUGE, vm->tx_rate); break;
 	case ARAS_VC_CLASS: set_int(var, vm->vm_class); break;
 	case ARAS_VC_ALERT: set_int(var, vm->alert_state); break;
-	case ARAS_VC_PRIORITY: set_uint(var, ASN_UNSIGNED, vm->priority); break;
-	case ARAS_VC_THR_CPU: set_uint(var, ASN_UNSIGNED, vm->thr_cpu); break;
-	case ARAS_VC_THR_MEM: set_uint(var, ASN_UNSIGNED, vm->thr_mem); break;
-	case ARAS_VC_THR_DISK: set_uint(var, ASN_UNSIGNED, vm->thr_disk); break;
-	case ARAS_VC_OPT_OUT: set_int(var, vm->opt_out ? 1 : 2); break;
 	case ARAS_VC_MIGRATE_TO: set_uint(var, ASN_UNSIGNED, 0); break;
 	case ARAS_VC_CPU_TIME: set_c64(var, vm->cpu_time_ns); break;
 	default: return -1;
 	}
 	return 0;
+}
+
+/*
+ * RESERVE1 of a per-VM preference: type, row, range; stage the value.
+ * TruthValue columns take true(1)/false(2), stored as 1/0.
+ */
+static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
+		       struct vm_row *row, unsigned col)
+{
+	netsnmp_variable_list *var = r->requestvb;
+	int field = pref_field(col);
+	struct aras_state *st;
+	long v;
+	int rc;
+
+	if (field < 0) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+		return;
+	}
+	if (var->type != (field == ARAS_PREF_OPT_OUT ? ASN_INTEGER : ASN_UNSIGNED) ||
+	    var->val_len != sizeof(long)) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+		return;
+	}
+	if (!row) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
+		return;
+	}
+	v = *var->val.integer;
+	if (field == ARAS_PREF_OPT_OUT) {
+		if (v != 1 && v != 2) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
+			return;
+		}
+		v = v == 1;
+	}
+	if ((rc = aras_state_check_pref(field, (unsigned)v)) < 0) {
+		netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
+		return;
+	}
+	st = aras_txn_stage(mib.d, reqinfo, r);
+	if (st && (rc = aras_state_set_pref(st, row->vm->uuid, field, (unsigned)v)) < 0)
+		netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
 }
 
 static int vm_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
@@ -117,14 +187,26 @@ static int vm_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration
 
 		if (r->processed)
 			continue;
-		if (reqinfo->mode != MODE_GET) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
-			continue;
-		}
 		row = netsnmp_container_table_row_extract(r);
 		ti = netsnmp_extract_table_info(r);
-		if (!row || !ti || vm_value(row->vm, ti->colnum, r->requestvb) < 0)
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+		if (!ti) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_GENERR);
+			continue;
+		}
+		switch (reqinfo->mode) {
+		case MODE_GET:
+			if (!row || vm_value(row->vm, ti->colnum, r->requestvb) < 0)
+				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+			break;
+		case MODE_SET_RESERVE1:
+			vm_reserve(reqinfo, r, row, ti->colnum);
+			break;
+		case MODE_SET_RESERVE2:
+			/* per-VM values have no cross-object rules */
+			break;
+		default:
+			aras_txn_phase(mib.d, reqinfo, r);
+		}
 	}
 	return SNMP_ERR_NOERROR;
 }
@@ -230,18 +312,194 @@ static int host_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrati
 	return SNMP_ERR_NOERROR;
 }
 
+/* ---- arasEventTable ---- */
+
+/* DateAndTime, 11 octets, UTC. */
+static void set_date(netsnmp_variable_list *var, time_t t)
+{
+	struct tm tm;
+	u_char b[11];
+
+	if (t == 0) {
+		memset(b, 0, 8);
+		snmp_set_var_typed_value(var, ASN_OCTET_STR, b, 8);
+		return;
+	}
+	gmtime_r(&t, &tm);
+	b[0] = (u_char)((tm.tm_year + 1900) >> 8);
+	b[1] = (u_char)((tm.tm_year + 1900) & 0xff);
+	b[2] = (u_char)(tm.tm_mon + 1);
+	b[3] = (u_char)tm.tm_mday;
+	b[4] = (u_char)tm.tm_hour;
+	b[5] = (u_char)tm.tm_min;
+	b[6] = (u_char)tm.tm_sec;
+	b[7] = 0;
+	b[8] = '+';
+	b[9] = 0;
+	b[10] = 0;
+	snmp_set_var_typed_value(var, ASN_OCTET_STR, b, sizeof(b));
+}
+
+static int event_value(const struct aras_event *e, unsigned col, netsnmp_variable_list *var)
+{
+	const struct aras_alert *a = &e->a;
+
+	switch (col) {
+	case ARAS_EC_TIME: set_date(var, a->when); break;
+	case ARAS_EC_TYPE: set_int(var, a->type); break;
+	case ARAS_EC_VM_UUID:
+		snmp_set_var_typed_value(var, ASN_OCTET_STR, a->uuid, a->has_vm ? ARAS_UUID_LEN : 0);
+		break;
+	case ARAS_EC_VM_NAME: set_str(var, a->vm_name); break;
+	case ARAS_EC_HOST: set_uint(var, ASN_UNSIGNED, a->host_index); break;
+	case ARAS_EC_RESOURCE: set_int(var, a->resource ? a->resource : ARAS_RES_NONE); break;
+	case ARAS_EC_VALUE: set_uint(var, ASN_UNSIGNED, a->value); break;
+	case ARAS_EC_THRESHOLD: set_uint(var, ASN_UNSIGNED, a->threshold); break;
+	case ARAS_EC_TEXT: set_str(var, a->text); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int event_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	(void)handler;
+	(void)reginfo;
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		struct ev_row *row;
+		netsnmp_table_request_info *ti;
+
+		if (r->processed)
+			continue;
+		if (reqinfo->mode != MODE_GET) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+			continue;
+		}
+		row = netsnmp_container_table_row_extract(r);
+		ti = netsnmp_extract_table_info(r);
+		if (!row || !ti || event_value(row->e, ti->colnum, r->requestvb) < 0)
+			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* Indexes only grow, so every insert appends to the sorted array. */
+static void event_added(struct aras_event *e, void *arg)
+{
+	struct ev_row *row = calloc(1, sizeof(*row));
+
+	(void)arg;
+	if (!row)
+		return;
+	row->index_oid[0] = e->index;
+	row->idx.oids = row->index_oid;
+	row->idx.len = 1;
+	row->e = e;
+	e->priv = row;
+	if (CONTAINER_INSERT(mib.events, row) != 0) {
+		free(row);
+		e->priv = NULL;
+	}
+}
+
+static void event_dropped(struct aras_event *e, void *arg)
+{
+	(void)arg;
+	if (!e->priv)
+		return;
+	CONTAINER_REMOVE(mib.events, e->priv);
+	free(e->priv);
+	e->priv = NULL;
+}
+
 /* ---- scalars ---- */
+
+/* Decode a SET varbind for setting id: 0 or an SNMP error. */
+static int config_decode(int id, const netsnmp_variable_list *var, uint32_t *out)
+{
+	const struct aras_setting_def *def = &aras_setting_defs[id];
+
+	switch (def->type) {
+	case ARAS_ST_ENUM:
+		if (var->type != ASN_INTEGER || var->val_len != sizeof(long))
+			return SNMP_ERR_WRONGTYPE;
+		if (*var->val.integer < 1 || *var->val.integer > (long)def->nnames)
+			return SNMP_ERR_WRONGVALUE;
+		*out = (uint32_t)*var->val.integer;
+		return 0;
+	case ARAS_ST_BITS: {
+		uint32_t v = 0;
+
+		if (var->type != ASN_OCTET_STR)
+			return SNMP_ERR_WRONGTYPE;
+		if (var->val_len > 4)
+			return SNMP_ERR_WRONGLENGTH;
+		for (size_t i = 0; i < var->val_len * 8; i++)
+			if (var->val.string[i / 8] & (0x80 >> (i % 8)))
+				v |= 1u << i;
+		/* a bit the MIB does not define */
+		if (v >> def->nnames)
+			return SNMP_ERR_WRONGVALUE;
+		*out = v;
+		return 0;
+	}
+	default:
+		if (var->type != ASN_UNSIGNED || var->val_len != sizeof(long))
+			return SNMP_ERR_WRONGTYPE;
+		if (*var->val.integer < 0 || (unsigned long)*var->val.integer > UINT32_MAX)
+			return SNMP_ERR_WRONGVALUE;
+		*out = (uint32_t)*var->val.integer;
+		return 0;
+	}
+}
+
+static void config_set(int id, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
+{
+	struct aras_state *st;
+	char why[256];
+	uint32_t v;
+	int err, rc;
+
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1:
+		err = config_decode(id, r->requestvb, &v);
+		if (!err && aras_settings_check_range(id, v) < 0)
+			err = SNMP_ERR_WRONGVALUE;
+		if (err) {
+			netsnmp_set_request_error(reqinfo, r, err);
+			return;
+		}
+		st = aras_txn_stage(mib.d, reqinfo, r);
+		if (st)
+			aras_state_set_setting(st, id, v);
+		return;
+	case MODE_SET_RESERVE2:
+		/* against the staged state, which holds every varbind of the PDU */
+		st = aras_txn_stage(mib.d, reqinfo, r);
+		if (!st)
+			return;
+		rc = aras_settings_validate_set(&st->settings, id, st->settings.v[id], why, sizeof(why));
+		if (rc < 0) {
+			log_info("SNMP SET rejected: %s", why);
+			netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
+		}
+		return;
+	default:
+		aras_txn_phase(mib.d, reqinfo, r);
+	}
+}
 
 static int config_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	int id = (int)(intptr_t)reginfo->my_reg_void;
-	uint32_t v = mib.d->settings.v[id];
+	uint32_t v = mib.d->state.settings.v[id];
 
 	(void)handler;
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		if (reqinfo->mode != MODE_GET) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+			config_set(id, reqinfo, r);
 			continue;
 		}
 		switch (aras_setting_defs[id].type) {
@@ -287,7 +545,9 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 		case ARAS_ST_LAST_POLL_TIME: set_uint(var, ASN_UNSIGNED, c->last_poll_ms); break;
 		case ARAS_ST_NOTIF_SENT: set_uint(var, ASN_COUNTER, c->notif_sent); break;
 		case ARAS_ST_NOTIF_DROPPED: set_uint(var, ASN_COUNTER, c->notif_dropped); break;
-		case ARAS_ST_EVENTS_DROPPED: set_uint(var, ASN_COUNTER, c->events_dropped); break;
+		case ARAS_ST_EVENTS_DROPPED:
+			set_uint(var, ASN_COUNTER, d->evlog ? aras_evlog_dropped(d->evlog) : 0);
+			break;
 		case ARAS_ST_MAIL_SENT: set_uint(var, ASN_COUNTER, c->mail_sent); break;
 		case ARAS_ST_MAIL_FAILED: set_uint(var, ASN_COUNTER, c->mail_failed); break;
 		case ARAS_ST_SCRIPT_RUNS: set_uint(var, ASN_COUNTER, c->script_runs); break;
@@ -320,13 +580,14 @@ static int register_scalar(const char *name, const oid *base, size_t baselen, un
 }
 
 static netsnmp_container *register_table(const char *name, const oid *table, size_t len,
-					 Netsnmp_Node_Handler *fn, u_char idxtype, unsigned maxcol)
+					 Netsnmp_Node_Handler *fn, u_char idxtype, unsigned maxcol,
+					 int modes)
 {
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	netsnmp_container *c;
 
-	reg = netsnmp_create_handler_registration(name, fn, table, len, HANDLER_CAN_RONLY);
+	reg = netsnmp_create_handler_registration(name, fn, table, len, modes);
 	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	c = netsnmp_container_find("table_container");
 	if (!reg || !ti || !c) {
@@ -350,12 +611,15 @@ int aras_mib_register(struct arasd *d)
 	static const oid status_oid[] = { ARAS_OID_STATUS };
 	static const oid host_oid[] = { ARAS_OID_HOST_TABLE };
 	static const oid vm_oid[] = { ARAS_OID_VM_TABLE };
+	static const oid event_oid[] = { ARAS_OID_EVENT_TABLE };
+	struct aras_evlog_hooks eh = { event_added, event_dropped, NULL };
 	int rc = 0;
 
 	mib.d = d;
 	for (int i = 0; i < ARAS_S_COUNT; i++)
 		rc |= register_scalar(aras_setting_defs[i].mib_name, config_oid, OID_LENGTH(config_oid),
-				      aras_setting_defs[i].subid, config_handler, i, 0);
+				      aras_setting_defs[i].subid, config_handler, i,
+				      aras_setting_defs[i].snmp_writable);
 	for (int col = 1; col <= ARAS_ST_MAX; col++)
 		rc |= register_scalar("arasStatus", status_oid, OID_LENGTH(status_oid), (unsigned)col,
 				      status_handler, col, 0);
@@ -365,10 +629,12 @@ int aras_mib_register(struct arasd *d)
 	 * what net-snmp calls an IMPLIED string.
 	 */
 	mib.vms = register_table("arasVmTable", vm_oid, OID_LENGTH(vm_oid), vm_handler,
-				 ASN_PRIV_IMPLIED_OCTET_STR, ARAS_VC_MAX);
+				 ASN_PRIV_IMPLIED_OCTET_STR, ARAS_VC_MAX, HANDLER_CAN_RWRITE);
 	mib.hosts = register_table("arasHostTable", host_oid, OID_LENGTH(host_oid), host_handler,
-				   ASN_UNSIGNED, ARAS_HC_MAX);
-	if (rc || !mib.vms || !mib.hosts)
+				   ASN_UNSIGNED, ARAS_HC_MAX, HANDLER_CAN_RONLY);
+	mib.events = register_table("arasEventTable", event_oid, OID_LENGTH(event_oid), event_handler,
+				    ASN_UNSIGNED, ARAS_EC_MAX, HANDLER_CAN_RONLY);
+	if (rc || !mib.vms || !mib.hosts || !mib.events)
 		return -1;
 	for (size_t i = 0; i < d->model.nhosts; i++) {
 		struct host_row *row = calloc(1, sizeof(*row));
@@ -381,6 +647,7 @@ int aras_mib_register(struct arasd *d)
 		row->idx.len = 1;
 		CONTAINER_INSERT(mib.hosts, row);
 	}
+	aras_evlog_set_hooks(d->evlog, &eh);
 	d->model.hooks.vm_removed = vm_removed;
 	d->model.hooks.vms_added = vms_added;
 	d->model.hooks.arg = NULL;
@@ -406,4 +673,17 @@ void aras_mib_unregister(struct arasd *d)
 	}
 	if (mib.vms)
 		CONTAINER_CLEAR(mib.vms, NULL, NULL);
+	if (d->evlog) {
+		struct aras_evlog_hooks none = { NULL, NULL, NULL };
+
+		for (size_t i = 0; i < aras_evlog_count(d->evlog); i++) {
+			struct aras_event *e = aras_evlog_at(d->evlog, i);
+
+			free(e->priv);
+			e->priv = NULL;
+		}
+		aras_evlog_set_hooks(d->evlog, &none);
+	}
+	if (mib.events)
+		CONTAINER_CLEAR(mib.events, NULL, NULL);
 }

@@ -65,3 +65,46 @@ void aras_notify_host_state(struct arasd *d, const struct aras_host *h)
 	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, h->last_error, strlen(h->last_error));
 	notify_send(d, vars, "arasHostStateChange");
 }
+
+/* arasSlaBreach / arasSlaClear, carrying the event row's objects. */
+void aras_notify_event(struct arasd *d, const struct aras_event *e)
+{
+	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
+					 ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD };
+	oid o[] = { ARAS_OID_EVENT_ENTRY, 0, 0 };
+	size_t len = OID_LENGTH(o);
+	const struct aras_alert *a = &e->a;
+	netsnmp_variable_list *vars;
+	unsigned n;
+
+	switch (a->type) {
+	case ARAS_EV_BREACH: n = ARAS_N_SLA_BREACH; break;
+	case ARAS_EV_CLEAR: n = ARAS_N_SLA_CLEAR; break;
+	default: return;
+	}
+	vars = notify_begin(n);
+	o[len - 1] = e->index;
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		long iv;
+		u_long uv;
+
+		o[len - 2] = cols[i];
+		switch (cols[i]) {
+		case ARAS_EC_VM_UUID:
+			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->uuid, ARAS_UUID_LEN);
+			break;
+		case ARAS_EC_VM_NAME:
+			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->vm_name, strlen(a->vm_name));
+			break;
+		case ARAS_EC_RESOURCE:
+			iv = a->resource;
+			snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &iv, sizeof(iv));
+			break;
+		default:
+			uv = cols[i] == ARAS_EC_HOST ? a->host_index :
+			     cols[i] == ARAS_EC_VALUE ? a->value : a->threshold;
+			snmp_varlist_add_variable(&vars, o, len, ASN_UNSIGNED, &uv, sizeof(uv));
+		}
+	}
+	notify_send(d, vars, n == ARAS_N_SLA_BREACH ? "arasSlaBreach" : "arasSlaClear");
+}

@@ -1,0 +1,46 @@
+/*
+ * alert.h - one alert or action event as every consumer sees it: the event
+ * log, notifications, mail and scripts.  Plain data, pure C11.
+ */
+#ifndef ARAS_ALERT_H
+#define ARAS_ALERT_H
+
+#include "aras.h"
+
+#include <stdint.h>
+#include <time.h>
+
+/* arasEventResource */
+enum aras_resource { ARAS_RES_NONE = 1, ARAS_RES_CPU = 2, ARAS_RES_MEM = 3, ARAS_RES_DISK = 4 };
+#define ARAS_NRES 3 /* cpu, memory, disk: index = resource - ARAS_RES_CPU */
+
+/* arasEventType */
+enum aras_event_type {
+	ARAS_EV_BREACH = 1,
+	ARAS_EV_CLEAR = 2,
+	ARAS_EV_ACTION_PROPOSED = 3,
+	ARAS_EV_ACTION_STARTED = 4,
+	ARAS_EV_ACTION_DONE = 5,
+	ARAS_EV_ACTION_FAILED = 6,
+	ARAS_EV_HOST_DOWN = 7,
+	ARAS_EV_HOST_UP = 8,
+	ARAS_EV_INFO = 9,
+};
+
+struct aras_alert {
+	int type;                       /* enum aras_event_type */
+	time_t when;                    /* wall clock */
+	uint8_t uuid[ARAS_UUID_LEN];
+	int has_vm;
+	char vm_name[ARAS_NAME_MAX];
+	unsigned host_index;
+	char host_name[ARAS_NAME_MAX];
+	int resource;                   /* enum aras_resource */
+	unsigned value, threshold;      /* percent */
+	char text[ARAS_ERRTEXT_MAX];
+};
+
+const char *aras_resource_name(int resource);   /* "cpu", "memory", "disk", "none" */
+const char *aras_event_name(int type);          /* "breach", "clear", ... */
+
+#endif

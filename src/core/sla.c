@@ -1,0 +1,155 @@
+/*
+ * sla.c - see sla.h.
+ */
+#include "sla.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int aras_sla_step(struct aras_sla_track *t, unsigned value, const struct aras_sla_params *p,
+		  uint64_t now_ms)
+{
+	uint64_t hold_ms = (uint64_t)p->hold_s * 1000;
+	unsigned low = p->threshold > p->margin ? p->threshold - p->margin : 0;
+	int over = p->threshold > 0 && value >= p->threshold;
+	int under = value < low;
+
+	t->value = value;
+	if (t->state == 0)
+		t->state = ARAS_ALERT_OK;
+	if (p->threshold == 0) {
+		/* Not monitored (any more): a firing alert ends now. */
+		int was = t->state == ARAS_ALERT_FIRING || t->state == ARAS_ALERT_CLEARING;
+
+		t->state = ARAS_ALERT_OK;
+		return was ? ARAS_SLA_CLEAR : ARAS_SLA_NONE;
+	}
+	switch (t->state) {
+	case ARAS_ALERT_OK:
+		if (!over)
+			return ARAS_SLA_NONE;
+		t->state = ARAS_ALERT_PENDING;
+		t->since_ms = now_ms;
+		/* A hold time of 0 fires on this very sample. */
+		__attribute__((fallthrough));
+	case ARAS_ALERT_PENDING:
+		if (!over) {
+			t->state = ARAS_ALERT_OK;
+			return ARAS_SLA_NONE;
+		}
+		if (now_ms - t->since_ms < hold_ms)
+			return ARAS_SLA_NONE;
+		t->state = ARAS_ALERT_FIRING;
+		return ARAS_SLA_FIRE;
+	case ARAS_ALERT_FIRING:
+		if (!under)
+			return ARAS_SLA_NONE;
+		t->state = ARAS_ALERT_CLEARING;
+		t->since_ms = now_ms;
+		__attribute__((fallthrough));
+	case ARAS_ALERT_CLEARING:
+		if (!under) {
+			t->state = ARAS_ALERT_FIRING;
+			return ARAS_SLA_NONE;
+		}
+		if (now_ms - t->since_ms < hold_ms)
+			return ARAS_SLA_NONE;
+		t->state = ARAS_ALERT_OK;
+		return ARAS_SLA_CLEAR;
+	}
+	return ARAS_SLA_NONE;
+}
+
+static const int thr_setting[ARAS_NRES] = { ARAS_S_CPU_THRESHOLD, ARAS_S_MEM_THRESHOLD,
+					     ARAS_S_DISK_THRESHOLD };
+
+void aras_sla_params_for(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN],
+			 int resource, struct aras_sla_params *p)
+{
+	const struct aras_vm_prefs *pr = aras_state_find_prefs(st, uuid);
+	int r = resource - ARAS_RES_CPU;
+
+	p->threshold = st->settings.v[thr_setting[r]];
+	if (pr && pr->thr[r])
+		p->threshold = pr->thr[r];
+	p->margin = st->settings.v[ARAS_S_CLEAR_MARGIN];
+	p->hold_s = st->settings.v[ARAS_S_HOLD_TIME];
+}
+
+unsigned aras_sla_value(const struct aras_vm *vm, int resource)
+{
+	switch (resource) {
+	case ARAS_RES_CPU: return vm->cpu_usage;
+	case ARAS_RES_MEM: return vm->mem_usage;
+	case ARAS_RES_DISK: return vm->io_usage;
+	}
+	return 0;
+}
+
+/* Seriousness for arasVmAlertState: firing > clearing > pending > ok. */
+static int rank(int state)
+{
+	switch (state) {
+	case ARAS_ALERT_FIRING: return 3;
+	case ARAS_ALERT_CLEARING: return 2;
+	case ARAS_ALERT_PENDING: return 1;
+	}
+	return 0;
+}
+
+static const int class_of[ARAS_NRES] = { ARAS_CLASS_CPU, ARAS_CLASS_MEM, ARAS_CLASS_IO };
+
+void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsigned host_index,
+		       uint64_t now_ms, time_t wall, aras_alert_fn *emit, void *arg)
+{
+	const struct aras_host *h = aras_model_host(m, host_index);
+
+	for (size_t i = 0; i < m->nvms; i++) {
+		struct aras_vm *vm = m->vms[i];
+		int worst = ARAS_ALERT_OK, cls = ARAS_CLASS_NORMAL, best_excess = -1;
+
+		if (vm->host != host_index || !vm->rates_valid ||
+		    (vm->state != ARAS_VM_RUNNING && vm->state != ARAS_VM_BLOCKED))
+			continue;
+		for (int r = 0; r < ARAS_NRES; r++) {
+			struct aras_sla_params p;
+			struct aras_sla_track *t = &vm->sla[r];
+			unsigned v = aras_sla_value(vm, ARAS_RES_CPU + r);
+			int ev;
+
+			aras_sla_params_for(st, vm->uuid, ARAS_RES_CPU + r, &p);
+			ev = aras_sla_step(t, v, &p, now_ms);
+			if (rank(t->state) > rank(worst))
+				worst = t->state;
+			if ((t->state == ARAS_ALERT_FIRING || t->state == ARAS_ALERT_CLEARING) &&
+			    (int)v - (int)p.threshold > best_excess) {
+				best_excess = (int)v - (int)p.threshold;
+				cls = class_of[r];
+			}
+			if (ev != ARAS_SLA_NONE && emit) {
+				struct aras_alert a;
+
+				memset(&a, 0, sizeof(a));
+				a.type = ev == ARAS_SLA_FIRE ? ARAS_EV_BREACH : ARAS_EV_CLEAR;
+				a.when = wall;
+				memcpy(a.uuid, vm->uuid, ARAS_UUID_LEN);
+				a.has_vm = 1;
+				snprintf(a.vm_name, sizeof(a.vm_name), "%s", vm->name);
+				a.host_index = host_index;
+				snprintf(a.host_name, sizeof(a.host_name), "%s", h ? h->name : "");
+				a.resource = ARAS_RES_CPU + r;
+				a.value = v;
+				a.threshold = p.threshold;
+				snprintf(a.text, sizeof(a.text), "%s %s %u%% %s %u%%%s",
+					 aras_resource_name(a.resource),
+					 ev == ARAS_SLA_FIRE ? "at" : "back to", v,
+					 ev == ARAS_SLA_FIRE ? ">=" : "<", ev == ARAS_SLA_FIRE ? p.threshold :
+					 (p.threshold > p.margin ? p.threshold - p.margin : 0),
+					 ev == ARAS_SLA_FIRE ? " for the hold time" : "");
+				emit(&a, arg);
+			}
+		}
+		vm->alert_state = worst;
+		vm->vm_class = cls;
+	}
+}

@@ -1,0 +1,66 @@
+/*
+ * script.h - runs the operator's alert script: one configured program,
+ * started with fork/execve (never a shell), at most ARAS_SCRIPTS_MAX at
+ * once, each killed with its process group past its timeout.  Nothing here
+ * blocks: the select() loop reaps children with aras_scripts_reap().
+ */
+#ifndef ARAS_NOTIFY_SCRIPT_H
+#define ARAS_NOTIFY_SCRIPT_H
+
+#include "core/alert.h"
+
+#include <sys/time.h>
+
+/* At most this many scripts running; more are refused. */
+#define ARAS_SCRIPTS_MAX 16
+
+struct aras_scripts;
+
+/*
+ * Remember path (copied) and the timeout (0: 60 s).  path must be
+ * absolute; a path that is not executable now is only warned about (it
+ * may be installed later: each run that cannot exec it fails and is
+ * logged).  0, -ARAS_E_INVAL (logged) or -ARAS_E_NOMEM.
+ */
+int aras_scripts_new(struct aras_scripts **out, const char *path, unsigned timeout_s);
+
+/*
+ * on != 0: the scripts' stdout and stderr go to our stderr instead of
+ * /dev/null (arasd -d).
+ */
+void aras_scripts_set_debug(struct aras_scripts *s, int on);
+
+/*
+ * Start path in its own process group with
+ *   argv = { path, event, vm_name, uuid, host_name, resource, value, threshold }
+ *   env  = ours minus every ARAS_* variable, plus ARAS_EVENT, ARAS_VM_NAME,
+ *          ARAS_VM_UUID, ARAS_HOST, ARAS_HOST_INDEX, ARAS_RESOURCE,
+ *          ARAS_VALUE, ARAS_THRESHOLD, ARAS_TEXT, ARAS_TIME
+ * (names verbatim; uuid 8-4-4-4-12; vm_name and uuid empty when the alert
+ * is not about a VM; value/threshold in percent; time UTC ISO 8601),
+ * stdin from /dev/null, every other fd but 0-2 closed.  Returns at once.
+ * 0; -ARAS_E_BUSY with ARAS_SCRIPTS_MAX running; -ARAS_E_IO if fork
+ * failed; -ARAS_E_NOMEM.  A refused run is logged and reported as failed
+ * by the next aras_scripts_reap() (the caller must not count it again).
+ */
+int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a);
+
+/*
+ * Reap finished children (waitpid WNOHANG) and SIGKILL the process group
+ * of those past their deadline.  Adds exit status 0 to *ok; anything else
+ * (non-zero status, signal, timeout, exec failure, refused run) to *failed,
+ * each logged once.
+ */
+void aras_scripts_reap(struct aras_scripts *s, unsigned *ok, unsigned *failed);
+
+/* Lower *tv to the time until the next deadline (or to 0 when something
+ * waits to be reported).  Nothing to do when no script runs. */
+void aras_scripts_prepare(struct aras_scripts *s, struct timeval *tv);
+
+/* Scripts still running (not yet reaped). */
+unsigned aras_scripts_running(const struct aras_scripts *s);
+
+/* SIGKILL the process groups still running, reap them, free s.  NULL ok. */
+void aras_scripts_free(struct aras_scripts *s);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * txn.h - one SNMP SET transaction over arasd's state.  net-snmp runs a SET
+ * in phases (RESERVE1, RESERVE2, ACTION, COMMIT; FREE or UNDO on failure),
+ * over AgentX as separate PDUs of one transaction id.  Every varbind of the
+ * PDU is staged into a copy of the state in RESERVE1; RESERVE2 checks each
+ * against the whole staged copy (so cross-object rules see every change);
+ * ACTION writes the staged copy to disk (atomically, fsynced) before the
+ * response can leave; COMMIT makes it live.  A rejected SET changes
+ * nothing, in memory or on disk.  Includes net-snmp types: src/snmp only.
+ */
+#ifndef ARAS_SNMP_TXN_H
+#define ARAS_SNMP_TXN_H
+
+#include "arasd.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+/* Map an enum aras_err to the SNMP error a SET returns. */
+int aras_snmp_err(int aras_err);
+
+/*
+ * The staged state of the SET this request belongs to, created on its
+ * first RESERVE1; NULL (and resourceUnavailable set on r) if another SET
+ * is still in progress.
+ */
+struct aras_state *aras_txn_stage(struct arasd *d, netsnmp_agent_request_info *reqinfo,
+				  netsnmp_request_info *r);
+
+/*
+ * Run the ACTION/COMMIT/FREE/UNDO phase for the transaction (idempotent:
+ * every handler of the PDU calls it, the work is done once).  Sets an
+ * error on r when ACTION cannot persist.
+ */
+void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r);
+
+/* Called after COMMIT made the staged state live (e.g. resize the event log). */
+void aras_txn_on_commit(struct arasd *d, const struct aras_state *old);
+
+#endif
