@@ -40,7 +40,7 @@ not_ok() { echo "not ok - $*"; T_FAILS=$((T_FAILS + 1)); }
 check() {
 	local d=$1
 	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
+	if "$@" >/dev/null 2>&1; then ok "$d"; else not_ok "$d"; fi
 }
 # is DESC GOT WANT
 is() {

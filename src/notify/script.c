@@ -1,0 +1,439 @@
+/*
+ * script.c - the script adapter: owns the configured program path and the
+ * table of running children (pid, deadline, exec-error pipe).
+ *
+ * Start: argv and envp are built in full before fork(); between fork() and
+ * execve() the child only makes async-signal-safe calls (arasd has libvirt
+ * worker threads, so nothing else is safe there).  No shell ever sees an
+ * alert field: a VM named "a;rm -rf /" is one argv element.  Signals are
+ * blocked around fork() so that no handler of ours runs in the child before
+ * it has reset every disposition to the default.
+ *
+ * Exec failure: the child writes errno into a close-on-exec pipe and exits
+ * 127; the pipe is read (non-blocking) only once the child is reaped, so
+ * starting a script never waits for the child.
+ */
+#include "notify/script.h"
+
+#include "core/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define NENV 10 /* ARAS_* variables we set */
+
+struct child {
+	pid_t pid; /* 0: free slot */
+	int errfd; /* read end of the exec-error pipe */
+	int killed;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+	char desc[ARAS_NAME_MAX + 40]; /* "breach of web1", for the log */
+};
+
+struct aras_scripts {
+	char *path;
+	unsigned timeout_s;
+	int debug;
+	unsigned nrun;
+	unsigned refused; /* runs that failed to start, not yet reported */
+	struct child c[ARAS_SCRIPTS_MAX];
+};
+
+int aras_scripts_new(struct aras_scripts **out, const char *path, unsigned timeout_s)
+{
+	struct aras_scripts *s;
+
+	*out = NULL;
+	if (!path || path[0] != '/') {
+		log_err("script: path must be absolute");
+		return -ARAS_E_INVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ARAS_E_NOMEM;
+	s->path = strdup(path);
+	if (!s->path) {
+		free(s);
+		return -ARAS_E_NOMEM;
+	}
+	s->timeout_s = timeout_s ? timeout_s : 60;
+	if (access(path, X_OK) < 0)
+		log_warn("script %s: not executable now (%s)", path, strerror(errno));
+	*out = s;
+	return 0;
+}
+
+void aras_scripts_set_debug(struct aras_scripts *s, int on)
+{
+	s->debug = on;
+}
+
+unsigned aras_scripts_running(const struct aras_scripts *s)
+{
+	return s ? s->nrun : 0;
+}
+
+/* Copy a fixed-size name field, which may lack its NUL. */
+static void copy_field(char *dst, const char *src, size_t max)
+{
+	size_t n = strnlen(src, max - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* For the log: the alert's subject with control bytes replaced. */
+static void describe(const struct aras_alert *a, char *buf, size_t n)
+{
+	char name[ARAS_NAME_MAX];
+
+	copy_field(name, a->has_vm ? a->vm_name : a->host_name, ARAS_NAME_MAX);
+	for (char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	snprintf(buf, n, "%s of %s%s", aras_event_name(a->type), a->has_vm ? "" : "host ", name);
+}
+
+static int timespec_passed(const struct timespec *now, const struct timespec *t)
+{
+	return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
+
+/* "name=value" in a new string, or NULL. */
+static char *env_var(const char *name, const char *value)
+{
+	size_t n = strlen(name) + strlen(value) + 2;
+	char *v = malloc(n);
+
+	if (v)
+		snprintf(v, n, "%s=%s", name, value);
+	return v;
+}
+
+/* Our environment minus ARAS_*, then vars[]; NULL on allocation failure. */
+static char **build_envp(char *const vars[NENV])
+{
+	size_t n = 0, k = 0;
+	char **envp;
+
+	for (char **e = environ; e && *e; e++)
+		n++;
+	envp = calloc(n + NENV + 1, sizeof(*envp));
+	if (!envp)
+		return NULL;
+	for (char **e = environ; e && *e; e++)
+		if (strncmp(*e, "ARAS_", 5) != 0)
+			envp[k++] = *e;
+	for (size_t i = 0; i < NENV; i++)
+		envp[k++] = vars[i];
+	envp[k] = NULL;
+	return envp;
+}
+
+/* An fd >= 3, close-on-exec, in place of fd (so dup2 onto 0-2 cannot hit it). */
+static int fd_above_stdio(int fd)
+{
+	int nfd;
+
+	if (fd > 2)
+		return fd;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return nfd;
+}
+
+/* The child, between fork() and execve(): async-signal-safe calls only. */
+static void __attribute__((noreturn))
+child_exec(const char *path, char *const argv[], char *const envp[], int errw, int debug,
+	   long maxfd, const sigset_t *empty)
+{
+	struct sigaction dfl;
+	int e, nul;
+
+	setpgid(0, 0);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	/* arasd ignores SIGPIPE; ignored dispositions survive execve */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	nul = open("/dev/null", O_RDWR);
+	if (nul < 0)
+		goto fail;
+	if (dup2(nul, 0) < 0 || dup2(debug ? 2 : nul, 1) < 0 || (!debug && dup2(nul, 2) < 0))
+		goto fail;
+	if (nul > 2 && nul != errw)
+		close(nul);
+	/* keep only 0-2 and errw (close-on-exec itself) */
+	if (errw > 3 && close_range(3, (unsigned)errw - 1, 0) < 0)
+		for (long fd = 3; fd < errw; fd++)
+			close((int)fd);
+	if (close_range((unsigned)errw + 1, ~0U, 0) < 0)
+		for (long fd = errw + 1; fd < maxfd; fd++)
+			close((int)fd);
+	sigprocmask(SIG_SETMASK, empty, NULL);
+	execve(path, argv, envp);
+fail:
+	e = errno;
+	if (write(errw, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		_exit(126); /* nothing left to tell anyone */
+	_exit(127);
+}
+
+int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a)
+{
+	char event[32], name[ARAS_NAME_MAX], uuid[ARAS_UUID_STRLEN] = "", host[ARAS_NAME_MAX];
+	char hindex[16], value[16], threshold[16], when[80], text[ARAS_ERRTEXT_MAX];
+	char *vars[NENV] = { 0 }, **envp = NULL, *argv[9];
+	struct child *c = NULL;
+	sigset_t all, old, empty;
+	int pfd[2] = { -1, -1 }, rc = -ARAS_E_NOMEM, blocked = 0;
+	long maxfd;
+	struct tm tm;
+	pid_t pid;
+
+	for (size_t i = 0; i < ARAS_SCRIPTS_MAX && !c; i++)
+		if (!s->c[i].pid)
+			c = &s->c[i];
+	if (!c) {
+		char desc[ARAS_NAME_MAX + 40];
+
+		describe(a, desc, sizeof(desc));
+		log_warn("script %s (%s) not run: %u scripts still running", s->path, desc, s->nrun);
+		s->refused++;
+		return -ARAS_E_BUSY;
+	}
+
+	/* everything the child needs, before fork() */
+	snprintf(event, sizeof(event), "%s", aras_event_name(a->type));
+	if (a->has_vm) {
+		copy_field(name, a->vm_name, ARAS_NAME_MAX);
+		aras_uuid_format(a->uuid, uuid);
+	} else {
+		name[0] = '\0';
+	}
+	copy_field(host, a->host_name, ARAS_NAME_MAX);
+	copy_field(text, a->text, ARAS_ERRTEXT_MAX);
+	snprintf(hindex, sizeof(hindex), "%u", a->host_index);
+	snprintf(value, sizeof(value), "%u", a->value);
+	snprintf(threshold, sizeof(threshold), "%u", a->threshold);
+	if (gmtime_r(&a->when, &tm))
+		snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	else
+		when[0] = '\0';
+	vars[0] = env_var("ARAS_EVENT", event);
+	vars[1] = env_var("ARAS_VM_NAME", name);
+	vars[2] = env_var("ARAS_VM_UUID", uuid);
+	vars[3] = env_var("ARAS_HOST", host);
+	vars[4] = env_var("ARAS_HOST_INDEX", hindex);
+	vars[5] = env_var("ARAS_RESOURCE", aras_resource_name(a->resource));
+	vars[6] = env_var("ARAS_VALUE", value);
+	vars[7] = env_var("ARAS_THRESHOLD", threshold);
+	vars[8] = env_var("ARAS_TEXT", text);
+	vars[9] = env_var("ARAS_TIME", when);
+	for (size_t i = 0; i < NENV; i++)
+		if (!vars[i])
+			goto cleanup;
+	envp = build_envp(vars);
+	if (!envp)
+		goto cleanup;
+	argv[0] = s->path;
+	argv[1] = event;
+	argv[2] = name;
+	argv[3] = uuid;
+	argv[4] = host;
+	argv[5] = (char *)aras_resource_name(a->resource);
+	argv[6] = value;
+	argv[7] = threshold;
+	argv[8] = NULL;
+	maxfd = sysconf(_SC_OPEN_MAX);
+	if (maxfd < 0 || maxfd > 65536)
+		maxfd = 65536;
+	describe(a, c->desc, sizeof(c->desc));
+
+	rc = -ARAS_E_IO;
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		log_warn("script %s (%s) not run: pipe: %s", s->path, c->desc, strerror(errno));
+		goto cleanup;
+	}
+	pfd[0] = fd_above_stdio(pfd[0]);
+	pfd[1] = fd_above_stdio(pfd[1]);
+	if (pfd[0] < 0 || pfd[1] < 0 || fcntl(pfd[0], F_SETFL, O_NONBLOCK) < 0) {
+		log_warn("script %s (%s) not run: %s", s->path, c->desc, strerror(errno));
+		goto cleanup;
+	}
+	sigfillset(&all);
+	sigemptyset(&empty);
+	blocked = pthread_sigmask(SIG_SETMASK, &all, &old) == 0;
+	pid = fork();
+	if (pid == 0)
+		child_exec(s->path, argv, envp, pfd[1], s->debug, maxfd, &empty);
+	if (pid < 0) {
+		log_warn("script %s (%s) not run: fork: %s", s->path, c->desc, strerror(errno));
+		goto cleanup;
+	}
+	/* also here: kill(-pid) must find the group even before the child ran */
+	setpgid(pid, pid);
+	c->pid = pid;
+	c->errfd = pfd[0];
+	pfd[0] = -1;
+	c->killed = 0;
+	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
+	c->deadline.tv_sec += s->timeout_s;
+	s->nrun++;
+	rc = 0;
+cleanup:
+	if (blocked)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
+	if (rc == -ARAS_E_NOMEM)
+		log_warn("script %s not run: out of memory", s->path);
+	if (rc < 0) {
+		c->desc[0] = '\0';
+		s->refused++;
+	}
+	free(envp);
+	for (size_t i = 0; i < NENV; i++)
+		free(vars[i]);
+	return rc;
+}
+
+/* The child c was reaped with status st: count and log it, free the slot. */
+static void finish(struct aras_scripts *s, struct child *c, int st, unsigned *ok, unsigned *failed)
+{
+	int e = 0;
+	ssize_t n = read(c->errfd, &e, sizeof(e));
+
+	if (n == (ssize_t)sizeof(e)) {
+		log_warn("script %s (%s) failed: cannot execute: %s", s->path, c->desc, strerror(e));
+		(*failed)++;
+	} else if (c->killed) {
+		log_warn("script %s (%s) failed: still running after %u s, killed with its process group",
+			 s->path, c->desc, s->timeout_s);
+		(*failed)++;
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		(*ok)++;
+	} else if (WIFEXITED(st)) {
+		log_warn("script %s (%s) failed: exit status %d", s->path, c->desc, WEXITSTATUS(st));
+		(*failed)++;
+	} else {
+		log_warn("script %s (%s) failed: killed by signal %d (%s)", s->path, c->desc,
+			 WTERMSIG(st), strsignal(WTERMSIG(st)));
+		(*failed)++;
+	}
+	close(c->errfd);
+	memset(c, 0, sizeof(*c));
+	s->nrun--;
+}
+
+void aras_scripts_reap(struct aras_scripts *s, unsigned *ok, unsigned *failed)
+{
+	struct timespec now;
+
+	if (!s)
+		return;
+	*failed += s->refused;
+	s->refused = 0;
+	if (!s->nrun)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (size_t i = 0; i < ARAS_SCRIPTS_MAX; i++) {
+		struct child *c = &s->c[i];
+		int st = 0;
+		pid_t r;
+
+		if (!c->pid)
+			continue;
+		r = waitpid(c->pid, &st, WNOHANG);
+		if (r == c->pid) {
+			finish(s, c, st, ok, failed);
+		} else if (r == 0) {
+			if (!c->killed && timespec_passed(&now, &c->deadline)) {
+				/* the leader is not reaped yet, so its pgid cannot
+				 * have been reused: the group is still ours */
+				kill(-c->pid, SIGKILL);
+				kill(c->pid, SIGKILL);
+				c->killed = 1;
+				r = waitpid(c->pid, &st, WNOHANG);
+				if (r == c->pid)
+					finish(s, c, st, ok, failed);
+			}
+		} else if (errno != EINTR) {
+			/* ECHILD: someone set SIGCHLD to SIG_IGN or reaped it */
+			log_warn("script %s (%s): lost track of pid %ld: %s", s->path, c->desc,
+				 (long)c->pid, strerror(errno));
+			close(c->errfd);
+			memset(c, 0, sizeof(*c));
+			s->nrun--;
+			(*failed)++;
+		}
+	}
+}
+
+void aras_scripts_prepare(struct aras_scripts *s, struct timeval *tv)
+{
+	struct timespec now;
+	long long best = -1;
+
+	if (!s || (!s->nrun && !s->refused))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (s->refused)
+		best = 0;
+	for (size_t i = 0; i < ARAS_SCRIPTS_MAX; i++) {
+		const struct child *c = &s->c[i];
+		long long us;
+
+		if (!c->pid)
+			continue;
+		if (c->killed) {
+			us = 10000; /* SIGKILLed: reap it as soon as it is gone */
+		} else {
+			us = (long long)(c->deadline.tv_sec - now.tv_sec) * 1000000 +
+			     (c->deadline.tv_nsec - now.tv_nsec) / 1000;
+			if (us < 0)
+				us = 0;
+		}
+		if (best < 0 || us < best)
+			best = us;
+	}
+	if (best >= 0 && best < (long long)tv->tv_sec * 1000000 + tv->tv_usec) {
+		tv->tv_sec = (time_t)(best / 1000000);
+		tv->tv_usec = (suseconds_t)(best % 1000000);
+	}
+}
+
+void aras_scripts_free(struct aras_scripts *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < ARAS_SCRIPTS_MAX; i++) {
+		struct child *c = &s->c[i];
+
+		if (!c->pid)
+			continue;
+		kill(-c->pid, SIGKILL);
+		kill(c->pid, SIGKILL);
+		/* blocks only until the SIGKILLed child is gone; at shutdown */
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(c->errfd);
+	}
+	free(s->path);
+	free(s);
+}
