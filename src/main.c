@@ -154,6 +154,9 @@ static int run(struct arasd *d)
 		FD_ZERO(&rfds);
 		FD_ZERO(&wfds);
 		FD_ZERO(&efds);
+		/* queued notifications: come back soon, after reading the master's replies */
+		if (aras_notify_flush(d))
+			tv.tv_sec = 0, tv.tv_usec = 5000;
 		aras_snmp_prepare(&maxfd, &rfds, &tv);
 		if (d->mailer)
 			aras_mailer_prepare(d->mailer, &maxfd, &rfds, &wfds, &efds, &tv);

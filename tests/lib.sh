@@ -83,7 +83,7 @@ agentXSocket $AGENTX
 agentXPerms 0660 0770
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
-trap2sink 127.0.0.1:$TRAP_PORT public
+${TRAPSINK:-trap2sink} 127.0.0.1:$TRAP_PORT public
 CONF
 }
 

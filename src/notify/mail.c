@@ -1,8 +1,19 @@
 /*
  * mail.c - the mail adapter: renders an alert as an RFC 5322 message and
- * sends it with libcurl's SMTP client through one multi handle that the
- * select() loop drives.  Owns the copied configuration, the queue of mails
- * (waiting, then in transfer) and their easy handles.
+ * sends it with libcurl's SMTP client.  Owns the copied configuration, the
+ * mails (queued, in transfer, finished) and one worker thread with its
+ * curl multi handle.
+ *
+ * Why a thread: libcurl's multi interface is not non-blocking for SMTP.
+ * smtp_done() waits, blocking, for the server's reply to the end of DATA,
+ * and smtp_disconnect() for the reply to QUIT (curl issues #8555, #4015;
+ * still so in curl 8.x): a slow or stalled server would stall
+ * curl_multi_perform() for up to the response timeout.  So the worker
+ * alone drives the multi handle; the select() loop only renders mails,
+ * hands them over (inbox, curl_multi_wakeup()) and collects results
+ * (outbox) when the worker writes a byte to done_pipe, which the loop
+ * watches.  The worker never logs (log.c is not thread safe): it stores
+ * curl's error text in the job and the loop logs it.
  *
  * Everything that goes into a header passes through hdr_clean(), which
  * replaces CR, LF and every other control byte: a VM name may hold anything
@@ -13,6 +24,10 @@
 #include "core/log.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,23 +37,35 @@
 
 struct mail_job {
 	struct mail_job *next;
-	CURL *easy;
-	char *data; /* the whole message, CRLF line ends */
+	CURL *easy;  /* created by the loop, cleaned up by the worker */
+	char *data;  /* the whole message, CRLF line ends */
 	size_t len, off;
+	int result;  /* CURLcode, set by the worker */
 	char desc[ARAS_NAME_MAX + 40]; /* "breach of web1", for the log */
 	char err[CURL_ERROR_SIZE];
 };
 
+struct job_list {
+	struct mail_job *head, *tail;
+};
+
 struct aras_mailer {
+	/* configuration, read-only once the worker runs */
 	char *url, *from_hdr, *from_addr, *to_hdr, *user, *password;
 	struct curl_slist *rcpt;
 	long use_ssl;
 	long timeout_s;
-	CURLM *multi;
-	struct mail_job *wait_head, *wait_tail; /* not yet handed to curl */
-	struct mail_job *active;                /* in the multi handle */
-	unsigned nactive, npending;             /* npending counts both lists */
-	unsigned dropped;                       /* refused, not yet reported */
+	CURLM *multi; /* the worker's; the loop only calls curl_multi_wakeup() */
+	int done_pipe[2];
+	pthread_t worker;
+	int worker_started;
+	/* shared, under lock */
+	pthread_mutex_t lock;
+	int lock_ready;
+	struct job_list inbox, outbox;
+	int stop;
+	/* the loop's own */
+	unsigned npending; /* sent to the worker, result not yet collected */
 	unsigned long seq;
 	char domain[128]; /* right side of Message-ID */
 };
@@ -389,6 +416,8 @@ static int build_message(struct aras_mailer *m, const struct aras_alert *a, stru
 	return out->oom ? -ARAS_E_NOMEM : 0;
 }
 
+static int start_worker(struct aras_mailer *m);
+
 /* ---- configuration ------------------------------------------------------ */
 
 /* The bare address of "Name <a@b>" or " a@b ", into a new string. */
@@ -534,6 +563,7 @@ int aras_mailer_new(struct aras_mailer **out, const struct aras_mail_conf *conf)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		goto cleanup;
+	m->done_pipe[0] = m->done_pipe[1] = -1;
 	m->url = strdup(conf->url);
 	m->from_hdr = hdr_dup(conf->from);
 	m->user = conf->user && conf->user[0] ? strdup(conf->user) : NULL;
@@ -555,9 +585,15 @@ int aras_mailer_new(struct aras_mailer **out, const struct aras_mail_conf *conf)
 					   : (long)CURLUSESSL_NONE;
 	m->timeout_s = conf->timeout_s ? (long)conf->timeout_s : 60;
 	set_domain(m);
+	rc = -ARAS_E_IO;
 	m->multi = curl_multi_init();
-	if (!m->multi) {
-		rc = -ARAS_E_IO;
+	if (!m->multi || pipe2(m->done_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		goto cleanup;
+	if (pthread_mutex_init(&m->lock, NULL) != 0)
+		goto cleanup;
+	m->lock_ready = 1;
+	if (start_worker(m) < 0) {
+		log_err("mail: cannot start the mail thread");
 		goto cleanup;
 	}
 	*out = m;
@@ -570,7 +606,42 @@ cleanup:
 	return rc;
 }
 
-/* ---- transfers --------------------------------------------------------- */
+/* ---- the worker thread -------------------------------------------------- */
+
+static void list_push(struct job_list *l, struct mail_job *j)
+{
+	j->next = NULL;
+	if (l->tail)
+		l->tail->next = j;
+	else
+		l->head = j;
+	l->tail = j;
+}
+
+static struct mail_job *list_pop(struct job_list *l)
+{
+	struct mail_job *j = l->head;
+
+	if (j) {
+		l->head = j->next;
+		if (!l->head)
+			l->tail = NULL;
+		j->next = NULL;
+	}
+	return j;
+}
+
+static void list_splice(struct job_list *to, struct job_list *from)
+{
+	if (!from->head)
+		return;
+	if (to->tail)
+		to->tail->next = from->head;
+	else
+		to->head = from->head;
+	to->tail = from->tail;
+	from->head = from->tail = NULL;
+}
 
 static size_t read_cb(char *buf, size_t size, size_t nitems, void *arg)
 {
@@ -594,6 +665,126 @@ static void job_free(struct mail_job *j)
 	free(j);
 }
 
+static void free_list(struct job_list *l)
+{
+	struct mail_job *j;
+
+	while ((j = list_pop(l)))
+		job_free(j);
+}
+
+/* Worker: j is finished (result set); drop its handle, queue it for the loop. */
+static void worker_finish(struct job_list *done, struct mail_job *j)
+{
+	curl_easy_cleanup(j->easy);
+	j->easy = NULL;
+	free(j->data);
+	j->data = NULL;
+	list_push(done, j);
+}
+
+static void worker_unlink(struct mail_job **active, struct mail_job *j)
+{
+	for (struct mail_job **pp = active; *pp; pp = &(*pp)->next) {
+		if (*pp == j) {
+			*pp = j->next;
+			return;
+		}
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct aras_mailer *m = arg;
+	struct job_list waiting = { 0 };
+	struct mail_job *active = NULL, *j;
+	unsigned nactive = 0;
+
+	for (;;) {
+		struct job_list done = { 0 };
+		CURLMsg *msg;
+		int stop, running, left;
+
+		pthread_mutex_lock(&m->lock);
+		stop = m->stop;
+		list_splice(&waiting, &m->inbox);
+		pthread_mutex_unlock(&m->lock);
+		if (stop)
+			break;
+		/* a mail's CURLOPT_TIMEOUT starts when it is added: keep the
+		 * rest waiting here rather than pending inside curl */
+		while (nactive < ARAS_MAIL_ACTIVE_MAX && (j = list_pop(&waiting))) {
+			CURLMcode mc = curl_multi_add_handle(m->multi, j->easy);
+
+			if (mc != CURLM_OK) {
+				j->result = CURLE_FAILED_INIT;
+				snprintf(j->err, sizeof(j->err), "%s", curl_multi_strerror(mc));
+				worker_finish(&done, j);
+				continue;
+			}
+			j->next = active;
+			active = j;
+			nactive++;
+		}
+		/* may block in smtp_done()/QUIT: this is why we are a thread */
+		curl_multi_perform(m->multi, &running);
+		while ((msg = curl_multi_info_read(m->multi, &left))) {
+			char *priv = NULL;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+			j = (struct mail_job *)priv;
+			j->result = (int)msg->data.result;
+			curl_multi_remove_handle(m->multi, j->easy);
+			worker_unlink(&active, j);
+			nactive--;
+			worker_finish(&done, j);
+		}
+		if (done.head) {
+			pthread_mutex_lock(&m->lock);
+			list_splice(&m->outbox, &done);
+			pthread_mutex_unlock(&m->lock);
+			/* full pipe (EAGAIN): the loop has a wakeup pending anyway */
+			if (write(m->done_pipe[1], "x", 1) < 0 && errno != EAGAIN)
+				break;
+		}
+		if (waiting.head && nactive < ARAS_MAIL_ACTIVE_MAX)
+			continue;
+		curl_multi_poll(m->multi, NULL, 0, 1000, NULL);
+	}
+	/* stopping: abort what runs.  A 1 ms timeout first, or removing a
+	 * handle in mid-transfer runs smtp_done(), which waits for the server
+	 * (curl issue #4015) */
+	while (active) {
+		j = active;
+		active = j->next;
+		curl_easy_setopt(j->easy, CURLOPT_TIMEOUT_MS, 1L);
+		curl_multi_remove_handle(m->multi, j->easy);
+		job_free(j);
+	}
+	free_list(&waiting);
+	return NULL;
+}
+
+/* Start the worker with every signal blocked: signals are the loop's. */
+static int start_worker(struct aras_mailer *m)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&m->worker, NULL, worker_main, m);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return -ARAS_E_IO;
+	m->worker_started = 1;
+	return 0;
+}
+
+/* ---- the loop's side ------------------------------------------------------ */
+
 static int job_setup(struct aras_mailer *m, struct mail_job *j)
 {
 	CURL *e = curl_easy_init();
@@ -613,6 +804,13 @@ static int job_setup(struct aras_mailer *m, struct mail_job *j)
 	/* no SIGALRM for resolver timeouts: we share the process with the loop */
 	c |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	c |= curl_easy_setopt(e, CURLOPT_TIMEOUT, m->timeout_s);
+	/* bounds each wait for a reply, QUIT included (which ignores
+	 * CURLOPT_TIMEOUT; the default is 120 s) */
+	c |= curl_easy_setopt(e, CURLOPT_SERVER_RESPONSE_TIMEOUT, m->timeout_s);
+	/* QUIT right after each mail, with the bound above, rather than
+	 * idle connections that curl_multi_cleanup() would QUIT with its
+	 * own 120 s bound */
+	c |= curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	c |= curl_easy_setopt(e, CURLOPT_USE_SSL, m->use_ssl);
 	c |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->err);
 	c |= curl_easy_setopt(e, CURLOPT_PRIVATE, j);
@@ -625,40 +823,6 @@ static int job_setup(struct aras_mailer *m, struct mail_job *j)
 		return -ARAS_E_IO;
 	}
 	return 0;
-}
-
-/* Hand waiting mails to curl while fewer than ARAS_MAIL_ACTIVE_MAX run. */
-static void start_waiting(struct aras_mailer *m, unsigned *failed)
-{
-	while (m->wait_head && m->nactive < ARAS_MAIL_ACTIVE_MAX) {
-		struct mail_job *j = m->wait_head;
-		CURLMcode mc;
-
-		m->wait_head = j->next;
-		if (!m->wait_head)
-			m->wait_tail = NULL;
-		mc = curl_multi_add_handle(m->multi, j->easy);
-		if (mc != CURLM_OK) {
-			log_warn("mail (%s) failed: %s", j->desc, curl_multi_strerror(mc));
-			job_free(j);
-			m->npending--;
-			(*failed)++;
-			continue;
-		}
-		j->next = m->active;
-		m->active = j;
-		m->nactive++;
-	}
-}
-
-static void unlink_active(struct aras_mailer *m, struct mail_job *j)
-{
-	for (struct mail_job **pp = &m->active; *pp; pp = &(*pp)->next) {
-		if (*pp == j) {
-			*pp = j->next;
-			return;
-		}
-	}
 }
 
 int aras_mailer_send(struct aras_mailer *m, const struct aras_alert *a)
@@ -689,11 +853,10 @@ int aras_mailer_send(struct aras_mailer *m, const struct aras_alert *a)
 	rc = job_setup(m, j);
 	if (rc < 0)
 		goto cleanup;
-	if (m->wait_tail)
-		m->wait_tail->next = j;
-	else
-		m->wait_head = j;
-	m->wait_tail = j;
+	pthread_mutex_lock(&m->lock);
+	list_push(&m->inbox, j);
+	pthread_mutex_unlock(&m->lock);
+	curl_multi_wakeup(m->multi);
 	m->npending++;
 	return 0;
 cleanup:
@@ -701,79 +864,46 @@ cleanup:
 		log_warn("mail: out of memory, mail for %s dropped", who);
 	free(msg.p);
 	job_free(j);
-	m->dropped++;
 	return rc;
 }
 
 void aras_mailer_prepare(struct aras_mailer *m, int *maxfd, fd_set *r, fd_set *w, fd_set *e,
 			 struct timeval *tv)
 {
-	int mx = -1;
-	long ms = -1;
-
-	if (!m || (!m->npending && !m->dropped))
+	(void)w;
+	(void)e;
+	(void)tv;
+	if (!m || !m->npending)
 		return;
-	if (m->dropped || (m->wait_head && m->nactive < ARAS_MAIL_ACTIVE_MAX)) {
-		ms = 0; /* something to report or to start now */
-	} else {
-		if (curl_multi_fdset(m->multi, r, w, e, &mx) != CURLM_OK)
-			mx = -1;
-		if (curl_multi_timeout(m->multi, &ms) != CURLM_OK)
-			ms = -1;
-		/* no socket to wait on yet (e.g. the resolver thread runs):
-		 * curl_multi_fdset(3) says to poll at a short interval */
-		if (mx < 0 && (ms < 0 || ms > 100))
-			ms = 100;
-	}
-	if (mx >= 0 && mx + 1 > *maxfd)
-		*maxfd = mx + 1;
-	if (ms >= 0) {
-		long cur = tv->tv_sec * 1000L + tv->tv_usec / 1000;
-
-		if (ms < cur) {
-			tv->tv_sec = ms / 1000;
-			tv->tv_usec = (ms % 1000) * 1000;
-		}
-	}
+	FD_SET(m->done_pipe[0], r);
+	if (m->done_pipe[0] + 1 > *maxfd)
+		*maxfd = m->done_pipe[0] + 1;
 }
 
 void aras_mailer_process(struct aras_mailer *m, unsigned *sent, unsigned *failed)
 {
-	CURLMsg *msg;
-	int running, left;
+	struct job_list done;
+	struct mail_job *j;
+	char buf[64];
 
-	if (!m)
+	if (!m || !m->npending)
 		return;
-	*failed += m->dropped;
-	m->dropped = 0;
-	if (!m->npending)
-		return;
-	start_waiting(m, failed);
-	curl_multi_perform(m->multi, &running);
-	while ((msg = curl_multi_info_read(m->multi, &left))) {
-		struct mail_job *j;
-		char *priv = NULL;
-
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
-		j = (struct mail_job *)priv;
-		if (msg->data.result == CURLE_OK) {
+	while (read(m->done_pipe[0], buf, sizeof(buf)) > 0)
+		;
+	pthread_mutex_lock(&m->lock);
+	done = m->outbox;
+	m->outbox.head = m->outbox.tail = NULL;
+	pthread_mutex_unlock(&m->lock);
+	while ((j = list_pop(&done))) {
+		if (j->result == CURLE_OK) {
 			(*sent)++;
 		} else {
 			log_warn("mail (%s) to %s failed: %s", j->desc, m->to_hdr,
-				 j->err[0] ? j->err : curl_easy_strerror(msg->data.result));
+				 j->err[0] ? j->err : curl_easy_strerror((CURLcode)j->result));
 			(*failed)++;
 		}
-		curl_multi_remove_handle(m->multi, j->easy);
-		unlink_active(m, j);
 		job_free(j);
-		m->nactive--;
 		m->npending--;
-	}
-	if (m->wait_head && m->nactive < ARAS_MAIL_ACTIVE_MAX) {
-		start_waiting(m, failed);
-		curl_multi_perform(m->multi, &running);
 	}
 }
 
@@ -786,21 +916,23 @@ void aras_mailer_free(struct aras_mailer *m)
 {
 	if (!m)
 		return;
-	while (m->active) {
-		struct mail_job *j = m->active;
-
-		m->active = j->next;
-		curl_multi_remove_handle(m->multi, j->easy);
-		job_free(j);
+	if (m->worker_started) {
+		pthread_mutex_lock(&m->lock);
+		m->stop = 1;
+		pthread_mutex_unlock(&m->lock);
+		curl_multi_wakeup(m->multi);
+		pthread_join(m->worker, NULL);
 	}
-	while (m->wait_head) {
-		struct mail_job *j = m->wait_head;
-
-		m->wait_head = j->next;
-		job_free(j);
-	}
+	free_list(&m->inbox);
+	free_list(&m->outbox);
+	if (m->lock_ready)
+		pthread_mutex_destroy(&m->lock);
 	if (m->multi)
 		curl_multi_cleanup(m->multi);
+	if (m->done_pipe[0] >= 0)
+		close(m->done_pipe[0]);
+	if (m->done_pipe[1] >= 0)
+		close(m->done_pipe[1]);
 	curl_slist_free_all(m->rcpt);
 	free(m->url);
 	free(m->from_hdr);

@@ -1,7 +1,11 @@
 /*
- * mail.h - alert mail over SMTP(S) with libcurl's multi interface, driven
- * by arasd's select() loop: queueing a mail returns at once, transfers move
- * on only inside aras_mailer_process().  This header does not include curl.
+ * mail.h - alert mail over SMTP(S) with libcurl, for arasd's select()
+ * loop: queueing a mail returns at once; the SMTP dialogue runs in a mail
+ * thread of the mailer's own (libcurl's SMTP can block even in its multi
+ * interface, see mail.c) and results come back to the loop through a pipe
+ * that aras_mailer_prepare() adds to the read set.  The loop-side
+ * functions below must all be called from one thread.  This header does
+ * not include curl.
  */
 #ifndef ARAS_NOTIFY_MAIL_H
 #define ARAS_NOTIFY_MAIL_H
@@ -23,46 +27,54 @@ struct aras_mail_conf {
 
 /* At most this many mails queued or in transfer; more are refused. */
 #define ARAS_MAIL_QUEUE_MAX 256
-/* At most this many SMTP transfers at once; the rest wait in the queue. */
+/* At most this many SMTP connections at once; the rest wait in the queue. */
 #define ARAS_MAIL_ACTIVE_MAX 8
 
 struct aras_mailer;
 
 /*
  * Check conf (scheme smtp/smtps, from and at least one recipient, starttls
- * 0..2) and copy it: the caller may free conf afterwards.  0, -ARAS_E_INVAL
- * (logged), -ARAS_E_NOMEM, or -ARAS_E_IO when libcurl cannot start.
+ * 0..2), copy it (the caller may free conf afterwards) and start the mail
+ * thread, with every signal blocked.  0, -ARAS_E_INVAL (logged),
+ * -ARAS_E_NOMEM, or -ARAS_E_IO when libcurl or the thread cannot start.
  */
 int aras_mailer_new(struct aras_mailer **out, const struct aras_mail_conf *conf);
 
 /*
- * Render one mail for a and queue it; returns at once, nothing is sent
- * before aras_mailer_process().  With ARAS_MAIL_QUEUE_MAX mails pending
- * the mail is dropped: -ARAS_E_BUSY, logged, and reported as failed by the
- * next aras_mailer_process() (the caller must not count it again).
- * -ARAS_E_NOMEM likewise.
+ * Render one mail for a and hand it to the mail thread; returns at once.
+ * Each mail has timeout_s for its whole SMTP dialogue, counted from when
+ * its connection starts (and as long again for the reply to QUIT).  With
+ * ARAS_MAIL_QUEUE_MAX mails pending the mail is dropped and logged:
+ * -ARAS_E_BUSY (-ARAS_E_NOMEM, -ARAS_E_IO likewise).  A dropped mail is
+ * the caller's to count as failed: aras_mailer_process() reports only the
+ * mails send() accepted.
  */
 int aras_mailer_send(struct aras_mailer *m, const struct aras_alert *a);
 
 /*
- * Before select(): add curl's sockets to r/w/e, raise *maxfd (select()'s
- * first argument, highest fd + 1) and lower *tv to curl's next timeout.
- * Does nothing to tv when no mail is pending.
+ * Before select(): while mails are pending, add the mail thread's
+ * notification fd to r and raise *maxfd (select()'s first argument,
+ * highest fd + 1).  w, e and tv are left alone (kept for a loop that
+ * drives libcurl's sockets itself): the fd wakes the loop.
  */
 void aras_mailer_prepare(struct aras_mailer *m, int *maxfd, fd_set *r, fd_set *w, fd_set *e,
 			 struct timeval *tv);
 
 /*
- * After select() (whatever it returned): move transfers on, start queued
- * ones, and add the mails finished since the last call to *sent and
- * *failed.  Each failure is logged once with curl's error text.
+ * After select() (whatever it returned; cheap when nothing is ready):
+ * add the mails finished since the last call to *sent and *failed.  Each
+ * failure is logged once with curl's error text.  Never blocks.
  */
 void aras_mailer_process(struct aras_mailer *m, unsigned *sent, unsigned *failed);
 
 /* Mails queued or in transfer. */
 unsigned aras_mailer_pending(const struct aras_mailer *m);
 
-/* Abort what is pending (not counted) and free m.  NULL is fine. */
+/*
+ * Stop the mail thread, abort what is pending (not counted) and free m.
+ * NULL is fine.  Waits for the thread: if it is inside a reply wait that
+ * libcurl does not let us cut short, up to about 2 x timeout_s.
+ */
 void aras_mailer_free(struct aras_mailer *m);
 
 #endif

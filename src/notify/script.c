@@ -46,7 +46,6 @@ struct aras_scripts {
 	unsigned timeout_s;
 	int debug;
 	unsigned nrun;
-	unsigned refused; /* runs that failed to start, not yet reported */
 	struct child c[ARAS_SCRIPTS_MAX];
 };
 
@@ -156,18 +155,16 @@ static int fd_above_stdio(int fd)
 /* The child, between fork() and execve(): async-signal-safe calls only. */
 static void __attribute__((noreturn))
 child_exec(const char *path, char *const argv[], char *const envp[], int errw, int debug,
-	   long maxfd, const sigset_t *empty)
+	   long maxfd, const struct sigaction *dfl, const sigset_t *empty)
 {
-	struct sigaction dfl;
 	int e, nul;
 
 	setpgid(0, 0);
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	/* arasd ignores SIGPIPE; ignored dispositions survive execve */
+	/* arasd ignores SIGPIPE, and ignored dispositions survive execve;
+	 * handlers would too until execve, with our signals blocked till then */
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
+			sigaction(sig, dfl, NULL);
 	nul = open("/dev/null", O_RDWR);
 	if (nul < 0)
 		goto fail;
@@ -197,6 +194,7 @@ int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a)
 	char hindex[16], value[16], threshold[16], when[80], text[ARAS_ERRTEXT_MAX];
 	char *vars[NENV] = { 0 }, **envp = NULL, *argv[9];
 	struct child *c = NULL;
+	struct sigaction dfl;
 	sigset_t all, old, empty;
 	int pfd[2] = { -1, -1 }, rc = -ARAS_E_NOMEM, blocked = 0;
 	long maxfd;
@@ -211,7 +209,6 @@ int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a)
 
 		describe(a, desc, sizeof(desc));
 		log_warn("script %s (%s) not run: %u scripts still running", s->path, desc, s->nrun);
-		s->refused++;
 		return -ARAS_E_BUSY;
 	}
 
@@ -274,12 +271,14 @@ int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a)
 		log_warn("script %s (%s) not run: %s", s->path, c->desc, strerror(errno));
 		goto cleanup;
 	}
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
 	sigfillset(&all);
 	sigemptyset(&empty);
 	blocked = pthread_sigmask(SIG_SETMASK, &all, &old) == 0;
 	pid = fork();
 	if (pid == 0)
-		child_exec(s->path, argv, envp, pfd[1], s->debug, maxfd, &empty);
+		child_exec(s->path, argv, envp, pfd[1], s->debug, maxfd, &dfl, &empty);
 	if (pid < 0) {
 		log_warn("script %s (%s) not run: fork: %s", s->path, c->desc, strerror(errno));
 		goto cleanup;
@@ -303,10 +302,8 @@ cleanup:
 		close(pfd[1]);
 	if (rc == -ARAS_E_NOMEM)
 		log_warn("script %s not run: out of memory", s->path);
-	if (rc < 0) {
+	if (rc < 0)
 		c->desc[0] = '\0';
-		s->refused++;
-	}
 	free(envp);
 	for (size_t i = 0; i < NENV; i++)
 		free(vars[i]);
@@ -345,11 +342,7 @@ void aras_scripts_reap(struct aras_scripts *s, unsigned *ok, unsigned *failed)
 {
 	struct timespec now;
 
-	if (!s)
-		return;
-	*failed += s->refused;
-	s->refused = 0;
-	if (!s->nrun)
+	if (!s || !s->nrun)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (size_t i = 0; i < ARAS_SCRIPTS_MAX; i++) {
@@ -390,11 +383,9 @@ void aras_scripts_prepare(struct aras_scripts *s, struct timeval *tv)
 	struct timespec now;
 	long long best = -1;
 
-	if (!s || (!s->nrun && !s->refused))
+	if (!s || !s->nrun)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (s->refused)
-		best = 0;
 	for (size_t i = 0; i < ARAS_SCRIPTS_MAX; i++) {
 		const struct child *c = &s->c[i];
 		long long us;

@@ -26,7 +26,7 @@ int aras_scripts_new(struct aras_scripts **out, const char *path, unsigned timeo
 
 /*
  * on != 0: the scripts' stdout and stderr go to our stderr instead of
- * /dev/null (arasd -d).
+ * /dev/null (for debugging a script).  Off by default.
  */
 void aras_scripts_set_debug(struct aras_scripts *s, int on);
 
@@ -40,21 +40,23 @@ void aras_scripts_set_debug(struct aras_scripts *s, int on);
  * is not about a VM; value/threshold in percent; time UTC ISO 8601),
  * stdin from /dev/null, every other fd but 0-2 closed.  Returns at once.
  * 0; -ARAS_E_BUSY with ARAS_SCRIPTS_MAX running; -ARAS_E_IO if fork
- * failed; -ARAS_E_NOMEM.  A refused run is logged and reported as failed
- * by the next aras_scripts_reap() (the caller must not count it again).
+ * failed; -ARAS_E_NOMEM; each logged.  A run refused here is the caller's
+ * to count as failed: aras_scripts_reap() reports only started children
+ * (a program that cannot be executed is one: its exec fails in the child).
  */
 int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a);
 
 /*
  * Reap finished children (waitpid WNOHANG) and SIGKILL the process group
  * of those past their deadline.  Adds exit status 0 to *ok; anything else
- * (non-zero status, signal, timeout, exec failure, refused run) to *failed,
- * each logged once.
+ * (non-zero status, signal, timeout, exec failure) to *failed, each logged
+ * once.
  */
 void aras_scripts_reap(struct aras_scripts *s, unsigned *ok, unsigned *failed);
 
-/* Lower *tv to the time until the next deadline (or to 0 when something
- * waits to be reported).  Nothing to do when no script runs. */
+/* Lower *tv to the time until the next deadline (10 ms while a killed
+ * child is not reaped yet).  Nothing to do when no script runs.  A child
+ * that ends before its deadline is reaped on the loop's next turn. */
 void aras_scripts_prepare(struct aras_scripts *s, struct timeval *tv);
 
 /* Scripts still running (not yet reaped). */

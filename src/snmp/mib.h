@@ -14,5 +14,7 @@ void aras_mib_unregister(struct arasd *d);
 /* Notifications (sent only from the loop thread). */
 void aras_notify_host_state(struct arasd *d, const struct aras_host *h);
 void aras_notify_event(struct arasd *d, const struct aras_event *e);
+/* Send the next batch of queued notifications; 1 if more are waiting. */
+int aras_notify_flush(struct arasd *d);
 
 #endif

@@ -31,22 +31,61 @@ static netsnmp_variable_list *notify_begin(unsigned n)
 	return vars;
 }
 
+/*
+ * Notifications wait in a queue and leave at most NOTIFY_BATCH per loop
+ * turn.  Sending a burst in one go deadlocks with the master: the AgentX
+ * socket is blocking, the master's responses to our Notify PDUs fill its
+ * side while we are still writing, and both block (seen with 500 at once).
+ * Between batches the loop reads the responses.
+ */
+#define NOTIFY_QUEUE 16384
+#define NOTIFY_BATCH 8
+
+static struct {
+	netsnmp_variable_list *q[NOTIFY_QUEUE];
+	size_t head, count;
+	int warned;
+} nq;
+
+static void drop(struct arasd *d, netsnmp_variable_list *vars, const char *what, const char *why)
+{
+	d->counters.notif_dropped++;
+	if (!nq.warned)
+		log_warn("notification %s dropped: %s (counting in arasNotificationsDropped)", what, why);
+	nq.warned = 1;
+	snmp_free_varbind(vars);
+}
+
 static void notify_send(struct arasd *d, netsnmp_variable_list *vars, const char *what)
 {
-	static int warned;
-
 	if (!d->master_connected) {
-		d->counters.notif_dropped++;
-		if (!warned)
-			log_warn("AgentX master not connected: notification %s dropped (counting in arasNotificationsDropped)",
-				 what);
-		warned = 1;
-	} else {
-		send_v2trap(vars);
-		d->counters.notif_sent++;
-		warned = 0;
+		drop(d, vars, what, "AgentX master not connected");
+		return;
 	}
-	snmp_free_varbind(vars);
+	if (nq.count == NOTIFY_QUEUE) {
+		drop(d, vars, what, "queue full");
+		return;
+	}
+	nq.q[(nq.head + nq.count++) % NOTIFY_QUEUE] = vars;
+}
+
+int aras_notify_flush(struct arasd *d)
+{
+	for (int i = 0; i < NOTIFY_BATCH && nq.count; i++) {
+		netsnmp_variable_list *vars = nq.q[nq.head];
+
+		nq.head = (nq.head + 1) % NOTIFY_QUEUE;
+		nq.count--;
+		if (!d->master_connected) {
+			drop(d, vars, "(queued)", "AgentX master lost");
+			continue;
+		}
+		send_v2trap(vars);
+		snmp_free_varbind(vars);
+		d->counters.notif_sent++;
+		nq.warned = 0;
+	}
+	return nq.count > 0;
 }
 
 void aras_notify_host_state(struct arasd *d, const struct aras_host *h)
