@@ -6,7 +6,9 @@
 #ifndef ARASD_H
 #define ARASD_H
 
+#include "core/ctl.h"
 #include "core/evlog.h"
+#include "core/plan.h"
 #include "core/model.h"
 #include "core/settings.h"
 #include "core/state.h"
@@ -19,6 +21,7 @@ struct aras_host_conf {
 	unsigned index;
 	char *name;
 	char *uri;
+	char *mig_uri;              /* migrationUri template ("%s" = VM name), or NULL */
 };
 
 struct aras_counters {
@@ -32,6 +35,7 @@ struct aras_counters {
 
 struct aras_mailer;
 struct aras_scripts;
+struct aras_collector;
 
 struct aras_mail_settings {
 	char *url, *from, *to, *user, *password;
@@ -49,6 +53,11 @@ struct arasd {
 	struct aras_state state;    /* settings + per-VM preferences */
 	struct aras_model model;
 	struct aras_evlog *evlog;
+	struct aras_plan *plan;     /* arasActionTable */
+	struct aras_ctl ctl;        /* controller memory: cooldowns, where VMs left */
+	struct aras_ctl_opts ctl_opts;
+	char *disk_pool;            /* diskPool: where new disks are created */
+	struct aras_collector *collector;
 	struct aras_mail_settings mail;
 	struct aras_mailer *mailer;
 	char *script;               /* alert script (script PATH) */

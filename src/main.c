@@ -6,6 +6,8 @@
  */
 #include "arasd.h"
 
+#include "actions.h"
+
 #include "core/log.h"
 #include "core/sla.h"
 #include "events.h"
@@ -53,6 +55,14 @@ static void usage(FILE *f)
 		"  -x SOCKET  AgentX socket of the master agent (overrides agentxSocket)\n");
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void on_alert(const struct aras_alert *a, void *arg)
 {
 	aras_events_alert(arg, a);
@@ -97,6 +107,8 @@ static int run(struct arasd *d)
 	struct aras_collect_host *ch = calloc(d->nhosts ? d->nhosts : 1, sizeof(*ch));
 	struct aras_collector *col = NULL;
 	int stop = 0, rc = 1;
+	uint64_t last_round = 0;
+	uint32_t polls_seen = 0;
 
 	if (!ch)
 		return 1;
@@ -121,6 +133,9 @@ static int run(struct arasd *d)
 				log_warn("cannot create %s: %s (SETs will fail to persist)", dir, strerror(errno));
 		}
 	}
+	if (aras_plan_new(&d->plan, 1000) < 0)
+		goto out;
+	aras_ctl_init(&d->ctl);
 	if (aras_evlog_new(&d->evlog, d->state.settings.v[ARAS_S_EVENT_LOG_SIZE]) < 0)
 		goto out;
 	if (d->mail.url) {
@@ -144,6 +159,7 @@ static int run(struct arasd *d)
 		log_err("cannot start the pollers");
 		goto out;
 	}
+	d->collector = col;
 	log_info("arasd %s started: %zu hosts, poll every %u s", ARASD_VERSION, d->nhosts,
 		 (unsigned)d->state.settings.v[ARAS_S_POLL_INTERVAL]);
 	while (!stop) {
@@ -163,9 +179,12 @@ static int run(struct arasd *d)
 		if (d->scripts)
 			aras_scripts_prepare(d->scripts, &tv);
 		FD_SET(aras_collector_fd(col), &rfds);
+		FD_SET(aras_collector_job_fd(col), &rfds);
 		FD_SET(sig_pipe[0], &rfds);
 		if (aras_collector_fd(col) >= maxfd)
 			maxfd = aras_collector_fd(col) + 1;
+		if (aras_collector_job_fd(col) >= maxfd)
+			maxfd = aras_collector_job_fd(col) + 1;
 		if (sig_pipe[0] >= maxfd)
 			maxfd = sig_pipe[0] + 1;
 		n = select(maxfd, &rfds, &wfds, &efds, &tv);
@@ -182,10 +201,26 @@ static int run(struct arasd *d)
 			FD_CLR(sig_pipe[0], &rfds);
 			n--;
 		}
+		if (n > 0 && FD_ISSET(aras_collector_job_fd(col), &rfds)) {
+			struct aras_job_result *r;
+
+			while ((r = aras_collector_next_result(col)) != NULL) {
+				aras_actions_result(d, r, mono_ms());
+				free(r);
+			}
+			FD_CLR(aras_collector_job_fd(col), &rfds);
+			n--;
+		}
 		if (n > 0 && FD_ISSET(aras_collector_fd(col), &rfds)) {
 			take_samples(d, col);
 			FD_CLR(aras_collector_fd(col), &rfds);
 			n--;
+		}
+		/* the controller: after new samples, and at least every second for expiry */
+		if (mono_ms() - last_round >= 1000 || d->counters.polls != polls_seen) {
+			last_round = mono_ms();
+			polls_seen = d->counters.polls;
+			aras_actions_round(d, last_round);
 		}
 		if (d->mailer) {
 			unsigned ok = 0, bad = 0;
@@ -207,7 +242,11 @@ static int run(struct arasd *d)
 	rc = 0;
 out:
 	aras_collector_stop(col);
+	d->collector = NULL;
 	aras_snmp_stop(d);
+	aras_plan_free(d->plan);
+	d->plan = NULL;
+	aras_ctl_free(&d->ctl);
 	aras_mailer_free(d->mailer);
 	aras_scripts_free(d->scripts);
 	aras_evlog_free(d->evlog);
@@ -279,8 +318,11 @@ int main(int argc, char **argv)
 		aras_config_free(&d);
 		return 1;
 	}
-	for (size_t i = 0; i < d.nhosts; i++)
+	for (size_t i = 0; i < d.nhosts; i++) {
 		aras_model_add_host(&d.model, d.hosts[i].index, d.hosts[i].name, d.hosts[i].uri);
+		aras_model_host(&d.model, d.hosts[i].index)->maintenance =
+			aras_state_maintenance(&d.state, d.hosts[i].index);
+	}
 	if (!foreground && daemon(0, 0) < 0) {
 		log_err("daemon: %s", strerror(errno));
 		return 1;

@@ -28,6 +28,7 @@ const char *aras_strerror(int err);
 #define ARAS_UUID_STRLEN 37
 #define ARAS_NAME_MAX 256
 #define ARAS_ERRTEXT_MAX 256
+#define ARAS_REASON_MAX 512
 
 #define ARAS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -131,6 +131,31 @@ int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN]
 	return 0;
 }
 
+int aras_state_maintenance(const struct aras_state *st, unsigned host)
+{
+	for (size_t i = 0; i < st->nmaint; i++)
+		if (st->maint[i] == host)
+			return 1;
+	return 0;
+}
+
+int aras_state_set_maintenance(struct aras_state *st, unsigned host, int on)
+{
+	for (size_t i = 0; i < st->nmaint; i++) {
+		if (st->maint[i] != host)
+			continue;
+		if (!on)
+			st->maint[i] = st->maint[--st->nmaint];
+		return 0;
+	}
+	if (!on)
+		return 0;
+	if (st->nmaint == ARAS_ARRAY_SIZE(st->maint))
+		return -ARAS_E_NOMEM;
+	st->maint[st->nmaint++] = host;
+	return 0;
+}
+
 void aras_state_set_setting(struct aras_state *st, int id, uint32_t value)
 {
 	st->settings.v[id] = value;
@@ -167,6 +192,8 @@ int aras_state_save(const struct aras_state *st, const char *path, char *why, si
 				fprintf(f, "vm %s %s %u\n", uuid, pref_names[k], v);
 		}
 	}
+	for (size_t i = 0; i < st->nmaint; i++)
+		fprintf(f, "maintenance %u\n", st->maint[i]);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
 		goto cleanup;
@@ -238,7 +265,17 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 		}
 		return 0;
 	}
-	snprintf(why, whylen, "expected 'setting TOKEN VALUE' or 'vm UUID FIELD VALUE'");
+	if (strcmp(kind, "maintenance") == 0 && a && !b) {
+		char *end;
+		unsigned long h = strtoul(a, &end, 10);
+
+		if (*end || h == 0 || h > 65535 || aras_state_set_maintenance(st, (unsigned)h, 1) < 0) {
+			snprintf(why, whylen, "bad maintenance line");
+			return -ARAS_E_INVAL;
+		}
+		return 0;
+	}
+	snprintf(why, whylen, "expected 'setting TOKEN VALUE', 'vm UUID FIELD VALUE' or 'maintenance HOST'");
 	return -ARAS_E_INVAL;
 }
 

@@ -9,6 +9,7 @@
  *   setting TOKEN VALUE          e.g. "setting cpuThreshold 75"
  *   vm UUID FIELD VALUE          FIELD: priority cpuThreshold memThreshold
  *                                diskThreshold optOut (optOut 1 = opted out)
+ *   maintenance HOSTINDEX        the host is in maintenance
  */
 #ifndef ARAS_STATE_H
 #define ARAS_STATE_H
@@ -37,6 +38,8 @@ struct aras_state {
 	uint32_t persisted;             /* bit i: setting i was SET over SNMP */
 	struct aras_vm_prefs *prefs;    /* sorted by uuid */
 	size_t nprefs;
+	unsigned maint[64];             /* hosts in maintenance (arasHostMaintenance) */
+	size_t nmaint;
 };
 
 void aras_state_init(struct aras_state *st);
@@ -55,6 +58,10 @@ unsigned aras_state_pref(const struct aras_state *st, const uint8_t uuid[ARAS_UU
 int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int field,
 			unsigned value);
 int aras_state_check_pref(int field, unsigned value);
+
+/* Maintenance flag of a host; set returns -ARAS_E_NOMEM when 64 are set. */
+int aras_state_maintenance(const struct aras_state *st, unsigned host);
+int aras_state_set_maintenance(struct aras_state *st, unsigned host, int on);
 
 /* Set a setting as an SNMP SET does (validated by the caller) and mark it persisted. */
 void aras_state_set_setting(struct aras_state *st, int id, uint32_t value);

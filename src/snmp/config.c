@@ -77,6 +77,7 @@ static void host_line(const char *token, char *line)
 	cfg->hosts = h;
 	h = &cfg->hosts[cfg->nhosts];
 	h->index = (unsigned)index;
+	h->mig_uri = NULL;
 	h->name = strdup(name);
 	h->uri = strdup(uri);
 	if (!h->name || !h->uri) {
@@ -134,6 +135,7 @@ static char **string_slot(const char *token)
 	if (strcasecmp(token, "mailUser") == 0) return &cfg->mail.user;
 	if (strcasecmp(token, "mailPassword") == 0) return &cfg->mail.password;
 	if (strcasecmp(token, "script") == 0) return &cfg->script;
+	if (strcasecmp(token, "diskPool") == 0) return &cfg->disk_pool;
 	return NULL;
 }
 
@@ -191,10 +193,53 @@ static void starttls_line(const char *token, char *line)
 	config_perror("mailStartTls must be off, try or required");
 }
 
+/* migrationUri HOSTNAME URI: data channel for migrations into that host. */
+static void miguri_line(const char *token, char *line)
+{
+	char name[256], uri[1024];
+
+	(void)token;
+	if (!line || sscanf(line, "%255s %1023s", name, uri) != 2) {
+		config_perror("migrationUri needs a host name and a URI (unix:///path/%s.sock or tcp://127.0.0.1:PORT)");
+		return;
+	}
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		if (strcmp(cfg->hosts[i].name, name) == 0) {
+			free(cfg->hosts[i].mig_uri);
+			cfg->hosts[i].mig_uri = strdup(uri);
+			return;
+		}
+	}
+	config_perror("migrationUri names a host not defined above");
+}
+
+static void diskmode_line(const char *token, char *line)
+{
+	(void)token;
+	if (line && strcasecmp(line, "add") == 0)
+		cfg->ctl_opts.disk_grow = 0;
+	else if (line && strcasecmp(line, "grow") == 0)
+		cfg->ctl_opts.disk_grow = 1;
+	else
+		config_perror("diskMode must be add or grow");
+}
+
+static void diskstep_line(const char *token, char *line)
+{
+	unsigned long v;
+
+	(void)token;
+	if (!line || parse_uint(line, 16777216, &v) < 0 || v == 0) {
+		config_perror("diskStep must be a size in MiB from 1 to 16777216");
+		return;
+	}
+	cfg->ctl_opts.disk_step_mib = v;
+}
+
 static void register_tokens(void)
 {
 	static const char *const strings[] = { "stateFile", "mailServer", "mailFrom", "mailTo",
-					       "mailUser", "mailPassword", "script" };
+					       "mailUser", "mailPassword", "script", "diskPool" };
 	char help[160];
 
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(strings); i++)
@@ -202,6 +247,9 @@ static void register_tokens(void)
 	register_config_handler("arasd", "mailTimeout", seconds_line, NULL, "SECONDS");
 	register_config_handler("arasd", "scriptTimeout", seconds_line, NULL, "SECONDS");
 	register_config_handler("arasd", "mailStartTls", starttls_line, NULL, "off|try|required");
+	register_config_handler("arasd", "migrationUri", miguri_line, NULL, "HOSTNAME URI");
+	register_config_handler("arasd", "diskMode", diskmode_line, NULL, "add|grow");
+	register_config_handler("arasd", "diskStep", diskstep_line, NULL, "MiB");
 
 	register_config_handler("arasd", "host", host_line, NULL, "NAME LIBVIRT-URI [INDEX]");
 	register_config_handler("arasd", "agentxSocket", socket_line, NULL, "PATH");
@@ -256,6 +304,7 @@ void aras_config_free(struct arasd *d)
 	for (size_t i = 0; i < d->nhosts; i++) {
 		free(d->hosts[i].name);
 		free(d->hosts[i].uri);
+		free(d->hosts[i].mig_uri);
 	}
 	free(d->hosts);
 	d->hosts = NULL;
@@ -269,6 +318,8 @@ void aras_config_free(struct arasd *d)
 	free(d->mail.user);
 	free(d->mail.password);
 	free(d->script);
+	free(d->disk_pool);
+	d->disk_pool = NULL;
 	d->state_file = d->mail.url = d->mail.from = d->mail.to = NULL;
 	d->mail.user = d->mail.password = d->script = NULL;
 }

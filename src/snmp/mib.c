@@ -10,6 +10,7 @@
 #include "mib.h"
 
 #include "core/log.h"
+#include "actions.h"
 #include "oids.h"
 #include "txn.h"
 
@@ -38,7 +39,31 @@ static struct {
 	netsnmp_container *vms;
 	netsnmp_container *hosts;
 	netsnmp_container *events;
+	netsnmp_container *actions;
 } mib;
+
+struct act_row {
+	netsnmp_index idx;
+	oid index_oid[1];
+	struct aras_action *a;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* An operator order staged between RESERVE and COMMIT (one SET at a time). */
+static struct {
+	int kind;                  /* 0 none, 1 approve/reject, 2 migrate */
+	uint32_t action;
+	int state;
+	uint8_t uuid[ARAS_UUID_LEN];
+	unsigned target;
+} order;
 
 struct ev_row {
 	netsnmp_index idx;
@@ -146,6 +171,33 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	long v;
 	int rc;
 
+	if (col == ARAS_VC_MIGRATE_TO) {
+		char why[256];
+
+		if (var->type != ASN_UNSIGNED || var->val_len != sizeof(long)) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+			return;
+		}
+		if (!row) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
+			return;
+		}
+		if (*var->val.integer < 1 || *var->val.integer > 65535) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
+			return;
+		}
+		rc = aras_actions_check_order(mib.d, row->vm->uuid, (unsigned)*var->val.integer, why, sizeof(why));
+		if (rc < 0) {
+			log_info("arasVmMigrateTo %s rejected: %s", row->vm->name, why);
+			netsnmp_set_request_error(reqinfo, r, rc == -ARAS_E_RANGE ? SNMP_ERR_WRONGVALUE :
+							       SNMP_ERR_INCONSISTENTVALUE);
+			return;
+		}
+		order.kind = 2;
+		memcpy(order.uuid, row->vm->uuid, ARAS_UUID_LEN);
+		order.target = (unsigned)*var->val.integer;
+		return;
+	}
 	if (field < 0) {
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
 		return;
@@ -204,7 +256,21 @@ static int vm_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration
 		case MODE_SET_RESERVE2:
 			/* per-VM values have no cross-object rules */
 			break;
+		case MODE_SET_COMMIT:
+			if (ti->colnum == ARAS_VC_MIGRATE_TO) {
+				if (order.kind == 2)
+					aras_actions_order_migrate(mib.d, order.uuid, order.target, mono_ms());
+				order.kind = 0;
+				break;
+			}
+			aras_txn_phase(mib.d, reqinfo, r);
+			break;
 		default:
+			if (ti->colnum == ARAS_VC_MIGRATE_TO) {
+				if (reqinfo->mode == MODE_SET_FREE || reqinfo->mode == MODE_SET_UNDO)
+					order.kind = 0;
+				break;
+			}
 			aras_txn_phase(mib.d, reqinfo, r);
 		}
 	}
@@ -287,6 +353,43 @@ static int host_value(const struct aras_host *h, unsigned col, netsnmp_variable_
 	return 0;
 }
 
+/* arasHostMaintenance: a persisted flag, staged like the settings. */
+static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
+{
+	struct host_row *row = netsnmp_container_table_row_extract(r);
+	netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+	netsnmp_variable_list *var = r->requestvb;
+	struct aras_state *st;
+
+	if (!ti || ti->colnum != ARAS_HC_MAINTENANCE) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+		return;
+	}
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1:
+		if (var->type != ASN_INTEGER || var->val_len != sizeof(long)) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+			return;
+		}
+		if (!row) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
+			return;
+		}
+		if (*var->val.integer != 1 && *var->val.integer != 2) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
+			return;
+		}
+		st = aras_txn_stage(mib.d, reqinfo, r);
+		if (st && aras_state_set_maintenance(st, row->host, *var->val.integer == 1) < 0)
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_RESOURCEUNAVAILABLE);
+		return;
+	case MODE_SET_RESERVE2:
+		return;
+	default:
+		aras_txn_phase(mib.d, reqinfo, r);
+	}
+}
+
 static int host_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 			netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
@@ -300,7 +403,7 @@ static int host_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrati
 		if (r->processed)
 			continue;
 		if (reqinfo->mode != MODE_GET) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+			host_set(reqinfo, r);
 			continue;
 		}
 		row = netsnmp_container_table_row_extract(r);
@@ -411,6 +514,124 @@ static void event_dropped(struct aras_event *e, void *arg)
 	CONTAINER_REMOVE(mib.events, e->priv);
 	free(e->priv);
 	e->priv = NULL;
+}
+
+/* ---- arasActionTable ---- */
+
+static int action_value(const struct aras_action *a, unsigned col, netsnmp_variable_list *var)
+{
+	switch (col) {
+	case ARAS_AC_VM_UUID: snmp_set_var_typed_value(var, ASN_OCTET_STR, a->uuid, ARAS_UUID_LEN); break;
+	case ARAS_AC_VM_NAME: set_str(var, a->vm_name); break;
+	case ARAS_AC_KIND: set_int(var, a->kind); break;
+	case ARAS_AC_SOURCE: set_uint(var, ASN_UNSIGNED, a->source); break;
+	case ARAS_AC_TARGET: set_uint(var, ASN_UNSIGNED, a->target); break;
+	case ARAS_AC_STATE: set_int(var, a->state); break;
+	case ARAS_AC_REASON: set_str(var, a->reason); break;
+	case ARAS_AC_CREATED: set_date(var, a->created); break;
+	case ARAS_AC_FINISHED: set_date(var, aras_action_finished(a) ? a->finished : 0); break;
+	case ARAS_AC_ERROR: set_str(var, a->error); break;
+	case ARAS_AC_ORIGIN: set_int(var, a->origin); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* arasActionState: approve(2) or reject(3) a proposed action. */
+static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, struct act_row *row,
+		       unsigned col)
+{
+	netsnmp_variable_list *var = r->requestvb;
+	int rc;
+
+	if (col != ARAS_AC_STATE) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+		return;
+	}
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1:
+		if (var->type != ASN_INTEGER || var->val_len != sizeof(long)) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+			return;
+		}
+		if (!row) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
+			return;
+		}
+		rc = aras_plan_check_decision(mib.d->plan, row->a->index, (int)*var->val.integer);
+		if (rc < 0) {
+			netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
+			return;
+		}
+		order.kind = 1;
+		order.action = row->a->index;
+		order.state = (int)*var->val.integer;
+		return;
+	case MODE_SET_COMMIT:
+		if (order.kind == 1)
+			aras_actions_decide(mib.d, order.action, order.state, mono_ms());
+		order.kind = 0;
+		return;
+	case MODE_SET_FREE:
+	case MODE_SET_UNDO:
+		order.kind = 0;
+		return;
+	}
+}
+
+static int action_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	(void)handler;
+	(void)reginfo;
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		struct act_row *row;
+		netsnmp_table_request_info *ti;
+
+		if (r->processed)
+			continue;
+		row = netsnmp_container_table_row_extract(r);
+		ti = netsnmp_extract_table_info(r);
+		if (!ti) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_GENERR);
+			continue;
+		}
+		if (reqinfo->mode != MODE_GET) {
+			action_set(reqinfo, r, row, ti->colnum);
+			continue;
+		}
+		if (!row || action_value(row->a, ti->colnum, r->requestvb) < 0)
+			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static void action_added(struct aras_action *a, void *arg)
+{
+	struct act_row *row = calloc(1, sizeof(*row));
+
+	(void)arg;
+	if (!row)
+		return;
+	row->index_oid[0] = a->index;
+	row->idx.oids = row->index_oid;
+	row->idx.len = 1;
+	row->a = a;
+	a->priv = row;
+	if (CONTAINER_INSERT(mib.actions, row) != 0) {
+		free(row);
+		a->priv = NULL;
+	}
+}
+
+static void action_dropped(struct aras_action *a, void *arg)
+{
+	(void)arg;
+	if (!a->priv)
+		return;
+	CONTAINER_REMOVE(mib.actions, a->priv);
+	free(a->priv);
+	a->priv = NULL;
 }
 
 /* ---- scalars ---- */
@@ -612,6 +833,8 @@ int aras_mib_register(struct arasd *d)
 	static const oid host_oid[] = { ARAS_OID_HOST_TABLE };
 	static const oid vm_oid[] = { ARAS_OID_VM_TABLE };
 	static const oid event_oid[] = { ARAS_OID_EVENT_TABLE };
+	static const oid action_oid[] = { ARAS_OID_ACTION_TABLE };
+	struct aras_plan_hooks ph = { action_added, action_dropped, NULL };
 	struct aras_evlog_hooks eh = { event_added, event_dropped, NULL };
 	int rc = 0;
 
@@ -631,10 +854,12 @@ int aras_mib_register(struct arasd *d)
 	mib.vms = register_table("arasVmTable", vm_oid, OID_LENGTH(vm_oid), vm_handler,
 				 ASN_PRIV_IMPLIED_OCTET_STR, ARAS_VC_MAX, HANDLER_CAN_RWRITE);
 	mib.hosts = register_table("arasHostTable", host_oid, OID_LENGTH(host_oid), host_handler,
-				   ASN_UNSIGNED, ARAS_HC_MAX, HANDLER_CAN_RONLY);
+				   ASN_UNSIGNED, ARAS_HC_MAX, HANDLER_CAN_RWRITE);
+	mib.actions = register_table("arasActionTable", action_oid, OID_LENGTH(action_oid), action_handler,
+				     ASN_UNSIGNED, ARAS_AC_MAX, HANDLER_CAN_RWRITE);
 	mib.events = register_table("arasEventTable", event_oid, OID_LENGTH(event_oid), event_handler,
 				    ASN_UNSIGNED, ARAS_EC_MAX, HANDLER_CAN_RONLY);
-	if (rc || !mib.vms || !mib.hosts || !mib.events)
+	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions)
 		return -1;
 	for (size_t i = 0; i < d->model.nhosts; i++) {
 		struct host_row *row = calloc(1, sizeof(*row));
@@ -648,6 +873,7 @@ int aras_mib_register(struct arasd *d)
 		CONTAINER_INSERT(mib.hosts, row);
 	}
 	aras_evlog_set_hooks(d->evlog, &eh);
+	aras_plan_set_hooks(d->plan, &ph);
 	d->model.hooks.vm_removed = vm_removed;
 	d->model.hooks.vms_added = vms_added;
 	d->model.hooks.arg = NULL;
@@ -686,4 +912,17 @@ void aras_mib_unregister(struct arasd *d)
 	}
 	if (mib.events)
 		CONTAINER_CLEAR(mib.events, NULL, NULL);
+	if (d->plan) {
+		struct aras_plan_hooks none = { NULL, NULL, NULL };
+
+		for (size_t i = 0; i < aras_plan_count(d->plan); i++) {
+			struct aras_action *a = aras_plan_at(d->plan, i);
+
+			free(a->priv);
+			a->priv = NULL;
+		}
+		aras_plan_set_hooks(d->plan, &none);
+	}
+	if (mib.actions)
+		CONTAINER_CLEAR(mib.actions, NULL, NULL);
 }

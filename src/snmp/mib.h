@@ -14,6 +14,10 @@ void aras_mib_unregister(struct arasd *d);
 /* Notifications (sent only from the loop thread). */
 void aras_notify_host_state(struct arasd *d, const struct aras_host *h);
 void aras_notify_event(struct arasd *d, const struct aras_event *e);
+/* arasActionProposed / Done / Failed by the action's state (others: none). */
+void aras_notify_action(struct arasd *d, const struct aras_action *a);
+/* arasNoTarget for a no-move event row. */
+void aras_notify_no_target(struct arasd *d, const struct aras_event *e);
 /* Send the next batch of queued notifications; 1 if more are waiting. */
 int aras_notify_flush(struct arasd *d);
 

@@ -105,25 +105,17 @@ void aras_notify_host_state(struct arasd *d, const struct aras_host *h)
 	notify_send(d, vars, "arasHostStateChange");
 }
 
-/* arasSlaBreach / arasSlaClear, carrying the event row's objects. */
-void aras_notify_event(struct arasd *d, const struct aras_event *e)
+/* Add the given arasEventTable columns of event e to vars. */
+static void add_event_cols(netsnmp_variable_list **varsp, const struct aras_event *e, const unsigned *cols,
+			   size_t ncols)
 {
-	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
-					 ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD };
 	oid o[] = { ARAS_OID_EVENT_ENTRY, 0, 0 };
 	size_t len = OID_LENGTH(o);
 	const struct aras_alert *a = &e->a;
-	netsnmp_variable_list *vars;
-	unsigned n;
+	netsnmp_variable_list *vars = *varsp;
 
-	switch (a->type) {
-	case ARAS_EV_BREACH: n = ARAS_N_SLA_BREACH; break;
-	case ARAS_EV_CLEAR: n = ARAS_N_SLA_CLEAR; break;
-	default: return;
-	}
-	vars = notify_begin(n);
 	o[len - 1] = e->index;
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+	for (size_t i = 0; i < ncols; i++) {
 		long iv;
 		u_long uv;
 
@@ -139,11 +131,81 @@ void aras_notify_event(struct arasd *d, const struct aras_event *e)
 			iv = a->resource;
 			snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &iv, sizeof(iv));
 			break;
+		case ARAS_EC_TEXT:
+			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->text, strlen(a->text));
+			break;
 		default:
 			uv = cols[i] == ARAS_EC_HOST ? a->host_index :
 			     cols[i] == ARAS_EC_VALUE ? a->value : a->threshold;
 			snmp_varlist_add_variable(&vars, o, len, ASN_UNSIGNED, &uv, sizeof(uv));
 		}
 	}
+	*varsp = vars;
+}
+
+/* arasSlaBreach / arasSlaClear, carrying the event row's objects. */
+void aras_notify_event(struct arasd *d, const struct aras_event *e)
+{
+	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
+					 ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD };
+	netsnmp_variable_list *vars;
+	unsigned n;
+
+	switch (e->a.type) {
+	case ARAS_EV_BREACH: n = ARAS_N_SLA_BREACH; break;
+	case ARAS_EV_CLEAR: n = ARAS_N_SLA_CLEAR; break;
+	default: return;
+	}
+	vars = notify_begin(n);
+	add_event_cols(&vars, e, cols, sizeof(cols) / sizeof(cols[0]));
 	notify_send(d, vars, n == ARAS_N_SLA_BREACH ? "arasSlaBreach" : "arasSlaClear");
+}
+
+void aras_notify_no_target(struct arasd *d, const struct aras_event *e)
+{
+	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
+					 ARAS_EC_RESOURCE, ARAS_EC_TEXT };
+	netsnmp_variable_list *vars = notify_begin(ARAS_N_NO_TARGET);
+
+	add_event_cols(&vars, e, cols, sizeof(cols) / sizeof(cols[0]));
+	notify_send(d, vars, "arasNoTarget");
+}
+
+void aras_notify_action(struct arasd *d, const struct aras_action *a)
+{
+	oid o[] = { ARAS_OID_ACTION_ENTRY, 0, 0 };
+	size_t len = OID_LENGTH(o);
+	netsnmp_variable_list *vars;
+	unsigned n;
+	long kind = a->kind, state = a->state;
+	u_long src = a->source, dst = a->target;
+
+	switch (a->state) {
+	case ARAS_AS_PROPOSED: n = ARAS_N_ACTION_PROPOSED; break;
+	case ARAS_AS_SUCCEEDED: n = ARAS_N_ACTION_DONE; break;
+	case ARAS_AS_FAILED: n = ARAS_N_ACTION_FAILED; break;
+	default: return;
+	}
+	vars = notify_begin(n);
+	o[len - 1] = a->index;
+	o[len - 2] = ARAS_AC_VM_UUID;
+	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->uuid, ARAS_UUID_LEN);
+	o[len - 2] = ARAS_AC_VM_NAME;
+	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->vm_name, strlen(a->vm_name));
+	o[len - 2] = ARAS_AC_KIND;
+	snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &kind, sizeof(kind));
+	o[len - 2] = ARAS_AC_SOURCE;
+	snmp_varlist_add_variable(&vars, o, len, ASN_UNSIGNED, &src, sizeof(src));
+	o[len - 2] = ARAS_AC_TARGET;
+	snmp_varlist_add_variable(&vars, o, len, ASN_UNSIGNED, &dst, sizeof(dst));
+	o[len - 2] = ARAS_AC_STATE;
+	snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &state, sizeof(state));
+	o[len - 2] = ARAS_AC_REASON;
+	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->reason, strlen(a->reason));
+	if (n == ARAS_N_ACTION_FAILED) {
+		o[len - 2] = ARAS_AC_ERROR;
+		snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->error, strlen(a->error));
+	}
+	notify_send(d, vars, n == ARAS_N_ACTION_DONE ? "arasActionDone" :
+			     n == ARAS_N_ACTION_FAILED ? "arasActionFailed" : "arasActionProposed");
 }

@@ -4,6 +4,7 @@
 #include "txn.h"
 
 #include "core/log.h"
+#include "events.h"
 
 #include <string.h>
 
@@ -123,6 +124,19 @@ void aras_txn_on_commit(struct arasd *d, const struct aras_state *old)
 	if (d->evlog && size != old->settings.v[ARAS_S_EVENT_LOG_SIZE] &&
 	    aras_evlog_resize(d->evlog, size) < 0)
 		log_err("cannot resize the event log to %u rows", (unsigned)size);
+	for (size_t i = 0; i < d->model.nhosts; i++) {
+		struct aras_host *h = &d->model.hosts[i];
+		int on = aras_state_maintenance(&d->state, h->index);
+
+		int before = aras_host_mib_state(h);
+
+		if (on == h->maintenance)
+			continue;
+		log_info("host %s %s maintenance by SNMP SET", h->name, on ? "enters" : "leaves");
+		h->maintenance = on;
+		if (aras_host_mib_state(h) != before)
+			aras_events_host(d, h);
+	}
 	for (int i = 0; i < ARAS_S_COUNT; i++) {
 		char a[64], b[64];
 

@@ -11,6 +11,8 @@
 #include "collect.h"
 
 #include "core/log.h"
+#include "core/plan.h"
+#include "exec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +26,14 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+struct job_node {
+	struct aras_job job;
+	struct job_node *next;
+};
+
 struct worker {
 	struct aras_collector *c;
+	struct job_node *jobs;      /* under c->lock */
 	unsigned index;
 	char *uri;
 	pthread_t thread;
@@ -39,6 +47,7 @@ struct aras_collector {
 	size_t n;
 	unsigned poll_s;
 	int pipe[2];
+	int jpipe[2];               /* job results */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
@@ -81,12 +90,17 @@ int aras_virt_global_init(void)
 	return 0;
 }
 
-static void set_err(struct aras_host_sample *s, const char *what)
+void set_errtext(char *buf, size_t len, const char *what)
 {
 	const char *msg = virGetLastErrorMessage();
 
+	snprintf(buf, len, "%s: %s", what, msg ? msg : "unknown error");
+}
+
+static void set_err(struct aras_host_sample *s, const char *what)
+{
 	s->ok = 0;
-	snprintf(s->err, sizeof(s->err), "%s: %s", what, msg ? msg : "unknown error");
+	set_errtext(s->err, sizeof(s->err), what);
 }
 
 /* Sum "block.N.field" / "net.N.field" values into the sample. */
@@ -281,6 +295,145 @@ static void post(struct aras_collector *c, struct aras_host_sample *s)
 		aras_host_sample_free(s);
 }
 
+static void post_result(struct aras_collector *c, struct aras_job_result *r)
+{
+	if (write(c->jpipe[1], &r, sizeof(r)) != sizeof(r))
+		free(r);
+}
+
+/* Migration thread: the call blocks, a watchdog aborts it after the timeout. */
+struct mig {
+	struct aras_collector *c;
+	virConnectPtr conn;
+	virDomainPtr dom;
+	struct aras_job job;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done;
+};
+
+static void *mig_watchdog(void *arg)
+{
+	struct mig *m = arg;
+	struct timespec until;
+	int timed_out = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += m->job.timeout_s ? m->job.timeout_s : 300;
+	pthread_mutex_lock(&m->lock);
+	while (!m->done && !timed_out)
+		timed_out = pthread_cond_timedwait(&m->cond, &m->lock, &until) == ETIMEDOUT;
+	pthread_mutex_unlock(&m->lock);
+	if (timed_out && !m->done)
+		virDomainAbortJob(m->dom);
+	return NULL;
+}
+
+static void *mig_main(void *arg)
+{
+	struct mig *m = arg;
+	struct aras_job_result *r = calloc(1, sizeof(*r));
+	uint64_t t0 = now_ms(CLOCK_MONOTONIC);
+	pthread_condattr_t ca;
+	pthread_t wd;
+	int have_wd;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&m->lock, NULL);
+	have_wd = pthread_create(&wd, NULL, mig_watchdog, m) == 0;
+	if (r) {
+		r->action = m->job.action;
+		r->ok = aras_virt_migrate(m->conn, m->dom, &m->job, r->err, sizeof(r->err)) == 0;
+	}
+	pthread_mutex_lock(&m->lock);
+	m->done = 1;
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+	if (have_wd)
+		pthread_join(wd, NULL);
+	if (r) {
+		r->ms = now_ms(CLOCK_MONOTONIC) - t0;
+		post_result(m->c, r);
+	}
+	aras_collector_kick(m->c);
+	virDomainFree(m->dom);
+	virConnectClose(m->conn); /* drops the reference taken for this thread */
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->cond);
+	free(m);
+	return NULL;
+}
+
+/* Run one job on the worker's connection; migrations get a thread. */
+static void run_job(struct worker *w, const struct aras_job *job)
+{
+	struct aras_job_result *r = calloc(1, sizeof(*r));
+	uint64_t t0 = now_ms(CLOCK_MONOTONIC);
+	virDomainPtr dom = NULL;
+
+	if (!r)
+		return;
+	r->action = job->action;
+	if (!w->conn) {
+		snprintf(r->err, sizeof(r->err), "host not connected");
+		goto done;
+	}
+	dom = virDomainLookupByUUID(w->conn, job->uuid);
+	if (!dom) {
+		set_errtext(r->err, sizeof(r->err), "VM not found on this host");
+		goto done;
+	}
+	if (job->kind == ARAS_KIND_MIGRATE) {
+		struct mig *m = calloc(1, sizeof(*m));
+		pthread_t t;
+
+		if (m) {
+			m->c = w->c;
+			m->conn = w->conn;
+			m->dom = dom;
+			m->job = *job;
+			virConnectRef(w->conn);
+			if (pthread_create(&t, NULL, mig_main, m) == 0) {
+				pthread_detach(t);
+				free(r);
+				return;
+			}
+			virConnectClose(w->conn);
+			free(m);
+		}
+		snprintf(r->err, sizeof(r->err), "cannot start the migration thread");
+		goto done;
+	}
+	r->ok = aras_virt_apply(w->conn, dom, job, r->err, sizeof(r->err)) == 0;
+done:
+	if (dom)
+		virDomainFree(dom);
+	r->ms = now_ms(CLOCK_MONOTONIC) - t0;
+	post_result(w->c, r);
+}
+
+static void run_jobs(struct worker *w)
+{
+	struct aras_collector *c = w->c;
+
+	for (;;) {
+		struct job_node *j;
+
+		pthread_mutex_lock(&c->lock);
+		j = w->jobs;
+		if (j)
+			w->jobs = j->next;
+		pthread_mutex_unlock(&c->lock);
+		if (!j)
+			return;
+		run_job(w, &j->job);
+		free(j);
+	}
+}
+
 /* Sleep up to secs, or until stop/kick; returns 1 when stopping. */
 static int nap(struct worker *w, unsigned secs)
 {
@@ -291,7 +444,7 @@ static int nap(struct worker *w, unsigned secs)
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += secs;
 	pthread_mutex_lock(&c->lock);
-	while (!c->stop && !w->kicked) {
+	while (!c->stop && !w->kicked && !w->jobs) {
 		if (pthread_cond_timedwait(&c->cond, &c->lock, &until) == ETIMEDOUT)
 			break;
 	}
@@ -316,6 +469,7 @@ static void *worker_main(void *arg)
 		if (!s)
 			goto next;
 		s->host_index = w->index;
+		run_jobs(w);
 		if (!w->conn) {
 			w->conn = virConnectOpen(w->uri);
 			if (w->conn) {
@@ -363,9 +517,11 @@ int aras_collector_start(struct aras_collector **out, const struct aras_collect_
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&c->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	if (pipe2(c->pipe, O_CLOEXEC) < 0)
+	c->jpipe[0] = c->jpipe[1] = -1;
+	if (pipe2(c->pipe, O_CLOEXEC) < 0 || pipe2(c->jpipe, O_CLOEXEC) < 0)
 		goto fail;
 	fcntl(c->pipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(c->jpipe[0], F_SETFL, O_NONBLOCK);
 	c->w = calloc(n ? n : 1, sizeof(*c->w));
 	if (!c->w)
 		goto fail;
@@ -403,6 +559,42 @@ struct aras_host_sample *aras_collector_next(struct aras_collector *c)
 	return s;
 }
 
+int aras_collector_submit(struct aras_collector *c, unsigned host_index, const struct aras_job *job)
+{
+	struct job_node *j, **tail;
+
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->w[i].index != host_index)
+			continue;
+		j = calloc(1, sizeof(*j));
+		if (!j)
+			return -ARAS_E_NOMEM;
+		j->job = *job;
+		pthread_mutex_lock(&c->lock);
+		for (tail = &c->w[i].jobs; *tail; tail = &(*tail)->next)
+			;
+		*tail = j;
+		pthread_cond_broadcast(&c->cond);
+		pthread_mutex_unlock(&c->lock);
+		return 0;
+	}
+	return -ARAS_E_NOENT;
+}
+
+int aras_collector_job_fd(const struct aras_collector *c)
+{
+	return c->jpipe[0];
+}
+
+struct aras_job_result *aras_collector_next_result(struct aras_collector *c)
+{
+	struct aras_job_result *r;
+
+	if (read(c->jpipe[0], &r, sizeof(r)) != sizeof(r))
+		return NULL;
+	return r;
+}
+
 void aras_collector_kick(struct aras_collector *c)
 {
 	pthread_mutex_lock(&c->lock);
@@ -426,12 +618,26 @@ void aras_collector_stop(struct aras_collector *c)
 		if (c->w[i].started)
 			pthread_join(c->w[i].thread, NULL);
 		free(c->w[i].uri);
+		while (c->w[i].jobs) {
+			struct job_node *j = c->w[i].jobs;
+
+			c->w[i].jobs = j->next;
+			free(j);
+		}
 	}
 	if (c->pipe[0] >= 0) {
 		while ((s = aras_collector_next(c)) != NULL)
 			aras_host_sample_free(s);
 		close(c->pipe[0]);
 		close(c->pipe[1]);
+	}
+	if (c->jpipe[0] >= 0) {
+		struct aras_job_result *r;
+
+		while ((r = aras_collector_next_result(c)) != NULL)
+			free(r);
+		close(c->jpipe[0]);
+		close(c->jpipe[1]);
 	}
 	free(c->w);
 	pthread_mutex_destroy(&c->lock);

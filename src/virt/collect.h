@@ -40,6 +40,36 @@ struct aras_host_sample *aras_collector_next(struct aras_collector *c);
 /* Ask every worker to poll now (e.g. after an action changed a VM). */
 void aras_collector_kick(struct aras_collector *c);
 
+/* An allocation action to run on a host's connection (see exec.c). */
+struct aras_job {
+	uint32_t action;            /* arasActionIndex, echoed in the result */
+	int kind;                   /* enum aras_kind */
+	uint8_t uuid[ARAS_UUID_LEN];
+	uint64_t amount;            /* vCPUs, KiB, or MiB by kind */
+	char dst_uri[1024];         /* migrate: destination libvirt URI */
+	char mig_uri[1024];         /* migrate: optional data URI (unix:// or tcp://127.0.0.1:port) */
+	char disk_pool[256];        /* add disk: storage pool */
+	unsigned timeout_s;         /* migrate: abort after this */
+};
+
+struct aras_job_result {
+	uint32_t action;
+	int ok;
+	char err[ARAS_ERRTEXT_MAX];
+	uint64_t ms;                /* how long it ran */
+};
+
+/*
+ * Queue a job on host_index's worker; it runs on that host's connection
+ * without blocking the loop (a migration in a thread of its own, with a
+ * watchdog that aborts it after timeout_s).  -ARAS_E_NOENT unknown host.
+ */
+int aras_collector_submit(struct aras_collector *c, unsigned host_index, const struct aras_job *job);
+/* The fd that becomes readable when job results are waiting. */
+int aras_collector_job_fd(const struct aras_collector *c);
+/* Next job result (caller frees with free()), or NULL. */
+struct aras_job_result *aras_collector_next_result(struct aras_collector *c);
+
 /* Stop and join the workers, close connections, free c (NULL is fine). */
 void aras_collector_stop(struct aras_collector *c);
 

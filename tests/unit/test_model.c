@@ -902,14 +902,14 @@ static void duplicate_uuid_new_vm(void **state)
 }
 
 /*
- * BUG (src/core/model.c:369-388, the branch where find_vm succeeds): the
- * duplicate check only looks at VMs added in this sample.  A VM already in
- * the model and listed twice is folded twice: the second time with the
- * same t_ms, so dt = 0 and every rate of the first, good entry is
- * overwritten with 0 (and its counters with the second entry's).
- * res.updated counts it twice.
+ * Regression (was a bug in aras_model_apply, fixed): the duplicate check
+ * only looked at VMs added in this sample.  A VM already in the model and
+ * listed twice was folded twice: the second time with the same t_ms, so
+ * dt = 0 and every rate of the first, good entry was overwritten with 0
+ * (and its counters with the second entry's), and res.updated counted it
+ * twice.  The first entry must win, once.
  */
-static void bug_duplicate_uuid_existing_vm(void **state)
+static void regress_model_duplicate_uuid_existing_vm(void **state)
 {
 	struct fx *f = *state;
 	struct aras_vm_sample v[2];
@@ -986,7 +986,7 @@ static void failed_sample(void **state)
 		CHECK_U64(vm->name, vm->ops_rate, 0);
 		CHECK_U64(vm->name, vm->rx_rate, 0);
 		CHECK_U64(vm->name, vm->tx_rate, 0);
-		/* io_usage: see bug_failed_sample_keeps_io_usage */
+		/* io_usage: see regress_model_failed_sample_zeroes_io_usage */
 		/* what was last known stays */
 		CHECK_U64(vm->name, vm->mem_cur_kib, 1 * GIB);
 	}
@@ -1020,13 +1020,13 @@ static void failed_sample(void **state)
 }
 
 /*
- * BUG (src/core/model.c:347-357, the ok == 0 branch): a failed poll zeroes
- * cpu_usage and every rate of the host's VMs but leaves io_usage, which is
- * computed from rd_rate + wr_rate, at its last value.  The VM then shows rates of 0 with
- * a disk I/O use of 75 %, and a disk SLA breach can stay "firing" for a VM
- * whose host cannot be reached.
+ * Regression (was a bug in aras_model_apply, the ok == 0 branch, fixed): a
+ * failed poll zeroed cpu_usage and every rate of the host's VMs but left
+ * io_usage, which is computed from rd_rate + wr_rate, at its last value.
+ * The VM then showed rates of 0 with a disk I/O use of 75 %, and a disk SLA
+ * breach could stay "firing" for a VM whose host cannot be reached.
  */
-static void bug_failed_sample_keeps_io_usage(void **state)
+static void regress_model_failed_sample_zeroes_io_usage(void **state)
 {
 	struct fx *f = *state;
 	struct aras_vm_sample v;
@@ -1473,9 +1473,9 @@ int main(void)
 		cmocka_unit_test(model_free_calls_hook),
 		FX_TEST(vm_migrates),
 		FX_TEST(duplicate_uuid_new_vm),
-		FX_TEST(bug_duplicate_uuid_existing_vm),
+		FX_TEST(regress_model_duplicate_uuid_existing_vm),
 		FX_TEST(failed_sample),
-		FX_TEST(bug_failed_sample_keeps_io_usage),
+		FX_TEST(regress_model_failed_sample_zeroes_io_usage),
 		FX_TEST(failed_first_poll),
 		cmocka_unit_test(host_cpu_table),
 		FX_TEST(host_cpu_from_vms_clamps),

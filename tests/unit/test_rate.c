@@ -128,16 +128,17 @@ static void rate_monotone(void **state)
 }
 
 /*
- * BUG (src/core/rate.c:24-27): both branches can wrap instead of
- * saturating.
- *  - line 25: for delta > UINT64_MAX / 1000, delta / dt_ms * 1000 wraps when
- *    delta / dt_ms > UINT64_MAX / 1000: 18446744073709552 bytes in 1 ms gives
- *    384, 2^63 bytes in 1 ms gives 0.
- *  - line 27: delta * 1000 + dt_ms / 2 wraps for delta just below
- *    UINT64_MAX / 1000 (UINT64_MAX - 1000 * (UINT64_MAX / 1000) is only 615):
- *    UINT64_MAX / 1000 bytes in 10 s gives 0.
+ * Regression (was a bug in aras_rate_per_sec, fixed): both branches could
+ * wrap instead of saturating.
+ *  - for delta > UINT64_MAX / 1000, delta / dt_ms * 1000 wrapped when
+ *    delta / dt_ms > UINT64_MAX / 1000: 18446744073709552 bytes in 1 ms gave
+ *    384, 2^63 bytes in 1 ms gave 0.
+ *  - delta * 1000 + dt_ms / 2 wrapped for delta just below UINT64_MAX / 1000
+ *    (UINT64_MAX - 1000 * (UINT64_MAX / 1000) is only 615): UINT64_MAX / 1000
+ *    bytes in 10 s gave 0.
+ * All of these must saturate at UINT32_MAX.
  */
-static void bug_rate_huge_delta_wraps(void **state)
+static void regress_rate_huge_delta_saturates(void **state)
 {
 	(void)state;
 	CHECK_U64("ceil(2^64 / 1000) bytes in 1 ms",
@@ -206,22 +207,23 @@ static void percent_matches_reference(void **state)
 }
 
 /*
- * BUG (src/core/rate.c:41): part * 100 + whole / 2 overflows when part is
- * close to UINT64_MAX / 100 and whole is above 2^63: percent(UINT64_MAX / 100,
- * UINT64_MAX) is 0.99999... % and must round to 1, the code returns 0.
+ * Regression (was a bug in aras_percent, fixed): part * 100 + whole / 2
+ * overflowed when part was close to UINT64_MAX / 100 and whole above 2^63:
+ * percent(UINT64_MAX / 100, UINT64_MAX) is 0.99999... % and must round to
+ * 1, the old code returned 0.
  */
-static void bug_percent_rounding_overflow(void **state)
+static void regress_percent_rounding_no_overflow(void **state)
 {
 	(void)state;
 	CHECK_U64("1 % of UINT64_MAX", aras_percent(UINT64_MAX / 100, UINT64_MAX), 1);
 }
 
 /*
- * BUG (src/core/rate.c:39): for part > UINT64_MAX / 100 the result is
- * part / (whole / 100), truncated, not rounded to nearest as rate.h says:
- * 99.6 % comes out as 99.
+ * Regression (was a bug in aras_percent, fixed): for part > UINT64_MAX / 100
+ * the result was part / (whole / 100), truncated, not rounded to nearest as
+ * rate.h says: 99.6 % came out as 99.
  */
-static void bug_percent_huge_not_rounded(void **state)
+static void regress_percent_huge_rounded(void **state)
 {
 	uint64_t whole = 1000ull << 50;               /* 1.1e18, part > UINT64_MAX / 100 */
 	uint64_t part = 996ull << 50;                 /* exactly 99.6 % */
@@ -238,11 +240,11 @@ int main(void)
 		cmocka_unit_test(delta_null_reset_pointer),
 		cmocka_unit_test(rate_table),
 		cmocka_unit_test(rate_monotone),
-		cmocka_unit_test(bug_rate_huge_delta_wraps),
+		cmocka_unit_test(regress_rate_huge_delta_saturates),
 		cmocka_unit_test(percent_table),
 		cmocka_unit_test(percent_matches_reference),
-		cmocka_unit_test(bug_percent_rounding_overflow),
-		cmocka_unit_test(bug_percent_huge_not_rounded),
+		cmocka_unit_test(regress_percent_rounding_no_overflow),
+		cmocka_unit_test(regress_percent_huge_rounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

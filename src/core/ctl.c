@@ -1,0 +1,588 @@
+/*
+ * ctl.c - see ctl.h.
+ */
+#include "ctl.h"
+
+#include "rate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void aras_ctl_init(struct aras_ctl *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void aras_ctl_free(struct aras_ctl *c)
+{
+	free(c->vms);
+	memset(c, 0, sizeof(*c));
+}
+
+static size_t ctl_bound(const struct aras_ctl *c, const uint8_t *uuid)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(c->vms[mid].uuid, uuid, ARAS_UUID_LEN) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct aras_ctl_vm *aras_ctl_vm(struct aras_ctl *c, const uint8_t uuid[ARAS_UUID_LEN], int create)
+{
+	size_t i = ctl_bound(c, uuid);
+	struct aras_ctl_vm *v;
+
+	if (i < c->n && memcmp(c->vms[i].uuid, uuid, ARAS_UUID_LEN) == 0)
+		return &c->vms[i];
+	if (!create)
+		return NULL;
+	v = realloc(c->vms, (c->n + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	c->vms = v;
+	memmove(&v[i + 1], &v[i], (c->n - i) * sizeof(*v));
+	memset(&v[i], 0, sizeof(*v));
+	memcpy(v[i].uuid, uuid, ARAS_UUID_LEN);
+	c->n++;
+	return &v[i];
+}
+
+static const struct aras_ctl_vm *ctl_find(const struct aras_ctl *c, const uint8_t *uuid)
+{
+	return aras_ctl_vm((struct aras_ctl *)c, uuid, 0);
+}
+
+unsigned aras_ctl_vm_load(const struct aras_vm *vm, unsigned host_cpus)
+{
+	return aras_percent((uint64_t)vm->cpu_usage * vm->vcpus, (uint64_t)(host_cpus ? host_cpus : 1) * 100);
+}
+
+static int in_cooldown(const struct aras_ctl_vm *cv, const struct aras_state *st, uint64_t now_ms)
+{
+	uint64_t cd = (uint64_t)st->settings.v[ARAS_S_COOLDOWN] * 1000;
+
+	return cv && cv->has_action && now_ms - cv->last_action_ms < cd;
+}
+
+static unsigned free_pct(const struct aras_host *h, uint64_t free_kib)
+{
+	return aras_percent(free_kib, h->mem_total_kib);
+}
+
+/* Host figures with this round's planned moves added. */
+struct proj {
+	unsigned cpu;          /* percent */
+	uint64_t free_kib;
+	unsigned io_vms;       /* VMs whose disk alert fires */
+	unsigned into;         /* migrations into it */
+};
+
+static int vm_firing(const struct aras_vm *vm, int resource)
+{
+	int st = vm->sla[resource - ARAS_RES_CPU].state;
+
+	return st == ARAS_ALERT_FIRING || st == ARAS_ALERT_CLEARING;
+}
+
+static void proj_init(const struct aras_model *m, const struct aras_plan *p, struct proj *pr)
+{
+	for (size_t h = 0; h < m->nhosts; h++) {
+		pr[h].cpu = m->hosts[h].cpu_usage;
+		pr[h].free_kib = m->hosts[h].mem_free_kib;
+		pr[h].io_vms = 0;
+		pr[h].into = p ? aras_plan_migrations(p, m->hosts[h].index) : 0;
+	}
+	for (size_t i = 0; i < m->nvms; i++) {
+		const struct aras_vm *vm = m->vms[i];
+
+		for (size_t h = 0; h < m->nhosts; h++)
+			if (m->hosts[h].index == vm->host && vm_firing(vm, ARAS_RES_DISK))
+				pr[h].io_vms++;
+	}
+	/* migrations in flight: their VM's load is coming to the target */
+	for (size_t k = 0; p && k < aras_plan_count(p); k++) {
+		const struct aras_action *a = aras_plan_at(p, k);
+		const struct aras_vm *vm;
+
+		if (a->kind != ARAS_KIND_MIGRATE || (a->state != ARAS_AS_APPROVED && a->state != ARAS_AS_RUNNING))
+			continue;
+		vm = aras_model_find_vm(m, a->uuid);
+		for (size_t h = 0; vm && h < m->nhosts; h++) {
+			if (m->hosts[h].index != a->target || vm->host == a->target)
+				continue;
+			pr[h].cpu += aras_ctl_vm_load(vm, m->hosts[h].cpus);
+			pr[h].free_kib = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
+		}
+	}
+}
+
+static size_t host_pos(const struct aras_model *m, unsigned index)
+{
+	for (size_t h = 0; h < m->nhosts; h++)
+		if (m->hosts[h].index == index)
+			return h;
+	return m->nhosts;
+}
+
+#define APPEND(buf, len, ...)                                                                   \
+	do {                                                                                    \
+		size_t used_ = strlen(buf);                                                     \
+		if (used_ < (len))                                                              \
+			snprintf((buf) + used_, (len) - used_, __VA_ARGS__);                    \
+	} while (0)
+
+/* Core of placement over explicit projections; see aras_ctl_place. */
+static unsigned place(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+		      const struct proj *pr, const struct aras_vm *vm, int resource, uint64_t now_ms,
+		      unsigned only_host, int ignore_cooldown, char *why, size_t whylen)
+{
+	const struct aras_settings *s = &st->settings;
+	const struct aras_ctl_vm *cv = ctl_find(c, vm->uuid);
+	unsigned cpu_high = s->v[ARAS_S_HOST_CPU_HIGH], mem_min = s->v[ARAS_S_HOST_MEM_FREE_MIN];
+	unsigned best = 0;
+	int best_score = -1;
+
+	if (why && whylen)
+		why[0] = '\0';
+	for (size_t h = 0; h < m->nhosts; h++) {
+		const struct aras_host *t = &m->hosts[h];
+		unsigned load, cpu_after, free_after;
+		uint64_t fk;
+		int score;
+
+		if (t->index == vm->host || (only_host && t->index != only_host))
+			continue;
+		if (t->state != ARAS_HOST_UP || t->maintenance) {
+			APPEND(why, whylen, "%s%s %s", why[0] ? "; " : "", t->name,
+			       t->maintenance ? "in maintenance" : "down");
+			continue;
+		}
+		if (!ignore_cooldown && cv && cv->left_host == t->index && cv->evacuated_from != t->index &&
+		    now_ms - cv->left_ms < (uint64_t)s->v[ARAS_S_COOLDOWN] * 1000) {
+			APPEND(why, whylen, "%s%s left within cooldown", why[0] ? "; " : "", t->name);
+			continue;
+		}
+		if (pr[h].into >= s->v[ARAS_S_MAX_MIGRATIONS_PER_HOST]) {
+			APPEND(why, whylen, "%s%s has %u migration(s) coming", why[0] ? "; " : "", t->name,
+			       pr[h].into);
+			continue;
+		}
+		load = aras_ctl_vm_load(vm, t->cpus);
+		cpu_after = pr[h].cpu + load;
+		fk = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
+		free_after = free_pct(t, fk);
+		if (cpu_after >= cpu_high) {
+			APPEND(why, whylen, "%s%s cpu %u%%+%u%% >= %u%%", why[0] ? "; " : "", t->name,
+			       pr[h].cpu, load, cpu_high);
+			continue;
+		}
+		if (free_after < mem_min || pr[h].free_kib < vm->mem_cur_kib) {
+			APPEND(why, whylen, "%s%s free memory %u%% < %u%% after the move", why[0] ? "; " : "",
+			       t->name, free_after, mem_min);
+			continue;
+		}
+		if (resource == ARAS_RES_DISK && pr[h].io_vms > 0) {
+			APPEND(why, whylen, "%s%s already has an I/O-bound VM", why[0] ? "; " : "", t->name);
+			continue;
+		}
+		score = (int)(cpu_high - cpu_after);
+		if ((int)(free_after - mem_min) < score)
+			score = (int)(free_after - mem_min);
+		if (score > best_score) {
+			best_score = score;
+			best = t->index;
+		}
+	}
+	if (best && why && whylen) {
+		size_t h = host_pos(m, best);
+		const struct aras_host *t = &m->hosts[h];
+		uint64_t fk = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
+
+		snprintf(why, whylen, "to %s: cpu %u%%+%u%% < %u%%, free memory %u%% >= %u%% after the move",
+			 t->name, pr[h].cpu, aras_ctl_vm_load(vm, t->cpus), cpu_high, free_pct(t, fk), mem_min);
+	}
+	return best;
+}
+
+unsigned aras_ctl_place(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+			const struct aras_plan *p, const struct aras_vm *vm, int resource, uint64_t now_ms,
+			unsigned only_host, int ignore_cooldown, char *why, size_t whylen)
+{
+	struct proj *pr = calloc(m->nhosts ? m->nhosts : 1, sizeof(*pr));
+	unsigned t;
+
+	if (!pr)
+		return 0;
+	proj_init(m, p, pr);
+	t = place(c, m, st, pr, vm, resource, now_ms, only_host, ignore_cooldown, why, whylen);
+	free(pr);
+	return t;
+}
+
+struct cand {
+	struct aras_vm *vm;
+	int resource;
+	int excess;
+	unsigned priority;
+};
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority > y->priority ? -1 : 1;
+	if (x->excess != y->excess)
+		return x->excess > y->excess ? -1 : 1;
+	return memcmp(x->vm->uuid, y->vm->uuid, ARAS_UUID_LEN);
+}
+
+/* The firing resource furthest over its threshold; 0 if none. */
+static int worst_resource(const struct aras_vm *vm, const struct aras_state *st, int *excess)
+{
+	static const int thr_id[ARAS_NRES] = { ARAS_S_CPU_THRESHOLD, ARAS_S_MEM_THRESHOLD,
+					       ARAS_S_DISK_THRESHOLD };
+	const struct aras_vm_prefs *pr = aras_state_find_prefs(st, vm->uuid);
+	int best = 0;
+
+	*excess = -1000;
+	for (int r = 0; r < ARAS_NRES; r++) {
+		unsigned thr = pr && pr->thr[r] ? pr->thr[r] : st->settings.v[thr_id[r]];
+		int ex;
+
+		if (vm->sla[r].state != ARAS_ALERT_FIRING)
+			continue;
+		ex = (int)vm->sla[r].value - (int)thr;
+		if (ex > *excess) {
+			*excess = ex;
+			best = ARAS_RES_CPU + r;
+		}
+	}
+	return best;
+}
+
+static void decision_base(struct aras_decision *d, const struct aras_vm *vm, int kind, int resource,
+			  int origin)
+{
+	memset(d, 0, sizeof(*d));
+	memcpy(d->uuid, vm->uuid, ARAS_UUID_LEN);
+	snprintf(d->vm_name, sizeof(d->vm_name), "%s", vm->name);
+	d->kind = kind;
+	d->source = vm->host;
+	d->resource = resource;
+	d->origin = origin;
+}
+
+/*
+ * Plan a migration of vm into out (updating projections and caps) or a
+ * no-target notice.  Returns 1 if out was written.
+ */
+static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+		     struct proj *pr, unsigned *cluster_moves, struct aras_vm *vm, int resource,
+		     int origin, unsigned only_host, const char *cause, uint64_t now_ms,
+		     struct aras_decision *out)
+{
+	char why[ARAS_ERRTEXT_MAX];
+	unsigned target;
+	struct aras_ctl_vm *cv;
+
+	if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS])
+		return 0; /* wait for a slot; not a "no target" */
+	target = place(c, m, st, pr, vm, resource, now_ms, only_host, 0, why, sizeof(why));
+	decision_base(out, vm, ARAS_KIND_MIGRATE, resource, origin);
+	if (!target) {
+		cv = aras_ctl_vm(c, vm->uuid, 1);
+		if (!cv || cv->no_target_sent)
+			return 0;
+		cv->no_target_sent = 1;
+		out->no_target = 1;
+		snprintf(out->reason, sizeof(out->reason), "%.200s; no host fits: %.290s", cause, why);
+		return 1;
+	}
+	out->target = target;
+	snprintf(out->reason, sizeof(out->reason), "%.200s; %.300s", cause, why);
+	{
+		size_t h = host_pos(m, target);
+
+		pr[h].cpu += aras_ctl_vm_load(vm, m->hosts[h].cpus);
+		pr[h].free_kib = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
+		pr[h].into++;
+		if (resource == ARAS_RES_DISK)
+			pr[h].io_vms++;
+	}
+	(*cluster_moves)++;
+	return 1;
+}
+
+/* The VM to move off a host with I/O contention: lowest priority, then least memory. */
+static const struct aras_vm *io_victim(const struct aras_model *m, const struct aras_state *st,
+				       unsigned host)
+{
+	const struct aras_vm *best = NULL;
+
+	for (size_t i = 0; i < m->nvms; i++) {
+		const struct aras_vm *vm = m->vms[i];
+		unsigned pb, pv;
+
+		if (vm->host != host || !vm_firing(vm, ARAS_RES_DISK) ||
+		    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
+			continue;
+		if (!best) {
+			best = vm;
+			continue;
+		}
+		pb = aras_state_pref(st, best->uuid, ARAS_PREF_PRIORITY);
+		pv = aras_state_pref(st, vm->uuid, ARAS_PREF_PRIORITY);
+		if (pv < pb || (pv == pb && vm->mem_cur_kib < best->mem_cur_kib))
+			best = vm;
+	}
+	return best;
+}
+
+static int vm_running(const struct aras_vm *vm)
+{
+	return vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED;
+}
+
+size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+		       const struct aras_plan *p, const struct aras_ctl_opts *o, uint64_t now_ms,
+		       struct aras_decision *out, size_t max)
+{
+	const struct aras_settings *s = &st->settings;
+	struct proj *pr = calloc(m->nhosts ? m->nhosts : 1, sizeof(*pr));
+	struct cand *cs = calloc(m->nvms ? m->nvms : 1, sizeof(*cs));
+	unsigned cluster_moves = p ? aras_plan_migrations(p, 0) : 0;
+	size_t n = 0, nc = 0;
+
+	if (!pr || !cs)
+		goto out;
+	proj_init(m, p, pr);
+
+	/* Episodes end: a VM with nothing firing may be told "no target" again later. */
+	for (size_t i = 0; i < m->nvms; i++) {
+		struct aras_ctl_vm *cv = aras_ctl_vm(c, m->vms[i]->uuid, 0);
+		int ex;
+
+		if (cv && !worst_resource(m->vms[i], st, &ex))
+			cv->no_target_sent = 0;
+	}
+
+	/* 1. Maintenance: evacuate, and bring back (operator orders, any policy). */
+	for (size_t i = 0; i < m->nvms && n < max; i++) {
+		struct aras_vm *vm = m->vms[i];
+		const struct aras_host *h = aras_model_host(m, vm->host);
+		const struct aras_ctl_vm *cv = ctl_find(c, vm->uuid);
+		const struct aras_host *home = cv && cv->evacuated_from ? aras_model_host(m, cv->evacuated_from) : NULL;
+		char cause[ARAS_ERRTEXT_MAX];
+
+		if (!vm_running(vm) || (p && aras_plan_open_for(p, vm->uuid)))
+			continue;
+		if (h && h->maintenance && h->state == ARAS_HOST_UP) {
+			snprintf(cause, sizeof(cause), "host %s in maintenance", h->name);
+			n += (size_t)plan_move(c, m, st, pr, &cluster_moves, vm, ARAS_RES_NONE,
+					       ARAS_ORIGIN_MAINTENANCE, 0, cause, now_ms, &out[n]);
+		} else if (home && home->index != vm->host && !home->maintenance &&
+			   home->state == ARAS_HOST_UP) {
+			snprintf(cause, sizeof(cause), "host %s out of maintenance: return", home->name);
+			if (plan_move(c, m, st, pr, &cluster_moves, vm, ARAS_RES_NONE, ARAS_ORIGIN_MAINTENANCE,
+				      home->index, cause, now_ms, &out[n]) && !out[n].no_target)
+				n++;
+		}
+	}
+
+	/* 2. SLA-driven allocation: only with the allocate action, never in manual. */
+	if (s->v[ARAS_S_POLICY] == ARAS_POLICY_MANUAL || !(s->v[ARAS_S_ACTIONS] & ARAS_ACT_ALLOCATE))
+		goto out;
+	for (size_t i = 0; i < m->nvms; i++) {
+		struct aras_vm *vm = m->vms[i];
+		const struct aras_host *h = aras_model_host(m, vm->host);
+		int ex, r = worst_resource(vm, st, &ex);
+
+		if (!r || !vm_running(vm) || !h || h->state != ARAS_HOST_UP || h->maintenance ||
+		    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT) ||
+		    in_cooldown(ctl_find(c, vm->uuid), st, now_ms) || (p && aras_plan_open_for(p, vm->uuid)))
+			continue;
+		cs[nc].vm = vm;
+		cs[nc].resource = r;
+		cs[nc].excess = ex;
+		cs[nc].priority = aras_state_pref(st, vm->uuid, ARAS_PREF_PRIORITY);
+		nc++;
+	}
+	qsort(cs, nc, sizeof(*cs), cand_cmp);
+	for (size_t k = 0; k < nc && n < max; k++) {
+		struct aras_vm *vm = cs[k].vm;
+		const struct aras_host *h = aras_model_host(m, vm->host);
+		size_t hp = host_pos(m, vm->host);
+		int r = cs[k].resource;
+		unsigned thr = vm->sla[r - ARAS_RES_CPU].value - (unsigned)cs[k].excess;
+		char cause[ARAS_ERRTEXT_MAX];
+		struct aras_decision *d = &out[n];
+
+		snprintf(cause, sizeof(cause), "%s %u%% >= %u%%", aras_resource_name(r),
+			 vm->sla[r - ARAS_RES_CPU].value, thr);
+		if (r == ARAS_RES_CPU) {
+			if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH] && vm->vcpus < vm->vcpus_max) {
+				decision_base(d, vm, ARAS_KIND_ADD_VCPU, r, ARAS_ORIGIN_CONTROLLER);
+				d->amount = vm->vcpus + 1;
+				snprintf(d->reason, sizeof(d->reason),
+					 "%.200s; host %.64s cpu %u%% < %u%%: vCPUs %u -> %u of %u", cause, h->name,
+					 pr[hp].cpu, s->v[ARAS_S_HOST_CPU_HIGH], vm->vcpus, vm->vcpus + 1,
+					 vm->vcpus_max);
+				pr[hp].cpu += aras_ctl_vm_load(vm, h->cpus) / (vm->vcpus ? vm->vcpus : 1);
+				n++;
+				continue;
+			}
+			APPEND(cause, sizeof(cause), vm->vcpus >= vm->vcpus_max ?
+			       "; at its maximum of %u vCPUs" : "; host cpu at or above %u%%",
+			       vm->vcpus >= vm->vcpus_max ? vm->vcpus_max : s->v[ARAS_S_HOST_CPU_HIGH]);
+		} else if (r == ARAS_RES_MEM) {
+			unsigned fp = free_pct(h, pr[hp].free_kib);
+
+			if (fp > s->v[ARAS_S_HOST_MEM_FREE_MIN] && vm->mem_cur_kib < vm->mem_max_kib) {
+				uint64_t to = vm->mem_cur_kib + s->v[ARAS_S_MEM_STEP];
+
+				if (to > vm->mem_max_kib)
+					to = vm->mem_max_kib;
+				decision_base(d, vm, ARAS_KIND_GROW_MEM, r, ARAS_ORIGIN_CONTROLLER);
+				d->amount = to;
+				snprintf(d->reason, sizeof(d->reason),
+					 "%.200s; host %.64s free memory %u%% > %u%%: balloon %llu -> %llu KiB of %llu",
+					 cause, h->name, fp, s->v[ARAS_S_HOST_MEM_FREE_MIN],
+					 (unsigned long long)vm->mem_cur_kib, (unsigned long long)to,
+					 (unsigned long long)vm->mem_max_kib);
+				pr[hp].free_kib -= pr[hp].free_kib > to - vm->mem_cur_kib ? to - vm->mem_cur_kib : pr[hp].free_kib;
+				n++;
+				continue;
+			}
+			APPEND(cause, sizeof(cause), vm->mem_cur_kib >= vm->mem_max_kib ?
+			       "; at its maximum memory%s" : "; host free memory at or below the minimum%s", "");
+		} else {
+			const struct aras_vm *victim = io_victim(m, st, vm->host);
+
+			if (pr[hp].io_vms >= 2) {
+				if (victim != vm)
+					continue; /* the other one moves */
+				APPEND(cause, sizeof(cause), "; %u I/O-bound VMs contend on host %s", pr[hp].io_vms,
+				       h->name);
+			} else if (h->disk_usage < s->v[ARAS_S_HOST_DISK_LOW]) {
+				decision_base(d, vm, o && o->disk_grow ? ARAS_KIND_GROW_DISK : ARAS_KIND_ADD_DISK, r,
+					      ARAS_ORIGIN_CONTROLLER);
+				d->amount = o && o->disk_step_mib ? o->disk_step_mib : 1024;
+				snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s storage %u%% < %u%%: %s %llu MiB",
+					 cause, h->name, h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW],
+					 d->kind == ARAS_KIND_GROW_DISK ? "grow the disk by" : "add a disk of",
+					 (unsigned long long)d->amount);
+				n++;
+				continue;
+			} else {
+				APPEND(cause, sizeof(cause), "; host storage %u%% >= %u%%", h->disk_usage,
+				       s->v[ARAS_S_HOST_DISK_LOW]);
+			}
+		}
+		if (plan_move(c, m, st, pr, &cluster_moves, vm, r, ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms, d)) {
+			if (!d->no_target && r == ARAS_RES_DISK)
+				pr[hp].io_vms--;
+			n++;
+		}
+	}
+out:
+	free(pr);
+	free(cs);
+	return n;
+}
+
+void aras_ctl_note_action(struct aras_ctl *c, const struct aras_action *a, uint64_t now_ms)
+{
+	struct aras_ctl_vm *cv = aras_ctl_vm(c, a->uuid, 1);
+
+	if (!cv)
+		return;
+	cv->last_action_ms = now_ms;
+	cv->has_action = 1;
+}
+
+void aras_ctl_note_result(struct aras_ctl *c, const struct aras_action *a, int ok, uint64_t now_ms)
+{
+	struct aras_ctl_vm *cv = aras_ctl_vm(c, a->uuid, 1);
+
+	if (!cv)
+		return;
+	/* A failed action is not retried before its cooldown either. */
+	cv->last_action_ms = now_ms;
+	cv->has_action = 1;
+	if (!ok || a->kind != ARAS_KIND_MIGRATE)
+		return;
+	cv->left_host = a->source;
+	cv->left_ms = now_ms;
+	if (a->origin == ARAS_ORIGIN_MAINTENANCE) {
+		/* leaving a host in maintenance: remember home; arriving home: done */
+		if (cv->evacuated_from == a->target)
+			cv->evacuated_from = 0;
+		else if (!cv->evacuated_from)
+			cv->evacuated_from = a->source;
+	}
+}
+
+int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+		     const struct aras_plan *p, const struct aras_action *a, uint64_t now_ms,
+		     char *why, size_t whylen)
+{
+	const struct aras_vm *vm = aras_model_find_vm(m, a->uuid);
+	const struct aras_host *h = vm ? aras_model_host(m, vm->host) : NULL;
+	char w[ARAS_ERRTEXT_MAX];
+
+	if (!vm || !h) {
+		snprintf(why, whylen, "VM no longer known");
+		return -ARAS_E_INCONSIST;
+	}
+	if (!vm_running(vm) || h->state != ARAS_HOST_UP) {
+		snprintf(why, whylen, "VM not running on an up host");
+		return -ARAS_E_INCONSIST;
+	}
+	if (vm->host != a->source) {
+		snprintf(why, whylen, "VM moved to another host meanwhile");
+		return -ARAS_E_INCONSIST;
+	}
+	switch (a->kind) {
+	case ARAS_KIND_ADD_VCPU:
+		if (a->amount > vm->vcpus_max || vm->vcpus >= a->amount) {
+			snprintf(why, whylen, "vCPUs now %u of %u", vm->vcpus, vm->vcpus_max);
+			return -ARAS_E_INCONSIST;
+		}
+		if (h->cpu_usage >= st->settings.v[ARAS_S_HOST_CPU_HIGH]) {
+			snprintf(why, whylen, "host %s cpu now %u%% >= %u%%", h->name, h->cpu_usage,
+				 st->settings.v[ARAS_S_HOST_CPU_HIGH]);
+			return -ARAS_E_INCONSIST;
+		}
+		return 0;
+	case ARAS_KIND_GROW_MEM:
+		if (a->amount > vm->mem_max_kib || vm->mem_cur_kib >= a->amount) {
+			snprintf(why, whylen, "memory now %llu of %llu KiB", (unsigned long long)vm->mem_cur_kib,
+				 (unsigned long long)vm->mem_max_kib);
+			return -ARAS_E_INCONSIST;
+		}
+		if (free_pct(h, h->mem_free_kib) <= st->settings.v[ARAS_S_HOST_MEM_FREE_MIN]) {
+			snprintf(why, whylen, "host %s free memory now at or below %u%%", h->name,
+				 st->settings.v[ARAS_S_HOST_MEM_FREE_MIN]);
+			return -ARAS_E_INCONSIST;
+		}
+		return 0;
+	case ARAS_KIND_MIGRATE:
+		/* an operator's order is not bound by the VM's cooldown */
+		if (aras_ctl_place(c, m, st, p, vm, a->resource, now_ms, a->target,
+				   a->origin == ARAS_ORIGIN_OPERATOR, w, sizeof(w)) != a->target) {
+			snprintf(why, whylen, "target no longer fits: %s", w);
+			return -ARAS_E_INCONSIST;
+		}
+		return 0;
+	}
+	return 0;
+}

@@ -1,0 +1,109 @@
+/*
+ * ctl.h - the allocation controller (the paper's ARAS-RAC), pure C11.
+ *
+ * For every VM whose SLA alert is firing (with arasActions' allocate bit):
+ *   cpu:    host CPU < hostCpuHigh and vCPUs < max    -> add one vCPU, else migrate
+ *   memory: host free memory > hostMemFreeMin and cur < max
+ *                                                     -> grow the balloon by memStep, else migrate
+ *   disk:   two or more I/O-bound VMs on the host     -> move one (lowest priority, then smallest memory)
+ *           host storage use < hostDiskLow            -> add (or grow) a disk, else migrate
+ * A migration target must be up, not in maintenance, and stay under
+ * hostCpuHigh and above hostMemFreeMin with the VM's load added (and have
+ * no I/O-bound VM for an I/O move); among those the one with the most
+ * headroom left wins: score = min(hostCpuHigh - cpu after, free%% after -
+ * hostMemFreeMin), ties to the lower host index.  No fit: no move, and a
+ * no-target decision once per alert episode.
+ * Safety: per-VM cooldown after any action, never back to a host the VM
+ * left within its cooldown, at most maxMigrations in flight in the cluster
+ * and maxMigrationsPerHost into one host, one open action per VM, and
+ * candidates served by priority (then by how far over the threshold).
+ * Maintenance: every VM on a host in maintenance is moved away (operator
+ * order: regardless of policy and cooldown); when maintenance ends the VMs
+ * that left go back.
+ */
+#ifndef ARAS_CTL_H
+#define ARAS_CTL_H
+
+#include "alert.h"
+#include "model.h"
+#include "plan.h"
+#include "state.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the controller remembers per VM (by UUID, so it outlives migrations). */
+struct aras_ctl_vm {
+	uint8_t uuid[ARAS_UUID_LEN];
+	uint64_t last_action_ms;   /* cooldown runs from here */
+	int has_action;
+	unsigned left_host;        /* host it last migrated away from */
+	uint64_t left_ms;
+	unsigned evacuated_from;   /* maintenance: return here afterwards */
+	int no_target_sent;        /* one no-target notice per alert episode */
+};
+
+struct aras_ctl {
+	struct aras_ctl_vm *vms;   /* sorted by uuid */
+	size_t n;
+};
+
+struct aras_decision {
+	uint8_t uuid[ARAS_UUID_LEN];
+	char vm_name[ARAS_NAME_MAX];
+	int kind;                  /* enum aras_kind */
+	unsigned source, target;
+	uint64_t amount;
+	int resource;
+	int origin;                /* enum aras_origin */
+	int no_target;             /* migration wanted, nothing fits: only a notice */
+	char reason[ARAS_REASON_MAX];
+};
+
+void aras_ctl_init(struct aras_ctl *c);
+void aras_ctl_free(struct aras_ctl *c);
+struct aras_ctl_vm *aras_ctl_vm(struct aras_ctl *c, const uint8_t uuid[ARAS_UUID_LEN], int create);
+
+/* Extra knobs not in the settings table. */
+struct aras_ctl_opts {
+	int disk_grow;             /* 0: add a new disk, 1: grow the VM's disk */
+	uint64_t disk_step_mib;    /* size of a new disk / growth */
+};
+
+/*
+ * Decide this round.  Returns the number of decisions written to out
+ * (at most max).  Pure: nothing is changed but the per-VM memory of
+ * no-target notices; the caller turns decisions into actions and reports
+ * them back with aras_ctl_note_action().
+ */
+size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+		       const struct aras_plan *p, const struct aras_ctl_opts *o, uint64_t now_ms,
+		       struct aras_decision *out, size_t max);
+
+/* An action was approved/started (cooldown starts) or finished. */
+void aras_ctl_note_action(struct aras_ctl *c, const struct aras_action *a, uint64_t now_ms);
+void aras_ctl_note_result(struct aras_ctl *c, const struct aras_action *a, int ok, uint64_t now_ms);
+
+/*
+ * Best migration target for vm (0 if none; why says what ruled each host
+ * out).  Projections include migrations already in flight in p.  only_host
+ * restricts the choice to one host (0: any); ignore_cooldown lifts the
+ * "not back within cooldown" rule (operator orders).
+ */
+unsigned aras_ctl_place(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+			const struct aras_plan *p, const struct aras_vm *vm, int resource, uint64_t now_ms,
+			unsigned only_host, int ignore_cooldown, char *why, size_t whylen);
+
+/*
+ * Re-check an action before it runs (approval of a proposal, operator
+ * order): 0, or -ARAS_E_INCONSIST with the reason (no headroom any more,
+ * VM gone or moved, at maximum, target down ...).
+ */
+int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+		     const struct aras_plan *p, const struct aras_action *a, uint64_t now_ms,
+		     char *why, size_t whylen);
+
+/* VM load in percent of a host with host_cpus CPUs. */
+unsigned aras_ctl_vm_load(const struct aras_vm *vm, unsigned host_cpus);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * plan.c - see plan.h.  Actions are kept in index order in a growable
+ * array of pointers (indexes only grow, so appending keeps it sorted).
+ */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct aras_plan {
+	struct aras_action **v;
+	size_t n, capacity;
+	uint32_t next_index;
+	struct aras_plan_hooks hooks;
+};
+
+int aras_plan_new(struct aras_plan **out, size_t capacity)
+{
+	struct aras_plan *p = calloc(1, sizeof(*p));
+
+	if (!p || !capacity || !(p->v = calloc(capacity, sizeof(*p->v)))) {
+		free(p);
+		return -ARAS_E_NOMEM;
+	}
+	p->capacity = capacity;
+	p->next_index = 1;
+	*out = p;
+	return 0;
+}
+
+void aras_plan_free(struct aras_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	free(p);
+}
+
+void aras_plan_set_hooks(struct aras_plan *p, const struct aras_plan_hooks *h)
+{
+	p->hooks = *h;
+}
+
+int aras_action_finished(const struct aras_action *a)
+{
+	return a->state == ARAS_AS_REJECTED || a->state == ARAS_AS_SUCCEEDED ||
+	       a->state == ARAS_AS_FAILED || a->state == ARAS_AS_EXPIRED;
+}
+
+struct aras_action *aras_plan_add(struct aras_plan *p, const struct aras_action *a)
+{
+	struct aras_action *na;
+
+	if (p->n == p->capacity) {
+		/* drop the oldest finished action */
+		size_t i;
+
+		for (i = 0; i < p->n && !aras_action_finished(p->v[i]); i++)
+			;
+		if (i == p->n)
+			return NULL;
+		if (p->hooks.dropped)
+			p->hooks.dropped(p->v[i], p->hooks.arg);
+		free(p->v[i]);
+		memmove(&p->v[i], &p->v[i + 1], (p->n - i - 1) * sizeof(*p->v));
+		p->n--;
+	}
+	na = malloc(sizeof(*na));
+	if (!na)
+		return NULL;
+	*na = *a;
+	na->index = p->next_index++;
+	if (p->next_index == 0)
+		p->next_index = 1;
+	na->priv = NULL;
+	p->v[p->n++] = na;
+	if (p->hooks.added)
+		p->hooks.added(na, p->hooks.arg);
+	return na;
+}
+
+struct aras_action *aras_plan_get(const struct aras_plan *p, uint32_t index)
+{
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->v[mid]->index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < p->n && p->v[lo]->index == index) ? p->v[lo] : NULL;
+}
+
+size_t aras_plan_count(const struct aras_plan *p)
+{
+	return p->n;
+}
+
+struct aras_action *aras_plan_at(const struct aras_plan *p, size_t i)
+{
+	return i < p->n ? p->v[i] : NULL;
+}
+
+struct aras_action *aras_plan_open_for(const struct aras_plan *p, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	for (size_t i = p->n; i-- > 0;)
+		if (!aras_action_finished(p->v[i]) && memcmp(p->v[i]->uuid, uuid, ARAS_UUID_LEN) == 0)
+			return p->v[i];
+	return NULL;
+}
+
+unsigned aras_plan_migrations(const struct aras_plan *p, unsigned into_host)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct aras_action *a = p->v[i];
+
+		if (a->kind == ARAS_KIND_MIGRATE &&
+		    (a->state == ARAS_AS_APPROVED || a->state == ARAS_AS_RUNNING) &&
+		    (into_host == 0 || a->target == into_host))
+			n++;
+	}
+	return n;
+}
+
+int aras_plan_check_decision(const struct aras_plan *p, uint32_t index, int state)
+{
+	const struct aras_action *a = aras_plan_get(p, index);
+
+	if (!a)
+		return -ARAS_E_NOENT;
+	if (state != ARAS_AS_APPROVED && state != ARAS_AS_REJECTED)
+		return -ARAS_E_RANGE;
+	if (a->state != ARAS_AS_PROPOSED)
+		return -ARAS_E_INCONSIST;
+	return 0;
+}
+
+size_t aras_plan_expire(struct aras_plan *p, uint64_t now_ms, unsigned timeout_s,
+			void (*fn)(struct aras_action *a, void *arg), void *arg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct aras_action *a = p->v[i];
+
+		if (a->state == ARAS_AS_PROPOSED && now_ms - a->created_ms >= (uint64_t)timeout_s * 1000) {
+			a->state = ARAS_AS_EXPIRED;
+			a->finished_ms = now_ms;
+			n++;
+			if (fn)
+				fn(a, arg);
+		}
+	}
+	return n;
+}
+
+const char *aras_kind_name(int kind)
+{
+	static const char *const names[] = { "", "addVcpu", "growMemory", "addDisk", "growDisk",
+					     "migrate", "removeVcpu", "shrinkMemory" };
+
+	return (kind >= 1 && kind <= ARAS_KIND_SHRINK_MEM) ? names[kind] : "unknown";
+}
+
+const char *aras_astate_name(int state)
+{
+	static const char *const names[] = { "", "proposed", "approved", "rejected", "running",
+					     "succeeded", "failed", "expired" };
+
+	return (state >= 1 && state <= ARAS_AS_EXPIRED) ? names[state] : "unknown";
+}

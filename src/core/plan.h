@@ -1,0 +1,83 @@
+/*
+ * plan.h - the action plan behind arasActionTable: every proposed or
+ * executed allocation action (vCPU, memory, disk, live migration) with its
+ * reason, state and times.  States move proposed -> approved -> running ->
+ * succeeded | failed, or proposed -> rejected | expired.  Bounded: the
+ * oldest finished actions are dropped first.  Pure C11.
+ */
+#ifndef ARAS_PLAN_H
+#define ARAS_PLAN_H
+
+#include "aras.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* arasActionKind */
+enum aras_kind { ARAS_KIND_ADD_VCPU = 1, ARAS_KIND_GROW_MEM = 2, ARAS_KIND_ADD_DISK = 3,
+		 ARAS_KIND_GROW_DISK = 4, ARAS_KIND_MIGRATE = 5, ARAS_KIND_REMOVE_VCPU = 6,
+		 ARAS_KIND_SHRINK_MEM = 7 };
+/* arasActionState */
+enum aras_astate { ARAS_AS_PROPOSED = 1, ARAS_AS_APPROVED = 2, ARAS_AS_REJECTED = 3,
+		   ARAS_AS_RUNNING = 4, ARAS_AS_SUCCEEDED = 5, ARAS_AS_FAILED = 6,
+		   ARAS_AS_EXPIRED = 7 };
+/* arasActionOrigin */
+enum aras_origin { ARAS_ORIGIN_CONTROLLER = 1, ARAS_ORIGIN_OPERATOR = 2, ARAS_ORIGIN_MAINTENANCE = 3 };
+
+struct aras_action {
+	uint32_t index;            /* arasActionIndex */
+	uint8_t uuid[ARAS_UUID_LEN];
+	char vm_name[ARAS_NAME_MAX];
+	int kind;
+	unsigned source, target;   /* host indexes; target 0 = in place */
+	uint64_t amount;           /* new vCPU count, new memory (KiB), disk size (MiB) */
+	int resource;              /* enum aras_resource that caused it */
+	int state;
+	int origin;
+	char reason[ARAS_REASON_MAX];
+	char error[ARAS_ERRTEXT_MAX];
+	time_t created, finished;  /* wall clock */
+	uint64_t created_ms, started_ms, finished_ms; /* monotonic */
+	void *priv;                /* SNMP adapter's row */
+};
+
+struct aras_plan;
+
+struct aras_plan_hooks {
+	void (*added)(struct aras_action *a, void *arg);
+	void (*dropped)(struct aras_action *a, void *arg);
+	void *arg;
+};
+
+int aras_plan_new(struct aras_plan **out, size_t capacity);
+void aras_plan_free(struct aras_plan *p);
+void aras_plan_set_hooks(struct aras_plan *p, const struct aras_plan_hooks *h);
+
+/* Add a copy of a (index assigned); NULL when full of unfinished actions. */
+struct aras_action *aras_plan_add(struct aras_plan *p, const struct aras_action *a);
+struct aras_action *aras_plan_get(const struct aras_plan *p, uint32_t index);
+size_t aras_plan_count(const struct aras_plan *p);
+struct aras_action *aras_plan_at(const struct aras_plan *p, size_t i);   /* 0 = oldest */
+
+int aras_action_finished(const struct aras_action *a);
+/* An unfinished action (proposed, approved, running) for this VM, or NULL. */
+struct aras_action *aras_plan_open_for(const struct aras_plan *p, const uint8_t uuid[ARAS_UUID_LEN]);
+/* Migrations approved or running: in the cluster, and into one host. */
+unsigned aras_plan_migrations(const struct aras_plan *p, unsigned into_host);
+
+/*
+ * Operator decision on a proposed action (arasActionState SET): approved
+ * or rejected.  -ARAS_E_NOENT no such action, -ARAS_E_RANGE a state other
+ * than approved/rejected, -ARAS_E_INCONSIST the action is not proposed.
+ */
+int aras_plan_check_decision(const struct aras_plan *p, uint32_t index, int state);
+
+/* Expire proposals older than timeout_s; returns how many (calls fn for each). */
+size_t aras_plan_expire(struct aras_plan *p, uint64_t now_ms, unsigned timeout_s,
+			void (*fn)(struct aras_action *a, void *arg), void *arg);
+
+const char *aras_kind_name(int kind);
+const char *aras_astate_name(int state);
+
+#endif

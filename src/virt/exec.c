@@ -1,0 +1,175 @@
+/*
+ * exec.c - see exec.h.
+ */
+#include "exec.h"
+
+#include "core/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/virterror.h>
+
+/*
+ * Change the running VM and its persistent definition.  A transient VM has
+ * no definition: fall back to the live change alone.
+ */
+#define LIVE_CONFIG (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)
+
+static int both_or_live(int rc_both, int (*fn)(virDomainPtr, unsigned long long, unsigned int),
+			virDomainPtr dom, unsigned long long v)
+{
+	if (rc_both == 0)
+		return 0;
+	return fn(dom, v, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+static int set_vcpus(virDomainPtr dom, unsigned long long n, unsigned int flags)
+{
+	return virDomainSetVcpusFlags(dom, (unsigned int)n, flags);
+}
+
+static int set_mem(virDomainPtr dom, unsigned long long kib, unsigned int flags)
+{
+	return virDomainSetMemoryFlags(dom, (unsigned long)kib, flags);
+}
+
+/* First free virtio target vdb, vdc, ... not used in the domain's XML. */
+static int free_target(virDomainPtr dom, char *dev, size_t len)
+{
+	char *xml = virDomainGetXMLDesc(dom, 0);
+
+	if (!xml)
+		return -1;
+	for (char c = 'b'; c <= 'z'; c++) {
+		char pat[32];
+
+		snprintf(pat, sizeof(pat), "dev='vd%c'", c);
+		if (!strstr(xml, pat)) {
+			snprintf(dev, len, "vd%c", c);
+			free(xml);
+			return 0;
+		}
+	}
+	free(xml);
+	return -1;
+}
+
+static int add_disk(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
+		    size_t errlen)
+{
+	virStoragePoolPtr pool = NULL;
+	virStorageVolPtr vol = NULL;
+	char name[300], xml[2048], dev[8], uuid[VIR_UUID_STRING_BUFLEN];
+	char *path = NULL;
+	int rc = -1;
+
+	if (!job->disk_pool[0]) {
+		snprintf(err, errlen, "no diskPool configured");
+		return -1;
+	}
+	pool = virStoragePoolLookupByName(conn, job->disk_pool);
+	if (!pool) {
+		set_errtext(err, errlen, "storage pool");
+		goto cleanup;
+	}
+	if (free_target(dom, dev, sizeof(dev)) < 0) {
+		snprintf(err, errlen, "no free virtio disk target");
+		goto cleanup;
+	}
+	virDomainGetUUIDString(dom, uuid);
+	snprintf(name, sizeof(name), "aras-%s-%s.img", uuid, dev);
+	snprintf(xml, sizeof(xml),
+		 "<volume><name>%s</name><capacity unit='MiB'>%llu</capacity>"
+		 "<target><format type='raw'/></target></volume>",
+		 name, (unsigned long long)job->amount);
+	vol = virStorageVolCreateXML(pool, xml, 0);
+	if (!vol || !(path = virStorageVolGetPath(vol))) {
+		set_errtext(err, errlen, "create volume");
+		goto cleanup;
+	}
+	snprintf(xml, sizeof(xml),
+		 "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+		 "<source file='%s'/><target dev='%s' bus='virtio'/></disk>", path, dev);
+	if (virDomainAttachDeviceFlags(dom, xml, LIVE_CONFIG) < 0 &&
+	    virDomainAttachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE) < 0) {
+		set_errtext(err, errlen, "attach disk");
+		virStorageVolDelete(vol, 0);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(path);
+	if (vol)
+		virStorageVolFree(vol);
+	if (pool)
+		virStoragePoolFree(pool);
+	return rc;
+}
+
+static int grow_disk(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
+{
+	virDomainBlockInfo bi;
+
+	/* The VM's first disk (libvirt resolves "vda" to it on virtio VMs). */
+	if (virDomainGetBlockInfo(dom, "vda", &bi, 0) < 0) {
+		set_errtext(err, errlen, "block info of vda");
+		return -1;
+	}
+	if (virDomainBlockResize(dom, "vda", bi.capacity + job->amount * 1024 * 1024,
+				 VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0) {
+		set_errtext(err, errlen, "resize vda");
+		return -1;
+	}
+	return 0;
+}
+
+int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
+		    size_t errlen)
+{
+	switch (job->kind) {
+	case ARAS_KIND_ADD_VCPU:
+	case ARAS_KIND_REMOVE_VCPU:
+		if (both_or_live(set_vcpus(dom, job->amount, LIVE_CONFIG), set_vcpus, dom, job->amount) < 0) {
+			set_errtext(err, errlen, "virDomainSetVcpusFlags");
+			return -1;
+		}
+		return 0;
+	case ARAS_KIND_GROW_MEM:
+	case ARAS_KIND_SHRINK_MEM:
+		if (both_or_live(set_mem(dom, job->amount, LIVE_CONFIG), set_mem, dom, job->amount) < 0) {
+			set_errtext(err, errlen, "virDomainSetMemoryFlags");
+			return -1;
+		}
+		return 0;
+	case ARAS_KIND_ADD_DISK:
+		return add_disk(conn, dom, job, err, errlen);
+	case ARAS_KIND_GROW_DISK:
+		return grow_disk(dom, job, err, errlen);
+	}
+	snprintf(err, errlen, "unknown action kind %d", job->kind);
+	return -1;
+}
+
+int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
+		      size_t errlen)
+{
+	virTypedParameterPtr params = NULL;
+	int n = 0, max = 0, rc;
+	unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST |
+			     VIR_MIGRATE_UNDEFINE_SOURCE;
+
+	(void)conn;
+	if (job->mig_uri[0]) {
+		virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_URI, job->mig_uri);
+		/* keep a tcp migration on loopback: the target QEMU listens where told */
+		if (strncmp(job->mig_uri, "tcp://127.", 10) == 0)
+			virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_LISTEN_ADDRESS, "127.0.0.1");
+	}
+	rc = virDomainMigrateToURI3(dom, job->dst_uri, params, (unsigned int)n, flags);
+	if (rc < 0)
+		set_errtext(err, errlen, "virDomainMigrateToURI3");
+	virTypedParamsFree(params, n);
+	return rc < 0 ? -1 : 0;
+}

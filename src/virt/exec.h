@@ -1,0 +1,22 @@
+/*
+ * exec.h - allocation actions on one libvirt domain: vCPU hot-add, balloon,
+ * new or larger disk, live migration.  Called from the host's worker (or
+ * its migration thread), never from the loop.
+ */
+#ifndef ARAS_VIRT_EXEC_H
+#define ARAS_VIRT_EXEC_H
+
+#include "collect.h"
+
+#include <libvirt/libvirt.h>
+
+/* vCPU / memory / disk change; 0 or -ARAS_E_VIRT with libvirt's error text in err. */
+int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
+		    size_t errlen);
+/* Live migration (peer to peer, persistent on the target, undefined on the source). */
+int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
+		      size_t errlen);
+/* "what: libvirt's last error" into buf. */
+void set_errtext(char *buf, size_t len, const char *what);
+
+#endif
