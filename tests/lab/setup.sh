@@ -97,6 +97,7 @@ build_initrd() {
 	[ -d "$md/kernel" ] || die "no modules in $md"
 	rm -rf "$R" && mkdir -p "$R"/{bin,dev,proc,sys,run,tmp,lib/modules}
 	cp /bin/busybox "$R/bin/busybox" || die "no /bin/busybox (busybox-static)"
+	ln -s busybox "$R/bin/sh" # for /init's #! line; init installs the rest
 	cp "$LAB_DIR/guest/init" "$R/init" && chmod 755 "$R/init"
 	for f in aras-cpu aras-mem aras-io; do
 		cp "$LAB_DIR/guest/$f" "$R/bin/$f"
@@ -131,7 +132,7 @@ build_initrd() {
 }
 stale=0
 [ -s "$LAB/guest/initrd.gz" ] || stale=1
-for f in "$LAB_DIR"/guest/* /bin/busybox; do
+for f in "$LAB_DIR"/guest/* "$LAB_DIR/setup.sh" /bin/busybox; do
 	[ "$f" -nt "$LAB/guest/initrd.gz" ] && stale=1
 done
 [ $stale = 0 ] || build_initrd

@@ -135,6 +135,20 @@ static void add_copies_the_alert(void **state)
 	aras_evlog_free(l);
 }
 
+/* A reused slot does not carry the dropped event's priv (the adapter's row) over. */
+static void reused_slot_priv_reset(void **state)
+{
+	struct aras_evlog *l = must_new(1);
+	static int row;
+
+	(void)state;
+	add_n(l, 1)->priv = &row;
+	assert_null(add_n(l, 2)->priv);
+	assert_null(aras_evlog_get(l, 2)->priv);
+	assert_int_equal(aras_evlog_get(l, 2)->a.value, 2);
+	aras_evlog_free(l);
+}
+
 /* ---- overflow ---------------------------------------------------------- */
 
 static const struct {
@@ -547,6 +561,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(indexes_rise_from_one),
 		cmocka_unit_test(add_copies_the_alert),
+		cmocka_unit_test(reused_slot_priv_reset),
 		cmocka_unit_test(overflow_drops_oldest),
 		cmocka_unit_test(get_by_index),
 		cmocka_unit_test(hooks_added_and_dropped),

@@ -758,8 +758,16 @@ static void save_is_atomic(void **state)
 	assert_int_equal(aras_state_save(&st, f->path, f->why, sizeof(f->why)), 0);
 	assert_true(exists(f->path));
 	assert_false(exists(tmp));
-	/* a leftover from a crash mid-save does not matter */
-	write_file(tmp, "setting cpuThreshold 1\ngarbage\n");
+	/* a leftover from a crash mid-save, longer than the new file, does not matter */
+	{
+		static char stale[8000];
+		size_t n = 0;
+
+		while (n < sizeof(stale) - 100)
+			n += (size_t)snprintf(stale + n, sizeof(stale) - n, "setting cpuThreshold 1\n");
+		snprintf(stale + n, sizeof(stale) - n, "garbage\n");
+		write_file(tmp, stale);
+	}
 	set_ok(&st, 0x30, ARAS_PREF_PRIORITY, 0);
 	assert_int_equal(aras_state_save(&st, f->path, f->why, sizeof(f->why)), 0);
 	assert_false(exists(tmp));
