@@ -57,6 +57,8 @@ struct arasd {
 	struct aras_ctl ctl;        /* controller memory: cooldowns, where VMs left */
 	struct aras_ctl_opts ctl_opts;
 	char *disk_pool;            /* diskPool: where new disks are created */
+	char *history_file;         /* historyFile: per-poll usage for arasd-replay */
+	void *history;              /* its FILE *, opened on first use */
 	struct aras_collector *collector;
 	struct aras_mail_settings mail;
 	struct aras_mailer *mailer;

@@ -68,6 +68,42 @@ static void on_alert(const struct aras_alert *a, void *arg)
 	aras_events_alert(arg, a);
 }
 
+/*
+ * historyFile: one line per VM per poll, for arasd-replay:
+ *   T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT
+ * Appended with stdio buffering; flushed once per poll.
+ */
+static void record_history(struct arasd *d, unsigned host)
+{
+	FILE *f = d->history;
+	time_t now = time(NULL);
+	char uuid[ARAS_UUID_STRLEN];
+
+	if (!d->history_file)
+		return;
+	if (!f) {
+		f = fopen(d->history_file, "a");
+		if (!f) {
+			log_err("historyFile %s: %s", d->history_file, strerror(errno));
+			free(d->history_file);
+			d->history_file = NULL;
+			return;
+		}
+		d->history = f;
+		fprintf(f, "# arasd history: T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT\n");
+	}
+	for (size_t i = 0; i < d->model.nvms; i++) {
+		const struct aras_vm *vm = d->model.vms[i];
+
+		if (vm->host != host || !vm->rates_valid)
+			continue;
+		aras_uuid_format(vm->uuid, uuid);
+		fprintf(f, "%lld %u %s %u %u %llu %u %u\n", (long long)now, host, uuid, vm->cpu_usage, vm->vcpus,
+			(unsigned long long)vm->mem_cur_kib, vm->mem_usage, vm->io_usage);
+	}
+	fflush(f);
+}
+
 static void take_samples(struct arasd *d, struct aras_collector *col)
 {
 	struct aras_host_sample *s;
@@ -90,9 +126,11 @@ static void take_samples(struct arasd *d, struct aras_collector *col)
 				aras_events_host(d, h);
 			else if (was_unknown && after == ARAS_HOST_UP)
 				log_info("host %s is up (%zu VMs)", h->name, (size_t)h->vm_count);
-			if (s->ok)
+			if (s->ok) {
 				aras_sla_evaluate(&d->model, &d->state, h->index, s->t_ms, time(NULL),
 						  on_alert, d);
+				record_history(d, h->index);
+			}
 		}
 		d->counters.polls++;
 		d->counters.last_poll_ms = (uint32_t)s->cpu_ms;
@@ -246,6 +284,9 @@ out:
 	aras_snmp_stop(d);
 	aras_plan_free(d->plan);
 	d->plan = NULL;
+	if (d->history)
+		fclose(d->history);
+	d->history = NULL;
 	aras_ctl_free(&d->ctl);
 	aras_mailer_free(d->mailer);
 	aras_scripts_free(d->scripts);

@@ -136,6 +136,7 @@ static char **string_slot(const char *token)
 	if (strcasecmp(token, "mailPassword") == 0) return &cfg->mail.password;
 	if (strcasecmp(token, "script") == 0) return &cfg->script;
 	if (strcasecmp(token, "diskPool") == 0) return &cfg->disk_pool;
+	if (strcasecmp(token, "historyFile") == 0) return &cfg->history_file;
 	return NULL;
 }
 
@@ -239,7 +240,8 @@ static void diskstep_line(const char *token, char *line)
 static void register_tokens(void)
 {
 	static const char *const strings[] = { "stateFile", "mailServer", "mailFrom", "mailTo",
-					       "mailUser", "mailPassword", "script", "diskPool" };
+					       "mailUser", "mailPassword", "script", "diskPool",
+					       "historyFile" };
 	char help[160];
 
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(strings); i++)
@@ -319,7 +321,8 @@ void aras_config_free(struct arasd *d)
 	free(d->mail.password);
 	free(d->script);
 	free(d->disk_pool);
-	d->disk_pool = NULL;
+	free(d->history_file);
+	d->disk_pool = d->history_file = NULL;
 	d->state_file = d->mail.url = d->mail.from = d->mail.to = NULL;
 	d->mail.user = d->mail.password = d->script = NULL;
 }

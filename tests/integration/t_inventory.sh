@@ -7,7 +7,7 @@ T_NAME=inventory
 URI_A=$(fixture hostA.xml)
 URI_B=$(fixture hostB.xml)
 HOSTS_CONF=("host alpha $URI_A 1" "host beta $URI_B 7")
-write_arasd_conf
+write_arasd_conf "historyFile $T/history"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
 wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = 5 ]"
@@ -91,6 +91,13 @@ bulk=$(sbulk "$BASE_OID")
 check "snmpbulkwalk of ARAS-MIB is strictly increasing" order_ok <<<"$bulk"
 is "GETBULK and GETNEXT walks return the same OIDs" "$(awk '{print $1}' <<<"$bulk" | md5sum)" "$(awk '{print $1}' <<<"$full" | md5sum)"
 is "arasVmTable has 31 columns x 5 rows" "$(grep -c "^$VM_ENTRY\." <<<"$full")" 155
+
+# historyFile: one line per VM per poll, the format arasd-replay reads
+check "history has lines for all 5 VMs" sh -c "[ \$(grep -v '^#' $T/history | awk '{print \$3}' | sort -u | wc -l) = 5 ]"
+check "history lines have 8 fields: T HOST UUID CPU VCPUS MEMKIB MEM% IO%" \
+	sh -c "grep -v '^#' $T/history | awk 'NF != 8 {bad=1} END {exit bad}'"
+check "history: web1 on host 1 with 2 vCPUs and 2097152 KiB" \
+	grep -qE "^[0-9]+ 1 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 [0-9]+ 2 2097152 50 0$" "$T/history"
 
 # the MIB file resolves what arasd serves
 erl=$(ls -d /usr/lib/erlang/lib/snmp-*/mibs | head -1)

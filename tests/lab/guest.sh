@@ -100,7 +100,7 @@ cat >"$XML" <<EOF
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$LAB/guest/vmlinuz</kernel>
     <initrd>$LAB/guest/initrd.gz</initrd>
-    <cmdline>console=ttyS0 quiet panic=-1 mitigations=off aras.load=$LOAD aras.mem=$FILL ${ARAS_GUEST_CMDLINE:-}</cmdline>
+    <cmdline>console=ttyS0 quiet panic=-1 mitigations=off swiotlb=noforce aras.load=$LOAD aras.mem=$FILL ${ARAS_GUEST_CMDLINE:-}</cmdline>
   </os>
   <features><acpi/><apic/></features>
   <cpu>
