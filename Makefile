@@ -62,10 +62,20 @@ test: all unit
 lint:
 	sh mib/lint.sh
 
+PREFIX ?= /usr
+install: arasd
+	install -D -m 755 arasd $(DESTDIR)$(PREFIX)/sbin/arasd
+	install -D -m 644 mib/ARAS-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt
+	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md
+	test -e $(DESTDIR)/etc/arasd/arasd.conf || install -D -m 600 conf/arasd.conf $(DESTDIR)/etc/arasd/arasd.conf
+	test -e $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf || \
+		install -D -m 600 conf/snmpd-arasd.conf $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf
+	install -D -m 644 conf/arasd.service $(DESTDIR)/lib/systemd/system/arasd.service
+
 format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c
 
 clean:
 	rm -f arasd src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 
-.PHONY: all demo unit check test lint format clean bench-bin
+.PHONY: all demo install unit check test lint format clean bench-bin

@@ -44,6 +44,28 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+/* -S: the settings table as Markdown (README's "Settings" section is this output). */
+static void print_settings(void)
+{
+	printf("| config token | MIB object (arasConfig) | default | range | unit | SNMP | meaning |\n");
+	printf("|---|---|---|---|---|---|---|\n");
+	for (int i = 0; i < ARAS_S_COUNT; i++) {
+		const struct aras_setting_def *s = &aras_setting_defs[i];
+		char def[64], lo[64], hi[64];
+
+		aras_settings_format(i, s->def, def, sizeof(def));
+		if (s->type == ARAS_ST_BITS) {
+			snprintf(lo, sizeof(lo), "none");
+			aras_settings_format(i, s->max, hi, sizeof(hi));
+		} else {
+			aras_settings_format(i, s->min, lo, sizeof(lo));
+			aras_settings_format(i, s->max, hi, sizeof(hi));
+		}
+		printf("| `%s` | %s.%u | %s | %s%s%s | %s | %s | %s |\n", s->token, s->mib_name, s->subid, def, lo,
+		       s->type == ARAS_ST_BITS ? " .. " : "..", hi, s->unit, s->snmp_writable ? "rw" : "ro", s->help);
+	}
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -52,7 +74,8 @@ static void usage(FILE *f)
 		"  -n         check the configuration and exit (1 on any problem)\n"
 		"  -d         debug logging\n"
 		"  -c FILE    configuration file (default " DEFAULT_CONF ")\n"
-		"  -x SOCKET  AgentX socket of the master agent (overrides agentxSocket)\n");
+		"  -x SOCKET  AgentX socket of the master agent (overrides agentxSocket)\n"
+		"  -S         print the settings table (Markdown) and exit\n");
 }
 
 static uint64_t mono_ms(void)
@@ -307,7 +330,7 @@ int main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	d.conf_file = DEFAULT_CONF;
 	d.ping_interval = 5;
-	while ((opt = getopt(argc, argv, "fndc:x:h")) != -1) {
+	while ((opt = getopt(argc, argv, "fndc:x:hS")) != -1) {
 		switch (opt) {
 		case 'f': foreground = 1; break;
 		case 'n': check = 1; foreground = 1; break;
@@ -315,6 +338,7 @@ int main(int argc, char **argv)
 		case 'c': d.conf_file = optarg; break;
 		case 'x': xsock = optarg; break;
 		case 'h': usage(stdout); return 0;
+		case 'S': print_settings(); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
