@@ -96,6 +96,7 @@ static struct aras_action *create(struct arasd *d, const struct aras_decision *d
 	a.source = dec->source;
 	a.target = dec->target;
 	a.amount = dec->amount;
+	a.before = dec->before;
 	a.resource = dec->resource;
 	a.origin = dec->origin;
 	a.state = state;

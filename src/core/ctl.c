@@ -4,6 +4,7 @@
 #include "ctl.h"
 
 #include "rate.h"
+#include "sla.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,19 +249,17 @@ static int cand_cmp(const void *a, const void *b)
 /* The firing resource furthest over its threshold; 0 if none. */
 static int worst_resource(const struct aras_vm *vm, const struct aras_state *st, int *excess)
 {
-	static const int thr_id[ARAS_NRES] = { ARAS_S_CPU_THRESHOLD, ARAS_S_MEM_THRESHOLD,
-					       ARAS_S_DISK_THRESHOLD };
-	const struct aras_vm_prefs *pr = aras_state_find_prefs(st, vm->uuid);
 	int best = 0;
 
 	*excess = -1000;
 	for (int r = 0; r < ARAS_NRES; r++) {
-		unsigned thr = pr && pr->thr[r] ? pr->thr[r] : st->settings.v[thr_id[r]];
+		struct aras_sla_params sp;
 		int ex;
 
 		if (vm->sla[r].state != ARAS_ALERT_FIRING)
 			continue;
-		ex = (int)vm->sla[r].value - (int)thr;
+		aras_sla_params_for(st, vm->uuid, ARAS_RES_CPU + r, &sp);
+		ex = (int)vm->sla[r].value - (int)sp.threshold;
 		if (ex > *excess) {
 			*excess = ex;
 			best = ARAS_RES_CPU + r;
@@ -352,6 +351,79 @@ static int vm_running(const struct aras_vm *vm)
 	return vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED;
 }
 
+/* Is a VM's use of resource r at or below the clear level (threshold - margin)? */
+static int is_low(const struct aras_vm *vm, const struct aras_state *st, int r)
+{
+	struct aras_sla_params sp;
+	unsigned v = aras_sla_value(vm, r);
+
+	aras_sla_params_for(st, vm->uuid, r, &sp);
+	return vm->sla[r - ARAS_RES_CPU].state <= ARAS_ALERT_OK && sp.threshold > sp.margin &&
+	       v < sp.threshold - sp.margin;
+}
+
+/*
+ * Shrink-back of what arasd added.  Note: a VM with fewer vCPUs shows a
+ * higher CPU percentage; the next breach would simply add it back after
+ * the cooldown, which is why shrinkAfter should be long.
+ */
+static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+			  const struct aras_plan *p, uint64_t now_ms, struct aras_decision *out, size_t max)
+{
+	uint64_t after = (uint64_t)st->settings.v[ARAS_S_SHRINK_AFTER] * 1000;
+	size_t n = 0;
+
+	if (!after)
+		return 0;
+	for (size_t i = 0; i < c->n && n < max; i++) {
+		struct aras_ctl_vm *cv = &c->vms[i];
+		const struct aras_vm *vm;
+		int cpu_low, mem_low;
+
+		if (!cv->added_vcpus && !cv->added_mem_kib)
+			continue;
+		vm = aras_model_find_vm(m, cv->uuid);
+		if (!vm || !vm_running(vm) || !vm->rates_valid) {
+			cv->low_since_ms = 0;
+			continue;
+		}
+		cpu_low = cv->added_vcpus && vm->vcpus > 1 && is_low(vm, st, ARAS_RES_CPU);
+		mem_low = cv->added_mem_kib && is_low(vm, st, ARAS_RES_MEM);
+		if (!cpu_low && !mem_low) {
+			cv->low_since_ms = 0;
+			continue;
+		}
+		if (!cv->low_since_ms) {
+			cv->low_since_ms = now_ms;
+			continue;
+		}
+		if (now_ms - cv->low_since_ms < after || in_cooldown(cv, st, now_ms) ||
+		    (p && aras_plan_open_for(p, vm->uuid)) || aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
+			continue;
+		if (cpu_low) {
+			decision_base(&out[n], vm, ARAS_KIND_REMOVE_VCPU, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER);
+			out[n].amount = vm->vcpus - 1;
+			out[n].before = vm->vcpus;
+			snprintf(out[n].reason, sizeof(out[n].reason),
+				 "cpu %u%% low for %llu s: return a vCPU arasd added (%u -> %u)", vm->cpu_usage,
+				 (unsigned long long)((now_ms - cv->low_since_ms) / 1000), vm->vcpus, vm->vcpus - 1);
+		} else {
+			uint64_t step = st->settings.v[ARAS_S_MEM_STEP];
+			uint64_t back = cv->added_mem_kib < step ? cv->added_mem_kib : step;
+
+			decision_base(&out[n], vm, ARAS_KIND_SHRINK_MEM, ARAS_RES_MEM, ARAS_ORIGIN_CONTROLLER);
+			out[n].amount = vm->mem_cur_kib > back ? vm->mem_cur_kib - back : vm->mem_cur_kib;
+			out[n].before = vm->mem_cur_kib;
+			snprintf(out[n].reason, sizeof(out[n].reason),
+				 "memory %u%% low for %llu s: return %llu KiB arasd added", vm->mem_usage,
+				 (unsigned long long)((now_ms - cv->low_since_ms) / 1000), (unsigned long long)back);
+		}
+		cv->low_since_ms = 0;
+		n++;
+	}
+	return n;
+}
+
 size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 		       const struct aras_plan *p, const struct aras_ctl_opts *o, uint64_t now_ms,
 		       struct aras_decision *out, size_t max)
@@ -401,6 +473,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 	/* 2. SLA-driven allocation: only with the allocate action, never in manual. */
 	if (s->v[ARAS_S_POLICY] == ARAS_POLICY_MANUAL || !(s->v[ARAS_S_ACTIONS] & ARAS_ACT_ALLOCATE))
 		goto out;
+	n += shrink_back(c, m, st, p, now_ms, out + n, max - n);
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct aras_vm *vm = m->vms[i];
 		const struct aras_host *h = aras_model_host(m, vm->host);
@@ -432,6 +505,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH] && vm->vcpus < vm->vcpus_max) {
 				decision_base(d, vm, ARAS_KIND_ADD_VCPU, r, ARAS_ORIGIN_CONTROLLER);
 				d->amount = vm->vcpus + 1;
+				d->before = vm->vcpus;
 				snprintf(d->reason, sizeof(d->reason),
 					 "%.200s; host %.64s cpu %u%% < %u%%: vCPUs %u -> %u of %u", cause, h->name,
 					 pr[hp].cpu, s->v[ARAS_S_HOST_CPU_HIGH], vm->vcpus, vm->vcpus + 1,
@@ -453,6 +527,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 					to = vm->mem_max_kib;
 				decision_base(d, vm, ARAS_KIND_GROW_MEM, r, ARAS_ORIGIN_CONTROLLER);
 				d->amount = to;
+				d->before = vm->mem_cur_kib;
 				snprintf(d->reason, sizeof(d->reason),
 					 "%.200s; host %.64s free memory %u%% > %u%%: balloon %llu -> %llu KiB of %llu",
 					 cause, h->name, fp, s->v[ARAS_S_HOST_MEM_FREE_MIN],
@@ -518,6 +593,18 @@ void aras_ctl_note_result(struct aras_ctl *c, const struct aras_action *a, int o
 	/* A failed action is not retried before its cooldown either. */
 	cv->last_action_ms = now_ms;
 	cv->has_action = 1;
+	if (ok && a->origin == ARAS_ORIGIN_CONTROLLER) {
+		/* what arasd added, for shrink-back */
+		if (a->kind == ARAS_KIND_ADD_VCPU)
+			cv->added_vcpus++;
+		else if (a->kind == ARAS_KIND_REMOVE_VCPU && cv->added_vcpus)
+			cv->added_vcpus--;
+		else if (a->kind == ARAS_KIND_GROW_MEM && a->amount > a->before)
+			cv->added_mem_kib += a->amount - a->before;
+		else if (a->kind == ARAS_KIND_SHRINK_MEM && a->before > a->amount)
+			cv->added_mem_kib -= cv->added_mem_kib < a->before - a->amount ? cv->added_mem_kib :
+											a->before - a->amount;
+	}
 	if (!ok || a->kind != ARAS_KIND_MIGRATE)
 		return;
 	cv->left_host = a->source;

@@ -17,6 +17,9 @@
  * left within its cooldown, at most maxMigrations in flight in the cluster
  * and maxMigrationsPerHost into one host, one open action per VM, and
  * candidates served by priority (then by how far over the threshold).
+ * Shrink-back (shrinkAfter > 0): a vCPU or memory that arasd added is
+ * returned, one step at a time, once the VM's usage of it has stayed below
+ * threshold - margin for shrinkAfter seconds (and outside its cooldown).
  * Maintenance: every VM on a host in maintenance is moved away (operator
  * order: regardless of policy and cooldown); when maintenance ends the VMs
  * that left go back.
@@ -41,6 +44,10 @@ struct aras_ctl_vm {
 	uint64_t left_ms;
 	unsigned evacuated_from;   /* maintenance: return here afterwards */
 	int no_target_sent;        /* one no-target notice per alert episode */
+	/* shrink-back: what arasd added and since when it has been idle */
+	unsigned added_vcpus;
+	uint64_t added_mem_kib;
+	uint64_t low_since_ms;     /* 0 = not low */
 };
 
 struct aras_ctl {
@@ -54,6 +61,7 @@ struct aras_decision {
 	int kind;                  /* enum aras_kind */
 	unsigned source, target;
 	uint64_t amount;
+	uint64_t before;           /* vCPUs / memory before */
 	int resource;
 	int origin;                /* enum aras_origin */
 	int no_target;             /* migration wanted, nothing fits: only a notice */

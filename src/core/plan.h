@@ -32,6 +32,7 @@ struct aras_action {
 	int kind;
 	unsigned source, target;   /* host indexes; target 0 = in place */
 	uint64_t amount;           /* new vCPU count, new memory (KiB), disk size (MiB) */
+	uint64_t before;           /* vCPU count / memory (KiB) before the action */
 	int resource;              /* enum aras_resource that caused it */
 	int state;
 	int origin;

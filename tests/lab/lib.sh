@@ -109,7 +109,7 @@ lab_qemu_pids() {
 		awk '$1 ~ /^qemu-/ { print $2 }' "$PIDS" 2>/dev/null
 	} | sort -un | while read -r p; do
 		[ -n "$p" ] || continue
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- "$LAB/" && echo "$p"
+		tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q -- "$LAB/" && echo "$p"
 	done
 }
 
@@ -119,7 +119,7 @@ lab_leftovers() {
 	local p c
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
-		c=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
+		c=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
 		case $c in
 		*libvirtd*"$LAB/"* | *qemu-system*"$LAB/"*) echo "$p $c" ;;
 		esac

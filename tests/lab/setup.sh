@@ -251,10 +251,14 @@ start_host() { # X
 	log "host $X: libvirtd PID $p up in $(since "$t") s"
 }
 
+# /run/libvirt holds host A's socket links (made here when missing, so
+# teardown can remove it again)
+if [ ! -d /run/libvirt ]; then
+	mkdir -p /run/libvirt && touch "$LAB/made-run-libvirt"
+fi
 start_host A
 # qemu:///system for clients in the root namespace: libvirt's default socket
 # paths point at host A's sockets.
-[ -d /run/libvirt ] || mkdir -p /run/libvirt
 for s in libvirt-sock libvirt-sock-ro libvirt-admin-sock; do
 	ln -sfn "$LAB/hostA/sock/$s" "/run/libvirt/$s"
 done
