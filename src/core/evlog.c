@@ -134,6 +134,9 @@ struct aras_event *aras_evlog_get(const struct aras_evlog *l, uint32_t index)
 
 	if (!oldest)
 		return NULL;
-	off = index - oldest->index; /* wraps correctly across 2^32 */
-	return off < l->count ? aras_evlog_at(l, off) : NULL;
+	/* indexes run 1..2^32-1 and skip 0: one less step across the wrap */
+	off = index - oldest->index;
+	if (index < oldest->index)
+		off--;
+	return (index != 0 && off < l->count) ? aras_evlog_at(l, off) : NULL;
 }

@@ -3,6 +3,7 @@
  */
 #include "sla.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +11,8 @@ int aras_sla_step(struct aras_sla_track *t, unsigned value, const struct aras_sl
 		  uint64_t now_ms)
 {
 	uint64_t hold_ms = (uint64_t)p->hold_s * 1000;
-	unsigned low = p->threshold > p->margin ? p->threshold - p->margin : 0;
+	/* 0 % always counts as recovered, even with a margin >= the threshold */
+	unsigned low = p->threshold > p->margin ? p->threshold - p->margin : 1;
 	int over = p->threshold > 0 && value >= p->threshold;
 	int under = value < low;
 
@@ -106,7 +108,7 @@ void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsign
 
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct aras_vm *vm = m->vms[i];
-		int worst = ARAS_ALERT_OK, cls = ARAS_CLASS_NORMAL, best_excess = -1;
+		int worst = ARAS_ALERT_OK, cls = ARAS_CLASS_NORMAL, best_excess = INT_MIN;
 
 		if (vm->host != host_index || !vm->rates_valid ||
 		    (vm->state != ARAS_VM_RUNNING && vm->state != ARAS_VM_BLOCKED))

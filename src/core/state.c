@@ -249,7 +249,7 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 		aras_state_set_setting(st, id, v);
 		return 0;
 	}
-	if (strcmp(kind, "vm") == 0 && a && b && c) {
+	if (strcmp(kind, "vm") == 0 && a && b && c && !strtok_r(NULL, " \t\r\n", &save)) {
 		uint8_t uuid[ARAS_UUID_LEN];
 		char *end;
 		unsigned long v = strtoul(c, &end, 10);
@@ -305,6 +305,10 @@ int aras_state_load(struct aras_state *st, const char *path, char *why, size_t w
 			rc = -ARAS_E_INVAL;
 			break;
 		}
+	}
+	if (rc == 0 && ferror(f)) {
+		snprintf(why, whylen, "%s: read error", path);
+		rc = -ARAS_E_IO;
 	}
 	fclose(f);
 	if (rc == 0)

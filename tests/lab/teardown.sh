@@ -31,16 +31,25 @@ bad() {
 }
 
 # ---------------------------------------------------------------- guests
+# (in parallel: `virsh destroy` of a TCG guest takes ~2 s)
+remove_guest() { # X NAME
+	if [ "$(vsh "$1" domstate "$2" 2>/dev/null)" != "shut off" ]; then
+		vsh "$1" destroy "$2" >/dev/null 2>&1 || log "error: destroy $2 on host $1 failed"
+	fi
+	vsh "$1" undefine "$2" >/dev/null 2>&1 || log "error: undefine $2 on host $1 failed"
+	log "guest $2 removed from host $1"
+}
 for X in A B; do
 	pid_of "libvirtd-$X" >/dev/null || continue
 	for d in $(vsh "$X" list --all --name 2>/dev/null); do
-		if [ "$(vsh "$X" domstate "$d" 2>/dev/null)" != "shut off" ]; then
-			vsh "$X" destroy "$d" >/dev/null 2>&1 || bad "destroy $d on host $X failed"
-		fi
-		vsh "$X" undefine "$d" >/dev/null 2>&1 || bad "undefine $d on host $X failed"
+		remove_guest "$X" "$d" &
 		pid_forget "qemu-$d"
-		log "guest $d removed from host $X"
 	done
+done
+wait
+for X in A B; do
+	pid_of "libvirtd-$X" >/dev/null || continue
+	[ -z "$(vsh "$X" list --all --name 2>/dev/null)" ] || bad "host $X still has guests"
 done
 
 # stop_pid PID WHAT: TERM, up to 15 s for it to go, then KILL
@@ -59,9 +68,12 @@ stop_pid() {
 # --------------------------------------------------------------- daemons
 for X in A B; do
 	if p=$(pid_of "libvirtd-$X"); then
-		stop_pid "$p" "libvirtd $X"
-		log "host $X: libvirtd PID $p stopped"
+		(stop_pid "$p" "libvirtd $X" && log "host $X: libvirtd PID $p stopped") &
 	fi
+done
+wait
+for X in A B; do
+	pid_of "libvirtd-$X" >/dev/null && bad "libvirtd $X is still running"
 	pid_forget "libvirtd-$X"
 done
 # QEMUs the daemons did not take down (e.g. a daemon that had died)
