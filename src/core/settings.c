@@ -174,7 +174,8 @@ int aras_settings_check_consistent(const struct aras_settings *s, char *why, siz
 	uint32_t margin = s->v[ARAS_S_CLEAR_MARGIN];
 
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(thr); i++) {
-		if (margin > s->v[thr[i]]) {
+		/* a threshold of 0 turns the resource off: no margin to respect */
+		if (s->v[thr[i]] && margin > s->v[thr[i]]) {
 			snprintf(why, whylen, "clearMargin %u is larger than %s %u: the alert could never clear",
 				 (unsigned)margin, aras_setting_defs[thr[i]].token, (unsigned)s->v[thr[i]]);
 			return -ARAS_E_INCONSIST;

@@ -99,6 +99,48 @@ static int rank(int state)
 	return 0;
 }
 
+static void fill_alert(struct aras_alert *a, int type, const struct aras_vm *vm, const struct aras_host *h,
+		       int resource, unsigned value, unsigned threshold, time_t wall)
+{
+	memset(a, 0, sizeof(*a));
+	a->type = type;
+	a->when = wall;
+	memcpy(a->uuid, vm->uuid, ARAS_UUID_LEN);
+	a->has_vm = 1;
+	snprintf(a->vm_name, sizeof(a->vm_name), "%s", vm->name);
+	a->host_index = vm->host;
+	snprintf(a->host_name, sizeof(a->host_name), "%s", h ? h->name : "");
+	a->resource = resource;
+	a->value = value;
+	a->threshold = threshold;
+}
+
+/* A VM that stopped running: its active alerts end, saying why. */
+static void stopped(struct aras_vm *vm, const struct aras_state *st, const struct aras_host *h, time_t wall,
+		    aras_alert_fn *emit, void *arg)
+{
+	for (int r = 0; r < ARAS_NRES; r++) {
+		struct aras_sla_track *t = &vm->sla[r];
+		struct aras_sla_params p;
+		struct aras_alert a;
+
+		if (t->state == ARAS_ALERT_PENDING)
+			t->state = ARAS_ALERT_OK;
+		if (t->state != ARAS_ALERT_FIRING && t->state != ARAS_ALERT_CLEARING)
+			continue;
+		t->state = ARAS_ALERT_OK;
+		if (!emit)
+			continue;
+		aras_sla_params_for(st, vm->uuid, ARAS_RES_CPU + r, &p);
+		fill_alert(&a, ARAS_EV_CLEAR, vm, h, ARAS_RES_CPU + r, 0, p.threshold, wall);
+		snprintf(a.text, sizeof(a.text), "%s alert ended: the VM is no longer running",
+			 aras_resource_name(a.resource));
+		emit(&a, arg);
+	}
+	vm->alert_state = ARAS_ALERT_OK;
+	vm->vm_class = ARAS_CLASS_NORMAL;
+}
+
 static const int class_of[ARAS_NRES] = { ARAS_CLASS_CPU, ARAS_CLASS_MEM, ARAS_CLASS_IO };
 
 void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsigned host_index,
@@ -110,8 +152,15 @@ void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsign
 		struct aras_vm *vm = m->vms[i];
 		int worst = ARAS_ALERT_OK, cls = ARAS_CLASS_NORMAL, best_excess = INT_MIN;
 
-		if (vm->host != host_index || !vm->rates_valid ||
-		    (vm->state != ARAS_VM_RUNNING && vm->state != ARAS_VM_BLOCKED))
+		if (vm->host != host_index)
+			continue;
+		if (vm->state == ARAS_VM_SHUTOFF || vm->state == ARAS_VM_SHUTDOWN ||
+		    vm->state == ARAS_VM_CRASHED || vm->state == ARAS_VM_PMSUSPENDED) {
+			stopped(vm, st, h, wall, emit, arg);
+			continue;
+		}
+		/* paused, or the host unreachable: keep the state until it runs again */
+		if (!vm->rates_valid || (vm->state != ARAS_VM_RUNNING && vm->state != ARAS_VM_BLOCKED))
 			continue;
 		for (int r = 0; r < ARAS_NRES; r++) {
 			struct aras_sla_params p;
@@ -131,17 +180,8 @@ void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsign
 			if (ev != ARAS_SLA_NONE && emit) {
 				struct aras_alert a;
 
-				memset(&a, 0, sizeof(a));
-				a.type = ev == ARAS_SLA_FIRE ? ARAS_EV_BREACH : ARAS_EV_CLEAR;
-				a.when = wall;
-				memcpy(a.uuid, vm->uuid, ARAS_UUID_LEN);
-				a.has_vm = 1;
-				snprintf(a.vm_name, sizeof(a.vm_name), "%s", vm->name);
-				a.host_index = host_index;
-				snprintf(a.host_name, sizeof(a.host_name), "%s", h ? h->name : "");
-				a.resource = ARAS_RES_CPU + r;
-				a.value = v;
-				a.threshold = p.threshold;
+				fill_alert(&a, ev == ARAS_SLA_FIRE ? ARAS_EV_BREACH : ARAS_EV_CLEAR, vm, h,
+					   ARAS_RES_CPU + r, v, p.threshold, wall);
 				snprintf(a.text, sizeof(a.text), "%s %s %u%% %s %u%%%s",
 					 aras_resource_name(a.resource),
 					 ev == ARAS_SLA_FIRE ? "at" : "back to", v,

@@ -40,7 +40,10 @@ typedef void aras_alert_fn(const struct aras_alert *a, void *arg);
  * Evaluate every running VM of host_index whose figures come from a real
  * interval; calls emit for each breach and clear; sets each VM's
  * alert_state (the most serious of its resources) and class (the resource
- * furthest over its threshold among those firing, else normal).
+ * furthest over its threshold among those firing or clearing, else
+ * normal).  A VM that stops running (shut off, crashed, ...) while an
+ * alert is active gets its clear, with a text saying why; a VM whose host
+ * is unreachable keeps its state until the host answers again.
  */
 void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsigned host_index,
 		       uint64_t now_ms, time_t wall, aras_alert_fn *emit, void *arg);

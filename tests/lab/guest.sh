@@ -9,8 +9,8 @@
 #     keeps filled).  No NIC, no USB, no graphics; virtio balloon with stats
 #     every 2 s; maxMemory with 4 DIMM slots + one NUMA cell so DIMMs can be
 #     hot-plugged; serial console appended to $LAB/run/NAME.console; with
-#     DISK_MIB > 0 a raw image $LAB/img/NAME.img (vda, cache=none) that both
-#     hosts see at the same path.
+#     DISK_MIB > 0 a raw image $LAB/img/NAME.img (vda, cache=writeback) that
+#     both hosts see at the same path (migrate it with --unsafe).
 #   guest.sh --destroy NAME
 #     destroys and undefines that guest on whichever lab host has it, and
 #     deletes its disk image (its console file stays for inspection).
@@ -78,9 +78,12 @@ if [ "$DISK" -gt 0 ]; then
 	img=$LAB/img/$NAME.img
 	rm -f "$img"
 	truncate -s "${DISK}M" "$img" || die "cannot create $img"
-	# cache=none: no host page cache between the two hosts' QEMUs
+	# cache=writeback: the io load rewrites the same blocks, which then stay
+	# in the host's page cache instead of hammering its disk; both "hosts"
+	# are this machine, so the cache is shared (migrating still needs
+	# --unsafe: libvirt refuses a local file system even with cache=none)
 	disk_xml="<disk type='file' device='disk'>
-      <driver name='qemu' type='raw' cache='none'/>
+      <driver name='qemu' type='raw' cache='writeback'/>
       <source file='$img'/>
       <target dev='vda' bus='virtio'/>
     </disk>"

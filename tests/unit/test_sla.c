@@ -248,19 +248,15 @@ static void step_threshold_off_then_on(void **state)
 }
 
 /*
- * BUG (src/core/sla.c:13-15, aras_sla_step): when the clear margin is not
- * below the threshold, low = threshold - margin is clamped to 0 and
- * "value < 0" can never hold, so the alert never clears, even at 0 %.
- * test_settings.c asserts that threshold == margin is a consistent
- * configuration (check_consistent rejects only margin > threshold, with
- * the message "the alert could never clear"), and per-VM threshold
- * overrides (1..100) are not checked against the margin at all: a VM with
- * cpuThreshold 5 and the default clearMargin 10 keeps its alert forever.
- * Proposed fix: clamp low to at least 1 when the threshold is non-zero
- * (unsigned low = p->threshold > p->margin ? p->threshold - p->margin : 1;)
- * so that 0 % always counts as recovered.
+ * Regression (was a bug in aras_sla_step, fixed in 955595c): when the clear
+ * margin was not below the threshold, low = threshold - margin was clamped
+ * to 0 and "value < 0" could never hold, so the alert never cleared, even
+ * at 0 %.  test_settings.c holds threshold == margin to be consistent, and
+ * per-VM threshold overrides (1..100) are not checked against the margin
+ * at all (a VM with cpuThreshold 5 and the default clearMargin 10).  Now
+ * 0 % always counts as recovered.
  */
-static void bug_sla_never_clears_when_margin_reaches_threshold(void **state)
+static void regress_sla_clears_at_zero_when_margin_reaches_threshold(void **state)
 {
 	static const struct aras_sla_params params[] = {
 		{ 10, 10, 0 },  /* threshold == margin: accepted by check_consistent */
@@ -870,7 +866,8 @@ static void evaluate_without_callback(void **state)
  * VM's figures are set directly after two real polls; hold 60 s, so each
  * row's tracks keep the state they are given (or go ok -> pending).
  * Thresholds cpu 80, memory 90, disk 70, margin 10.  want_class 0: not
- * checked (clearing only; see the bug below for firing below threshold).
+ * checked (clearing only: sla.h names only firing resources; see the
+ * regression below for firing below the threshold).
  */
 static const struct {
 	const char *name;
@@ -952,19 +949,15 @@ static void evaluate_alert_state_and_class(void **state)
 }
 
 /*
- * BUG (src/core/sla.c:109 and :124-126, aras_sla_evaluate): the class
- * search starts at best_excess = -1 and needs v - threshold > best_excess,
- * so a firing resource whose value has dropped below its threshold but not
- * below threshold - margin (still firing, by the hysteresis) never counts:
- * a VM firing on cpu at 75 % (threshold 80, margin 10) is classed normal
- * although it is firing.  sla.h: "class (the resource furthest over its
- * threshold among those firing, else normal)".  Proposed fix: keep a
- * "found" flag (or start at INT_MIN) instead of the -1 sentinel:
- *   if (t->state == ARAS_ALERT_FIRING && (!found || excess > best_excess))
- * (and decide whether CLEARING should count, which the code attempts but
- * can never reach for the same reason).
+ * Regression (was a bug in aras_sla_evaluate, fixed in 955595c): the class
+ * search started at best_excess = -1 and needed v - threshold > best_excess,
+ * so a firing resource whose value had dropped below its threshold but not
+ * below threshold - margin (still firing, by the hysteresis) never counted:
+ * a VM firing on cpu at 75 % (threshold 80, margin 10) was classed normal.
+ * sla.h: "class (the resource furthest over its threshold among those
+ * firing, else normal)".
  */
-static void bug_sla_class_normal_while_firing_below_threshold(void **state)
+static void regress_sla_class_while_firing_below_threshold(void **state)
 {
 	struct fx *f = *state;
 	struct aras_vm *vm = one_valid_vm(f);
@@ -988,7 +981,7 @@ int main(void)
 		cmocka_unit_test(step_no_repeat_while_firing),
 		cmocka_unit_test(step_threshold_becomes_zero),
 		cmocka_unit_test(step_threshold_off_then_on),
-		cmocka_unit_test(bug_sla_never_clears_when_margin_reaches_threshold),
+		cmocka_unit_test(regress_sla_clears_at_zero_when_margin_reaches_threshold),
 		cmocka_unit_test(params_for_override_beats_global),
 		cmocka_unit_test(params_for_override_back_to_zero),
 		cmocka_unit_test(value_per_resource),
@@ -1001,7 +994,7 @@ int main(void)
 		FX_TEST(evaluate_override_zero_is_global),
 		FX_TEST(evaluate_without_callback),
 		FX_TEST(evaluate_alert_state_and_class),
-		FX_TEST(bug_sla_class_normal_while_firing_below_threshold),
+		FX_TEST(regress_sla_class_while_firing_below_threshold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -692,15 +692,13 @@ static void load_bad_line_reasons(void **state)
 }
 
 /*
- * BUG (src/core/state.c:252, load_line): a "vm" line takes its first
- * four words and ignores the rest, so "vm UUID priority 5 junk" (or a
- * hand edit like "vm UUID priority 5 6") loads as priority 5, while a
- * "setting" line with an extra word is refused.  state.h: a bad line gives
- * -ARAS_E_INVAL and changes nothing.  Proposed fix: read a fifth token
- * (char *d = strtok_r(NULL, " \t\r\n", &save);) and require !d for both
- * kinds of line (the setting branch can then use it instead of !c).
+ * Regression (was a bug in load_line, fixed in 955595c): a "vm" line took its
+ * first four words and ignored the rest, so "vm UUID priority 5 junk" (or a
+ * hand edit like "vm UUID priority 5 6") loaded as priority 5, while a
+ * "setting" line with an extra word was refused.  state.h: a bad line gives
+ * -ARAS_E_INVAL and changes nothing.
  */
-static void bug_state_load_vm_line_trailing_words(void **state)
+static void regress_state_load_vm_line_trailing_words(void **state)
 {
 	struct fx *f = *state;
 	struct aras_state st, before;
@@ -719,17 +717,13 @@ static void bug_state_load_vm_line_trailing_words(void **state)
 }
 
 /*
- * BUG (src/core/state.c:301-309, aras_state_load): the read loop stops at
- * the first fgets() failure and never checks ferror(), so a read error is
- * taken for the end of the file: the load "succeeds" with whatever was read
- * before it (nothing, for a path that is a directory: EISDIR), and arasd
- * starts without its saved settings and prefs; were the error in the
- * middle of a real file, the next save would overwrite it with the
- * truncated state.  Proposed fix: after the loop,
- *   if (rc == 0 && ferror(f)) { snprintf(why, whylen, "%s: %s", path,
- *   strerror(errno)); rc = -ARAS_E_IO; }
+ * Regression (was a bug in aras_state_load, fixed in 955595c): the read loop
+ * stopped at the first fgets() failure and never checked ferror(), so a
+ * read error was taken for the end of the file: the load "succeeded" with
+ * whatever was read before it (nothing, for a path that is a directory:
+ * EISDIR), and arasd started without its saved settings and prefs.
  */
-static void bug_state_load_read_error_ignored(void **state)
+static void regress_state_load_read_error(void **state)
 {
 	struct fx *f = *state;
 	struct aras_state st;
@@ -923,8 +917,8 @@ int main(void)
 		FX_TEST(load_empty_file),
 		FX_TEST(load_bad_line),
 		FX_TEST(load_bad_line_reasons),
-		FX_TEST(bug_state_load_vm_line_trailing_words),
-		FX_TEST(bug_state_load_read_error_ignored),
+		FX_TEST(regress_state_load_vm_line_trailing_words),
+		FX_TEST(regress_state_load_read_error),
 		FX_TEST(save_is_atomic),
 		FX_TEST(save_empty_state),
 		FX_TEST(save_into_missing_directory),
