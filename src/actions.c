@@ -26,15 +26,7 @@ static void announce(struct arasd *d, const struct aras_action *a, int ev)
 	const struct aras_host *h = aras_model_host(&d->model, a->source);
 	const struct aras_host *t = a->target ? aras_model_host(&d->model, a->target) : NULL;
 
-	memset(&al, 0, sizeof(al));
-	al.type = ev;
-	al.when = time(NULL);
-	memcpy(al.uuid, a->uuid, sizeof(al.uuid));
-	al.has_vm = 1;
-	snprintf(al.vm_name, sizeof(al.vm_name), "%s", a->vm_name);
-	al.host_index = a->source;
-	snprintf(al.host_name, sizeof(al.host_name), "%s", h ? h->name : "");
-	al.resource = a->resource ? a->resource : ARAS_RES_NONE;
+	aras_alert_init(&al, ev, time(NULL), a->uuid, a->vm_name, a->source, h ? h->name : "", a->resource);
 	snprintf(al.text, sizeof(al.text), "action %u %s %s%s%s: %.150s%s%.80s", (unsigned)a->index,
 		 aras_kind_name(a->kind), aras_astate_name(a->state), t ? " to " : "", t ? t->name : "",
 		 a->reason, a->error[0] ? "; error: " : "", a->error);
@@ -116,15 +108,8 @@ static void no_target(struct arasd *d, const struct aras_decision *dec)
 	struct aras_event *e;
 	struct aras_alert al;
 
-	memset(&al, 0, sizeof(al));
-	al.type = ARAS_EV_INFO;
-	al.when = time(NULL);
-	memcpy(al.uuid, dec->uuid, sizeof(al.uuid));
-	al.has_vm = 1;
-	snprintf(al.vm_name, sizeof(al.vm_name), "%s", dec->vm_name);
-	al.host_index = dec->source;
-	snprintf(al.host_name, sizeof(al.host_name), "%s", h ? h->name : "");
-	al.resource = dec->resource ? dec->resource : ARAS_RES_NONE;
+	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), dec->uuid, dec->vm_name, dec->source, h ? h->name : "",
+			dec->resource);
 	snprintf(al.text, sizeof(al.text), "no move: %.240s", dec->reason);
 	log_warn("VM %s: %s", dec->vm_name, al.text);
 	e = d->evlog ? aras_evlog_add(d->evlog, &al) : NULL;

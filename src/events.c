@@ -40,12 +40,8 @@ void aras_events_host(struct arasd *d, const struct aras_host *h)
 	struct aras_alert a;
 	int st = aras_host_mib_state(h);
 
-	memset(&a, 0, sizeof(a));
-	a.type = st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP;
-	a.when = time(NULL);
-	a.host_index = h->index;
-	a.resource = ARAS_RES_NONE;
-	snprintf(a.host_name, sizeof(a.host_name), "%s", h->name);
+	aras_alert_init(&a, st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP, time(NULL), NULL, NULL,
+			h->index, h->name, ARAS_RES_NONE);
 	snprintf(a.text, sizeof(a.text), "host %.64s is %s%s%.160s", h->name,
 		 st == ARAS_HOST_DOWN ? "down" : st == ARAS_HOST_MAINTENANCE ? "in maintenance" : "up",
 		 h->last_error[0] ? ": " : "", h->last_error);

@@ -40,6 +40,13 @@ struct aras_alert {
 	char text[ARAS_ERRTEXT_MAX];
 };
 
+/*
+ * Start an alert about a VM (uuid non-NULL) or a host: zeroes a, then
+ * fills type, time, VM, host and resource (0 -> none).
+ */
+void aras_alert_init(struct aras_alert *a, int type, time_t when, const uint8_t *uuid,
+		     const char *vm_name, unsigned host_index, const char *host_name, int resource);
+
 const char *aras_resource_name(int resource);   /* "cpu", "memory", "disk", "none" */
 const char *aras_event_name(int type);          /* "breach", "clear", ... */
 

@@ -102,15 +102,7 @@ static int rank(int state)
 static void fill_alert(struct aras_alert *a, int type, const struct aras_vm *vm, const struct aras_host *h,
 		       int resource, unsigned value, unsigned threshold, time_t wall)
 {
-	memset(a, 0, sizeof(*a));
-	a->type = type;
-	a->when = wall;
-	memcpy(a->uuid, vm->uuid, ARAS_UUID_LEN);
-	a->has_vm = 1;
-	snprintf(a->vm_name, sizeof(a->vm_name), "%s", vm->name);
-	a->host_index = vm->host;
-	snprintf(a->host_name, sizeof(a->host_name), "%s", h ? h->name : "");
-	a->resource = resource;
+	aras_alert_init(a, type, wall, vm->uuid, vm->name, vm->host, h ? h->name : "", resource);
 	a->value = value;
 	a->threshold = threshold;
 }

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *aras_strerror(int err)
 {
@@ -79,4 +80,20 @@ const char *aras_event_name(int type)
 					     "actionDone", "actionFailed", "hostDown", "hostUp", "info" };
 
 	return (type >= 1 && type <= ARAS_EV_INFO) ? names[type] : "unknown";
+}
+
+void aras_alert_init(struct aras_alert *a, int type, time_t when, const uint8_t *uuid,
+		     const char *vm_name, unsigned host_index, const char *host_name, int resource)
+{
+	memset(a, 0, sizeof(*a));
+	a->type = type;
+	a->when = when;
+	if (uuid) {
+		memcpy(a->uuid, uuid, ARAS_UUID_LEN);
+		a->has_vm = 1;
+	}
+	snprintf(a->vm_name, sizeof(a->vm_name), "%s", vm_name ? vm_name : "");
+	a->host_index = host_index;
+	snprintf(a->host_name, sizeof(a->host_name), "%s", host_name ? host_name : "");
+	a->resource = resource ? resource : ARAS_RES_NONE;
 }

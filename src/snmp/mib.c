@@ -228,53 +228,32 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 		netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
 }
 
-static int vm_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-		      netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static int vm_get(void *row, unsigned col, netsnmp_variable_list *var)
 {
-	(void)handler;
-	(void)reginfo;
-	for (netsnmp_request_info *r = requests; r; r = r->next) {
-		struct vm_row *row;
-		netsnmp_table_request_info *ti;
+	return vm_value(((struct vm_row *)row)->vm, col, var);
+}
 
-		if (r->processed)
-			continue;
-		row = netsnmp_container_table_row_extract(r);
-		ti = netsnmp_extract_table_info(r);
-		if (!ti) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_GENERR);
-			continue;
-		}
-		switch (reqinfo->mode) {
-		case MODE_GET:
-			if (!row || vm_value(row->vm, ti->colnum, r->requestvb) < 0)
-				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-			break;
-		case MODE_SET_RESERVE1:
-			vm_reserve(reqinfo, r, row, ti->colnum);
-			break;
-		case MODE_SET_RESERVE2:
-			/* per-VM values have no cross-object rules */
-			break;
-		case MODE_SET_COMMIT:
-			if (ti->colnum == ARAS_VC_MIGRATE_TO) {
-				if (order.kind == 2)
-					aras_actions_order_migrate(mib.d, order.uuid, order.target, mono_ms());
-				order.kind = 0;
-				break;
-			}
-			aras_txn_phase(mib.d, reqinfo, r);
-			break;
-		default:
-			if (ti->colnum == ARAS_VC_MIGRATE_TO) {
-				if (reqinfo->mode == MODE_SET_FREE || reqinfo->mode == MODE_SET_UNDO)
-					order.kind = 0;
-				break;
-			}
-			aras_txn_phase(mib.d, reqinfo, r);
-		}
+static void vm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *vrow, unsigned col)
+{
+	struct vm_row *row = vrow;
+
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1:
+		vm_reserve(reqinfo, r, row, col);
+		return;
+	case MODE_SET_RESERVE2:
+		/* per-VM values have no cross-object rules */
+		return;
 	}
-	return SNMP_ERR_NOERROR;
+	if (col != ARAS_VC_MIGRATE_TO) {
+		aras_txn_phase(mib.d, reqinfo, r);
+		return;
+	}
+	/* an order acts at COMMIT, and is forgotten on FREE/UNDO */
+	if (reqinfo->mode == MODE_SET_COMMIT && order.kind == 2)
+		aras_actions_order_migrate(mib.d, order.uuid, order.target, mono_ms());
+	if (reqinfo->mode != MODE_SET_ACTION)
+		order.kind = 0;
 }
 
 static struct vm_row *vm_row_new(struct aras_vm *vm)
@@ -354,14 +333,13 @@ static int host_value(const struct aras_host *h, unsigned col, netsnmp_variable_
 }
 
 /* arasHostMaintenance: a persisted flag, staged like the settings. */
-static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
+static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *hrow, unsigned col)
 {
-	struct host_row *row = netsnmp_container_table_row_extract(r);
-	netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+	struct host_row *row = hrow;
 	netsnmp_variable_list *var = r->requestvb;
 	struct aras_state *st;
 
-	if (!ti || ti->colnum != ARAS_HC_MAINTENANCE) {
+	if (col != ARAS_HC_MAINTENANCE) {
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
 		return;
 	}
@@ -390,29 +368,11 @@ static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *
 	}
 }
 
-static int host_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-			netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static int host_get(void *row, unsigned col, netsnmp_variable_list *var)
 {
-	(void)handler;
-	(void)reginfo;
-	for (netsnmp_request_info *r = requests; r; r = r->next) {
-		struct host_row *row;
-		netsnmp_table_request_info *ti;
-		const struct aras_host *h;
+	const struct aras_host *h = aras_model_host(&mib.d->model, ((struct host_row *)row)->host);
 
-		if (r->processed)
-			continue;
-		if (reqinfo->mode != MODE_GET) {
-			host_set(reqinfo, r);
-			continue;
-		}
-		row = netsnmp_container_table_row_extract(r);
-		ti = netsnmp_extract_table_info(r);
-		h = row ? aras_model_host(&mib.d->model, row->host) : NULL;
-		if (!h || !ti || host_value(h, ti->colnum, r->requestvb) < 0)
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-	}
-	return SNMP_ERR_NOERROR;
+	return h ? host_value(h, col, var) : -1;
 }
 
 /* ---- arasEventTable ---- */
@@ -464,27 +424,9 @@ static int event_value(const struct aras_event *e, unsigned col, netsnmp_variabl
 	return 0;
 }
 
-static int event_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static int event_get(void *row, unsigned col, netsnmp_variable_list *var)
 {
-	(void)handler;
-	(void)reginfo;
-	for (netsnmp_request_info *r = requests; r; r = r->next) {
-		struct ev_row *row;
-		netsnmp_table_request_info *ti;
-
-		if (r->processed)
-			continue;
-		if (reqinfo->mode != MODE_GET) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
-			continue;
-		}
-		row = netsnmp_container_table_row_extract(r);
-		ti = netsnmp_extract_table_info(r);
-		if (!row || !ti || event_value(row->e, ti->colnum, r->requestvb) < 0)
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-	}
-	return SNMP_ERR_NOERROR;
+	return event_value(((struct ev_row *)row)->e, col, var);
 }
 
 /* Indexes only grow, so every insert appends to the sorted array. */
@@ -538,9 +480,9 @@ static int action_value(const struct aras_action *a, unsigned col, netsnmp_varia
 }
 
 /* arasActionState: approve(2) or reject(3) a proposed action. */
-static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, struct act_row *row,
-		       unsigned col)
+static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *arow, unsigned col)
 {
+	struct act_row *row = arow;
 	netsnmp_variable_list *var = r->requestvb;
 	int rc;
 
@@ -579,31 +521,9 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	}
 }
 
-static int action_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static int action_get(void *row, unsigned col, netsnmp_variable_list *var)
 {
-	(void)handler;
-	(void)reginfo;
-	for (netsnmp_request_info *r = requests; r; r = r->next) {
-		struct act_row *row;
-		netsnmp_table_request_info *ti;
-
-		if (r->processed)
-			continue;
-		row = netsnmp_container_table_row_extract(r);
-		ti = netsnmp_extract_table_info(r);
-		if (!ti) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_GENERR);
-			continue;
-		}
-		if (reqinfo->mode != MODE_GET) {
-			action_set(reqinfo, r, row, ti->colnum);
-			continue;
-		}
-		if (!row || action_value(row->a, ti->colnum, r->requestvb) < 0)
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-	}
-	return SNMP_ERR_NOERROR;
+	return action_value(((struct act_row *)row)->a, col, var);
 }
 
 static void action_added(struct aras_action *a, void *arg)
@@ -632,6 +552,47 @@ static void action_dropped(struct aras_action *a, void *arg)
 	CONTAINER_REMOVE(mib.actions, a->priv);
 	free(a->priv);
 	a->priv = NULL;
+}
+
+/* ---- one handler for every table ---- */
+
+/* What a table needs: read a column of a row; one SET phase of one varbind (NULL: read-only). */
+struct table_ops {
+	int (*get)(void *row, unsigned col, netsnmp_variable_list *var);
+	void (*set)(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *row, unsigned col);
+};
+
+static const struct table_ops vm_ops = { vm_get, vm_set };
+static const struct table_ops host_ops = { host_get, host_set };
+static const struct table_ops event_ops = { event_get, NULL };
+static const struct table_ops action_ops = { action_get, action_set };
+
+/* table_container has found the row (NULL for a SET on a missing one). */
+static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct table_ops *ops = reginfo->my_reg_void;
+
+	(void)handler;
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		void *row;
+		netsnmp_table_request_info *ti;
+
+		if (r->processed)
+			continue;
+		row = netsnmp_container_table_row_extract(r);
+		ti = netsnmp_extract_table_info(r);
+		if (!ti)
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_GENERR);
+		else if (reqinfo->mode == MODE_GET) {
+			if (!row || ops->get(row, ti->colnum, r->requestvb) < 0)
+				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+		} else if (!ops->set)
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+		else
+			ops->set(reqinfo, r, row, ti->colnum);
+	}
+	return SNMP_ERR_NOERROR;
 }
 
 /* ---- scalars ---- */
@@ -801,20 +762,21 @@ static int register_scalar(const char *name, const oid *base, size_t baselen, un
 }
 
 static netsnmp_container *register_table(const char *name, const oid *table, size_t len,
-					 Netsnmp_Node_Handler *fn, u_char idxtype, unsigned maxcol,
-					 int modes)
+					 const struct table_ops *ops, u_char idxtype, unsigned maxcol)
 {
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	netsnmp_container *c;
 
-	reg = netsnmp_create_handler_registration(name, fn, table, len, modes);
+	reg = netsnmp_create_handler_registration(name, table_handler, table, len,
+						  ops->set ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	c = netsnmp_container_find("table_container");
 	if (!reg || !ti || !c) {
 		log_err("cannot allocate %s", name);
 		return NULL;
 	}
+	reg->my_reg_void = (void *)ops;
 	netsnmp_table_helper_add_indexes(ti, idxtype, 0);
 	ti->min_column = 2;
 	ti->max_column = maxcol;
@@ -851,14 +813,14 @@ int aras_mib_register(struct arasd *d)
 	 * is encoded without a length sub-identifier (RFC 2578 7.7), which is
 	 * what net-snmp calls an IMPLIED string.
 	 */
-	mib.vms = register_table("arasVmTable", vm_oid, OID_LENGTH(vm_oid), vm_handler,
-				 ASN_PRIV_IMPLIED_OCTET_STR, ARAS_VC_MAX, HANDLER_CAN_RWRITE);
-	mib.hosts = register_table("arasHostTable", host_oid, OID_LENGTH(host_oid), host_handler,
-				   ASN_UNSIGNED, ARAS_HC_MAX, HANDLER_CAN_RWRITE);
-	mib.actions = register_table("arasActionTable", action_oid, OID_LENGTH(action_oid), action_handler,
-				     ASN_UNSIGNED, ARAS_AC_MAX, HANDLER_CAN_RWRITE);
-	mib.events = register_table("arasEventTable", event_oid, OID_LENGTH(event_oid), event_handler,
-				    ASN_UNSIGNED, ARAS_EC_MAX, HANDLER_CAN_RONLY);
+	mib.vms = register_table("arasVmTable", vm_oid, OID_LENGTH(vm_oid), &vm_ops,
+				 ASN_PRIV_IMPLIED_OCTET_STR, ARAS_VC_MAX);
+	mib.hosts = register_table("arasHostTable", host_oid, OID_LENGTH(host_oid), &host_ops,
+				   ASN_UNSIGNED, ARAS_HC_MAX);
+	mib.actions = register_table("arasActionTable", action_oid, OID_LENGTH(action_oid), &action_ops,
+				     ASN_UNSIGNED, ARAS_AC_MAX);
+	mib.events = register_table("arasEventTable", event_oid, OID_LENGTH(event_oid), &event_ops,
+				    ASN_UNSIGNED, ARAS_EC_MAX);
 	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions)
 		return -1;
 	for (size_t i = 0; i < d->model.nhosts; i++) {

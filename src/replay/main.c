@@ -1,0 +1,630 @@
+/*
+ * main.c - arasd-replay: options, the runs of each policy on the same
+ * trace and cluster, and the output (table, CSV, action log, plot).
+ * See src/replay/README.md and arasd-replay --help.
+ */
+#include "cluster.h"
+#include "policy.h"
+#include "sim.h"
+#include "trace.h"
+
+#include "core/settings.h"
+#include "core/state.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define MAX_POLICIES 8
+
+enum pol_kind { POL_NONE, POL_ARAS, POL_THR };
+
+struct opts {
+	const char *trace;
+	int format;
+	unsigned step_s, poll_s;
+	size_t steps;
+	struct aras_cluster_opts cl;
+	int policies[MAX_POLICIES];
+	size_t npolicies;
+	const char *config;
+	double thr;
+	int kick;
+	unsigned pingpong_s;
+	double mig_cost;
+	const char *csv, *plot, *log;
+	int table, timing, quiet;
+};
+
+struct result {
+	const char *name;
+	struct aras_sim_metrics m;
+	double wall_ms;
+	float *util;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: arasd-replay [OPTIONS] TRACE\n"
+"\n"
+"Replay a recorded utilisation trace through a simulated cluster, once per\n"
+"policy (same trace, same cluster, same start), and report what happened:\n"
+"host time at 100 %% CPU, CPU demand not served, migrations, vertical actions,\n"
+"ping-pong.  The 'aras' policy is arasd's own core (SLA engine, allocation\n"
+"controller, placement); 'thr' is the static-threshold baseline of Beloglazov\n"
+"& Buyya 2012; 'none' never acts.  Results are deterministic.\n"
+"\n"
+"TRACE (format guessed, or -f):\n"
+"  planetlab   a file of lines 'NAME<TAB>U1 U2 ...': CPU %% of the VM's capacity\n"
+"              every 300 s (../shared/traces/planetlab/YYYYMMDD.tsv)\n"
+"  bitbrains   a directory of GWA-T-12 vmN.csv files, or one file\n"
+"  history     an arasd historyFile: 'T_UNIX HOST_INDEX UUID CPU_PCT VCPUS\n"
+"              MEM_CUR_KIB MEM_USAGE_PCT IO_PCT' per VM per poll\n"
+"\n"
+"Policies and time:\n"
+"  -p, --policies LIST    comma-separated: none,aras,thr (default: all three)\n"
+"  -f, --format FMT       planetlab | bitbrains | history\n"
+"      --steps N          replay only the first N steps\n"
+"      --step S           history: bucket width in seconds (default 300)\n"
+"      --poll S           how often the policies see a sample (default: the\n"
+"                         trace step, 300 s: the paper's scheduling interval)\n"
+"\n"
+"Cluster (defaults depend on the trace format, see src/replay/README.md):\n"
+"  -C, --cluster FILE     host kinds, VM types and placement from a file\n"
+"      --hosts N          number of hosts (default: ceil(VMs / vms-per-host);\n"
+"                         history: the highest HOST_INDEX)\n"
+"      --vms-per-host K   default %d\n"
+"      --host-cores C     cores per host (planetlab: the paper's 2; else 32)\n"
+"      --host-mhz S       MHz per core (planetlab: 1860 and 2660 alternating;\n"
+"                         else 2600)\n"
+"      --host-mem MIB     memory per host (planetlab: 32768; else 262144)\n"
+"      --vcpus N          vCPUs of every VM at start (planetlab: 1; bitbrains:\n"
+"                         half the provisioned cores; history: recorded)\n"
+"      --vcpus-max N      at most (planetlab: 4; bitbrains: provisioned;\n"
+"                         history: twice the recorded)\n"
+"      --bandwidth MBIT   migration link (default 1000): a migration takes\n"
+"                         memory / (bandwidth / 2)\n"
+"      --mig-cost PCT     CPU a VM loses while it migrates (default 10)\n"
+"      --mem-use PCT      guest memory in use when the trace has none (50)\n"
+"\n"
+"aras:\n"
+"  -c, --config FILE      read settings from an arasd.conf (cpuThreshold,\n"
+"                         holdTime, policy, cooldown, maxMigrations, ...);\n"
+"                         other lines are ignored\n"
+"  -s, --set TOKEN=VALUE  set one setting (after -c; repeatable)\n"
+"                         Without them: arasd's defaults with policy automatic.\n"
+"                         The allocate action is always on.\n"
+"      --no-kick          no extra poll and decision round when a migration\n"
+"                         ends (arasd does one)\n"
+"thr:\n"
+"      --thr PCT          host overload threshold (default 80)\n"
+"\n"
+"Output:\n"
+"      --csv FILE         CSV, one line per policy ('-': standard output)\n"
+"      --no-table         no table on standard output\n"
+"      --timing           add the replay's wall time (ms) to the CSV (not\n"
+"                         deterministic)\n"
+"      --log FILE         every action: T_S POLICY KIND VM FROM TO AMOUNT REASON\n"
+"      --plot FILE.png    per-host CPU utilisation over time (needs gnuplot)\n"
+"      --pingpong-window S  a move back to a host left within S seconds is a\n"
+"                         ping-pong (default 3600)\n"
+"  -q, --quiet            no header above the table\n"
+"  -h, --help\n",
+		ARAS_CL_DEF_VMS_PER_HOST);
+}
+
+static int parse_unsigned(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return (isdigit((unsigned char)s[0]) && *end == '\0' && !errno && *out >= lo && *out <= hi) ? 0 : -1;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return (end != s && *end == '\0' && !errno && *out >= lo && *out <= hi) ? 0 : -1;
+}
+
+static int set_setting(struct aras_state *st, const char *token, const char *value, const char *where)
+{
+	char why[ARAS_ERRTEXT_MAX];
+	int id = aras_settings_by_token(token);
+	uint32_t v;
+
+	if (id < 0) {
+		fprintf(stderr, "arasd-replay: %s: unknown setting '%s'\n", where, token);
+		return -1;
+	}
+	if (aras_settings_parse(id, value, &v, why, sizeof(why)) < 0) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", where, why);
+		return -1;
+	}
+	st->settings.v[id] = v;
+	return 0;
+}
+
+/* Settings from an arasd.conf: "token value" lines; non-settings ignored. */
+static int read_config(struct aras_state *st, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	unsigned lineno = 0;
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *tok, *val, *e, where[1100];
+
+		lineno++;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		tok = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		val = p;
+		e = val + strlen(val);
+		while (e > val && isspace((unsigned char)e[-1]))
+			*--e = '\0';
+		if (aras_settings_by_token(tok) < 0)
+			continue; /* host, agentxSocket, mail...: not for the replay */
+		snprintf(where, sizeof(where), "%s:%u", path, lineno);
+		if (set_setting(st, tok, val, where) < 0)
+			rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+static int parse_policies(const char *s, struct opts *o)
+{
+	char buf[256], *save = NULL, *w;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	o->npolicies = 0;
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int k;
+
+		if (strcasecmp(w, "none") == 0)
+			k = POL_NONE;
+		else if (strcasecmp(w, "aras") == 0)
+			k = POL_ARAS;
+		else if (strcasecmp(w, "thr") == 0)
+			k = POL_THR;
+		else
+			return -1;
+		if (o->npolicies == MAX_POLICIES)
+			return -1;
+		o->policies[o->npolicies++] = k;
+	}
+	return o->npolicies ? 0 : -1;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static double pct(double part, double whole)
+{
+	return whole > 0 ? 100.0 * part / whole : 0;
+}
+
+static void print_header(FILE *f, const struct opts *o, const struct aras_trace *t, const struct aras_cluster *cl,
+			 const struct aras_state *st)
+{
+	char buf[64];
+	size_t kinds = 0;
+
+	fprintf(f, "trace     %s (%s): %zu VMs, %zu steps of %u s (%.1f h)\n", o->trace,
+		aras_trace_format_name(t->format), t->nvms, t->nsteps, t->step_s,
+		(double)t->nsteps * t->step_s / 3600.0);
+	fprintf(f, "cluster   %zu hosts:", cl->nhosts);
+	for (size_t h = 0; h < cl->nhosts; h++) {
+		size_t n = 0, first = 1;
+
+		for (size_t g = 0; g < h; g++)
+			if (cl->hosts[g].cores == cl->hosts[h].cores && cl->hosts[g].core_mhz == cl->hosts[h].core_mhz &&
+			    cl->hosts[g].mem_kib == cl->hosts[h].mem_kib)
+				first = 0;
+		if (!first)
+			continue;
+		for (size_t g = h; g < cl->nhosts; g++)
+			if (cl->hosts[g].cores == cl->hosts[h].cores && cl->hosts[g].core_mhz == cl->hosts[h].core_mhz &&
+			    cl->hosts[g].mem_kib == cl->hosts[h].mem_kib)
+				n++;
+		if (kinds++ < 4)
+			fprintf(f, "%s %zu x (%u x %.0f MHz, %llu MiB)", kinds > 1 ? "," : "", n, cl->hosts[h].cores,
+				cl->hosts[h].core_mhz, (unsigned long long)(cl->hosts[h].mem_kib / 1024));
+	}
+	fprintf(f, "%s; migration link %.0f Mbit/s\n", kinds > 4 ? ", ..." : "", cl->bandwidth_mbit);
+	fprintf(f, "VMs       %s\n", cl->vmsizes);
+	fprintf(f, "placement %s\n", cl->placement);
+	fprintf(f, "model     a VM gets min(demand, vCPUs x core MHz); an overcommitted host shares\n"
+		   "          pro rata; a migration takes memory / (bandwidth / 2) and costs the VM\n"
+		   "          %.0f%% of its CPU meanwhile; policies poll every %u s\n",
+		o->mig_cost * 100, o->poll_s ? o->poll_s : t->step_s);
+	fprintf(f, "aras      arasd core;");
+	for (int id = 0; id < ARAS_S_COUNT; id++) {
+		static const int shown[] = { ARAS_S_POLICY, ARAS_S_CPU_THRESHOLD, ARAS_S_MEM_THRESHOLD,
+					     ARAS_S_DISK_THRESHOLD, ARAS_S_HOLD_TIME, ARAS_S_CLEAR_MARGIN,
+					     ARAS_S_ACTIONS, ARAS_S_HOST_CPU_HIGH, ARAS_S_HOST_MEM_FREE_MIN,
+					     ARAS_S_HOST_DISK_LOW, ARAS_S_DISK_IO_CAPACITY, ARAS_S_COOLDOWN,
+					     ARAS_S_MAX_MIGRATIONS, ARAS_S_MAX_MIGRATIONS_PER_HOST, ARAS_S_MEM_STEP };
+		int show = 0;
+
+		for (size_t k = 0; k < ARAS_ARRAY_SIZE(shown); k++)
+			show |= shown[k] == id;
+		if (!show)
+			continue;
+		aras_settings_format(id, st->settings.v[id], buf, sizeof(buf));
+		fprintf(f, "%s%s %s", id == ARAS_S_POLICY ? " " : id == ARAS_S_HOST_CPU_HIGH ? "\n          " : ", ",
+			aras_setting_defs[id].token, buf);
+	}
+	fprintf(f, "; poll after a migration ends: %s\n", o->kick ? "yes" : "no");
+	fprintf(f, "thr       Beloglazov & Buyya 2012 THR-MMT: host overloaded above %.0f%% CPU; VMs with\n"
+		   "          the least memory leave first; best fit decreasing onto hosts that stay at\n"
+		   "          or below %.0f%% and have the memory; no cap on migrations; no underload step\n",
+		o->thr * 100, o->thr * 100);
+	fprintf(f, "metrics   SLATAH = mean over active hosts of time at 100%% CPU / active time;\n"
+		   "          unserved = CPU demand not served / demand (vm-size: beyond the VM's\n"
+		   "          vCPUs; contention: host full; migration: lost while migrating);\n"
+		   "          ping-pong = back to a host left within %u s\n\n",
+		o->pingpong_s);
+}
+
+static void print_table(FILE *f, const struct result *r, size_t n, int timing)
+{
+	(void)timing;
+	fprintf(f, "%-6s %8s %9s %8s %8s %8s %6s %8s %9s %8s %9s %7s %9s\n", "policy", "SLATAH%", "unserved%",
+		"vm-size", "content.", "migr.", "migr", "vertical", "ping-pong", "peak-mig", "no-target", "alerts",
+		"time-ms");
+	for (size_t i = 0; i < n; i++) {
+		const struct aras_sim_metrics *m = &r[i].m;
+
+		fprintf(f, "%-6s %8.3f %9.4f %8.4f %8.4f %8.4f %6lu %8lu %9lu %8lu %9lu %7lu %9.1f\n", r[i].name,
+			100 * m->slatah, pct(m->demand - m->served, m->demand), pct(m->unserved_vmsize, m->demand),
+			pct(m->unserved_contention, m->demand), pct(m->unserved_migration, m->demand), m->migrations,
+			m->vertical, m->pingpong, m->peak_migrations, m->no_target, m->alerts, r[i].wall_ms);
+	}
+}
+
+static int write_csv(const char *path, const struct opts *o, const struct aras_trace *t,
+		     const struct aras_cluster *cl, const struct result *r, size_t n)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+
+	if (!f) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "trace,format,vms,hosts,steps,policy,slatah_pct,unserved_pct,unserved_vmsize_pct,"
+		   "unserved_contention_pct,unserved_migration_pct,migrations,migrations_failed,vertical,vcpu_adds,"
+		   "mem_grows,disk_adds,pingpong,peak_migrations,no_target,alerts%s\n",
+		o->timing ? ",replay_ms" : "");
+	for (size_t i = 0; i < n; i++) {
+		const struct aras_sim_metrics *m = &r[i].m;
+		const char *base = strrchr(o->trace, '/');
+
+		/* the trace's own name (a directory's last part): same CSV wherever it lies */
+		if (base && base[1] == '\0') {
+			const char *b2 = base;
+
+			while (b2 > o->trace && b2[-1] != '/')
+				b2--;
+			fprintf(f, "%.*s", (int)(base - b2), b2);
+		} else {
+			fprintf(f, "%s", base ? base + 1 : o->trace);
+		}
+		fprintf(f, ",%s,%zu,%zu,%zu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu",
+			aras_trace_format_name(t->format), t->nvms, cl->nhosts, t->nsteps, r[i].name, 100 * m->slatah,
+			pct(m->demand - m->served, m->demand), pct(m->unserved_vmsize, m->demand),
+			pct(m->unserved_contention, m->demand), pct(m->unserved_migration, m->demand), m->migrations,
+			m->migrations_failed, m->vertical, m->vcpu_adds, m->mem_grows, m->disk_adds, m->pingpong,
+			m->peak_migrations, m->no_target, m->alerts);
+		if (o->timing)
+			fprintf(f, ",%.1f", r[i].wall_ms);
+		fputc('\n', f);
+	}
+	if (f != stdout && fclose(f) != 0) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (f == stdout)
+		fflush(f);
+	return 0;
+}
+
+/* Heat map per policy: x = hours, y = host, colour = CPU utilisation. */
+static int write_plot(const char *png, const struct aras_trace *t, const struct aras_cluster *cl,
+		      const struct result *r, size_t n)
+{
+	FILE *g;
+	int rc;
+
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "arasd-replay: --plot needs gnuplot (Debian: apt-get install gnuplot-nox); no plot\n");
+		return -1;
+	}
+	g = popen("gnuplot", "w");
+	if (!g) {
+		fprintf(stderr, "arasd-replay: cannot run gnuplot: %s\n", strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fprintf(g, "$d%zu << EOD\n", i);
+		for (size_t h = 0; h < cl->nhosts; h++) {
+			for (size_t k = 0; k < t->nsteps; k++)
+				fprintf(g, "%s%.1f", k ? " " : "", r[i].util ? 100.0 * r[i].util[h * t->nsteps + k] : 0.0);
+			fputc('\n', g);
+		}
+		fprintf(g, "EOD\n");
+	}
+	fprintf(g, "set terminal pngcairo size 1200,%zu font ',9'\n", 300 * n + 60);
+	fprintf(g, "set output '%s'\n", png);
+	fprintf(g, "set multiplot layout %zu,1\n", n);
+	fprintf(g, "set cbrange [0:100]\nset cblabel 'CPU %%'\nset xlabel 'hours'\nset ylabel 'host'\n");
+	fprintf(g, "set palette defined (0 'white', 50 '#4a90d9', 80 '#f0a030', 100 '#c00000')\n");
+	fprintf(g, "set xrange [0:%g]\nset yrange [0.5:%zu.5]\n", (double)t->nsteps * t->step_s / 3600.0, cl->nhosts);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(g, "set title '%s: per-host CPU utilisation'\n", r[i].name);
+		fprintf(g, "plot $d%zu matrix using (($1+0.5)*%g):($2+1):3 with image notitle\n", i,
+			t->step_s / 3600.0);
+	}
+	fprintf(g, "unset multiplot\n");
+	rc = pclose(g);
+	if (rc != 0) {
+		fprintf(stderr, "arasd-replay: gnuplot failed (status %d)\n", rc);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "policies", required_argument, NULL, 'p' }, { "format", required_argument, NULL, 'f' },
+		{ "cluster", required_argument, NULL, 'C' },  { "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },      { "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },           { "steps", required_argument, NULL, 1 },
+		{ "step", required_argument, NULL, 2 },       { "poll", required_argument, NULL, 3 },
+		{ "hosts", required_argument, NULL, 4 },      { "vms-per-host", required_argument, NULL, 5 },
+		{ "host-cores", required_argument, NULL, 6 }, { "host-mhz", required_argument, NULL, 7 },
+		{ "host-mem", required_argument, NULL, 8 },   { "vcpus", required_argument, NULL, 9 },
+		{ "vcpus-max", required_argument, NULL, 10 }, { "bandwidth", required_argument, NULL, 11 },
+		{ "mig-cost", required_argument, NULL, 12 },  { "mem-use", required_argument, NULL, 13 },
+		{ "no-kick", no_argument, NULL, 14 },         { "thr", required_argument, NULL, 15 },
+		{ "csv", required_argument, NULL, 16 },       { "no-table", no_argument, NULL, 17 },
+		{ "timing", no_argument, NULL, 18 },          { "log", required_argument, NULL, 19 },
+		{ "plot", required_argument, NULL, 20 },      { "pingpong-window", required_argument, NULL, 21 },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o;
+	struct aras_state st;
+	struct aras_trace t;
+	struct aras_cluster cl;
+	struct result res[MAX_POLICIES];
+	struct aras_sim_cfg cfg;
+	char why[512];
+	const char **names = NULL;
+	const char *sets[64];
+	size_t nsets = 0;
+	FILE *logf = NULL;
+	int opt, rc = 1, policy_set = 0;
+	unsigned long u;
+	double d;
+
+	memset(&o, 0, sizeof(o));
+	memset(res, 0, sizeof(res));
+	memset(&t, 0, sizeof(t));
+	memset(&cl, 0, sizeof(cl));
+	o.thr = 0.8;
+	o.kick = 1;
+	o.pingpong_s = 3600;
+	o.mig_cost = 0.10;
+	o.table = 1;
+	o.policies[0] = POL_NONE;
+	o.policies[1] = POL_ARAS;
+	o.policies[2] = POL_THR;
+	o.npolicies = 3;
+	aras_state_init(&st);
+	while ((opt = getopt_long(argc, argv, "p:f:C:c:s:qh", lopts, NULL)) != -1) {
+		int bad = 0;
+
+		switch (opt) {
+		case 'p': bad = parse_policies(optarg, &o); break;
+		case 'f':
+			if (strcasecmp(optarg, "planetlab") == 0)
+				o.format = ARAS_TRACE_PLANETLAB;
+			else if (strcasecmp(optarg, "bitbrains") == 0)
+				o.format = ARAS_TRACE_BITBRAINS;
+			else if (strcasecmp(optarg, "history") == 0)
+				o.format = ARAS_TRACE_HISTORY;
+			else
+				bad = 1;
+			break;
+		case 'C': o.cl.file = optarg; break;
+		case 'c': o.config = optarg; break;
+		case 's':
+			if (nsets == ARAS_ARRAY_SIZE(sets) || !strchr(optarg, '='))
+				bad = 1;
+			else
+				sets[nsets++] = optarg;
+			break;
+		case 'q': o.quiet = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 1: bad = parse_unsigned(optarg, 1, 10000000, &u); o.steps = u; break;
+		case 2: bad = parse_unsigned(optarg, 1, 86400, &u); o.step_s = (unsigned)u; break;
+		case 3: bad = parse_unsigned(optarg, 1, 86400, &u); o.poll_s = (unsigned)u; break;
+		case 4: bad = parse_unsigned(optarg, 1, 1000000, &u); o.cl.hosts = (unsigned)u; break;
+		case 5: bad = parse_unsigned(optarg, 1, 100000, &u); o.cl.vms_per_host = (unsigned)u; break;
+		case 6: bad = parse_unsigned(optarg, 1, 4096, &u); o.cl.host_cores = (unsigned)u; break;
+		case 7: bad = parse_double(optarg, 1, 1e6, &o.cl.host_mhz); break;
+		case 8: bad = parse_unsigned(optarg, 1, 1ul << 40, &u); o.cl.host_mem_mib = u; break;
+		case 9: bad = parse_unsigned(optarg, 1, 4096, &u); o.cl.vcpus = (unsigned)u; break;
+		case 10: bad = parse_unsigned(optarg, 1, 4096, &u); o.cl.vcpus_max = (unsigned)u; break;
+		case 11: bad = parse_double(optarg, 1, 1e7, &o.cl.bandwidth_mbit); break;
+		case 12: bad = parse_double(optarg, 0, 100, &d); o.mig_cost = d / 100; break;
+		case 13: bad = parse_unsigned(optarg, 0, 100, &u); o.cl.mem_use_pct = (unsigned)u; break;
+		case 14: o.kick = 0; break;
+		case 15: bad = parse_double(optarg, 1, 100, &d); o.thr = d / 100; break;
+		case 16: o.csv = optarg; break;
+		case 17: o.table = 0; break;
+		case 18: o.timing = 1; break;
+		case 19: o.log = optarg; break;
+		case 20: o.plot = optarg; break;
+		case 21: bad = parse_unsigned(optarg, 0, 100000000, &u); o.pingpong_s = (unsigned)u; break;
+		default: usage(stderr); return 2;
+		}
+		if (bad) {
+			fprintf(stderr, "arasd-replay: bad value for %s: '%s' (see --help)\n", argv[optind - 1],
+				optarg ? optarg : "");
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	o.trace = argv[optind];
+
+	/* aras settings: arasd's defaults, automatic, then -c, then -s */
+	st.settings.v[ARAS_S_POLICY] = ARAS_POLICY_AUTO;
+	if (o.config) {
+		struct aras_state probe;
+
+		if (read_config(&st, o.config) < 0)
+			goto out;
+		/* did the file set the policy? (for the warning below) */
+		aras_state_init(&probe);
+		probe.settings.v[ARAS_S_POLICY] = 0;
+		if (read_config(&probe, o.config) == 0 && probe.settings.v[ARAS_S_POLICY])
+			policy_set = 1;
+		aras_state_free(&probe);
+	}
+	for (size_t i = 0; i < nsets; i++) {
+		char tok[128];
+		const char *eq = strchr(sets[i], '=');
+
+		snprintf(tok, sizeof(tok), "%.*s", (int)(eq - sets[i]), sets[i]);
+		if (set_setting(&st, tok, eq + 1, "--set") < 0)
+			goto out;
+		if (aras_settings_by_token(tok) == ARAS_S_POLICY)
+			policy_set = 1;
+	}
+	st.settings.v[ARAS_S_ACTIONS] |= ARAS_ACT_ALLOCATE;
+	if (aras_settings_check_consistent(&st.settings, why, sizeof(why)) < 0) {
+		fprintf(stderr, "arasd-replay: settings: %s\n", why);
+		goto out;
+	}
+	if (policy_set && st.settings.v[ARAS_S_POLICY] == ARAS_POLICY_MANUAL)
+		fprintf(stderr, "arasd-replay: warning: policy manual: the aras controller will not act on alerts "
+				"(--set policy=automatic to see it act)\n");
+
+	if (aras_trace_load(o.trace, o.format, o.step_s, &t, why, sizeof(why)) < 0) {
+		fprintf(stderr, "arasd-replay: %s\n", why);
+		goto out;
+	}
+	aras_trace_truncate(&t, o.steps);
+	o.cl.io_cap_kib = st.settings.v[ARAS_S_DISK_IO_CAPACITY];
+	if (aras_cluster_build(&o.cl, &t, &cl, why, sizeof(why)) < 0) {
+		fprintf(stderr, "arasd-replay: %s\n", why);
+		goto out;
+	}
+	names = calloc(t.nvms ? t.nvms : 1, sizeof(*names));
+	if (!names)
+		goto out;
+	for (size_t i = 0; i < t.nvms; i++)
+		names[i] = t.vms[i].name;
+	if (o.log && !(logf = fopen(o.log, "w"))) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", o.log, strerror(errno));
+		goto out;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.poll_ms = (uint64_t)(o.poll_s ? o.poll_s : t.step_s) * 1000;
+	cfg.mig_cost = o.mig_cost;
+	cfg.pingpong_ms = (uint64_t)o.pingpong_s * 1000;
+	cfg.keep_util = o.plot != NULL;
+	cfg.log = logf;
+
+	for (size_t i = 0; i < o.npolicies; i++) {
+		struct aras_sim_policy pol, *pp = NULL;
+		double t0;
+		int r = 0;
+
+		memset(&pol, 0, sizeof(pol));
+		if (o.policies[i] == POL_ARAS) {
+			struct aras_pol_aras_opts ao = { &st, o.kick };
+
+			r = aras_pol_aras_new(&pol, &ao, &t, &cl);
+			pp = &pol;
+		} else if (o.policies[i] == POL_THR) {
+			struct aras_pol_thr_opts to = { o.thr };
+
+			r = aras_pol_thr_new(&pol, &to, &cl);
+			pp = &pol;
+		}
+		if (r < 0) {
+			fprintf(stderr, "arasd-replay: %s\n", aras_strerror(r));
+			goto out;
+		}
+		res[i].name = pp ? pp->name : "none";
+		t0 = now_ms();
+		r = aras_sim_run(&cl, names, t.step_s, &cfg, pp, &res[i].m, o.plot ? &res[i].util : NULL);
+		res[i].wall_ms = now_ms() - t0;
+		if (o.policies[i] == POL_ARAS)
+			aras_pol_aras_free(&pol);
+		else if (o.policies[i] == POL_THR)
+			aras_pol_thr_free(&pol);
+		if (r < 0) {
+			fprintf(stderr, "arasd-replay: policy %s: %s\n", res[i].name, aras_strerror(r));
+			goto out;
+		}
+	}
+	if (o.table) {
+		if (!o.quiet)
+			print_header(stdout, &o, &t, &cl, &st);
+		print_table(stdout, res, o.npolicies, o.timing);
+		fflush(stdout);
+	}
+	if (o.csv && write_csv(o.csv, &o, &t, &cl, res, o.npolicies) < 0)
+		goto out;
+	if (o.plot && write_plot(o.plot, &t, &cl, res, o.npolicies) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (logf && fclose(logf) != 0) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", o.log, strerror(errno));
+		rc = 1;
+	}
+	for (size_t i = 0; i < MAX_POLICIES; i++)
+		free(res[i].util);
+	free(names);
+	aras_cluster_free(&cl);
+	aras_trace_free(&t);
+	aras_state_free(&st);
+	return rc;
+}
