@@ -14,13 +14,23 @@ CORE_SRC  = $(wildcard src/core/*.c)
 CORE_OBJ  = $(CORE_SRC:.c=.o)
 ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) src/events.c src/actions.c src/main.c
 ADAPT_OBJ = $(ADAPT_SRC:.c=.o)
+REPLAY_SRC = $(wildcard src/replay/*.c)
+REPLAY_OBJ = $(REPLAY_SRC:.c=.o)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:.c=)
 
-all: arasd
+all: arasd arasd-replay
 
 arasd: $(CORE_OBJ) $(ADAPT_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+# What-if replay (src/replay/README.md): the core objects and a simulated
+# cluster, libc and libm only, no net-snmp or libvirt.
+arasd-replay: $(REPLAY_OBJ) $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ -lm
+
+src/replay/%.o: src/replay/%.c src/replay/*.h src/core/*.h
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 # Core objects: libc only, no library flags (the boundary holds by construction).
 src/core/%.o: src/core/%.c src/core/*.h
@@ -63,7 +73,7 @@ lint:
 	sh mib/lint.sh
 
 PREFIX ?= /usr
-install: arasd
+install: arasd arasd-replay
 	install -D -m 755 arasd $(DESTDIR)$(PREFIX)/sbin/arasd
 	install -D -m 644 mib/ARAS-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md
@@ -76,6 +86,6 @@ format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c
 
 clean:
-	rm -f arasd src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
+	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 
 .PHONY: all demo install unit check test lint format clean bench-bin

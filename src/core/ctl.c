@@ -86,11 +86,15 @@ struct proj {
 	unsigned into;         /* migrations into it */
 };
 
-static int vm_firing(const struct aras_vm *vm, int resource)
+static int vm_running(const struct aras_vm *vm)
 {
-	int st = vm->sla[resource - ARAS_RES_CPU].state;
+	return vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED;
+}
 
-	return st == ARAS_ALERT_FIRING || st == ARAS_ALERT_CLEARING;
+/* I/O-bound for contention: running, disk alert firing (not just clearing). */
+static int io_bound(const struct aras_vm *vm)
+{
+	return vm_running(vm) && vm->sla[ARAS_RES_DISK - ARAS_RES_CPU].state == ARAS_ALERT_FIRING;
 }
 
 static void proj_init(const struct aras_model *m, const struct aras_plan *p, struct proj *pr)
@@ -105,7 +109,7 @@ static void proj_init(const struct aras_model *m, const struct aras_plan *p, str
 		const struct aras_vm *vm = m->vms[i];
 
 		for (size_t h = 0; h < m->nhosts; h++)
-			if (m->hosts[h].index == vm->host && vm_firing(vm, ARAS_RES_DISK))
+			if (m->hosts[h].index == vm->host && io_bound(vm))
 				pr[h].io_vms++;
 	}
 	/* migrations in flight: their VM's load is coming to the target */
@@ -150,9 +154,13 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 	unsigned cpu_high = s->v[ARAS_S_HOST_CPU_HIGH], mem_min = s->v[ARAS_S_HOST_MEM_FREE_MIN];
 	unsigned best = 0;
 	int best_score = -1;
+	char own[ARAS_ERRTEXT_MAX];
 
-	if (why && whylen)
-		why[0] = '\0';
+	if (!why || !whylen) {
+		why = own;
+		whylen = sizeof(own);
+	}
+	why[0] = '\0';
 	for (size_t h = 0; h < m->nhosts; h++) {
 		const struct aras_host *t = &m->hosts[h];
 		unsigned load, cpu_after, free_after;
@@ -202,7 +210,7 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 			best = t->index;
 		}
 	}
-	if (best && why && whylen) {
+	if (best) {
 		size_t h = host_pos(m, best);
 		const struct aras_host *t = &m->hosts[h];
 		uint64_t fk = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
@@ -280,6 +288,9 @@ static void decision_base(struct aras_decision *d, const struct aras_vm *vm, int
 	d->origin = origin;
 }
 
+#define PM_IGNORE_COOLDOWN 1 /* maintenance: an operator order */
+#define PM_NO_NOTICE 2       /* a try (return home): no "no target" notice */
+
 /*
  * Plan a migration of vm into out (updating projections and caps) or a
  * no-target notice.  Returns 1 if out was written.
@@ -287,7 +298,7 @@ static void decision_base(struct aras_decision *d, const struct aras_vm *vm, int
 static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 		     struct proj *pr, unsigned *cluster_moves, struct aras_vm *vm, int resource,
 		     int origin, unsigned only_host, const char *cause, uint64_t now_ms,
-		     struct aras_decision *out)
+		     struct aras_decision *out, int flags)
 {
 	char why[ARAS_ERRTEXT_MAX];
 	unsigned target;
@@ -295,9 +306,12 @@ static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struc
 
 	if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS])
 		return 0; /* wait for a slot; not a "no target" */
-	target = place(c, m, st, pr, vm, resource, now_ms, only_host, 0, why, sizeof(why));
+	target = place(c, m, st, pr, vm, resource, now_ms, only_host, flags & PM_IGNORE_COOLDOWN, why,
+		       sizeof(why));
 	decision_base(out, vm, ARAS_KIND_MIGRATE, resource, origin);
 	if (!target) {
+		if (flags & PM_NO_NOTICE)
+			return 0;
 		cv = aras_ctl_vm(c, vm->uuid, 1);
 		if (!cv || cv->no_target_sent)
 			return 0;
@@ -331,7 +345,7 @@ static const struct aras_vm *io_victim(const struct aras_model *m, const struct 
 		const struct aras_vm *vm = m->vms[i];
 		unsigned pb, pv;
 
-		if (vm->host != host || !vm_firing(vm, ARAS_RES_DISK) ||
+		if (vm->host != host || !io_bound(vm) ||
 		    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
 			continue;
 		if (!best) {
@@ -346,9 +360,14 @@ static const struct aras_vm *io_victim(const struct aras_model *m, const struct 
 	return best;
 }
 
-static int vm_running(const struct aras_vm *vm)
+
+/* Already has a decision this round (one action per VM at a time). */
+static int decided(const struct aras_decision *out, size_t n, const uint8_t *uuid)
 {
-	return vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED;
+	for (size_t i = 0; i < n; i++)
+		if (!out[i].no_target && memcmp(out[i].uuid, uuid, ARAS_UUID_LEN) == 0)
+			return 1;
+	return 0;
 }
 
 /* Is a VM's use of resource r at or below the clear level (threshold - margin)? */
@@ -368,13 +387,13 @@ static int is_low(const struct aras_vm *vm, const struct aras_state *st, int r)
  * the cooldown, which is why shrinkAfter should be long.
  */
 static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
-			  const struct aras_plan *p, uint64_t now_ms, struct aras_decision *out, size_t max)
+			  const struct aras_plan *p, uint64_t now_ms, struct aras_decision *out, size_t n,
+			  size_t max)
 {
 	uint64_t after = (uint64_t)st->settings.v[ARAS_S_SHRINK_AFTER] * 1000;
-	size_t n = 0;
 
 	if (!after)
-		return 0;
+		return n;
 	for (size_t i = 0; i < c->n && n < max; i++) {
 		struct aras_ctl_vm *cv = &c->vms[i];
 		const struct aras_vm *vm;
@@ -397,7 +416,7 @@ static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const 
 			cv->low_since_ms = now_ms;
 			continue;
 		}
-		if (now_ms - cv->low_since_ms < after || in_cooldown(cv, st, now_ms) ||
+		if (now_ms - cv->low_since_ms < after || in_cooldown(cv, st, now_ms) || decided(out, n, vm->uuid) ||
 		    (p && aras_plan_open_for(p, vm->uuid)) || aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
 			continue;
 		if (cpu_low) {
@@ -438,12 +457,19 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 		goto out;
 	proj_init(m, p, pr);
 
-	/* Episodes end: a VM with nothing firing may be told "no target" again later. */
+	/*
+	 * Episodes end: a VM with no alert firing or clearing, and not being
+	 * evacuated, may be told "no target" again later.
+	 */
 	for (size_t i = 0; i < m->nvms; i++) {
-		struct aras_ctl_vm *cv = aras_ctl_vm(c, m->vms[i]->uuid, 0);
-		int ex;
+		const struct aras_vm *vm = m->vms[i];
+		struct aras_ctl_vm *cv = aras_ctl_vm(c, vm->uuid, 0);
+		const struct aras_host *h = aras_model_host(m, vm->host);
+		int active = 0;
 
-		if (cv && !worst_resource(m->vms[i], st, &ex))
+		for (int r = 0; r < ARAS_NRES; r++)
+			active |= vm->sla[r].state == ARAS_ALERT_FIRING || vm->sla[r].state == ARAS_ALERT_CLEARING;
+		if (cv && !active && !(h && h->maintenance))
 			cv->no_target_sent = 0;
 	}
 
@@ -460,26 +486,28 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 		if (h && h->maintenance && h->state == ARAS_HOST_UP) {
 			snprintf(cause, sizeof(cause), "host %s in maintenance", h->name);
 			n += (size_t)plan_move(c, m, st, pr, &cluster_moves, vm, ARAS_RES_NONE,
-					       ARAS_ORIGIN_MAINTENANCE, 0, cause, now_ms, &out[n]);
+					       ARAS_ORIGIN_MAINTENANCE, 0, cause, now_ms, &out[n],
+					       PM_IGNORE_COOLDOWN);
 		} else if (home && home->index != vm->host && !home->maintenance &&
 			   home->state == ARAS_HOST_UP) {
 			snprintf(cause, sizeof(cause), "host %s out of maintenance: return", home->name);
-			if (plan_move(c, m, st, pr, &cluster_moves, vm, ARAS_RES_NONE, ARAS_ORIGIN_MAINTENANCE,
-				      home->index, cause, now_ms, &out[n]) && !out[n].no_target)
-				n++;
+			n += (size_t)plan_move(c, m, st, pr, &cluster_moves, vm, ARAS_RES_NONE,
+					       ARAS_ORIGIN_MAINTENANCE, home->index, cause, now_ms, &out[n],
+					       PM_IGNORE_COOLDOWN | PM_NO_NOTICE);
 		}
 	}
 
 	/* 2. SLA-driven allocation: only with the allocate action, never in manual. */
 	if (s->v[ARAS_S_POLICY] == ARAS_POLICY_MANUAL || !(s->v[ARAS_S_ACTIONS] & ARAS_ACT_ALLOCATE))
 		goto out;
-	n += shrink_back(c, m, st, p, now_ms, out + n, max - n);
+	n = shrink_back(c, m, st, p, now_ms, out, n, max);
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct aras_vm *vm = m->vms[i];
 		const struct aras_host *h = aras_model_host(m, vm->host);
 		int ex, r = worst_resource(vm, st, &ex);
 
 		if (!r || !vm_running(vm) || !h || h->state != ARAS_HOST_UP || h->maintenance ||
+		    decided(out, n, vm->uuid) ||
 		    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT) ||
 		    in_cooldown(ctl_find(c, vm->uuid), st, now_ms) || (p && aras_plan_open_for(p, vm->uuid)))
 			continue;
@@ -562,7 +590,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 				       s->v[ARAS_S_HOST_DISK_LOW]);
 			}
 		}
-		if (plan_move(c, m, st, pr, &cluster_moves, vm, r, ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms, d)) {
+		if (plan_move(c, m, st, pr, &cluster_moves, vm, r, ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms, d, 0)) {
 			if (!d->no_target && r == ARAS_RES_DISK)
 				pr[hp].io_vms--;
 			n++;
@@ -665,7 +693,8 @@ int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const
 	case ARAS_KIND_MIGRATE:
 		/* an operator's order is not bound by the VM's cooldown */
 		if (aras_ctl_place(c, m, st, p, vm, a->resource, now_ms, a->target,
-				   a->origin == ARAS_ORIGIN_OPERATOR, w, sizeof(w)) != a->target) {
+				   a->origin == ARAS_ORIGIN_OPERATOR || a->origin == ARAS_ORIGIN_MAINTENANCE, w,
+				   sizeof(w)) != a->target) {
 			snprintf(why, whylen, "target no longer fits: %s", w);
 			return -ARAS_E_INCONSIST;
 		}

@@ -255,13 +255,36 @@ static unsigned ceil_div(unsigned a, unsigned b)
 	return (a + b - 1) / b;
 }
 
+/* The default kind of host of a format: name prefix, cores, MHz, MiB. */
+static void default_host(const struct aras_cluster_opts *o, int format, unsigned h, struct aras_cl_host *x)
+{
+	if (format == ARAS_TRACE_PLANETLAB) {
+		/* the paper's two kinds, alternating (CloudSim: type = i % 2) */
+		snprintf(x->name, sizeof(x->name), "%s%u", paper_hosts[h % 2].name, h + 1);
+		x->cores = paper_hosts[h % 2].cores;
+		x->core_mhz = paper_hosts[h % 2].mhz;
+		x->mem_kib = 32768ull * 1024;
+	} else {
+		snprintf(x->name, sizeof(x->name), "host%u", h + 1);
+		x->cores = 32;
+		x->core_mhz = 2600;
+		x->mem_kib = 1048576ull * 1024;
+	}
+	if (o->host_cores)
+		x->cores = o->host_cores;
+	if (o->host_mhz > 0)
+		x->core_mhz = o->host_mhz;
+	if (o->host_mem_mib)
+		x->mem_kib = o->host_mem_mib * 1024;
+}
+
 int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trace *t, struct aras_cluster *c,
 		       char *why, size_t whylen)
 {
 	struct cfile cf;
 	uint64_t *mem_used = NULL;
-	unsigned vph = o->vms_per_host ? o->vms_per_host : ARAS_CL_DEF_VMS_PER_HOST;
 	size_t rr = 0;
+	double def_core_mhz;
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -271,58 +294,15 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 	c->nvms = t->nvms;
 	c->nsteps = t->nsteps;
 	c->bandwidth_mbit = o->bandwidth_mbit ? o->bandwidth_mbit : cf.bandwidth ? cf.bandwidth : ARAS_CL_DEF_BANDWIDTH;
+	{
+		struct aras_cl_host x;
 
-	/* Hosts: the file's, or the format's default kind, then options. */
-	if (cf.nhosts) {
-		c->hosts = cf.hosts;
-		c->nhosts = cf.nhosts;
-		cf.hosts = NULL;
-		if (o->hosts && o->hosts != c->nhosts) {
-			rc = fail(why, whylen, -ARAS_E_INCONSIST, "--hosts %u but the cluster file lists %zu hosts",
-				  o->hosts, c->nhosts);
-			goto out;
-		}
-	} else {
-		unsigned nh = o->hosts;
-
-		if (!nh && t->format == ARAS_TRACE_HISTORY)
-			for (size_t i = 0; i < t->nvms; i++)
-				if (t->vms[i].host > nh)
-					nh = t->vms[i].host;
-		if (!nh)
-			nh = ceil_div((unsigned)t->nvms, vph);
-		c->hosts = calloc(nh, sizeof(*c->hosts));
-		if (!c->hosts) {
-			rc = -ARAS_E_NOMEM;
-			goto out;
-		}
-		c->nhosts = nh;
-		for (unsigned h = 0; h < nh; h++) {
-			struct aras_cl_host *x = &c->hosts[h];
-
-			if (t->format == ARAS_TRACE_PLANETLAB) {
-				/* the paper's two kinds, alternating (CloudSim: type = i % 2) */
-				snprintf(x->name, sizeof(x->name), "%s%u", paper_hosts[h % 2].name, h + 1);
-				x->cores = paper_hosts[h % 2].cores;
-				x->core_mhz = paper_hosts[h % 2].mhz;
-				x->mem_kib = 32768ull * 1024;
-			} else {
-				snprintf(x->name, sizeof(x->name), "host%u", h + 1);
-				x->cores = 32;
-				x->core_mhz = 2600;
-				x->mem_kib = 262144ull * 1024;
-			}
-			if (o->host_cores)
-				x->cores = o->host_cores;
-			if (o->host_mhz > 0)
-				x->core_mhz = o->host_mhz;
-			if (o->host_mem_mib)
-				x->mem_kib = o->host_mem_mib * 1024;
-		}
+		default_host(o, t->format, 0, &x);
+		def_core_mhz = cf.nhosts ? cf.hosts[0].core_mhz : x.core_mhz;
 	}
 
 	/* VM sizes. */
-	c->vms = calloc(t->nvms, sizeof(*c->vms));
+	c->vms = calloc(t->nvms ? t->nvms : 1, sizeof(*c->vms));
 	if (!c->vms) {
 		rc = -ARAS_E_NOMEM;
 		goto out;
@@ -346,34 +326,106 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 				v->vcpus = 1;
 				v->vcpus_max = 4;
 				break;
-			case ARAS_TRACE_BITBRAINS: {
-				unsigned p = tv->cores ? tv->cores : 1;
-
-				/* provisioned cores are the maximum; start with half */
+			case ARAS_TRACE_BITBRAINS:
+				/* as provisioned; hot-add up to twice that */
 				v->req_mhz = tv->req_mhz;
 				v->mem_kib = tv->mem_kib ? tv->mem_kib : 1048576;
-				v->vcpus = (p + 1) / 2;
-				v->vcpus_max = p;
+				v->vcpus = tv->cores ? tv->cores : 1;
+				v->vcpus_max = 2 * v->vcpus;
 				break;
-			}
 			default:
 				v->mem_kib = tv->mem_kib ? tv->mem_kib : 1048576;
 				v->vcpus = tv->cores ? tv->cores : 1;
 				v->vcpus_max = 2 * v->vcpus;
+				v->req_mhz = v->vcpus * def_core_mhz;
 				break;
 			}
 			if (cf.vcpus) {
 				v->vcpus = cf.vcpus;
 				v->vcpus_max = cf.vcpus_max;
 			}
-			if (o->vcpus)
+			if (o->vcpus_half)
+				v->vcpus = (v->vcpus + 1) / 2;
+			else if (o->vcpus)
 				v->vcpus = o->vcpus;
 			if (o->vcpus_max)
 				v->vcpus_max = o->vcpus_max;
 			if (v->vcpus_max < v->vcpus)
 				v->vcpus_max = v->vcpus;
+			if (v->req_mhz <= 0)
+				v->req_mhz = v->vcpus * def_core_mhz;
 		}
 	}
+
+	/*
+	 * Hosts: the file's, or the format's default kind: as many as --hosts,
+	 * or ceil(VMs / --vms-per-host), or (history) the highest HOST_INDEX,
+	 * or else enough for a mean CPU utilisation of util_pct over the trace.
+	 */
+	if (cf.nhosts) {
+		c->hosts = cf.hosts;
+		c->nhosts = cf.nhosts;
+		cf.hosts = NULL;
+		if (o->hosts && o->hosts != c->nhosts) {
+			rc = fail(why, whylen, -ARAS_E_INCONSIST, "--hosts %u but the cluster file lists %zu hosts",
+				  o->hosts, c->nhosts);
+			goto out;
+		}
+		snprintf(c->sizing, sizeof(c->sizing), "from the cluster file");
+	} else {
+		unsigned nh = o->hosts;
+
+		if (nh) {
+			snprintf(c->sizing, sizeof(c->sizing), "--hosts");
+		} else if (o->vms_per_host) {
+			nh = ceil_div((unsigned)t->nvms, o->vms_per_host);
+			snprintf(c->sizing, sizeof(c->sizing), "%u VMs per host", o->vms_per_host);
+		} else if (t->format == ARAS_TRACE_HISTORY) {
+			for (size_t i = 0; i < t->nvms; i++)
+				if (t->vms[i].host > nh)
+					nh = t->vms[i].host;
+			snprintf(c->sizing, sizeof(c->sizing), "the recorded host indexes");
+		} else {
+			double total = 0, cap = 0;
+			unsigned util = o->util_pct ? o->util_pct : ARAS_CL_DEF_UTIL;
+			struct aras_cl_host x;
+
+			for (size_t i = 0; i < t->nvms; i++) {
+				double sum = 0;
+
+				for (size_t k = 0; k < t->nsteps; k++)
+					sum += t->cpu_unit == ARAS_CPU_PCT_OF_REQ ?
+						       t->cpu[i * t->nsteps + k] / 100.0 * c->vms[i].req_mhz :
+						       t->cpu[i * t->nsteps + k];
+				total += sum / (double)(t->nsteps ? t->nsteps : 1);
+			}
+			/* mean capacity of the default kinds (PlanetLab: two alternating) */
+			for (unsigned h = 0; h < 2; h++) {
+				default_host(o, t->format, h, &x);
+				cap += aras_cl_host_mhz(&x) / 2;
+			}
+			{
+				double need = total / (cap * util / 100.0);
+
+				nh = (unsigned)need;
+				if ((double)nh < need)
+					nh++;
+			}
+			snprintf(c->sizing, sizeof(c->sizing), "mean CPU utilisation %u%% over the trace (%.0f MHz mean demand)",
+				 util, total);
+		}
+		if (!nh)
+			nh = 1;
+		c->hosts = calloc(nh, sizeof(*c->hosts));
+		if (!c->hosts) {
+			rc = -ARAS_E_NOMEM;
+			goto out;
+		}
+		c->nhosts = nh;
+		for (unsigned h = 0; h < nh; h++)
+			default_host(o, t->format, h, &c->hosts[h]);
+	}
+
 	/* vm lines: explicit placement and sizes */
 	for (size_t k = 0; k < cf.nvms; k++) {
 		struct vmline *l = &cf.vms[k];
@@ -402,13 +454,8 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 			c->vms[i].vcpus_max = l->vcpus_max;
 		}
 	}
-	for (size_t i = 0; i < t->nvms; i++) {
-		struct aras_cl_vm *v = &c->vms[i];
-
-		v->mem_max_kib = 2 * v->mem_kib;
-		if (v->req_mhz <= 0)
-			v->req_mhz = v->vcpus_max * c->hosts[0].core_mhz;
-	}
+	for (size_t i = 0; i < t->nvms; i++)
+		c->vms[i].mem_max_kib = 2 * c->vms[i].mem_kib;
 
 	/*
 	 * Initial placement: vm lines first, then history's recorded host,
@@ -470,7 +517,8 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		break;
 	case ARAS_TRACE_BITBRAINS:
 		snprintf(c->vmsizes, sizeof(c->vmsizes),
-			 "provisioned MHz and memory; vCPUs start at half the provisioned cores, max = provisioned; demand = usage MHz");
+			 "provisioned MHz, cores and memory; vCPUs start as provisioned%s, max twice that; demand = usage MHz",
+			 o->vcpus_half ? " (halved: --vcpus half)" : "");
 		break;
 	default:
 		snprintf(c->vmsizes, sizeof(c->vmsizes),

@@ -52,24 +52,27 @@ struct aras_cluster {
 	float *mem_used_kib;       /* [vm * nsteps + step] */
 	float *io_kibs;            /* [vm * nsteps + step]; NULL: no I/O */
 	char placement[128];       /* how the initial placement was made */
+	char sizing[128];          /* how the number of hosts was chosen */
 	char vmsizes[256];         /* how VM sizes were derived */
 };
 
 struct aras_cluster_opts {
 	const char *file;          /* cluster file, or NULL */
-	unsigned hosts;            /* 0: ceil(VMs / vms_per_host) (history: highest HOST_INDEX) */
-	unsigned vms_per_host;     /* 0: default */
+	unsigned hosts;            /* 0: see vms_per_host */
+	unsigned vms_per_host;     /* 0: history: highest HOST_INDEX; else sized by util_pct */
+	unsigned util_pct;         /* 0: ARAS_CL_DEF_UTIL */
 	unsigned host_cores;       /* 0: default of the format */
 	double host_mhz;           /* 0: default */
 	uint64_t host_mem_mib;     /* 0: default */
 	unsigned vcpus, vcpus_max; /* 0: default of the format */
+	int vcpus_half;            /* start with half the default vCPUs (at least 1) */
 	double bandwidth_mbit;     /* 0: 1000 */
 	unsigned mem_use_pct;      /* 0: 50 */
 	uint32_t io_cap_kib;       /* history: what IO_PCT is a percentage of */
 };
 
 /* Defaults (documented in --help and the README). */
-#define ARAS_CL_DEF_VMS_PER_HOST 8
+#define ARAS_CL_DEF_UTIL 50
 #define ARAS_CL_DEF_BANDWIDTH 1000.0
 #define ARAS_CL_DEF_MEMUSE 50
 

@@ -28,7 +28,7 @@ struct opts {
 	const char *trace;
 	int format;
 	unsigned step_s, poll_s;
-	size_t steps;
+	size_t steps, nvms;
 	struct aras_cluster_opts cl;
 	int policies[MAX_POLICIES];
 	size_t npolicies;
@@ -71,23 +71,26 @@ static void usage(FILE *f)
 "  -p, --policies LIST    comma-separated: none,aras,thr (default: all three)\n"
 "  -f, --format FMT       planetlab | bitbrains | history\n"
 "      --steps N          replay only the first N steps\n"
+"      --vms N            replay only the first N VMs (in trace order)\n"
 "      --step S           history: bucket width in seconds (default 300)\n"
 "      --poll S           how often the policies see a sample (default: the\n"
 "                         trace step, 300 s: the paper's scheduling interval)\n"
 "\n"
 "Cluster (defaults depend on the trace format, see src/replay/README.md):\n"
 "  -C, --cluster FILE     host kinds, VM types and placement from a file\n"
-"      --hosts N          number of hosts (default: ceil(VMs / vms-per-host);\n"
-"                         history: the highest HOST_INDEX)\n"
-"      --vms-per-host K   default %d\n"
+"      --hosts N          number of hosts\n"
+"      --vms-per-host K   or ceil(VMs / K) hosts\n"
+"      --util PCT         or (default) as many as give a mean CPU utilisation\n"
+"                         of PCT over the trace (default %d; history: the\n"
+"                         highest recorded HOST_INDEX)\n"
 "      --host-cores C     cores per host (planetlab: the paper's 2; else 32)\n"
 "      --host-mhz S       MHz per core (planetlab: 1860 and 2660 alternating;\n"
 "                         else 2600)\n"
-"      --host-mem MIB     memory per host (planetlab: 32768; else 262144)\n"
-"      --vcpus N          vCPUs of every VM at start (planetlab: 1; bitbrains:\n"
-"                         half the provisioned cores; history: recorded)\n"
-"      --vcpus-max N      at most (planetlab: 4; bitbrains: provisioned;\n"
-"                         history: twice the recorded)\n"
+"      --host-mem MIB     memory per host (planetlab: 32768; else 1048576)\n"
+"      --vcpus N|half     vCPUs of every VM at start, or half the default\n"
+"                         (planetlab: 1; bitbrains: as provisioned; history:\n"
+"                         as recorded)\n"
+"      --vcpus-max N      at most (planetlab: 4; else twice the start)\n"
 "      --bandwidth MBIT   migration link (default 1000): a migration takes\n"
 "                         memory / (bandwidth / 2)\n"
 "      --mig-cost PCT     CPU a VM loses while it migrates (default 10)\n"
@@ -116,7 +119,7 @@ static void usage(FILE *f)
 "                         ping-pong (default 3600)\n"
 "  -q, --quiet            no header above the table\n"
 "  -h, --help\n",
-		ARAS_CL_DEF_VMS_PER_HOST);
+		ARAS_CL_DEF_UTIL);
 }
 
 static int parse_unsigned(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
@@ -261,6 +264,7 @@ static void print_header(FILE *f, const struct opts *o, const struct aras_trace 
 				cl->hosts[h].core_mhz, (unsigned long long)(cl->hosts[h].mem_kib / 1024));
 	}
 	fprintf(f, "%s; migration link %.0f Mbit/s\n", kinds > 4 ? ", ..." : "", cl->bandwidth_mbit);
+	fprintf(f, "          hosts sized by %s\n", cl->sizing);
 	fprintf(f, "VMs       %s\n", cl->vmsizes);
 	fprintf(f, "placement %s\n", cl->placement);
 	fprintf(f, "model     a VM gets min(demand, vCPUs x core MHz); an overcommitted host shares\n"
@@ -420,6 +424,7 @@ int main(int argc, char **argv)
 		{ "csv", required_argument, NULL, 16 },       { "no-table", no_argument, NULL, 17 },
 		{ "timing", no_argument, NULL, 18 },          { "log", required_argument, NULL, 19 },
 		{ "plot", required_argument, NULL, 20 },      { "pingpong-window", required_argument, NULL, 21 },
+		{ "util", required_argument, NULL, 22 },      { "vms", required_argument, NULL, 23 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
@@ -484,7 +489,12 @@ int main(int argc, char **argv)
 		case 6: bad = parse_unsigned(optarg, 1, 4096, &u); o.cl.host_cores = (unsigned)u; break;
 		case 7: bad = parse_double(optarg, 1, 1e6, &o.cl.host_mhz); break;
 		case 8: bad = parse_unsigned(optarg, 1, 1ul << 40, &u); o.cl.host_mem_mib = u; break;
-		case 9: bad = parse_unsigned(optarg, 1, 4096, &u); o.cl.vcpus = (unsigned)u; break;
+		case 9:
+			if (strcasecmp(optarg, "half") == 0)
+				o.cl.vcpus_half = 1;
+			else if (!(bad = parse_unsigned(optarg, 1, 4096, &u)))
+				o.cl.vcpus = (unsigned)u;
+			break;
 		case 10: bad = parse_unsigned(optarg, 1, 4096, &u); o.cl.vcpus_max = (unsigned)u; break;
 		case 11: bad = parse_double(optarg, 1, 1e7, &o.cl.bandwidth_mbit); break;
 		case 12: bad = parse_double(optarg, 0, 100, &d); o.mig_cost = d / 100; break;
@@ -497,6 +507,8 @@ int main(int argc, char **argv)
 		case 19: o.log = optarg; break;
 		case 20: o.plot = optarg; break;
 		case 21: bad = parse_unsigned(optarg, 0, 100000000, &u); o.pingpong_s = (unsigned)u; break;
+		case 22: bad = parse_unsigned(optarg, 1, 100, &u); o.cl.util_pct = (unsigned)u; break;
+		case 23: bad = parse_unsigned(optarg, 1, 100000000, &u); o.nvms = u; break;
 		default: usage(stderr); return 2;
 		}
 		if (bad) {
@@ -549,6 +561,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	aras_trace_truncate(&t, o.steps);
+	aras_trace_keep_vms(&t, o.nvms);
 	o.cl.io_cap_kib = st.settings.v[ARAS_S_DISK_IO_CAPACITY];
 	if (aras_cluster_build(&o.cl, &t, &cl, why, sizeof(why)) < 0) {
 		fprintf(stderr, "arasd-replay: %s\n", why);

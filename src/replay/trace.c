@@ -81,6 +81,16 @@ void aras_trace_truncate(struct aras_trace *t, size_t nsteps)
 	t->nsteps = nsteps;
 }
 
+void aras_trace_keep_vms(struct aras_trace *t, size_t nvms)
+{
+	if (!nvms || nvms >= t->nvms)
+		return;
+	for (size_t i = nvms; i < t->nvms; i++)
+		free(t->vms[i].name);
+	/* the matrices are VM-major: the first nvms rows stay where they are */
+	t->nvms = nvms;
+}
+
 static int blank_or_comment(const char *s)
 {
 	while (*s && isspace((unsigned char)*s))
@@ -123,8 +133,12 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 		while (isspace((unsigned char)*p))
 			p++;
 		name = p;
-		while (*p && !isspace((unsigned char)*p))
-			p++;
+		/* the name ends at the tab (some names hold a space), else at a blank */
+		if (strchr(p, '\t'))
+			p = strchr(p, '\t');
+		else
+			while (*p && !isspace((unsigned char)*p))
+				p++;
 		if (!*p) {
 			rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: a name and CPU samples expected", path, lineno);
 			goto out;

@@ -78,6 +78,8 @@ void aras_trace_free(struct aras_trace *t);
 
 /* Keep only the first nsteps steps (no-op when nsteps >= t->nsteps or 0). */
 void aras_trace_truncate(struct aras_trace *t, size_t nsteps);
+/* Keep only the first nvms VMs (no-op when nvms >= t->nvms or 0). */
+void aras_trace_keep_vms(struct aras_trace *t, size_t nvms);
 
 const char *aras_trace_format_name(int format);
 

@@ -20,6 +20,7 @@
 # namespace (hostname aras-hostb).  Each host's cgroups live under
 # /sys/fs/cgroup/<ctrl>/aras-labA|aras-labB, bind-mounted over the controller
 # root inside its namespace, so the two daemons never share machine/ groups.
+# shellcheck disable=SC2034 # the variables are for the scripts sourcing this
 
 LAB=${ARAS_LAB:-/tmp/aras-lab}
 case $LAB in
@@ -63,13 +64,15 @@ vsh() {
 	timeout 120 virsh -q -c "$(host_uri "$h")" "$@"
 }
 
-# Process start time (clock ticks since boot), empty if gone.
+# Process start time (clock ticks since boot); fails for a process that is
+# gone or a zombie (a killed daemon stays one until PID 1 reaps it).
 starttime() {
 	local s
 	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
 	s=${s##*) } # fields after "(comm) "
 	# shellcheck disable=SC2086
 	set -- $s
+	case $1 in Z | X | x) return 1 ;; esac
 	echo "${20}" # field 22 overall = field 20 after pid and comm
 }
 
@@ -145,7 +148,7 @@ wait_for() {
 
 # Heartbeats of a guest, one line each, \r stripped ("ARAS " prefix kept).
 hb_lines() {
-	tr -d '\r' <"$LAB/run/$1.console" 2>/dev/null | grep -a '^ARAS hb='
+	tr -d '\r' 2>/dev/null <"$LAB/run/$1.console" | grep -a '^ARAS hb='
 }
 
 # hb_field NAME FIELD [LINE]: FIELD of the latest (or the given) heartbeat.

@@ -19,6 +19,33 @@ set -u
 . "$(dirname "$0")/lib.sh"
 T0=$(now)
 [ "$(id -u)" = 0 ] || die "must run as root"
+# ------------------------------------------------------------- safety
+# A libvirtd that is not ours (the system's, or another lab's) must not be
+# disturbed: the lab owns /run/libvirt's sockets and the aras-lab* cgroups.
+pa=$(pid_of libvirtd-A) || pa=
+pb=$(pid_of libvirtd-B) || pb=
+foreign=
+for p in /proc/[0-9]*; do
+	p=${p#/proc/}
+	case $(readlink "/proc/$p/exe" 2>/dev/null) in
+	*/libvirtd | */virtqemud)
+		[ "$p" = "$pa" ] || [ "$p" = "$pb" ] || foreign="$foreign $p"
+		;;
+	esac
+done
+[ -z "$foreign" ] || die "a libvirtd that is not this lab's is running (PID$foreign); refusing to start"
+if ! pid_of libvirtd-A >/dev/null; then
+	for s in libvirt-sock virtqemud-sock; do
+		f=/run/libvirt/$s
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		if [ "$(readlink "$f")" = "$LAB/hostA/sock/$s" ]; then
+			rm -f "$f" # our own stale link
+		else
+			die "$f exists and is not this lab's: a foreign libvirtd serves qemu:///system; refusing to start"
+		fi
+	done
+fi
+
 mkdir -p "$LAB"/{dl,kernel,guest,run,img,log,cache} \
 	"$LAB"/hostA/{sock,run,lib,log,etc} "$LAB"/hostB/{sock,run,lib,log,etc} || die "cannot create $LAB"
 touch "$LAB/.aras-lab" "$PIDS"
@@ -137,33 +164,6 @@ for f in "$LAB_DIR"/guest/* "$LAB_DIR/setup.sh" /bin/busybox; do
 done
 [ $stale = 0 ] || build_initrd
 
-# ------------------------------------------------------------- safety
-# A libvirtd that is not ours (the system's, or another lab's) must not be
-# disturbed: the lab owns /run/libvirt's sockets and the aras-lab* cgroups.
-pa=$(pid_of libvirtd-A) || pa=
-pb=$(pid_of libvirtd-B) || pb=
-foreign=
-for p in /proc/[0-9]*; do
-	p=${p#/proc/}
-	case $(readlink "/proc/$p/exe" 2>/dev/null) in
-	*/libvirtd | */virtqemud)
-		[ "$p" = "$pa" ] || [ "$p" = "$pb" ] || foreign="$foreign $p"
-		;;
-	esac
-done
-[ -z "$foreign" ] || die "a libvirtd that is not this lab's is running (PID$foreign); refusing to start"
-if ! pid_of libvirtd-A >/dev/null; then
-	for s in libvirt-sock virtqemud-sock; do
-		f=/run/libvirt/$s
-		[ -e "$f" ] || [ -L "$f" ] || continue
-		if [ "$(readlink "$f")" = "$LAB/hostA/sock/$s" ]; then
-			rm -f "$f" # our own stale link
-		else
-			die "$f exists and is not this lab's: a foreign libvirtd serves qemu:///system; refusing to start"
-		fi
-	done
-fi
-
 # ------------------------------------------------------------- configs
 write_conf() { # X UUID PORT_MIN PORT_MAX
 	local H=$LAB/host$1
@@ -226,9 +226,19 @@ start_host() { # X
 	make_cgroups "$X"
 	mkdir -p /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt /etc/libvirt
 	echo "=== $(date) starting host $X" >>"$LAB/log/libvirtd-$X.out"
+	# The daemon goes into its aras-labX cgroups first, then into a new
+	# cgroup namespace rooted there: /proc/PID/cgroup then reads "/machine/..."
+	# for its QEMUs, which matches the bind-mounted view hostd.sh sets up.
+	# Without this, a restarted libvirtd cannot find its running guests'
+	# cgroups ("Failed to create v1 controller cpu for group", no cpu.time).
 	# shellcheck disable=SC2086
-	(cd / && exec setsid unshare $ns --propagation private bash "$LAB_DIR/hostd.sh" "$X" \
-		</dev/null >>"$LAB/log/libvirtd-$X.out" 2>&1) &
+	(
+		cd / || exit 1
+		while read -r m; do
+			echo "$BASHPID" >"$m/aras-lab$X/cgroup.procs" || exit 1
+		done <"$H/cgroups"
+		exec setsid -w unshare --cgroup $ns --propagation private bash "$LAB_DIR/hostd.sh" "$X"
+	) </dev/null >>"$LAB/log/libvirtd-$X.out" 2>&1 &
 	local job=$!
 	# wait for the pid file, then for the daemon to answer (the first start
 	# probes QEMU's capabilities, about 8-10 s; later starts use the cache)

@@ -54,9 +54,9 @@ done
 
 # stop_pid PID WHAT: TERM, up to 15 s for it to go, then KILL
 stop_pid() {
-	local p=$1 i
+	local p=$1 _
 	kill -TERM "$p" 2>/dev/null || return 0
-	for i in $(seq 75); do
+	for _ in $(seq 75); do
 		kill -0 "$p" 2>/dev/null || return 0
 		sleep 0.2
 	done
@@ -93,14 +93,16 @@ rm -f "$LAB"/host[AB]/sock/*
 if [ -f "$LAB/made-run-libvirt" ]; then
 	rmdir /run/libvirt 2>/dev/null && rm -f "$LAB/made-run-libvirt"
 fi
-# a cgroup directory goes with rmdir once it holds no task; deepest first
-while read -r m; do
-	for X in A B; do
+# the cgroups setup.sh made for each host (listed in hostX/cgroups); a
+# cgroup directory goes with rmdir once it holds no task, deepest first
+for X in A B; do
+	[ -f "$LAB/host$X/cgroups" ] || continue
+	while read -r m; do
 		[ -d "$m/aras-lab$X" ] || continue
 		find "$m/aras-lab$X" -depth -type d -exec rmdir {} \; 2>/dev/null
 		[ -d "$m/aras-lab$X" ] && bad "cgroup $m/aras-lab$X is still in use"
-	done
-done < <(cgroup_mounts)
+	done <"$LAB/host$X/cgroups"
+done
 
 # ----------------------------------------------------------------- verify
 left=$(lab_leftovers)
@@ -117,7 +119,7 @@ done
 for s in /run/libvirt/*; do
 	case $(readlink "$s" 2>/dev/null) in "$LAB"/*) bad "symlink $s still points into $LAB" ;; esac
 done
-grep -q " $LAB[/ ]" /proc/self/mountinfo && bad "something is mounted under $LAB"
+grep -q " ${LAB}[/ ]" /proc/self/mountinfo && bad "something is mounted under $LAB"
 
 if [ $FAIL = 1 ]; then
 	log "teardown incomplete ($(since "$T0") s)"

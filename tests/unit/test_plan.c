@@ -21,6 +21,15 @@
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define T0 5000000ull /* some monotonic time, ms */
 
+/* Action states, short for the tables. */
+#define PRO ARAS_AS_PROPOSED
+#define APP ARAS_AS_APPROVED
+#define REJ ARAS_AS_REJECTED
+#define RUN ARAS_AS_RUNNING
+#define SUC ARAS_AS_SUCCEEDED
+#define FAI ARAS_AS_FAILED
+#define EXP ARAS_AS_EXPIRED
+
 /* A UUID whose memcmp order is the order of key. */
 static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
 {
@@ -205,6 +214,7 @@ static void plan_index_order_across_drops(void **state)
 	assert_null(aras_plan_get(p, 2));
 	assert_null(aras_plan_get(p, 4));
 	assert_null(aras_plan_get(p, 7));
+	assert_null(aras_plan_at(p, 4)); /* full: position == capacity */
 	aras_plan_free(p);
 }
 
@@ -215,12 +225,12 @@ static const struct {
 	int states[4];   /* of actions 1..4 in a table of capacity 4 */
 	uint32_t dropped; /* index dropped by the fifth add; 0: add refused */
 } full_cases[] = {
-	{ "all finished: the oldest goes", { ARAS_AS_SUCCEEDED, ARAS_AS_FAILED, ARAS_AS_REJECTED, ARAS_AS_EXPIRED }, 1 },
-	{ "oldest finished after an open one", { ARAS_AS_PROPOSED, ARAS_AS_SUCCEEDED, ARAS_AS_FAILED, ARAS_AS_PROPOSED }, 2 },
-	{ "only the newest finished", { ARAS_AS_PROPOSED, ARAS_AS_APPROVED, ARAS_AS_RUNNING, ARAS_AS_EXPIRED }, 4 },
-	{ "rejected counts as finished", { ARAS_AS_RUNNING, ARAS_AS_RUNNING, ARAS_AS_REJECTED, ARAS_AS_RUNNING }, 3 },
-	{ "failed counts as finished", { ARAS_AS_APPROVED, ARAS_AS_FAILED, ARAS_AS_SUCCEEDED, ARAS_AS_RUNNING }, 2 },
-	{ "all unfinished: refused", { ARAS_AS_PROPOSED, ARAS_AS_APPROVED, ARAS_AS_RUNNING, ARAS_AS_PROPOSED }, 0 },
+	{ "all finished: the oldest goes", { SUC, FAI, REJ, EXP }, 1 },
+	{ "oldest finished after an open one", { PRO, SUC, FAI, PRO }, 2 },
+	{ "only the newest finished", { PRO, APP, RUN, EXP }, 4 },
+	{ "rejected counts as finished", { RUN, RUN, REJ, RUN }, 3 },
+	{ "failed counts as finished", { APP, FAI, SUC, RUN }, 2 },
+	{ "all unfinished: refused", { PRO, APP, RUN, PRO }, 0 },
 };
 
 static void plan_full_drops_oldest_finished(void **state)
@@ -262,7 +272,8 @@ static void plan_full_drops_oldest_finished(void **state)
 		if (r.n != 2 || r.kind[0] != 'd' || r.index[0] != full_cases[c].dropped || r.kind[1] != 'a' ||
 		    r.index[1] != 5 || r.ptr[1] != na)
 			fail_msg("%s: hooks %zu calls (%c %u, %c %u), want dropped %u then added 5",
-				 full_cases[c].name, r.n, r.n > 0 ? r.kind[0] : '-', r.n > 0 ? (unsigned)r.index[0] : 0,
+				 full_cases[c].name, r.n, r.n > 0 ? r.kind[0] : '-',
+				 r.n > 0 ? (unsigned)r.index[0] : 0,
 				 r.n > 1 ? r.kind[1] : '-', r.n > 1 ? (unsigned)r.index[1] : 0,
 				 (unsigned)full_cases[c].dropped);
 		/* the dropped hook saw the action as it was */
@@ -356,14 +367,14 @@ static const struct {
 } open_cases[] = {
 	{ "no actions at all", 0, { { 0, 0 } }, 1, 0 },
 	{ "only finished ones", 4,
-	  { { 1, ARAS_AS_SUCCEEDED }, { 1, ARAS_AS_FAILED }, { 1, ARAS_AS_REJECTED }, { 1, ARAS_AS_EXPIRED } }, 1, 0 },
-	{ "proposed", 2, { { 1, ARAS_AS_SUCCEEDED }, { 1, ARAS_AS_PROPOSED } }, 1, 2 },
-	{ "approved", 2, { { 1, ARAS_AS_APPROVED }, { 1, ARAS_AS_FAILED } }, 1, 1 },
-	{ "running", 3, { { 2, ARAS_AS_RUNNING }, { 1, ARAS_AS_RUNNING }, { 2, ARAS_AS_PROPOSED } }, 1, 2 },
+	  { { 1, SUC }, { 1, FAI }, { 1, REJ }, { 1, EXP } }, 1, 0 },
+	{ "proposed", 2, { { 1, SUC }, { 1, PRO } }, 1, 2 },
+	{ "approved", 2, { { 1, APP }, { 1, FAI } }, 1, 1 },
+	{ "running", 3, { { 2, RUN }, { 1, RUN }, { 2, PRO } }, 1, 2 },
 	{ "another VM's open action does not count", 3,
-	  { { 2, ARAS_AS_RUNNING }, { 3, ARAS_AS_PROPOSED }, { 1, ARAS_AS_SUCCEEDED } }, 1, 0 },
-	{ "two open: the newest", 3, { { 1, ARAS_AS_RUNNING }, { 2, ARAS_AS_RUNNING }, { 1, ARAS_AS_PROPOSED } }, 1, 3 },
-	{ "uuids differing in one byte", 2, { { 1, ARAS_AS_RUNNING }, { 0x1000001, ARAS_AS_RUNNING } }, 0x1000001, 2 },
+	  { { 2, RUN }, { 3, PRO }, { 1, SUC } }, 1, 0 },
+	{ "two open: the newest", 3, { { 1, RUN }, { 2, RUN }, { 1, PRO } }, 1, 3 },
+	{ "uuids differing in one byte", 2, { { 1, RUN }, { 0x1000001, RUN } }, 0x1000001, 2 },
 };
 
 static void plan_open_for(void **state)
@@ -375,12 +386,13 @@ static void plan_open_for(void **state)
 		const struct aras_action *a;
 
 		for (size_t i = 0; i < open_cases[c].n; i++)
-			must_add(p, open_cases[c].acts[i].vm, ARAS_KIND_ADD_VCPU, open_cases[c].acts[i].state, 1, 0);
+			must_add(p, open_cases[c].acts[i].vm, ARAS_KIND_ADD_VCPU,
+				 open_cases[c].acts[i].state, 1, 0);
 		mkuuid(u, open_cases[c].vm);
 		a = aras_plan_open_for(p, u);
 		if ((a ? a->index : 0) != open_cases[c].want)
-			fail_msg("%s: open action %u, want %u", open_cases[c].name, a ? (unsigned)a->index : 0,
-				 (unsigned)open_cases[c].want);
+			fail_msg("%s: open action %u, want %u", open_cases[c].name,
+				 a ? (unsigned)a->index : 0, (unsigned)open_cases[c].want);
 		aras_plan_free(p);
 	}
 }
@@ -472,8 +484,8 @@ static void plan_check_decision_codes(void **state)
 		int rc = aras_plan_check_decision(p, cases[i].index, cases[i].state);
 
 		if (rc != cases[i].want)
-			fail_msg("index %u state %d: rc %d, want %d", (unsigned)cases[i].index, cases[i].state,
-				 rc, cases[i].want);
+			fail_msg("index %u state %d: rc %d, want %d", (unsigned)cases[i].index,
+				 cases[i].state, rc, cases[i].want);
 	}
 	/* checking changes nothing */
 	for (size_t i = 0; i < N_ELEM(states); i++)
@@ -587,8 +599,9 @@ static void plan_names(void **state)
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		if (strcmp(aras_kind_name(cases[i].v), cases[i].kind) != 0 ||
 		    strcmp(aras_astate_name(cases[i].v), cases[i].st) != 0)
-			fail_msg("%d: kind '%s' state '%s', want '%s' '%s'", cases[i].v, aras_kind_name(cases[i].v),
-				 aras_astate_name(cases[i].v), cases[i].kind, cases[i].st);
+			fail_msg("%d: kind '%s' state '%s', want '%s' '%s'", cases[i].v,
+				 aras_kind_name(cases[i].v), aras_astate_name(cases[i].v), cases[i].kind,
+				 cases[i].st);
 	}
 	/* the enums are the MIB's numbers */
 	assert_int_equal(ARAS_KIND_MIGRATE, 5);
