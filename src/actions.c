@@ -48,6 +48,7 @@ static void start(struct arasd *d, struct aras_action *a, uint64_t now_ms)
 	memcpy(job.uuid, a->uuid, sizeof(job.uuid));
 	job.amount = a->amount;
 	job.timeout_s = d->state.settings.v[ARAS_S_MIGRATION_TIMEOUT];
+	job.unsafe = d->migration_unsafe;
 	if (d->disk_pool)
 		snprintf(job.disk_pool, sizeof(job.disk_pool), "%s", d->disk_pool);
 	if (tc) {

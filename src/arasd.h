@@ -57,6 +57,7 @@ struct arasd {
 	struct aras_ctl ctl;        /* controller memory: cooldowns, where VMs left */
 	struct aras_ctl_opts ctl_opts;
 	char *disk_pool;            /* diskPool: where new disks are created */
+	int migration_unsafe;       /* migrationUnsafe yes: pass VIR_MIGRATE_UNSAFE */
 	char *history_file;         /* historyFile: per-poll usage for arasd-replay */
 	void *history;              /* its FILE *, opened on first use */
 	struct aras_collector *collector;

@@ -51,9 +51,9 @@ struct cfile {
 	size_t nvms;
 };
 
-static int fail(char *why, size_t whylen, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int cl_fail(char *why, size_t whylen, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int fail(char *why, size_t whylen, int rc, const char *fmt, ...)
+static int cl_fail(char *why, size_t whylen, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -123,7 +123,7 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 	int rc = 0;
 
 	if (!f)
-		return fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
+		return cl_fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char *w[8], *p = line, *hash = strchr(line, '#');
 		int n = 0;
@@ -150,7 +150,7 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 
 			if ((n != 5 && n != 6) || num(w[2], 1, 4096, &a) < 0 || num(w[3], 1, 1e6, &b) < 0 ||
 			    num(w[4], 1, 1e9, &c) < 0 || (n == 6 && num(w[5], 1, 100000, &count) < 0)) {
-				rc = fail(why, whylen, -ARAS_E_INVAL,
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL,
 					  "%s:%zu: host NAME CORES MHZ MEM_MIB [COUNT] (cores 1..4096)", path, lineno);
 				break;
 			}
@@ -165,7 +165,7 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			}
 		} else if (strcasecmp(w[0], "vmtype") == 0) {
 			if (n != 3 || num(w[1], 1, 1e7, &a) < 0 || num(w[2], 1, 1e9, &b) < 0 || cf->ntypes == MAX_TYPES) {
-				rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: vmtype MHZ MEM_MIB (at most %d types)", path,
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: vmtype MHZ MEM_MIB (at most %d types)", path,
 					  lineno, MAX_TYPES);
 				break;
 			}
@@ -174,7 +174,7 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			cf->ntypes++;
 		} else if (strcasecmp(w[0], "vcpus") == 0) {
 			if (n != 3 || num(w[1], 1, 4096, &a) < 0 || num(w[2], 1, 4096, &b) < 0 || b < a) {
-				rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: vcpus START MAX (1 <= START <= MAX)", path,
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: vcpus START MAX (1 <= START <= MAX)", path,
 					  lineno);
 				break;
 			}
@@ -182,13 +182,13 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			cf->vcpus_max = (unsigned)b;
 		} else if (strcasecmp(w[0], "bandwidth") == 0) {
 			if (n != 2 || num(w[1], 1, 1e7, &a) < 0) {
-				rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: bandwidth MBIT", path, lineno);
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: bandwidth MBIT", path, lineno);
 				break;
 			}
 			cf->bandwidth = a;
 		} else if (strcasecmp(w[0], "memuse") == 0) {
 			if (n != 2 || num(w[1], 0, 100, &a) < 0) {
-				rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: memuse PCT (0..100)", path, lineno);
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: memuse PCT (0..100)", path, lineno);
 				break;
 			}
 			cf->memuse = (unsigned)a;
@@ -198,7 +198,7 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			a = b = c = d = e = 0;
 			if (n < 3 || n == 4 || n > 7 || (n >= 5 && (num(w[3], 1, 1e7, &a) < 0 || num(w[4], 1, 1e9, &b) < 0)) ||
 			    (n >= 6 && num(w[5], 1, 4096, &c) < 0) || (n == 7 && (num(w[6], 1, 4096, &d) < 0 || d < c))) {
-				rc = fail(why, whylen, -ARAS_E_INVAL,
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL,
 					  "%s:%zu: vm NAME HOST [MHZ MEM_MIB [VCPUS [VCPUS_MAX]]]", path, lineno);
 				break;
 			}
@@ -223,7 +223,7 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			v->vcpus_max = (unsigned)(n == 7 ? d : c);
 			v->lineno = lineno;
 		} else {
-			rc = fail(why, whylen, -ARAS_E_INVAL,
+			rc = cl_fail(why, whylen, -ARAS_E_INVAL,
 				  "%s:%zu: unknown item '%s' (host, vmtype, vcpus, vm, bandwidth, memuse)", path, lineno,
 				  w[0]);
 			break;
@@ -367,7 +367,7 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		c->nhosts = cf.nhosts;
 		cf.hosts = NULL;
 		if (o->hosts && o->hosts != c->nhosts) {
-			rc = fail(why, whylen, -ARAS_E_INCONSIST, "--hosts %u but the cluster file lists %zu hosts",
+			rc = cl_fail(why, whylen, -ARAS_E_INCONSIST, "--hosts %u but the cluster file lists %zu hosts",
 				  o->hosts, c->nhosts);
 			goto out;
 		}
@@ -405,14 +405,28 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 				cap += aras_cl_host_mhz(&x) / 2;
 			}
 			{
-				double need = total / (cap * util / 100.0);
+				double need = total / (cap * util / 100.0), mem = 0;
 
 				nh = (unsigned)need;
 				if ((double)nh < need)
 					nh++;
+				/* and at least enough memory for every VM with a quarter to spare */
+				for (size_t i = 0; i < t->nvms; i++)
+					mem += (double)c->vms[i].mem_kib;
+				need = mem / ((double)x.mem_kib * 0.75);
+				if ((double)nh < need) {
+					nh = (unsigned)need;
+					if ((double)nh < need)
+						nh++;
+					mem = -1;
+				}
+				if (mem < 0)
+					snprintf(c->sizing, sizeof(c->sizing),
+						 "the VMs' memory with a quarter to spare (more than for %u%% mean CPU)", util);
 			}
-			snprintf(c->sizing, sizeof(c->sizing), "mean CPU utilisation %u%% over the trace (%.0f MHz mean demand)",
-				 util, total);
+			if (!c->sizing[0])
+				snprintf(c->sizing, sizeof(c->sizing),
+					 "mean CPU utilisation %u%% over the trace (%.0f MHz mean demand)", util, total);
 		}
 		if (!nh)
 			nh = 1;
@@ -435,13 +449,13 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		for (i = 0; i < t->nvms && strcmp(t->vms[i].name, l->name) != 0; i++)
 			;
 		if (i == t->nvms) {
-			rc = fail(why, whylen, -ARAS_E_NOENT, "%s:%zu: no VM '%s' in the trace", o->file, l->lineno,
+			rc = cl_fail(why, whylen, -ARAS_E_NOENT, "%s:%zu: no VM '%s' in the trace", o->file, l->lineno,
 				  l->name);
 			goto out;
 		}
 		h = find_host(c, l->host);
 		if (h < 0) {
-			rc = fail(why, whylen, -ARAS_E_NOENT, "%s:%zu: no host '%s'", o->file, l->lineno, l->host);
+			rc = cl_fail(why, whylen, -ARAS_E_NOENT, "%s:%zu: no host '%s'", o->file, l->lineno, l->host);
 			goto out;
 		}
 		c->vms[i].host = (unsigned)h;
@@ -490,7 +504,7 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 						break;
 				}
 				if (k == c->nhosts) {
-					rc = fail(why, whylen, -ARAS_E_RANGE,
+					rc = cl_fail(why, whylen, -ARAS_E_RANGE,
 						  "VM %s (%llu MiB) fits on no host: the cluster has too little memory",
 						  t->vms[i].name, (unsigned long long)(v->mem_kib / 1024));
 					goto out;
@@ -500,7 +514,7 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 			}
 			mem_used[v->host] += v->mem_kib;
 			if (mem_used[v->host] > c->hosts[v->host].mem_kib) {
-				rc = fail(why, whylen, -ARAS_E_RANGE, "host %s: VMs placed on it need more than its %llu MiB",
+				rc = cl_fail(why, whylen, -ARAS_E_RANGE, "host %s: VMs placed on it need more than its %llu MiB",
 					  c->hosts[v->host].name, (unsigned long long)(c->hosts[v->host].mem_kib / 1024));
 				goto out;
 			}

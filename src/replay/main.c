@@ -90,7 +90,8 @@ static void usage(FILE *f)
 "      --vcpus N|half     vCPUs of every VM at start, or half the default\n"
 "                         (planetlab: 1; bitbrains: as provisioned; history:\n"
 "                         as recorded)\n"
-"      --vcpus-max N      at most (planetlab: 4; else twice the start)\n"
+"      --vcpus-max N      at most (planetlab: 4; else twice the provisioned\n"
+"                         or recorded vCPUs)\n"
 "      --bandwidth MBIT   migration link (default 1000): a migration takes\n"
 "                         memory / (bandwidth / 2)\n"
 "      --mig-cost PCT     CPU a VM loses while it migrates (default 10)\n"
@@ -300,9 +301,8 @@ static void print_header(FILE *f, const struct opts *o, const struct aras_trace 
 		o->pingpong_s);
 }
 
-static void print_table(FILE *f, const struct result *r, size_t n, int timing)
+static void print_table(FILE *f, const struct result *r, size_t n)
 {
-	(void)timing;
 	fprintf(f, "%-6s %8s %9s %8s %8s %8s %6s %8s %9s %8s %9s %7s %9s\n", "policy", "SLATAH%", "unserved%",
 		"vm-size", "content.", "migr.", "migr", "vertical", "ping-pong", "peak-mig", "no-target", "alerts",
 		"time-ms");
@@ -620,7 +620,7 @@ int main(int argc, char **argv)
 	if (o.table) {
 		if (!o.quiet)
 			print_header(stdout, &o, &t, &cl, &st);
-		print_table(stdout, res, o.npolicies, o.timing);
+		print_table(stdout, res, o.npolicies);
 		fflush(stdout);
 	}
 	if (o.csv && write_csv(o.csv, &o, &t, &cl, res, o.npolicies) < 0)

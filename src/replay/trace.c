@@ -16,10 +16,10 @@
 
 #define TRACE_STEP_S 300
 
-static int fail(char *why, size_t whylen, int rc, const char *fmt, ...)
+static int tr_fail(char *why, size_t whylen, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static int fail(char *why, size_t whylen, int rc, const char *fmt, ...)
+static int tr_fail(char *why, size_t whylen, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -118,7 +118,7 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 	int rc = 0;
 
 	if (!f)
-		return fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
+		return tr_fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
 	t->cpu_unit = ARAS_CPU_PCT_OF_REQ;
 	t->step_s = TRACE_STEP_S;
 	while (getline(&line, &cap, f) > 0) {
@@ -140,7 +140,7 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 			while (*p && !isspace((unsigned char)*p))
 				p++;
 		if (!*p) {
-			rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: a name and CPU samples expected", path, lineno);
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: a name and CPU samples expected", path, lineno);
 			goto out;
 		}
 		*p++ = '\0';
@@ -155,7 +155,7 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 			v = strtod(p, &end);
 			if (end == p || errno || !(v >= 0) || v > 1000 ||
 			    (*end && !isspace((unsigned char)*end))) {
-				rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: sample %zu is not a percentage", path,
+				rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: sample %zu is not a percentage", path,
 					  lineno, n + 1);
 				goto out;
 			}
@@ -173,13 +173,13 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 			p = end;
 		}
 		if (!n) {
-			rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: no CPU samples", path, lineno);
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: no CPU samples", path, lineno);
 			goto out;
 		}
 		if (t->nvms == 0) {
 			t->nsteps = n;
 		} else if (n != t->nsteps) {
-			rc = fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: %zu samples, the first VM has %zu", path,
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: %zu samples, the first VM has %zu", path,
 				  lineno, n, t->nsteps);
 			goto out;
 		}
@@ -212,7 +212,7 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 		t->nvms++;
 	}
 	if (!t->nvms)
-		rc = fail(why, whylen, -ARAS_E_INVAL, "%s: no VM in the trace", path);
+		rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s: no VM in the trace", path);
 out:
 	free(row);
 	free(line);
@@ -276,7 +276,7 @@ static int bb_read(const char *path, struct bb_row **rows_out, size_t *nrows, ch
 	int rc = 0;
 
 	if (!f)
-		return fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
+		return tr_fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
 	while (getline(&line, &cap, f) > 0) {
 		double v[11];
 		int bad, nf;
@@ -289,7 +289,7 @@ static int bb_read(const char *path, struct bb_row **rows_out, size_t *nrows, ch
 			continue; /* header */
 		nf = bb_fields(line, v, 11, &bad);
 		if (nf < 9 || bad) {
-			rc = fail(why, whylen, -ARAS_E_INVAL,
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL,
 				  "%s:%zu: expected 11 ';'-separated numbers (timestamp; cores; capacity MHz; usage MHz; usage %%; memory KB; memory used KB; disk read KB/s; disk write KB/s; ...)",
 				  path, lineno);
 			goto out;
@@ -339,14 +339,14 @@ static int load_bitbrains(const char *path, struct aras_trace *t, char *why, siz
 	t->cpu_unit = ARAS_CPU_MHZ;
 	t->step_s = TRACE_STEP_S;
 	if (stat(path, &sb) < 0)
-		return fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
+		return tr_fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
 	if (S_ISDIR(sb.st_mode)) {
 		DIR *d = opendir(path);
 		struct dirent *e;
 		size_t capf = 0;
 
 		if (!d)
-			return fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
+			return tr_fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
 		while ((e = readdir(d)) != NULL) {
 			size_t len = strlen(e->d_name);
 
@@ -384,7 +384,7 @@ static int load_bitbrains(const char *path, struct aras_trace *t, char *why, siz
 		if (rc < 0)
 			goto out;
 		if (!nfiles) {
-			rc = fail(why, whylen, -ARAS_E_INVAL, "%s: no .csv file", path);
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s: no .csv file", path);
 			goto out;
 		}
 		/* readdir order is not defined: sort by the number in the name */
@@ -418,7 +418,7 @@ static int load_bitbrains(const char *path, struct aras_trace *t, char *why, siz
 			t->nsteps = nrows[i];
 	}
 	if (!t->nsteps) {
-		rc = fail(why, whylen, -ARAS_E_INVAL, "%s: no samples", path);
+		rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s: no samples", path);
 		goto out;
 	}
 	t->cpu = calloc(nfiles * t->nsteps, sizeof(*t->cpu));
@@ -526,7 +526,7 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 	int rc = 0;
 
 	if (!f)
-		return fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
+		return tr_fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
 	t->cpu_unit = ARAS_CPU_CORES;
 	t->step_s = step_s ? step_s : TRACE_STEP_S;
 	while (getline(&line, &cap, f) > 0) {
@@ -546,7 +546,7 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 			caprec = nc;
 		}
 		if (hist_parse(line, &rec[n]) < 0) {
-			rc = fail(why, whylen, -ARAS_E_INVAL,
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL,
 				  "%s:%zu: expected T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT",
 				  path, lineno);
 			goto out;
@@ -559,7 +559,7 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 		n++;
 	}
 	if (!n) {
-		rc = fail(why, whylen, -ARAS_E_INVAL, "%s: no sample", path);
+		rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s: no sample", path);
 		goto out;
 	}
 	qsort(rec, n, sizeof(*rec), hist_uuid_cmp);
@@ -631,12 +631,12 @@ static int guess(const char *path, char *why, size_t whylen)
 	int fmt = ARAS_TRACE_PLANETLAB;
 
 	if (stat(path, &sb) < 0)
-		return fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
+		return tr_fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
 	if (S_ISDIR(sb.st_mode))
 		return ARAS_TRACE_BITBRAINS;
 	f = fopen(path, "r");
 	if (!f)
-		return fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
+		return tr_fail(why, whylen, -ARAS_E_IO, "%s: %s", path, strerror(errno));
 	while (getline(&line, &cap, f) > 0) {
 		struct hist_rec r;
 
@@ -674,7 +674,7 @@ int aras_trace_load(const char *path, int format, unsigned step_s, struct aras_t
 	case ARAS_TRACE_PLANETLAB: rc = load_planetlab(path, t, why, whylen); break;
 	case ARAS_TRACE_BITBRAINS: rc = load_bitbrains(path, t, why, whylen); break;
 	case ARAS_TRACE_HISTORY: rc = load_history(path, step_s, t, why, whylen); break;
-	default: rc = fail(why, whylen, -ARAS_E_INVAL, "unknown trace format");
+	default: rc = tr_fail(why, whylen, -ARAS_E_INVAL, "unknown trace format");
 	}
 	if (rc < 0) {
 		if (rc == -ARAS_E_NOMEM)

@@ -214,6 +214,16 @@ static void miguri_line(const char *token, char *line)
 	config_perror("migrationUri names a host not defined above");
 }
 
+/* migrationUnsafe yes|no: storage is shared in a way libvirt cannot verify. */
+static void unsafe_line(const char *token, char *line)
+{
+	(void)token;
+	if (line && (strcasecmp(line, "yes") == 0 || strcasecmp(line, "no") == 0))
+		cfg->migration_unsafe = strcasecmp(line, "yes") == 0;
+	else
+		config_perror("migrationUnsafe must be yes or no");
+}
+
 static void diskmode_line(const char *token, char *line)
 {
 	(void)token;
@@ -251,6 +261,7 @@ static void register_tokens(void)
 	register_config_handler("arasd", "mailStartTls", starttls_line, NULL, "off|try|required");
 	register_config_handler("arasd", "migrationUri", miguri_line, NULL, "HOSTNAME URI");
 	register_config_handler("arasd", "diskMode", diskmode_line, NULL, "add|grow");
+	register_config_handler("arasd", "migrationUnsafe", unsafe_line, NULL, "yes|no");
 	register_config_handler("arasd", "diskStep", diskstep_line, NULL, "MiB");
 
 	register_config_handler("arasd", "host", host_line, NULL, "NAME LIBVIRT-URI [INDEX]");

@@ -50,6 +50,7 @@ struct aras_job {
 	char mig_uri[1024];         /* migrate: optional data URI (unix:// or tcp://127.0.0.1:port) */
 	char disk_pool[256];        /* add disk: storage pool */
 	unsigned timeout_s;         /* migrate: abort after this */
+	int unsafe;                 /* migrate: VIR_MIGRATE_UNSAFE (disks libvirt cannot prove shared) */
 };
 
 struct aras_job_result {

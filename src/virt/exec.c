@@ -161,6 +161,8 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 			     VIR_MIGRATE_UNDEFINE_SOURCE;
 
 	(void)conn;
+	if (job->unsafe)
+		flags |= VIR_MIGRATE_UNSAFE;
 	if (job->mig_uri[0]) {
 		virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_URI, job->mig_uri);
 		/* keep a tcp migration on loopback: the target QEMU listens where told */

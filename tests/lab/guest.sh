@@ -11,6 +11,7 @@
 #     hot-plugged; serial console appended to $LAB/run/NAME.console; with
 #     DISK_MIB > 0 a raw image $LAB/img/NAME.img (vda, cache=writeback) that
 #     both hosts see at the same path (migrate it with --unsafe).
+#     ARAS_GUEST_CMDLINE adds kernel arguments (e.g. "loglevel=7").
 #   guest.sh --destroy NAME
 #     destroys and undefines that guest on whichever lab host has it, and
 #     deletes its disk image (its console file stays for inspection).
@@ -18,7 +19,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-	sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0" >&2
 	exit 2
 }
 

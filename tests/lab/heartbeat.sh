@@ -15,7 +15,7 @@ if [ "${1:-}" = -l ]; then
 	shift
 fi
 [ $# -ge 1 ] && [ $# -le 2 ] || {
-	sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+	awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2
 	exit 2
 }
 line=$(hb_lines "$1" | tail -n 1)

@@ -88,29 +88,32 @@ kernel_pkg() {
 	apt-cache depends linux-image-cloud-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-cloud-amd64\)$/\1/p' | head -n 1
 }
+# download_kernel: sets DEB to the .deb of the kernel the metapackage
+# linux-image-cloud-amd64 points at (kept in $LAB/dl)
+download_kernel() {
+	local pkg
+	pkg=$(kernel_pkg)
+	[ -n "$pkg" ] || return 1
+	DEB=$(find "$LAB/dl" -name "${pkg}_*.deb" | head -n 1)
+	[ -n "$DEB" ] && return 0
+	# apt-get download drops privileges to _apt where it can; the folder
+	# must be writable for it, else it warns and downloads as root
+	chmod 777 "$LAB/dl"
+	(cd "$LAB/dl" && apt-get download -q "$pkg") >&3 2>&1 || return 1
+	DEB=$(find "$LAB/dl" -name "${pkg}_*.deb" | head -n 1)
+	[ -n "$DEB" ]
+}
 if [ ! -s "$LAB/guest/vmlinuz" ]; then
 	t=$(now)
-	pkg=$(kernel_pkg)
-	[ -n "$pkg" ] || {
-		apt_update
-		pkg=$(kernel_pkg)
-	}
-	[ -n "$pkg" ] || die "no linux-image-*-cloud-amd64 package known to apt"
-	deb=$(ls "$LAB"/dl/"${pkg}"_*.deb 2>/dev/null | head -n 1)
-	if [ -z "$deb" ]; then
-		# apt-get download drops privileges to _apt where it can; the
-		# folder must be writable for it, else it warns and runs as root
-		chmod 777 "$LAB/dl"
-		(cd "$LAB/dl" && apt-get download -q "$pkg") >&3 2>&1 ||
-			{ apt_update && (cd "$LAB/dl" && apt-get download -q "$pkg") >&3 2>&1; } ||
-			die "apt-get download $pkg failed (see $SETUP_LOG)"
-		deb=$(ls "$LAB"/dl/"${pkg}"_*.deb | head -n 1)
-	fi
+	# stale or missing package lists: update once and try again
+	download_kernel || { apt_update && download_kernel; } ||
+		die "cannot download linux-image-cloud-amd64's kernel (see $SETUP_LOG)"
 	rm -rf "$LAB/kernel" && mkdir -p "$LAB/kernel"
-	dpkg-deb -x "$deb" "$LAB/kernel" || die "dpkg-deb -x $deb failed"
-	cp "$(ls "$LAB"/kernel/boot/vmlinuz-* | head -n 1)" "$LAB/guest/vmlinuz" || die "no vmlinuz in $deb"
+	dpkg-deb -x "$DEB" "$LAB/kernel" || die "dpkg-deb -x $DEB failed"
+	vmlinuz=$(find "$LAB/kernel/boot" -name 'vmlinuz-*' | head -n 1)
+	[ -n "$vmlinuz" ] && cp "$vmlinuz" "$LAB/guest/vmlinuz" || die "no vmlinuz in $DEB"
 	rm -f "$LAB/guest/initrd.gz"
-	log "guest kernel $pkg ready in $(since "$t") s"
+	log "guest kernel ${DEB##*/} ready in $(since "$t") s"
 fi
 
 # ------------------------------------------------------- guest initramfs
@@ -119,8 +122,8 @@ build_initrd() {
 	local R=$LAB/guest/root kv md m f
 	local -A seen=()
 	local -a order=()
-	kv=$(ls "$LAB/kernel/lib/modules" | head -n 1)
-	md=$LAB/kernel/lib/modules/$kv
+	md=$(find "$LAB/kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+	kv=${md##*/}
 	[ -d "$md/kernel" ] || die "no modules in $md"
 	rm -rf "$R" && mkdir -p "$R"/{bin,dev,proc,sys,run,tmp,lib/modules}
 	cp /bin/busybox "$R/bin/busybox" || die "no /bin/busybox (busybox-static)"

@@ -1,0 +1,137 @@
+#!/bin/bash
+# arasd-replay on hand-made traces whose right answer is known
+# (tests/fixtures/replay/): one hot VM on a full host beside an empty one
+# moves once and never back; a hot VM on a host with room gets one vCPU and
+# does not move; a VM that flaps faster than the hold time gets nothing (and
+# one that stays over for the hold time does); an arasd history file
+# replays; the same input gives the same CSV; bad input fails with the
+# line that is wrong.  Answers are read from the CSV and the action log.
+T_NAME=replay
+. "$(dirname "$0")/../lib.sh"
+
+REPLAY=${REPLAY:-$TOP/arasd-replay}
+FX=$TOP/tests/fixtures/replay
+TRACES=${TRACES:-$TOP/../shared/traces}
+[ -x "$REPLAY" ] || make -C "$TOP" -s arasd-replay >/dev/null 2>&1
+
+# csv_get FILE POLICY COLUMN: one figure of one policy's line
+csv_get() {
+	awk -F, -v p="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
+		$6 == p && k { print $k }' "$1"
+}
+# replay NAME ARGS...: CSV in $T/NAME.csv, action log in $T/NAME.log
+replay() {
+	local name=$1
+	shift
+	"$REPLAY" --no-table --csv "$T/$name.csv" --log "$T/$name.log" "$@" 2>"$T/$name.err"
+}
+# fixture NAME [ARGS...]: replay NAME.tsv on NAME.cluster
+fixture_run() {
+	local name=$1
+	shift
+	replay "$name" -C "$FX/$name.cluster" "$@" "$FX/$name.tsv"
+}
+less_than() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+
+check "arasd-replay is built" test -x "$REPLAY"
+"$REPLAY" --help >"$T/help" 2>&1
+check "--help exits 0 and names the three formats and policies" \
+	sh -c "grep -q planetlab '$T/help' && grep -q bitbrains '$T/help' && grep -q history '$T/help' && grep -q 'none,aras,thr' '$T/help'"
+
+# 1. one hot VM on a full host, an empty host beside it
+if fixture_run hot-full; then ok "hot-full replays"; else not_ok "hot-full replays: $(cat "$T/hot-full.err")"; fi
+is "hot-full: none leaves h1 at 100 % (SLATAH)" "$(csv_get "$T/hot-full.csv" none slatah_pct)" 100.0000
+is "hot-full: aras migrates once" "$(csv_get "$T/hot-full.csv" aras migrations)" 1
+is "hot-full: aras has no ping-pong" "$(csv_get "$T/hot-full.csv" aras pingpong)" 0
+is "hot-full: the move is 'hot' from h1 to h2" \
+	"$(awk '$2 == "aras" && $3 == "migrate" { print $4, $5, $6 }' "$T/hot-full.log")" "hot h1 h2"
+check "hot-full: aras cuts SLATAH below none's" \
+	less_than "$(csv_get "$T/hot-full.csv" aras slatah_pct)" "$(csv_get "$T/hot-full.csv" none slatah_pct)"
+is "hot-full: thr migrates once too" "$(csv_get "$T/hot-full.csv" thr migrations)" 1
+is "hot-full: at most one migration at a time" "$(csv_get "$T/hot-full.csv" aras peak_migrations)" 1
+
+# 2. a hot VM on a host with headroom
+if fixture_run headroom; then ok "headroom replays"; else not_ok "headroom replays: $(cat "$T/headroom.err")"; fi
+is "headroom: aras adds one vCPU" "$(csv_get "$T/headroom.csv" aras vcpu_adds)" 1
+is "headroom: and nothing else" "$(csv_get "$T/headroom.csv" aras vertical)" 1
+is "headroom: aras does not migrate" "$(csv_get "$T/headroom.csv" aras migrations)" 0
+is "headroom: the vCPU goes to 'hot' (1 -> 2)" \
+	"$(awk '$2 == "aras" && $3 == "vcpus" { print $4, $7 }' "$T/headroom.log")" "hot 2"
+check "headroom: the vCPU serves demand none leaves unserved" \
+	less_than "$(csv_get "$T/headroom.csv" aras unserved_pct)" "$(csv_get "$T/headroom.csv" none unserved_pct)"
+is "headroom: thr (no vertical action) leaves a third unserved" \
+	"$(csv_get "$T/headroom.csv" thr unserved_pct)" 33.3333
+
+# 3. a flapping VM: no action within the hold time
+if fixture_run flapping; then ok "flapping replays"; else not_ok "flapping replays: $(cat "$T/flapping.err")"; fi
+is "flapping: no alert with the default hold time" "$(csv_get "$T/flapping.csv" aras alerts)" 0
+is "flapping: no vertical action" "$(csv_get "$T/flapping.csv" aras vertical)" 0
+is "flapping: no migration" "$(csv_get "$T/flapping.csv" aras migrations)" 0
+fixture_run flapping --set holdTime=0 -p aras
+check "flapping with holdTime 0 (control): the same VM does get a vCPU" \
+	test "$(csv_get "$T/flapping.csv" aras vcpu_adds)" -ge 1
+fixture_run flapping2 --set holdTime=600
+is "flapping2 (holdTime 600): the VM over for 600 s at a time gets nothing" \
+	"$(grep -c ' aras [a-z]* flap ' "$T/flapping2.log")" 0
+is "flapping2: the VM over for 900 s gets its vCPU" \
+	"$(awk '$2 == "aras" && $3 == "vcpus" { print $4 }' "$T/flapping2.log")" steady
+
+# 4. a history file as arasd writes it
+if replay history "$FX/history.txt"; then ok "history replays"; else not_ok "history replays: $(cat "$T/history.err")"; fi
+is "history: 3 VMs on 2 hosts, 12 steps" \
+	"$(awk -F, 'NR == 2 { print $2, $3, $4, $5 }' "$T/history.csv")" "history 3 2 12"
+is "history: the pegged VM gets one vCPU" "$(csv_get "$T/history.csv" aras vcpu_adds)" 1
+is "history: no migration" "$(csv_get "$T/history.csv" aras migrations)" 0
+
+# 5. determinism: same input, same CSV and same action log
+fixture_run hot-full
+cp "$T/hot-full.csv" "$T/a.csv"
+fixture_run hot-full
+check "hot-full twice: identical CSV" cmp -s "$T/a.csv" "$T/hot-full.csv"
+PL=$TRACES/planetlab/20110303.tsv
+if [ -f "$PL" ]; then
+	replay day1 "$PL"
+	replay day2 "$PL"
+	check "a PlanetLab day twice: identical CSV" cmp -s "$T/day1.csv" "$T/day2.csv"
+	check "a PlanetLab day twice: identical action log" cmp -s "$T/day1.log" "$T/day2.log"
+	is "the day's CSV has the three policies" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$T/day1.csv")" "none aras thr "
+else
+	ok "# SKIP no PlanetLab trace at $PL"
+fi
+BB=$TRACES/bitbrains-rnd
+if [ -d "$BB" ]; then
+	replay bb1 "$BB" -p aras,thr
+	replay bb2 "$BB" -p aras,thr
+	check "Bitbrains twice: identical CSV" cmp -s "$T/bb1.csv" "$T/bb2.csv"
+	is "Bitbrains: 100 VMs, 2016 steps" "$(awk -F, 'NR == 2 { print $3, $5 }' "$T/bb1.csv")" "100 2016"
+else
+	ok "# SKIP no Bitbrains trace at $BB"
+fi
+
+# 6. settings, options and errors
+"$REPLAY" --no-table --csv "$T/t.csv" --timing -C "$FX/hot-full.cluster" "$FX/hot-full.tsv"
+check "--timing adds replay_ms" sh -c "head -1 '$T/t.csv' | grep -q ',replay_ms$'"
+printf 'cpuThreshold 95\npolicy manual\nhost kvm1 qemu:///system 1\n' >"$T/arasd.conf"
+replay manual -c "$T/arasd.conf" -C "$FX/hot-full.cluster" "$FX/hot-full.tsv"
+is "-c with policy manual: aras does not act" "$(csv_get "$T/manual.csv" aras migrations)" 0
+check "and says why on stderr" grep -q "policy manual" "$T/manual.err"
+printf 'hot\t100 100 x 100\n' >"$T/bad.tsv"
+"$REPLAY" --no-table "$T/bad.tsv" >/dev/null 2>"$T/bad.err"
+is "a bad sample: exit status 1" "$?" 1
+check "and the message names file and line" grep -q "bad.tsv:1: sample 3" "$T/bad.err"
+"$REPLAY" --set noSuchSetting=1 "$FX/hot-full.tsv" >/dev/null 2>"$T/set.err"
+is "an unknown setting: exit status 1" "$?" 1
+"$REPLAY" --poll nope "$FX/hot-full.tsv" >/dev/null 2>&1
+is "a bad option value: exit status 2" "$?" 2
+printf 'host h1 2 1000 8192\nvm nosuchvm h1\n' >"$T/bad.cluster"
+"$REPLAY" -C "$T/bad.cluster" "$FX/hot-full.tsv" >/dev/null 2>"$T/cl.err"
+check "a cluster file naming an unknown VM fails with its line" grep -q "bad.cluster:2: no VM 'nosuchvm'" "$T/cl.err"
+
+# 7. --plot (gnuplot from Debian, when installed)
+if command -v gnuplot >/dev/null 2>&1; then
+	"$REPLAY" -q --no-table --plot "$T/u.png" -C "$FX/hot-full.cluster" "$FX/hot-full.tsv" 2>"$T/plot.err"
+	check "--plot writes a PNG" sh -c "head -c 8 '$T/u.png' | od -An -c | grep -q 'P   N   G'"
+else
+	ok "# SKIP gnuplot not installed: no --plot test"
+fi
+exit 0
