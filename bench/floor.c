@@ -123,7 +123,7 @@ static void fill_row(struct row *r, unsigned long i, unsigned long n)
 	r->v[5] = 2;
 	r->v[6] = 4;
 	r->v[7] = 0;
-	r->v[8] = 1048576 + 1024 * (i % 1024);
+	r->v[8] = 1048576 + 512 * (i % 1024);
 	r->v[9] = 2097152;
 	r->v[10] = 50;
 	r->v[11] = 2;

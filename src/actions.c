@@ -189,6 +189,8 @@ void aras_actions_decide(struct arasd *d, uint32_t index, int state, uint64_t no
 		a->state = ARAS_AS_REJECTED;
 		a->finished = time(NULL);
 		a->finished_ms = now_ms;
+		/* the operator said no: do not propose it again before the cooldown */
+		aras_ctl_note_action(&d->ctl, a, now_ms);
 		announce(d, a, ARAS_EV_INFO);
 		return;
 	}

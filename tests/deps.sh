@@ -3,7 +3,7 @@
 # need, only those missing (apt-get update first when any is).
 PKGS="build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd libvirt-dev libvirt-clients
 libcurl4-openssl-dev libcmocka-dev smitools erlang-snmp python3-aiosmtpd python3
-monitoring-plugins-standard iproute2 procps"
+monitoring-plugins-standard iproute2 procps gnuplot-nox"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -175,8 +175,9 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 			continue;
 		}
 		if (!ignore_cooldown && cv && cv->left_host == t->index && cv->evacuated_from != t->index &&
-		    now_ms - cv->left_ms < (uint64_t)s->v[ARAS_S_COOLDOWN] * 1000) {
-			APPEND(why, whylen, "%s%s left within cooldown", why[0] ? "; " : "", t->name);
+		    now_ms - cv->left_ms < (uint64_t)s->v[ARAS_S_COOLDOWN] * 1000 * ARAS_CTL_NO_RETURN) {
+			APPEND(why, whylen, "%s%s left %llu s ago", why[0] ? "; " : "", t->name,
+			       (unsigned long long)((now_ms - cv->left_ms) / 1000));
 			continue;
 		}
 		if (pr[h].into >= s->v[ARAS_S_MAX_MIGRATIONS_PER_HOST]) {
@@ -288,6 +289,21 @@ static void decision_base(struct aras_decision *d, const struct aras_vm *vm, int
 	d->origin = origin;
 }
 
+/* A "nothing can help" notice, once per alert episode (shares the no-target flag). */
+static int notice_once(struct aras_ctl *c, const struct aras_vm *vm, int resource, const char *cause,
+		       struct aras_decision *out)
+{
+	struct aras_ctl_vm *cv = aras_ctl_vm(c, vm->uuid, 1);
+
+	if (!cv || cv->no_target_sent)
+		return 0;
+	cv->no_target_sent = 1;
+	decision_base(out, vm, ARAS_KIND_MIGRATE, resource, ARAS_ORIGIN_CONTROLLER);
+	out->no_target = 1;
+	snprintf(out->reason, sizeof(out->reason), "%.300s: nothing to do", cause);
+	return 1;
+}
+
 #define PM_IGNORE_COOLDOWN 1 /* maintenance: an operator order */
 #define PM_NO_NOTICE 2       /* a try (return home): no "no target" notice */
 
@@ -370,6 +386,22 @@ static int decided(const struct aras_decision *out, size_t n, const uint8_t *uui
 	return 0;
 }
 
+/* A migration away from host is in flight or decided this round. */
+static int leaving(const struct aras_plan *p, const struct aras_decision *out, size_t n, unsigned host)
+{
+	for (size_t i = 0; i < n; i++)
+		if (out[i].kind == ARAS_KIND_MIGRATE && !out[i].no_target && out[i].source == host)
+			return 1;
+	for (size_t k = 0; p && k < aras_plan_count(p); k++) {
+		const struct aras_action *a = aras_plan_at(p, k);
+
+		if (a->kind == ARAS_KIND_MIGRATE && a->source == host &&
+		    (a->state == ARAS_AS_APPROVED || a->state == ARAS_AS_RUNNING))
+			return 1;
+	}
+	return 0;
+}
+
 /* Is a VM's use of resource r at or below the clear level (threshold - margin)? */
 static int is_low(const struct aras_vm *vm, const struct aras_state *st, int r)
 {
@@ -439,6 +471,63 @@ static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const 
 		}
 		cv->low_since_ms = 0;
 		n++;
+	}
+	return n;
+}
+
+/*
+ * Host-level trigger: a host whose CPU use has stayed at or above
+ * hostCpuHigh for the hold time (its own SLA track) sheds one VM per
+ * round, even when no single VM is hot (many medium VMs fill a host and
+ * each sees only its share).  The VM that relieves it: among those whose
+ * load covers the excess, the one with least memory (the quickest move);
+ * if none covers it, the one with the largest load.
+ */
+static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+			    const struct aras_plan *p, struct proj *pr, unsigned *cluster_moves, uint64_t now_ms,
+			    struct aras_decision *out, size_t n, size_t max)
+{
+	unsigned high = st->settings.v[ARAS_S_HOST_CPU_HIGH];
+
+	for (size_t hp = 0; hp < m->nhosts && n < max; hp++) {
+		const struct aras_host *h = &m->hosts[hp];
+		struct aras_vm *pick = NULL;
+		unsigned excess, pick_load = 0;
+		int covers = 0;
+		char cause[ARAS_ERRTEXT_MAX];
+
+		if (h->state != ARAS_HOST_UP || h->maintenance || h->cpu_track.state != ARAS_ALERT_FIRING ||
+		    pr[hp].cpu < high || leaving(p, out, n, h->index))
+			continue;
+		excess = pr[hp].cpu - high + 1;
+		for (size_t i = 0; i < m->nvms; i++) {
+			struct aras_vm *vm = m->vms[i];
+			unsigned load;
+			int cov;
+
+			if (vm->host != h->index || !vm_running(vm) || !vm->rates_valid ||
+			    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT) ||
+			    in_cooldown(ctl_find(c, vm->uuid), st, now_ms) || decided(out, n, vm->uuid) ||
+			    (p && aras_plan_open_for(p, vm->uuid)))
+				continue;
+			load = aras_ctl_vm_load(vm, h->cpus);
+			cov = load >= excess;
+			if (!pick || (cov && !covers) ||
+			    (cov && covers && vm->mem_cur_kib < pick->mem_cur_kib) ||
+			    (!cov && !covers && load > pick_load)) {
+				pick = vm;
+				pick_load = load;
+				covers = cov;
+			}
+		}
+		if (!pick || pick_load == 0)
+			continue;
+		snprintf(cause, sizeof(cause), "host %s cpu %u%% >= %u%% for the hold time; %s's load %u%%",
+			 h->name, pr[hp].cpu, high, pick->name, pick_load);
+		n += (size_t)plan_move(c, m, st, pr, cluster_moves, pick, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 0,
+				       cause, now_ms, &out[n], 0);
+		if (n && !out[n - 1].no_target && memcmp(out[n - 1].uuid, pick->uuid, ARAS_UUID_LEN) == 0)
+			pr[hp].cpu -= pick_load < pr[hp].cpu ? pick_load : pr[hp].cpu;
 	}
 	return n;
 }
@@ -527,8 +616,8 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 		char cause[ARAS_ERRTEXT_MAX];
 		struct aras_decision *d = &out[n];
 
-		snprintf(cause, sizeof(cause), "%s %u%% >= %u%%", aras_resource_name(r),
-			 vm->sla[r - ARAS_RES_CPU].value, thr);
+		snprintf(cause, sizeof(cause), cs[k].excess >= 0 ? "%s %u%% >= %u%%" : "%s %u%% < %u%%, alert not yet clear",
+			 aras_resource_name(r), vm->sla[r - ARAS_RES_CPU].value, thr);
 		if (r == ARAS_RES_CPU) {
 			if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH] && vm->vcpus < vm->vcpus_max) {
 				decision_base(d, vm, ARAS_KIND_ADD_VCPU, r, ARAS_ORIGIN_CONTROLLER);
@@ -542,12 +631,27 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 				n++;
 				continue;
 			}
-			APPEND(cause, sizeof(cause), vm->vcpus >= vm->vcpus_max ?
-			       "; at its maximum of %u vCPUs" : "; host cpu at or above %u%%",
-			       vm->vcpus >= vm->vcpus_max ? vm->vcpus_max : s->v[ARAS_S_HOST_CPU_HIGH]);
+			if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH]) {
+				/* at its maximum on a host with room: a move gives it no more CPU */
+				APPEND(cause, sizeof(cause), "; at its maximum of %u vCPUs and host %s has room",
+				       vm->vcpus_max, h->name);
+				n += (size_t)notice_once(c, vm, r, cause, d);
+				continue;
+			}
+			APPEND(cause, sizeof(cause), "; host cpu %u%% at or above %u%%", pr[hp].cpu,
+			       s->v[ARAS_S_HOST_CPU_HIGH]);
 		} else if (r == ARAS_RES_MEM) {
 			unsigned fp = free_pct(h, pr[hp].free_kib);
 
+			/*
+			 * Without balloon statistics the usage is current/max, which
+			 * a bigger balloon only raises: no evidence of pressure.
+			 */
+			if (vm->mem_source != ARAS_MEM_GUEST) {
+				APPEND(cause, sizeof(cause), "; memory use is the host view (no balloon statistics)");
+				n += (size_t)notice_once(c, vm, r, cause, d);
+				continue;
+			}
 			if (fp > s->v[ARAS_S_HOST_MEM_FREE_MIN] && vm->mem_cur_kib < vm->mem_max_kib) {
 				uint64_t to = vm->mem_cur_kib + s->v[ARAS_S_MEM_STEP];
 
@@ -565,8 +669,15 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 				n++;
 				continue;
 			}
-			APPEND(cause, sizeof(cause), vm->mem_cur_kib >= vm->mem_max_kib ?
-			       "; at its maximum memory%s" : "; host free memory at or below the minimum%s", "");
+			if (fp > s->v[ARAS_S_HOST_MEM_FREE_MIN]) {
+				/* at its maximum memory: another host gives it no more */
+				APPEND(cause, sizeof(cause), "; at its maximum memory of %llu KiB",
+				       (unsigned long long)vm->mem_max_kib);
+				n += (size_t)notice_once(c, vm, r, cause, d);
+				continue;
+			}
+			APPEND(cause, sizeof(cause), "; host free memory %u%% at or below %u%%", fp,
+			       s->v[ARAS_S_HOST_MEM_FREE_MIN]);
 		} else {
 			const struct aras_vm *victim = io_victim(m, st, vm->host);
 
@@ -596,6 +707,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			n++;
 		}
 	}
+	n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max);
 out:
 	free(pr);
 	free(cs);

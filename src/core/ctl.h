@@ -13,8 +13,12 @@
  * headroom left wins: score = min(hostCpuHigh - cpu after, free%% after -
  * hostMemFreeMin), ties to the lower host index.  No fit: no move, and a
  * no-target decision once per alert episode.
+ * Host trigger: a host whose CPU stays at or above hostCpuHigh for the hold
+ * time sheds one VM per round (the smallest whose load covers the excess)
+ * even when no single VM is hot.  A VM at its maximum on a host with room
+ * is not moved (another host gives it no more): one notice per episode.
  * Safety: per-VM cooldown after any action, never back to a host the VM
- * left within its cooldown, at most maxMigrations in flight in the cluster
+ * left within ARAS_CTL_NO_RETURN cooldowns, at most maxMigrations in flight in the cluster
  * and maxMigrationsPerHost into one host, one open action per VM, and
  * candidates served by priority (then by how far over the threshold).
  * Shrink-back (shrinkAfter > 0): a vCPU or memory that arasd added is
@@ -34,6 +38,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* A VM does not go back to a host it left within this many cooldowns. */
+#define ARAS_CTL_NO_RETURN 6
 
 /* What the controller remembers per VM (by UUID, so it outlives migrations). */
 struct aras_ctl_vm {

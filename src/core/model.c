@@ -324,6 +324,7 @@ static void host_update(struct aras_model *m, struct aras_host *h, const struct 
 	} else if (dt || !s->has_cpu_stats) {
 		h->cpu_usage = aras_percent(run_cpu_ns, (uint64_t)(s->cpus ? s->cpus : 1) * 1000000000ull);
 	}
+	h->usage_valid = h->have_prev;
 	h->disk_usage = s->has_pools ? aras_percent(s->pool_alloc_bytes, s->pool_cap_bytes) : 0;
 	h->prev_busy_ns = s->cpu_busy_ns;
 	h->prev_total_ns = s->cpu_total_ns;
@@ -348,6 +349,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 		strncpy(h->last_error, s->err, sizeof(h->last_error) - 1);
 		h->last_error[sizeof(h->last_error) - 1] = '\0';
 		h->have_prev = 0;
+		h->usage_valid = 0;
 		/* Its VMs stay listed with what was last known, but not as running. */
 		for (size_t i = 0; i < m->nvms; i++) {
 			struct aras_vm *vm = m->vms[i];

@@ -83,7 +83,9 @@ struct aras_host {
 	unsigned vm_count;
 	char last_error[ARAS_ERRTEXT_MAX];
 	uint64_t gen;              /* poll generation, to find VMs that vanished */
+	struct aras_sla_track cpu_track; /* host CPU vs hostCpuHigh, held like a VM alert */
 	int have_prev;
+	int usage_valid;           /* cpu_usage comes from a real interval */
 	uint64_t prev_t_ms, prev_busy_ns, prev_total_ns;
 };
 

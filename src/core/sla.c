@@ -138,8 +138,16 @@ static const int class_of[ARAS_NRES] = { ARAS_CLASS_CPU, ARAS_CLASS_MEM, ARAS_CL
 void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsigned host_index,
 		       uint64_t now_ms, time_t wall, aras_alert_fn *emit, void *arg)
 {
-	const struct aras_host *h = aras_model_host(m, host_index);
+	struct aras_host *h = aras_model_host(m, host_index);
 
+	/* the host itself, against hostCpuHigh: the controller's host trigger */
+	if (h && h->usage_valid) {
+		struct aras_sla_params hp = { st->settings.v[ARAS_S_HOST_CPU_HIGH],
+					      st->settings.v[ARAS_S_CLEAR_MARGIN],
+					      st->settings.v[ARAS_S_HOLD_TIME] };
+
+		aras_sla_step(&h->cpu_track, h->cpu_usage, &hp, now_ms);
+	}
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct aras_vm *vm = m->vms[i];
 		int worst = ARAS_ALERT_OK, cls = ARAS_CLASS_NORMAL, best_excess = INT_MIN;

@@ -48,12 +48,14 @@ is "exactly one action for web1" "$(actions_of web1 | wc -l)" 1
 is "still 3 vCPUs" "$(sget "$VM_ENTRY.5.$web1")" 3
 check "event log records the action" sh -c "snmpwalk -v2c -c public -Oqv $AGENT $BASE_OID.1.5.1.10 | grep -q 'addVcpu succeeded'"
 
-# memory: db1 (75 % of max, host view) over its own 70 % -> balloon + memStep
-sset "$VM_ENTRY.28.$db1" u 70 >/dev/null
-check "db1 balloon grows by memStep (6291456 -> 6553600 KiB)" wait_for 15 \
-	sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.8.$db1)\" = 6553600 ]"
-read -r idx kind state <<<"$(actions_of db1 | head -1)"
-is "db1 action growMemory(2) succeeded" "$kind $state" "2 5"
+# memory: cache1 (50 % of max, host view: the test driver has no balloon
+# statistics) over its own 45 % -> an alert, but no balloon growth: host-view
+# usage is current/max, which a bigger balloon would only raise
+sset "$VM_ENTRY.28.$cache1" u 45 >/dev/null
+check "cache1: arasNoTarget explains the host view" wait_for 15 \
+	sh -c "grep -F 'OID: $NOTIFY_OID.7' $T/traps.log | grep -F '\"cache1\"' | grep -q 'host view'"
+is "cache1: no action, balloon unchanged" "$(actions_of cache1 | wc -l) $(sget "$VM_ENTRY.8.$cache1")" "0 1048576"
+sset "$VM_ENTRY.28.$cache1" u 0 >/dev/null
 
 # 2. semiAutomatic: a proposal appears, nothing changes until approved
 sset "$CONFIG_OID.1.0" i 2 >/dev/null
@@ -87,25 +89,36 @@ sleep 4
 is "rejected(3)" "$(sget "$ACT.7.$ridx")" 3
 is "batch1 unchanged after the rejection" "$(sget "$VM_ENTRY.5.$batch1")" 3
 
-# expired: cache1 is at its maximum (2 of 2) -> a migration proposal that nobody approves
-sset "$VM_ENTRY.27.$cache1" u 45 >/dev/null
-check "a migration proposal for cache1" wait_for 15 sh -c "snmpwalk -v2c -c public -On $AGENT $ACT.3 | grep -qF '\"cache1\"'"
-read -r eidx kind state <<<"$(actions_of cache1 | head -1)"
-is "proposal is migrate(5) to beta(2)" "$kind $(sget "$ACT.6.$eidx")" "5 2"
-check "reason: at its maximum, target numbers" sh -c "snmpget -v2c -c public -Oqv $AGENT $ACT.8.$eidx | grep -q 'at its maximum of 2 vCPUs; to beta: cpu'"
+# expired, and manual: db1 (4 of 8 vCPUs, 25 %) over 20 % -> a proposal; then
+# manual mode: nobody approves, it expires, and nothing new is proposed
+sset "$VM_ENTRY.27.$db1" u 20 >/dev/null
+check "a proposal for db1 appears" wait_for 15 sh -c "snmpwalk -v2c -c public -On $AGENT $ACT.3 | grep -qF '\"db1\"'"
+read -r eidx kind state <<<"$(actions_of db1 | head -1)"
+is "db1 proposal is addVcpu, proposed(1)" "$kind $state" "1 1"
+sset "$CONFIG_OID.1.0" i 1 >/dev/null
 check "the proposal expires after proposalTimeout (10 s)" wait_for 20 \
 	sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $ACT.7.$eidx)\" = 7 ]"
-is "cache1 never moved" "$(sget "$VM_ENTRY.3.$cache1")" 1
 out=$(sset "$ACT.7.$eidx" i 2 2>&1)
 check "approving an expired proposal -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-
-# 3. manual: nothing happens by itself
-sset "$CONFIG_OID.1.0" i 1 >/dev/null
-sset "$VM_ENTRY.27.$db1" u 20 >/dev/null
-check "db1 breaches (cpu 25 % >= 20 %)" wait_for 10 sh -c "grep -F 'OID: $NOTIFY_OID.1' $T/traps.log | grep '\"db1\"' | grep -q 'INTEGER: 2'"
 sleep 4
-is "manual: no new action for db1 (only the memory one)" "$(actions_of db1 | wc -l)" 1
+is "manual: db1 still breaching, no new action for it" "$(actions_of db1 | wc -l)" 1
 is "manual: db1 vCPUs unchanged" "$(sget "$VM_ENTRY.5.$db1")" 4
+check "db1's alert is firing all along" sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.25.$db1)\" = 3 ]"
+
+# at its maximum (cache1, 2 of 2 vCPUs) on a host with room: a move would give
+# it no more CPU: one notice (arasNoTarget), no action, also in automatic mode
+# (the others' overrides go back to the global 90 %; cooldown 0 to show
+# that it is the rule, not a cooldown, that holds cache1 back)
+sset "$VM_ENTRY.27.$db1" u 0 "$VM_ENTRY.27.$batch1" u 0 >/dev/null
+sset "$CONFIG_OID.12.0" u 0 "$CONFIG_OID.1.0" i 3 >/dev/null
+sset "$VM_ENTRY.27.$cache1" u 45 >/dev/null
+check "arasNoTarget for cache1 says why" wait_for 15 \
+	sh -c "grep -F 'OID: $NOTIFY_OID.7' $T/traps.log | grep -F '\"cache1\"' | grep -q 'at its maximum of 2 vCPUs and host alpha has room'"
+sleep 4
+is "only one such notice for cache1 in this episode" \
+	"$(grep -F "OID: $NOTIFY_OID.7" "$T/traps.log" | grep -F '"cache1"' | grep -c 'at its maximum')" 1
+is "cache1: no action, no migration" "$(actions_of cache1 | wc -l)" 0
+sset "$CONFIG_OID.1.0" i 1 "$CONFIG_OID.12.0" u 600 >/dev/null
 
 # 4. operator orders: arasVmMigrateTo
 out=$(sset "$VM_ENTRY.31.$db1" u 1 2>&1)
@@ -118,6 +131,7 @@ check "manual order: migrate db1 to beta accepted" sset "$VM_ENTRY.31.$db1" u 2
 check "the test driver cannot migrate: arasActionFailed with libvirt's error" wait_for 10 \
 	sh -c "grep -F 'OID: $NOTIFY_OID.5' $T/traps.log | grep -F '\"db1\"' | grep -q 'not supported'"
 m=$(actions_of db1 | awk '$2 == 5 {print $1}' | tail -1)
+check "an operator order is not bound by the VM's cooldown or the policy (db1 in manual)" test -n "$m"
 is "order is migrate, failed(6), origin operator(2)" "$(sget "$ACT.7.$m") $(sget "$ACT.12.$m")" "6 2"
 is "db1 still runs on alpha" "$(sget "$VM_ENTRY.3.$db1") $(sget "$VM_ENTRY.4.$db1")" "1 1"
 

@@ -229,6 +229,9 @@ static void fire(struct fx *f, uint32_t key, int res, unsigned value)
 	vm->sla[res - ARAS_RES_CPU].state = ARAS_ALERT_FIRING;
 	vm->sla[res - ARAS_RES_CPU].value = value;
 	vm->sla[res - ARAS_RES_CPU].since_ms = T0 - 60000;
+	/* memory decisions need the guest's own view (balloon statistics) */
+	if (res == ARAS_RES_MEM)
+		vm->mem_source = ARAS_MEM_GUEST;
 }
 
 static void pref(struct fx *f, uint32_t key, int field, unsigned value)
@@ -477,14 +480,15 @@ static const struct {
 	{ "idle host, one vCPU", 0, 1, 8, 100, 0, ARAS_KIND_ADD_VCPU, 2, 0,
 	  { "cpu 100% >= 80%", "cpu 0% < 80%", "vCPUs 1 -> 2 of 8" } },
 	{ "host at hostCpuHigh: migrate", 80, 2, 4, 95, 0, ARAS_KIND_MIGRATE, 0, 2,
-	  { "cpu 95% >= 80%; host cpu at or above 80%", "to beta: cpu 10%+25% < 80%",
+	  { "cpu 95% >= 80%; host cpu 80% at or above 80%", "to beta: cpu 10%+25% < 80%",
 	    "free memory 70% >= 20% after the move" } },
 	{ "host over hostCpuHigh: migrate", 95, 1, 4, 90, 0, ARAS_KIND_MIGRATE, 0, 2,
-	  { "cpu 90% >= 80%", "host cpu at or above 80%", "to beta: cpu 10%+13% < 80%" } },
-	{ "at its maximum of vCPUs on an idle host: migrate", 10, 4, 4, 99, 0, ARAS_KIND_MIGRATE, 0, 2,
-	  { "cpu 99% >= 80%", "at its maximum of 4 vCPUs", "to beta: cpu 10%+50% < 80%" } },
-	{ "one vCPU of one: migrate", 10, 1, 1, 85, 0, ARAS_KIND_MIGRATE, 0, 2,
-	  { "at its maximum of 1 vCPUs", "to beta" } },
+	  { "cpu 90% >= 80%", "host cpu 95% at or above 80%", "to beta: cpu 10%+13% < 80%" } },
+	/* a move gives a VM at its maximum no more CPU: a notice, no migration */
+	{ "at its maximum of vCPUs on an idle host: notice only", 10, 4, 4, 99, 0, ARAS_KIND_MIGRATE, 0, 0,
+	  { "cpu 99% >= 80%", "at its maximum of 4 vCPUs and host alpha has room", "nothing to do" } },
+	{ "one vCPU of one: notice only", 10, 1, 1, 85, 0, ARAS_KIND_MIGRATE, 0, 0,
+	  { "at its maximum of 1 vCPUs", "nothing to do" } },
 	{ "per-VM threshold in the reason", 50, 2, 4, 70, 60, ARAS_KIND_ADD_VCPU, 3, 0,
 	  { "cpu 70% >= 60%", "vCPUs 2 -> 3 of 4" } },
 };
@@ -501,7 +505,8 @@ static void cpu_bound_decisions(void **state)
 		};
 		struct fx *f = fx_new(&cl);
 		struct want w = { 1, cpu_cases[i].kind, 1, cpu_cases[i].target, cpu_cases[i].amount,
-				  ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 0,
+				  ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER,
+				  cpu_cases[i].kind == ARAS_KIND_MIGRATE && cpu_cases[i].target == 0,
 				  { cpu_cases[i].has[0], cpu_cases[i].has[1], cpu_cases[i].has[2], NULL } };
 
 		if (cpu_cases[i].thr_override)
@@ -536,12 +541,13 @@ static const struct {
 	{ "free one over hostMemFreeMin", 21, 1000000, 2000000, 262144, ARAS_KIND_GROW_MEM, 1262144,
 	  { "free memory 21% > 20%" } },
 	{ "free at hostMemFreeMin: migrate", 20, 1000000, 2000000, 262144, ARAS_KIND_MIGRATE, 0,
-	  { "memory 90% >= 85%; host free memory at or below the minimum", "to beta: cpu 10%+25% < 80%",
+	  { "memory 90% >= 85%; host free memory 20% at or below 20%", "to beta: cpu 10%+25% < 80%",
 	    "free memory 70% >= 20% after the move" } },
 	{ "free below hostMemFreeMin: migrate", 5, 1000000, 2000000, 262144, ARAS_KIND_MIGRATE, 0,
-	  { "at or below the minimum", "to beta" } },
-	{ "at its maximum: migrate", 50, 2000000, 2000000, 262144, ARAS_KIND_MIGRATE, 0,
-	  { "memory 90% >= 85%; at its maximum memory", "free memory 60% >= 20% after the move" } },
+	  { "at or below 20%", "to beta" } },
+	/* at its maximum with room on the host: another host gives it no more */
+	{ "at its maximum: notice only", 50, 2000000, 2000000, 262144, ARAS_KIND_MIGRATE, 0,
+	  { "memory 90% >= 85%; at its maximum memory of 2000000 KiB", "nothing to do" } },
 };
 
 static void mem_bound_decisions(void **state)
@@ -553,8 +559,10 @@ static void mem_bound_decisions(void **state)
 			.v = { VM(1, "db", 1, 2, 4, 50, mem_cases[i].cur, mem_cases[i].max) },
 		};
 		struct fx *f = fx_new(&cl);
-		struct want w = { 1, mem_cases[i].kind, 1, mem_cases[i].kind == ARAS_KIND_MIGRATE ? 2 : 0,
-				  mem_cases[i].amount, ARAS_RES_MEM, ARAS_ORIGIN_CONTROLLER, 0,
+		int notice = strstr(mem_cases[i].name, "notice only") != NULL;
+		struct want w = { 1, mem_cases[i].kind, 1,
+				  mem_cases[i].kind == ARAS_KIND_MIGRATE && !notice ? 2 : 0,
+				  mem_cases[i].amount, ARAS_RES_MEM, ARAS_ORIGIN_CONTROLLER, notice,
 				  { mem_cases[i].has[0], mem_cases[i].has[1], mem_cases[i].has[2], NULL } };
 
 		f->st.settings.v[ARAS_S_MEM_STEP] = mem_cases[i].step;
@@ -919,7 +927,7 @@ static void no_target_once_per_episode(void **state)
 	};
 	struct fx *f = fx_new(&cl);
 	struct want w = { 1, ARAS_KIND_MIGRATE, 1, 0, 0, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 1,
-			  { "cpu 95% >= 80%", "at its maximum of 2 vCPUs",
+			  { "cpu 95% >= 80%", "host cpu 90% at or above 80%",
 			    "no host fits: beta cpu 70%+25% >= 80%",
 			    NULL } };
 
@@ -1017,7 +1025,7 @@ static void round_projection_of_added_vcpus(void **state)
 	struct want w1 = { 1, ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 0,
 			   { "host alpha cpu 70% < 80%", NULL, NULL, NULL } };
 	struct want w2 = { 2, ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 0,
-			   { "host cpu at or above 80%", "to beta: cpu 10%+50% < 80%", NULL, NULL } };
+			   { "host cpu 95% at or above 80%", "to beta: cpu 10%+50% < 80%", NULL, NULL } };
 
 	(void)state;
 	fire(f, 1, ARAS_RES_CPU, 99);
@@ -1105,13 +1113,17 @@ static const struct {
 	unsigned want_place, want_decide; /* want_decide: target of the decision, 0 = none at all */
 	const char *has;
 } back_cases[] = {
-	{ "within the cooldown: not back", 0, S(100), 0, 0, 0, "alpha left within cooldown" },
-	{ "1 ms short", 0, S(600) - 1, 0, 0, 0, "alpha left within cooldown" },
+	{ "within the cooldown: not back", 0, S(100), 0, 0, 0, "alpha left 100 s ago" },
+	/* 99: past the VM's cooldown it may act, but alpha is still ruled out: a notice */
+	{ "after the cooldown, within the no-return window", 0, S(600), 0, 0, 99, "alpha left 600 s ago" },
+	{ "1 ms short of the no-return window", 0, S(600 * ARAS_CTL_NO_RETURN) - 1, 0, 0, 99,
+	  "alpha left 3599 s ago" },
 	{ "an operator's order may", 0, S(100), 1, 1, 0, "to alpha" },
-	{ "after the cooldown: back", 0, S(600), 0, 1, 1, "to alpha: cpu 10%+40% < 80%" },
+	{ "after the no-return window: back", 0, S(600 * ARAS_CTL_NO_RETURN), 0, 1, 1,
+	  "to alpha: cpu 10%+40% < 80%" },
 	{ "within: elsewhere, though alpha has more room", 1, S(100), 0, 3, 0,
 	  "to gamma: cpu 30%+40% < 80%" },
-	{ "after: alpha has more room", 1, S(600), 0, 1, 1, "to alpha" },
+	{ "after: alpha has more room", 1, S(600 * ARAS_CTL_NO_RETURN), 0, 1, 1, "to alpha" },
 };
 
 static void cooldown_not_back_to_the_host_left(void **state)
@@ -1145,7 +1157,8 @@ static void cooldown_not_back_to_the_host_left(void **state)
 			fail_msg("%s: place -> %u '%s', want %u '%s'", back_cases[i].name, got, why,
 				 back_cases[i].want_place, back_cases[i].has);
 		decide(f, t1 + back_cases[i].dt);
-		if (back_cases[i].want_decide ?
+		if (back_cases[i].want_decide == 99 ? f->n != 1 || !f->d[0].no_target :
+		    back_cases[i].want_decide ?
 			    f->n != 1 || f->d[0].target != back_cases[i].want_decide || f->d[0].source != 2 :
 			    f->n != 0)
 			fail_msg("%s: want %s:%s", back_cases[i].name,
@@ -1175,13 +1188,13 @@ static void recheck_not_back_operator_exempt(void **state)
 	why[0] = '\0';
 	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &back, T0 + S(100), why, sizeof(why)),
 			 -ARAS_E_INCONSIST);
-	if (!strstr(why, "target no longer fits") || !strstr(why, "alpha left within cooldown"))
+	if (!strstr(why, "target no longer fits") || !strstr(why, "alpha left 80 s ago"))
 		fail_msg("controller, within the cooldown: why '%s'", why);
 	back.origin = ARAS_ORIGIN_OPERATOR;
 	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &back, T0 + S(100), why, sizeof(why)),
 			 0);
 	back.origin = ARAS_ORIGIN_CONTROLLER;
-	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &back, T0 + S(620), why, sizeof(why)),
+	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &back, T0 + S(20 + 600 * ARAS_CTL_NO_RETURN), why, sizeof(why)),
 			 0);
 	/* the operator's order still needs room */
 	back.origin = ARAS_ORIGIN_OPERATOR;
@@ -1216,6 +1229,55 @@ static const struct {
 	{ "other kinds do not count", 1, 2,
 	  { { ARAS_KIND_ADD_VCPU, ARAS_AS_RUNNING }, { ARAS_KIND_GROW_MEM, ARAS_AS_APPROVED } }, 1 },
 };
+
+/* Host trigger: a host held at/above hostCpuHigh sheds the smallest VM that covers the excess. */
+static void host_trigger_relieves_full_host(void **state)
+{
+	const struct cluster cl = {
+		.h = { ALPHA(92, 50, 10), BETA(10, 80) },
+		.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000), VM(2, "db", 1, 2, 2, 50, 1000000, 2000000),
+		       VM(3, "tiny", 1, 1, 1, 12, 500000, 2000000) },
+	};
+	struct fx *f;
+
+	(void)state;
+	/* no VM is over its threshold, and the host's own track is not firing: nothing */
+	f = fx_new(&cl);
+	assert_int_equal(decide(f, T0), 0);
+	/* held at 92 % >= 80 %: excess 13 points; web and db (25 each) cover it, db is smaller */
+	hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
+	assert_int_equal(decide(f, T0), 1);
+	assert_int_equal(f->d[0].kind, ARAS_KIND_MIGRATE);
+	assert_int_equal(f->d[0].no_target, 0);
+	assert_int_equal(f->d[0].target, 2);
+	assert_string_equal(f->d[0].vm_name, "db");
+	if (!strstr(f->d[0].reason, "host alpha cpu 92% >= 80% for the hold time; db's load 25%"))
+		fail_msg("reason '%s'", f->d[0].reason);
+	/* manual policy: the host trigger is an SLA-driven decision too */
+	f->st.settings.v[ARAS_S_POLICY] = ARAS_POLICY_MANUAL;
+	assert_int_equal(decide(f, T0), 0);
+	fx_free(f);
+}
+
+/* Host-view memory (current/max, no balloon statistics) grows with the balloon: never act on it. */
+static void mem_host_view_not_acted_on(void **state)
+{
+	const struct cluster cl = {
+		.h = { ALPHA(30, 50, 10), BETA(10, 80) },
+		.v = { VM(1, "db", 1, 2, 4, 50, 1000000, 2000000) },
+	};
+	struct fx *f = fx_new(&cl);
+
+	(void)state;
+	fire(f, 1, ARAS_RES_MEM, 90);
+	vmk(f, 1)->mem_source = ARAS_MEM_HOST;
+	assert_int_equal(decide(f, T0), 1);
+	assert_int_equal(f->d[0].no_target, 1);
+	if (!strstr(f->d[0].reason, "host view"))
+		fail_msg("reason '%s'", f->d[0].reason);
+	assert_int_equal(decide(f, T0 + S(10)), 0);
+	fx_free(f);
+}
 
 static void caps_cluster(void **state)
 {
@@ -2290,6 +2352,8 @@ int main(void)
 		cmocka_unit_test(cooldown_after_action),
 		cmocka_unit_test(cooldown_not_back_to_the_host_left),
 		cmocka_unit_test(recheck_not_back_operator_exempt),
+		cmocka_unit_test(host_trigger_relieves_full_host),
+		cmocka_unit_test(mem_host_view_not_acted_on),
 		cmocka_unit_test(caps_cluster),
 		cmocka_unit_test(caps_per_host),
 		cmocka_unit_test(priority_order),
