@@ -30,9 +30,11 @@ void aras_events_alert(struct arasd *d, const struct aras_alert *a)
 		else
 			d->counters.script_runs++;
 	}
-	if ((actions & ARAS_ACT_ALLOCATE) && a->type == ARAS_EV_BREACH)
-		log_info("allocate: VM %s handed to the allocation controller (not available in this version)",
-			 a->vm_name);
+	/*
+	 * allocate: nothing to hand over here - the controller's next round
+	 * (src/actions.c) considers every VM whose alert is firing, so alerts
+	 * that fired before a policy change are taken too.
+	 */
 }
 
 void aras_events_host(struct arasd *d, const struct aras_host *h)
