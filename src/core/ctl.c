@@ -386,6 +386,23 @@ static int decided(const struct aras_decision *out, size_t n, const uint8_t *uui
 	return 0;
 }
 
+/*
+ * A VM left host within the settle time: the host's figures may still
+ * show that VM's load (a sample spans the move), so do not shed another
+ * one on them.  At least 30 s, or the hold time if longer.
+ */
+static int settling(const struct aras_ctl *c, const struct aras_state *st, unsigned host, uint64_t now_ms)
+{
+	uint64_t settle = (uint64_t)st->settings.v[ARAS_S_HOLD_TIME] * 1000;
+
+	if (settle < 30000)
+		settle = 30000;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->vms[i].left_host == host && c->vms[i].left_ms && now_ms - c->vms[i].left_ms < settle)
+			return 1;
+	return 0;
+}
+
 /* A migration away from host is in flight or decided this round. */
 static int leaving(const struct aras_plan *p, const struct aras_decision *out, size_t n, unsigned host)
 {
@@ -497,7 +514,7 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 		char cause[ARAS_ERRTEXT_MAX];
 
 		if (h->state != ARAS_HOST_UP || h->maintenance || h->cpu_track.state != ARAS_ALERT_FIRING ||
-		    pr[hp].cpu < high || leaving(p, out, n, h->index))
+		    pr[hp].cpu < high || leaving(p, out, n, h->index) || settling(c, st, h->index, now_ms))
 			continue;
 		excess = pr[hp].cpu - high + 1;
 		for (size_t i = 0; i < m->nvms; i++) {
