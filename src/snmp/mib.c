@@ -28,10 +28,12 @@ struct vm_row {
 	struct aras_vm *vm;
 };
 
-struct host_row {
+/* A row indexed by one integer (hosts, events, actions), pointing at its object. */
+struct idx_row {
 	netsnmp_index idx;
 	oid index_oid[1];
-	unsigned host;
+	void *obj;
+	unsigned host;             /* arasHostTable: the host index */
 };
 
 static struct {
@@ -42,11 +44,7 @@ static struct {
 	netsnmp_container *actions;
 } mib;
 
-struct act_row {
-	netsnmp_index idx;
-	oid index_oid[1];
-	struct aras_action *a;
-};
+
 
 static uint64_t mono_ms(void)
 {
@@ -65,11 +63,7 @@ static struct {
 	unsigned target;
 } order;
 
-struct ev_row {
-	netsnmp_index idx;
-	oid index_oid[1];
-	struct aras_event *e;
-};
+
 
 /* ---- value helpers ---- */
 
@@ -310,6 +304,38 @@ static void vms_added(struct aras_model *m, size_t count, void *arg)
 	}
 }
 
+/*
+ * Insert a row for obj at index into c; *priv (the object's back pointer)
+ * gets the row.  Indexes of events and actions only grow, so this appends.
+ */
+static struct idx_row *idx_row_add(netsnmp_container *c, uint32_t index, void *obj, void **priv)
+{
+	struct idx_row *row = calloc(1, sizeof(*row));
+
+	if (!row)
+		return NULL;
+	row->index_oid[0] = index;
+	row->idx.oids = row->index_oid;
+	row->idx.len = 1;
+	row->obj = obj;
+	if (CONTAINER_INSERT(c, row) != 0) {
+		free(row);
+		return NULL;
+	}
+	if (priv)
+		*priv = row;
+	return row;
+}
+
+static void idx_row_drop(netsnmp_container *c, void **priv)
+{
+	if (!*priv)
+		return;
+	CONTAINER_REMOVE(c, *priv);
+	free(*priv);
+	*priv = NULL;
+}
+
 /* ---- arasHostTable ---- */
 
 static int host_value(const struct aras_host *h, unsigned col, netsnmp_variable_list *var)
@@ -335,7 +361,7 @@ static int host_value(const struct aras_host *h, unsigned col, netsnmp_variable_
 /* arasHostMaintenance: a persisted flag, staged like the settings. */
 static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *hrow, unsigned col)
 {
-	struct host_row *row = hrow;
+	struct idx_row *row = hrow;
 	netsnmp_variable_list *var = r->requestvb;
 	struct aras_state *st;
 
@@ -370,7 +396,7 @@ static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *
 
 static int host_get(void *row, unsigned col, netsnmp_variable_list *var)
 {
-	const struct aras_host *h = aras_model_host(&mib.d->model, ((struct host_row *)row)->host);
+	const struct aras_host *h = aras_model_host(&mib.d->model, ((struct idx_row *)row)->host);
 
 	return h ? host_value(h, col, var) : -1;
 }
@@ -426,36 +452,19 @@ static int event_value(const struct aras_event *e, unsigned col, netsnmp_variabl
 
 static int event_get(void *row, unsigned col, netsnmp_variable_list *var)
 {
-	return event_value(((struct ev_row *)row)->e, col, var);
+	return event_value(((struct idx_row *)row)->obj, col, var);
 }
 
-/* Indexes only grow, so every insert appends to the sorted array. */
 static void event_added(struct aras_event *e, void *arg)
 {
-	struct ev_row *row = calloc(1, sizeof(*row));
-
 	(void)arg;
-	if (!row)
-		return;
-	row->index_oid[0] = e->index;
-	row->idx.oids = row->index_oid;
-	row->idx.len = 1;
-	row->e = e;
-	e->priv = row;
-	if (CONTAINER_INSERT(mib.events, row) != 0) {
-		free(row);
-		e->priv = NULL;
-	}
+	idx_row_add(mib.events, e->index, e, &e->priv);
 }
 
 static void event_dropped(struct aras_event *e, void *arg)
 {
 	(void)arg;
-	if (!e->priv)
-		return;
-	CONTAINER_REMOVE(mib.events, e->priv);
-	free(e->priv);
-	e->priv = NULL;
+	idx_row_drop(mib.events, &e->priv);
 }
 
 /* ---- arasActionTable ---- */
@@ -482,7 +491,8 @@ static int action_value(const struct aras_action *a, unsigned col, netsnmp_varia
 /* arasActionState: approve(2) or reject(3) a proposed action. */
 static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *arow, unsigned col)
 {
-	struct act_row *row = arow;
+	struct idx_row *row = arow;
+	const struct aras_action *act = row ? row->obj : NULL;
 	netsnmp_variable_list *var = r->requestvb;
 	int rc;
 
@@ -500,13 +510,13 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
 			return;
 		}
-		rc = aras_plan_check_decision(mib.d->plan, row->a->index, (int)*var->val.integer);
+		rc = aras_plan_check_decision(mib.d->plan, act->index, (int)*var->val.integer);
 		if (rc < 0) {
 			netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
 			return;
 		}
 		order.kind = 1;
-		order.action = row->a->index;
+		order.action = act->index;
 		order.state = (int)*var->val.integer;
 		return;
 	case MODE_SET_COMMIT:
@@ -523,35 +533,19 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 
 static int action_get(void *row, unsigned col, netsnmp_variable_list *var)
 {
-	return action_value(((struct act_row *)row)->a, col, var);
+	return action_value(((struct idx_row *)row)->obj, col, var);
 }
 
 static void action_added(struct aras_action *a, void *arg)
 {
-	struct act_row *row = calloc(1, sizeof(*row));
-
 	(void)arg;
-	if (!row)
-		return;
-	row->index_oid[0] = a->index;
-	row->idx.oids = row->index_oid;
-	row->idx.len = 1;
-	row->a = a;
-	a->priv = row;
-	if (CONTAINER_INSERT(mib.actions, row) != 0) {
-		free(row);
-		a->priv = NULL;
-	}
+	idx_row_add(mib.actions, a->index, a, &a->priv);
 }
 
 static void action_dropped(struct aras_action *a, void *arg)
 {
 	(void)arg;
-	if (!a->priv)
-		return;
-	CONTAINER_REMOVE(mib.actions, a->priv);
-	free(a->priv);
-	a->priv = NULL;
+	idx_row_drop(mib.actions, &a->priv);
 }
 
 /* ---- one handler for every table ---- */
@@ -824,15 +818,11 @@ int aras_mib_register(struct arasd *d)
 	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions)
 		return -1;
 	for (size_t i = 0; i < d->model.nhosts; i++) {
-		struct host_row *row = calloc(1, sizeof(*row));
+		struct idx_row *row = idx_row_add(mib.hosts, d->model.hosts[i].index, NULL, NULL);
 
 		if (!row)
 			return -1;
 		row->host = d->model.hosts[i].index;
-		row->index_oid[0] = row->host;
-		row->idx.oids = row->index_oid;
-		row->idx.len = 1;
-		CONTAINER_INSERT(mib.hosts, row);
 	}
 	aras_evlog_set_hooks(d->evlog, &eh);
 	aras_plan_set_hooks(d->plan, &ph);
