@@ -82,20 +82,7 @@ static struct aras_action *create(struct arasd *d, const struct aras_decision *d
 {
 	struct aras_action a, *na;
 
-	memset(&a, 0, sizeof(a));
-	memcpy(a.uuid, dec->uuid, sizeof(a.uuid));
-	snprintf(a.vm_name, sizeof(a.vm_name), "%s", dec->vm_name);
-	a.kind = dec->kind;
-	a.source = dec->source;
-	a.target = dec->target;
-	a.amount = dec->amount;
-	a.before = dec->before;
-	a.resource = dec->resource;
-	a.origin = dec->origin;
-	a.state = state;
-	snprintf(a.reason, sizeof(a.reason), "%s", dec->reason);
-	a.created = time(NULL);
-	a.created_ms = now_ms;
+	aras_action_from_decision(&a, dec, state, time(NULL), now_ms);
 	na = aras_plan_add(d->plan, &a);
 	if (!na)
 		log_err("action table full of unfinished actions; VM %s not handled", dec->vm_name);

@@ -831,3 +831,22 @@ int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const
 	}
 	return 0;
 }
+
+void aras_action_from_decision(struct aras_action *a, const struct aras_decision *d, int state, time_t wall,
+			       uint64_t now_ms)
+{
+	memset(a, 0, sizeof(*a));
+	memcpy(a->uuid, d->uuid, ARAS_UUID_LEN);
+	snprintf(a->vm_name, sizeof(a->vm_name), "%s", d->vm_name);
+	a->kind = d->kind;
+	a->source = d->source;
+	a->target = d->target;
+	a->amount = d->amount;
+	a->before = d->before;
+	a->resource = d->resource;
+	a->origin = d->origin;
+	a->state = state;
+	snprintf(a->reason, sizeof(a->reason), "%s", d->reason);
+	a->created = wall;
+	a->created_ms = now_ms;
+}

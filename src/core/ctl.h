@@ -118,6 +118,10 @@ int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const
 		     const struct aras_plan *p, const struct aras_action *a, uint64_t now_ms,
 		     char *why, size_t whylen);
 
+/* An action (state given, index unset) for a decision. */
+void aras_action_from_decision(struct aras_action *a, const struct aras_decision *d, int state, time_t wall,
+			       uint64_t now_ms);
+
 /* VM load in percent of a host with host_cpus CPUs. */
 unsigned aras_ctl_vm_load(const struct aras_vm *vm, unsigned host_cpus);
 

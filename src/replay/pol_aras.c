@@ -146,20 +146,11 @@ static void act(struct rp_aras *c, struct aras_sim *s, const struct aras_decisio
 		aras_sim_no_target(s, vm, d->reason);
 		return;
 	}
-	memset(&a, 0, sizeof(a));
-	memcpy(a.uuid, d->uuid, ARAS_UUID_LEN);
-	snprintf(a.vm_name, sizeof(a.vm_name), "%s", d->vm_name);
-	a.kind = d->kind;
-	a.source = d->source;
-	a.target = d->target;
-	a.amount = d->amount;
-	a.before = d->before;
-	a.resource = d->resource;
-	a.origin = d->origin;
-	snprintf(a.reason, sizeof(a.reason), "%s", d->reason);
-	a.created_ms = s->now_ms;
-	a.state = d->origin == ARAS_ORIGIN_CONTROLLER && c->st->settings.v[ARAS_S_POLICY] == ARAS_POLICY_SEMI ?
-			  ARAS_AS_PROPOSED : ARAS_AS_APPROVED;
+	aras_action_from_decision(&a, d,
+				  d->origin == ARAS_ORIGIN_CONTROLLER &&
+						  c->st->settings.v[ARAS_S_POLICY] == ARAS_POLICY_SEMI ?
+					  ARAS_AS_PROPOSED : ARAS_AS_APPROVED,
+				  0, s->now_ms);
 	na = aras_plan_add(c->plan, &a);
 	if (!na)
 		return; /* full of unfinished actions: arasd logs and drops it too */
