@@ -115,6 +115,12 @@ static void on_expired(struct aras_action *a, void *arg)
 	announce(d, a, ARAS_EV_INFO);
 }
 
+void aras_actions_expire(struct arasd *d, uint64_t now_ms)
+{
+	if (d->plan)
+		aras_plan_expire(d->plan, now_ms, d->state.settings.v[ARAS_S_PROPOSAL_TIMEOUT], on_expired, d);
+}
+
 void aras_actions_round(struct arasd *d, uint64_t now_ms)
 {
 	struct aras_decision dec[64];
@@ -123,7 +129,7 @@ void aras_actions_round(struct arasd *d, uint64_t now_ms)
 
 	if (!d->plan)
 		return;
-	aras_plan_expire(d->plan, now_ms, d->state.settings.v[ARAS_S_PROPOSAL_TIMEOUT], on_expired, d);
+	aras_actions_expire(d, now_ms);
 	n = aras_ctl_decide(&d->ctl, &d->model, &d->state, d->plan, &d->ctl_opts, now_ms, dec,
 			    ARAS_ARRAY_SIZE(dec));
 	for (size_t i = 0; i < n; i++) {

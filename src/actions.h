@@ -14,6 +14,8 @@
 
 struct aras_job_result;
 
+/* Expire proposals older than proposalTimeout (cheap: call every second). */
+void aras_actions_expire(struct arasd *d, uint64_t now_ms);
 /* One controller round: expire proposals, decide, propose or run. */
 void aras_actions_round(struct arasd *d, uint64_t now_ms);
 /* A job finished on a host. */

@@ -51,6 +51,7 @@ struct arasd {
 	struct aras_host_conf *hosts;
 	size_t nhosts;
 	struct aras_state state;    /* settings + per-VM preferences */
+	uint32_t state_gen;         /* bumped by every committed SET */
 	struct aras_model model;
 	struct aras_evlog *evlog;
 	struct aras_plan *plan;     /* arasActionTable */

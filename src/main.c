@@ -169,7 +169,7 @@ static int run(struct arasd *d)
 	struct aras_collector *col = NULL;
 	int stop = 0, rc = 1;
 	uint64_t last_round = 0;
-	uint32_t polls_seen = 0;
+	uint32_t polls_seen = 0, state_seen = 0;
 
 	if (!ch)
 		return 1;
@@ -277,11 +277,19 @@ static int run(struct arasd *d)
 			FD_CLR(aras_collector_fd(col), &rfds);
 			n--;
 		}
-		/* the controller: after new samples, and at least every second for expiry */
-		if (mono_ms() - last_round >= 1000 || d->counters.polls != polls_seen) {
-			last_round = mono_ms();
+		/*
+		 * The controller decides on new figures only (after samples, and
+		 * after an operator's SET changed what it works from); proposals
+		 * expire on time.
+		 */
+		if (d->counters.polls != polls_seen || d->state_gen != state_seen) {
 			polls_seen = d->counters.polls;
+			state_seen = d->state_gen;
+			last_round = mono_ms();
 			aras_actions_round(d, last_round);
+		} else if (mono_ms() - last_round >= 1000) {
+			last_round = mono_ms();
+			aras_actions_expire(d, last_round);
 		}
 		if (d->mailer) {
 			unsigned ok = 0, bad = 0;

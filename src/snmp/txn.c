@@ -119,6 +119,7 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
 
 void aras_txn_on_commit(struct arasd *d, const struct aras_state *old)
 {
+	d->state_gen++;
 	uint32_t size = d->state.settings.v[ARAS_S_EVENT_LOG_SIZE];
 
 	if (d->evlog && size != old->settings.v[ARAS_S_EVENT_LOG_SIZE] &&
