@@ -131,7 +131,11 @@ static void take_samples(struct arasd *d, struct aras_collector *col)
 {
 	struct aras_host_sample *s;
 
-	while ((s = aras_collector_next(col)) != NULL) {
+	/*
+	 * One host per loop turn: SNMP requests waiting meanwhile are served
+	 * between two hosts' samples (the pipe stays readable for the next).
+	 */
+	if ((s = aras_collector_next(col)) != NULL) {
 		struct aras_apply_result res;
 		struct aras_host *h = aras_model_host(&d->model, s->host_index);
 		int before = h ? aras_host_mib_state(h) : 0;
@@ -156,7 +160,7 @@ static void take_samples(struct arasd *d, struct aras_collector *col)
 			}
 		}
 		d->counters.polls++;
-		d->counters.last_poll_ms = (uint32_t)s->cpu_ms;
+		d->counters.last_poll_ms = (uint32_t)s->wall_ms;
 		log_debug("host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
 			  res.added, res.removed, (unsigned long long)s->cpu_ms);
 		aras_host_sample_free(s);

@@ -57,6 +57,7 @@ struct aras_host_sample {
 	char err[ARAS_ERRTEXT_MAX];
 	uint64_t t_ms;             /* monotonic time of the poll */
 	uint64_t cpu_ms;           /* CPU time the poll cost the worker */
+	uint64_t wall_ms;          /* how long the poll took */
 	unsigned cpus;
 	uint64_t mem_total_kib;
 	int has_mem_free;
