@@ -72,6 +72,10 @@ test: all unit
 lint:
 	sh mib/lint.sh
 
+# arasd on the real two-host libvirt + QEMU lab (tests/lab/README.md): root, TCG.
+lab-check: all
+	bash tests/lab/check.sh
+
 PREFIX ?= /usr
 install: arasd arasd-replay
 	install -D -m 755 arasd $(DESTDIR)$(PREFIX)/sbin/arasd
@@ -88,4 +92,4 @@ format:
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 
-.PHONY: all demo install unit check test lint format clean bench-bin
+.PHONY: all demo install unit check test lint lab-check format clean bench-bin
