@@ -166,6 +166,16 @@ void aras_actions_result(struct arasd *d, const struct aras_job_result *r, uint6
 	if (!r->ok)
 		snprintf(a->error, sizeof(a->error), "%s", r->err);
 	aras_ctl_note_result(&d->ctl, a, r->ok, now_ms);
+	if (r->ok && a->kind == ARAS_KIND_MIGRATE && a->target) {
+		/*
+		 * It runs on the target now: say so at once, and ignore the
+		 * source's samples that still list it (taken before it left).
+		 */
+		struct aras_vm *vm = aras_model_find_vm(&d->model, a->uuid);
+
+		if (vm)
+			aras_model_vm_moved(&d->model, vm, a->target);
+	}
 	announce(d, a, r->ok ? ARAS_EV_ACTION_DONE : ARAS_EV_ACTION_FAILED);
 	if (d->collector)
 		aras_collector_kick(d->collector);

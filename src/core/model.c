@@ -201,6 +201,7 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	vm->disk_alloc_mib = (uint32_t)(s->disk_alloc_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_alloc_bytes >> 20);
 	vm->t_ms = t_ms;
 	vm->have_prev = 1;
+	vm->missing = 0;
 	if (strcmp(vm->name, s->name) != 0) {
 		char *n = strdup(s->name);
 
@@ -234,6 +235,34 @@ static int is_active(int state)
 	return state == ARAS_VM_RUNNING || state == ARAS_VM_BLOCKED || state == ARAS_VM_PAUSED;
 }
 
+/* Not known to be running: no figures until two fresh samples. */
+static void vm_unknown(struct aras_vm *vm)
+{
+	vm->state = ARAS_VM_OTHER;
+	vm->cpu_usage = 0;
+	vm->rd_rate = vm->wr_rate = vm->ops_rate = vm->rx_rate = vm->tx_rate = 0;
+	vm->io_usage = 0;
+	vm->have_prev = 0;
+	vm->rates_valid = 0;
+}
+
+void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned target)
+{
+	struct aras_host *from = aras_model_host(m, vm->host), *to = aras_model_host(m, target);
+
+	if (!to || vm->host == target)
+		return;
+	if (from && from->vm_count)
+		from->vm_count--;
+	to->vm_count++;
+	vm->gone_from = vm->host;
+	vm->gone_gen = 0;
+	vm->host = target;
+	vm->missing = 0;
+	vm->have_prev = 0;   /* the target's counters start afresh */
+	vm->rates_valid = 0;
+}
+
 /* Remove VMs of host h not seen in generation h->gen; returns count. */
 static size_t sweep_vanished(struct aras_model *m, const struct aras_host *h)
 {
@@ -242,6 +271,20 @@ static size_t sweep_vanished(struct aras_model *m, const struct aras_host *h)
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct aras_vm *vm = m->vms[i];
 
+		if (vm->gone_from == h->index && vm->gone_gen != h->gen)
+			vm->gone_from = 0; /* the host it left no longer lists it */
+		if (vm->host == h->index && vm->gen != h->gen && !vm->missing) {
+			/*
+			 * First miss: keep it one more poll, as not running.  A
+			 * live migration makes a VM vanish from its source before
+			 * the target's poll lists it; removing it now would drop
+			 * its row and its alert state (a second breach follows).
+			 */
+			vm->missing = 1;
+			vm_unknown(vm);
+			m->vms[out++] = vm;
+			continue;
+		}
 		if (vm->host == h->index && vm->gen != h->gen) {
 			if (m->hooks.vm_removed)
 				m->hooks.vm_removed(vm, m->hooks.arg);
@@ -356,12 +399,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 
 			if (vm->host != h->index)
 				continue;
-			vm->state = ARAS_VM_OTHER;
-			vm->cpu_usage = 0;
-			vm->rd_rate = vm->wr_rate = vm->ops_rate = vm->rx_rate = vm->tx_rate = 0;
-			vm->io_usage = 0;
-			vm->have_prev = 0;
-			vm->rates_valid = 0;
+			vm_unknown(vm);
 		}
 		res->new_state = h->state;
 		return 0;
@@ -392,6 +430,13 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 			add[nadd++] = vm;
 		} else if (vm->host == h->index && vm->gen == h->gen) {
 			continue; /* listed twice in one sample */
+		} else if (vm->host != h->index && vm->gone_from == h->index) {
+			/* polled before the migration away from this host ended */
+			vm->gone_gen = h->gen;
+			continue;
+		} else if (vm->host != h->index && (vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED) &&
+			   vs->state == ARAS_VM_PAUSED) {
+			continue; /* the paused target of a live migration in progress */
 		} else if (vm->host != h->index && is_active(vm->state) && !is_active(vs->state)) {
 			/*
 			 * Defined but not running here, running on another host:

@@ -113,6 +113,9 @@ struct aras_vm {
 	uint64_t gen;
 	uint64_t t_ms;             /* time of the sample the figures come from */
 	int have_prev;
+	int missing;               /* its host's last poll did not list it */
+	unsigned gone_from;        /* arasd migrated it away from this host ... */
+	uint64_t gone_gen;         /* ... whose samples still listed it (that host's gen) */
 	void *priv;                /* owned by the SNMP adapter (its table row) */
 };
 
@@ -156,6 +159,13 @@ size_t aras_model_vm_upper(const struct aras_model *m, const uint8_t uuid[ARAS_U
  * rate that counts as 100 % (arasDiskIoCapacity).  -ARAS_E_NOENT for an
  * unknown host index, -ARAS_E_NOMEM (model unchanged for new VMs).
  */
+/*
+ * A migration of vm to host target succeeded: it runs there from now on.
+ * Samples of the host it left that still list it (taken while it was
+ * leaving) are ignored until a sample of that host no longer lists it.
+ */
+void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned target);
+
 int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 		     uint32_t disk_io_cap_kib, struct aras_apply_result *res);
 

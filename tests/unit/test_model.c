@@ -756,6 +756,22 @@ static void vm_vanishes(void **state)
 
 	v[1] = v[2];
 	host_init(&s, 1, T0 + 10000, v, 2);
+	/*
+	 * First miss: b stays one more poll, not running and without figures
+	 * (a live migration leaves the source before the target lists it).
+	 */
+	b->cpu_usage = 77;
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.removed, 0);
+	assert_int_equal(f->r.removed, 0);
+	assert_int_equal(f->m.nvms, 3);
+	assert_ptr_equal(must_vm(&f->m, 20), b);
+	assert_int_equal(b->missing, 1);
+	assert_int_equal(b->state, ARAS_VM_OTHER);
+	assert_int_equal(b->cpu_usage, 0);
+	assert_int_equal(b->rates_valid, 0);
+	/* Second miss: gone. */
+	host_init(&s, 1, T0 + 15000, v, 2);
 	apply_ok(&f->m, &s, &res);
 	assert_int_equal(res.removed, 1);
 	assert_int_equal(res.updated, 2);
@@ -782,6 +798,9 @@ static void vm_vanishes(void **state)
 	host_init(&s, 2, T0 + 10000, &v[2], 1);
 	apply_ok(&f->m, &s, NULL);
 	host_init(&s, 1, T0 + 20000, NULL, 0);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.removed, 0);
+	host_init(&s, 1, T0 + 25000, NULL, 0);
 	apply_ok(&f->m, &s, &res);
 	assert_int_equal(res.removed, 2);
 	assert_int_equal(f->r.removed, 3);
@@ -868,12 +887,124 @@ static void vm_migrates(void **state)
 	assert_typical_rates("on host 2", vm);
 	assert_int_equal(vm->host, 2);
 
-	/* And when it leaves host 2's list it is removed there. */
+	/* And when it leaves host 2's list (two polls running) it is removed. */
 	host_init(&s, 2, T0 + 31000, NULL, 0);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.removed, 0);
+	host_init(&s, 2, T0 + 41000, NULL, 0);
 	apply_ok(&f->m, &s, &res);
 	assert_int_equal(res.removed, 1);
 	assert_null(vm_by_key(&f->m, 5));
 	assert_non_null(vm_by_key(&f->m, 6));
+}
+
+/*
+ * arasd's own live migration: once libvirt says it is done the VM runs on
+ * the target, even if the source's next sample was taken before it left.
+ */
+static void vm_moved_by_arasd(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v, late;
+	struct aras_host_sample s;
+	struct aras_apply_result res;
+	struct aras_vm *vm;
+
+	vm_init(&v, 5, "mover");
+	set_base_counters(&v);
+	host_init(&s, 1, T0, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	advance(&v);
+	host_init(&s, 1, T0 + 10000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 5);
+	assert_int_equal(vm->rates_valid, 1);
+
+	aras_model_vm_moved(&f->m, vm, 2);
+	assert_int_equal(vm->host, 2);
+	assert_int_equal(vm->gone_from, 1);
+	assert_int_equal(vm->rates_valid, 0);
+	assert_int_equal(aras_model_host(&f->m, 1)->vm_count, 0);
+	assert_int_equal(aras_model_host(&f->m, 2)->vm_count, 1);
+
+	/* A late source sample still lists it running: ignored, twice. */
+	late = v;
+	advance(&late);
+	for (int k = 0; k < 2; k++) {
+		host_init(&s, 1, T0 + 11000 + 1000 * k, &late, 1);
+		apply_ok(&f->m, &s, &res);
+		assert_int_equal(res.updated, 0);
+		assert_int_equal(res.removed, 0);
+		assert_int_equal(vm->host, 2);
+		assert_int_equal(vm->gone_from, 1);
+		assert_int_equal(aras_model_host(&f->m, 1)->vm_count, 0);
+	}
+
+	/* The target lists it: figures from the target's own counters. */
+	v.cpu_time_ns = 1000; /* a new QEMU process: counters restart */
+	host_init(&s, 2, T0 + 12000, &v, 1);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(res.added, 0);
+	assert_int_equal(vm->host, 2);
+	assert_rates_zero("first on target", vm);
+
+	/* The source stops listing it: the guard ends... */
+	host_init(&s, 1, T0 + 20000, NULL, 0);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.removed, 0);
+	assert_int_equal(vm->gone_from, 0);
+	assert_ptr_equal(must_vm(&f->m, 5), vm);
+
+	/* ...so a later move back (by someone else) is followed. */
+	host_init(&s, 1, T0 + 30000, &v, 1);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(vm->host, 1);
+	assert_int_equal(f->m.nvms, 1);
+
+	/* Moving to an unknown host or where it already is changes nothing. */
+	aras_model_vm_moved(&f->m, vm, 9);
+	assert_int_equal(vm->host, 1);
+	aras_model_vm_moved(&f->m, vm, 1);
+	assert_int_equal(vm->gone_from, 0);
+}
+
+/* The paused copy on the target of a live migration in progress is not the VM. */
+static void incoming_paused_copy_ignored(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v, incoming;
+	struct aras_host_sample s;
+	struct aras_apply_result res;
+	struct aras_vm *vm;
+
+	vm_init(&v, 5, "mover");
+	host_init(&s, 1, T0, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 5);
+	incoming = v;
+	incoming.state = ARAS_VM_PAUSED;
+	host_init(&s, 2, T0 + 1000, &incoming, 1);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.updated, 0);
+	assert_int_equal(res.added, 0);
+	assert_int_equal(vm->host, 1);
+	assert_int_equal(vm->state, ARAS_VM_RUNNING);
+
+	/* The source no longer lists it, the target runs it: it moved. */
+	host_init(&s, 1, T0 + 2000, NULL, 0);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(vm->state, ARAS_VM_OTHER);
+	host_init(&s, 2, T0 + 3000, &v, 1);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(vm->host, 2);
+	assert_int_equal(vm->state, ARAS_VM_RUNNING);
+	assert_int_equal(vm->missing, 0);
+	/* host 1's next poll does not count it as missing again */
+	host_init(&s, 1, T0 + 4000, NULL, 0);
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.removed, 0);
+	assert_ptr_equal(must_vm(&f->m, 5), vm);
 }
 
 /* ---- duplicates -------------------------------------------------------- */
@@ -1343,6 +1474,9 @@ static void thousand_vms_lookup(void **state)
 				v1[keep++] = v1[i];
 		host_init(&s, 1, T0 + 10000, v1, keep);
 		apply_ok(&f->m, &s, &res);
+		assert_int_equal(res.removed, 0);
+		host_init(&s, 1, T0 + 20000, v1, keep);
+		apply_ok(&f->m, &s, &res);
 		assert_int_equal(res.removed, N / 2 - keep);
 		assert_int_equal(f->r.removed, N / 2 - keep);
 		assert_int_equal(f->m.nvms, N - (N / 2 - keep));
@@ -1423,6 +1557,9 @@ static void no_hooks(void **state)
 	apply_ok(&m, &s, NULL);
 	host_init(&s, 1, T0 + 10000, v, 1);
 	apply_ok(&m, &s, NULL);
+	assert_int_equal(m.nvms, 2);
+	host_init(&s, 1, T0 + 20000, v, 1);
+	apply_ok(&m, &s, NULL);
 	assert_int_equal(m.nvms, 1);
 	aras_model_free(&m);
 }
@@ -1472,6 +1609,8 @@ int main(void)
 		FX_TEST(vm_vanishes),
 		cmocka_unit_test(model_free_calls_hook),
 		FX_TEST(vm_migrates),
+		FX_TEST(vm_moved_by_arasd),
+		FX_TEST(incoming_paused_copy_ignored),
 		FX_TEST(duplicate_uuid_new_vm),
 		FX_TEST(regress_model_duplicate_uuid_existing_vm),
 		FX_TEST(failed_sample),
