@@ -174,7 +174,7 @@ void aras_actions_result(struct arasd *d, const struct aras_job_result *r, uint6
 		struct aras_vm *vm = aras_model_find_vm(&d->model, a->uuid);
 
 		if (vm)
-			aras_model_vm_moved(&d->model, vm, a->target);
+			aras_model_vm_moved(&d->model, vm, a->target, now_ms);
 	}
 	announce(d, a, r->ok ? ARAS_EV_ACTION_DONE : ARAS_EV_ACTION_FAILED);
 	if (d->collector)

@@ -8,6 +8,7 @@
  * whole life, so the SNMP adapter can point its rows at it.
  */
 #include "model.h"
+#include "log.h"
 
 #include "rate.h"
 
@@ -200,6 +201,8 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	vm->disk_cap_mib = (uint32_t)(s->disk_cap_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_cap_bytes >> 20);
 	vm->disk_alloc_mib = (uint32_t)(s->disk_alloc_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_alloc_bytes >> 20);
 	vm->t_ms = t_ms;
+	if (t_ms > vm->placed_ms)
+		vm->placed_ms = t_ms;
 	vm->have_prev = 1;
 	vm->missing = 0;
 	if (strcmp(vm->name, s->name) != 0) {
@@ -246,33 +249,42 @@ static void vm_unknown(struct aras_vm *vm)
 	vm->rates_valid = 0;
 }
 
-void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned target)
+void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned target, uint64_t now_ms)
 {
 	struct aras_host *from = aras_model_host(m, vm->host), *to = aras_model_host(m, target);
 
-	if (!to || vm->host == target)
+	if (!to)
 		return;
+	if (now_ms > vm->placed_ms)
+		vm->placed_ms = now_ms;
+	if (vm->host == target)
+		return; /* the target's poll listed it already */
 	if (from && from->vm_count)
 		from->vm_count--;
 	to->vm_count++;
-	vm->gone_from = vm->host;
-	vm->gone_gen = 0;
 	vm->host = target;
+	vm->gen = 0;       /* generations are per host: none of the target's yet */
 	vm->missing = 0;
-	vm->have_prev = 0;   /* the target's counters start afresh */
+	vm->have_prev = 0; /* the target's counters start afresh */
 	vm->rates_valid = 0;
 }
 
-/* Remove VMs of host h not seen in generation h->gen; returns count. */
-static size_t sweep_vanished(struct aras_model *m, const struct aras_host *h)
+/*
+ * Remove VMs of host h not seen in generation h->gen (a poll that began at
+ * start_ms); returns count.
+ */
+static size_t sweep_vanished(struct aras_model *m, const struct aras_host *h, uint64_t start_ms)
 {
 	size_t out = 0, removed = 0;
 
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct aras_vm *vm = m->vms[i];
 
-		if (vm->gone_from == h->index && vm->gone_gen != h->gen)
-			vm->gone_from = 0; /* the host it left no longer lists it */
+		if (vm->host == h->index && vm->gen != h->gen && start_ms < vm->placed_ms) {
+			/* moved here after this poll began (arasd's migration) */
+			m->vms[out++] = vm;
+			continue;
+		}
 		if (vm->host == h->index && vm->gen != h->gen && !vm->missing) {
 			/*
 			 * First miss: keep it one more poll, as not running.  A
@@ -381,6 +393,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 	struct aras_host *h = aras_model_host(m, s->host_index);
 	struct aras_vm **add = NULL;
 	size_t nadd = 0;
+	uint64_t start_ms;
 	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -405,6 +418,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 		return 0;
 	}
 	h->gen++;
+	start_ms = s->start_ms ? s->start_ms : s->t_ms;
 	if (s->nvms) {
 		add = malloc(s->nvms * sizeof(*add));
 		if (!add)
@@ -430,9 +444,12 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 			add[nadd++] = vm;
 		} else if (vm->host == h->index && vm->gen == h->gen) {
 			continue; /* listed twice in one sample */
-		} else if (vm->host != h->index && vm->gone_from == h->index) {
-			/* polled before the migration away from this host ended */
-			vm->gone_gen = h->gen;
+		} else if (vm->host != h->index && start_ms < vm->placed_ms) {
+			/*
+			 * This poll began before the VM was last seen where it
+			 * is now: a source listing it while it was migrating
+			 * away, processed after the target's.
+			 */
 			continue;
 		} else if (vm->host != h->index && (vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED) &&
 			   vs->state == ARAS_VM_PAUSED) {
@@ -447,11 +464,16 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 		} else {
 			res->updated++;
 		}
+		if (vm->host != h->index) {
+			const struct aras_host *was = aras_model_host(m, vm->host);
+
+			log_info("VM %s: now on host %s (was on %s)", vs->name, h->name, was ? was->name : "?");
+		}
 		vm_update(vm, vs, h->index, s->t_ms, disk_io_cap_kib);
 		vm->gen = h->gen;
 	}
 	if (rc == 0) {
-		res->removed = sweep_vanished(m, h);
+		res->removed = sweep_vanished(m, h, start_ms);
 		if (nadd)
 			qsort(add, nadd, sizeof(*add), vm_cmp);
 		rc = merge_new(m, add, nadd);

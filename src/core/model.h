@@ -55,7 +55,8 @@ struct aras_host_sample {
 	unsigned host_index;
 	int ok;                    /* 0: host unreachable, err says why */
 	char err[ARAS_ERRTEXT_MAX];
-	uint64_t t_ms;             /* monotonic time of the poll */
+	uint64_t t_ms;             /* monotonic time of the poll (its end) */
+	uint64_t start_ms;         /* when it began listing domains (0: t_ms) */
 	uint64_t cpu_ms;           /* CPU time the poll cost the worker */
 	uint64_t wall_ms;          /* how long the poll took */
 	unsigned cpus;
@@ -114,8 +115,7 @@ struct aras_vm {
 	uint64_t t_ms;             /* time of the sample the figures come from */
 	int have_prev;
 	int missing;               /* its host's last poll did not list it */
-	unsigned gone_from;        /* arasd migrated it away from this host ... */
-	uint64_t gone_gen;         /* ... whose samples still listed it (that host's gen) */
+	uint64_t placed_ms;        /* when vm->host was last confirmed */
 	void *priv;                /* owned by the SNMP adapter (its table row) */
 };
 
@@ -160,11 +160,12 @@ size_t aras_model_vm_upper(const struct aras_model *m, const uint8_t uuid[ARAS_U
  * unknown host index, -ARAS_E_NOMEM (model unchanged for new VMs).
  */
 /*
- * A migration of vm to host target succeeded: it runs there from now on.
- * Samples of the host it left that still list it (taken while it was
- * leaving) are ignored until a sample of that host no longer lists it.
+ * A migration of vm to host target ended well at now_ms: it runs there.
+ * A sample of another host moves a VM only if that poll began after the
+ * VM's host was last confirmed (by a sample or by this call): samples
+ * taken while it was leaving do not bring it back.
  */
-void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned target);
+void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned target, uint64_t now_ms);
 
 int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 		     uint32_t disk_io_cap_kib, struct aras_apply_result *res);

@@ -484,6 +484,7 @@ static void *worker_main(void *arg)
 				malloc_trim(0);
 			}
 		}
+		s->start_ms = now_ms(CLOCK_MONOTONIC);
 		if (!w->conn) {
 			set_err(s, "cannot connect");
 		} else if (poll_host(w->conn, s) < 0) {

@@ -900,7 +900,7 @@ static void vm_migrates(void **state)
 
 /*
  * arasd's own live migration: once libvirt says it is done the VM runs on
- * the target, even if the source's next sample was taken before it left.
+ * the target, even if a source poll that began before then lists it.
  */
 static void vm_moved_by_arasd(void **state)
 {
@@ -919,54 +919,102 @@ static void vm_moved_by_arasd(void **state)
 	apply_ok(&f->m, &s, NULL);
 	vm = must_vm(&f->m, 5);
 	assert_int_equal(vm->rates_valid, 1);
+	assert_int_equal(vm->placed_ms, T0 + 10000);
 
-	aras_model_vm_moved(&f->m, vm, 2);
+	/* the migration ends at T0 + 15000 */
+	aras_model_vm_moved(&f->m, vm, 2, T0 + 15000);
 	assert_int_equal(vm->host, 2);
-	assert_int_equal(vm->gone_from, 1);
+	assert_int_equal(vm->placed_ms, T0 + 15000);
 	assert_int_equal(vm->rates_valid, 0);
 	assert_int_equal(aras_model_host(&f->m, 1)->vm_count, 0);
 	assert_int_equal(aras_model_host(&f->m, 2)->vm_count, 1);
 
-	/* A late source sample still lists it running: ignored, twice. */
+	/* Source polls that began before then still list it running: ignored. */
 	late = v;
 	advance(&late);
 	for (int k = 0; k < 2; k++) {
-		host_init(&s, 1, T0 + 11000 + 1000 * k, &late, 1);
+		host_init(&s, 1, T0 + 16000 + 1000 * k, &late, 1);
+		s.start_ms = T0 + 14000 + 900 * k; /* began at 14.0 s, 14.9 s */
 		apply_ok(&f->m, &s, &res);
 		assert_int_equal(res.updated, 0);
 		assert_int_equal(res.removed, 0);
 		assert_int_equal(vm->host, 2);
-		assert_int_equal(vm->gone_from, 1);
 		assert_int_equal(aras_model_host(&f->m, 1)->vm_count, 0);
 	}
 
+	/* A target poll that began before the result does not miss it. */
+	host_init(&s, 2, T0 + 15500, NULL, 0);
+	s.start_ms = T0 + 14500;
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.removed, 0);
+	assert_int_equal(vm->missing, 0);
+	assert_int_equal(vm->state, ARAS_VM_RUNNING);
+
 	/* The target lists it: figures from the target's own counters. */
 	v.cpu_time_ns = 1000; /* a new QEMU process: counters restart */
-	host_init(&s, 2, T0 + 12000, &v, 1);
+	host_init(&s, 2, T0 + 18000, &v, 1);
 	apply_ok(&f->m, &s, &res);
 	assert_int_equal(res.updated, 1);
 	assert_int_equal(res.added, 0);
 	assert_int_equal(vm->host, 2);
+	assert_int_equal(vm->placed_ms, T0 + 18000);
 	assert_rates_zero("first on target", vm);
 
-	/* The source stops listing it: the guard ends... */
-	host_init(&s, 1, T0 + 20000, NULL, 0);
-	apply_ok(&f->m, &s, &res);
-	assert_int_equal(res.removed, 0);
-	assert_int_equal(vm->gone_from, 0);
-	assert_ptr_equal(must_vm(&f->m, 5), vm);
-
-	/* ...so a later move back (by someone else) is followed. */
+	/* A later move back (by someone else), seen by a poll begun after: followed. */
 	host_init(&s, 1, T0 + 30000, &v, 1);
+	s.start_ms = T0 + 29000;
 	apply_ok(&f->m, &s, &res);
 	assert_int_equal(vm->host, 1);
 	assert_int_equal(f->m.nvms, 1);
 
-	/* Moving to an unknown host or where it already is changes nothing. */
-	aras_model_vm_moved(&f->m, vm, 9);
+	/* An unknown host changes nothing; the same host only confirms the time. */
+	aras_model_vm_moved(&f->m, vm, 9, T0 + 40000);
 	assert_int_equal(vm->host, 1);
-	aras_model_vm_moved(&f->m, vm, 1);
-	assert_int_equal(vm->gone_from, 0);
+	assert_int_equal(vm->placed_ms, T0 + 30000);
+	aras_model_vm_moved(&f->m, vm, 1, T0 + 40000);
+	assert_int_equal(vm->host, 1);
+	assert_int_equal(vm->placed_ms, T0 + 40000);
+}
+
+/*
+ * The target's poll lists it running before libvirt's call on the source
+ * returns; the source's poll that began earlier lists it running too.
+ */
+static void target_listed_before_result(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v;
+	struct aras_host_sample s;
+	struct aras_vm *vm;
+
+	vm_init(&v, 5, "mover");
+	host_init(&s, 1, T0, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 5);
+	host_init(&s, 2, T0 + 3000, &v, 1); /* poll of B: 2.5 s .. 3.0 s */
+	s.start_ms = T0 + 2500;
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 2);
+	aras_model_vm_moved(&f->m, vm, 2, T0 + 3100); /* the result */
+	assert_int_equal(vm->host, 2);
+	assert_int_equal(vm->placed_ms, T0 + 3100);
+	host_init(&s, 1, T0 + 3200, &v, 1); /* poll of A: 2.0 s .. 3.2 s */
+	s.start_ms = T0 + 2000;
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 2);
+	/* without the result, A's earlier-begun poll is still not newer than B's */
+	vm_init(&v, 6, "other");
+	host_init(&s, 1, T0 + 4000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 6);
+	host_init(&s, 2, T0 + 6000, &v, 1);
+	s.start_ms = T0 + 5000;
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 2);
+	host_init(&s, 1, T0 + 6500, &v, 1);
+	s.start_ms = T0 + 5900;
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 2);
 }
 
 /* The paused copy on the target of a live migration in progress is not the VM. */
@@ -1610,6 +1658,7 @@ int main(void)
 		cmocka_unit_test(model_free_calls_hook),
 		FX_TEST(vm_migrates),
 		FX_TEST(vm_moved_by_arasd),
+		FX_TEST(target_listed_before_result),
 		FX_TEST(incoming_paused_copy_ignored),
 		FX_TEST(duplicate_uuid_new_vm),
 		FX_TEST(regress_model_duplicate_uuid_existing_vm),
