@@ -82,7 +82,8 @@ static unsigned free_pct(const struct aras_host *h, uint64_t free_kib)
 struct proj {
 	unsigned cpu;          /* percent */
 	uint64_t free_kib;
-	unsigned io_vms;       /* VMs whose disk alert fires */
+	unsigned io_vms;       /* VMs whose disk alert fires (contention) */
+	unsigned io_busy;      /* VMs with a disk alert in any stage (placement) */
 	unsigned into;         /* migrations into it */
 };
 
@@ -97,20 +98,34 @@ static int io_bound(const struct aras_vm *vm)
 	return vm_running(vm) && vm->sla[ARAS_RES_DISK - ARAS_RES_CPU].state == ARAS_ALERT_FIRING;
 }
 
+/*
+ * A VM a disk-driven move should not join: its disk alert is pending,
+ * firing or clearing (right after its own migration the first interval on
+ * the new host may dip below the threshold; it is still I/O-heavy).
+ */
+static int io_busy(const struct aras_vm *vm)
+{
+	return vm->sla[ARAS_RES_DISK - ARAS_RES_CPU].state > ARAS_ALERT_OK;
+}
+
 static void proj_init(const struct aras_model *m, const struct aras_plan *p, struct proj *pr)
 {
 	for (size_t h = 0; h < m->nhosts; h++) {
 		pr[h].cpu = m->hosts[h].cpu_usage;
 		pr[h].free_kib = m->hosts[h].mem_free_kib;
 		pr[h].io_vms = 0;
+		pr[h].io_busy = 0;
 		pr[h].into = p ? aras_plan_migrations(p, m->hosts[h].index) : 0;
 	}
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct aras_vm *vm = m->vms[i];
 
-		for (size_t h = 0; h < m->nhosts; h++)
-			if (m->hosts[h].index == vm->host && io_bound(vm))
-				pr[h].io_vms++;
+		for (size_t h = 0; h < m->nhosts; h++) {
+			if (m->hosts[h].index != vm->host)
+				continue;
+			pr[h].io_vms += (unsigned)io_bound(vm);
+			pr[h].io_busy += (unsigned)io_busy(vm);
+		}
 	}
 	/* migrations in flight: their VM's load is coming to the target */
 	for (size_t k = 0; p && k < aras_plan_count(p); k++) {
@@ -125,6 +140,7 @@ static void proj_init(const struct aras_model *m, const struct aras_plan *p, str
 				continue;
 			pr[h].cpu += aras_ctl_vm_load(vm, m->hosts[h].cpus);
 			pr[h].free_kib = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
+			pr[h].io_busy += (unsigned)io_busy(vm);
 		}
 	}
 }
@@ -199,7 +215,7 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 			       t->name, free_after, mem_min);
 			continue;
 		}
-		if (resource == ARAS_RES_DISK && pr[h].io_vms > 0) {
+		if (resource == ARAS_RES_DISK && pr[h].io_busy > 0) {
 			APPEND(why, whylen, "%s%s already has an I/O-bound VM", why[0] ? "; " : "", t->name);
 			continue;
 		}
@@ -344,8 +360,10 @@ static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struc
 		pr[h].cpu += aras_ctl_vm_load(vm, m->hosts[h].cpus);
 		pr[h].free_kib = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
 		pr[h].into++;
-		if (resource == ARAS_RES_DISK)
+		if (resource == ARAS_RES_DISK) {
 			pr[h].io_vms++;
+			pr[h].io_busy++;
+		}
 	}
 	(*cluster_moves)++;
 	return 1;
@@ -719,8 +737,10 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			}
 		}
 		if (plan_move(c, m, st, pr, &cluster_moves, vm, r, ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms, d, 0)) {
-			if (!d->no_target && r == ARAS_RES_DISK)
+			if (!d->no_target && r == ARAS_RES_DISK) {
 				pr[hp].io_vms--;
+				pr[hp].io_busy--;
+			}
 			n++;
 		}
 	}

@@ -752,6 +752,50 @@ static void io_single_vm_gets_a_disk(void **state)
 	fx_free(f);
 }
 
+/*
+ * A disk-driven move does not join a VM whose disk alert is pending,
+ * firing or clearing: right after its own migration the first interval on
+ * the new host may dip below the threshold (clearing), and the VM left
+ * behind must not follow it there (lab, S3).
+ */
+static void io_target_with_disk_alert_in_any_stage(void **state)
+{
+	static const struct {
+		int st;
+		int moves;
+	} cases[] = {
+		{ ARAS_ALERT_OK, 1 },
+		{ ARAS_ALERT_PENDING, 0 },
+		{ ARAS_ALERT_FIRING, 0 },
+		{ ARAS_ALERT_CLEARING, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		/* alpha's storage is full: its single I/O-bound VM would move */
+		const struct cluster cl = {
+			.h = { ALPHA(10, 60, 90), BETA(10, 80) },
+			.v = { VM(1, "left", 1, 1, 4, 10, 1000000, 4000000),
+			       VM(2, "arrived", 2, 1, 4, 10, 1000000, 4000000) },
+		};
+		struct fx *f = fx_new(&cl);
+		struct aras_vm *arrived = vmk(f, 2);
+		struct want w = { 1, ARAS_KIND_MIGRATE, 1, cases[i].moves ? 2 : 0, 0, ARAS_RES_DISK,
+				  ARAS_ORIGIN_CONTROLLER, !cases[i].moves,
+				  { "host storage 90% >= 70%",
+				    cases[i].moves ? "to beta" : "beta already has an I/O-bound VM", NULL, NULL } };
+		char what[64];
+
+		fire(f, 1, ARAS_RES_DISK, 99);
+		arrived->sla[ARAS_RES_DISK - ARAS_RES_CPU].state = cases[i].st;
+		arrived->sla[ARAS_RES_DISK - ARAS_RES_CPU].value = 60;
+		snprintf(what, sizeof(what), "arrived's disk alert %d", cases[i].st);
+		decide(f, T0);
+		check_dec(what, f, &w);
+		fx_free(f);
+	}
+}
+
 /* ---- placement --------------------------------------------------------------- */
 
 static const struct {
@@ -2343,6 +2387,7 @@ int main(void)
 		cmocka_unit_test(worst_resource_wins),
 		cmocka_unit_test(io_contention_moves_one),
 		cmocka_unit_test(io_single_vm_gets_a_disk),
+		cmocka_unit_test(io_target_with_disk_alert_in_any_stage),
 		cmocka_unit_test(placement_most_headroom),
 		cmocka_unit_test(placement_rejects),
 		cmocka_unit_test(placement_only_host),
