@@ -134,6 +134,35 @@ static int vm_cmp(const void *a, const void *b)
 	return memcmp((*x)->uuid, (*y)->uuid, ARAS_UUID_LEN);
 }
 
+/* One published counter: add what the hypervisor counted since the last sample. */
+static uint64_t total_add(uint64_t total, uint64_t prev, uint64_t now, int new_process)
+{
+	if (new_process || now < prev)
+		return total + now; /* a new QEMU process counts from 0 */
+	return total + (now - prev);
+}
+
+static void vm_totals(struct aras_vm *vm, const struct aras_vm_sample *s)
+{
+	int np = vm->new_process;
+
+	if (!vm->have_total) {
+		vm->total.cpu_ns = s->cpu_time_ns;
+		vm->total.rd_bytes = s->rd_bytes;
+		vm->total.wr_bytes = s->wr_bytes;
+		vm->total.rx_bytes = s->rx_bytes;
+		vm->total.tx_bytes = s->tx_bytes;
+		vm->have_total = 1;
+	} else {
+		vm->total.cpu_ns = total_add(vm->total.cpu_ns, vm->cpu_time_ns, s->cpu_time_ns, np);
+		vm->total.rd_bytes = total_add(vm->total.rd_bytes, vm->rd_bytes, s->rd_bytes, np);
+		vm->total.wr_bytes = total_add(vm->total.wr_bytes, vm->wr_bytes, s->wr_bytes, np);
+		vm->total.rx_bytes = total_add(vm->total.rx_bytes, vm->rx_bytes, s->rx_bytes, np);
+		vm->total.tx_bytes = total_add(vm->total.tx_bytes, vm->tx_bytes, s->tx_bytes, np);
+	}
+	vm->new_process = 0;
+}
+
 /* Fold the raw counters of s into vm; rates need a previous sample. */
 static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsigned host,
 		      uint64_t t_ms, uint32_t io_cap_kib)
@@ -144,8 +173,10 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	if (vm->host != host) {
 		/* Moved (live migration): a new QEMU process, new counters. */
 		vm->host = host;
+		vm->new_process = 1;
 		dt = 0;
 	}
+	vm_totals(vm, s);
 	if (dt) {
 		uint64_t dcpu = aras_counter_delta(vm->cpu_time_ns, s->cpu_time_ns, &reset);
 		uint64_t drd = aras_counter_delta(vm->rd_bytes, s->rd_bytes, &reset);
@@ -263,6 +294,7 @@ void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned targ
 		from->vm_count--;
 	to->vm_count++;
 	vm->host = target;
+	vm->new_process = 1;
 	vm->gen = 0;       /* generations are per host: none of the target's yet */
 	vm->missing = 0;
 	vm->have_prev = 0; /* the target's counters start afresh */

@@ -103,6 +103,14 @@ struct aras_vm {
 	unsigned mem_usage;
 	int mem_source;
 	uint64_t rd_bytes, wr_bytes, rd_reqs, wr_reqs, rx_bytes, tx_bytes;
+	/*
+	 * The published Counter64s: the hypervisor's counters summed over the
+	 * VM's QEMU processes (a restart or a live migration starts them at 0
+	 * again), so they never go backwards.
+	 */
+	struct {
+		uint64_t cpu_ns, rd_bytes, wr_bytes, rx_bytes, tx_bytes;
+	} total;
 	uint32_t rd_rate, wr_rate, ops_rate, rx_rate, tx_rate;
 	unsigned io_usage;
 	uint32_t disk_cap_mib, disk_alloc_mib;
@@ -115,6 +123,8 @@ struct aras_vm {
 	uint64_t t_ms;             /* time of the sample the figures come from */
 	int have_prev;
 	int missing;               /* its host's last poll did not list it */
+	int have_total;            /* total holds a first sample */
+	int new_process;           /* moved: the next sample is a new QEMU process */
 	uint64_t placed_ms;        /* when vm->host was last confirmed */
 	void *priv;                /* owned by the SNMP adapter (its table row) */
 };

@@ -131,22 +131,22 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 	case ARAS_VC_MEM_MAX: set_uint(var, ASN_GAUGE, vm->mem_max_kib); break;
 	case ARAS_VC_MEM_USAGE: set_uint(var, ASN_UNSIGNED, vm->mem_usage); break;
 	case ARAS_VC_MEM_SOURCE: set_int(var, vm->mem_source); break;
-	case ARAS_VC_RD_BYTES: set_c64(var, vm->rd_bytes); break;
-	case ARAS_VC_WR_BYTES: set_c64(var, vm->wr_bytes); break;
+	case ARAS_VC_RD_BYTES: set_c64(var, vm->total.rd_bytes); break;
+	case ARAS_VC_WR_BYTES: set_c64(var, vm->total.wr_bytes); break;
 	case ARAS_VC_RD_RATE: set_uint(var, ASN_GAUGE, vm->rd_rate); break;
 	case ARAS_VC_WR_RATE: set_uint(var, ASN_GAUGE, vm->wr_rate); break;
 	case ARAS_VC_OPS_RATE: set_uint(var, ASN_GAUGE, vm->ops_rate); break;
 	case ARAS_VC_IO_USAGE: set_uint(var, ASN_UNSIGNED, vm->io_usage); break;
 	case ARAS_VC_DISK_CAP: set_uint(var, ASN_GAUGE, vm->disk_cap_mib); break;
 	case ARAS_VC_DISK_ALLOC: set_uint(var, ASN_GAUGE, vm->disk_alloc_mib); break;
-	case ARAS_VC_RX_BYTES: set_c64(var, vm->rx_bytes); break;
-	case ARAS_VC_TX_BYTES: set_c64(var, vm->tx_bytes); break;
+	case ARAS_VC_RX_BYTES: set_c64(var, vm->total.rx_bytes); break;
+	case ARAS_VC_TX_BYTES: set_c64(var, vm->total.tx_bytes); break;
 	case ARAS_VC_RX_RATE: set_uint(var, ASN_GAUGE, vm->rx_rate); break;
 	case ARAS_VC_TX_RATE: set_uint(var, ASN_GAUGE, vm->tx_rate); break;
 	case ARAS_VC_CLASS: set_int(var, vm->vm_class); break;
 	case ARAS_VC_ALERT: set_int(var, vm->alert_state); break;
 	case ARAS_VC_MIGRATE_TO: set_uint(var, ASN_UNSIGNED, 0); break;
-	case ARAS_VC_CPU_TIME: set_c64(var, vm->cpu_time_ns); break;
+	case ARAS_VC_CPU_TIME: set_c64(var, vm->total.cpu_ns); break;
 	default: return -1;
 	}
 	return 0;

@@ -1017,6 +1017,71 @@ static void target_listed_before_result(void **state)
 	assert_int_equal(vm->host, 2);
 }
 
+/*
+ * The published totals never go backwards: a move (new QEMU process, by a
+ * listing elsewhere or by arasd's own migration) or a counter reset adds
+ * the new process's count; a quiet interval adds nothing.
+ */
+static void totals_survive_new_processes(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v;
+	struct aras_host_sample s;
+	struct aras_vm *vm;
+	uint64_t cpu, wr, tx;
+
+	vm_init(&v, 5, "mover");
+	set_base_counters(&v);
+	host_init(&s, 1, T0, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 5);
+	/* first sight: the hypervisor's own figures */
+	assert_int_equal(vm->total.cpu_ns, 1000000000000ull);
+	assert_int_equal(vm->total.rd_bytes, 7000000000ull);
+	assert_int_equal(vm->total.wr_bytes, 3000000000ull);
+	assert_int_equal(vm->total.rx_bytes, 900000000ull);
+	assert_int_equal(vm->total.tx_bytes, 800000000ull);
+	advance(&v);
+	host_init(&s, 1, T0 + 10000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, v.cpu_time_ns);
+	assert_int_equal(vm->total.tx_bytes, v.tx_bytes);
+
+	/* listed on host 2 by a new process that already counted a little */
+	cpu = vm->total.cpu_ns, wr = vm->total.wr_bytes, tx = vm->total.tx_bytes;
+	v.rd_bytes = v.rd_reqs = v.wr_reqs = v.rx_bytes = v.tx_bytes = 0;
+	v.cpu_time_ns = 300000000;
+	v.wr_bytes = 4096;
+	host_init(&s, 2, T0 + 12000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 2);
+	assert_int_equal(vm->total.cpu_ns, cpu + 300000000);
+	assert_int_equal(vm->total.wr_bytes, wr + 4096);
+	assert_int_equal(vm->total.tx_bytes, tx);
+	/* then ordinary deltas */
+	v.cpu_time_ns += 1000;
+	host_init(&s, 2, T0 + 14000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, cpu + 300001000);
+
+	/* a reset on the same host (counter backwards): the new count is added */
+	v.cpu_time_ns = 500;
+	host_init(&s, 2, T0 + 16000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, cpu + 300001500);
+
+	/* arasd's own migration back to host 1: the target's count, even if larger */
+	aras_model_vm_moved(&f->m, vm, 1, T0 + 17000);
+	v.cpu_time_ns = 900000000;
+	host_init(&s, 1, T0 + 18000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, cpu + 300001500 + 900000000);
+	/* unchanged counters add nothing */
+	host_init(&s, 1, T0 + 20000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, cpu + 300001500 + 900000000);
+}
+
 /* The paused copy on the target of a live migration in progress is not the VM. */
 static void incoming_paused_copy_ignored(void **state)
 {
@@ -1659,6 +1724,7 @@ int main(void)
 		FX_TEST(vm_migrates),
 		FX_TEST(vm_moved_by_arasd),
 		FX_TEST(target_listed_before_result),
+		FX_TEST(totals_survive_new_processes),
 		FX_TEST(incoming_paused_copy_ignored),
 		FX_TEST(duplicate_uuid_new_vm),
 		FX_TEST(regress_model_duplicate_uuid_existing_vm),
