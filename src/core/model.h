@@ -169,6 +169,9 @@ size_t aras_model_vm_upper(const struct aras_model *m, const uint8_t uuid[ARAS_U
  * rate that counts as 100 % (arasDiskIoCapacity).  -ARAS_E_NOENT for an
  * unknown host index, -ARAS_E_NOMEM (model unchanged for new VMs).
  */
+int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
+		     uint32_t disk_io_cap_kib, struct aras_apply_result *res);
+
 /*
  * A migration of vm to host target ended well at now_ms: it runs there.
  * A sample of another host moves a VM only if that poll began after the
@@ -176,9 +179,6 @@ size_t aras_model_vm_upper(const struct aras_model *m, const uint8_t uuid[ARAS_U
  * taken while it was leaving do not bring it back.
  */
 void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned target, uint64_t now_ms);
-
-int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
-		     uint32_t disk_io_cap_kib, struct aras_apply_result *res);
 
 /* The state the MIB shows: maintenance wins over up; UNKNOWN shows as down. */
 int aras_host_mib_state(const struct aras_host *h);
