@@ -688,14 +688,15 @@ check "S4 cpu2 still on B" only_on cpu2 B
 # =================================================== R2: semiAutomatic
 echo "# --- S6 semiAutomatic: a proposal waits for approval"
 destroy idle1 idle2
+# the proposal may come while the baseline is measured: mark before arasd starts
+mark=$(mark_traps)
+t=$(now)
 arasd_run "policy semiAutomatic" "cpuThreshold 80" "hostCpuHigh 80"
 rate cpu2 iters 6
 c1=$RATE
-mark=$(mark_traps)
-t=$(now)
 if wait_for 40 action_where cpu2 1 1; then
 	pidx=$(action_where cpu2 1 1)
-	ok "proposal for cpu2: addVcpu(1) in state proposed(1) after $(since "$t") s"
+	ok "proposal for cpu2: addVcpu(1) in state proposed(1) by $(since "$t") s after arasd's start (holdTime 6 s)"
 	echo "# S6 reason: $(sget "$ACT.8.$pidx")"
 else
 	pidx=0
