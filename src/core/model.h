@@ -56,7 +56,7 @@ struct aras_host_sample {
 	int ok;                    /* 0: host unreachable, err says why */
 	char err[ARAS_ERRTEXT_MAX];
 	uint64_t t_ms;             /* monotonic time of the poll (its end) */
-	uint64_t start_ms;         /* when it began listing domains (0: t_ms) */
+	uint64_t start_ms;         /* monotonic time the poll began (0: t_ms) */
 	uint64_t cpu_ms;           /* CPU time the poll cost the worker */
 	uint64_t wall_ms;          /* how long the poll took */
 	unsigned cpus;
