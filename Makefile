@@ -72,6 +72,12 @@ test: all unit
 lint:
 	sh mib/lint.sh
 
+# What ships for an NMS, proven against the real software (tests/nms/):
+# stock Debian snmpd, Zabbix, Icinga, Prometheus snmp_exporter, snmptrapd.
+nms-check: all
+	sh tests/deps.sh
+	TESTS="$(wildcard tests/nms/t_*.sh)" bash tests/run.sh
+
 # arasd on the real two-host libvirt + QEMU lab (tests/lab/README.md): root, TCG.
 lab-check: all
 	bash tests/lab/check.sh
@@ -92,4 +98,4 @@ format:
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 
-.PHONY: all demo install unit check test lint lab-check format clean bench-bin
+.PHONY: all demo install unit check test lint nms-check lab-check format clean bench-bin

@@ -4,6 +4,13 @@
 PKGS="build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd libvirt-dev libvirt-clients
 libcurl4-openssl-dev libcmocka-dev smitools erlang-snmp python3-aiosmtpd python3
 monitoring-plugins-standard iproute2 procps gnuplot-nox"
+# What the NMS checks (tests/nms/, make nms-check) run for real: Zabbix 6.0
+# server + frontend API on a private PostgreSQL, Icinga 2, Prometheus's
+# snmp_exporter and promtool.
+PKGS="$PKGS zabbix-server-pgsql zabbix-frontend-php php-pgsql php-cli postgresql
+icinga2 prometheus prometheus-snmp-exporter"
+# Packaging (debian/), man pages, fuzzing and sanitizer builds.
+PKGS="$PKGS debhelper dpkg-dev fakeroot lintian mandoc clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -11,8 +18,9 @@ done
 if [ -n "$missing" ]; then
 	echo "# installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q || exit 1
+	# Another apt run (a helper, unattended upgrades) may hold the lock: wait.
+	apt-get -o DPkg::Lock::Timeout=600 update -q || exit 1
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing || exit 1
+	apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing || exit 1
 fi
 exit 0

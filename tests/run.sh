@@ -32,7 +32,8 @@ for t in tests/unit/test_*; do
 	CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | tee "$out" | grep -E '^(not )?ok|^#' 
 	tally "$t" "${PIPESTATUS[0]}"
 done
-for t in ${TESTS:-tests/integration/t_*.sh}; do
+for t in ${TESTS:-tests/integration/t_*.sh tests/nms/t_*.sh}; do
+	[ -f "$t" ] || continue
 	echo "# integration: $t"
 	timeout 600 bash "$t" 2>&1 | tee "$out"
 	tally "$t" "${PIPESTATUS[0]}"
