@@ -214,4 +214,16 @@ check "a problem event is open for it" test "$(api problem.get "{\"hostids\":\"$
 is "web1's CPU trigger stays OK" "$(trig_value 'VM web1: CPU SLA alert firing')" 0
 sset "$CONFIG_OID.3.0" u 90 >/dev/null
 check "SET arasMemThreshold 90: the trigger resolves" wait_for 60 resolved 'VM web1: memory SLA alert firing'
+
+# ---- host maintenance: its trigger, and the evacuation's migrations fail on
+# the test driver (no peer-to-peer migration) -> arasActionsFailed increases
+is "host beta maintenance trigger OK before" "$(trig_value 'arasd host beta is in maintenance')" 0
+sset "$HOST_ENTRY.13.2" i 1 >/dev/null # arasHostMaintenance.2 = true
+check "SET arasHostMaintenance.2 true: 'arasd host beta is in maintenance' in PROBLEM" \
+	wait_for 60 problem 'arasd host beta is in maintenance'
+check "failed migrations: 'arasd: an allocation action failed' in PROBLEM" \
+	wait_for 60 problem 'arasd: an allocation action failed'
+sset "$HOST_ENTRY.13.2" i 2 >/dev/null
+check "SET arasHostMaintenance.2 false: the maintenance trigger resolves" \
+	wait_for 60 resolved 'arasd host beta is in maintenance'
 exit 0
