@@ -22,11 +22,13 @@ for f in "$PGBIN/initdb" /usr/sbin/zabbix_server /usr/share/zabbix/api_jsonrpc.p
 done
 chmod 711 "$T" # postgres and zabbix (unprivileged) reach their own dirs below
 
-# a free TCP port (pick_port looks at UDP)
+# a free TCP port below 32768 (zabbix_server's ListenPort range; pick_port
+# looks at UDP only)
 tcp_port() {
 	local p
 	while :; do
 		p=$(pick_port)
+		[ "$p" -lt 32768 ] || continue
 		ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
 	done
 }
@@ -62,7 +64,8 @@ t0=$(date +%s%N)
 pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
 pg "$PGBIN/initdb" -D "$T/pg/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$T/pg/initdb.log" 2>&1 ||
 	{ not_ok "initdb"; cat "$T/pg/initdb.log"; exit 1; }
-pg "$PGBIN/postgres" -D "$T/pg/data" -p "$PG_PORT" -k "$T/pg" -c listen_addresses=127.0.0.1 \
+# setpriv execs: $! is postgres itself (a shell function would add a subshell)
+setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/postgres" -D "$T/pg/data" -p "$PG_PORT" -k "$T/pg" -c listen_addresses=127.0.0.1 \
 	-c fsync=off -c synchronous_commit=off -c full_page_writes=off >"$T/pg/postgres.log" 2>&1 &
 PG_PID=$!
 record_pid $PG_PID
@@ -113,7 +116,9 @@ CONF
 /usr/sbin/zabbix_server -f -c "$Z/zabbix_server.conf" >"$Z/stdout.log" 2>&1 &
 ZBX_PID=$!
 record_pid $ZBX_PID
-check "zabbix_server runs" wait_for 15 grep -q "server #0 started" "$Z/zabbix_server.log"
+wait_for 30 grep -q "server #0 started" "$Z/zabbix_server.log" ||
+	{ not_ok "zabbix_server runs"; cat "$Z/stdout.log"; tail -20 "$Z/zabbix_server.log"; exit 1; }
+ok "zabbix_server runs"
 
 # ---- the frontend API: a copy of the frontend whose config file is ours
 cp -a /usr/share/zabbix "$T/web"
