@@ -12,6 +12,7 @@ T_NAME=icinga
 . "$(dirname "$0")/../lib.sh"
 PLUGIN=$TOP/plugins/check_arasd
 command -v icinga2 >/dev/null || { not_ok "icinga2 is installed (tests/deps.sh)"; exit 1; }
+check "check_arasd's OIDs agree with mib/ARAS-MIB.txt" python3 "$TOP/tests/nms/mibnames.py" --check "$PLUGIN"
 
 # snmpd as lib.sh writes it, plus an SNMPv3 authPriv read-only user
 write_snmpd_conf

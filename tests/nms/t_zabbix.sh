@@ -20,6 +20,7 @@ SQL=/usr/share/zabbix-server-pgsql
 for f in "$PGBIN/initdb" /usr/sbin/zabbix_server /usr/share/zabbix/api_jsonrpc.php "$SQL/schema.sql.gz"; do
 	[ -e "$f" ] || { not_ok "$f is installed (tests/deps.sh)"; exit 1; }
 done
+check "the template's OIDs agree with mib/ARAS-MIB.txt" python3 "$TOP/tests/nms/mibnames.py" --check "$TEMPLATE"
 chmod 711 "$T" # postgres and zabbix (unprivileged) reach their own dirs below
 
 # a free TCP port below 32768 (zabbix_server's ListenPort range; pick_port
