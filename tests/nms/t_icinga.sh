@@ -1,6 +1,7 @@
 #!/bin/bash
 # Nagios / Icinga: plugins/check_arasd run directly (exit codes, output and
-# perfdata format, v2c and SNMPv3 authPriv, bad options), then a private
+# perfdata format, v2c and SNMPv3 authPriv, bad options), the command lines
+# of conf/nagios/arasd.cfg with their macros expanded, then a private
 # Icinga 2 daemon (own config, state, spool and run dirs under $T; the
 # system's instance is not touched) runs the shipped conf/icinga/arasd.conf
 # (CheckCommand "arasd" + its example apply rules) against the test snmpd
@@ -75,6 +76,45 @@ check "--version prints the version" grep -q '^check_arasd [0-9]' <<<"$out"
 run -H 127.0.0.1 -p "$(pick_port)" -t 1 --alerts
 is "no agent on the port: UNKNOWN" "$rc" 3
 check "UNKNOWN says the agent does not answer" grep -q '^ARASD UNKNOWN - SNMP agent .*Timeout' <<<"$out"
+
+# ---- the Nagios command definitions, macros expanded as Nagios does
+# nagios_cmd NAME ARG...: run conf/nagios/arasd.cfg's command NAME through sh
+nagios_cmd() {
+	local line
+	line=$(python3 - "$TOP/conf/nagios/arasd.cfg" "$@" <<'PY'
+import re, sys
+f, name, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+cmds = dict(re.findall(r"command_name\s+(\S+)\s+command_line\s+(.+)", open(f).read()))
+macros = {"USER1": "@PLUGINS@", "USER3": "public", "USER4": "nagios",
+          "USER5": "nagiosauth1", "USER6": "nagiospriv1", "HOSTADDRESS": "127.0.0.1",
+          "_HOSTARASD_PORT": "@PORT@"}
+for i, a in enumerate(args):
+    macros["ARG%d" % (i + 1)] = a
+print(re.sub(r"\$([A-Z0-9_]+)\$", lambda m: macros.get(m.group(1), ""), cmds[name]))
+PY
+)
+	line=${line//@PLUGINS@/$TOP/plugins}
+	out=$(sh -c "${line//@PORT@/$SNMP_PORT}" 2>&1)
+	rc=$?
+}
+nagios_cmd check_arasd_vm web1 45 60
+is "nagios check_arasd_vm!web1!45!60: WARNING" "$rc" 1
+check "nagios check_arasd_vm passes the thresholds" grep -q "'mem'=50%;45;60;0;100" <<<"$out"
+nagios_cmd check_arasd_vm web1 "" ""
+is "nagios check_arasd_vm!web1 (no thresholds): OK" "$rc" 0
+nagios_cmd check_arasd_host alpha 80 90
+is "nagios check_arasd_host!alpha!80!90: OK" "$rc" 0
+nagios_cmd check_arasd_alerts
+is "nagios check_arasd_alerts: OK" "$rc" 0
+nagios_cmd check_arasd_vm_v3 db1 "" ""
+is "nagios check_arasd_vm_v3!db1 (SNMPv3 authPriv): OK" "$rc" 0
+check "v3 command reads db1" grep -q "VM db1 on alpha" <<<"$out"
+nagios_cmd check_arasd_host_v3 beta "" ""
+is "nagios check_arasd_host_v3!beta: OK" "$rc" 0
+nagios_cmd check_arasd_alerts_v3
+is "nagios check_arasd_alerts_v3: OK" "$rc" 0
+nagios_cmd check_arasd_vm ghost "" ""
+is "nagios check_arasd_vm!ghost: UNKNOWN" "$rc" 3
 
 # ---- a private Icinga 2 running the shipped CheckCommand and apply rules
 I=$T/icinga
