@@ -86,10 +86,15 @@ PREFIX ?= /usr
 install: arasd arasd-replay
 	install -D -m 755 arasd $(DESTDIR)$(PREFIX)/sbin/arasd
 	install -D -m 644 mib/ARAS-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt
+	# The IETF base modules ARAS-MIB imports (SNMPv2-SMI, -TC, -CONF) are in no
+	# Debian main net-snmp package; erlang-snmp ships them.  Link them where
+	# net-snmp looks by default (unless snmp-mibs-downloader's real dir is there).
+	ietf=$$(ls -d /usr/lib/erlang/lib/snmp-*/mibs 2>/dev/null | tail -1); d=$(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; \
+		if [ -n "$$ietf" ] && { [ -L $$d ] || [ ! -e $$d ]; }; then ln -sfn $$ietf $$d; fi
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md
 	test -e $(DESTDIR)/etc/arasd/arasd.conf || install -D -m 600 conf/arasd.conf $(DESTDIR)/etc/arasd/arasd.conf
 	test -e $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf || \
-		install -D -m 600 conf/snmpd-arasd.conf $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf
+		install -D -m 640 $(if $(shell getent group Debian-snmp),-g Debian-snmp) conf/snmpd-arasd.conf $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf
 	install -D -m 644 conf/arasd.service $(DESTDIR)/lib/systemd/system/arasd.service
 
 format:
