@@ -78,6 +78,13 @@ nms-check: all
 	sh tests/deps.sh
 	TESTS="$(wildcard tests/nms/t_*.sh)" bash tests/run.sh
 
+# conf/prometheus/snmp.yml (snmp_exporter module `arasd`) from generator.yml
+# and mib/ARAS-MIB.txt; the IETF base MIBs from erlang-snmp.
+# tests/nms/t_prometheus.sh fails when the committed file is not current.
+prometheus:
+	cd conf/prometheus && MIBDIRS=$(CURDIR)/mib:$(lastword $(wildcard /usr/lib/erlang/lib/snmp-*/mibs)) \
+		prometheus-snmp-generator --fail-on-parse-errors generate -o snmp.yml
+
 # arasd on the real two-host libvirt + QEMU lab (tests/lab/README.md): root, TCG.
 lab-check: all
 	bash tests/lab/check.sh
@@ -103,4 +110,4 @@ format:
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 
-.PHONY: all demo install unit check test lint nms-check lab-check format clean bench-bin
+.PHONY: all demo install unit check test lint nms-check lab-check format clean bench-bin prometheus
