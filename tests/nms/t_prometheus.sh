@@ -19,6 +19,7 @@ if diff -u "$P/snmp.yml" "$T/snmp.yml" >"$T/gen.diff"; then ok "committed snmp.y
 	not_ok "committed snmp.yml is current: run make prometheus"; head -20 "$T/gen.diff" | sed 's/^/# /'; fi
 # 2. rules
 check "promtool check rules arasd-rules.yml" promtool check rules "$P/arasd-rules.yml"
+check "promtool check config prometheus.yml (the scrape example)" promtool check config "$P/prometheus.yml"
 (cd "$P" && promtool test rules arasd-rules.test.yml >"$T/rules.log" 2>&1)
 is "promtool test rules arasd-rules.test.yml" "$?" 0
 
@@ -27,6 +28,9 @@ HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 
 write_arasd_conf "stateFile $T/state" "holdTime 2" "actions trap"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
+# CPU % needs two polls: scrape once the rates are steady
+polls_ge() { [ "$(sget "$STATUS_OID.3.0" 2>/dev/null || echo 0)" -ge "$1" ]; }
+wait_for 15 polls_ge 4 || not_ok "arasd polled 4 times"
 EXP_PORT=$(pick_port)
 prometheus-snmp-exporter --config.file="$P/snmp.yml" --web.listen-address="127.0.0.1:$EXP_PORT" \
 	>"$T/exporter.log" 2>&1 &
