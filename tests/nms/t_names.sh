@@ -71,9 +71,8 @@ echo "$out" | sed 's/^/# /'
 
 # what ships for an NMS (the other helper's files too, once merged)
 files=()
-for f in conf/prometheus/* conf/snmptrapd/* conf/zabbix/* conf/icinga/* conf/nagios/* plugins/* conf/snmpd-arasd.conf; do
-	[ -f "$TOP/$f" ] && files+=("$TOP/$f")
-done
+while IFS= read -r f; do files+=("$f"); done < <(cd "$TOP" && find conf/prometheus conf/snmptrapd conf/zabbix \
+	conf/icinga conf/nagios plugins conf/snmpd-arasd.conf -type f 2>/dev/null | sort | sed "s|^|$TOP/|")
 for f in "${files[@]}"; do
 	nn=$(grep -ohE '\baras[A-Z][A-Za-z0-9]*' "$f" | sort -u | wc -l)
 	no=$(grep -ohE '1\.3\.6\.1\.4\.1(\.[0-9]+)+' "$f" | sort -u | wc -l)

@@ -57,14 +57,14 @@ groups_readable() { # every table and scalar group answers public from 127.0.0.2
 refusals() { # $1 = label
 	local cpu before
 	cpu=$(sget "$CONFIG_OID.2.0")
-	if far snmpset -v2c -c public "$AGENT" "$CONFIG_OID.2.0" u 77 >"$T/out" 2>&1; then not_ok "$1: v2c SET refused"; else ok "$1: v2c SET refused ($(grep -m1 -i -e reason -e error -e timeout "$T/out"))"; fi
-	if v3 authNoPriv snmpset "$CONFIG_OID.2.0" u 77 >"$T/out" 2>&1; then not_ok "$1: authNoPriv SET refused"; else ok "$1: authNoPriv SET refused ($(grep -m1 -i -e reason -e error -e timeout "$T/out"))"; fi
+	if far snmpset -v2c -c public "$AGENT" "$CONFIG_OID.2.0" u 77 >"$T/out" 2>&1; then not_ok "$1: v2c SET refused"; else ok "$1: v2c SET refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
+	if v3 authNoPriv snmpset "$CONFIG_OID.2.0" u 77 >"$T/out" 2>&1; then not_ok "$1: authNoPriv SET refused"; else ok "$1: authNoPriv SET refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
 	is "$1: arasCpuThreshold unchanged by the refused SETs" "$(sget "$CONFIG_OID.2.0")" "$cpu"
 	before=$(sget .1.3.6.1.2.1.1.4.0)
-	if v3 authPriv snmpset .1.3.6.1.2.1.1.4.0 s evil >"$T/out" 2>&1; then not_ok "$1: authPriv SET of sysContact refused"; else ok "$1: authPriv SET of sysContact refused ($(grep -m1 -i -e reason -e error -e timeout "$T/out"))"; fi
+	if v3 authPriv snmpset .1.3.6.1.2.1.1.4.0 s evil >"$T/out" 2>&1; then not_ok "$1: authPriv SET of sysContact refused"; else ok "$1: authPriv SET of sysContact refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
 	is "$1: sysContact unchanged" "$(sget .1.3.6.1.2.1.1.4.0)" "$before"
-	if v3 authPriv snmpset "$VM_ENTRY.2.$WEB1" s evil >"$T/out" 2>&1; then not_ok "$1: authPriv SET of arasVmName refused"; else ok "$1: authPriv SET of arasVmName refused ($(grep -m1 -i -e reason -e error -e timeout "$T/out"))"; fi
-	if v3 authPriv snmpset "$CONFIG_OID.2.0" u "$2" >"$T/out" 2>&1; then ok "$1: authPriv SET of arasCpuThreshold works"; else not_ok "$1: authPriv SET of arasCpuThreshold works ($(grep -m1 -i -e reason -e error -e timeout "$T/out"))"; fi
+	if v3 authPriv snmpset "$VM_ENTRY.2.$WEB1" s evil >"$T/out" 2>&1; then not_ok "$1: authPriv SET of arasVmName refused"; else ok "$1: authPriv SET of arasVmName refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
+	if v3 authPriv snmpset "$CONFIG_OID.2.0" u "$2" >"$T/out" 2>&1; then ok "$1: authPriv SET of arasCpuThreshold works"; else not_ok "$1: authPriv SET of arasCpuThreshold works ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
 	is "$1: arasCpuThreshold reads back $2 (public, 127.0.0.2)" "$(far snmpget -v2c -c public -Oqv "$AGENT" "$CONFIG_OID.2.0")" "$2"
 	check "$1: the authPriv user reads arasVmTable" v3 authPriv snmpget "$VM_ENTRY.2.$WEB1"
 }
