@@ -5,7 +5,8 @@
 # the shipped snmp.yml scrapes a real snmpd + arasd (test driver): per-VM
 # series labelled with VM name, host name and canonical UUID, values equal
 # to snmpget's, enums as state sets / info, an alert state that turns
-# "firing" after a threshold SET.
+# "firing" after a threshold SET; a real Prometheus with the shipped scrape
+# example and rules then fires ArasVmCpuAlert for that VM.
 T_NAME=prometheus
 . "$(dirname "$0")/../lib.sh"
 P=$TOP/conf/prometheus
@@ -73,10 +74,39 @@ is "  alpha not down" "$(series arasHostState 'arasHostName="alpha",arasHostStat
 is "web1 state as info: running" "$(series arasVmState_info 'arasVmName="web1",arasVmState="running"')" 1
 is "web1 CPU alert ok before the SET" "$(series arasVmCpuAlert 'arasVmCpuAlert="ok",arasVmHostName="alpha",arasVmName="web1"')" 1
 is "aggregate arasVmsCpuAlerting 0" "$(series arasVmsCpuAlerting '')" 0
+# a real Prometheus with the shipped scrape example (target, exporter
+# address and intervals changed) and the shipped rules
+PROM_PORT=$(pick_port)
+sed -e "s/scrape_interval: 60s/scrape_interval: 2s/" -e "s/scrape_timeout: 30s/scrape_timeout: 2s/" \
+	-e "s/evaluation_interval: 60s/evaluation_interval: 1s/" -e "s/\[kvm-mgmt.example.net\]/[\"$AGENT\"]/" \
+	-e "s/replacement: 127.0.0.1:9116/replacement: 127.0.0.1:$EXP_PORT/" "$P/prometheus.yml" >"$T/prometheus.yml"
+cp "$P/arasd-rules.yml" "$T/"
+is "the test's prometheus.yml differs from the shipped one in 5 lines" "$(diff "$P/prometheus.yml" "$T/prometheus.yml" | grep -c '^>')" 5
+prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
+	--web.listen-address="127.0.0.1:$PROM_PORT" >"$T/prometheus.log" 2>&1 &
+record_pid $!
+prom_q() { curl -sf "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1"; }
+up_is_1() { prom_q 'up{job="arasd"}' | grep -q '"value":\[[0-9.]*,"1"\]'; }
+check "Prometheus scrapes arasd through snmp_exporter (up == 1)" wait_for 20 up_is_1
+alerts() { curl -sf "http://127.0.0.1:$PROM_PORT/api/v1/alerts"; }
+is "no ArasVmCpuAlert before the SET" "$(alerts | grep -o '"alertname":"ArasVmCpuAlert"' | wc -l)" 0
 sset "$CONFIG_OID.2.0" u 40 >/dev/null
+t_set=$(date +%s%N)
 check "after arasCpuThreshold 40: web1's CPU alert is firing in the scrape" wait_for 15 \
 	sh -c "curl -sf 'http://127.0.0.1:$EXP_PORT/snmp?module=arasd&target=$AGENT' | grep -q '^arasVmCpuAlert{arasVmCpuAlert=\"firing\",arasVmHostName=\"alpha\",arasVmName=\"web1\",arasVmUuidString=\"${UUID[web1]}\"} 1$'"
 scrape
 check "  and the aggregate arasVmsCpuAlerting counts it" test "$(series arasVmsCpuAlerting '')" -ge 1
 grep -m1 '^arasVmCpuAlert{arasVmCpuAlert="firing"' "$T/scrape.txt" | sed 's/^/# /'
+web1_alert() { alerts | python3 -c '
+import json, sys
+for a in json.load(sys.stdin)["data"]["alerts"]:
+    l = a["labels"]
+    if l.get("alertname") == "ArasVmCpuAlert" and l.get("arasVmName") == "web1" and a["state"] == "firing":
+        print(l["arasVmUuidString"], l["arasVmHostName"], l["resource"], a["annotations"]["summary"])
+'; }
+web1_firing() { web1_alert | grep -q .; }
+check "Prometheus fires ArasVmCpuAlert for web1 (shipped rules)" wait_for 20 web1_firing
+echo "# SET -> Prometheus alert firing: $((($(date +%s%N) - t_set) / 1000000)) ms (holdTime 2 s, poll 1 s, scrape 2 s, evaluation 1 s)"
+is "  labelled with UUID, host and resource" "$(web1_alert | cut -d' ' -f1-3)" "${UUID[web1]} alpha cpu"
+web1_alert | sed 's/^/# /'
 exit 0
