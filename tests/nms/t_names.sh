@@ -20,15 +20,15 @@ declare -A SEEN
 check_oid() {
 	local o=.${1#.} t base suffix def
 	t=$(tr_ -OS "$o")
-	case $t in
-	ARAS-MIB::*) ;;
-	*) echo "$1 is not in ARAS-MIB ($t)"; return ;;
-	esac
-	base=${t#ARAS-MIB::}
+	base=${t#*::}
 	suffix=${base#*.}
 	base=${base%%.*}
-	[ "$suffix" = "$base" ] && return # exactly a node, object or notification
 	def=$(tr_ -Td "ARAS-MIB::$base")
+	if ! grep -q -- '-- FROM.*ARAS-MIB' <<<"$def"; then
+		echo "$1 is not an ARAS-MIB object ($t)"
+		return
+	fi
+	[ "$suffix" = "$base" ] && return # exactly a node, object or notification
 	if ! grep -q '^  SYNTAX' <<<"$def" || grep -q 'MAX-ACCESS.*not-accessible' <<<"$def"; then
 		echo "$1 is ARAS-MIB::$base.$suffix: no object there"
 	elif ! grep -q '::= { aras[A-Za-z]*Entry ' <<<"$def" && [ "$suffix" != 0 ]; then
@@ -56,6 +56,13 @@ check_files() {
 			fi
 			[ -n "$r" ] && { echo "$f: $r"; bad=1; }
 		done
+		# a name paired with arcs under the root, e.g. the plugin's
+		# "arasVmName": ARAS_MIB + ".1.4.1.2": the arcs must name that object
+		while read -r n arcs; do
+			t=$(tr_ -OS "$root$arcs")
+			[ "$t" = "ARAS-MIB::$n" ] || { echo "$f: $n is $root$arcs in the file, but that is $t"; bad=1; }
+		done < <(grep -oE '"aras[A-Z][A-Za-z0-9]*" *: *[A-Z_]+ *\+ *"(\.[0-9]+)+"' "$f" |
+			sed -E 's/^"([^"]*)".*"([.0-9]+)"$/\1 \2/')
 	done
 	return $bad
 }
@@ -63,10 +70,10 @@ check_files() {
 # self-check: the checker catches a wrong OID and a wrong name
 root=$(tr_ -On ARAS-MIB::arasMIB)
 is "the repo MIB resolves (arasMIB = $root)" "$(grep -c '^\.1\.3\.6\.1\.4\.1\.' <<<"$root")" 1
-printf 'walk: %s.1.4.1.2\nok: %s.1.2.13.0\nbad: %s.1.4.1.99\nbad: %s.1.2.13.7\nname: arasVmNmae\nname: arasVmName\n' \
+printf 'walk: %s.1.4.1.2\nok: %s.1.2.13.0\nbad: %s.1.4.1.99\nbad: %s.1.2.13.7\nname: arasVmNmae\nname: arasVmName\n    "arasVmName": ARAS_MIB + ".1.4.1.2",\n    "arasVmState": ARAS_MIB + ".1.4.1.5",\n' \
 	"$root" "$root" "$root" "$root" >"$T/wrong.yml"
 out=$(check_files "$T/wrong.yml")
-is "self-check: a file with 2 wrong OIDs and 1 wrong name fails with 3 findings" "$(grep -c . <<<"$out")" 3
+is "self-check: 2 wrong OIDs, 1 wrong name, 1 name paired with another's arcs: 4 findings" "$(grep -c . <<<"$out")" 4
 echo "$out" | sed 's/^/# /'
 
 # what ships for an NMS (the other helper's files too, once merged)
