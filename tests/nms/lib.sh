@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/nms/lib.sh - helpers of the NMS tests (tests/nms/t_*.sh), on top of
 # tests/lib.sh (source that first).  Owns: pristine copies of Debian's
 # conffiles, the "installed" layout (make install DESTDIR=...) and running

@@ -10,7 +10,7 @@
 T_NAME=names
 . "$(dirname "$0")/../lib.sh"
 IETF=$(ls -d /usr/lib/erlang/lib/snmp-*/mibs 2>/dev/null | tail -1)
-tr_() { MIBS= snmptranslate -M "$TOP/mib:$IETF" -m ARAS-MIB "$@" 2>&1; }
+tr_() { MIBS='' snmptranslate -M "$TOP/mib:$IETF" -m ARAS-MIB "$@" 2>&1; }
 # Words that look like MIB names but are not objects: VACM view and group
 # names of the snmpd drop-in.
 NOT_MIB="arasWrite arasAdmin"
