@@ -44,6 +44,7 @@ echo "# $line"
 check "  with the canonical UUID (zero padding kept)" grep -q ' uuid=0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2\( \|$\)' <<<"$line"
 check "  with the host index, resource by name and the numbers" \
 	grep -q 'hostIndex=1 resource=memory value=75% threshold=40%' <<<"$line"
+check "  with the host by name (arasEventHostName)" grep -q ' host=alpha' <<<"$line"
 check "  and the sender's address" grep -q 'arasSlaBreach from 127.0.0.1:' <<<"$line"
 check "web1's line has its UUID" grep -q 'arasSlaBreach .*vm=web1 .*uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1' "$T/aras-traps.log"
 is "one line per breach (5 VMs over 40 %)" "$(grep -c ' arasSlaBreach ' "$T/aras-traps.log")" 5
@@ -52,7 +53,7 @@ check "  and arasEventVmUuidString by name with the canonical string" \
 	grep -q 'ARAS-MIB::arasEventVmUuidString\.[0-9]* = STRING: "\{0,1\}0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2' "$T/named.log"
 check "the forward reached the second receiver (5 breaches)" wait_for 5 \
 	sh -c "[ \$(grep -c 'OID: $NOTIFY_OID.1[^0-9]' $T/traps.log) -ge 5 ]"
-check "  with the UUID string as the last object" grep -q "$BASE_OID.1.5.1.11.[0-9]* = STRING: \"0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2\"\$" "$T/traps.log"
+check "  with the UUID string, then the host name as the last objects" grep -q "$BASE_OID.1.5.1.11.[0-9]* = STRING: \"0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2\".*$BASE_OID.1.5.1.12.[0-9]* = STRING: \"alpha\"\$" "$T/traps.log"
 sset "$CONFIG_OID.3.0" u 90 >/dev/null
 check "arasSlaClear logged too" wait_for 15 sh -c "[ \$(grep -c ' arasSlaClear ' $T/aras-traps.log) -ge 5 ]"
 grep -m1 ' arasSlaClear .*vm=web1' "$T/aras-traps.log" | sed 's/^/# /'
