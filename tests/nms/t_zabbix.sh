@@ -183,7 +183,8 @@ all_vms() { [ "$(discovered arasVmMemUsage)" = "$want_vms" ]; }
 check "every fixture VM discovered by name ($(echo $want_vms | cut -c1-60))" wait_for $((120 + ${ZABBIX_BULK_VMS:-0})) all_vms
 echo "# $(echo $want_vms | wc -w) VMs discovered $(( ($(date +%s%N) - t_create) / 1000000 )) ms after host.create (LLD interval 5 s, CacheUpdateFrequency 1 s)"
 want_hosts=$(swalk "$HOST_ENTRY.2" | sed 's/.*STRING: "\(.*\)"/\1/' | LC_ALL=C sort | tr '\n' ' ')
-is "every host discovered by name" "$(discovered arasHostState)" "$want_hosts"
+all_hosts() { [ "$(discovered arasHostState)" = "$want_hosts" ]; }
+check "every host discovered by name ($want_hosts)" wait_for 60 all_hosts
 
 # ---- values equal snmpget
 # lastvalue KEY: the item's last value ('' until it has one)
@@ -245,4 +246,17 @@ check "failed migrations: 'arasd: an allocation action failed' in PROBLEM" \
 sset "$HOST_ENTRY.13.2" i 2 >/dev/null
 check "SET arasHostMaintenance.2 false: the maintenance trigger resolves" \
 	wait_for 60 resolved 'arasd host beta is in maintenance'
+
+# ---- notifications dropped: the master goes away just before breaches fire
+check "notifications-dropped trigger OK before" wait_for 30 resolved 'arasd: notifications dropped (the master agent was away)'
+dropped0=$(sget "$STATUS_OID.6.0")
+sset "$CONFIG_OID.3.0" u 40 >/dev/null # breaches fire after holdTime 2 s...
+kill "$SNMPD_PID"                      # ...with no master to take them
+wait_for 10 sh -c "! kill -0 $SNMPD_PID 2>/dev/null"
+sleep 4
+start_snmpd || not_ok "snmpd restarts"
+wait_for 15 arasd_attached
+check "arasNotificationsDropped increased" test "$(sget "$STATUS_OID.6.0")" -gt "$dropped0"
+check "'arasd: notifications dropped' in PROBLEM" \
+	wait_for 90 problem 'arasd: notifications dropped (the master agent was away)'
 exit 0
