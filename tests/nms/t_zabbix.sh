@@ -55,7 +55,8 @@ stop_all() {
 trap stop_all EXIT
 
 # ---- arasd on the two-host fixture
-HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
+# gamma's libvirt URI fails until its file exists: the host is down
+HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2" "host gamma test://$T/hostC.xml 3")
 # ZABBIX_BULK_VMS=N adds a third host with N more VMs (for the README's
 # discovery figure; make check runs the five-VM fixture only)
 if [ "${ZABBIX_BULK_VMS:-0}" -gt 0 ]; then
@@ -186,6 +187,18 @@ want_hosts=$(swalk "$HOST_ENTRY.2" | sed 's/.*STRING: "\(.*\)"/\1/' | LC_ALL=C s
 all_hosts() { [ "$(discovered arasHostState)" = "$want_hosts" ]; }
 check "every host discovered by name ($want_hosts)" wait_for 60 all_hosts
 
+# host down: gamma has been down since arasd started; its node appears -> up
+trig_value() {
+	api trigger.get "{\"hostids\":\"$hid\",\"filter\":{\"description\":\"$1\"},\"output\":[\"value\"]}" 'r[0]["value"] if r else "none"'
+}
+problem() { [ "$(trig_value "$1")" = 1 ]; }
+resolved() { [ "$(trig_value "$1")" = 0 ]; }
+check "'arasd host gamma is down' in PROBLEM" wait_for 60 problem 'arasd host gamma is down'
+is "'arasd host alpha is down' stays OK" "$(trig_value 'arasd host alpha is down')" 0
+cat >"$T/hostC.xml" <<'XML'
+<node><cpu><mhz>2400</mhz><model>x86_64</model><active>8</active><nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>2</threads></cpu><memory>16777216</memory></node>
+XML
+
 # ---- values equal snmpget
 # lastvalue KEY: the item's last value ('' until it has one)
 lastvalue() {
@@ -218,12 +231,6 @@ is "web1's items carry its UUID string as a tag" \
 is "value map on the VM state" "$(api item.get "{\"hostids\":\"$hid\",\"filter\":{\"key_\":\"arasVmState[web1]\"},\"selectValueMap\":[\"name\"]}" 'r[0]["valuemap"]["name"]')" "ARAS-MIB::arasVmState"
 
 # ---- a threshold SET fires the per-VM trigger, raising it resolves it
-# problem NAME: the trigger named NAME on our host is in PROBLEM (value 1)
-trig_value() {
-	api trigger.get "{\"hostids\":\"$hid\",\"filter\":{\"description\":\"$1\"},\"output\":[\"value\"]}" 'r[0]["value"] if r else "none"'
-}
-problem() { [ "$(trig_value "$1")" = 1 ]; }
-resolved() { [ "$(trig_value "$1")" = 0 ]; }
 is "web1 memory trigger OK before the SET" "$(trig_value 'VM web1: memory SLA alert firing')" 0
 sset "$CONFIG_OID.3.0" u 40 >/dev/null # arasMemThreshold 40: web1 uses 50 %
 t_set=$(date +%s%N)
@@ -234,6 +241,8 @@ check "a problem event is open for it" test "$(api problem.get "{\"hostids\":\"$
 is "web1's CPU trigger stays OK" "$(trig_value 'VM web1: CPU SLA alert firing')" 0
 sset "$CONFIG_OID.3.0" u 90 >/dev/null
 check "SET arasMemThreshold 90: the trigger resolves" wait_for 60 resolved 'VM web1: memory SLA alert firing'
+
+check "host gamma up: 'arasd host gamma is down' resolves" wait_for 90 resolved 'arasd host gamma is down'
 
 # ---- host maintenance: its trigger, and the evacuation's migrations fail on
 # the test driver (no peer-to-peer migration) -> arasActionsFailed increases
