@@ -43,7 +43,7 @@ chown zabbix: "$Z"
 
 # stop zabbix_server (it must reap its children: up to 20 s) and PostgreSQL
 # (fast shutdown) before lib.sh's cleanup
-ZBX_PID= PG_PID=
+ZBX_PID='' PG_PID=''
 stop_all() {
 	local p
 	for p in $ZBX_PID $PG_PID; do
