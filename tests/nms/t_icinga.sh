@@ -143,6 +143,28 @@ object Host "cluster" {
 	vars.arasd_host_warning = 80
 	vars.arasd_host_critical = 90
 }
+object Host "cluster-v3" {
+	address = "127.0.0.1"
+	check_command = "dummy"
+	check_interval = 1h
+	vars.arasd_port = $SNMP_PORT
+	vars.arasd_snmpv3_user = "nagios"
+	vars.arasd_snmpv3_seclevel = "authPriv"
+	vars.arasd_snmpv3_auth_key = "nagiosauth1"
+	vars.arasd_snmpv3_priv_key = "nagiospriv1"
+	vars.arasd_vms = [ "db1" ]
+}
+object Host "cluster-v3-badkey" {
+	address = "127.0.0.1"
+	check_command = "dummy"
+	check_interval = 1h
+	vars.arasd_port = $SNMP_PORT
+	vars.arasd_timeout = 1
+	vars.arasd_snmpv3_user = "nagios"
+	vars.arasd_snmpv3_auth_key = "wrongpass1"
+	vars.arasd_snmpv3_priv_key = "nagiospriv1"
+	vars.arasd_vms = [ "app1" ]
+}
 template Service "arasd-fast" default {
 	check_interval = 1s
 	retry_interval = 1s
@@ -167,6 +189,8 @@ echo "# icinga's first check result $(( ($(date +%s%N) - t0) / 1000000 )) ms aft
 check "icinga: vm ghost UNKNOWN (not in the fixture)" wait_for 10 seen 0 "arasd vm ghost" UNKNOWN
 check "icinga: host alpha OK" wait_for 10 seen 0 "arasd host alpha" OK
 check "icinga: alerts OK" wait_for 10 seen 0 "arasd alerts" OK
+check "icinga: vm db1 OK over SNMPv3 authPriv (arasd_snmpv3_* vars)" wait_for 10 seen 0 "arasd vm db1" OK
+check "icinga: vm app1 UNKNOWN with a wrong SNMPv3 pass phrase" wait_for 15 seen 0 "arasd vm app1" UNKNOWN
 r=$(results | grep "^RESULT	arasd vm web1	OK	" | tail -1)
 echo "# $r"
 check "icinga keeps the plugin's perfdata" grep -q "mem=50%;;;0;100" <<<"$r"
