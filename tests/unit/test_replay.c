@@ -21,6 +21,8 @@
 #include <cmocka.h>
 
 #include "replay/cluster.c"
+#include "replay/pol_adapt.c"
+#include "replay/pol_drs.c"
 #include "replay/pol_thr.c"
 #include "replay/sim.c"
 #include "replay/trace.c"
@@ -317,7 +319,7 @@ static void thr_moves_least_memory_best_fit(void **state)
 	struct aras_sim_cfg c = cfg_default();
 	struct aras_sim_metrics m;
 	struct aras_sim_policy p;
-	struct aras_pol_thr_opts o = { 0.8 };
+	struct aras_pol_thr_opts o = { 0.8, ARAS_DET_THR, 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *log = open_memstream(&buf, &len);
@@ -355,7 +357,7 @@ static void thr_no_fit_stays(void **state)
 	struct aras_sim_cfg c = cfg_default();
 	struct aras_sim_metrics m;
 	struct aras_sim_policy p;
-	struct aras_pol_thr_opts o = { 0.8 };
+	struct aras_pol_thr_opts o = { 0.8, ARAS_DET_THR, 0 };
 
 	(void)state;
 	/* h1 at 90 %, h2 at 70 %: the 400 MHz VM would take h2 to 90 % -> stays */
