@@ -41,6 +41,11 @@
 
 /* A VM does not go back to a host it left within this many cooldowns. */
 #define ARAS_CTL_NO_RETURN 6
+/*
+ * Relief move (CPU, no target stays under hostCpuHigh): the target must end
+ * at least this many points of CPU below the source's CPU now.
+ */
+#define ARAS_CTL_RELIEF_GAIN 10
 
 /* What the controller remembers per VM (by UUID, so it outlives migrations). */
 struct aras_ctl_vm {

@@ -471,10 +471,18 @@ static void bitbrains_parse_and_cluster(void **state)
 	NEAR(t.cpu[1], 5200);
 	NEAR(t.io_kibs[1], 150);
 
-	/* default cluster: as provisioned, max twice; one host for 50 % of 2600 MHz mean */
+	/*
+	 * default cluster: as provisioned, max twice; one 32-core host would
+	 * give 50 % of 2600 MHz mean, but a cluster has at least 4 hosts
+	 * (ARAS_CL_MIN_HOSTS): 4 hosts of as few cores as keep 50 % (1), and
+	 * never fewer than the VM's 4 vCPUs
+	 */
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(aras_cluster_build(&o, &t, &cl, why, sizeof(why)), 0);
-	assert_int_equal(cl.nhosts, 1);
+	assert_int_equal(cl.nhosts, ARAS_CL_MIN_HOSTS);
+	assert_int_equal(cl.hosts[0].cores, 4);
+	assert_int_equal(cl.hosts[3].cores, 4);
+	assert_non_null(strstr(cl.sizing, "the minimum of 4 hosts"));
 	assert_int_equal(cl.vms[0].vcpus, 4);
 	assert_int_equal(cl.vms[0].vcpus_max, 8);
 	assert_int_equal(cl.vms[0].mem_kib, 4194304);
