@@ -11,11 +11,17 @@
  * hostCpuHigh and above hostMemFreeMin with the VM's load added (and have
  * no I/O-bound VM for an I/O move); among those the one with the most
  * headroom left wins: score = min(hostCpuHigh - cpu after, free%% after -
- * hostMemFreeMin), ties to the lower host index.  No fit: no move, and a
- * no-target decision once per alert episode.
+ * hostMemFreeMin), ties to the lower host index.  CPU moves only: when no
+ * target stays under hostCpuHigh, a relief target, one that ends at least
+ * ARAS_CTL_RELIEF_GAIN points below the source's CPU (after the moves away
+ * from it planned this round): the lowest CPU after the move wins; a move
+ * that would only take the overload over is not made.  No fit: no move,
+ * and a no-target decision once per alert episode.
  * Host trigger: a host whose CPU stays at or above hostCpuHigh for the hold
- * time sheds one VM per round (the smallest whose load covers the excess)
- * even when no single VM is hot.  A VM at its maximum on a host with room
+ * time sheds one VM per round even when no single VM is hot: the one whose
+ * move helps most per byte of memory migrated (help: the CPU points the
+ * host loses, up to its excess, and no more than the gap the target keeps
+ * below it).  A VM at its maximum on a host with room
  * is not moved (another host gives it no more): one notice per episode.
  * Safety: per-VM cooldown after any action, never back to a host the VM
  * left within ARAS_CTL_NO_RETURN cooldowns, at most maxMigrations in flight in the cluster

@@ -14,8 +14,8 @@
  *        prediction made as far ahead as its longest migration takes (in
  *        scheduling intervals, at least one).
  * Utilisation is a share of the host's capacity (1 = full).  With less
- * history the caller falls back to the static threshold (the paper's
- * experiments do the same).  Pure C11 with libm.
+ * history the caller falls back to the static threshold (our choice:
+ * the detectors are not defined on a shorter history).  Pure C11 with libm.
  */
 #include "policy.h"
 
