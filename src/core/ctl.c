@@ -640,8 +640,9 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 	proj_init(m, p, pr);
 
 	/*
-	 * Episodes end: a VM with no alert firing or clearing, and not being
-	 * evacuated, may be told "no target" again later.
+	 * Episodes end: a VM with no alert firing or clearing, not being
+	 * evacuated and not on a host whose own CPU alert fires (the host
+	 * trigger's episode), may be told "no target" again later.
 	 */
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct aras_vm *vm = m->vms[i];
@@ -651,7 +652,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 
 		for (int r = 0; r < ARAS_NRES; r++)
 			active |= vm->sla[r].state == ARAS_ALERT_FIRING || vm->sla[r].state == ARAS_ALERT_CLEARING;
-		if (cv && !active && !(h && h->maintenance))
+		if (cv && !active && !(h && (h->maintenance || h->cpu_track.state == ARAS_ALERT_FIRING)))
 			cv->no_target_sent = 0;
 	}
 

@@ -16,7 +16,8 @@
  * ARAS_CTL_RELIEF_GAIN points below the source's CPU (after the moves away
  * from it planned this round): the lowest CPU after the move wins; a move
  * that would only take the overload over is not made.  No fit: no move,
- * and a no-target decision once per alert episode.
+ * and a no-target decision once per alert episode (of the VM, or of its
+ * host's CPU alert for the host trigger).
  * Host trigger: a host whose CPU stays at or above hostCpuHigh for the hold
  * time sheds one VM per round even when no single VM is hot: the one whose
  * move helps most per byte of memory migrated (help: the CPU points the

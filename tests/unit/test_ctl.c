@@ -1378,6 +1378,16 @@ static void host_trigger_help_per_byte(void **state)
 	decide(f, T0);
 	if (f->n != 1 || !f->d[0].no_target || strcmp(f->d[0].vm_name, "big") != 0)
 		fail_msg("want a notice for big:%s", dump(f));
+	/* once per episode of the host's alert, though big's own alert never fires */
+	decide(f, T0 + S(300));
+	if (f->n != 0)
+		fail_msg("the host's episode goes on: want no second notice:%s", dump(f));
+	hostk(f, 1)->cpu_track.state = ARAS_ALERT_OK;
+	decide(f, T0 + S(600));
+	hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
+	decide(f, T0 + S(900));
+	if (f->n != 1 || !f->d[0].no_target)
+		fail_msg("a new episode: want a notice again:%s", dump(f));
 	fx_free(f);
 }
 
