@@ -201,6 +201,7 @@ static int run(struct arasd *d)
 	if (aras_plan_new(&d->plan, 1000) < 0)
 		goto out;
 	aras_ctl_init(&d->ctl);
+	aras_backoff_init(&d->backoff);
 	if (aras_evlog_new(&d->evlog, d->state.settings.v[ARAS_S_EVENT_LOG_SIZE]) < 0)
 		goto out;
 	if (d->mail.url) {
@@ -323,6 +324,7 @@ out:
 		fclose(d->history);
 	d->history = NULL;
 	aras_ctl_free(&d->ctl);
+	aras_backoff_free(&d->backoff);
 	aras_mailer_free(d->mailer);
 	aras_scripts_free(d->scripts);
 	aras_evlog_free(d->evlog);
