@@ -46,22 +46,8 @@ static struct {
 
 
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
-/* An operator order staged between RESERVE and COMMIT (one SET at a time). */
-static struct {
-	int kind;                  /* 0 none, 1 approve/reject, 2 migrate */
-	uint32_t action;
-	int state;
-	uint8_t uuid[ARAS_UUID_LEN];
-	unsigned target;
-} order;
 
 
 
@@ -187,9 +173,13 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 							       SNMP_ERR_INCONSISTENTVALUE);
 			return;
 		}
-		order.kind = 2;
-		memcpy(order.uuid, row->vm->uuid, ARAS_UUID_LEN);
-		order.target = (unsigned)*var->val.integer;
+		{
+			struct aras_txn_order o = { .kind = ARAS_ORDER_MIGRATE,
+						    .target = (unsigned)*var->val.integer };
+
+			memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
+			aras_txn_add_order(mib.d, reqinfo, r, &o);
+		}
 		return;
 	}
 	if (field < 0) {
@@ -236,18 +226,13 @@ static void vm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
 		vm_reserve(reqinfo, r, row, col);
 		return;
 	case MODE_SET_RESERVE2:
-		/* per-VM values have no cross-object rules */
+		/* per-VM values have no cross-object rules; orders are checked together */
+		if (col == ARAS_VC_MIGRATE_TO)
+			aras_txn_check_orders(mib.d, reqinfo, r);
 		return;
 	}
-	if (col != ARAS_VC_MIGRATE_TO) {
-		aras_txn_phase(mib.d, reqinfo, r);
-		return;
-	}
-	/* an order acts at COMMIT, and is forgotten on FREE/UNDO */
-	if (reqinfo->mode == MODE_SET_COMMIT && order.kind == 2)
-		aras_actions_order_migrate(mib.d, order.uuid, order.target, mono_ms());
-	if (reqinfo->mode != MODE_SET_ACTION)
-		order.kind = 0;
+	/* an order acts at COMMIT with the rest of the PDU (txn.h) */
+	aras_txn_phase(mib.d, reqinfo, r);
 }
 
 static struct vm_row *vm_row_new(struct aras_vm *vm)
@@ -515,18 +500,20 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 			netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
 			return;
 		}
-		order.kind = 1;
-		order.action = act->index;
-		order.state = (int)*var->val.integer;
+		{
+			struct aras_txn_order o = { .kind = ARAS_ORDER_DECIDE, .action = act->index,
+						    .state = (int)*var->val.integer };
+
+			memcpy(o.uuid, act->uuid, ARAS_UUID_LEN);
+			aras_txn_add_order(mib.d, reqinfo, r, &o);
+		}
 		return;
-	case MODE_SET_COMMIT:
-		if (order.kind == 1)
-			aras_actions_decide(mib.d, order.action, order.state, mono_ms());
-		order.kind = 0;
+	case MODE_SET_RESERVE2:
+		aras_txn_check_orders(mib.d, reqinfo, r);
 		return;
-	case MODE_SET_FREE:
-	case MODE_SET_UNDO:
-		order.kind = 0;
+	default:
+		/* the decision acts at COMMIT with the rest of the PDU (txn.h) */
+		aras_txn_phase(mib.d, reqinfo, r);
 		return;
 	}
 }
