@@ -127,6 +127,20 @@ static void record_history(struct arasd *d, unsigned host)
 	fflush(f);
 }
 
+/*
+ * SIGHUP: close the history file; the next poll opens it again by name
+ * (logrotate renames it, then sends SIGHUP: the new lines go to a new file).
+ */
+static void reopen_files(struct arasd *d)
+{
+	if (d->history) {
+		if (fclose(d->history) != 0)
+			log_err("historyFile %s: %s", d->history_file, strerror(errno));
+		d->history = NULL;
+	}
+	log_info("SIGHUP: history file %s will be reopened", d->history_file ? d->history_file : "(none)");
+}
+
 static void take_samples(struct arasd *d, struct aras_collector *col)
 {
 	struct aras_host_sample *s;
@@ -261,9 +275,12 @@ static int run(struct arasd *d)
 		if (n > 0 && FD_ISSET(sig_pipe[0], &rfds)) {
 			unsigned char c;
 
-			while (read(sig_pipe[0], &c, 1) == 1)
+			while (read(sig_pipe[0], &c, 1) == 1) {
 				if (c == SIGTERM || c == SIGINT)
 					stop = 1;
+				else if (c == SIGHUP)
+					reopen_files(d);
+			}
 			FD_CLR(sig_pipe[0], &rfds);
 			n--;
 		}

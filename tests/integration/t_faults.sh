@@ -48,4 +48,118 @@ check "polls keep their interval ($((p1 - p0)) <= $((2 * W + 10)) for 2 hosts at
 check "no notification storm ($((n1 - n0)) <= 40)" test $((n1 - n0)) -le 40
 check "the backoff is in the event log" sh -c "snmpwalk -v2c -c public -Oqv $AGENT $EVT.10 | grep -q 'backoff: '"
 sset "$HOST_ENTRY.13.1" i 2 >/dev/null
+
+# --- 5. SIGHUP reopens the history file (logrotate: rename, then HUP) ---
+check "history file written" wait_for 5 test -s "$T/history"
+mv "$T/history" "$T/history.1"
+kill -HUP "$ARASD_PID"
+check "after SIGHUP a new history file appears" wait_for 5 test -s "$T/history"
+n1=$(wc -l <"$T/history.1")
+sleep 2.5
+is "the renamed file no longer grows" "$(wc -l <"$T/history.1")" "$n1"
+check "the new file grows (one line per VM per poll)" test "$(grep -vc '^#' "$T/history")" -ge 5
+check "arasd still serves after SIGHUP" arasd_attached
+
+# --- 2. the state file's directory full, or read-only ---
+umount_full() { mountpoint -q "$T/full" && umount "$T/full"; }
+trap 'umount_full; cleanup' EXIT
+mkdir -p "$T/full"
+if mount -t tmpfs -o size=64k tmpfs "$T/full" 2>/dev/null; then
+	kill "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
+	write_arasd_conf "stateFile $T/full/arasd.state"
+	start_arasd || not_ok "arasd restarts on a state file on a 64 KiB tmpfs"
+	check "SET cpuThreshold 70 persists" sset "$CONFIG_OID.2.0" u 70
+	check "... in the state file" grep -q "cpuThreshold 70" "$T/full/arasd.state"
+	cp "$T/full/arasd.state" "$T/state.before"
+	dd if=/dev/zero of="$T/full/filler" bs=4k count=64 2>/dev/null # fills it
+	out=$(sset "$CONFIG_OID.2.0" u 60 2>&1)
+	check "directory full: the SET answers commitFailed" grep -q "Reason: commitFailed" <<<"$out"
+	is "... the served value is unchanged" "$(sget "$CONFIG_OID.2.0")" 70
+	check "... the state file is unchanged" cmp -s "$T/state.before" "$T/full/arasd.state"
+	check "... no temporary file is left behind" sh -c "[ \$(ls -A '$T/full' | wc -l) = 2 ]"
+	rm -f "$T/full/filler"
+	mount -o remount,ro "$T/full"
+	out=$(sset "$CONFIG_OID.2.0" u 60 "$HOST_ENTRY.13.2" i 1 2>&1)
+	check "read-only: the SET answers commitFailed" grep -q "Reason: commitFailed" <<<"$out"
+	is "... nothing changed (threshold, maintenance)" "$(sget "$CONFIG_OID.2.0") $(sget "$HOST_ENTRY.4.2")" "70 1"
+	kill -9 "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
+	mount -o remount,rw "$T/full"
+	start_arasd || not_ok "arasd restarts after kill -9"
+	is "the acknowledged SET survived kill -9" "$(sget "$CONFIG_OID.2.0")" 70
+	kill "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
+	umount_full
+else
+	not_ok "cannot mount a tmpfs (needs root): state-file faults not run"
+fi
+write_arasd_conf "stateFile $T/state/arasd.state"
+start_arasd || not_ok "arasd restarts"
+
+# --- 4. one host's libvirt hangs: a listener that accepts and never answers,
+# then stopped (SIGSTOP) - what a hung remote libvirtd looks like to the client
+HUNG_PORT=$(pick_port)
+python3 -c "
+import socket, time, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(16)
+c = []
+while True:
+    c.append(s.accept()[0])
+" "$HUNG_PORT" &
+HUNG_PID=$!
+record_pid $HUNG_PID
+sleep 0.5
+kill -STOP "$HUNG_PID"
+kill "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
+HOSTS_CONF=("host alpha $URI_A 1" "host hung qemu+tcp://127.0.0.1:$HUNG_PORT/system 2")
+write_arasd_conf "stateFile $T/state/arasd.state"
+start_arasd || not_ok "arasd starts with one hung host"
+check "alpha's VMs are listed" wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = 3 ]"
+p0=$(sget "$STATUS_OID.3.0")
+answered=0
+for _ in $(seq 10); do
+	snmpget -v2c -c public -t 1 -r 0 -Oqv "$AGENT" "$HOST_ENTRY.6.1" >/dev/null 2>&1 && answered=$((answered + 1))
+	sleep 1
+done
+p1=$(sget "$STATUS_OID.3.0")
+is "every GET answered while a host hangs (timeout 1 s, no retry)" "$answered" 10
+check "alpha polled on time: $((p1 - p0)) polls in ~10 s at 1 s (>= 7)" test $((p1 - p0)) -ge 7
+check "the hung host is not up" sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $HOST_ENTRY.4.2)\" != 1 ]"
+# arasd's stop joins the poller stuck in virConnectOpen: end the hung peer first
+kill -9 "$HUNG_PID"; wait "$HUNG_PID" 2>/dev/null
+kill "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
+
+# --- 3. snmpd killed during a 1000-notification burst ---
+N=1000
+python3 - "$N" >"$T/burst.xml" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("<node><cpu><mhz>2400</mhz><model>x86_64</model><active>64</active><nodes>1</nodes>"
+      "<sockets>4</sockets><cores>8</cores><threads>2</threads></cpu><memory>1073741824</memory>")
+for i in range(n):
+    print(f"<domain type='test'><name>burst{i:04d}</name><uuid>b0000000-0000-4000-8000-{i:012x}</uuid>"
+          "<memory>2097152</memory><currentMemory>1048576</currentMemory>"
+          "<vcpu current='2'>4</vcpu><os><type>hvm</type></os></domain>")
+print("</node>")
+PY
+HOSTS_CONF=("host big test://$T/burst.xml 1")
+POLL=2 write_arasd_conf "stateFile $T/burst.state" "holdTime 0" "actions trap"
+start_arasd || not_ok "arasd starts on $N VMs"
+wait_for 20 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = $N ]" || not_ok "all $N VMs listed"
+s0=$(sget "$STATUS_OID.5.0")
+d0=$(sget "$STATUS_OID.6.0")
+sset "$CONFIG_OID.3.0" u 40 >/dev/null
+wait_for 10 sh -c "[ \$(grep -c 'OID: $NOTIFY_OID.1' $T/traps.log) -ge 50 ]"
+kill -9 "$SNMPD_PID"; wait "$SNMPD_PID" 2>/dev/null
+check "arasd evaluated all $N breaches" wait_for 20 sh -c "[ \$(grep -c 'breach: VM' $T/arasd.log) -ge $N ]"
+sleep 2
+start_snmpd || not_ok "snmpd restarts"
+check "arasd attaches again" wait_for 20 arasd_attached
+s1=$(sget "$STATUS_OID.5.0")
+d1=$(sget "$STATUS_OID.6.0")
+got=$(grep -F "OID: $NOTIFY_OID.1" "$T/traps.log" | grep -o "$BASE_OID.1.5.1.5.[0-9]*" | sort -u | wc -l)
+echo "# burst of $N with snmpd killed: sent $((s1 - s0)), dropped $((d1 - d0)), received by snmptrapd $got"
+is "every notification is sent or counted as dropped" "$((s1 - s0 + d1 - d0))" "$N"
+check "some were dropped while the master was away" test $((d1 - d0)) -gt 0
+check "the received ones are among the sent ones" test "$got" -le $((s1 - s0))
+is "every notification delivered or counted as dropped (received + dropped)" "$((got + d1 - d0))" "$N"
 exit 0
