@@ -578,43 +578,15 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 
 /* ---- scalars ---- */
 
-/* Decode a SET varbind for setting id: 0 or an SNMP error. */
+/* Decode a SET varbind for setting id (core/settings.h): 0 or an SNMP error. */
 static int config_decode(int id, const netsnmp_variable_list *var, uint32_t *out)
 {
-	const struct aras_setting_def *def = &aras_setting_defs[id];
+	int vt = var->type == ASN_INTEGER ? ARAS_VT_INTEGER : var->type == ASN_UNSIGNED ? ARAS_VT_UNSIGNED :
+		 var->type == ASN_OCTET_STR ? ARAS_VT_OCTETS : ARAS_VT_OTHER;
+	int rc = aras_settings_decode(id, vt, (vt == ARAS_VT_INTEGER || vt == ARAS_VT_UNSIGNED) ? *var->val.integer : 0,
+				      var->val_len, var->val.string, var->val_len, out);
 
-	switch (def->type) {
-	case ARAS_ST_ENUM:
-		if (var->type != ASN_INTEGER || var->val_len != sizeof(long))
-			return SNMP_ERR_WRONGTYPE;
-		if (*var->val.integer < 1 || *var->val.integer > (long)def->nnames)
-			return SNMP_ERR_WRONGVALUE;
-		*out = (uint32_t)*var->val.integer;
-		return 0;
-	case ARAS_ST_BITS: {
-		uint32_t v = 0;
-
-		if (var->type != ASN_OCTET_STR)
-			return SNMP_ERR_WRONGTYPE;
-		if (var->val_len > 4)
-			return SNMP_ERR_WRONGLENGTH;
-		for (size_t i = 0; i < var->val_len * 8; i++)
-			if (var->val.string[i / 8] & (0x80 >> (i % 8)))
-				v |= 1u << i;
-		/* a bit the MIB does not define */
-		if (v >> def->nnames)
-			return SNMP_ERR_WRONGVALUE;
-		*out = v;
-		return 0;
-	}
-	default:
-		if (var->type != ASN_UNSIGNED || var->val_len != sizeof(long))
-			return SNMP_ERR_WRONGTYPE;
-		if (*var->val.integer < 0 || (unsigned long)*var->val.integer > UINT32_MAX)
-			return SNMP_ERR_WRONGVALUE;
-		*out = (uint32_t)*var->val.integer;
-		return 0;
-	}
+	return rc < 0 ? aras_snmp_err(rc) : 0;
 }
 
 static void config_set(int id, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)

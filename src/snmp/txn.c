@@ -40,6 +40,7 @@ int aras_snmp_err(int err)
 	case ARAS_E_RDONLY: return SNMP_ERR_NOTWRITABLE;
 	case ARAS_E_NOENT: return SNMP_ERR_NOCREATION;
 	case ARAS_E_IO: return SNMP_ERR_COMMITFAILED;
+	case ARAS_E_LENGTH: return SNMP_ERR_WRONGLENGTH;
 	case ARAS_E_NOMEM:
 	case ARAS_E_BUSY: return SNMP_ERR_RESOURCEUNAVAILABLE;
 	}
