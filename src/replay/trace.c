@@ -268,7 +268,7 @@ static int bb_fields(char *line, double *v, int max, int *bad)
 		errno = 0;
 		v[n] = strtod(p, &end);
 		/* nan, inf and 1e300 would reach float and integer conversions */
-		if (end == p || errno || !isfinite(v[n]) || fabs(v[n]) > ARAS_TRACE_MAX_FIELD)
+		if (end == p || errno || !isfinite(v[n]) || v[n] < 0 || v[n] > ARAS_TRACE_MAX_FIELD)
 			*bad = 1;
 		n++;
 		p = strchr(end, ';');
@@ -323,7 +323,7 @@ static int bb_read(const char *path, struct bb_row **rows_out, size_t *nrows, ch
 		}
 		if (nf < 9 || bad) {
 			rc = tr_fail(why, whylen, -ARAS_E_INVAL,
-				  "%s:%zu: expected 11 ';'-separated finite numbers up to 1e12 (timestamp; cores; capacity MHz; usage MHz; usage %%; memory KB; memory used KB; disk read KB/s; disk write KB/s; ...)",
+				  "%s:%zu: expected 11 ';'-separated numbers from 0 to 1e12 (timestamp; cores; capacity MHz; usage MHz; usage %%; memory KB; memory used KB; disk read KB/s; disk write KB/s; ...)",
 				  path, lineno);
 			goto out;
 		}

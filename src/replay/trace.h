@@ -40,7 +40,7 @@
  * ARAS_TRACE_MAX_SAMPLES samples (VMs x steps); history HOST_INDEX 1..65535
  * (arasHostIndex), VCPUS 0..ARAS_TRACE_MAX_VCPUS, MEM_CUR_KIB at most
  * ARAS_TRACE_MAX_KIB, percentages 0..1000; Bitbrains fields finite and
- * within 0..ARAS_TRACE_MAX_FIELD (cores 0..ARAS_TRACE_MAX_VCPUS).
+ * within 0..ARAS_TRACE_MAX_FIELD, never negative (cores 0..ARAS_TRACE_MAX_VCPUS).
  */
 #define ARAS_TRACE_MAX_STEPS 1000000u
 #define ARAS_TRACE_MAX_SAMPLES (1u << 25)

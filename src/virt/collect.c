@@ -105,6 +105,14 @@ static void set_err(struct aras_host_sample *s, const char *what)
 }
 
 /* Sum "block.N.field" / "net.N.field" values into the sample. */
+
+/* The next '.' in s, or NULL (a loop: gcc -O0 -Wstringop-overread misjudges strchr(name + 6)). */
+static const char *next_dot(const char *s)
+{
+	while (*s && *s != '.')
+		s++;
+	return *s ? s : NULL;
+}
 static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int *have)
 {
 	const char *name = p->field;
@@ -146,7 +154,7 @@ static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int
 		/* unused (MemFree) is the pessimistic stand-in for usable */
 		v->guest_usable_kib = u;
 		*have |= 256;
-	} else if (strncmp(name, "block.", 6) == 0 && (dot = strchr(name + 6, '.')) != NULL) {
+	} else if (strncmp(name, "block.", 6) == 0 && (dot = next_dot(name + 6)) != NULL) {
 		dot++;
 		if (strcmp(dot, "rd.bytes") == 0) v->rd_bytes += u;
 		else if (strcmp(dot, "wr.bytes") == 0) v->wr_bytes += u;
