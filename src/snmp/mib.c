@@ -714,6 +714,14 @@ static int register_scalar(const char *name, const oid *base, size_t baselen, un
 	return 0;
 }
 
+/* What each table registration allocated, undone at exit (D9: no leak at exit). */
+static struct {
+	netsnmp_handler_registration *reg;
+	netsnmp_table_registration_info *ti;
+	netsnmp_container *c;
+} tables[4];
+static size_t ntables;
+
 static netsnmp_container *register_table(const char *name, const oid *table, size_t len,
 					 const struct table_ops *ops, u_char idxtype, unsigned maxcol)
 {
@@ -737,6 +745,12 @@ static netsnmp_container *register_table(const char *name, const oid *table, siz
 	    MIB_REGISTERED_OK) {
 		log_err("cannot register %s", name);
 		return NULL;
+	}
+	if (ntables < ARAS_ARRAY_SIZE(tables)) {
+		tables[ntables].reg = reg;
+		tables[ntables].ti = ti;
+		tables[ntables].c = c;
+		ntables++;
 	}
 	return c;
 }
@@ -836,4 +850,16 @@ void aras_mib_unregister(struct arasd *d)
 	}
 	if (mib.actions)
 		CONTAINER_CLEAR(mib.actions, NULL, NULL);
+	/*
+	 * The registrations go with the handlers; the table info (and its
+	 * index varbinds) and the (now empty) containers net-snmp leaves to
+	 * the caller.
+	 */
+	for (size_t i = 0; i < ntables; i++) {
+		netsnmp_unregister_handler(tables[i].reg);
+		netsnmp_table_registration_info_free(tables[i].ti);
+		CONTAINER_FREE(tables[i].c);
+	}
+	ntables = 0;
+	mib.vms = mib.hosts = mib.events = mib.actions = NULL;
 }
