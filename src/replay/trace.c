@@ -655,7 +655,7 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 		}
 		if (hist_parse(line, &rec[n], &what) < 0) {
 			rc = tr_fail(why, whylen, -ARAS_E_INVAL,
-				  "%s:%zu: bad %s; expected T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT",
+				  "%s:%zu: expected T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT (bad %s)",
 				  path, lineno, what);
 			goto out;
 		}
