@@ -39,9 +39,9 @@ src/core/%.o: src/core/%.c src/core/*.h
 src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-# Unit tests link only core objects and cmocka.
+# Unit tests link only core objects and cmocka (and libm, for the replay's).
 tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 
 unit: $(UNIT_BIN)
 
@@ -78,6 +78,13 @@ nms-check: all
 	sh tests/deps.sh
 	TESTS="$(wildcard tests/nms/t_*.sh)" bash tests/run.sh
 
+# conf/prometheus/snmp.yml (snmp_exporter module `arasd`) from generator.yml
+# and mib/ARAS-MIB.txt; the IETF base MIBs from erlang-snmp.
+# tests/nms/t_prometheus.sh fails when the committed file is not current.
+prometheus:
+	cd conf/prometheus && MIBDIRS=$(CURDIR)/mib:$(lastword $(wildcard /usr/lib/erlang/lib/snmp-*/mibs)) \
+		prometheus-snmp-generator --fail-on-parse-errors generate -o snmp.yml
+
 # arasd on the real two-host libvirt + QEMU lab (tests/lab/README.md): root, TCG.
 lab-check: all
 	bash tests/lab/check.sh
@@ -86,10 +93,15 @@ PREFIX ?= /usr
 install: arasd arasd-replay
 	install -D -m 755 arasd $(DESTDIR)$(PREFIX)/sbin/arasd
 	install -D -m 644 mib/ARAS-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt
+	# The IETF base modules ARAS-MIB imports (SNMPv2-SMI, -TC, -CONF) are in no
+	# Debian main net-snmp package; erlang-snmp ships them.  Link them where
+	# net-snmp looks by default (unless snmp-mibs-downloader's real dir is there).
+	ietf=$$(ls -d /usr/lib/erlang/lib/snmp-*/mibs 2>/dev/null | tail -1); d=$(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; \
+		if [ -n "$$ietf" ] && { [ -L $$d ] || [ ! -e $$d ]; }; then ln -sfn $$ietf $$d; fi
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md
 	test -e $(DESTDIR)/etc/arasd/arasd.conf || install -D -m 600 conf/arasd.conf $(DESTDIR)/etc/arasd/arasd.conf
 	test -e $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf || \
-		install -D -m 600 conf/snmpd-arasd.conf $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf
+		install -D -m 640 $(if $(shell getent group Debian-snmp),-g Debian-snmp) conf/snmpd-arasd.conf $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf
 	install -D -m 644 conf/arasd.service $(DESTDIR)/lib/systemd/system/arasd.service
 
 # ---- Reliability (issue #11): sanitizer build, fuzzing, build matrix ----
@@ -164,5 +176,5 @@ clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 	rm -rf build
 
-.PHONY: all demo install unit check test lint nms-check lab-check format clean bench-bin
+.PHONY: all demo install unit check test lint nms-check lab-check format clean bench-bin prometheus
 .PHONY: san san-check fuzz fuzz-bin fuzz-check build-matrix
