@@ -748,6 +748,9 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			break;
 		}
 		case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, c->actions_failed); break;
+		case ARAS_ST_ACTIONS_BACKED_OFF:
+			set_uint(var, ASN_COUNTER, (uint32_t)d->backoff.deferred);
+			break;
 		default: netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 		}
 	}

@@ -48,6 +48,8 @@ check "polls keep their interval ($((p1 - p0)) <= $((2 * W + 10)) for 2 hosts at
 	test $((p1 - p0)) -le $((2 * W + 10))
 check "no notification storm ($((n1 - n0)) <= 40)" test $((n1 - n0)) -le 40
 check "the backoff is in the event log" sh -c "snmpwalk -v2c -c public -Oqv $AGENT $EVT.10 | grep -q 'backoff: '"
+check "arasActionsBackedOff counts held-back tries ($(sget "$STATUS_OID.22.0") > 0)" test "$(sget "$STATUS_OID.22.0")" -gt 0
+is "arasActionsFailed agrees with the failed rows" "$(sget "$STATUS_OID.20.0")" "$failed"
 sset "$HOST_ENTRY.13.1" i 2 >/dev/null
 
 # --- 5. SIGHUP reopens the history file (logrotate: rename, then HUP) ---
