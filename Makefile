@@ -136,7 +136,7 @@ $(SAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(SAN_CORE)
 san: $(SAN_DIR)/arasd $(SAN_DIR)/arasd-replay $(SAN_UNIT)
 
 san-check: san
-	sh tests/san-check.sh
+	SAN_TESTS="$(SAN_TESTS)" bash tests/san-check.sh
 
 # make fuzz [FUZZ_TIME=N]: every libFuzzer target in tests/fuzz/ (clang,
 # ASan+UBSan) for N seconds (60) from its corpus in tests/fuzz/corpus/NAME/;
