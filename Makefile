@@ -131,7 +131,7 @@ $(SAN_DIR)/arasd-replay: $(SAN_REPLAY) $(SAN_CORE)
 	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lm
 $(SAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(SAN_CORE)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 
 san: $(SAN_DIR)/arasd $(SAN_DIR)/arasd-replay $(SAN_UNIT)
 

@@ -334,6 +334,7 @@ static int run(struct arasd *d)
 out:
 	aras_collector_stop(col);
 	d->collector = NULL;
+	aras_virt_global_shutdown();
 	aras_snmp_stop(d);
 	aras_plan_free(d->plan);
 	d->plan = NULL;
@@ -405,12 +406,16 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %d problem%s\n", d.conf_file, problems, problems == 1 ? "" : "s");
 		else
 			printf("%s: OK (%zu hosts)\n", d.conf_file, d.nhosts);
+		aras_model_free(&d.model);
+		aras_state_free(&d.state);
 		aras_config_free(&d);
 		return problems ? 1 : 0;
 	}
 	if (problems) {
 		log_err("%s: %d configuration problem%s, not starting", d.conf_file, problems,
 			problems == 1 ? "" : "s");
+		aras_model_free(&d.model);
+		aras_state_free(&d.state);
 		aras_config_free(&d);
 		return 1;
 	}

@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.." || exit 1
 top=$PWD
 logs=$(mktemp -d /tmp/aras-san.XXXXXX)
 trap 'rm -rf "$logs"' EXIT
-export ASAN_OPTIONS="detect_leaks=1:log_path=$logs/asan:abort_on_error=0"
+# slow unwinding: net-snmp frames have no frame pointers, and the suppression
+# names a function deep in the stack
+export ASAN_OPTIONS="detect_leaks=1:log_path=$logs/asan:abort_on_error=0:fast_unwind_on_malloc=0:malloc_context_size=30"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"
 export ARASD=$top/build/san/arasd REPLAY=$top/build/san/arasd-replay

@@ -68,27 +68,50 @@ static void quiet_error(void *arg, virErrorPtr err)
 	(void)err;
 }
 
+/* libvirt's default event loop runs in its own thread, joined at exit (D9). */
+static pthread_t event_tid;
+static int event_started;
+static volatile int event_stop;
+
 static void *event_thread(void *arg)
 {
 	(void)arg;
-	for (;;)
+	while (!__atomic_load_n(&event_stop, __ATOMIC_ACQUIRE))
 		if (virEventRunDefaultImpl() < 0)
 			sleep(1);
 	return NULL;
 }
 
+static void wake_cb(int timer, void *opaque)
+{
+	(void)opaque;
+	virEventRemoveTimeout(timer);
+}
+
 int aras_virt_global_init(void)
 {
-	pthread_t t;
-
 	/* libvirt prints every error to stderr unless told otherwise. */
 	virSetErrorFunc(NULL, quiet_error);
 	if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0)
 		return -ARAS_E_VIRT;
-	if (pthread_create(&t, NULL, event_thread, NULL) != 0)
+	if (pthread_create(&event_tid, NULL, event_thread, NULL) != 0)
 		return -ARAS_E_NOMEM;
-	pthread_detach(t);
+	event_started = 1;
 	return 0;
+}
+
+void aras_virt_global_shutdown(void)
+{
+	if (!event_started)
+		return;
+	__atomic_store_n(&event_stop, 1, __ATOMIC_RELEASE);
+	/* a timer due at once makes virEventRunDefaultImpl() return */
+	if (virEventAddTimeout(0, wake_cb, NULL, NULL) < 0) {
+		pthread_detach(event_tid);
+	} else {
+		pthread_join(event_tid, NULL);
+	}
+	event_started = 0;
 }
 
 void set_errtext(char *buf, size_t len, const char *what)
