@@ -119,6 +119,7 @@ void aras_snmp_stop(struct arasd *d)
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, master_up, NULL, 1);
 	snmp_shutdown("arasd");
 	shutdown_agent();
+	aras_mib_free_tables();
 	daemon_ctx = NULL;
 }
 

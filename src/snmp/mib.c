@@ -913,16 +913,20 @@ void aras_mib_unregister(struct arasd *d)
 	}
 	if (mib.actions)
 		CONTAINER_CLEAR(mib.actions, NULL, NULL);
+	mib.vms = mib.hosts = mib.events = mib.actions = NULL;
+}
+
+void aras_mib_free_tables(void)
+{
 	/*
-	 * The registrations go with the handlers; the table info (and its
-	 * index varbinds) and the (now empty) containers net-snmp leaves to
-	 * the caller.
+	 * shutdown_agent() freed the registrations; the table info (and its
+	 * index varbinds) and the (now empty) containers net-snmp leaves to the
+	 * caller.  Not unregistered one by one before: that is a synchronous
+	 * AgentX round trip per table, and net-snmp leaks its answer's address.
 	 */
 	for (size_t i = 0; i < ntables; i++) {
-		netsnmp_unregister_handler(tables[i].reg);
 		netsnmp_table_registration_info_free(tables[i].ti);
 		CONTAINER_FREE(tables[i].c);
 	}
 	ntables = 0;
-	mib.vms = mib.hosts = mib.events = mib.actions = NULL;
 }
