@@ -115,10 +115,77 @@ install-nms:
 .PHONY: install-nms
 # --- end of the NMS integration block
 
+# ---- Reliability (issue #11): sanitizer build, fuzzing, build matrix ----
+# make san: arasd, arasd-replay and the unit tests built with ASan+UBSan in
+# build/san (the normal objects are not touched); make san-check runs the
+# unit and integration tests with them (leak check on, suppressions only
+# for named net-snmp/libvirt allocations: tests/lsan.supp).
+SAN_DIR   = build/san
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_CORE  = $(CORE_SRC:%.c=$(SAN_DIR)/%.o)
+SAN_ADAPT = $(ADAPT_SRC:%.c=$(SAN_DIR)/%.o)
+SAN_REPLAY = $(REPLAY_SRC:%.c=$(SAN_DIR)/%.o)
+SAN_UNIT  = $(UNIT_SRC:%.c=$(SAN_DIR)/%)
+
+$(SAN_DIR)/src/core/%.o: src/core/%.c src/core/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(SAN_DIR)/src/replay/%.o: src/replay/%.c src/replay/*.h src/core/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(SAN_DIR)/src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+$(SAN_DIR)/arasd: $(SAN_CORE) $(SAN_ADAPT)
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+$(SAN_DIR)/arasd-replay: $(SAN_REPLAY) $(SAN_CORE)
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lm
+$(SAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(SAN_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+
+san: $(SAN_DIR)/arasd $(SAN_DIR)/arasd-replay $(SAN_UNIT)
+
+san-check: san
+	SAN_TESTS="$(SAN_TESTS)" bash tests/san-check.sh
+
+# make fuzz [FUZZ_TIME=N]: every libFuzzer target in tests/fuzz/ (clang,
+# ASan+UBSan) for N seconds (60) from its corpus in tests/fuzz/corpus/NAME/;
+# a crash is left as crash-* in build/fuzz and fails the run.
+# make fuzz-check: each target over its corpus, then FUZZ_CHECK_TIME s
+# (10) of fuzzing: what make check runs.
+FUZZ_DIR   = build/fuzz
+FUZZ_CC    = clang
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC   = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN   = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_TIME ?= 60
+FUZZ_CHECK_TIME ?= 10
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(REPLAY_SRC) src/core/*.h src/replay/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(if $(CI),-Werror) -Isrc $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) \
+		$(if $(findstring trace,$*),src/replay/trace.c) -lm
+
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz: fuzz-bin
+	sh tests/fuzz/run.sh $(FUZZ_TIME) grow
+
+fuzz-check: fuzz-bin
+	sh tests/fuzz/run.sh $(FUZZ_CHECK_TIME)
+
+# Every supported build is warning-free under -Werror: gcc and clang at
+# -O0, -O1, -O2, and the sanitizer flags (objects in build/matrix, thrown away).
+build-matrix:
+	sh tests/build-matrix.sh
+
 format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c
 
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
+	rm -rf build
 
 .PHONY: all demo install unit check test lint nms-check lab-check format clean bench-bin prometheus
+.PHONY: san san-check fuzz fuzz-bin fuzz-check build-matrix
