@@ -18,7 +18,81 @@ void aras_ctl_init(struct aras_ctl *c)
 void aras_ctl_free(struct aras_ctl *c)
 {
 	free(c->vms);
+	free(c->hosts);
 	memset(c, 0, sizeof(*c));
+}
+
+static struct aras_ctl_host *ctl_host(struct aras_ctl *c, unsigned index, int create)
+{
+	struct aras_ctl_host *h;
+
+	for (size_t i = 0; i < c->nhosts; i++)
+		if (c->hosts[i].index == index)
+			return &c->hosts[i];
+	if (!create)
+		return NULL;
+	h = realloc(c->hosts, (c->nhosts + 1) * sizeof(*h));
+	if (!h)
+		return NULL;
+	c->hosts = h;
+	h = &h[c->nhosts++];
+	memset(h, 0, sizeof(*h));
+	h->index = index;
+	return h;
+}
+
+/* Record each host's sample once (a new poll has a new time stamp). */
+static void note_hosts(struct aras_ctl *c, const struct aras_model *m)
+{
+	for (size_t i = 0; i < m->nhosts; i++) {
+		const struct aras_host *mh = &m->hosts[i];
+		struct aras_ctl_host *h;
+
+		if (mh->state != ARAS_HOST_UP || !mh->usage_valid)
+			continue;
+		h = ctl_host(c, mh->index, 1);
+		if (!h || (h->n && h->t_ms[h->n - 1] == mh->prev_t_ms))
+			continue;
+		if (h->n == ARAS_CTL_TREND_N) {
+			memmove(h->t_ms, h->t_ms + 1, (ARAS_CTL_TREND_N - 1) * sizeof(h->t_ms[0]));
+			memmove(h->cpu, h->cpu + 1, (ARAS_CTL_TREND_N - 1) * sizeof(h->cpu[0]));
+			h->n--;
+		}
+		h->t_ms[h->n] = mh->prev_t_ms;
+		h->cpu[h->n] = mh->cpu_usage;
+		h->n++;
+	}
+}
+
+/*
+ * The host's CPU predicted horizon_ms after its last sample: least squares
+ * over its last k samples (no prediction: -1).
+ */
+static int predict_cpu(const struct aras_ctl *c, unsigned index, unsigned k, uint64_t horizon_ms)
+{
+	const struct aras_ctl_host *h = ctl_host((struct aras_ctl *)c, index, 0);
+	double st = 0, sc = 0, stt = 0, stc = 0, b, t0, pred;
+	unsigned first;
+
+	if (!h || h->n < 2 || k < 2)
+		return -1;
+	if (k > h->n)
+		k = h->n;
+	first = h->n - k;
+	t0 = (double)h->t_ms[h->n - 1];
+	for (unsigned i = first; i < h->n; i++) {
+		double t = ((double)h->t_ms[i] - t0) / 1000.0, y = h->cpu[i];
+
+		st += t;
+		sc += y;
+		stt += t * t;
+		stc += t * y;
+	}
+	if (k * stt - st * st <= 0)
+		return -1;
+	b = (k * stc - st * sc) / (k * stt - st * st);
+	pred = (sc - b * st) / k + b * (double)horizon_ms / 1000.0;
+	return pred < 0 ? 0 : pred > 1000 ? 1000 : (int)(pred + 0.5);
 }
 
 static size_t ctl_bound(const struct aras_ctl *c, const uint8_t *uuid)
@@ -553,12 +627,18 @@ static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const 
  * the target keeps below the source (a relief target, see place());
  * ties: the smaller VM, then the lower UUID.  A VM no host can take is
  * not chosen while another can move.
+ * early = 1: the same for a host at or above hostCpuHigh whose alert is
+ * still pending, when the least-squares trend of its last
+ * ARAS_CTL_TREND_K samples is still at or above hostCpuHigh at the end of
+ * the hold time; such a move only goes to a target that stays under
+ * hostCpuHigh (no relief move) and sends no no-target notice.
  */
 static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 			    const struct aras_plan *p, struct proj *pr, unsigned *cluster_moves, uint64_t now_ms,
-			    struct aras_decision *out, size_t n, size_t max)
+			    struct aras_decision *out, size_t n, size_t max, int early)
 {
 	unsigned high = st->settings.v[ARAS_S_HOST_CPU_HIGH];
+	uint64_t hold_ms = (uint64_t)st->settings.v[ARAS_S_HOLD_TIME] * 1000;
 
 	for (size_t hp = 0; hp < m->nhosts && n < max; hp++) {
 		const struct aras_host *h = &m->hosts[hp];
@@ -566,13 +646,31 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 		unsigned excess, pick_load = 0, fb_load = 0;
 		double pick_help = 0;
 		char cause[ARAS_ERRTEXT_MAX];
+		int flags = 0;
+		unsigned cpu = pr[hp].cpu, pred = 0;
 
-		if (h->state != ARAS_HOST_UP || h->maintenance || h->cpu_track.state != ARAS_ALERT_FIRING ||
-		    pr[hp].cpu < high || leaving(p, out, n, h->index) || settling(c, st, h->index, now_ms))
+		if (h->state != ARAS_HOST_UP || h->maintenance)
+			continue;
+		if (!early) {
+			if (h->cpu_track.state != ARAS_ALERT_FIRING || cpu < high)
+				continue;
+		} else {
+			/* over now, hold time not over yet, no move planned away from it this round */
+			int pc;
+
+			if (h->cpu_track.state != ARAS_ALERT_PENDING || cpu < high || cpu != h->cpu_usage)
+				continue;
+			pc = predict_cpu(c, h->index, ARAS_CTL_TREND_K, hold_ms);
+			if (pc < (int)high)
+				continue;
+			pred = (unsigned)pc;
+			flags = PM_NO_NOTICE;
+		}
+		if (leaving(p, out, n, h->index) || settling(c, st, h->index, now_ms))
 			continue;
 		if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS])
 			break;
-		excess = pr[hp].cpu - high + 1;
+		excess = cpu - high + 1;
 		for (size_t i = 0; i < m->nvms; i++) {
 			struct aras_vm *vm = m->vms[i];
 			unsigned load, t, help;
@@ -597,6 +695,8 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 				size_t tp = host_pos(m, t);
 				unsigned after = pr[tp].cpu + aras_ctl_vm_load(vm, m->hosts[tp].cpus);
 
+				if (early && after >= high)
+					continue; /* a prediction does not justify a relief move */
 				help = load < excess ? load : excess;
 				if (after < pr[hp].cpu && pr[hp].cpu - after < help)
 					help = pr[hp].cpu - after;
@@ -608,6 +708,8 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 				pick_help = per;
 			}
 		}
+		if (!pick && early)
+			continue;
 		if (!pick) {
 			/* nothing can move: the no-target notice names the largest */
 			pick = fallback;
@@ -615,14 +717,37 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 		}
 		if (!pick)
 			continue;
-		snprintf(cause, sizeof(cause), "host %s cpu %u%% >= %u%% for the hold time; %s's load %u%%",
-			 h->name, pr[hp].cpu, high, pick->name, pick_load);
+		if (early)
+			snprintf(cause, sizeof(cause),
+				 "host %s cpu %u%% >= %u%%, trend %u%% at the end of the hold time; %s's load %u%%",
+				 h->name, cpu, high, pred, pick->name, pick_load);
+		else
+			snprintf(cause, sizeof(cause), "host %s cpu %u%% >= %u%% for the hold time; %s's load %u%%",
+				 h->name, cpu, high, pick->name, pick_load);
 		n += (size_t)plan_move(c, m, st, pr, cluster_moves, pick, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 0,
-				       cause, now_ms, &out[n], 0);
+				       cause, now_ms, &out[n], flags);
 		if (n && !out[n - 1].no_target && memcmp(out[n - 1].uuid, pick->uuid, ARAS_UUID_LEN) == 0)
 			pr[hp].cpu -= pick_load < pr[hp].cpu ? pick_load : pr[hp].cpu;
 	}
 	return n;
+}
+
+/*
+ * Early shedding only while few hosts are at or above hostCpuHigh
+ * (ARAS_CTL_EARLY_HOSTS_PCT of the up hosts): when many are, the room
+ * left is kept for the overloads that have held.
+ */
+static int few_hosts_over(const struct aras_model *m, unsigned high)
+{
+	unsigned long over = 0, up = 0;
+
+	for (size_t h = 0; h < m->nhosts; h++) {
+		if (m->hosts[h].state != ARAS_HOST_UP || m->hosts[h].maintenance)
+			continue;
+		over += m->hosts[h].cpu_usage >= high;
+		up++;
+	}
+	return up && over * 100 <= (unsigned long)ARAS_CTL_EARLY_HOSTS_PCT * up;
 }
 
 size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
@@ -638,6 +763,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 	if (!pr || !cs)
 		goto out;
 	proj_init(m, p, pr);
+	note_hosts(c, m);
 
 	/*
 	 * Episodes end: a VM with no alert firing or clearing, not being
@@ -803,7 +929,10 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			n++;
 		}
 	}
-	n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max);
+	/* hosts whose overload has held first, then the early ones (while few hosts are over) */
+	n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max, 0);
+	if (few_hosts_over(m, s->v[ARAS_S_HOST_CPU_HIGH]))
+		n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max, 1);
 out:
 	free(pr);
 	free(cs);

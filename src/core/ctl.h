@@ -22,7 +22,10 @@
  * time sheds one VM per round even when no single VM is hot: the one whose
  * move helps most per byte of memory migrated (help: the CPU points the
  * host loses, up to its excess, and no more than the gap the target keeps
- * below it).  A VM at its maximum on a host with room
+ * below it).  Prediction: a host over hostCpuHigh whose alert is still
+ * pending sheds at once (after the held ones) when the least-squares trend
+ * of its last samples is still over hostCpuHigh at the end of the hold
+ * time and few hosts are over; such a move is never a relief move.  A VM at its maximum on a host with room
  * is not moved (another host gives it no more): one notice per episode.
  * Safety: per-VM cooldown after any action, never back to a host the VM
  * left within ARAS_CTL_NO_RETURN cooldowns, at most maxMigrations in flight in the cluster
@@ -54,6 +57,15 @@
  */
 #define ARAS_CTL_RELIEF_GAIN 10
 
+/*
+ * Early host trigger: a host over hostCpuHigh sheds before its hold time
+ * ends when the least-squares trend of its last ARAS_CTL_TREND_K samples
+ * stays over it, while at most ARAS_CTL_EARLY_HOSTS_PCT % of the up hosts
+ * are at or above hostCpuHigh.
+ */
+#define ARAS_CTL_TREND_K 3
+#define ARAS_CTL_EARLY_HOSTS_PCT 15
+
 /* What the controller remembers per VM (by UUID, so it outlives migrations). */
 struct aras_ctl_vm {
 	uint8_t uuid[ARAS_UUID_LEN];
@@ -69,9 +81,20 @@ struct aras_ctl_vm {
 	uint64_t low_since_ms;     /* 0 = not low */
 };
 
+/* Recent CPU samples of a host (its trend). */
+#define ARAS_CTL_TREND_N 8
+struct aras_ctl_host {
+	unsigned index;
+	unsigned n;                /* samples held, newest last */
+	uint64_t t_ms[ARAS_CTL_TREND_N];
+	unsigned cpu[ARAS_CTL_TREND_N];
+};
+
 struct aras_ctl {
 	struct aras_ctl_vm *vms;   /* sorted by uuid */
 	size_t n;
+	struct aras_ctl_host *hosts;
+	size_t nhosts;
 };
 
 struct aras_decision {

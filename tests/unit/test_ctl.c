@@ -44,7 +44,7 @@
 #define PCT(p) ((uint64_t)(p) * 100000) /* percent of a host's memory, in KiB */
 #define IO_CAP_KIB 1000u
 
-#define MAXH 5
+#define MAXH 8
 #define MAXV 8
 #define MAXD 16
 
@@ -1306,6 +1306,68 @@ static void host_trigger_relieves_full_host(void **state)
 }
 
 /*
+ * Prediction: a host at or above hostCpuHigh whose alert is still pending
+ * (inside its hold time) sheds at once when the least-squares trend of its
+ * last three samples is still over hostCpuHigh at the end of the hold time
+ * (60 s); a host on its way down waits for the hold time.  An early move
+ * only goes where the target stays under hostCpuHigh (no relief move, and
+ * no notice), and only while at most 15 % of the up hosts are over.
+ * Samples 10 s apart; seven hosts (one over = 14 %).
+ */
+static void host_trigger_early_on_trend(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned s[3];  /* alpha's samples; 0: none */
+		unsigned others, gamma;
+		unsigned want_round; /* round (1..3) in which db moves to beta; 0: never */
+		const char *has;
+	} cases[] = {
+		{ "rising 70, 76, 84 %", { 70, 76, 84 }, 10, 10, 3,
+		  "host alpha cpu 84% >= 80%, trend 126% at the end of the hold time; db's load 25%" },
+		{ "flat at 85 %: the second sample shows the trend", { 85, 85, 85 }, 10, 10, 2, "trend 85%" },
+		{ "falling 99, 92, 85 %: under 80 % when the hold time ends", { 99, 92, 85 }, 10, 10, 0, NULL },
+		{ "a single sample: no trend", { 0, 0, 90 }, 10, 10, 0, NULL },
+		{ "rising, but every target ends at or above 80 % (no relief move)", { 70, 76, 84 }, 60, 60, 0, NULL },
+		{ "rising, but gamma is over too (2 of 7 hosts)", { 70, 76, 84 }, 10, 90, 0, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		const struct cluster cl = {
+			.h = { ALPHA(cases[i].s[0], 50, 10), BETA(cases[i].others, 80), GAMMA(cases[i].gamma, 80),
+			       { 4, "delta", 4, cases[i].others, 80, 10, HUP }, { 5, "eps", 4, cases[i].others, 80, 10, HUP },
+			       { 6, "zeta", 4, cases[i].others, 80, 10, HUP }, { 7, "eta", 4, cases[i].others, 80, 10, HUP } },
+			.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000), VM(2, "db", 1, 2, 2, 50, 1000000, 2000000) },
+		};
+		struct fx *f = fx_new(&cl);
+		unsigned moved = 0;
+
+		hostk(f, 3)->cpu_track.state = cases[i].gamma >= 80 ? ARAS_ALERT_PENDING : ARAS_ALERT_OK;
+		for (unsigned r = 0; r < 3 && !moved; r++) {
+			struct aras_host *a = hostk(f, 1);
+
+			if (!cases[i].s[r])
+				continue;
+			a->cpu_usage = cases[i].s[r];
+			a->prev_t_ms = T0 + S(10 * r);
+			a->cpu_track.state = a->cpu_usage >= 80 ? ARAS_ALERT_PENDING : ARAS_ALERT_OK;
+			decide(f, T0 + S(10 * r));
+			if (f->n > 1 || (f->n == 1 && (f->d[0].no_target || f->d[0].target == 1)))
+				fail_msg("%s, round %u: want no decision or one move:%s", cases[i].name, r + 1, dump(f));
+			if (f->n == 1) {
+				moved = r + 1;
+				if (strcmp(f->d[0].vm_name, "db") != 0 || (cases[i].has && !strstr(f->d[0].reason, cases[i].has)))
+					fail_msg("%s: want db (least bytes) with '%s':%s", cases[i].name, cases[i].has, dump(f));
+			}
+		}
+		if (moved != cases[i].want_round)
+			fail_msg("%s: moved in round %u, want %u", cases[i].name, moved, cases[i].want_round);
+		fx_free(f);
+	}
+}
+
+/*
  * Relief: a full host and no target that stays under hostCpuHigh.  The only
  * move that lowers the worst host lands above 80 % (but at least 10 points
  * under the source); a move that would only take the overload over is not
@@ -2529,6 +2591,7 @@ int main(void)
 		cmocka_unit_test(cooldown_not_back_to_the_host_left),
 		cmocka_unit_test(recheck_not_back_operator_exempt),
 		cmocka_unit_test(host_trigger_relieves_full_host),
+		cmocka_unit_test(host_trigger_early_on_trend),
 		cmocka_unit_test(host_trigger_relief_above_high),
 		cmocka_unit_test(host_trigger_help_per_byte),
 		cmocka_unit_test(relief_not_back_within_window),
