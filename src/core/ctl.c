@@ -236,6 +236,20 @@ static size_t host_pos(const struct aras_model *m, unsigned index)
 			snprintf((buf) + used_, (len) - used_, __VA_ARGS__);                    \
 	} while (0)
 
+/* At most pct % of the up hosts (not in maintenance) at or above high. */
+static int over_at_most(const struct aras_model *m, unsigned high, unsigned pct)
+{
+	unsigned long over = 0, up = 0;
+
+	for (size_t h = 0; h < m->nhosts; h++) {
+		if (m->hosts[h].state != ARAS_HOST_UP || m->hosts[h].maintenance)
+			continue;
+		over += m->hosts[h].cpu_usage >= high;
+		up++;
+	}
+	return up && over * 100 <= (unsigned long)pct * up;
+}
+
 /*
  * Core of placement over explicit projections; see aras_ctl_place.
  * A target that stays under hostCpuHigh wins (most headroom).  For a CPU
@@ -243,7 +257,9 @@ static size_t host_pos(const struct aras_model *m, unsigned index)
  * ARAS_CTL_RELIEF_GAIN points below the source's CPU now, so the move
  * lowers the worst of the two hosts (the source loses the VM's load, the
  * target stays below where the source was): the lowest CPU after the move
- * wins.  A move that would only shift the overload is never made.
+ * wins.  A move that would only shift the overload is never made.  No
+ * relief move while more than ARAS_CTL_RELIEF_HOSTS_PCT % of the hosts are
+ * at or above hostCpuHigh: then moving load between them mostly shifts it.
  */
 static unsigned place(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 		      const struct proj *pr, const struct aras_vm *vm, int resource, uint64_t now_ms,
@@ -254,7 +270,7 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 	unsigned cpu_high = s->v[ARAS_S_HOST_CPU_HIGH], mem_min = s->v[ARAS_S_HOST_MEM_FREE_MIN];
 	unsigned best = 0, relief = 0, relief_cpu = 0, src_cpu = 0;
 	size_t sp = host_pos(m, vm->host);
-	int best_score = -1;
+	int best_score = -1, relief_ok = -1;
 	char own[ARAS_ERRTEXT_MAX];
 
 	if (!why || !whylen) {
@@ -293,7 +309,9 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 		fk = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
 		free_after = free_pct(t, fk);
 		cpu_ok = cpu_after < cpu_high;
-		if (!cpu_ok && !(resource == ARAS_RES_CPU && cpu_after + ARAS_CTL_RELIEF_GAIN <= src_cpu)) {
+		if (!cpu_ok && resource == ARAS_RES_CPU && relief_ok < 0)
+			relief_ok = over_at_most(m, cpu_high, ARAS_CTL_RELIEF_HOSTS_PCT);
+		if (!cpu_ok && !(resource == ARAS_RES_CPU && relief_ok && cpu_after + ARAS_CTL_RELIEF_GAIN <= src_cpu)) {
 			APPEND(why, whylen, "%s%s cpu %u%%+%u%% >= %u%%", why[0] ? "; " : "", t->name,
 			       pr[h].cpu, load, cpu_high);
 			continue;
@@ -732,24 +750,6 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 	return n;
 }
 
-/*
- * Early shedding only while few hosts are at or above hostCpuHigh
- * (ARAS_CTL_EARLY_HOSTS_PCT of the up hosts): when many are, the room
- * left is kept for the overloads that have held.
- */
-static int few_hosts_over(const struct aras_model *m, unsigned high)
-{
-	unsigned long over = 0, up = 0;
-
-	for (size_t h = 0; h < m->nhosts; h++) {
-		if (m->hosts[h].state != ARAS_HOST_UP || m->hosts[h].maintenance)
-			continue;
-		over += m->hosts[h].cpu_usage >= high;
-		up++;
-	}
-	return up && over * 100 <= (unsigned long)ARAS_CTL_EARLY_HOSTS_PCT * up;
-}
-
 size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 		       const struct aras_plan *p, const struct aras_ctl_opts *o, uint64_t now_ms,
 		       struct aras_decision *out, size_t max)
@@ -929,9 +929,12 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			n++;
 		}
 	}
-	/* hosts whose overload has held first, then the early ones (while few hosts are over) */
+	/*
+	 * hosts whose overload has held first, then the early ones, only while
+	 * few hosts are over: then the room left is kept for the held ones
+	 */
 	n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max, 0);
-	if (few_hosts_over(m, s->v[ARAS_S_HOST_CPU_HIGH]))
+	if (over_at_most(m, s->v[ARAS_S_HOST_CPU_HIGH], ARAS_CTL_EARLY_HOSTS_PCT))
 		n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max, 1);
 out:
 	free(pr);

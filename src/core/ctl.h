@@ -14,8 +14,9 @@
  * hostMemFreeMin), ties to the lower host index.  CPU moves only: when no
  * target stays under hostCpuHigh, a relief target, one that ends at least
  * ARAS_CTL_RELIEF_GAIN points below the source's CPU (after the moves away
- * from it planned this round): the lowest CPU after the move wins; a move
- * that would only take the overload over is not made.  No fit: no move,
+ * from it planned this round), while at most ARAS_CTL_RELIEF_HOSTS_PCT % of
+ * the hosts are over hostCpuHigh: the lowest CPU after the move wins; a
+ * move that would only take the overload over is not made.  No fit: no move,
  * and a no-target decision once per alert episode (of the VM, or of its
  * host's CPU alert for the host trigger).
  * Host trigger: a host whose CPU stays at or above hostCpuHigh for the hold
@@ -56,6 +57,11 @@
  * at least this many points of CPU below the source's CPU now.
  */
 #define ARAS_CTL_RELIEF_GAIN 10
+/*
+ * ... and only while at most this many percent of the up hosts are at or
+ * above hostCpuHigh (when most are, a relief move mostly shifts load).
+ */
+#define ARAS_CTL_RELIEF_HOSTS_PCT 50
 
 /*
  * Early host trigger: a host over hostCpuHigh sheds before its hold time

@@ -1371,7 +1371,8 @@ static void host_trigger_early_on_trend(void **state)
  * Relief: a full host and no target that stays under hostCpuHigh.  The only
  * move that lowers the worst host lands above 80 % (but at least 10 points
  * under the source); a move that would only take the overload over is not
- * made (a notice instead).
+ * made (a notice instead), nor a relief move while more than half of the
+ * hosts are over hostCpuHigh.
  */
 static void host_trigger_relief_above_high(void **state)
 {
@@ -1386,12 +1387,16 @@ static void host_trigger_relief_above_high(void **state)
 		{ "the lower of two relief targets", 65, 55, 3, "relief to gamma: cpu 55%+25% = 80%" },
 		{ "95 %: would only take the overload over", 70, 85, 0,
 		  "no host fits: beta cpu 70%+25% >= 80%; gamma cpu 85%+25% >= 80%" },
+		{ "beta would end at 85 %, but 3 of 5 hosts are over (delta too)", 60, 85, 0,
+		  "no host fits: beta cpu 60%+25% >= 80%" },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		/* delta, eps: under hostCpuHigh without room; 2 of 5 hosts over: relief allowed */
 		const struct cluster cl = {
-			.h = { ALPHA(100, 50, 10), BETA(cases[i].beta, 80), GAMMA(cases[i].gamma, 80) },
+			.h = { ALPHA(100, 50, 10), BETA(cases[i].beta, 80), GAMMA(cases[i].gamma, 80),
+			       { 4, "delta", 4, i == 4 ? 90 : 79, 80, 10, HUP }, { 5, "eps", 4, 79, 80, 10, HUP } },
 			.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000), VM(2, "db", 1, 2, 2, 50, 1000000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
@@ -1475,7 +1480,8 @@ static void relief_not_back_within_window(void **state)
 	(void)state;
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		const struct cluster cl = {
-			.h = { ALPHA(100, 50, 10), BETA(60, 80), GAMMA(95, 80) },
+			/* delta: under hostCpuHigh without room (2 of 4 hosts over: relief allowed) */
+			.h = { ALPHA(100, 50, 10), BETA(60, 80), GAMMA(95, 80), { 4, "delta", 4, 79, 80, 10, HUP } },
 			.v = { VM(1, "web", 1, 1, 1, 100, 1000000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
