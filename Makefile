@@ -104,6 +104,17 @@ install: arasd arasd-replay
 		install -D -m 640 $(if $(shell getent group Debian-snmp),-g Debian-snmp) conf/snmpd-arasd.conf $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf
 	install -D -m 644 conf/arasd.service $(DESTDIR)/lib/systemd/system/arasd.service
 
+# --- NMS integration files (Zabbix template, Nagios/Icinga plugin and
+# definitions): a block of its own, `install` depends on it.
+install: install-nms
+install-nms:
+	install -D -m 755 plugins/check_arasd $(DESTDIR)/usr/lib/nagios/plugins/check_arasd
+	install -D -m 644 conf/zabbix/arasd_template.yaml $(DESTDIR)$(PREFIX)/share/arasd/zabbix/arasd_template.yaml
+	install -D -m 644 conf/icinga/arasd.conf $(DESTDIR)$(PREFIX)/share/arasd/icinga/arasd.conf
+	install -D -m 644 conf/nagios/arasd.cfg $(DESTDIR)$(PREFIX)/share/arasd/nagios/arasd.cfg
+.PHONY: install-nms
+# --- end of the NMS integration block
+
 # ---- Reliability (issue #11): sanitizer build, fuzzing, build matrix ----
 # make san: arasd, arasd-replay and the unit tests built with ASan+UBSan in
 # build/san (the normal objects are not touched); make san-check runs the
