@@ -251,8 +251,9 @@ static int run(struct arasd *d)
 			goto out;
 		}
 	}
-	if (d->script && aras_scripts_new(&d->scripts, d->script,
-					  d->script_timeout ? d->script_timeout : 30) < 0) {
+	if (d->script && (aras_scripts_new(&d->scripts, d->script,
+					   d->script_timeout ? d->script_timeout : 30) < 0 ||
+			  aras_scripts_set_user(d->scripts, d->script_user) < 0)) {
 		log_err("cannot set up the alert script");
 		goto out;
 	}
