@@ -82,15 +82,50 @@ nms-check: all
 lab-check: all
 	bash tests/lab/check.sh
 
+# make install / uninstall (what debian/rules runs too).  PREFIX for programs
+# and data, sysconfdir for configuration, DESTDIR for a staging root;
+# INSTALL_STRIP= (empty) leaves stripping to the packager (dh_strip).  An
+# existing configuration is never overwritten; uninstall removes what install
+# put, and a configuration only while it is still the shipped one.
 PREFIX ?= /usr
+sysconfdir ?= /etc
+UNITDIR ?= /lib/systemd/system
+INSTALL_STRIP ?= -s
+I_BIN   = $(DESTDIR)$(PREFIX)/sbin/arasd $(DESTDIR)$(PREFIX)/bin/arasd-replay
+I_DATA  = $(DESTDIR)$(PREFIX)/share/man/man8/arasd.8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/arasd.conf.5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/arasd-replay.1 \
+	  $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt \
+	  $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md \
+	  $(DESTDIR)$(UNITDIR)/arasd.service \
+	  $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
+I_CONF  = $(DESTDIR)$(sysconfdir)/arasd/arasd.conf
+I_SNMPD = $(DESTDIR)$(sysconfdir)/snmp/snmpd.conf.d/arasd.conf
+
 install: arasd arasd-replay
-	install -D -m 755 arasd $(DESTDIR)$(PREFIX)/sbin/arasd
+	install -D -m 755 $(INSTALL_STRIP) arasd $(DESTDIR)$(PREFIX)/sbin/arasd
+	install -D -m 755 $(INSTALL_STRIP) arasd-replay $(DESTDIR)$(PREFIX)/bin/arasd-replay
+	install -D -m 644 man/arasd.8 $(DESTDIR)$(PREFIX)/share/man/man8/arasd.8
+	install -D -m 644 man/arasd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/arasd.conf.5
+	install -D -m 644 man/arasd-replay.1 $(DESTDIR)$(PREFIX)/share/man/man1/arasd-replay.1
 	install -D -m 644 mib/ARAS-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md
-	test -e $(DESTDIR)/etc/arasd/arasd.conf || install -D -m 600 conf/arasd.conf $(DESTDIR)/etc/arasd/arasd.conf
-	test -e $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf || \
-		install -D -m 600 conf/snmpd-arasd.conf $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf
-	install -D -m 644 conf/arasd.service $(DESTDIR)/lib/systemd/system/arasd.service
+	install -D -m 644 conf/arasd.service $(DESTDIR)$(UNITDIR)/arasd.service
+	install -D -m 644 conf/arasd.logrotate $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
+	@# 640: it may hold mailPassword; group arasd (the service's user) reads it
+	test -e $(I_CONF) || install -D -m 640 conf/arasd.conf $(I_CONF)
+	-@if getent group arasd >/dev/null && [ "$$(id -u)" = 0 ]; then chgrp arasd $(I_CONF); fi
+	@# snmpd re-reads its drop-ins as Debian-snmp on SIGHUP: 640 root:Debian-snmp
+	test -e $(I_SNMPD) || install -D -m 640 conf/snmpd-arasd.conf $(I_SNMPD)
+	-@if getent group Debian-snmp >/dev/null && [ "$$(id -u)" = 0 ]; then chgrp Debian-snmp $(I_SNMPD); fi
+
+uninstall:
+	rm -f $(I_BIN) $(I_DATA)
+	@for f in $(I_CONF):conf/arasd.conf $(I_SNMPD):conf/snmpd-arasd.conf; do \
+		if cmp -s "$${f%%:*}" "$${f##*:}"; then rm -f "$${f%%:*}"; \
+		elif [ -e "$${f%%:*}" ]; then echo "kept $${f%%:*} (changed since install)"; fi; \
+	done
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/arasd $(DESTDIR)$(sysconfdir)/arasd 2>/dev/null
 
 format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c
@@ -98,4 +133,4 @@ format:
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 
-.PHONY: all demo install unit check test lint nms-check lab-check format clean bench-bin
+.PHONY: all demo install uninstall unit check test lint nms-check lab-check format clean bench-bin
