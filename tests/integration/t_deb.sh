@@ -84,6 +84,12 @@ check "arasd is in group Debian-snmp (the AgentX socket)" sh -c "id -nG arasd | 
 if getent group libvirt >/dev/null; then
 	check "arasd is in group libvirt" sh -c "id -nG arasd | grep -qw libvirt"
 fi
+out=$(systemd-analyze verify /lib/systemd/system/arasd.service 2>&1)
+is "systemd-analyze verify arasd.service has nothing to say" "$out" ""
+# verify ran man(1) for Documentation=, which caches formatted pages: ours to remove
+for c in /var/cache/man/cat5/arasd.conf.5.gz /var/cache/man/cat8/arasd.8.gz; do
+	grep -qx "$c" "$T/before" || rm -f "$c"
+done
 if command -v logrotate >/dev/null; then
 	check "logrotate accepts the snippet" logrotate -d -s "$T/logrotate.state" /etc/logrotate.d/arasd
 fi
