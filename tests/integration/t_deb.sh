@@ -14,6 +14,9 @@ T_NAME=deb
 APT="apt-get -o DPkg::Lock::Timeout=600 -y -q"
 export DEBIAN_FRONTEND=noninteractive
 [ "$(id -u)" = 0 ] || { not_ok "this test needs root (it installs the package)"; exit 1; }
+# one package test at a time on this machine (two trees' make check)
+exec 9>/var/lock/aras-t_deb.lock
+flock -w 900 9 || { not_ok "another t_deb.sh held the lock for 15 minutes"; exit 1; }
 installed() { dpkg-query -W -f='${Status}' arasd 2>/dev/null | grep -q "ok installed"; }
 # never leave the package behind, whatever happens below
 purge_pkg() { if dpkg-query -W arasd >/dev/null 2>&1; then $APT purge arasd >"$T/purge.log" 2>&1; fi; }
