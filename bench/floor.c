@@ -3,7 +3,7 @@
  *
  * A minimal net-snmp AgentX subagent that serves one static, read-only
  * table shaped like arasVmTable (mib/LAYOUT.md): N rows indexed by a
- * 16-octet IMPLIED string, 31 accessible columns 2..32 with the same
+ * 16-octet IMPLIED string, 37 accessible columns 2..38 with the same
  * types in the same order.  It uses the same helper as arasd
  * (table_container, TABLE_CONTAINER_KEY_NETSNMP_INDEX) and the plainest
  * loop (agent_check_and_process), so a walk of it through the same
@@ -33,11 +33,11 @@
 
 #define UUID_LEN 16
 #define MIN_COL 2
-#define MAX_COL 32
+#define MAX_COL 38
 
 static const oid floor_entry_oid[] = { 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 2, 1, 1 };
 
-/* Column types of arasVmTable, columns 2..32 (mib/LAYOUT.md). */
+/* Column types of arasVmTable, columns 2..38 (mib/LAYOUT.md). */
 enum coltype { C_STR, C_UNS, C_GAUGE, C_INT, C_C64 };
 static const enum coltype col_type[MAX_COL + 1] = {
 	[2] = C_STR,    /* arasVmName */
@@ -71,6 +71,12 @@ static const enum coltype col_type[MAX_COL + 1] = {
 	[30] = C_INT,   /* arasVmAllocOptOut */
 	[31] = C_UNS,   /* arasVmMigrateTo */
 	[32] = C_C64,   /* arasVmCpuTime */
+	[33] = C_STR,   /* arasVmUuidString (a string, as long as a name) */
+	[34] = C_STR,   /* arasVmHostName */
+	[35] = C_C64,   /* arasVmCpuTimeUs */
+	[36] = C_INT,   /* arasVmCpuAlert */
+	[37] = C_INT,   /* arasVmMemAlert */
+	[38] = C_INT,   /* arasVmDiskAlert */
 };
 
 struct row {

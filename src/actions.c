@@ -31,6 +31,8 @@ static void announce(struct arasd *d, const struct aras_action *a, int ev)
 		 aras_kind_name(a->kind), aras_astate_name(a->state), t ? " to " : "", t ? t->name : "",
 		 a->reason, a->error[0] ? "; error: " : "", a->error);
 	log_info("VM %s: %s", a->vm_name, al.text);
+	if (ev == ARAS_EV_ACTION_FAILED)
+		d->counters.actions_failed++;
 	if (d->evlog)
 		aras_evlog_add(d->evlog, &al);
 	aras_notify_action(d, a);

@@ -31,6 +31,7 @@ struct aras_counters {
 	uint32_t events_dropped;
 	uint32_t mail_sent, mail_failed;
 	uint32_t script_runs, script_failed;
+	uint32_t actions_failed;    /* actions that ended failed (arasActionsFailed) */
 };
 
 struct aras_mailer;

@@ -5,24 +5,28 @@
 cd "$(dirname "$0")/.." || exit 1
 pass=0
 fail=0
+skip=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 tally() {
-	local name=$1 rc=$2 p f
-	p=$(grep -c '^ok' "$out")
+	local name=$1 rc=$2 p f s
+	# TAP: "ok - ... # SKIP why" is a skip, not a pass
+	s=$(grep -c '^ok.*# SKIP' "$out")
+	p=$(($(grep -c '^ok' "$out") - s))
 	f=$(grep -c '^not ok' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name exited with status $rc"
 		f=1
 	fi
-	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
 		echo "not ok - $name ran no test"
 		f=1
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
-	echo "# $name: $p passed, $f failed"
+	skip=$((skip + s))
+	echo "# $name: $p passed, $f failed, $s skipped"
 }
 
 for t in tests/unit/test_*; do
@@ -45,5 +49,5 @@ if [ -z "${TESTS:-}" ] && [ "${ARAS_LAB_CHECK:-1}" != 0 ] && [ -f tests/lab/chec
 	timeout 900 bash tests/lab/check.sh 2>&1 | tee "$out"
 	tally tests/lab/check.sh "${PIPESTATUS[0]}"
 fi
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -96,6 +96,25 @@ int aras_host_mib_state(const struct aras_host *h)
 	return h->state == ARAS_HOST_UP ? ARAS_HOST_UP : ARAS_HOST_DOWN;
 }
 
+void aras_model_summarize(const struct aras_model *m, struct aras_model_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < m->nvms; i++) {
+		int any = 0;
+
+		for (int r = 0; r < ARAS_MODEL_NRES; r++)
+			if (m->vms[i]->sla[r].state == ARAS_ALERT_FIRING) {
+				s->res_alerting[r]++;
+				any = 1;
+			}
+		s->vms_alerting += (unsigned)any;
+	}
+	for (size_t i = 0; i < m->nhosts; i++) {
+		s->hosts_down += aras_host_mib_state(&m->hosts[i]) == ARAS_HOST_DOWN;
+		s->hosts_maint += m->hosts[i].maintenance != 0;
+	}
+}
+
 /* First position whose uuid is >= uuid (strict = 0) or > uuid (strict = 1). */
 static size_t vm_bound(const struct aras_model *m, const uint8_t *uuid, int strict)
 {

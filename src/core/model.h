@@ -183,6 +183,16 @@ void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned targ
 /* The state the MIB shows: maintenance wins over up; UNKNOWN shows as down. */
 int aras_host_mib_state(const struct aras_host *h);
 
+/* What an NMS alerts on without walking a table (arasStatus aggregates). */
+struct aras_model_summary {
+	unsigned vms_alerting;             /* VMs with at least one alert firing */
+	unsigned res_alerting[ARAS_MODEL_NRES]; /* per resource: cpu, memory, disk */
+	unsigned hosts_down;               /* arasHostState down (incl. never reached) */
+	unsigned hosts_maint;              /* maintenance flag set, up or not */
+};
+
+void aras_model_summarize(const struct aras_model *m, struct aras_model_summary *s);
+
 void aras_host_sample_free(struct aras_host_sample *s);
 
 #endif

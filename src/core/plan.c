@@ -49,6 +49,18 @@ int aras_action_finished(const struct aras_action *a)
 	       a->state == ARAS_AS_FAILED || a->state == ARAS_AS_EXPIRED;
 }
 
+void aras_plan_tally(const struct aras_plan *p, unsigned *active, unsigned *waiting)
+{
+	*active = 0;
+	*waiting = 0;
+	for (size_t i = 0; p && i < aras_plan_count(p); i++) {
+		int st = aras_plan_at(p, i)->state;
+
+		*active += st == ARAS_AS_APPROVED || st == ARAS_AS_RUNNING;
+		*waiting += st == ARAS_AS_PROPOSED;
+	}
+}
+
 struct aras_action *aras_plan_add(struct aras_plan *p, const struct aras_action *a)
 {
 	struct aras_action *na;

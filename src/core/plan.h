@@ -62,6 +62,8 @@ size_t aras_plan_count(const struct aras_plan *p);
 struct aras_action *aras_plan_at(const struct aras_plan *p, size_t i);   /* 0 = oldest */
 
 int aras_action_finished(const struct aras_action *a);
+/* Actions approved or running (*active), and proposals waiting (*waiting). */
+void aras_plan_tally(const struct aras_plan *p, unsigned *active, unsigned *waiting);
 /* An unfinished action (proposed, approved, running) for this VM, or NULL. */
 struct aras_action *aras_plan_open_for(const struct aras_plan *p, const uint8_t uuid[ARAS_UUID_LEN]);
 /* Migrations approved or running: in the cluster, and into one host. */

@@ -93,6 +93,15 @@ static void set_str(netsnmp_variable_list *var, const char *s)
 	snmp_set_var_typed_value(var, ASN_OCTET_STR, s, s ? strlen(s) : 0);
 }
 
+/* The canonical lowercase dashed form, as `virsh domuuid` prints it. */
+static void set_uuid_str(netsnmp_variable_list *var, const uint8_t *uuid)
+{
+	char buf[ARAS_UUID_STRLEN];
+
+	aras_uuid_format(uuid, buf);
+	set_str(var, buf);
+}
+
 /* ---- arasVmTable ---- */
 
 /* arasVmTable column -> per-VM preference field, or -1. */
@@ -147,6 +156,22 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 	case ARAS_VC_ALERT: set_int(var, vm->alert_state); break;
 	case ARAS_VC_MIGRATE_TO: set_uint(var, ASN_UNSIGNED, 0); break;
 	case ARAS_VC_CPU_TIME: set_c64(var, vm->total.cpu_ns); break;
+	case ARAS_VC_UUID_STRING: set_uuid_str(var, vm->uuid); break;
+	case ARAS_VC_HOST_NAME: {
+		const struct aras_host *h = aras_model_host(&mib.d->model, vm->host);
+
+		set_str(var, h ? h->name : "");
+		break;
+	}
+	case ARAS_VC_CPU_TIME_US: set_c64(var, vm->total.cpu_ns / 1000); break;
+	case ARAS_VC_CPU_ALERT:
+	case ARAS_VC_MEM_ALERT:
+	case ARAS_VC_DISK_ALERT: {
+		int st = vm->sla[col - ARAS_VC_CPU_ALERT].state;
+
+		set_int(var, st ? st : ARAS_ALERT_OK); /* 0: not evaluated yet */
+		break;
+	}
 	default: return -1;
 	}
 	return 0;
@@ -445,6 +470,12 @@ static int event_value(const struct aras_event *e, unsigned col, netsnmp_variabl
 	case ARAS_EC_VALUE: set_uint(var, ASN_UNSIGNED, a->value); break;
 	case ARAS_EC_THRESHOLD: set_uint(var, ASN_UNSIGNED, a->threshold); break;
 	case ARAS_EC_TEXT: set_str(var, a->text); break;
+	case ARAS_EC_VM_UUID_STRING:
+		if (a->has_vm)
+			set_uuid_str(var, a->uuid);
+		else
+			set_str(var, "");
+		break;
 	default: return -1;
 	}
 	return 0;
@@ -483,6 +514,7 @@ static int action_value(const struct aras_action *a, unsigned col, netsnmp_varia
 	case ARAS_AC_FINISHED: set_date(var, aras_action_finished(a) ? a->finished : 0); break;
 	case ARAS_AC_ERROR: set_str(var, a->error); break;
 	case ARAS_AC_ORIGIN: set_int(var, a->origin); break;
+	case ARAS_AC_VM_UUID_STRING: set_uuid_str(var, a->uuid); break;
 	default: return -1;
 	}
 	return 0;
@@ -729,6 +761,33 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 		case ARAS_ST_SCRIPT_RUNS: set_uint(var, ASN_COUNTER, c->script_runs); break;
 		case ARAS_ST_SCRIPT_FAILED: set_uint(var, ASN_COUNTER, c->script_failed); break;
 		case ARAS_ST_VERSION: set_str(var, ARASD_VERSION); break;
+		case ARAS_ST_VMS_ALERTING:
+		case ARAS_ST_VMS_CPU_ALERTING:
+		case ARAS_ST_VMS_MEM_ALERTING:
+		case ARAS_ST_VMS_DISK_ALERTING:
+		case ARAS_ST_HOSTS_DOWN:
+		case ARAS_ST_HOSTS_MAINT: {
+			struct aras_model_summary s;
+			unsigned v;
+
+			/* one pass over the VMs per GET: microseconds for 10 000 */
+			aras_model_summarize(&d->model, &s);
+			v = col == ARAS_ST_VMS_ALERTING ? s.vms_alerting :
+			    col == ARAS_ST_HOSTS_DOWN ? s.hosts_down :
+			    col == ARAS_ST_HOSTS_MAINT ? s.hosts_maint :
+			    s.res_alerting[col - ARAS_ST_VMS_CPU_ALERTING];
+			set_uint(var, ASN_GAUGE, v);
+			break;
+		}
+		case ARAS_ST_ACTIONS_RUNNING:
+		case ARAS_ST_PROPOSALS_WAITING: {
+			unsigned active, waiting;
+
+			aras_plan_tally(d->plan, &active, &waiting);
+			set_uint(var, ASN_GAUGE, col == ARAS_ST_ACTIONS_RUNNING ? active : waiting);
+			break;
+		}
+		case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, c->actions_failed); break;
 		default: netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 		}
 	}

@@ -134,6 +134,13 @@ static void add_event_cols(netsnmp_variable_list **varsp, const struct aras_even
 		case ARAS_EC_TEXT:
 			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->text, strlen(a->text));
 			break;
+		case ARAS_EC_VM_UUID_STRING: {
+			char u[ARAS_UUID_STRLEN];
+
+			aras_uuid_format(a->uuid, u);
+			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, u, a->has_vm ? strlen(u) : 0);
+			break;
+		}
 		default:
 			uv = cols[i] == ARAS_EC_HOST ? a->host_index :
 			     cols[i] == ARAS_EC_VALUE ? a->value : a->threshold;
@@ -147,7 +154,8 @@ static void add_event_cols(netsnmp_variable_list **varsp, const struct aras_even
 void aras_notify_event(struct arasd *d, const struct aras_event *e)
 {
 	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
-					 ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD };
+					 ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD,
+					 ARAS_EC_VM_UUID_STRING };
 	netsnmp_variable_list *vars;
 	unsigned n;
 
@@ -164,7 +172,7 @@ void aras_notify_event(struct arasd *d, const struct aras_event *e)
 void aras_notify_no_target(struct arasd *d, const struct aras_event *e)
 {
 	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
-					 ARAS_EC_RESOURCE, ARAS_EC_TEXT };
+					 ARAS_EC_RESOURCE, ARAS_EC_TEXT, ARAS_EC_VM_UUID_STRING };
 	netsnmp_variable_list *vars = notify_begin(ARAS_N_NO_TARGET);
 
 	add_event_cols(&vars, e, cols, sizeof(cols) / sizeof(cols[0]));
@@ -179,6 +187,7 @@ void aras_notify_action(struct arasd *d, const struct aras_action *a)
 	unsigned n;
 	long kind = a->kind, state = a->state;
 	u_long src = a->source, dst = a->target;
+	char ustr[ARAS_UUID_STRLEN];
 
 	switch (a->state) {
 	case ARAS_AS_PROPOSED: n = ARAS_N_ACTION_PROPOSED; break;
@@ -206,6 +215,9 @@ void aras_notify_action(struct arasd *d, const struct aras_action *a)
 		o[len - 2] = ARAS_AC_ERROR;
 		snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->error, strlen(a->error));
 	}
+	o[len - 2] = ARAS_AC_VM_UUID_STRING;
+	aras_uuid_format(a->uuid, ustr);
+	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, ustr, strlen(ustr));
 	notify_send(d, vars, n == ARAS_N_ACTION_DONE ? "arasActionDone" :
 			     n == ARAS_N_ACTION_FAILED ? "arasActionFailed" : "arasActionProposed");
 }

@@ -64,6 +64,9 @@ check "a proposal for app1 appears" wait_for 15 sh -c "snmpwalk -v2c -c public -
 read -r pidx kind state <<<"$(actions_of app1 | head -1)"
 is "proposal is addVcpu, proposed(1)" "$kind $state" "1 1"
 check "arasActionProposed sent" wait_for 5 sh -c "[ \$(grep -F 'OID: $NOTIFY_OID.6' $T/traps.log | grep -cF '\"app1\"') -ge 1 ]"
+is "arasProposalsWaiting counts it" "$(sget "$STATUS_OID.21.0")" 1
+is "arasActionVmUuidString of the proposal" "$(sget "$ACT.13.$pidx")" "\"$(sget "$VM_ENTRY.33.$app1" | tr -d '"')\""
+check "arasActionProposed carries the UUID string" sh -c "grep -F 'OID: $NOTIFY_OID.6' $T/traps.log | grep -F '\"app1\"' | grep -qE '$ACT.13.[0-9]+ = STRING: \"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\"'"
 sleep 4
 is "nothing changed before approval" "$(sget "$VM_ENTRY.5.$app1")" 2
 is "still one proposal for app1" "$(actions_of app1 | wc -l)" 1
@@ -127,6 +130,7 @@ out=$(sset "$VM_ENTRY.31.$db1" u 9 2>&1)
 check "migrate to an unknown host -> wrongValue" grep -q "Reason: wrongValue" <<<"$out"
 out=$(sset "$VM_ENTRY.31.$db1" i 2 2>&1)
 check "migrate with the wrong type -> wrongType" grep -q "Reason: wrongType" <<<"$out"
+failed0=$(sget "$STATUS_OID.20.0")
 check "manual order: migrate db1 to beta accepted" sset "$VM_ENTRY.31.$db1" u 2
 check "the test driver cannot migrate: arasActionFailed with libvirt's error" wait_for 10 \
 	sh -c "grep -F 'OID: $NOTIFY_OID.5' $T/traps.log | grep -F '\"db1\"' | grep -q 'not supported'"
@@ -134,6 +138,7 @@ m=$(actions_of db1 | awk '$2 == 5 {print $1}' | tail -1)
 check "an operator order is not bound by the VM's cooldown or the policy (db1 in manual)" test -n "$m"
 is "order is migrate, failed(6), origin operator(2)" "$(sget "$ACT.7.$m") $(sget "$ACT.12.$m")" "6 2"
 is "db1 still runs on alpha" "$(sget "$VM_ENTRY.3.$db1") $(sget "$VM_ENTRY.4.$db1")" "1 1"
+check "arasActionsFailed went up ($failed0 -> $(sget "$STATUS_OID.20.0"))" test "$(sget "$STATUS_OID.20.0")" -gt "$failed0"
 
 # maintenance: flag, state, notification, persistence
 check "arasHostMaintenance.beta = true" sset "$HOST_ENTRY.13.2" i 1

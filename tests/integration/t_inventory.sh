@@ -46,7 +46,26 @@ for uri in "$URI_A" "$URI_B"; do
 			"$(( (curmem * 100 + maxmem / 2) / maxmem ))"
 		is "$name: arasVmMemSource host(2) on the test driver" "$(sget "$VM_ENTRY.11.$idx")" 2
 		is "$name: arasVmState running" "$(sget "$VM_ENTRY.4.$idx")" 1
+		# what an NMS displays and matches on: the UUID as virsh prints it
+		is "$name: arasVmUuidString = virsh domuuid" "$(sget "$VM_ENTRY.33.$idx")" \
+			"\"$(virsh -c "$uri" domuuid "$name")\""
+		for res in 36 37 38; do
+			is "$name: per-resource alert state .$res ok(1)" "$(sget "$VM_ENTRY.$res.$idx")" 1
+		done
 	done
+done
+# arasVmHostName names the host arasVmHostIndex points at
+for u in "${!want_host[@]}"; do
+	want=alpha; [ "${want_host[$u]}" = 7 ] && want=beta
+	is "VM $u: arasVmHostName" "$(sget "$VM_ENTRY.34.$(uuid_oid "$u")")" "\"$want\""
+done
+# arasVmCpuTimeUs is arasVmCpuTime in microseconds (one GET, same snapshot)
+read -r ns us < <(snmpget -v2c -c public -Oqv "$AGENT" "$VM_ENTRY.32.$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)" \
+	"$VM_ENTRY.35.$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)" | tr '\n' ' ')
+check "arasVmCpuTimeUs ($us) = arasVmCpuTime ($ns) / 1000, nonzero" test "$us" -gt 0 -a "$us" = "$((ns / 1000))"
+# aggregates: nothing alerting, no host down, nothing running or waiting
+for st in 13 14 15 16 17 18 19 20 21; do
+	is "arasStatus.$st aggregate is 0 on a quiet cluster" "$(sget "$STATUS_OID.$st.0")" 0
 done
 for h in "1 $URI_A alpha" "7 $URI_B beta"; do
 	set -- $h
@@ -90,7 +109,7 @@ check "snmpwalk of ARAS-MIB is strictly increasing" order_ok <<<"$full"
 bulk=$(sbulk "$BASE_OID")
 check "snmpbulkwalk of ARAS-MIB is strictly increasing" order_ok <<<"$bulk"
 is "GETBULK and GETNEXT walks return the same OIDs" "$(awk '{print $1}' <<<"$bulk" | md5sum)" "$(awk '{print $1}' <<<"$full" | md5sum)"
-is "arasVmTable has 31 columns x 5 rows" "$(grep -c "^$VM_ENTRY\." <<<"$full")" 155
+is "arasVmTable has 37 columns x 5 rows" "$(grep -c "^$VM_ENTRY\." <<<"$full")" 185
 
 # historyFile: one line per VM per poll, the format arasd-replay reads
 check "history has lines for all 5 VMs" sh -c "[ \$(grep -v '^#' $T/history | awk '{print \$3}' | sort -u | wc -l) = 5 ]"

@@ -63,8 +63,15 @@ is "one breach per distinct VM" "$(grep -F "OID: $NOTIFY_OID.1" "$T/traps.log" |
 line=$(grep -F "OID: $NOTIFY_OID.1" "$T/traps.log" | grep '"web1"' | head -1)
 check "breach trap carries uuid, name, host, resource memory(3), value 50, threshold 40" \
 	grep -q "$BASE_OID.1.5.1.4.[0-9]* = Hex-STRING: 6A 2E 7C 0E.*= STRING: \"web1\".*$BASE_OID.1.5.1.6.[0-9]* = Gauge32: 1.*$BASE_OID.1.5.1.7.[0-9]* = INTEGER: 3.*$BASE_OID.1.5.1.8.[0-9]* = Gauge32: 50.*$BASE_OID.1.5.1.9.[0-9]* = Gauge32: 40" <<<"$line"
+check "breach trap carries the canonical UUID string (arasEventVmUuidString)" \
+	grep -q "$BASE_OID.1.5.1.11.[0-9]* = STRING: \"6a2e7c0e-1f3b-4b4e-9a51-0000000000a1\"" <<<"$line"
 web1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
 is "web1 arasVmAlertState firing(3)" "$(sget "$VM_ENTRY.25.$web1")" 3
+is "web1 arasVmMemAlert firing(3)" "$(sget "$VM_ENTRY.37.$web1")" 3
+is "web1 arasVmCpuAlert ok(1)" "$(sget "$VM_ENTRY.36.$web1")" 1
+is "arasVmsAlerting counts the six" "$(sget "$STATUS_OID.13.0")" 6
+is "arasVmsMemAlerting counts the six" "$(sget "$STATUS_OID.15.0")" 6
+is "arasVmsCpuAlerting 0" "$(sget "$STATUS_OID.14.0")" 0
 is "web1 arasVmClass memoryIntensive(3)" "$(sget "$VM_ENTRY.24.$web1")" 3
 is "arasEventTable holds 6 breaches" "$(swalk "$BASE_OID.1.5.1.3" | grep -c 'INTEGER: 1$')" 6
 
@@ -80,6 +87,7 @@ sleep 3
 is "exactly one clear per VM" "$(clears)" 6
 is "no new breach" "$(breaches)" 6
 is "web1 back to ok(1)" "$(sget "$VM_ENTRY.25.$web1")" 1
+is "arasVmsAlerting back to 0" "$(sget "$STATUS_OID.13.0")" 0
 is "web1 class back to normal(1)" "$(sget "$VM_ENTRY.24.$web1")" 1
 
 # mail: 12 alerts (6 breaches + 6 clears) reached the SMTP server

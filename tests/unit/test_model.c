@@ -339,6 +339,57 @@ static void host_mib_state_table(void **state)
 	}
 }
 
+/* The arasStatus aggregates: firing alerts per resource, hosts down/maintenance. */
+static void summarize_counts(void **state)
+{
+	static const struct {
+		uint8_t sla[ARAS_MODEL_NRES];
+	} vms[] = {
+		{ { ARAS_ALERT_FIRING, 0, 0 } },                               /* cpu */
+		{ { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_FIRING } }, /* all: one VM */
+		{ { ARAS_ALERT_PENDING, ARAS_ALERT_CLEARING, ARAS_ALERT_OK } },  /* none firing */
+		{ { 0, 0, ARAS_ALERT_FIRING } },                               /* disk */
+		{ { 0, 0, 0 } },                                               /* never evaluated */
+	};
+	static const struct {
+		int state, maintenance;
+	} hosts[] = {
+		{ ARAS_HOST_UP, 0 }, { ARAS_HOST_UP, 1 }, { ARAS_HOST_DOWN, 0 },
+		{ ARAS_HOST_DOWN, 1 }, { ARAS_HOST_UNKNOWN, 0 },
+	};
+	struct aras_vm v[N_ELEM(vms)], *pv[N_ELEM(vms)];
+	struct aras_host h[N_ELEM(hosts)];
+	struct aras_model m;
+	struct aras_model_summary s;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	aras_model_summarize(&m, &s);
+	assert_int_equal(s.vms_alerting + s.hosts_down + s.hosts_maint, 0);
+	memset(v, 0, sizeof(v));
+	memset(h, 0, sizeof(h));
+	for (size_t i = 0; i < N_ELEM(vms); i++) {
+		for (int r = 0; r < ARAS_MODEL_NRES; r++)
+			v[i].sla[r].state = vms[i].sla[r];
+		pv[i] = &v[i];
+	}
+	for (size_t i = 0; i < N_ELEM(hosts); i++) {
+		h[i].state = hosts[i].state;
+		h[i].maintenance = hosts[i].maintenance;
+	}
+	m.vms = pv;
+	m.nvms = N_ELEM(vms);
+	m.hosts = h;
+	m.nhosts = N_ELEM(hosts);
+	aras_model_summarize(&m, &s);
+	assert_int_equal(s.vms_alerting, 3);
+	assert_int_equal(s.res_alerting[0], 2); /* cpu */
+	assert_int_equal(s.res_alerting[1], 1); /* memory */
+	assert_int_equal(s.res_alerting[2], 2); /* disk */
+	assert_int_equal(s.hosts_down, 3);      /* down, down in maintenance, never reached */
+	assert_int_equal(s.hosts_maint, 2);
+}
+
 /* ---- first sample ------------------------------------------------------ */
 
 static void first_sample_adds_sorted(void **state)
@@ -1711,6 +1762,7 @@ int main(void)
 		cmocka_unit_test(add_host_copies_strings),
 		FX_TEST(apply_unknown_host),
 		cmocka_unit_test(host_mib_state_table),
+		cmocka_unit_test(summarize_counts),
 		FX_TEST(first_sample_adds_sorted),
 		FX_TEST(second_host_merges_sorted),
 		FX_TEST(second_sample_rates_table),

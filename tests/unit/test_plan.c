@@ -441,6 +441,31 @@ static void plan_migrations_count(void **state)
 	aras_plan_free(p);
 }
 
+/* arasActionsRunning (approved or running) and arasProposalsWaiting. */
+static void plan_tally_counts(void **state)
+{
+	static const int states[] = { ARAS_AS_PROPOSED, ARAS_AS_PROPOSED, ARAS_AS_APPROVED,
+				       ARAS_AS_RUNNING, ARAS_AS_RUNNING, ARAS_AS_SUCCEEDED,
+				       ARAS_AS_FAILED, ARAS_AS_REJECTED, ARAS_AS_EXPIRED };
+	struct aras_plan *p = must_new(16);
+	unsigned active = 99, waiting = 99;
+
+	(void)state;
+	aras_plan_tally(NULL, &active, &waiting);
+	assert_int_equal(active + waiting, 0);
+	for (size_t i = 0; i < N_ELEM(states); i++)
+		must_add(p, (uint32_t)i + 1, ARAS_KIND_MIGRATE, states[i], 1, 2);
+	aras_plan_tally(p, &active, &waiting);
+	assert_int_equal(active, 3);
+	assert_int_equal(waiting, 2);
+	aras_plan_get(p, 1)->state = ARAS_AS_APPROVED;
+	aras_plan_get(p, 4)->state = ARAS_AS_FAILED;
+	aras_plan_tally(p, &active, &waiting);
+	assert_int_equal(active, 3);
+	assert_int_equal(waiting, 1);
+	aras_plan_free(p);
+}
+
 /* ---- check_decision --------------------------------------------------- */
 
 static void plan_check_decision_codes(void **state)
@@ -620,6 +645,7 @@ int main(void)
 		cmocka_unit_test(plan_action_finished),
 		cmocka_unit_test(plan_open_for),
 		cmocka_unit_test(plan_migrations_count),
+		cmocka_unit_test(plan_tally_counts),
 		cmocka_unit_test(plan_check_decision_codes),
 		cmocka_unit_test(plan_expire_old_proposals),
 		cmocka_unit_test(plan_names),
