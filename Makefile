@@ -101,6 +101,7 @@ I_DATA  = $(DESTDIR)$(PREFIX)/share/man/man8/arasd.8 \
 	  $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
 I_CONF  = $(DESTDIR)$(sysconfdir)/arasd/arasd.conf
 I_SNMPD = $(DESTDIR)$(sysconfdir)/snmp/snmpd.conf.d/arasd.conf
+I_NMS   = $(notdir $(wildcard conf/zabbix conf/icinga conf/nagios))
 
 install: arasd arasd-replay
 	install -D -m 755 $(INSTALL_STRIP) arasd $(DESTDIR)$(PREFIX)/sbin/arasd
@@ -118,9 +119,15 @@ install: arasd arasd-replay
 	@# snmpd re-reads its drop-ins as Debian-snmp on SIGHUP: 640 root:Debian-snmp
 	test -e $(I_SNMPD) || install -D -m 640 conf/snmpd-arasd.conf $(I_SNMPD)
 	-@if getent group Debian-snmp >/dev/null && [ "$$(id -u)" = 0 ]; then chgrp Debian-snmp $(I_SNMPD); fi
+	@# what ships for an NMS, when the tree has it: the plugin, the templates
+	if [ -e plugins/check_arasd ]; then \
+		install -D -m 755 plugins/check_arasd $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd; fi
+	for d in $(I_NMS); do (cd conf && find $$d -type f) | while read -r f; do \
+		install -D -m 644 conf/$$f $(DESTDIR)$(PREFIX)/share/arasd/$$f; done; done
 
 uninstall:
-	rm -f $(I_BIN) $(I_DATA)
+	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd
+	rm -rf $(DESTDIR)$(PREFIX)/share/arasd
 	@for f in $(I_CONF):conf/arasd.conf $(I_SNMPD):conf/snmpd-arasd.conf; do \
 		if cmp -s "$${f%%:*}" "$${f##*:}"; then rm -f "$${f%%:*}"; \
 		elif [ -e "$${f%%:*}" ]; then echo "kept $${f%%:*} (changed since install)"; fi; \

@@ -25,7 +25,13 @@ cat >"$T/want" <<'LIST'
 ./usr/share/man/man8/arasd.8
 ./usr/share/snmp/mibs/ARAS-MIB.txt
 LIST
-check "install puts the 11 expected files" diff -u "$T/want" "$T/installed"
+# what ships for an NMS, when the tree has it
+[ -e "$TOP/plugins/check_arasd" ] && echo ./usr/lib/nagios/plugins/check_arasd >>"$T/want"
+for d in zabbix icinga nagios; do
+	[ -d "$TOP/conf/$d" ] && (cd "$TOP/conf" && find "$d" -type f | sed 's|^|./usr/share/arasd/|') >>"$T/want"
+done
+sort -o "$T/want" "$T/want"
+check "install puts the $(wc -l <"$T/want") expected files" diff -u "$T/want" "$T/installed"
 mode() { stat -c '%a' "$D/$1" 2>&1; }
 is "arasd 755" "$(mode usr/sbin/arasd)" 755
 is "arasd-replay 755" "$(mode usr/bin/arasd-replay)" 755
