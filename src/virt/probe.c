@@ -56,8 +56,13 @@ static void try_host(struct slot *s)
 
 	if (!c) {
 		const char *m = virGetLastErrorMessage();
+		const char *hint = "";
 
-		snprintf(s->msg, sizeof(s->msg), "cannot connect: %s", m ? m : "unknown error");
+		/* the local daemon's socket is for root and the group libvirt only */
+		if (m && strncmp(s->uri, "qemu:///system", 14) == 0 &&
+		    (strstr(m, "Permission denied") || strstr(m, "authentication") || strstr(m, "polkit")))
+			hint = " (is arasd's user in the group libvirt?)";
+		snprintf(s->msg, sizeof(s->msg), "cannot connect: %s%s", m ? m : "unknown error", hint);
 		return;
 	}
 	type = virConnectGetType(c);
