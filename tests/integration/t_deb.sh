@@ -7,7 +7,8 @@
 # privileges, no capabilities) against libvirt's test driver and a real
 # snmpd master for a few polls (a VM row over SNMP, a SET persisted in
 # /var/lib/arasd, history in /var/log/arasd), then `apt-get purge` and
-# nothing named arasd left anywhere (files, user, group, overrides).
+# nothing named arasd left anywhere (files, user, group, overrides).  An
+# arasd package installed before the test is purged first.
 T_NAME=deb
 . "$(dirname "$0")/../lib.sh"
 
@@ -146,6 +147,18 @@ check "history written to /var/log/arasd/history" wait_for 5 sh -c "grep -q '6a2
 kill "$ARASD_PID"
 check "arasd stops on SIGTERM" wait_for 10 sh -c "! kill -0 $ARASD_PID 2>/dev/null"
 grep -i 'error\|warn' "$T/arasd.log" | head -5 | sed 's/^/# arasd: /'
+
+# --- reinstall (postinst again: user, overrides, state kept), then remove
+echo "# local edit" >>/etc/arasd/arasd.conf
+dpkg -i "$deb" >"$T/reinstall.log" 2>&1
+is "reinstalling the same .deb succeeds" "$?" 0
+is "the edited arasd.conf is kept, still 640 root:arasd" "$(grep -c 'local edit' /etc/arasd/arasd.conf) $(mode /etc/arasd/arasd.conf)" "1 640 root:arasd"
+check "the state file survives a reinstall" grep -q 77 /var/lib/arasd/state
+$APT remove arasd >"$T/remove.log" 2>&1
+is "apt-get remove arasd succeeds" "$?" 0
+check "remove (not purge) keeps the configuration, the state and the user" \
+	sh -c "test -f /etc/arasd/arasd.conf && test -f /var/lib/arasd/state && getent passwd arasd >/dev/null"
+check "but not the program" test ! -e /usr/sbin/arasd
 
 # --- purge: nothing left
 $APT purge arasd >"$T/purge.log" 2>&1
