@@ -56,6 +56,7 @@ struct run_as {
 	gid_t gid;
 	int ngroups;
 	gid_t groups[MAX_GROUPS];
+	char *env[3]; /* HOME=, USER=, LOGNAME= of that user */
 };
 
 struct aras_scripts {
@@ -91,12 +92,21 @@ int aras_scripts_new(struct aras_scripts **out, const char *path, unsigned timeo
 	return 0;
 }
 
+static char *env_var(const char *name, const char *value);
+
+static void run_as_clear(struct run_as *as)
+{
+	for (size_t i = 0; i < ARAS_ARRAY_SIZE(as->env); i++)
+		free(as->env[i]);
+	memset(as, 0, sizeof(*as));
+}
+
 int aras_scripts_set_user(struct aras_scripts *s, const char *user)
 {
 	struct passwd *pw;
 	int n = MAX_GROUPS;
 
-	memset(&s->as, 0, sizeof(s->as));
+	run_as_clear(&s->as);
 	if (!user)
 		return 0;
 	errno = 0;
@@ -116,6 +126,13 @@ int aras_scripts_set_user(struct aras_scripts *s, const char *user)
 		log_warn("scriptUser %s: more than %d groups, only the first %d kept", user, MAX_GROUPS,
 			 MAX_GROUPS);
 		n = MAX_GROUPS;
+	}
+	s->as.env[0] = env_var("HOME", pw->pw_dir);
+	s->as.env[1] = env_var("USER", pw->pw_name);
+	s->as.env[2] = env_var("LOGNAME", pw->pw_name);
+	if (!s->as.env[0] || !s->as.env[1] || !s->as.env[2]) {
+		run_as_clear(&s->as);
+		return -ARAS_E_NOMEM;
 	}
 	s->as.on = 1;
 	s->as.uid = pw->pw_uid;
@@ -172,20 +189,31 @@ static char *env_var(const char *name, const char *value)
 	return v;
 }
 
-/* Our environment minus ARAS_*, then vars[]; NULL on allocation failure. */
-static char **build_envp(char *const vars[NENV])
+static int is_user_var(const char *e)
+{
+	return strncmp(e, "HOME=", 5) == 0 || strncmp(e, "USER=", 5) == 0 || strncmp(e, "LOGNAME=", 8) == 0;
+}
+
+/*
+ * Our environment minus ARAS_* (and, with scriptUser, minus HOME, USER
+ * and LOGNAME, replaced by that user's), then vars[]; NULL on allocation
+ * failure.
+ */
+static char **build_envp(char *const vars[NENV], const struct run_as *as)
 {
 	size_t n = 0, k = 0;
 	char **envp;
 
 	for (char **e = environ; e && *e; e++)
 		n++;
-	envp = calloc(n + NENV + 1, sizeof(*envp));
+	envp = calloc(n + NENV + ARAS_ARRAY_SIZE(as->env) + 1, sizeof(*envp));
 	if (!envp)
 		return NULL;
 	for (char **e = environ; e && *e; e++)
-		if (strncmp(*e, "ARAS_", 5) != 0)
+		if (strncmp(*e, "ARAS_", 5) != 0 && !(as->on && is_user_var(*e)))
 			envp[k++] = *e;
+	for (size_t i = 0; as->on && i < ARAS_ARRAY_SIZE(as->env); i++)
+		envp[k++] = as->env[i];
 	for (size_t i = 0; i < NENV; i++)
 		envp[k++] = vars[i];
 	envp[k] = NULL;
@@ -299,7 +327,7 @@ int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a)
 	for (size_t i = 0; i < NENV; i++)
 		if (!vars[i])
 			goto cleanup;
-	envp = build_envp(vars);
+	envp = build_envp(vars, &s->as);
 	if (!envp)
 		goto cleanup;
 	argv[0] = s->path;
@@ -481,6 +509,7 @@ void aras_scripts_free(struct aras_scripts *s)
 			;
 		close(c->errfd);
 	}
+	run_as_clear(&s->as);
 	free(s->path);
 	free(s);
 }

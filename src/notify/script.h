@@ -26,7 +26,8 @@ int aras_scripts_new(struct aras_scripts **out, const char *path, unsigned timeo
 
 /*
  * Run the scripts as user (NULL: as arasd itself): its uid, primary gid
- * and supplementary groups, looked up now.  Takes effect only when arasd
+ * and supplementary groups, looked up now, with HOME, USER and LOGNAME
+ * set to that user's.  Takes effect only when arasd
  * runs as root; otherwise (and the user is not arasd's own) a warning is
  * logged and scripts run as arasd's user.  0, or -ARAS_E_INVAL (logged)
  * for an unknown user.

@@ -12,6 +12,7 @@ mkdir -m 1777 "$T/runs"
 cat >"$T/alert.sh" <<SH
 #!/bin/sh
 echo "\$(id -u) \$(id -g) \$(id -G)" >"$T/runs/\$\$"
+echo "HOME=\$HOME USER=\$USER LOGNAME=\$LOGNAME" >"$T/runs/env.\$\$"
 SH
 chmod 755 "$T/alert.sh"
 
@@ -44,9 +45,11 @@ check "-t: summary line" grep -q "^1 of 1 host reachable, AgentX master reachabl
 check "the script ran (memory breach)" wait_for 15 sh -c "ls $T/runs | grep -q ."
 nobody_uid=$(id -u nobody)
 nobody_gid=$(id -g nobody)
-r=$(cat "$T"/runs/* 2>/dev/null | head -1)
+r=$(cat "$T"/runs/[0-9]* 2>/dev/null | head -1)
 is "the script ran as nobody's uid and gid" "$(cut -d' ' -f1,2 <<<"$r")" "$nobody_uid $nobody_gid"
 is "with nobody's groups only" "$(cut -d' ' -f3- <<<"$r")" "$(id -G nobody)"
-check "no run as root" sh -c "! grep -q '^0 ' $T/runs/*"
+check "no run as root" sh -c "! grep -q '^0 ' $T/runs/[0-9]*"
+nobody_home=$(getent passwd nobody | cut -d: -f6)
+is "HOME, USER, LOGNAME are nobody's" "$(cat "$T"/runs/env.* 2>/dev/null | head -1)" "HOME=$nobody_home USER=nobody LOGNAME=nobody"
 check "arasd logged whom scripts run as" grep -q "scripts run as nobody" "$T/arasd.log"
 exit 0
