@@ -102,7 +102,8 @@ mkdir -m 1777 "$W/state"
 cc -O2 -Wall -o "$T/mdwe_exec" "$TOP/tests/mdwe_exec.c" || not_ok "tests/mdwe_exec.c builds"
 MDWE="$T/mdwe_exec"
 "$MDWE" true 2>/dev/null || { echo "# this kernel has no PR_SET_MDWE: MemoryDenyWriteExecute not emulated"; MDWE=; }
-strace -f -qq -s 200 -o "$T/trace" $MDWE \
+# as the unit's Environment= does, net-snmp keeps its file in our state dir
+SNMP_PERSISTENT_DIR=$W/state/snmp strace -f -qq -s 200 -o "$T/trace" $MDWE \
 	setpriv --reuid=nobody --regid=nogroup --clear-groups --no-new-privs --bounding-set=-all --inh-caps=-all \
 	"$ARASD" -f -c "$W/arasd.conf" >"$T/arasd.log" 2>&1 &
 TRACE_PID=$!
@@ -117,6 +118,11 @@ sleep 1
 apid=$(pgrep -P "$TRACE_PID" | head -1)
 [ -n "$apid" ] && kill "$apid"
 wait_for 10 sh -c "! kill -0 $TRACE_PID 2>/dev/null"
+
+check "the unit points net-snmp's persistent dir into its state dir" \
+	grep -qx 'Environment=SNMP_PERSISTENT_DIR=/var/lib/arasd/snmp' "$UNIT"
+is "arasd logged no error or warning, start to stop" \
+	"$(grep -i 'error\|warn\|cannot\|fail' "$T/arasd.log" | head -3)" ""
 
 # --- the trace against the unit
 # setpriv's own calls come before arasd's execve: skip them
@@ -151,4 +157,11 @@ check "no new namespace (RestrictNamespaces)" sh -c "! grep -E 'unshare\(|setns\
 writes=$(grep -E 'open(at)?\(.*O_(WRONLY|RDWR|CREAT)' "$T/trace.arasd" | grep -v ' = -1 ' |
 	grep -o '"[^"]*"' | tr -d '"' | grep -v "^$W/\|^/dev/null$" | sort -u | tr '\n' ' ')
 is "no file opened for writing outside its own directories" "$writes" ""
+# ProcSubset=pid hides the rest of /proc: only library constructors with a
+# fallback look there (libselinux: /proc/filesystems, libcap-ng:
+# /proc/sys/kernel/cap_last_cap)
+procs=$(grep -oE '"/proc/[^"]*"' "$T/trace.arasd" | tr -d '"' | grep -vE '^/proc/(self|thread-self|[0-9]+)(/|$)' |
+	sort -u | tr '\n' ' ')
+echo "# /proc outside the process's own: ${procs:-none}"
+is "no other /proc path than those two" "$(tr ' ' '\n' <<<"$procs" | grep -vx '/proc/filesystems\|/proc/sys/kernel/cap_last_cap\|' | tr '\n' ' ')" ""
 exit 0
