@@ -121,12 +121,14 @@ install: arasd arasd-replay
 	-@if getent group Debian-snmp >/dev/null && [ "$$(id -u)" = 0 ]; then chgrp Debian-snmp $(I_SNMPD); fi
 	@# what ships for an NMS, when the tree has it: the plugin, the templates
 	if [ -e plugins/check_arasd ]; then \
-		install -D -m 755 plugins/check_arasd $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd; fi
+		install -D -m 755 plugins/check_arasd $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd; \
+		install -D -m 644 man/check_arasd.1 $(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1; fi
 	for d in $(I_NMS); do (cd conf && find $$d -type f) | while read -r f; do \
 		install -D -m 644 conf/$$f $(DESTDIR)$(PREFIX)/share/arasd/$$f; done; done
 
 uninstall:
-	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd
+	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd \
+		$(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/arasd
 	@for f in $(I_CONF):conf/arasd.conf $(I_SNMPD):conf/snmpd-arasd.conf; do \
 		if cmp -s "$${f%%:*}" "$${f##*:}"; then rm -f "$${f%%:*}"; \

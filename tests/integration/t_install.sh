@@ -26,7 +26,8 @@ cat >"$T/want" <<'LIST'
 ./usr/share/snmp/mibs/ARAS-MIB.txt
 LIST
 # what ships for an NMS, when the tree has it
-[ -e "$TOP/plugins/check_arasd" ] && echo ./usr/lib/nagios/plugins/check_arasd >>"$T/want"
+[ -e "$TOP/plugins/check_arasd" ] &&
+	printf '%s\n' ./usr/lib/nagios/plugins/check_arasd ./usr/share/man/man1/check_arasd.1 >>"$T/want"
 for d in zabbix icinga nagios; do
 	[ -d "$TOP/conf/$d" ] && (cd "$TOP/conf" && find "$d" -type f | sed 's|^|./usr/share/arasd/|') >>"$T/want"
 done

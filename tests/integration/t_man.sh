@@ -9,7 +9,7 @@ T_NAME=man
 . "$(dirname "$0")/../lib.sh"
 M=$TOP/man
 
-for p in arasd.8 arasd.conf.5 arasd-replay.1; do
+for p in arasd.8 arasd.conf.5 arasd-replay.1 check_arasd.1; do
 	out=$(mandoc -T lint -W warning "$M/$p" 2>&1)
 	is "$p: mandoc -T lint -W warning is silent" "$out" ""
 	out=$(groff -ww -z -mandoc "$M/$p" 2>&1)
@@ -49,19 +49,34 @@ is "every option of arasd -h ($(echo $opts | tr -d ' ')) is in arasd(8)" "${miss
 is "every option of arasd -h is in the README's option block" "${missing_readme# }" ""
 check "arasd -h's synopsis names every option" sh -c "for o in $(echo $opts); do '$ARASD' -h | head -1 | grep -q -- \"-\$o\" || exit 1; done"
 
+# options_in_page PAGE HELP-TEXT: sets MISSING to the options HELP lists
+# ("  -x, --long", "  --long", "  -x") that PAGE has no .It for, K to how
+# many it lists
+options_in_page() {
+	local o pat
+	MISSING=
+	K=0
+	for o in $(grep -oE '^ +(-[A-Za-z], )?--[a-z-]+|^ +-[A-Za-z]\b' <<<"$2" | tr ',' ' '); do
+		K=$((K + 1))
+		case $o in
+		--*) pat="Fl -${o#--}" ;;
+		-*) pat="Fl ${o#-}" ;;
+		esac
+		grep -q "^\.It .*$pat\( \|$\)" "$1" || MISSING="${MISSING:+$MISSING }$o"
+	done
+}
+
 # every option of arasd-replay
 REPLAY=${ARASD%/*}/arasd-replay
-ropts=$("$REPLAY" --help | grep -oE '^ +(-[A-Za-z], )?--[a-z-]+|^ +-[A-Za-z]\b' | tr ',' ' ')
-missing=
-k=0
-for o in $ropts; do
-	k=$((k + 1))
-	case $o in
-	--*) pat="Fl -${o#--}" ;;
-	-*) pat="Fl ${o#-}" ;;
-	esac
-	grep -q "^\.It .*$pat\( \|$\)" "$M/arasd-replay.1" || missing="$missing $o"
-done
-is "all $k options of arasd-replay --help are in arasd-replay(1)" "${missing# }" ""
-[ "$k" -gt 25 ] || not_ok "found only $k replay options (the extraction broke)"
+options_in_page "$M/arasd-replay.1" "$("$REPLAY" --help)"
+is "all $K options of arasd-replay --help are in arasd-replay(1)" "$MISSING" ""
+[ "$K" -gt 25 ] || not_ok "found only $K replay options (the extraction broke)"
+
+# the NMS plugin, once the tree has it
+if [ -e "$TOP/plugins/check_arasd" ]; then
+	help=$(python3 "$TOP/plugins/check_arasd" --help 2>&1)
+	options_in_page "$M/check_arasd.1" "$help"
+	is "all $K options of check_arasd --help are in check_arasd(1)" "$MISSING" ""
+	[ "$K" -gt 15 ] || not_ok "found only $K check_arasd options (the extraction broke)"
+fi
 exit 0
