@@ -78,6 +78,13 @@ nms-check: all
 	sh tests/deps.sh
 	TESTS="$(wildcard tests/nms/t_*.sh)" bash tests/run.sh
 
+# conf/prometheus/snmp.yml (snmp_exporter module `arasd`) from generator.yml
+# and mib/ARAS-MIB.txt; the IETF base MIBs from erlang-snmp.
+# tests/nms/t_prometheus.sh fails when the committed file is not current.
+prometheus:
+	cd conf/prometheus && MIBDIRS=$(CURDIR)/mib:$(lastword $(wildcard /usr/lib/erlang/lib/snmp-*/mibs)) \
+		prometheus-snmp-generator --fail-on-parse-errors generate -o snmp.yml
+
 # arasd on the real two-host libvirt + QEMU lab (tests/lab/README.md): root, TCG.
 lab-check: all
 	bash tests/lab/check.sh
@@ -110,6 +117,11 @@ install: arasd arasd-replay
 	install -D -m 644 man/arasd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/arasd.conf.5
 	install -D -m 644 man/arasd-replay.1 $(DESTDIR)$(PREFIX)/share/man/man1/arasd-replay.1
 	install -D -m 644 mib/ARAS-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt
+	# The IETF base modules ARAS-MIB imports (SNMPv2-SMI, -TC, -CONF) are in no
+	# Debian main net-snmp package; erlang-snmp ships them.  Link them where
+	# net-snmp looks by default (unless snmp-mibs-downloader's real dir is there).
+	ietf=$$(ls -d /usr/lib/erlang/lib/snmp-*/mibs 2>/dev/null | tail -1); d=$(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; \
+		if [ -n "$$ietf" ] && { [ -L $$d ] || [ ! -e $$d ]; }; then ln -sfn $$ietf $$d; fi
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md
 	install -D -m 644 conf/arasd.service $(DESTDIR)$(UNITDIR)/arasd.service
 	install -D -m 644 conf/arasd.logrotate $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
@@ -130,6 +142,7 @@ uninstall:
 	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd \
 		$(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/arasd
+	if [ -L $(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf ]; then rm -f $(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; fi
 	@for f in $(I_CONF):conf/arasd.conf $(I_SNMPD):conf/snmpd-arasd.conf; do \
 		if cmp -s "$${f%%:*}" "$${f##*:}"; then rm -f "$${f%%:*}"; \
 		elif [ -e "$${f%%:*}" ]; then echo "kept $${f%%:*} (changed since install)"; fi; \
@@ -142,4 +155,4 @@ format:
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 
-.PHONY: all demo install uninstall unit check test lint nms-check lab-check format clean bench-bin
+.PHONY: all demo install uninstall unit check test lint nms-check lab-check format clean bench-bin prometheus

@@ -9,6 +9,8 @@ monitoring-plugins-standard iproute2 procps gnuplot-nox"
 # snmp_exporter and promtool.
 PKGS="$PKGS zabbix-server-pgsql zabbix-frontend-php php-pgsql php-cli postgresql
 icinga2 prometheus prometheus-snmp-exporter"
+# tests/nms/t_prometheus.sh, bench/prom-scrape: HTTP client for snmp_exporter and Prometheus.
+PKGS="$PKGS curl"
 # Packaging (debian/), man pages, fuzzing and sanitizer builds.
 PKGS="$PKGS debhelper dpkg-dev fakeroot lintian mandoc clang libclang-rt-14-dev"
 # The package test checks the logrotate snippet; the sandbox test traces arasd.

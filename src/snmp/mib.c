@@ -476,6 +476,7 @@ static int event_value(const struct aras_event *e, unsigned col, netsnmp_variabl
 		else
 			set_str(var, "");
 		break;
+	case ARAS_EC_HOST_NAME: set_str(var, a->host_name); break;
 	default: return -1;
 	}
 	return 0;

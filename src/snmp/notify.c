@@ -134,6 +134,10 @@ static void add_event_cols(netsnmp_variable_list **varsp, const struct aras_even
 		case ARAS_EC_TEXT:
 			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->text, strlen(a->text));
 			break;
+		case ARAS_EC_HOST_NAME:
+			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->host_name,
+						  strlen(a->host_name));
+			break;
 		case ARAS_EC_VM_UUID_STRING: {
 			char u[ARAS_UUID_STRLEN];
 
@@ -155,7 +159,7 @@ void aras_notify_event(struct arasd *d, const struct aras_event *e)
 {
 	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
 					 ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD,
-					 ARAS_EC_VM_UUID_STRING };
+					 ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME };
 	netsnmp_variable_list *vars;
 	unsigned n;
 
@@ -172,7 +176,8 @@ void aras_notify_event(struct arasd *d, const struct aras_event *e)
 void aras_notify_no_target(struct arasd *d, const struct aras_event *e)
 {
 	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
-					 ARAS_EC_RESOURCE, ARAS_EC_TEXT, ARAS_EC_VM_UUID_STRING };
+					 ARAS_EC_RESOURCE, ARAS_EC_TEXT, ARAS_EC_VM_UUID_STRING,
+					 ARAS_EC_HOST_NAME };
 	netsnmp_variable_list *vars = notify_begin(ARAS_N_NO_TARGET);
 
 	add_event_cols(&vars, e, cols, sizeof(cols) / sizeof(cols[0]));

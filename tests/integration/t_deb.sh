@@ -79,6 +79,7 @@ for m in man8/arasd.8 man5/arasd.conf.5 man1/arasd-replay.1; do
 	check "man page $m installed" test -f "/usr/share/man/$m.gz"
 done
 check "the MIB installed" test -f /usr/share/snmp/mibs/ARAS-MIB.txt
+check "the package ships no link into erlang-snmp's directory" sh -c "! dpkg -L arasd | grep -q '/mibs/ietf'"
 conff=$(dpkg-query -W -f='${Conffiles}\n' arasd | awk 'NF {print $1}' | sort | tr '\n' ' ')
 is "conffiles" "$conff" "/etc/arasd/arasd.conf /etc/logrotate.d/arasd /etc/snmp/snmpd.conf.d/arasd.conf "
 pw=$(getent passwd arasd)

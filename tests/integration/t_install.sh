@@ -25,6 +25,8 @@ cat >"$T/want" <<'LIST'
 ./usr/share/man/man8/arasd.8
 ./usr/share/snmp/mibs/ARAS-MIB.txt
 LIST
+# the link to erlang-snmp's IETF base MIBs, when it is installed
+ls -d /usr/lib/erlang/lib/snmp-*/mibs >/dev/null 2>&1 && echo ./usr/share/snmp/mibs/ietf >>"$T/want"
 # what ships for an NMS, when the tree has it
 [ -e "$TOP/plugins/check_arasd" ] &&
 	printf '%s\n' ./usr/lib/nagios/plugins/check_arasd ./usr/share/man/man1/check_arasd.1 >>"$T/want"

@@ -65,6 +65,8 @@ check "breach trap carries uuid, name, host, resource memory(3), value 50, thres
 	grep -q "$BASE_OID.1.5.1.4.[0-9]* = Hex-STRING: 6A 2E 7C 0E.*= STRING: \"web1\".*$BASE_OID.1.5.1.6.[0-9]* = Gauge32: 1.*$BASE_OID.1.5.1.7.[0-9]* = INTEGER: 3.*$BASE_OID.1.5.1.8.[0-9]* = Gauge32: 50.*$BASE_OID.1.5.1.9.[0-9]* = Gauge32: 40" <<<"$line"
 check "breach trap carries the canonical UUID string (arasEventVmUuidString)" \
 	grep -q "$BASE_OID.1.5.1.11.[0-9]* = STRING: \"6a2e7c0e-1f3b-4b4e-9a51-0000000000a1\"" <<<"$line"
+check "breach trap carries the host by name (arasEventHostName)" \
+	grep -q "$BASE_OID.1.5.1.12.[0-9]* = STRING: \"alpha\"" <<<"$line"
 web1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
 is "web1 arasVmAlertState firing(3)" "$(sget "$VM_ENTRY.25.$web1")" 3
 is "web1 arasVmMemAlert firing(3)" "$(sget "$VM_ENTRY.37.$web1")" 3

@@ -1,0 +1,112 @@
+#!/bin/bash
+# The install path on stock Debian, as README "Running it against real
+# hosts" describes it: snmpd runs on Debian's own snmpd.conf (verified
+# against the package's conffile md5) plus what `make install` installs,
+# as Debian-snmp like Debian's unit, in a private mount namespace (own
+# /etc/snmp, /var/lib/snmp; own port and AgentX socket).  The v3 user is
+# created with a createUser line in the persistent file while snmpd is
+# stopped.  Asserts: v2c public reads every ARAS group from 127.0.0.2 (not
+# localhost); writes only for the authPriv user and only to ARAS's
+# writables; the same after SIGHUP; nothing logged as a warning; with the
+# stock snmp.conf plus `mibs +ARAS-MIB` names resolve (not without it).
+T_NAME=stock
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+nms_install
+is "make install DESTDIR + stock snmpd.conf/snmp.conf (package md5) in place" "$?" 0
+is "drop-in installed 640 root:Debian-snmp" \
+	"$(stat -c '%a %U:%G' "$NMS_DEST/etc/snmp/snmpd.conf.d/arasd.conf")" "640 root:Debian-snmp"
+
+# the v3 user, created while snmpd is stopped (README step)
+V3_USER=arasadmin V3_AUTH=arasAuthPass1 V3_PRIV=arasPrivPass1
+echo "createUser $V3_USER SHA \"$V3_AUTH\" AES \"$V3_PRIV\"" >>"$T/var-lib-snmp/snmpd.conf"
+chown Debian-snmp:Debian-snmp "$T/var-lib-snmp/snmpd.conf"
+chmod 600 "$T/var-lib-snmp/snmpd.conf"
+
+# -LF w: what Debian's unit logs (-LOw: warnings and worse), into a file
+install -o Debian-snmp -g Debian-snmp -m 644 /dev/null "$T/snmpd.log"
+exec_installed snmpd -f -LF w "$T/snmpd.log" -u Debian-snmp -g Debian-snmp -I -smux,mteTrigger,mteTriggerConf \
+	-p "$T/snmpd.pid" -x "$T/agentx/master" "udp:127.0.0.1:$SNMP_PORT" >"$T/snmpd.out" 2>&1 &
+SNMPD_PID=$!
+record_pid $SNMPD_PID
+AGENTX=$T/agentx/master
+check "snmpd (stock config + drop-in) answers" wait_for 10 snmpget -v2c -c public -t 0.5 -r 0 "$AGENT" .1.3.6.1.2.1.1.3.0
+is "snmpd runs as Debian-snmp" "$(ps -o user= -p "$SNMPD_PID")" Debian-snmp
+
+HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
+write_arasd_conf "stateFile $T/state" "holdTime 2" "policy semiAutomatic" "actions trap,allocate"
+start_arasd || { not_ok "arasd attaches to the stock snmpd"; exit 1; }
+
+# clients: v2c from 127.0.0.2 (not localhost), v3 as the created user
+far() { "$1" --clientaddr=127.0.0.2 -t 2 -r 1 "${@:2}"; }
+v2() { far "$1" -v2c -c public "${@:2}" "$AGENT" "${ARGS[@]}"; }
+v3() { # v3 LEVEL CMD ARGS...
+	local lvl=$1 cmd=$2
+	shift 2
+	far "$cmd" -v3 -u "$V3_USER" -l "$lvl" -a SHA -A "$V3_AUTH" -x AES -X "$V3_PRIV" "$AGENT" "$@"
+}
+groups_readable() { # every table and scalar group answers public from 127.0.0.2
+	local n name sub
+	for g in "arasConfig 1" "arasStatus 2" "arasHostTable 3" "arasVmTable 4" "arasEventTable 5" "arasActionTable 6"; do
+		name=${g% *} sub=$BASE_OID.1.${g#* }
+		n=$(far snmpbulkwalk -v2c -c public -On "$AGENT" "$sub" 2>&1 | grep -c "^$sub\.")
+		if [ "$n" -gt 0 ]; then ok "$1: public reads $name from 127.0.0.2 ($n values)"; else not_ok "$1: public reads $name from 127.0.0.2"; fi
+	done
+}
+refusals() { # $1 = label
+	local cpu before
+	cpu=$(sget "$CONFIG_OID.2.0")
+	if far snmpset -v2c -c public "$AGENT" "$CONFIG_OID.2.0" u 77 >"$T/out" 2>&1; then not_ok "$1: v2c SET refused"; else ok "$1: v2c SET refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
+	if v3 authNoPriv snmpset "$CONFIG_OID.2.0" u 77 >"$T/out" 2>&1; then not_ok "$1: authNoPriv SET refused"; else ok "$1: authNoPriv SET refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
+	is "$1: arasCpuThreshold unchanged by the refused SETs" "$(sget "$CONFIG_OID.2.0")" "$cpu"
+	before=$(sget .1.3.6.1.2.1.1.4.0)
+	if v3 authPriv snmpset .1.3.6.1.2.1.1.4.0 s evil >"$T/out" 2>&1; then not_ok "$1: authPriv SET of sysContact refused"; else ok "$1: authPriv SET of sysContact refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
+	is "$1: sysContact unchanged" "$(sget .1.3.6.1.2.1.1.4.0)" "$before"
+	if v3 authPriv snmpset "$VM_ENTRY.2.$WEB1" s evil >"$T/out" 2>&1; then not_ok "$1: authPriv SET of arasVmName refused"; else ok "$1: authPriv SET of arasVmName refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
+	if v3 authPriv snmpset "$CONFIG_OID.2.0" u "$2" >"$T/out" 2>&1; then ok "$1: authPriv SET of arasCpuThreshold works"; else not_ok "$1: authPriv SET of arasCpuThreshold works ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
+	is "$1: arasCpuThreshold reads back $2 (public, 127.0.0.2)" "$(far snmpget -v2c -c public -Oqv "$AGENT" "$CONFIG_OID.2.0")" "$2"
+	check "$1: the authPriv user reads arasVmTable" v3 authPriv snmpget "$VM_ENTRY.2.$WEB1"
+}
+WEB1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
+
+refusals "start" 95
+# events and proposals so that every table has rows: web1 uses 50 % CPU;
+# a CPU threshold of 40 (authPriv SET) with semiAutomatic + allocate makes
+# a breach event and an addVcpu proposal
+v3 authPriv snmpset "$CONFIG_OID.2.0" u 40 >/dev/null 2>&1
+check "a CPU threshold SET (authPriv) makes an event and a proposal" \
+	wait_for 15 sh -c "snmpwalk -v2c -c public -On $AGENT $BASE_OID.1.6.1.7 | grep -q '^$BASE_OID.1.6.1.7\.'"
+groups_readable "start"
+
+kill -HUP "$SNMPD_PID"
+sleep 1
+check "snmpd answers after SIGHUP" wait_for 10 sget .1.3.6.1.2.1.1.3.0
+check "arasd still attached after SIGHUP" wait_for 20 arasd_attached
+groups_readable "after SIGHUP"
+refusals "after SIGHUP" 85
+
+# Stock snmpd itself logs "duplicate registration: ... ipAddressTable" on
+# every SIGHUP (measured without any drop-in): not ours, filtered.
+is "snmpd logged no warning or error (start and SIGHUP; e.g. no \"Can't identify user\")" \
+	"$(grep -v -e '^$' -e '^duplicate registration: MIB modules ipAddressTable and ipAddressTable' "$T/snmpd.log")" ""
+
+# names: the stock snmp.conf (`mibs :`) plus the one client setting; the
+# base MIBs come from the ietf link `make install` made
+mkdir -p "$T/client"
+cp "$NMS_DEST/etc/snmp/snmp.conf" "$T/client/snmp.conf"
+names() { in_installed env -u MIBS -u MIBDIRS SNMPCONFPATH="$T/client" snmpwalk -v2c -c public -t 2 -r 1 "$AGENT" "$@" 2>&1; }
+out=$(names $BASE_OID.1.4.1.2)
+check "without the setting: a walk shows numeric OIDs (stock snmp.conf has mibs :)" grep -q '^iso\.3\.6\.1\.4\.1\.8072\.9999\.9999\.1\.1\.4\.1\.2\.' <<<"$out"
+echo "mibs +ARAS-MIB" >>"$T/client/snmp.conf"
+out=$(names ARAS-MIB::arasVmTable)
+check "with 'mibs +ARAS-MIB': snmpwalk ARAS-MIB::arasVmTable shows names" grep -q '^ARAS-MIB::arasVmName\..* = STRING: web1$' <<<"$out"
+check "  and enums by name" grep -q '^ARAS-MIB::arasVmState\..* = INTEGER: running(1)' <<<"$out"
+is "  and no module missing" "$(grep -ci 'cannot find' <<<"$out")" 0
+grep -m2 -e 'arasVmName' <<<"$out" | sed 's/^/# /'
+out=$(names $BASE_OID.1.4.1.2)
+check "  a numeric walk is shown by name too (as snmptrapd and check_snmp will)" grep -q '^ARAS-MIB::arasVmName\.' <<<"$out"
+rm "$T/share-snmp/mibs/ietf"
+out=$(names ARAS-MIB::arasVmTable)
+check "  and without the ietf link: Cannot find module (SNMPv2-SMI)" grep -q 'Cannot find module (SNMPv2-SMI)' <<<"$out"
+exit 0

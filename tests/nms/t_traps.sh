@@ -1,0 +1,61 @@
+#!/bin/bash
+# Trap receivers: snmptrapd running the shipped conf/snmptrapd/snmptrapd.conf
+# (handler and log paths pointed into the test dir, the forward line
+# enabled towards a second snmptrapd) with the installed ARAS-MIB and the
+# one client setting.  A memory threshold SET makes real arasd (test
+# driver) raise arasSlaBreach: it is shown by name, the shipped handler
+# logs one line per notification with VM name, host and the canonical UUID
+# (zero padding kept: db1 is 0f4c1d2e-...), and the forward arrives.
+T_NAME=traps
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+nms_install || { not_ok "installed layout"; exit 1; }
+NAMED_PORT=$TRAP_PORT # snmpd's trap2sink (write_snmpd_conf) -> the shipped config
+write_snmpd_conf
+start_snmpd || { not_ok "snmpd starts"; exit 1; }
+TRAP_PORT=$(pick_port) # the forward target: lib.sh's numeric snmptrapd
+start_trapd
+
+mkdir -p "$T/trapconf"
+cp "$NMS_DEST/etc/snmp/snmp.conf" "$T/trapconf/snmp.conf"
+echo "mibs +ARAS-MIB" >>"$T/trapconf/snmp.conf"
+sed -e "s|/usr/local/bin/aras-trap-log|$TOP/conf/snmptrapd/aras-trap-log|" \
+	-e "s|/var/log/arasd-traps.log|$T/aras-traps.log|" \
+	-e "s|^#forward \(.*\) udp:nms.example.net:162|forward \1 udp:127.0.0.1:$TRAP_PORT|" \
+	"$TOP/conf/snmptrapd/snmptrapd.conf" >"$T/trapconf/snmptrapd.conf"
+is "the test's copy differs from the shipped file only in paths and the forward line" \
+	"$(diff "$TOP/conf/snmptrapd/snmptrapd.conf" "$T/trapconf/snmptrapd.conf" | grep '^>' | grep -vc '^> #')" 2
+exec_installed env -u MIBS -u MIBDIRS SNMPCONFPATH="$T/trapconf" snmptrapd -f -Lf "$T/named.log" \
+	"udp:127.0.0.1:$NAMED_PORT" >"$T/named.out" 2>&1 &
+record_pid $!
+check "snmptrapd with the shipped config listens" wait_for 10 sh -c "ss -Hlun 'sport = :$NAMED_PORT' | grep -q ."
+
+HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
+write_arasd_conf "stateFile $T/state" "holdTime 2" "actions trap"
+start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
+sleep 1
+# memory use: web1 50 %, db1 75 %: both over 40
+sset "$CONFIG_OID.3.0" u 40 >/dev/null
+check "the handler logged arasSlaBreach for db1" wait_for 20 grep -q '^[0-9T:-]*Z arasSlaBreach .*vm=db1' "$T/aras-traps.log"
+sleep 1
+line=$(grep 'arasSlaBreach .*vm=db1 ' "$T/aras-traps.log" | head -1)
+echo "# $line"
+check "  with the canonical UUID (zero padding kept)" grep -q ' uuid=0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2\( \|$\)' <<<"$line"
+check "  with the host index, resource by name and the numbers" \
+	grep -q 'hostIndex=1 resource=memory value=75% threshold=40%' <<<"$line"
+check "  with the host by name (arasEventHostName)" grep -q ' host=alpha' <<<"$line"
+check "  and the sender's address" grep -q 'arasSlaBreach from 127.0.0.1:' <<<"$line"
+check "web1's line has its UUID" grep -q 'arasSlaBreach .*vm=web1 .*uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1' "$T/aras-traps.log"
+is "one line per breach (5 VMs over 40 %)" "$(grep -c ' arasSlaBreach ' "$T/aras-traps.log")" 5
+check "snmptrapd's own log shows the trap by name" grep -q 'ARAS-MIB::arasSlaBreach' "$T/named.log"
+check "  and arasEventVmUuidString by name with the canonical string" \
+	grep -q 'ARAS-MIB::arasEventVmUuidString\.[0-9]* = STRING: "\{0,1\}0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2' "$T/named.log"
+check "the forward reached the second receiver (5 breaches)" wait_for 5 \
+	sh -c "[ \$(grep -c 'OID: $NOTIFY_OID.1[^0-9]' $T/traps.log) -ge 5 ]"
+check "  with the UUID string, then the host name as the last objects" grep -q "$BASE_OID.1.5.1.11.[0-9]* = STRING: \"0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2\".*$BASE_OID.1.5.1.12.[0-9]* = STRING: \"alpha\"\$" "$T/traps.log"
+sset "$CONFIG_OID.3.0" u 90 >/dev/null
+check "arasSlaClear logged too" wait_for 15 sh -c "[ \$(grep -c ' arasSlaClear ' $T/aras-traps.log) -ge 5 ]"
+grep -m1 ' arasSlaClear .*vm=web1' "$T/aras-traps.log" | sed 's/^/# /'
+is "no handler error in snmptrapd's log" "$(grep -ci -e 'error' -e 'cannot' -e 'unknown' "$T/named.log")" 0
+exit 0
