@@ -116,11 +116,14 @@ chmod 711 "$T"
 mkdir -m 755 "$T/run"
 cp "$TOP/conf/fixture/hostA.xml" "$T/run/" && chmod 644 "$T/run/hostA.xml"
 AGENTX=$T/run/agentx.sock
+# the socket's permissions as the installed drop-in sets them
+perms=$(grep '^agentXPerms ' /etc/snmp/snmpd.conf.d/arasd.conf)
+check "the installed drop-in sets agentXPerms ($perms)" test -n "$perms"
 cat >"$T/snmpd.conf" <<CONF
 agentaddress udp:127.0.0.1:$SNMP_PORT
 master agentx
 agentXSocket $AGENTX
-agentXPerms 0660 0755 Debian-snmp Debian-snmp
+$perms
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
 CONF
@@ -138,7 +141,7 @@ env $(sed -n 's/^Environment=//p' /lib/systemd/system/arasd.service) HOME=/var/l
 	/usr/sbin/arasd -f -c "$T/run/arasd.conf" >>"$T/arasd.log" 2>&1 &
 ARASD_PID=$!
 record_pid $ARASD_PID
-check "arasd -f as user arasd attaches to the master" wait_for 15 arasd_attached
+check "arasd -f as user arasd attaches to the master (socket as the drop-in makes it)" wait_for 15 arasd_attached
 is "arasd runs as arasd" "$(ps -o user= -p $ARASD_PID)" "arasd"
 web1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
 check "a VM row over SNMP after a few polls" wait_for 10 sh -c "snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.2.$web1 | grep -q web1"
