@@ -39,9 +39,9 @@ src/core/%.o: src/core/%.c src/core/*.h
 src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-# Unit tests link only core objects and cmocka.
+# Unit tests link only core objects and cmocka (and libm, for the replay's).
 tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 
 unit: $(UNIT_BIN)
 

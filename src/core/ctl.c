@@ -85,6 +85,7 @@ struct proj {
 	unsigned io_vms;       /* VMs whose disk alert fires (contention) */
 	unsigned io_busy;      /* VMs with a disk alert in any stage (placement) */
 	unsigned into;         /* migrations into it */
+	unsigned out;          /* load (percent) of the moves away from it planned this round */
 };
 
 static int vm_running(const struct aras_vm *vm)
@@ -116,6 +117,7 @@ static void proj_init(const struct aras_model *m, const struct aras_plan *p, str
 		pr[h].io_vms = 0;
 		pr[h].io_busy = 0;
 		pr[h].into = p ? aras_plan_migrations(p, m->hosts[h].index) : 0;
+		pr[h].out = 0;
 	}
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct aras_vm *vm = m->vms[i];
@@ -160,7 +162,15 @@ static size_t host_pos(const struct aras_model *m, unsigned index)
 			snprintf((buf) + used_, (len) - used_, __VA_ARGS__);                    \
 	} while (0)
 
-/* Core of placement over explicit projections; see aras_ctl_place. */
+/*
+ * Core of placement over explicit projections; see aras_ctl_place.
+ * A target that stays under hostCpuHigh wins (most headroom).  For a CPU
+ * move, when none does, a relief target: one that ends at least
+ * ARAS_CTL_RELIEF_GAIN points below the source's CPU now, so the move
+ * lowers the worst of the two hosts (the source loses the VM's load, the
+ * target stays below where the source was): the lowest CPU after the move
+ * wins.  A move that would only shift the overload is never made.
+ */
 static unsigned place(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 		      const struct proj *pr, const struct aras_vm *vm, int resource, uint64_t now_ms,
 		      unsigned only_host, int ignore_cooldown, char *why, size_t whylen)
@@ -168,7 +178,8 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 	const struct aras_settings *s = &st->settings;
 	const struct aras_ctl_vm *cv = ctl_find(c, vm->uuid);
 	unsigned cpu_high = s->v[ARAS_S_HOST_CPU_HIGH], mem_min = s->v[ARAS_S_HOST_MEM_FREE_MIN];
-	unsigned best = 0;
+	unsigned best = 0, relief = 0, relief_cpu = 0, src_cpu = 0;
+	size_t sp = host_pos(m, vm->host);
 	int best_score = -1;
 	char own[ARAS_ERRTEXT_MAX];
 
@@ -177,11 +188,13 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 		whylen = sizeof(own);
 	}
 	why[0] = '\0';
+	if (sp < m->nhosts)
+		src_cpu = pr[sp].cpu > pr[sp].out ? pr[sp].cpu - pr[sp].out : 0;
 	for (size_t h = 0; h < m->nhosts; h++) {
 		const struct aras_host *t = &m->hosts[h];
 		unsigned load, cpu_after, free_after;
 		uint64_t fk;
-		int score;
+		int score, cpu_ok;
 
 		if (t->index == vm->host || (only_host && t->index != only_host))
 			continue;
@@ -205,7 +218,8 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 		cpu_after = pr[h].cpu + load;
 		fk = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
 		free_after = free_pct(t, fk);
-		if (cpu_after >= cpu_high) {
+		cpu_ok = cpu_after < cpu_high;
+		if (!cpu_ok && !(resource == ARAS_RES_CPU && cpu_after + ARAS_CTL_RELIEF_GAIN <= src_cpu)) {
 			APPEND(why, whylen, "%s%s cpu %u%%+%u%% >= %u%%", why[0] ? "; " : "", t->name,
 			       pr[h].cpu, load, cpu_high);
 			continue;
@@ -217,6 +231,13 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 		}
 		if (resource == ARAS_RES_DISK && pr[h].io_busy > 0) {
 			APPEND(why, whylen, "%s%s already has an I/O-bound VM", why[0] ? "; " : "", t->name);
+			continue;
+		}
+		if (!cpu_ok) {
+			if (!relief || cpu_after < relief_cpu) {
+				relief = t->index;
+				relief_cpu = cpu_after;
+			}
 			continue;
 		}
 		score = (int)(cpu_high - cpu_after);
@@ -234,6 +255,15 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 
 		snprintf(why, whylen, "to %s: cpu %u%%+%u%% < %u%%, free memory %u%% >= %u%% after the move",
 			 t->name, pr[h].cpu, aras_ctl_vm_load(vm, t->cpus), cpu_high, free_pct(t, fk), mem_min);
+	} else if (relief) {
+		size_t h = host_pos(m, relief);
+		const struct aras_host *t = &m->hosts[h];
+
+		snprintf(why, whylen,
+			 "no host stays under %u%%; relief to %s: cpu %u%%+%u%% = %u%%, %u points below the source's %u%%",
+			 cpu_high, t->name, pr[h].cpu, aras_ctl_vm_load(vm, t->cpus), relief_cpu, src_cpu - relief_cpu,
+			 src_cpu);
+		best = relief;
 	}
 	return best;
 }
@@ -355,7 +385,10 @@ static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struc
 	out->target = target;
 	snprintf(out->reason, sizeof(out->reason), "%.200s; %.300s", cause, why);
 	{
-		size_t h = host_pos(m, target);
+		size_t h = host_pos(m, target), sp = host_pos(m, vm->host);
+
+		if (sp < m->nhosts)
+			pr[sp].out += aras_ctl_vm_load(vm, m->hosts[sp].cpus);
 
 		pr[h].cpu += aras_ctl_vm_load(vm, m->hosts[h].cpus);
 		pr[h].free_kib = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
@@ -514,9 +547,12 @@ static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const 
  * Host-level trigger: a host whose CPU use has stayed at or above
  * hostCpuHigh for the hold time (its own SLA track) sheds one VM per
  * round, even when no single VM is hot (many medium VMs fill a host and
- * each sees only its share).  The VM that relieves it: among those whose
- * load covers the excess, the one with least memory (the quickest move);
- * if none covers it, the one with the largest load.
+ * each sees only its share).  The VM that relieves it is the one whose
+ * move helps most per byte migrated: help = how far the move lowers the
+ * host, up to its excess over the threshold, and never more than the gap
+ * the target keeps below the source (a relief target, see place());
+ * ties: the smaller VM, then the lower UUID.  A VM no host can take is
+ * not chosen while another can move.
  */
 static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 			    const struct aras_plan *p, struct proj *pr, unsigned *cluster_moves, uint64_t now_ms,
@@ -526,19 +562,21 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 
 	for (size_t hp = 0; hp < m->nhosts && n < max; hp++) {
 		const struct aras_host *h = &m->hosts[hp];
-		struct aras_vm *pick = NULL;
-		unsigned excess, pick_load = 0;
-		int covers = 0;
+		struct aras_vm *pick = NULL, *fallback = NULL;
+		unsigned excess, pick_load = 0, fb_load = 0;
+		double pick_help = 0;
 		char cause[ARAS_ERRTEXT_MAX];
 
 		if (h->state != ARAS_HOST_UP || h->maintenance || h->cpu_track.state != ARAS_ALERT_FIRING ||
 		    pr[hp].cpu < high || leaving(p, out, n, h->index) || settling(c, st, h->index, now_ms))
 			continue;
+		if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS])
+			break;
 		excess = pr[hp].cpu - high + 1;
 		for (size_t i = 0; i < m->nvms; i++) {
 			struct aras_vm *vm = m->vms[i];
-			unsigned load;
-			int cov;
+			unsigned load, t, help;
+			double per;
 
 			if (vm->host != h->index || !vm_running(vm) || !vm->rates_valid ||
 			    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT) ||
@@ -546,16 +584,36 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 			    (p && aras_plan_open_for(p, vm->uuid)))
 				continue;
 			load = aras_ctl_vm_load(vm, h->cpus);
-			cov = load >= excess;
-			if (!pick || (cov && !covers) ||
-			    (cov && covers && vm->mem_cur_kib < pick->mem_cur_kib) ||
-			    (!cov && !covers && load > pick_load)) {
+			if (load == 0)
+				continue;
+			if (!fallback || load > fb_load) {
+				fallback = vm;
+				fb_load = load;
+			}
+			t = place(c, m, st, pr, vm, ARAS_RES_CPU, now_ms, 0, 0, NULL, 0);
+			if (!t)
+				continue;
+			{
+				size_t tp = host_pos(m, t);
+				unsigned after = pr[tp].cpu + aras_ctl_vm_load(vm, m->hosts[tp].cpus);
+
+				help = load < excess ? load : excess;
+				if (after < pr[hp].cpu && pr[hp].cpu - after < help)
+					help = pr[hp].cpu - after;
+			}
+			per = (double)help / (double)(vm->mem_cur_kib ? vm->mem_cur_kib : 1);
+			if (!pick || per > pick_help || (per == pick_help && vm->mem_cur_kib < pick->mem_cur_kib)) {
 				pick = vm;
 				pick_load = load;
-				covers = cov;
+				pick_help = per;
 			}
 		}
-		if (!pick || pick_load == 0)
+		if (!pick) {
+			/* nothing can move: the no-target notice names the largest */
+			pick = fallback;
+			pick_load = fb_load;
+		}
+		if (!pick)
 			continue;
 		snprintf(cause, sizeof(cause), "host %s cpu %u%% >= %u%% for the hold time; %s's load %u%%",
 			 h->name, pr[hp].cpu, high, pick->name, pick_load);
@@ -582,8 +640,9 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 	proj_init(m, p, pr);
 
 	/*
-	 * Episodes end: a VM with no alert firing or clearing, and not being
-	 * evacuated, may be told "no target" again later.
+	 * Episodes end: a VM with no alert firing or clearing, not being
+	 * evacuated and not on a host whose own CPU alert fires (the host
+	 * trigger's episode), may be told "no target" again later.
 	 */
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct aras_vm *vm = m->vms[i];
@@ -593,7 +652,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 
 		for (int r = 0; r < ARAS_NRES; r++)
 			active |= vm->sla[r].state == ARAS_ALERT_FIRING || vm->sla[r].state == ARAS_ALERT_CLEARING;
-		if (cv && !active && !(h && h->maintenance))
+		if (cv && !active && !(h && (h->maintenance || h->cpu_track.state == ARAS_ALERT_FIRING)))
 			cv->no_target_sent = 0;
 	}
 

@@ -11,11 +11,18 @@
  * hostCpuHigh and above hostMemFreeMin with the VM's load added (and have
  * no I/O-bound VM for an I/O move); among those the one with the most
  * headroom left wins: score = min(hostCpuHigh - cpu after, free%% after -
- * hostMemFreeMin), ties to the lower host index.  No fit: no move, and a
- * no-target decision once per alert episode.
+ * hostMemFreeMin), ties to the lower host index.  CPU moves only: when no
+ * target stays under hostCpuHigh, a relief target, one that ends at least
+ * ARAS_CTL_RELIEF_GAIN points below the source's CPU (after the moves away
+ * from it planned this round): the lowest CPU after the move wins; a move
+ * that would only take the overload over is not made.  No fit: no move,
+ * and a no-target decision once per alert episode (of the VM, or of its
+ * host's CPU alert for the host trigger).
  * Host trigger: a host whose CPU stays at or above hostCpuHigh for the hold
- * time sheds one VM per round (the smallest whose load covers the excess)
- * even when no single VM is hot.  A VM at its maximum on a host with room
+ * time sheds one VM per round even when no single VM is hot: the one whose
+ * move helps most per byte of memory migrated (help: the CPU points the
+ * host loses, up to its excess, and no more than the gap the target keeps
+ * below it).  A VM at its maximum on a host with room
  * is not moved (another host gives it no more): one notice per episode.
  * Safety: per-VM cooldown after any action, never back to a host the VM
  * left within ARAS_CTL_NO_RETURN cooldowns, at most maxMigrations in flight in the cluster
@@ -41,6 +48,11 @@
 
 /* A VM does not go back to a host it left within this many cooldowns. */
 #define ARAS_CTL_NO_RETURN 6
+/*
+ * Relief move (CPU, no target stays under hostCpuHigh): the target must end
+ * at least this many points of CPU below the source's CPU now.
+ */
+#define ARAS_CTL_RELIEF_GAIN 10
 
 /* What the controller remembers per VM (by UUID, so it outlives migrations). */
 struct aras_ctl_vm {

@@ -374,6 +374,7 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		snprintf(c->sizing, sizeof(c->sizing), "from the cluster file");
 	} else {
 		unsigned nh = o->hosts;
+		struct aras_cluster_opts ho = *o;   /* the hosts' kind (sizing may give fewer cores) */
 
 		if (nh) {
 			snprintf(c->sizing, sizeof(c->sizing), "--hosts");
@@ -427,6 +428,35 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 			if (!c->sizing[0])
 				snprintf(c->sizing, sizeof(c->sizing),
 					 "mean CPU utilisation %u%% over the trace (%.0f MHz mean demand)", util, total);
+			/* never a cluster where no migration can help (see ARAS_CL_MIN_HOSTS) */
+			if (nh < ARAS_CL_MIN_HOSTS) {
+				size_t len = strlen(c->sizing);
+				unsigned cores = 0, vmax = 1;
+
+				if (!o->host_cores && t->format != ARAS_TRACE_PLANETLAB) {
+					/* smaller hosts keep the utilisation: as few cores as give it on
+					 * the minimum, never fewer than the largest VM's vCPUs */
+					default_host(o, t->format, 0, &x);
+					cores = (unsigned)(total / (ARAS_CL_MIN_HOSTS * x.core_mhz * util / 100.0)) + 1;
+					for (size_t i = 0; i < t->nvms; i++)
+						if (c->vms[i].vcpus > vmax)
+							vmax = c->vms[i].vcpus;
+					if (cores < vmax)
+						cores = vmax;
+					if (cores >= x.cores)
+						cores = 0;
+				}
+				if (cores) {
+					ho.host_cores = cores;
+					snprintf(c->sizing + len, sizeof(c->sizing) - len,
+						 "; the minimum of %u hosts, of %u cores each to keep it", ARAS_CL_MIN_HOSTS,
+						 cores);
+				} else {
+					snprintf(c->sizing + len, sizeof(c->sizing) - len, "; raised from %u to the minimum of %u hosts",
+						 nh, ARAS_CL_MIN_HOSTS);
+				}
+				nh = ARAS_CL_MIN_HOSTS;
+			}
 		}
 		if (!nh)
 			nh = 1;
@@ -437,7 +467,7 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		}
 		c->nhosts = nh;
 		for (unsigned h = 0; h < nh; h++)
-			default_host(o, t->format, h, &c->hosts[h]);
+			default_host(&ho, t->format, h, &c->hosts[h]);
 	}
 
 	/* vm lines: explicit placement and sizes */

@@ -52,7 +52,7 @@ struct aras_cluster {
 	float *mem_used_kib;       /* [vm * nsteps + step] */
 	float *io_kibs;            /* [vm * nsteps + step]; NULL: no I/O */
 	char placement[128];       /* how the initial placement was made */
-	char sizing[128];          /* how the number of hosts was chosen */
+	char sizing[256];          /* how the number of hosts was chosen */
 	char vmsizes[256];         /* how VM sizes were derived */
 };
 
@@ -75,6 +75,19 @@ struct aras_cluster_opts {
 #define ARAS_CL_DEF_UTIL 50
 #define ARAS_CL_DEF_BANDWIDTH 1000.0
 #define ARAS_CL_DEF_MEMUSE 50
+/*
+ * A default cluster (sized by utilisation or memory) has at least this
+ * many hosts: with one host no policy can migrate, and with two or three a
+ * hot host has one or two possible targets, often busy at the same time
+ * (correlated load), so the replay would say little about placement.
+ * When the utilisation rule gives fewer (a light trace on big hosts),
+ * the cluster gets this many hosts, each with as few cores as keep the
+ * utilisation (never fewer than the largest VM's vCPUs; not with
+ * --host-cores nor for PlanetLab's fixed host kinds).  --hosts,
+ * --vms-per-host, a cluster file or a history's host indexes are taken as
+ * given.
+ */
+#define ARAS_CL_MIN_HOSTS 4
 
 /* 0, or a negative aras_err with a reason ("file:line: ..."). */
 int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trace *t, struct aras_cluster *c,

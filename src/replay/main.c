@@ -22,7 +22,7 @@
 
 #define MAX_POLICIES 8
 
-enum pol_kind { POL_NONE, POL_ARAS, POL_THR };
+enum pol_kind { POL_NONE, POL_ARAS, POL_THR, POL_LR, POL_MAD, POL_DRS };
 
 struct opts {
 	const char *trace;
@@ -33,7 +33,7 @@ struct opts {
 	int policies[MAX_POLICIES];
 	size_t npolicies;
 	const char *config;
-	double thr;
+	double thr, drs_target;
 	int kick;
 	unsigned pingpong_s;
 	double mig_cost;
@@ -57,8 +57,9 @@ static void usage(FILE *f)
 "policy (same trace, same cluster, same start), and report what happened:\n"
 "host time at 100 %% CPU, CPU demand not served, migrations, vertical actions,\n"
 "ping-pong.  The 'aras' policy is arasd's own core (SLA engine, allocation\n"
-"controller, placement); 'thr' is the static-threshold baseline of Beloglazov\n"
-"& Buyya 2012; 'none' never acts.  Results are deterministic.\n"
+"controller, placement); 'thr', 'lr' and 'mad' are THR-MMT-0.8, LR-MMT-1.2\n"
+"and MAD-MMT-2.5 of Beloglazov & Buyya 2012; 'drs' a DRS-like balancer;\n"
+"'none' never acts.  Results are deterministic.\n"
 "\n"
 "TRACE (format guessed, or -f):\n"
 "  planetlab   a file of lines 'NAME<TAB>U1 U2 ...': CPU %% of the VM's capacity\n"
@@ -68,7 +69,8 @@ static void usage(FILE *f)
 "              MEM_CUR_KIB MEM_USAGE_PCT IO_PCT' per VM per poll\n"
 "\n"
 "Policies and time:\n"
-"  -p, --policies LIST    comma-separated: none,aras,thr (default: all three)\n"
+"  -p, --policies LIST    comma-separated: none,aras,thr,lr,mad,drs (default:\n"
+"                         all of them)\n"
 "  -f, --format FMT       planetlab | bitbrains | history\n"
 "      --steps N          replay only the first N steps\n"
 "      --vms N            replay only the first N VMs (in trace order)\n"
@@ -106,8 +108,12 @@ static void usage(FILE *f)
 "                         The allocate action is always on.\n"
 "      --no-kick          no extra poll and decision round when a migration\n"
 "                         ends (arasd does one)\n"
-"thr:\n"
-"      --thr PCT          host overload threshold (default 80)\n"
+"thr, lr, mad:\n"
+"      --thr PCT          host overload threshold (default 80; lr and mad use it\n"
+"                         until a host has 10 / 12 samples of history)\n"
+"drs:\n"
+"      --drs-target PCT   balance while the standard deviation of the hosts'\n"
+"                         CPU load is above PCT (default 10)\n"
 "\n"
 "Output:\n"
 "      --csv FILE         CSV, one line per policy ('-': standard output)\n"
@@ -215,6 +221,12 @@ static int parse_policies(const char *s, struct opts *o)
 			k = POL_ARAS;
 		else if (strcasecmp(w, "thr") == 0)
 			k = POL_THR;
+		else if (strcasecmp(w, "lr") == 0)
+			k = POL_LR;
+		else if (strcasecmp(w, "mad") == 0)
+			k = POL_MAD;
+		else if (strcasecmp(w, "drs") == 0)
+			k = POL_DRS;
 		else
 			return -1;
 		if (o->npolicies == MAX_POLICIES)
@@ -292,8 +304,12 @@ static void print_header(FILE *f, const struct opts *o, const struct aras_trace 
 	fprintf(f, "; poll after a migration ends: %s\n", o->kick ? "yes" : "no");
 	fprintf(f, "thr       Beloglazov & Buyya 2012 THR-MMT: host overloaded above %.0f%% CPU; VMs with\n"
 		   "          the least memory leave first; best fit decreasing onto hosts that stay at\n"
-		   "          or below %.0f%% and have the memory; no cap on migrations; no underload step\n",
-		o->thr * 100, o->thr * 100);
+		   "          or below %.0f%% and have the memory; no cap on migrations; no underload step\n"
+		   "lr, mad   the same paper's LR-MMT-1.2 (loess over 10 samples, overloaded when 1.2 x\n"
+		   "          the prediction >= 100%%) and MAD-MMT-2.5 (overloaded above 1 - 2.5 x MAD)\n"
+		   "drs       DRS-like: while the sd of host loads > %.0f%%, the move that lowers it most\n"
+		   "          (at least 0.1 point, pays for its migration); 4 migrations per host\n",
+		o->thr * 100, o->thr * 100, o->drs_target * 100);
 	fprintf(f, "metrics   SLATAH = mean over active hosts of time at 100%% CPU / active time;\n"
 		   "          unserved = CPU demand not served / demand (vm-size: beyond the VM's\n"
 		   "          vCPUs; contention: host full; migration: lost while migrating);\n"
@@ -303,16 +319,16 @@ static void print_header(FILE *f, const struct opts *o, const struct aras_trace 
 
 static void print_table(FILE *f, const struct result *r, size_t n)
 {
-	fprintf(f, "%-6s %8s %9s %8s %8s %8s %6s %8s %9s %8s %9s %7s %9s\n", "policy", "SLATAH%", "unserved%",
+	fprintf(f, "%-6s %8s %9s %8s %8s %8s %6s %8s %9s %8s %9s %7s %8s %9s\n", "policy", "SLATAH%", "unserved%",
 		"vm-size", "content.", "migr.", "migr", "vertical", "ping-pong", "peak-mig", "no-target", "alerts",
-		"time-ms");
+		"host-h", "time-ms");
 	for (size_t i = 0; i < n; i++) {
 		const struct aras_sim_metrics *m = &r[i].m;
 
-		fprintf(f, "%-6s %8.3f %9.4f %8.4f %8.4f %8.4f %6lu %8lu %9lu %8lu %9lu %7lu %9.1f\n", r[i].name,
+		fprintf(f, "%-6s %8.3f %9.4f %8.4f %8.4f %8.4f %6lu %8lu %9lu %8lu %9lu %7lu %8.1f %9.1f\n", r[i].name,
 			100 * m->slatah, pct(m->demand - m->served, m->demand), pct(m->unserved_vmsize, m->demand),
 			pct(m->unserved_contention, m->demand), pct(m->unserved_migration, m->demand), m->migrations,
-			m->vertical, m->pingpong, m->peak_migrations, m->no_target, m->alerts, r[i].wall_ms);
+			m->vertical, m->pingpong, m->peak_migrations, m->no_target, m->alerts, m->host_hours, r[i].wall_ms);
 	}
 }
 
@@ -327,7 +343,7 @@ static int write_csv(const char *path, const struct opts *o, const struct aras_t
 	}
 	fprintf(f, "trace,format,vms,hosts,steps,policy,slatah_pct,unserved_pct,unserved_vmsize_pct,"
 		   "unserved_contention_pct,unserved_migration_pct,migrations,migrations_failed,vertical,vcpu_adds,"
-		   "mem_grows,disk_adds,pingpong,peak_migrations,no_target,alerts%s\n",
+		   "mem_grows,disk_adds,pingpong,peak_migrations,no_target,alerts,host_hours%s\n",
 		o->timing ? ",replay_ms" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct aras_sim_metrics *m = &r[i].m;
@@ -343,12 +359,12 @@ static int write_csv(const char *path, const struct opts *o, const struct aras_t
 		} else {
 			fprintf(f, "%s", base ? base + 1 : o->trace);
 		}
-		fprintf(f, ",%s,%zu,%zu,%zu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu",
+		fprintf(f, ",%s,%zu,%zu,%zu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%lu,%.2f",
 			aras_trace_format_name(t->format), t->nvms, cl->nhosts, t->nsteps, r[i].name, 100 * m->slatah,
 			pct(m->demand - m->served, m->demand), pct(m->unserved_vmsize, m->demand),
 			pct(m->unserved_contention, m->demand), pct(m->unserved_migration, m->demand), m->migrations,
 			m->migrations_failed, m->vertical, m->vcpu_adds, m->mem_grows, m->disk_adds, m->pingpong,
-			m->peak_migrations, m->no_target, m->alerts);
+			m->peak_migrations, m->no_target, m->alerts, m->host_hours);
 		if (o->timing)
 			fprintf(f, ",%.1f", r[i].wall_ms);
 		fputc('\n', f);
@@ -425,6 +441,7 @@ int main(int argc, char **argv)
 		{ "timing", no_argument, NULL, 18 },          { "log", required_argument, NULL, 19 },
 		{ "plot", required_argument, NULL, 20 },      { "pingpong-window", required_argument, NULL, 21 },
 		{ "util", required_argument, NULL, 22 },      { "vms", required_argument, NULL, 23 },
+		{ "drs-target", required_argument, NULL, 24 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
@@ -454,7 +471,11 @@ int main(int argc, char **argv)
 	o.policies[0] = POL_NONE;
 	o.policies[1] = POL_ARAS;
 	o.policies[2] = POL_THR;
-	o.npolicies = 3;
+	o.policies[3] = POL_LR;
+	o.policies[4] = POL_MAD;
+	o.policies[5] = POL_DRS;
+	o.npolicies = 6;
+	o.drs_target = 0.10;
 	aras_state_init(&st);
 	while ((opt = getopt_long(argc, argv, "p:f:C:c:s:qh", lopts, NULL)) != -1) {
 		int bad = 0;
@@ -509,6 +530,7 @@ int main(int argc, char **argv)
 		case 21: bad = parse_unsigned(optarg, 0, 100000000, &u); o.pingpong_s = (unsigned)u; break;
 		case 22: bad = parse_unsigned(optarg, 1, 100, &u); o.cl.util_pct = (unsigned)u; break;
 		case 23: bad = parse_unsigned(optarg, 1, 100000000, &u); o.nvms = u; break;
+		case 24: bad = parse_double(optarg, 0, 100, &d); o.drs_target = d / 100; break;
 		default: usage(stderr); return 2;
 		}
 		if (bad) {
@@ -594,10 +616,16 @@ int main(int argc, char **argv)
 
 			r = aras_pol_aras_new(&pol, &ao, &t, &cl);
 			pp = &pol;
-		} else if (o.policies[i] == POL_THR) {
-			struct aras_pol_thr_opts to = { o.thr };
+		} else if (o.policies[i] == POL_THR || o.policies[i] == POL_LR || o.policies[i] == POL_MAD) {
+			struct aras_pol_thr_opts to = { o.thr, o.policies[i] == POL_LR ? ARAS_DET_LR :
+							       o.policies[i] == POL_MAD ? ARAS_DET_MAD : ARAS_DET_THR, 0 };
 
 			r = aras_pol_thr_new(&pol, &to, &cl);
+			pp = &pol;
+		} else if (o.policies[i] == POL_DRS) {
+			struct aras_pol_drs_opts dopt = { o.drs_target };
+
+			r = aras_pol_drs_new(&pol, &dopt, &cl);
 			pp = &pol;
 		}
 		if (r < 0) {
@@ -610,7 +638,9 @@ int main(int argc, char **argv)
 		res[i].wall_ms = now_ms() - t0;
 		if (o.policies[i] == POL_ARAS)
 			aras_pol_aras_free(&pol);
-		else if (o.policies[i] == POL_THR)
+		else if (o.policies[i] == POL_DRS)
+			aras_pol_drs_free(&pol);
+		else if (pp)
 			aras_pol_thr_free(&pol);
 		if (r < 0) {
 			fprintf(stderr, "arasd-replay: policy %s: %s\n", res[i].name, aras_strerror(r));

@@ -302,6 +302,7 @@ int aras_sim_run(const struct aras_cluster *cl, const char *const *vm_names, uns
 		if (!s.hosts[h].active_ms)
 			continue;
 		nactive++;
+		s.m.host_hours += (double)s.hosts[h].active_ms / 3.6e6;
 		slatah += (double)s.hosts[h].full_ms / (double)s.hosts[h].active_ms;
 	}
 	s.m.slatah = nactive ? slatah / (double)nactive : 0;

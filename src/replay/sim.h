@@ -67,6 +67,7 @@ struct aras_sim_metrics {
 	double demand, served;     /* MHz x ms */
 	double unserved_vmsize, unserved_contention, unserved_migration;
 	double slatah;             /* mean over hosts of time at 100 % / active time */
+	double host_hours;         /* hosts' active time (holding a VM), hours */
 	unsigned long migrations, migrations_failed, vertical, vcpu_adds, mem_grows, disk_adds;
 	unsigned long pingpong, peak_migrations, no_target, alerts;
 };

@@ -3,7 +3,10 @@
 # (tests/fixtures/replay/): one hot VM on a full host beside an empty one
 # moves once and never back; a hot VM on a host with room gets one vCPU and
 # does not move; a VM that flaps faster than the hold time gets nothing (and
-# one that stays over for the hold time does); an arasd history file
+# one that stays over for the hold time does); a full host with no target
+# under hostCpuHigh is relieved by a move that lands above it (and not by
+# one that would only take the overload over); the baselines (thr, lr, mad,
+# drs) run; a light trace still gets a cluster that can migrate; an arasd history file
 # replays; the same input gives the same CSV; bad input fails with the
 # line that is wrong.  Answers are read from the CSV and the action log.
 T_NAME=replay
@@ -35,8 +38,8 @@ less_than() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 
 check "arasd-replay is built" test -x "$REPLAY"
 "$REPLAY" --help >"$T/help" 2>&1
-check "--help exits 0 and names the three formats and policies" \
-	sh -c "grep -q planetlab '$T/help' && grep -q bitbrains '$T/help' && grep -q history '$T/help' && grep -q 'none,aras,thr' '$T/help'"
+check "--help exits 0 and names the three formats and the policies" \
+	sh -c "grep -q planetlab '$T/help' && grep -q bitbrains '$T/help' && grep -q history '$T/help' && grep -q 'none,aras,thr,lr,mad,drs' '$T/help'"
 
 # 1. one hot VM on a full host, an empty host beside it
 if fixture_run hot-full; then ok "hot-full replays"; else not_ok "hot-full replays: $(cat "$T/hot-full.err")"; fi
@@ -76,6 +79,38 @@ is "flapping2 (holdTime 600): the VM over for 600 s at a time gets nothing" \
 is "flapping2: the VM over for 900 s gets its vCPU" \
 	"$(awk '$2 == "aras" && $3 == "vcpus" { print $4 }' "$T/flapping2.log")" steady
 
+# 3b. relief: a full host, no target stays under hostCpuHigh (tests/fixtures/replay/relief.tsv)
+if fixture_run relief; then ok "relief replays"; else not_ok "relief replays: $(cat "$T/relief.err")"; fi
+is "relief: aras migrates once" "$(csv_get "$T/relief.csv" aras migrations)" 1
+is "relief: a (least memory) goes from h1 to h2, which ends above 80 %" \
+	"$(awk '$2 == "aras" && $3 == "migrate" { print $4, $5, $6 }' "$T/relief.log")" "a h1 h2"
+check "relief: the reason says it is a relief move 10 points under the source" \
+	grep -q "aras migrate a h1 h2 .*relief to h2: cpu 70%+20% = 90%, 10 points below the source's 100%" "$T/relief.log"
+is "relief: no ping-pong" "$(csv_get "$T/relief.csv" aras pingpong)" 0
+check "relief: aras serves demand none leaves unserved (contention)" \
+	less_than "$(csv_get "$T/relief.csv" aras unserved_contention_pct)" "$(csv_get "$T/relief.csv" none unserved_contention_pct)"
+is "relief: thr finds no host under its 80 % and stays" "$(csv_get "$T/relief.csv" thr migrations)" 0
+# h2 at 75 % instead of 70 %: the move would end at 95 %, only 5 under h1: only shifts the overload
+sed '/^h	/s/80/100/g' "$FX/relief.tsv" >"$T/shift.tsv"
+replay shift -p none,aras -C "$FX/relief.cluster" "$T/shift.tsv"
+is "shift (h2 at 75 %): aras does not move" "$(csv_get "$T/shift.csv" aras migrations)" 0
+check "shift: and says no host fits" grep -q "aras noTarget .*no host fits: h2 cpu 75%+20% >= 80%" "$T/shift.log"
+
+# 3c. the baselines, and a light trace's default cluster
+is "relief: every policy has a line" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$T/relief.csv")" \
+	"none aras thr lr mad drs "
+check "relief: host_hours is the hosts' active time (3 hosts x 4 h)" \
+	test "$(csv_get "$T/relief.csv" none host_hours)" = 12.00
+is "drs moves one VM off h1 too" "$(csv_get "$T/relief.csv" drs migrations)" 1
+BB=$TRACES/bitbrains-rnd
+if [ -d "$BB" ]; then
+	replay light "$BB" --vms 10 -p none
+	is "10 Bitbrains VMs (one 32-core host would do): the minimum of 4 hosts" \
+		"$(awk -F, 'NR == 2 { print $4 }' "$T/light.csv")" 4
+else
+	ok "# SKIP no Bitbrains trace at $BB"
+fi
+
 # 4. a history file as arasd writes it
 if replay history "$FX/history.txt"; then ok "history replays"; else not_ok "history replays: $(cat "$T/history.err")"; fi
 is "history: 3 VMs on 2 hosts, 12 steps" \
@@ -94,7 +129,8 @@ if [ -f "$PL" ]; then
 	replay day2 "$PL"
 	check "a PlanetLab day twice: identical CSV" cmp -s "$T/day1.csv" "$T/day2.csv"
 	check "a PlanetLab day twice: identical action log" cmp -s "$T/day1.log" "$T/day2.log"
-	is "the day's CSV has the three policies" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$T/day1.csv")" "none aras thr "
+	is "the day's CSV has the six policies" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$T/day1.csv")" \
+		"none aras thr lr mad drs "
 else
 	ok "# SKIP no PlanetLab trace at $PL"
 fi

@@ -864,8 +864,10 @@ static const struct {
 	{ "never polled", { 2, "beta", 4, 10, 80, 10, HNEVER }, ARAS_RES_CPU, R_NONE, 0, "beta down" },
 	{ "in maintenance", { 2, "beta", 4, 10, 80, 10, HMAINT }, ARAS_RES_CPU, R_NONE, 0,
 	  "beta in maintenance" },
-	{ "the only target would overload", BETA(55, 80), ARAS_RES_CPU, R_NONE, 0,
-	  "beta cpu 55%+25% >= 80%" },
+	{ "the only target would only take the overload over", BETA(56, 80), ARAS_RES_CPU, R_NONE, 0,
+	  "beta cpu 56%+25% >= 80%" },
+	{ "none stays under: relief 10 points below the source", BETA(55, 80), ARAS_RES_CPU, R_NONE, 2,
+	  "no host stays under 80%; relief to beta: cpu 55%+25% = 80%, 10 points below the source's 90%" },
 	{ "cpu one under after the move", BETA(54, 80), ARAS_RES_CPU, R_NONE, 2,
 	  "to beta: cpu 54%+25% < 80%" },
 	{ "overloaded already", BETA(95, 80), ARAS_RES_CPU, R_NONE, 0, "beta cpu 95%+25% >= 80%" },
@@ -1303,6 +1305,135 @@ static void host_trigger_relieves_full_host(void **state)
 	fx_free(f);
 }
 
+/*
+ * Relief: a full host and no target that stays under hostCpuHigh.  The only
+ * move that lowers the worst host lands above 80 % (but at least 10 points
+ * under the source); a move that would only take the overload over is not
+ * made (a notice instead).
+ */
+static void host_trigger_relief_above_high(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned beta, gamma, want;
+		const char *has;
+	} cases[] = {
+		{ "beta ends at 85 %: 15 points under alpha", 60, 85, 2,
+		  "no host stays under 80%; relief to beta: cpu 60%+25% = 85%, 15 points below the source's 100%" },
+		{ "exactly 10 points under", 65, 85, 2, "relief to beta: cpu 65%+25% = 90%, 10 points below" },
+		{ "the lower of two relief targets", 65, 55, 3, "relief to gamma: cpu 55%+25% = 80%" },
+		{ "95 %: would only take the overload over", 70, 85, 0,
+		  "no host fits: beta cpu 70%+25% >= 80%; gamma cpu 85%+25% >= 80%" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		const struct cluster cl = {
+			.h = { ALPHA(100, 50, 10), BETA(cases[i].beta, 80), GAMMA(cases[i].gamma, 80) },
+			.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000), VM(2, "db", 1, 2, 2, 50, 1000000, 2000000) },
+		};
+		struct fx *f = fx_new(&cl);
+
+		hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
+		decide(f, T0);
+		if (f->n != 1 || f->d[0].kind != ARAS_KIND_MIGRATE || f->d[0].target != cases[i].want ||
+		    f->d[0].no_target != !cases[i].want || (cases[i].want && strcmp(f->d[0].vm_name, "db") != 0) ||
+		    !strstr(f->d[0].reason, cases[i].has))
+			fail_msg("%s: want %s (db: least bytes) with '%s':%s", cases[i].name,
+				 cases[i].want ? "a migration" : "a notice", cases[i].has, dump(f));
+		/* a VM-level move (web hot on the full host) follows the same rule */
+		aras_ctl_free(&f->c);
+		aras_ctl_init(&f->c);
+		hostk(f, 1)->cpu_track.state = ARAS_ALERT_OK;
+		fire(f, 1, ARAS_RES_CPU, 100);
+		decide(f, T0);
+		if (f->n != 1 || f->d[0].target != cases[i].want || strcmp(f->d[0].vm_name, "web") != 0)
+			fail_msg("%s, web hot: want target %u:%s", cases[i].name, cases[i].want, dump(f));
+		fx_free(f);
+	}
+}
+
+/*
+ * The host trigger sheds the VM that helps most per byte migrated: alpha
+ * at 100 % is 21 points over; big (50 %, 4 GB) covers it, small (20 %,
+ * 1 GB) nearly does at a quarter of the bytes.  The old rule (smallest VM
+ * that covers the excess) would move big.
+ */
+static void host_trigger_help_per_byte(void **state)
+{
+	const struct cluster cl = {
+		.h = { ALPHA(100, 50, 10), BETA(10, 80) },
+		.v = { VM(1, "big", 1, 2, 2, 100, 4000000, 4000000), VM(2, "small", 1, 1, 1, 80, 1000000, 2000000) },
+	};
+	struct fx *f = fx_new(&cl);
+
+	(void)state;
+	hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
+	decide(f, T0);
+	if (f->n != 1 || f->d[0].target != 2 || strcmp(f->d[0].vm_name, "small") != 0 ||
+	    !strstr(f->d[0].reason, "small's load 20%"))
+		fail_msg("want small to beta:%s", dump(f));
+	/* beta full: small has no target, big has none either: one notice naming the largest */
+	hostk(f, 2)->cpu_usage = 99;
+	decide(f, T0);
+	if (f->n != 1 || !f->d[0].no_target || strcmp(f->d[0].vm_name, "big") != 0)
+		fail_msg("want a notice for big:%s", dump(f));
+	/* once per episode of the host's alert, though big's own alert never fires */
+	decide(f, T0 + S(300));
+	if (f->n != 0)
+		fail_msg("the host's episode goes on: want no second notice:%s", dump(f));
+	hostk(f, 1)->cpu_track.state = ARAS_ALERT_OK;
+	decide(f, T0 + S(600));
+	hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
+	decide(f, T0 + S(900));
+	if (f->n != 1 || !f->d[0].no_target)
+		fail_msg("a new episode: want a notice again:%s", dump(f));
+	fx_free(f);
+}
+
+/*
+ * Ping-pong: a relief move never takes a VM back to the host it left
+ * within ARAS_CTL_NO_RETURN cooldowns, even when that host is the only one
+ * that would relieve the source; after the window it may.
+ */
+static void relief_not_back_within_window(void **state)
+{
+	static const struct {
+		const char *name;
+		uint64_t dt;
+		unsigned want;
+		const char *has;
+	} cases[] = {
+		{ "in the VM's cooldown: nothing", S(300), 99, NULL },
+		{ "after the cooldown, within the window: notice", S(700), 0, "beta left 700 s ago" },
+		{ "just before the window ends", S(600 * ARAS_CTL_NO_RETURN - 1), 0, "beta left" },
+		{ "after the window: relief to beta", S(600 * ARAS_CTL_NO_RETURN), 2, "relief to beta" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		const struct cluster cl = {
+			.h = { ALPHA(100, 50, 10), BETA(60, 80), GAMMA(95, 80) },
+			.v = { VM(1, "web", 1, 1, 1, 100, 1000000, 2000000) },
+		};
+		struct fx *f = fx_new(&cl);
+		/* the controller moved web from beta to alpha at T0 */
+		struct aras_action a = mkact(1, "web", ARAS_KIND_MIGRATE, 2, 1, 0, ARAS_ORIGIN_CONTROLLER,
+					     ARAS_AS_RUNNING);
+
+		aras_ctl_note_action(&f->c, &a, T0 - S(20));
+		a.state = ARAS_AS_SUCCEEDED;
+		aras_ctl_note_result(&f->c, &a, 1, T0);
+		hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
+		decide(f, T0 + cases[i].dt);
+		if (cases[i].want == 99 ? f->n != 0 :
+		    f->n != 1 || f->d[0].target != cases[i].want || f->d[0].no_target != !cases[i].want ||
+			    !strstr(f->d[0].reason, cases[i].has))
+			fail_msg("%s:%s", cases[i].name, dump(f));
+		fx_free(f);
+	}
+}
+
 /* Host-view memory (current/max, no balloon statistics) grows with the balloon: never act on it. */
 static void mem_host_view_not_acted_on(void **state)
 {
@@ -1363,7 +1494,7 @@ static const struct {
 	{ "a running migration fills beta", 1, 30, ARAS_AS_RUNNING, 0, "beta has 1 migration(s) coming" },
 	{ "an approved one too", 1, 30, ARAS_AS_APPROVED, 0, "beta has 1 migration(s) coming" },
 	{ "a proposal does not", 1, 30, ARAS_AS_PROPOSED, 2, "to beta: cpu 30%+25% < 80%" },
-	{ "cap of two: the mover's load counts", 2, 30, ARAS_AS_RUNNING, 0, "beta cpu 55%+25% >= 80%" },
+	{ "cap of two: the mover's load counts", 2, 31, ARAS_AS_RUNNING, 0, "beta cpu 56%+25% >= 80%" },
 	{ "cap of two, room for both", 2, 20, ARAS_AS_RUNNING, 2, "to beta: cpu 45%+25% < 80%" },
 	{ "a finished migration counts no more", 1, 30, ARAS_AS_SUCCEEDED, 2, "to beta: cpu 30%+25%" },
 };
@@ -2398,6 +2529,9 @@ int main(void)
 		cmocka_unit_test(cooldown_not_back_to_the_host_left),
 		cmocka_unit_test(recheck_not_back_operator_exempt),
 		cmocka_unit_test(host_trigger_relieves_full_host),
+		cmocka_unit_test(host_trigger_relief_above_high),
+		cmocka_unit_test(host_trigger_help_per_byte),
+		cmocka_unit_test(relief_not_back_within_window),
 		cmocka_unit_test(mem_host_view_not_acted_on),
 		cmocka_unit_test(caps_cluster),
 		cmocka_unit_test(caps_per_host),

@@ -21,6 +21,8 @@
 #include <cmocka.h>
 
 #include "replay/cluster.c"
+#include "replay/pol_adapt.c"
+#include "replay/pol_drs.c"
 #include "replay/pol_thr.c"
 #include "replay/sim.c"
 #include "replay/trace.c"
@@ -317,7 +319,7 @@ static void thr_moves_least_memory_best_fit(void **state)
 	struct aras_sim_cfg c = cfg_default();
 	struct aras_sim_metrics m;
 	struct aras_sim_policy p;
-	struct aras_pol_thr_opts o = { 0.8 };
+	struct aras_pol_thr_opts o = { 0.8, ARAS_DET_THR, 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *log = open_memstream(&buf, &len);
@@ -349,13 +351,72 @@ static void thr_moves_least_memory_best_fit(void **state)
 	aras_cluster_free(&f.cl);
 }
 
+/* ---- LR, MAD, DRS ---------------------------------------------------------- */
+
+static void detectors_mad_and_lr(void **state)
+{
+	const double u[5] = { 0.01, 0.02, 0.03, 0.04, 1.0 };
+	double line[10], flat[10];
+
+	(void)state;
+	/* median 0.03; deviations 0.02 0.01 0 0.01 0.97: median 0.01 (one outlier does not move it) */
+	NEAR(aras_pol_mad(u, 5), 0.01);
+	for (size_t i = 0; i < 10; i++) {
+		line[i] = 0.05 * (double)(i + 1);
+		flat[i] = 0.6;
+	}
+	/* a straight line is fitted exactly whatever the weights: x = 10 + 2 */
+	NEAR(aras_pol_lr_predict(line, 10, 2), 0.6);
+	NEAR(aras_pol_lr_predict(flat, 10, 3), 0.6);
+	NEAR(aras_pol_mad(flat, 10), 0);
+}
+
+static void drs_balances_and_stops(void **state)
+{
+	struct fx f;
+	struct aras_sim_cfg c = cfg_default();
+	struct aras_sim_metrics m;
+	struct aras_sim_policy p;
+	struct aras_pol_drs_opts o = { 0.10 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *log = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(log);
+	c.log = log;
+	/*
+	 * h1 (2 x 1000) runs a, b, c at 600 each: 90 %; h2 runs d at 300: 15 %;
+	 * sd 37.5 %.  Moving a (the first of equals) leaves 60 % / 45 %: sd
+	 * 7.5 % <= 10 %: it stops there, and nothing comes back.
+	 */
+	fx_init(&f, 2, 4, 6);
+	fx_host(&f, 0, 2, 1000, 8192);
+	fx_host(&f, 1, 2, 1000, 8192);
+	fx_vm(&f, 0, 0, 1, 1024, 600);
+	fx_vm(&f, 1, 0, 1, 1024, 600);
+	fx_vm(&f, 2, 0, 1, 1024, 600);
+	fx_vm(&f, 3, 1, 1, 1024, 300);
+	assert_int_equal(aras_pol_drs_new(&p, &o, &f.cl), 0);
+	assert_int_equal(aras_sim_run(&f.cl, f.names, 300, &c, &p, &m, NULL), 0);
+	aras_pol_drs_free(&p);
+	fclose(log);
+	if (m.migrations != 1)
+		fail_msg("%lu migrations:\n%s", m.migrations, buf);
+	assert_int_equal(m.pingpong, 0);
+	assert_non_null(strstr(buf, "drs migrate a h1 h2 "));
+	assert_non_null(strstr(buf, "host load sd 37.5% > 10.0%: h1 90.0% -> h2 15.0%, sd -> 7.5%"));
+	free(buf);
+	aras_cluster_free(&f.cl);
+}
+
 static void thr_no_fit_stays(void **state)
 {
 	struct fx f;
 	struct aras_sim_cfg c = cfg_default();
 	struct aras_sim_metrics m;
 	struct aras_sim_policy p;
-	struct aras_pol_thr_opts o = { 0.8 };
+	struct aras_pol_thr_opts o = { 0.8, ARAS_DET_THR, 0 };
 
 	(void)state;
 	/* h1 at 90 %, h2 at 70 %: the 400 MHz VM would take h2 to 90 % -> stays */
@@ -469,10 +530,18 @@ static void bitbrains_parse_and_cluster(void **state)
 	NEAR(t.cpu[1], 5200);
 	NEAR(t.io_kibs[1], 150);
 
-	/* default cluster: as provisioned, max twice; one host for 50 % of 2600 MHz mean */
+	/*
+	 * default cluster: as provisioned, max twice; one 32-core host would
+	 * give 50 % of 2600 MHz mean, but a cluster has at least 4 hosts
+	 * (ARAS_CL_MIN_HOSTS): 4 hosts of as few cores as keep 50 % (1), and
+	 * never fewer than the VM's 4 vCPUs
+	 */
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(aras_cluster_build(&o, &t, &cl, why, sizeof(why)), 0);
-	assert_int_equal(cl.nhosts, 1);
+	assert_int_equal(cl.nhosts, ARAS_CL_MIN_HOSTS);
+	assert_int_equal(cl.hosts[0].cores, 4);
+	assert_int_equal(cl.hosts[3].cores, 4);
+	assert_non_null(strstr(cl.sizing, "the minimum of 4 hosts"));
 	assert_int_equal(cl.vms[0].vcpus, 4);
 	assert_int_equal(cl.vms[0].vcpus_max, 8);
 	assert_int_equal(cl.vms[0].mem_kib, 4194304);
@@ -532,6 +601,8 @@ int main(void)
 		cmocka_unit_test(vertical_changes_capacity),
 		cmocka_unit_test(thr_moves_least_memory_best_fit),
 		cmocka_unit_test(thr_no_fit_stays),
+		cmocka_unit_test(detectors_mad_and_lr),
+		cmocka_unit_test(drs_balances_and_stops),
 		cmocka_unit_test(planetlab_parse),
 		cmocka_unit_test(history_parse),
 		cmocka_unit_test(bitbrains_parse_and_cluster),
