@@ -108,7 +108,6 @@ I_DATA  = $(DESTDIR)$(PREFIX)/share/man/man8/arasd.8 \
 	  $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
 I_CONF  = $(DESTDIR)$(sysconfdir)/arasd/arasd.conf
 I_SNMPD = $(DESTDIR)$(sysconfdir)/snmp/snmpd.conf.d/arasd.conf
-I_NMS   = $(notdir $(wildcard conf/zabbix conf/icinga conf/nagios))
 
 install: arasd arasd-replay
 	install -D -m 755 $(INSTALL_STRIP) arasd $(DESTDIR)$(PREFIX)/sbin/arasd
@@ -131,15 +130,12 @@ install: arasd arasd-replay
 	@# snmpd re-reads its drop-ins as Debian-snmp on SIGHUP: 640 root:Debian-snmp
 	test -e $(I_SNMPD) || install -D -m 640 conf/snmpd-arasd.conf $(I_SNMPD)
 	-@if getent group Debian-snmp >/dev/null && [ "$$(id -u)" = 0 ]; then chgrp Debian-snmp $(I_SNMPD); fi
-	@# what ships for an NMS, when the tree has it: the plugin, the templates
+	@# the NMS plugin's man page (install-nms below installs the plugin)
 	if [ -e plugins/check_arasd ]; then \
-		install -D -m 755 plugins/check_arasd $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd; \
 		install -D -m 644 man/check_arasd.1 $(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1; fi
-	for d in $(I_NMS); do (cd conf && find $$d -type f) | while read -r f; do \
-		install -D -m 644 conf/$$f $(DESTDIR)$(PREFIX)/share/arasd/$$f; done; done
 
 uninstall:
-	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)$(PREFIX)/lib/nagios/plugins/check_arasd \
+	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)/usr/lib/nagios/plugins/check_arasd \
 		$(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/arasd
 	if [ -L $(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf ]; then rm -f $(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; fi
@@ -149,10 +145,88 @@ uninstall:
 	done
 	-rmdir $(DESTDIR)$(PREFIX)/share/doc/arasd $(DESTDIR)$(sysconfdir)/arasd 2>/dev/null
 
+# --- NMS integration files (Zabbix template, Nagios/Icinga plugin and
+# definitions): a block of its own, `install` depends on it.
+install: install-nms
+install-nms:
+	install -D -m 755 plugins/check_arasd $(DESTDIR)/usr/lib/nagios/plugins/check_arasd
+	install -D -m 644 conf/zabbix/arasd_template.yaml $(DESTDIR)$(PREFIX)/share/arasd/zabbix/arasd_template.yaml
+	install -D -m 644 conf/icinga/arasd.conf $(DESTDIR)$(PREFIX)/share/arasd/icinga/arasd.conf
+	install -D -m 644 conf/nagios/arasd.cfg $(DESTDIR)$(PREFIX)/share/arasd/nagios/arasd.cfg
+.PHONY: install-nms
+# --- end of the NMS integration block
+
+# ---- Reliability (issue #11): sanitizer build, fuzzing, build matrix ----
+# make san: arasd, arasd-replay and the unit tests built with ASan+UBSan in
+# build/san (the normal objects are not touched); make san-check runs the
+# unit and integration tests with them (leak check on, suppressions only
+# for named net-snmp/libvirt allocations: tests/lsan.supp).
+SAN_DIR   = build/san
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_CORE  = $(CORE_SRC:%.c=$(SAN_DIR)/%.o)
+SAN_ADAPT = $(ADAPT_SRC:%.c=$(SAN_DIR)/%.o)
+SAN_REPLAY = $(REPLAY_SRC:%.c=$(SAN_DIR)/%.o)
+SAN_UNIT  = $(UNIT_SRC:%.c=$(SAN_DIR)/%)
+
+$(SAN_DIR)/src/core/%.o: src/core/%.c src/core/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(SAN_DIR)/src/replay/%.o: src/replay/%.c src/replay/*.h src/core/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(SAN_DIR)/src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+$(SAN_DIR)/arasd: $(SAN_CORE) $(SAN_ADAPT)
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+$(SAN_DIR)/arasd-replay: $(SAN_REPLAY) $(SAN_CORE)
+	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lm
+$(SAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(SAN_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+
+san: $(SAN_DIR)/arasd $(SAN_DIR)/arasd-replay $(SAN_UNIT)
+
+san-check: san
+	SAN_TESTS="$(SAN_TESTS)" bash tests/san-check.sh
+
+# make fuzz [FUZZ_TIME=N]: every libFuzzer target in tests/fuzz/ (clang,
+# ASan+UBSan) for N seconds (60) from its corpus in tests/fuzz/corpus/NAME/;
+# a crash is left as crash-* in build/fuzz and fails the run.
+# make fuzz-check: each target over its corpus, then FUZZ_CHECK_TIME s
+# (10) of fuzzing: what make check runs.
+FUZZ_DIR   = build/fuzz
+FUZZ_CC    = clang
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC   = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN   = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_TIME ?= 60
+FUZZ_CHECK_TIME ?= 10
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(REPLAY_SRC) src/core/*.h src/replay/*.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(if $(CI),-Werror) -Isrc $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) \
+		$(if $(findstring trace,$*),src/replay/trace.c) -lm
+
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz: fuzz-bin
+	sh tests/fuzz/run.sh $(FUZZ_TIME) grow
+
+fuzz-check: fuzz-bin
+	sh tests/fuzz/run.sh $(FUZZ_CHECK_TIME)
+
+# Every supported build is warning-free under -Werror: gcc and clang at
+# -O0, -O1, -O2, and the sanitizer flags (objects in build/matrix, thrown away).
+build-matrix:
+	sh tests/build-matrix.sh
+
 format:
 	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c
 
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
+	rm -rf build
 
 .PHONY: all demo install uninstall unit check test lint nms-check lab-check format clean bench-bin prometheus
+.PHONY: san san-check fuzz fuzz-bin fuzz-check build-matrix

@@ -107,6 +107,34 @@ static void no_target(struct arasd *d, const struct aras_decision *dec)
 		aras_notify_no_target(d, e);
 }
 
+/*
+ * Record the result in the backoff; a failure streak that reaches 1, 2, 4,
+ * 8 ... failures on a host says so once in the event log.
+ */
+static void backoff(struct arasd *d, const struct aras_action *a, int ok, uint64_t now_ms)
+{
+	uint32_t streak = 0;
+	int64_t wait = aras_backoff_result(&d->backoff, a->uuid, a->source, ok, now_ms, &streak);
+	const struct aras_host *h = aras_model_host(&d->model, a->source);
+	struct aras_alert al;
+
+	if (wait < 0) {
+		log_err("backoff: %s", aras_strerror((int)wait));
+		return;
+	}
+	if (ok || streak == 0 || (streak & (streak - 1)) != 0)
+		return;
+	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), a->uuid, a->vm_name, a->source, h ? h->name : "",
+			a->resource);
+	snprintf(al.text, sizeof(al.text),
+		 "backoff: %u failed action%s in a row on host %s: no action there for %lld.%03lld s, none for this VM for %llu s or more",
+		 (unsigned)streak, streak == 1 ? "" : "s", h ? h->name : "?", (long long)(wait / 1000),
+		 (long long)(wait % 1000), (unsigned long long)(ARAS_BACKOFF_VM_BASE_MS / 1000));
+	log_warn("VM %s: %s", a->vm_name, al.text);
+	if (d->evlog)
+		aras_evlog_add(d->evlog, &al);
+}
+
 static void on_expired(struct aras_action *a, void *arg)
 {
 	struct arasd *d = arg;
@@ -141,6 +169,9 @@ void aras_actions_round(struct arasd *d, uint64_t now_ms)
 			no_target(d, &dec[i]);
 			continue;
 		}
+		/* a VM or host whose last actions failed waits (core/backoff.h) */
+		if (!aras_backoff_admit(&d->backoff, dec[i].uuid, dec[i].source, now_ms))
+			continue;
 		/* maintenance is an operator order; otherwise the policy decides */
 		if (dec[i].origin == ARAS_ORIGIN_CONTROLLER && policy == ARAS_POLICY_SEMI) {
 			a = create(d, &dec[i], ARAS_AS_PROPOSED, now_ms);
@@ -179,7 +210,12 @@ void aras_actions_result(struct arasd *d, const struct aras_job_result *r, uint6
 			aras_model_vm_moved(&d->model, vm, a->target, now_ms);
 	}
 	announce(d, a, r->ok ? ARAS_EV_ACTION_DONE : ARAS_EV_ACTION_FAILED);
-	if (d->collector)
+	backoff(d, a, r->ok, now_ms);
+	/*
+	 * A change is worth a fresh poll at once; a failure is not (a poll per
+	 * result is what turned fast failures into a storm).
+	 */
+	if (r->ok && d->collector)
 		aras_collector_kick(d->collector);
 }
 

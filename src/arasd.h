@@ -6,6 +6,7 @@
 #ifndef ARASD_H
 #define ARASD_H
 
+#include "core/backoff.h"
 #include "core/ctl.h"
 #include "core/evlog.h"
 #include "core/plan.h"
@@ -58,6 +59,7 @@ struct arasd {
 	struct aras_plan *plan;     /* arasActionTable */
 	struct aras_ctl ctl;        /* controller memory: cooldowns, where VMs left */
 	struct aras_ctl_opts ctl_opts;
+	struct aras_backoff backoff; /* failed actions: per VM and per host waits */
 	char *disk_pool;            /* diskPool: where new disks are created */
 	int migration_unsafe;       /* migrationUnsafe yes: pass VIR_MIGRATE_UNSAFE */
 	char *history_file;         /* historyFile: per-poll usage for arasd-replay */

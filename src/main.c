@@ -165,6 +165,20 @@ static void record_history(struct arasd *d, unsigned host)
 	fflush(f);
 }
 
+/*
+ * SIGHUP: close the history file; the next poll opens it again by name
+ * (logrotate renames it, then sends SIGHUP: the new lines go to a new file).
+ */
+static void reopen_files(struct arasd *d)
+{
+	if (d->history) {
+		if (fclose(d->history) != 0)
+			log_err("historyFile %s: %s", d->history_file, strerror(errno));
+		d->history = NULL;
+	}
+	log_info("SIGHUP: history file %s will be reopened", d->history_file ? d->history_file : "(none)");
+}
+
 static void take_samples(struct arasd *d, struct aras_collector *col)
 {
 	struct aras_host_sample *s;
@@ -239,6 +253,7 @@ static int run(struct arasd *d)
 	if (aras_plan_new(&d->plan, 1000) < 0)
 		goto out;
 	aras_ctl_init(&d->ctl);
+	aras_backoff_init(&d->backoff);
 	if (aras_evlog_new(&d->evlog, d->state.settings.v[ARAS_S_EVENT_LOG_SIZE]) < 0)
 		goto out;
 	if (d->mail.url) {
@@ -299,9 +314,12 @@ static int run(struct arasd *d)
 		if (n > 0 && FD_ISSET(sig_pipe[0], &rfds)) {
 			unsigned char c;
 
-			while (read(sig_pipe[0], &c, 1) == 1)
+			while (read(sig_pipe[0], &c, 1) == 1) {
 				if (c == SIGTERM || c == SIGINT)
 					stop = 1;
+				else if (c == SIGHUP)
+					reopen_files(d);
+			}
 			FD_CLR(sig_pipe[0], &rfds);
 			n--;
 		}
@@ -355,6 +373,7 @@ static int run(struct arasd *d)
 out:
 	aras_collector_stop(col);
 	d->collector = NULL;
+	aras_virt_global_shutdown();
 	aras_snmp_stop(d);
 	aras_plan_free(d->plan);
 	d->plan = NULL;
@@ -362,6 +381,7 @@ out:
 		fclose(d->history);
 	d->history = NULL;
 	aras_ctl_free(&d->ctl);
+	aras_backoff_free(&d->backoff);
 	aras_mailer_free(d->mailer);
 	aras_scripts_free(d->scripts);
 	aras_evlog_free(d->evlog);
@@ -430,12 +450,16 @@ int main(int argc, char **argv)
 		rc = problems ? 1 : 0;
 		if (!problems && probe)
 			rc = try_connections(&d);
+		aras_model_free(&d.model);
+		aras_state_free(&d.state);
 		aras_config_free(&d);
 		return rc;
 	}
 	if (problems) {
 		log_err("%s: %d configuration problem%s, not starting", d.conf_file, problems,
 			problems == 1 ? "" : "s");
+		aras_model_free(&d.model);
+		aras_state_free(&d.state);
 		aras_config_free(&d);
 		return 1;
 	}

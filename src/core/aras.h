@@ -20,6 +20,7 @@ enum aras_err {
 	ARAS_E_IO = 7,         /* file or system call failed */
 	ARAS_E_VIRT = 8,       /* libvirt call failed */
 	ARAS_E_BUSY = 9,       /* resource temporarily unavailable */
+	ARAS_E_LENGTH = 10,    /* value of the wrong length (wrongLength) */
 };
 
 const char *aras_strerror(int err);

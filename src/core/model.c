@@ -453,8 +453,13 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 	res->old_state = h->state;
 	if (!s->ok) {
 		h->state = ARAS_HOST_DOWN;
-		strncpy(h->last_error, s->err, sizeof(h->last_error) - 1);
-		h->last_error[sizeof(h->last_error) - 1] = '\0';
+		{
+			/* bounded copy (strncpy: gcc -O0 -Wstringop-truncation) */
+			size_t n = strnlen(s->err, sizeof(h->last_error) - 1);
+
+			memcpy(h->last_error, s->err, n);
+			h->last_error[n] = '\0';
+		}
 		h->have_prev = 0;
 		h->usage_valid = 0;
 		/* Its VMs stay listed with what was last known, but not as running. */

@@ -236,3 +236,45 @@ void aras_settings_format(int id, uint32_t val, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%u", (unsigned)val);
 }
+
+int aras_settings_decode(int id, int vtype, long ival, size_t ilen, const uint8_t *octets, size_t len,
+			 uint32_t *out)
+{
+	const struct aras_setting_def *def;
+
+	if (id < 0 || id >= ARAS_S_COUNT)
+		return -ARAS_E_INVAL;
+	def = &aras_setting_defs[id];
+	switch (def->type) {
+	case ARAS_ST_ENUM:
+		if (vtype != ARAS_VT_INTEGER || ilen != sizeof(long))
+			return -ARAS_E_INVAL;
+		if (ival < 1 || ival > (long)def->nnames)
+			return -ARAS_E_RANGE;
+		*out = (uint32_t)ival;
+		return 0;
+	case ARAS_ST_BITS: {
+		uint32_t v = 0;
+
+		if (vtype != ARAS_VT_OCTETS)
+			return -ARAS_E_INVAL;
+		if (len > 4)
+			return -ARAS_E_LENGTH;
+		/* BITS: bit 0 is the most significant bit of the first octet */
+		for (size_t i = 0; i < len * 8; i++)
+			if (octets[i / 8] & (0x80 >> (i % 8)))
+				v |= 1u << i;
+		if (v >> def->nnames)
+			return -ARAS_E_RANGE;
+		*out = v;
+		return 0;
+	}
+	default:
+		if (vtype != ARAS_VT_UNSIGNED || ilen != sizeof(long))
+			return -ARAS_E_INVAL;
+		if (ival < 0 || (unsigned long)ival > UINT32_MAX)
+			return -ARAS_E_RANGE;
+		*out = (uint32_t)ival;
+		return 0;
+	}
+}

@@ -79,6 +79,19 @@ int aras_settings_by_subid(unsigned subid);
  */
 int aras_settings_parse(int id, const char *text, uint32_t *out, char *why, size_t whylen);
 
+/*
+ * Decode the value of a SET varbind for setting id, as the SNMP adapter
+ * received it (vtype: what the varbind carries; ival for INTEGER and
+ * Unsigned32 with ilen its encoded size in bytes, octets/len for an OCTET
+ * STRING).  ENUM wants an INTEGER 1..names, BITS an OCTET STRING of at most
+ * 4 octets naming only defined bits, the others an Unsigned32.  0,
+ * -ARAS_E_INVAL (wrong type), -ARAS_E_LENGTH, -ARAS_E_RANGE.  Bounds of the
+ * setting itself are aras_settings_check_range's.
+ */
+enum aras_vtype { ARAS_VT_INTEGER = 1, ARAS_VT_UNSIGNED = 2, ARAS_VT_OCTETS = 3, ARAS_VT_OTHER = 4 };
+int aras_settings_decode(int id, int vtype, long ival, size_t ilen, const uint8_t *octets, size_t len,
+			 uint32_t *out);
+
 /* Bounds check of one value: 0 or -ARAS_E_RANGE. */
 int aras_settings_check_range(int id, uint32_t val);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const pref_names[ARAS_PREF_COUNT] = { "priority", "cpuThreshold", "memThreshold",
@@ -279,40 +280,92 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 	return -ARAS_E_INVAL;
 }
 
-int aras_state_load(struct aras_state *st, const char *path, char *why, size_t whylen)
+int aras_state_parse(struct aras_state *st, const char *buf, size_t len, const char *name, char *why,
+		     size_t whylen)
 {
 	struct aras_state next;
-	char line[512], reason[256];
+	char line[ARAS_STATE_LINE_MAX + 1], reason[256];
 	unsigned lineno = 0;
-	FILE *f = fopen(path, "r");
+	size_t pos = 0;
 	int rc = 0;
 
-	if (!f) {
+	aras_state_init(&next);
+	if (aras_state_copy(&next, st) < 0)
+		return -ARAS_E_NOMEM;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		lineno++;
+		if (n > ARAS_STATE_LINE_MAX) {
+			snprintf(why, whylen, "%s:%u: line longer than %u bytes", name, lineno, ARAS_STATE_LINE_MAX);
+			rc = -ARAS_E_INVAL;
+			break;
+		}
+		if (memchr(buf + pos, '\0', n)) {
+			snprintf(why, whylen, "%s:%u: NUL byte", name, lineno);
+			rc = -ARAS_E_INVAL;
+			break;
+		}
+		memcpy(line, buf + pos, n);
+		line[n] = '\0';
+		pos += n + (nl ? 1 : 0);
+		if (load_line(&next, line, reason, sizeof(reason)) < 0) {
+			snprintf(why, whylen, "%s:%u: %s", name, lineno, reason);
+			rc = -ARAS_E_INVAL;
+			break;
+		}
+	}
+	if (rc == 0)
+		rc = aras_state_copy(st, &next);
+	aras_state_free(&next);
+	return rc;
+}
+
+int aras_state_load(struct aras_state *st, const char *path, char *why, size_t whylen)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc;
+
+	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return -ARAS_E_IO;
 	}
-	aras_state_init(&next);
-	if (aras_state_copy(&next, st) < 0) {
-		fclose(f);
+	/* a device or FIFO (/dev/zero) would never end */
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > (off_t)ARAS_STATE_MAX_BYTES) {
+		int e = errno;
+
+		snprintf(why, whylen, "%s: %s", path,
+			 fstat(fd, &sb) < 0 ? strerror(e) :
+			 !S_ISREG(sb.st_mode) ? "not a regular file" : "larger than 64 MiB: not a state file");
+		close(fd);
+		return -ARAS_E_IO;
+	}
+	buf = malloc((size_t)sb.st_size + 1);
+	if (!buf) {
+		close(fd);
 		return -ARAS_E_NOMEM;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		if (load_line(&next, line, reason, sizeof(reason)) < 0) {
-			snprintf(why, whylen, "%s:%u: %s", path, lineno, reason);
-			rc = -ARAS_E_INVAL;
+	while (len < (size_t)sb.st_size) {
+		ssize_t r = read(fd, buf + len, (size_t)sb.st_size - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
 			break;
-		}
+		len += (size_t)r;
 	}
-	if (rc == 0 && ferror(f)) {
+	if (len < (size_t)sb.st_size) {
 		snprintf(why, whylen, "%s: read error", path);
 		rc = -ARAS_E_IO;
+	} else {
+		rc = aras_state_parse(st, buf, len, path, why, whylen);
 	}
-	fclose(f);
-	if (rc == 0)
-		rc = aras_state_copy(st, &next);
-	aras_state_free(&next);
+	free(buf);
+	close(fd);
 	return rc;
 }

@@ -74,5 +74,14 @@ int aras_state_save(const struct aras_state *st, const char *path, char *why, si
  * "path:line: reason" in why; nothing of st is changed then.
  */
 int aras_state_load(struct aras_state *st, const char *path, char *why, size_t whylen);
+/*
+ * The same from a buffer (name for messages): a NUL byte or a line longer
+ * than ARAS_STATE_LINE_MAX is an error.  The file must be a regular file of
+ * at most ARAS_STATE_MAX_BYTES (a device such as /dev/zero is refused).
+ */
+#define ARAS_STATE_MAX_BYTES (64u << 20)
+#define ARAS_STATE_LINE_MAX 1024u
+int aras_state_parse(struct aras_state *st, const char *buf, size_t len, const char *name, char *why,
+		     size_t whylen);
 
 #endif

@@ -21,6 +21,7 @@ const char *aras_strerror(int err)
 	case ARAS_E_IO: return "I/O error";
 	case ARAS_E_VIRT: return "libvirt error";
 	case ARAS_E_BUSY: return "busy";
+	case ARAS_E_LENGTH: return "wrong length";
 	}
 	return "unknown error";
 }

@@ -530,8 +530,11 @@ static void set_domain(struct aras_mailer *m)
 	}
 	if (i == 0 || host[i] || i >= sizeof(m->domain))
 		snprintf(m->domain, sizeof(m->domain), "arasd.invalid");
-	else
-		snprintf(m->domain, sizeof(m->domain), "%s", host);
+	else {
+		/* i < sizeof(m->domain) here; a copy, not snprintf (gcc -O0/-O1 -Wformat-truncation) */
+		memcpy(m->domain, host, i);
+		m->domain[i] = '\0';
+	}
 }
 
 int aras_mailer_new(struct aras_mailer **out, const struct aras_mail_conf *conf)

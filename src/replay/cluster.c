@@ -385,6 +385,13 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 			for (size_t i = 0; i < t->nvms; i++)
 				if (t->vms[i].host > nh)
 					nh = t->vms[i].host;
+			/* a stray HOST_INDEX must not size a cluster of empty hosts that takes minutes */
+			if (nh > ARAS_CL_MAX_RECORDED_HOSTS) {
+				rc = cl_fail(why, whylen, -ARAS_E_RANGE,
+					     "the trace's largest HOST_INDEX is %u: more than %u hosts; give --hosts or --cluster",
+					     nh, ARAS_CL_MAX_RECORDED_HOSTS);
+				goto out;
+			}
 			snprintf(c->sizing, sizeof(c->sizing), "the recorded host indexes");
 		} else {
 			double total = 0, cap = 0;

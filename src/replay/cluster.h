@@ -23,6 +23,9 @@
 #ifndef ARAS_REPLAY_CLUSTER_H
 #define ARAS_REPLAY_CLUSTER_H
 
+/* Sizing by a history's host indexes makes at most this many hosts. */
+#define ARAS_CL_MAX_RECORDED_HOSTS 1024u
+
 #include "trace.h"
 
 #include <stddef.h>

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,8 @@ void aras_trace_free(struct aras_trace *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->nvms; i++)
+	/* a load that failed may have counted VMs before their array exists */
+	for (size_t i = 0; t->vms && i < t->nvms; i++)
 		free(t->vms[i].name);
 	free(t->vms);
 	free(t->cpu);
@@ -89,6 +91,23 @@ void aras_trace_keep_vms(struct aras_trace *t, size_t nvms)
 		free(t->vms[i].name);
 	/* the matrices are VM-major: the first nvms rows stay where they are */
 	t->nvms = nvms;
+}
+
+/* VMs x steps within the limits (trace.h)?  0, or an error in why. */
+static int check_size(size_t nvms, size_t nsteps, const char *path, size_t lineno, char *why, size_t whylen)
+{
+	char at[32] = "";
+
+	if (lineno)
+		snprintf(at, sizeof(at), ":%zu", lineno);
+	if (nsteps > ARAS_TRACE_MAX_STEPS)
+		return tr_fail(why, whylen, -ARAS_E_RANGE, "%s%s: %zu steps, at most %u", path, at, nsteps,
+			       ARAS_TRACE_MAX_STEPS);
+	if (nvms && nsteps > ARAS_TRACE_MAX_SAMPLES / nvms)
+		return tr_fail(why, whylen, -ARAS_E_RANGE,
+			       "%s%s: %zu VMs x %zu steps is more than %u samples", path, at, nvms, nsteps,
+			       ARAS_TRACE_MAX_SAMPLES);
+	return 0;
 }
 
 static int blank_or_comment(const char *s)
@@ -159,6 +178,10 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 					  lineno, n + 1);
 				goto out;
 			}
+			if (n == ARAS_TRACE_MAX_STEPS) {
+				rc = check_size(1, n + 1, path, lineno, why, whylen);
+				goto out;
+			}
 			if (n == caprow) {
 				float *nr = realloc(row, (caprow ? caprow * 2 : 512) * sizeof(*nr));
 
@@ -183,6 +206,8 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 				  lineno, n, t->nsteps);
 			goto out;
 		}
+		if ((rc = check_size(t->nvms + 1, n, path, lineno, why, whylen)) < 0)
+			goto out;
 		if (t->nvms == capvms) {
 			size_t nc = capvms ? capvms * 2 : 256;
 			struct aras_trace_vm *nv = realloc(t->vms, nc * sizeof(*nv));
@@ -193,6 +218,8 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 				goto out;
 			}
 			t->vms = nv;
+			if (nc > ARAS_TRACE_MAX_SAMPLES / t->nsteps)
+				nc = ARAS_TRACE_MAX_SAMPLES / t->nsteps;
 			ncpu = realloc(t->cpu, nc * t->nsteps * sizeof(*ncpu));
 			if (!ncpu) {
 				rc = -ARAS_E_NOMEM;
@@ -240,7 +267,8 @@ static int bb_fields(char *line, double *v, int max, int *bad)
 			p++;
 		errno = 0;
 		v[n] = strtod(p, &end);
-		if (end == p || errno)
+		/* nan, inf and 1e300 would reach float and integer conversions */
+		if (end == p || errno || !isfinite(v[n]) || v[n] < 0 || v[n] > ARAS_TRACE_MAX_FIELD)
 			*bad = 1;
 		n++;
 		p = strchr(end, ';');
@@ -288,10 +316,19 @@ static int bb_read(const char *path, struct bb_row **rows_out, size_t *nrows, ch
 		if (lineno == 1 && !isdigit((unsigned char)line[0]))
 			continue; /* header */
 		nf = bb_fields(line, v, 11, &bad);
+		if (nf >= 9 && !bad && !(v[1] >= 0 && v[1] <= ARAS_TRACE_MAX_VCPUS)) {
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: %g cores (0..%u)", path, lineno, v[1],
+				     ARAS_TRACE_MAX_VCPUS);
+			goto out;
+		}
 		if (nf < 9 || bad) {
 			rc = tr_fail(why, whylen, -ARAS_E_INVAL,
-				  "%s:%zu: expected 11 ';'-separated numbers (timestamp; cores; capacity MHz; usage MHz; usage %%; memory KB; memory used KB; disk read KB/s; disk write KB/s; ...)",
+				  "%s:%zu: expected 11 ';'-separated numbers from 0 to 1e12 (timestamp; cores; capacity MHz; usage MHz; usage %%; memory KB; memory used KB; disk read KB/s; disk write KB/s; ...)",
 				  path, lineno);
+			goto out;
+		}
+		if (n == ARAS_TRACE_MAX_STEPS) {
+			rc = check_size(1, n + 1, path, lineno, why, whylen);
 			goto out;
 		}
 		if (n == caprows) {
@@ -421,6 +458,8 @@ static int load_bitbrains(const char *path, struct aras_trace *t, char *why, siz
 		rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s: no samples", path);
 		goto out;
 	}
+	if ((rc = check_size(nfiles, t->nsteps, path, 0, why, whylen)) < 0)
+		goto out;
 	t->cpu = calloc(nfiles * t->nsteps, sizeof(*t->cpu));
 	t->mem_kib = calloc(nfiles * t->nsteps, sizeof(*t->mem_kib));
 	t->io_kibs = calloc(nfiles * t->nsteps, sizeof(*t->io_kibs));
@@ -488,6 +527,7 @@ struct hist_rec {
 	unsigned vcpus;
 	unsigned long long mem_kib;
 	size_t order; /* line order, to find a VM's first line */
+	size_t lineno;
 };
 
 static int hist_uuid_cmp(const void *a, const void *b)
@@ -500,17 +540,83 @@ static int hist_uuid_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Parse one history line; 0 or -1. */
-static int hist_parse(char *line, struct hist_rec *r)
+/* Next blank-separated field of *p (NUL-terminated in place), or NULL. */
+static char *hist_field(char **p)
 {
-	char uuid[64];
-	int n = 0;
+	char *s = *p, *e;
 
-	if (sscanf(line, "%lld %u %63s %lf %u %llu %lf %lf %n", &r->t, &r->host, uuid, &r->cpu_pct, &r->vcpus,
-		   &r->mem_kib, &r->mem_pct, &r->io_pct, &n) != 8 || line[n] != '\0')
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return NULL;
+	e = s;
+	while (*e && *e != ' ' && *e != '\t')
+		e++;
+	if (*e)
+		*e++ = '\0';
+	*p = e;
+	return s;
+}
+
+/* A decimal integer 0..max, digits only (no sign, no blanks). */
+static int hist_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
 		return -1;
-	if (aras_uuid_parse(uuid, r->uuid) < 0 || r->host == 0 || r->t < 0 || !(r->cpu_pct >= 0) ||
-	    !(r->mem_pct >= 0) || !(r->io_pct >= 0))
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return (*end || errno || *out > max) ? -1 : 0;
+}
+
+/* A finite number 0..1000 (a percentage). */
+static int hist_pct(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return (end == s || *end || errno || !(*out >= 0 && *out <= 1000)) ? -1 : 0;
+}
+
+/* Parse one history line (in place); 0 or -1 with the field at fault in *what. */
+static int hist_parse(char *line, struct hist_rec *r, const char **what)
+{
+	char *p = line, *f[9];
+	unsigned long long u;
+
+	for (int i = 0; i < 9; i++)
+		f[i] = hist_field(&p);
+	*what = "8 fields";
+	if (!f[7] || f[8])
+		return -1;
+	*what = "T_UNIX (0..2^40)";
+	if (hist_uint(f[0], 1ull << 40, &u) < 0)
+		return -1;
+	r->t = (long long)u;
+	*what = "HOST_INDEX (1..65535)";
+	if (hist_uint(f[1], 65535, &u) < 0 || u == 0)
+		return -1;
+	r->host = (unsigned)u;
+	*what = "UUID";
+	if (aras_uuid_parse(f[2], r->uuid) < 0)
+		return -1;
+	*what = "CPU_PCT (0..1000)";
+	if (hist_pct(f[3], &r->cpu_pct) < 0)
+		return -1;
+	*what = "VCPUS (0..4096)";
+	if (hist_uint(f[4], ARAS_TRACE_MAX_VCPUS, &u) < 0)
+		return -1;
+	r->vcpus = (unsigned)u;
+	*what = "MEM_CUR_KIB (0..2^40)";
+	if (hist_uint(f[5], ARAS_TRACE_MAX_KIB, &r->mem_kib) < 0)
+		return -1;
+	*what = "MEM_USAGE_PCT (0..1000)";
+	if (hist_pct(f[6], &r->mem_pct) < 0)
+		return -1;
+	*what = "IO_PCT (0..1000)";
+	if (hist_pct(f[7], &r->io_pct) < 0)
 		return -1;
 	return 0;
 }
@@ -523,6 +629,8 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 	struct hist_rec *rec = NULL;
 	float *cnt = NULL;
 	long long t0 = 0, t1 = 0;
+	size_t l0 = 0, l1 = 0;
+	const char *what = "";
 	int rc = 0;
 
 	if (!f)
@@ -545,17 +653,18 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 			rec = nr;
 			caprec = nc;
 		}
-		if (hist_parse(line, &rec[n]) < 0) {
+		if (hist_parse(line, &rec[n], &what) < 0) {
 			rc = tr_fail(why, whylen, -ARAS_E_INVAL,
-				  "%s:%zu: expected T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT",
-				  path, lineno);
+				  "%s:%zu: expected T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT (bad %s)",
+				  path, lineno, what);
 			goto out;
 		}
 		rec[n].order = n;
+		rec[n].lineno = lineno;
 		if (n == 0 || rec[n].t < t0)
-			t0 = rec[n].t;
+			t0 = rec[n].t, l0 = lineno;
 		if (n == 0 || rec[n].t > t1)
-			t1 = rec[n].t;
+			t1 = rec[n].t, l1 = lineno;
 		n++;
 	}
 	if (!n) {
@@ -566,7 +675,16 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || memcmp(rec[i].uuid, rec[i - 1].uuid, ARAS_UUID_LEN) != 0)
 			t->nvms++;
+	/* both within 0..2^40: no overflow; the span is checked before any allocation */
+	if ((uint64_t)(t1 - t0) / t->step_s >= ARAS_TRACE_MAX_STEPS) {
+		rc = tr_fail(why, whylen, -ARAS_E_RANGE,
+			     "%s:%zu: T_UNIX %lld is %lld s after line %zu's: more than %u steps of %u s", path, l1,
+			     t1, t1 - t0, l0, ARAS_TRACE_MAX_STEPS, t->step_s);
+		goto out;
+	}
 	t->nsteps = (size_t)((t1 - t0) / t->step_s) + 1;
+	if ((rc = check_size(t->nvms, t->nsteps, path, 0, why, whylen)) < 0)
+		goto out;
 	t->vms = calloc(t->nvms, sizeof(*t->vms));
 	t->cpu = calloc(t->nvms * t->nsteps, sizeof(*t->cpu));
 	t->mem_kib = calloc(t->nvms * t->nsteps, sizeof(*t->mem_kib));
@@ -627,6 +745,7 @@ static int guess(const char *path, char *why, size_t whylen)
 	struct stat sb;
 	FILE *f;
 	char *line = NULL;
+	const char *what;
 	size_t cap = 0;
 	int fmt = ARAS_TRACE_PLANETLAB;
 
@@ -649,7 +768,7 @@ static int guess(const char *path, char *why, size_t whylen)
 			continue;
 		if (strchr(line, ';'))
 			fmt = ARAS_TRACE_BITBRAINS;
-		else if (hist_parse(line, &r) == 0)
+		else if (hist_parse(line, &r, &what) == 0)
 			fmt = ARAS_TRACE_HISTORY;
 		break;
 	}

@@ -34,6 +34,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Limits (a bad or hostile trace gets an error naming file and line, never
+ * an allocation it cannot have): at most ARAS_TRACE_MAX_STEPS steps and
+ * ARAS_TRACE_MAX_SAMPLES samples (VMs x steps); history HOST_INDEX 1..65535
+ * (arasHostIndex), VCPUS 0..ARAS_TRACE_MAX_VCPUS, MEM_CUR_KIB at most
+ * ARAS_TRACE_MAX_KIB, percentages 0..1000; Bitbrains fields finite and
+ * within 0..ARAS_TRACE_MAX_FIELD, never negative (cores 0..ARAS_TRACE_MAX_VCPUS).
+ */
+#define ARAS_TRACE_MAX_STEPS 1000000u
+#define ARAS_TRACE_MAX_SAMPLES (1u << 25)
+#define ARAS_TRACE_MAX_VCPUS 4096u
+#define ARAS_TRACE_MAX_KIB (1ull << 40)
+#define ARAS_TRACE_MAX_FIELD 1e12
+
 enum aras_trace_format { ARAS_TRACE_AUTO = 0, ARAS_TRACE_PLANETLAB = 1, ARAS_TRACE_BITBRAINS = 2,
 			 ARAS_TRACE_HISTORY = 3 };
 

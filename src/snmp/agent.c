@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "mib.h"
 #include "oids.h"
+#include "txn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 #include <net-snmp/agent/agent_sysORTable.h>
+
+static oid sysor_oid[] = { ARAS_OID_BASE };
 
 static unsigned log_problems;
 static struct arasd *daemon_ctx;
@@ -79,7 +82,6 @@ static int session_init(int major, int minor, void *serverarg, void *clientarg)
 
 int aras_snmp_start(struct arasd *d)
 {
-	static oid sysor_oid[] = { ARAS_OID_BASE };
 
 	daemon_ctx = d;
 	netsnmp_enable_subagent();
@@ -110,11 +112,14 @@ int aras_snmp_start(struct arasd *d)
 void aras_snmp_stop(struct arasd *d)
 {
 	aras_mib_unregister(d);
+	unregister_sysORTable(sysor_oid, OID_LENGTH(sysor_oid));
+	aras_txn_reset();
 	/* Not interested in the master going away while we take it down. */
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, master_up, NULL, 1);
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, master_up, NULL, 1);
 	snmp_shutdown("arasd");
 	shutdown_agent();
+	aras_mib_free_tables();
 	daemon_ctx = NULL;
 }
 

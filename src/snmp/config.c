@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,50 +33,153 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return (s[0] >= '0' && s[0] <= '9' && *end == '\0' && !errno && *out <= max) ? 0 : -1;
 }
 
+/*
+ * What the host lines read so far use, so a duplicate is found in constant
+ * time (65535 host lines must not take seconds): a bitmap of indexes and an
+ * open-addressing set of names (pointers into cfg->hosts).
+ */
+static struct {
+	uint8_t used[65536 / 8];
+	const char **names;        /* hash set, size a power of two, NULL = free */
+	size_t names_cap;
+	size_t hosts_cap;          /* capacity of cfg->hosts */
+	unsigned max_index;
+} hl;
+
+static void hl_reset(void)
+{
+	free(hl.names);
+	memset(&hl, 0, sizeof(hl));
+}
+
+static size_t name_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Slot of name in the set (its own or the free one where it would go). */
+static const char **name_slot(const char *name)
+{
+	size_t i = name_hash(name) & (hl.names_cap - 1);
+
+	while (hl.names[i] && strcmp(hl.names[i], name) != 0)
+		i = (i + 1) & (hl.names_cap - 1);
+	return &hl.names[i];
+}
+
+/* Make room for one more name (load at most 1/2); 0 or -1. */
+static int names_grow(size_t n)
+{
+	const char **old = hl.names;
+	size_t oldcap = hl.names_cap, cap = oldcap ? oldcap : 64;
+
+	while (cap < 2 * (n + 1))
+		cap *= 2;
+	if (cap == oldcap)
+		return 0;
+	hl.names = calloc(cap, sizeof(*hl.names));
+	if (!hl.names) {
+		hl.names = old;
+		return -1;
+	}
+	hl.names_cap = cap;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i])
+			*name_slot(old[i]) = old[i];
+	free(old);
+	return 0;
+}
+
+/*
+ * Split the next blank-separated word off *p; -1 when it is longer than
+ * max (a value cut short would be accepted silently otherwise).
+ */
+static int next_word(char **p, char **word, size_t max)
+{
+	char *s = *p, *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*word = NULL;
+	if (!*s)
+		return 0;
+	e = s;
+	while (*e && *e != ' ' && *e != '\t')
+		e++;
+	if ((size_t)(e - s) > max)
+		return -1;
+	if (*e)
+		*e++ = '\0';
+	*word = s;
+	*p = e;
+	return 0;
+}
+
+#define HOST_NAME_MAX_LEN 255
+#define HOST_URI_MAX_LEN 1023
+
 static void host_line(const char *token, char *line)
 {
-	char name[256], uri[1024], idx[32], extra[8];
+	char *name, *uri, *idx, *extra, *p = line;
 	unsigned long index = 0;
 	struct aras_host_conf *h;
-	int n;
 
 	(void)token;
-	name[0] = uri[0] = idx[0] = '\0';
-	n = sscanf(line, "%255s %1023s %31s %7s", name, uri, idx, extra);
-	if (n < 2) {
+	if (!line || next_word(&p, &name, HOST_NAME_MAX_LEN) < 0) {
+		config_perror("host name longer than 255 characters");
+		return;
+	}
+	if (next_word(&p, &uri, HOST_URI_MAX_LEN) < 0) {
+		config_perror("host URI longer than 1023 characters");
+		return;
+	}
+	if (!name || !uri) {
 		config_perror("host needs a name and a libvirt URI: host NAME URI [INDEX]");
 		return;
 	}
-	if (n > 3) {
+	if (next_word(&p, &idx, 31) < 0 || (idx && next_word(&p, &extra, SIZE_MAX) == 0 && extra)) {
 		config_perror("host takes at most three arguments: NAME URI [INDEX]");
 		return;
 	}
-	if (n == 3 && (parse_uint(idx, 65535, &index) < 0 || index == 0)) {
+	if (idx && (parse_uint(idx, 65535, &index) < 0 || index == 0)) {
 		config_perror("host index must be a number from 1 to 65535");
 		return;
 	}
-	if (n == 2) {
-		for (size_t i = 0; i < cfg->nhosts; i++)
-			if (cfg->hosts[i].index > index)
-				index = cfg->hosts[i].index;
-		index++;
-	}
-	for (size_t i = 0; i < cfg->nhosts; i++) {
-		if (cfg->hosts[i].index == index) {
-			config_perror("host index already used by another host line");
+	if (!idx) {
+		if (hl.max_index >= 65535) {
+			config_perror("no host index left after 65535: give this host an index");
 			return;
 		}
-		if (strcmp(cfg->hosts[i].name, name) == 0) {
-			config_perror("host name already used by another host line");
-			return;
-		}
+		index = hl.max_index + 1;
 	}
-	h = realloc(cfg->hosts, (cfg->nhosts + 1) * sizeof(*h));
-	if (!h) {
+	if (hl.used[index / 8] & (1u << (index % 8))) {
+		config_perror("host index already used by another host line");
+		return;
+	}
+	if (names_grow(cfg->nhosts) < 0) {
 		config_perror("out of memory");
 		return;
 	}
-	cfg->hosts = h;
+	if (*name_slot(name)) {
+		config_perror("host name already used by another host line");
+		return;
+	}
+	if (cfg->nhosts == hl.hosts_cap) {
+		size_t cap = hl.hosts_cap ? hl.hosts_cap * 2 : 16;
+
+		h = realloc(cfg->hosts, cap * sizeof(*h));
+		if (!h) {
+			config_perror("out of memory");
+			return;
+		}
+		cfg->hosts = h;
+		hl.hosts_cap = cap;
+		/* the set points at the names, not at the array: nothing moves */
+	}
 	h = &cfg->hosts[cfg->nhosts];
 	h->index = (unsigned)index;
 	h->mig_uri = NULL;
@@ -87,6 +191,10 @@ static void host_line(const char *token, char *line)
 		config_perror("out of memory");
 		return;
 	}
+	*name_slot(h->name) = h->name;
+	hl.used[index / 8] |= (uint8_t)(1u << (index % 8));
+	if (index > hl.max_index)
+		hl.max_index = (unsigned)index;
 	cfg->nhosts++;
 }
 
@@ -203,10 +311,14 @@ static void starttls_line(const char *token, char *line)
 /* migrationUri HOSTNAME URI: data channel for migrations into that host. */
 static void miguri_line(const char *token, char *line)
 {
-	char name[256], uri[1024];
+	char *name, *uri, *extra, *p = line;
 
 	(void)token;
-	if (!line || sscanf(line, "%255s %1023s", name, uri) != 2) {
+	if (!line || next_word(&p, &name, HOST_NAME_MAX_LEN) < 0 || next_word(&p, &uri, HOST_URI_MAX_LEN) < 0) {
+		config_perror("migrationUri: host name longer than 255 or URI longer than 1023 characters");
+		return;
+	}
+	if (!name || !uri || (next_word(&p, &extra, SIZE_MAX) == 0 && extra)) {
 		config_perror("migrationUri needs a host name and a URI (unix:///path/%s.sock or tcp://127.0.0.1:PORT)");
 		return;
 	}
@@ -293,11 +405,14 @@ int aras_config_read(struct arasd *d, const char *file)
 	}
 	fclose(f);
 	cfg = d;
+	hl_reset();
+	hl.hosts_cap = d->nhosts;
 	register_tokens();
 	before = aras_snmp_log_problems();
 	read_config_with_type(file, "arasd");
 	problems = (int)(aras_snmp_log_problems() - before);
 	cfg = NULL;
+	hl_reset();
 	if (problems == 0 && aras_settings_check_consistent(&d->state.settings, why, sizeof(why)) < 0) {
 		log_err("%s: %s", file, why);
 		problems++;

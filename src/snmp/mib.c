@@ -46,22 +46,8 @@ static struct {
 
 
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
-/* An operator order staged between RESERVE and COMMIT (one SET at a time). */
-static struct {
-	int kind;                  /* 0 none, 1 approve/reject, 2 migrate */
-	uint32_t action;
-	int state;
-	uint8_t uuid[ARAS_UUID_LEN];
-	unsigned target;
-} order;
 
 
 
@@ -212,9 +198,13 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 							       SNMP_ERR_INCONSISTENTVALUE);
 			return;
 		}
-		order.kind = 2;
-		memcpy(order.uuid, row->vm->uuid, ARAS_UUID_LEN);
-		order.target = (unsigned)*var->val.integer;
+		{
+			struct aras_txn_order o = { .kind = ARAS_ORDER_MIGRATE,
+						    .target = (unsigned)*var->val.integer };
+
+			memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
+			aras_txn_add_order(mib.d, reqinfo, r, &o);
+		}
 		return;
 	}
 	if (field < 0) {
@@ -261,18 +251,13 @@ static void vm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
 		vm_reserve(reqinfo, r, row, col);
 		return;
 	case MODE_SET_RESERVE2:
-		/* per-VM values have no cross-object rules */
+		/* per-VM values have no cross-object rules; orders are checked together */
+		if (col == ARAS_VC_MIGRATE_TO)
+			aras_txn_check_orders(mib.d, reqinfo, r);
 		return;
 	}
-	if (col != ARAS_VC_MIGRATE_TO) {
-		aras_txn_phase(mib.d, reqinfo, r);
-		return;
-	}
-	/* an order acts at COMMIT, and is forgotten on FREE/UNDO */
-	if (reqinfo->mode == MODE_SET_COMMIT && order.kind == 2)
-		aras_actions_order_migrate(mib.d, order.uuid, order.target, mono_ms());
-	if (reqinfo->mode != MODE_SET_ACTION)
-		order.kind = 0;
+	/* an order acts at COMMIT with the rest of the PDU (txn.h) */
+	aras_txn_phase(mib.d, reqinfo, r);
 }
 
 static struct vm_row *vm_row_new(struct aras_vm *vm)
@@ -548,18 +533,20 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 			netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
 			return;
 		}
-		order.kind = 1;
-		order.action = act->index;
-		order.state = (int)*var->val.integer;
+		{
+			struct aras_txn_order o = { .kind = ARAS_ORDER_DECIDE, .action = act->index,
+						    .state = (int)*var->val.integer };
+
+			memcpy(o.uuid, act->uuid, ARAS_UUID_LEN);
+			aras_txn_add_order(mib.d, reqinfo, r, &o);
+		}
 		return;
-	case MODE_SET_COMMIT:
-		if (order.kind == 1)
-			aras_actions_decide(mib.d, order.action, order.state, mono_ms());
-		order.kind = 0;
+	case MODE_SET_RESERVE2:
+		aras_txn_check_orders(mib.d, reqinfo, r);
 		return;
-	case MODE_SET_FREE:
-	case MODE_SET_UNDO:
-		order.kind = 0;
+	default:
+		/* the decision acts at COMMIT with the rest of the PDU (txn.h) */
+		aras_txn_phase(mib.d, reqinfo, r);
 		return;
 	}
 }
@@ -624,43 +611,15 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 
 /* ---- scalars ---- */
 
-/* Decode a SET varbind for setting id: 0 or an SNMP error. */
+/* Decode a SET varbind for setting id (core/settings.h): 0 or an SNMP error. */
 static int config_decode(int id, const netsnmp_variable_list *var, uint32_t *out)
 {
-	const struct aras_setting_def *def = &aras_setting_defs[id];
+	int vt = var->type == ASN_INTEGER ? ARAS_VT_INTEGER : var->type == ASN_UNSIGNED ? ARAS_VT_UNSIGNED :
+		 var->type == ASN_OCTET_STR ? ARAS_VT_OCTETS : ARAS_VT_OTHER;
+	int rc = aras_settings_decode(id, vt, (vt == ARAS_VT_INTEGER || vt == ARAS_VT_UNSIGNED) ? *var->val.integer : 0,
+				      var->val_len, var->val.string, var->val_len, out);
 
-	switch (def->type) {
-	case ARAS_ST_ENUM:
-		if (var->type != ASN_INTEGER || var->val_len != sizeof(long))
-			return SNMP_ERR_WRONGTYPE;
-		if (*var->val.integer < 1 || *var->val.integer > (long)def->nnames)
-			return SNMP_ERR_WRONGVALUE;
-		*out = (uint32_t)*var->val.integer;
-		return 0;
-	case ARAS_ST_BITS: {
-		uint32_t v = 0;
-
-		if (var->type != ASN_OCTET_STR)
-			return SNMP_ERR_WRONGTYPE;
-		if (var->val_len > 4)
-			return SNMP_ERR_WRONGLENGTH;
-		for (size_t i = 0; i < var->val_len * 8; i++)
-			if (var->val.string[i / 8] & (0x80 >> (i % 8)))
-				v |= 1u << i;
-		/* a bit the MIB does not define */
-		if (v >> def->nnames)
-			return SNMP_ERR_WRONGVALUE;
-		*out = v;
-		return 0;
-	}
-	default:
-		if (var->type != ASN_UNSIGNED || var->val_len != sizeof(long))
-			return SNMP_ERR_WRONGTYPE;
-		if (*var->val.integer < 0 || (unsigned long)*var->val.integer > UINT32_MAX)
-			return SNMP_ERR_WRONGVALUE;
-		*out = (uint32_t)*var->val.integer;
-		return 0;
-	}
+	return rc < 0 ? aras_snmp_err(rc) : 0;
 }
 
 static void config_set(int id, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
@@ -789,6 +748,9 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			break;
 		}
 		case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, c->actions_failed); break;
+		case ARAS_ST_ACTIONS_BACKED_OFF:
+			set_uint(var, ASN_COUNTER, (uint32_t)d->backoff.deferred);
+			break;
 		default: netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 		}
 	}
@@ -815,6 +777,14 @@ static int register_scalar(const char *name, const oid *base, size_t baselen, un
 	return 0;
 }
 
+/* What each table registration allocated, undone at exit (D9: no leak at exit). */
+static struct {
+	netsnmp_handler_registration *reg;
+	netsnmp_table_registration_info *ti;
+	netsnmp_container *c;
+} tables[4];
+static size_t ntables;
+
 static netsnmp_container *register_table(const char *name, const oid *table, size_t len,
 					 const struct table_ops *ops, u_char idxtype, unsigned maxcol)
 {
@@ -838,6 +808,12 @@ static netsnmp_container *register_table(const char *name, const oid *table, siz
 	    MIB_REGISTERED_OK) {
 		log_err("cannot register %s", name);
 		return NULL;
+	}
+	if (ntables < ARAS_ARRAY_SIZE(tables)) {
+		tables[ntables].reg = reg;
+		tables[ntables].ti = ti;
+		tables[ntables].c = c;
+		ntables++;
 	}
 	return c;
 }
@@ -937,4 +913,20 @@ void aras_mib_unregister(struct arasd *d)
 	}
 	if (mib.actions)
 		CONTAINER_CLEAR(mib.actions, NULL, NULL);
+	mib.vms = mib.hosts = mib.events = mib.actions = NULL;
+}
+
+void aras_mib_free_tables(void)
+{
+	/*
+	 * shutdown_agent() freed the registrations; the table info (and its
+	 * index varbinds) and the (now empty) containers net-snmp leaves to the
+	 * caller.  Not unregistered one by one before: that is a synchronous
+	 * AgentX round trip per table, and net-snmp leaks its answer's address.
+	 */
+	for (size_t i = 0; i < ntables; i++) {
+		netsnmp_table_registration_info_free(tables[i].ti);
+		CONTAINER_FREE(tables[i].c);
+	}
+	ntables = 0;
 }

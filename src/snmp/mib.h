@@ -10,6 +10,8 @@
 
 int aras_mib_register(struct arasd *d);
 void aras_mib_unregister(struct arasd *d);
+/* After shutdown_agent(): free what the table registrations left (D9). */
+void aras_mib_free_tables(void);
 
 /* Notifications (sent only from the loop thread). */
 void aras_notify_host_state(struct arasd *d, const struct aras_host *h);

@@ -68,27 +68,50 @@ static void quiet_error(void *arg, virErrorPtr err)
 	(void)err;
 }
 
+/* libvirt's default event loop runs in its own thread, joined at exit (D9). */
+static pthread_t event_tid;
+static int event_started;
+static volatile int event_stop;
+
 static void *event_thread(void *arg)
 {
 	(void)arg;
-	for (;;)
+	while (!__atomic_load_n(&event_stop, __ATOMIC_ACQUIRE))
 		if (virEventRunDefaultImpl() < 0)
 			sleep(1);
 	return NULL;
 }
 
+static void wake_cb(int timer, void *opaque)
+{
+	(void)opaque;
+	virEventRemoveTimeout(timer);
+}
+
 int aras_virt_global_init(void)
 {
-	pthread_t t;
-
 	/* libvirt prints every error to stderr unless told otherwise. */
 	virSetErrorFunc(NULL, quiet_error);
 	if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0)
 		return -ARAS_E_VIRT;
-	if (pthread_create(&t, NULL, event_thread, NULL) != 0)
+	if (pthread_create(&event_tid, NULL, event_thread, NULL) != 0)
 		return -ARAS_E_NOMEM;
-	pthread_detach(t);
+	event_started = 1;
 	return 0;
+}
+
+void aras_virt_global_shutdown(void)
+{
+	if (!event_started)
+		return;
+	__atomic_store_n(&event_stop, 1, __ATOMIC_RELEASE);
+	/* a timer due at once makes virEventRunDefaultImpl() return */
+	if (virEventAddTimeout(0, wake_cb, NULL, NULL) < 0) {
+		pthread_detach(event_tid);
+	} else {
+		pthread_join(event_tid, NULL);
+	}
+	event_started = 0;
 }
 
 void set_errtext(char *buf, size_t len, const char *what)
@@ -105,6 +128,14 @@ static void set_err(struct aras_host_sample *s, const char *what)
 }
 
 /* Sum "block.N.field" / "net.N.field" values into the sample. */
+
+/* The next '.' in s, or NULL (a loop: gcc -O0 -Wstringop-overread misjudges strchr(name + 6)). */
+static const char *next_dot(const char *s)
+{
+	while (*s && *s != '.')
+		s++;
+	return *s ? s : NULL;
+}
 static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int *have)
 {
 	const char *name = p->field;
@@ -146,7 +177,7 @@ static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int
 		/* unused (MemFree) is the pessimistic stand-in for usable */
 		v->guest_usable_kib = u;
 		*have |= 256;
-	} else if (strncmp(name, "block.", 6) == 0 && (dot = strchr(name + 6, '.')) != NULL) {
+	} else if (strncmp(name, "block.", 6) == 0 && (dot = next_dot(name + 6)) != NULL) {
 		dot++;
 		if (strcmp(dot, "rd.bytes") == 0) v->rd_bytes += u;
 		else if (strcmp(dot, "wr.bytes") == 0) v->wr_bytes += u;
@@ -337,7 +368,7 @@ static void *mig_main(void *arg)
 	uint64_t t0 = now_ms(CLOCK_MONOTONIC);
 	pthread_condattr_t ca;
 	pthread_t wd;
-	int have_wd;
+	int have_wd, ok;
 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -355,11 +386,14 @@ static void *mig_main(void *arg)
 	pthread_mutex_unlock(&m->lock);
 	if (have_wd)
 		pthread_join(wd, NULL);
+	ok = r && r->ok;
 	if (r) {
 		r->ms = now_ms(CLOCK_MONOTONIC) - t0;
-		post_result(m->c, r);
+		post_result(m->c, r); /* r belongs to the loop thread now */
 	}
-	aras_collector_kick(m->c);
+	/* a poll at once shows where the VM runs now; a failure changed nothing (D2) */
+	if (ok)
+		aras_collector_kick(m->c);
 	virDomainFree(m->dom);
 	virConnectClose(m->conn); /* drops the reference taken for this thread */
 	pthread_mutex_destroy(&m->lock);

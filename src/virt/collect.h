@@ -26,6 +26,8 @@ struct aras_collect_host {
  * once before aras_collector_start().
  */
 int aras_virt_global_init(void);
+/* Stop and join libvirt's event loop thread (after every connection is closed). */
+void aras_virt_global_shutdown(void);
 
 /* Start one worker per host.  0 or -ARAS_E_*. */
 int aras_collector_start(struct aras_collector **out, const struct aras_collect_host *hosts,

@@ -167,8 +167,10 @@ static const struct {
 	{ -ARAS_E_VIRT, "libvirt error" },
 	{ ARAS_E_BUSY, "busy" },
 	{ -ARAS_E_BUSY, "busy" },
-	{ 10, "unknown error" },
-	{ -10, "unknown error" },
+	{ ARAS_E_LENGTH, "wrong length" },
+	{ -ARAS_E_LENGTH, "wrong length" },
+	{ 11, "unknown error" },
+	{ -11, "unknown error" },
 	{ 12345, "unknown error" },
 };
 
@@ -188,8 +190,8 @@ static void strerror_table(void **state)
 static void strerror_distinct(void **state)
 {
 	(void)state;
-	for (int a = ARAS_OK; a <= ARAS_E_BUSY; a++)
-		for (int b = a + 1; b <= ARAS_E_BUSY; b++)
+	for (int a = ARAS_OK; a <= ARAS_E_LENGTH; a++)
+		for (int b = a + 1; b <= ARAS_E_LENGTH; b++)
 			if (strcmp(aras_strerror(a), aras_strerror(b)) == 0)
 				fail_msg("codes %d and %d share the text '%s'", a, b, aras_strerror(a));
 }

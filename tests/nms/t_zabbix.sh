@@ -1,0 +1,271 @@
+#!/bin/bash
+# Zabbix 6.0: the shipped template conf/zabbix/arasd_template.yaml against a
+# real, private Zabbix: PostgreSQL initialised in $T (own port, trust,
+# fsync=off) with the schema/images/data of zabbix-server-pgsql, zabbix_server
+# on loopback with its own config (user zabbix, foreground, few processes,
+# 1 s config cache refresh) and the frontend's JSON-RPC API (a copy of
+# /usr/share/zabbix served by `php -S`, its config file pointed at $T).
+# Through the API: import the template, create a host on the test snmpd with
+# the interval macros lowered, then assert that every fixture VM and host is
+# discovered by name, that item values equal what snmpget returns, and that a
+# SET of arasMemThreshold below a VM's use fires its per-VM memory trigger and
+# raising it back resolves it.  Prints (not asserted) the time to discover
+# the VMs and the time from the SET to the trigger in PROBLEM.
+T_NAME=zabbix
+. "$(dirname "$0")/../lib.sh"
+TEMPLATE=$TOP/conf/zabbix/arasd_template.yaml
+TNAME='ARAS arasd by SNMP'
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+SQL=/usr/share/zabbix-server-pgsql
+for f in "$PGBIN/initdb" /usr/sbin/zabbix_server /usr/share/zabbix/api_jsonrpc.php "$SQL/schema.sql.gz"; do
+	[ -e "$f" ] || { not_ok "$f is installed (tests/deps.sh)"; exit 1; }
+done
+check "the template's OIDs agree with mib/ARAS-MIB.txt" python3 "$TOP/tests/nms/mibnames.py" --check "$TEMPLATE"
+chmod 711 "$T" # postgres and zabbix (unprivileged) reach their own dirs below
+
+# a free TCP port below 32768 (zabbix_server's ListenPort range; pick_port
+# looks at UDP only)
+tcp_port() {
+	local p
+	while :; do
+		p=$(pick_port)
+		[ "$p" -lt 32768 ] || continue
+		ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+	done
+}
+PG_PORT=$(tcp_port)
+Z_PORT=$(tcp_port)
+WEB_PORT=$(tcp_port)
+Z=$T/zabbix
+mkdir -p "$T/pg" "$Z"
+chown postgres: "$T/pg"
+chown zabbix: "$Z"
+
+# stop zabbix_server (it must reap its children: up to 20 s) and PostgreSQL
+# (fast shutdown) before lib.sh's cleanup
+ZBX_PID='' PG_PID=''
+stop_all() {
+	local p
+	for p in $ZBX_PID $PG_PID; do
+		[ "$p" = "$PG_PID" ] && kill -INT "$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null
+		for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+	done
+	cleanup
+}
+trap stop_all EXIT
+
+# ---- arasd on the two-host fixture
+# gamma's libvirt URI fails until its file exists: the host is down
+HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2" "host gamma test://$T/hostC.xml 3")
+# ZABBIX_BULK_VMS=N adds a third host with N more VMs (for the README's
+# discovery figure; make check runs the five-VM fixture only)
+if [ "${ZABBIX_BULK_VMS:-0}" -gt 0 ]; then
+	{
+		echo "<node><cpu><mhz>2400</mhz><model>x86_64</model><active>64</active><nodes>1</nodes><sockets>4</sockets><cores>8</cores><threads>2</threads></cpu><memory>536870912</memory>"
+		for ((i = 1; i <= ZABBIX_BULK_VMS; i++)); do
+			printf "<domain type='test'><name>bulk%04d</name><uuid>b0b0b0b0-0000-4000-8000-%012d</uuid><memory>1048576</memory><currentMemory>524288</currentMemory><vcpu current='1'>2</vcpu><os><type>hvm</type></os></domain>\n" "$i" "$i"
+		done
+		echo "</node>"
+	} >"$T/bulk.xml"
+	HOSTS_CONF+=("host bulk test://$T/bulk.xml 3")
+fi
+write_arasd_conf "stateFile $T/state" "holdTime 2" "clearMargin 5"
+start_snmpd || { not_ok "snmpd starts"; exit 1; }
+start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
+
+# ---- PostgreSQL
+t0=$(date +%s%N)
+pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
+pg "$PGBIN/initdb" -D "$T/pg/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$T/pg/initdb.log" 2>&1 ||
+	{ not_ok "initdb"; cat "$T/pg/initdb.log"; exit 1; }
+# setpriv execs: $! is postgres itself (a shell function would add a subshell)
+setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/postgres" -D "$T/pg/data" -p "$PG_PORT" -k "$T/pg" -c listen_addresses=127.0.0.1 \
+	-c fsync=off -c synchronous_commit=off -c full_page_writes=off >"$T/pg/postgres.log" 2>&1 &
+PG_PID=$!
+record_pid $PG_PID
+psql() { command psql -X -q -h 127.0.0.1 -p "$PG_PORT" "$@"; }
+wait_for 30 psql -U postgres -c 'select 1' postgres || { not_ok "PostgreSQL starts"; exit 1; }
+psql -U postgres -c "create user zabbix" -c "create database zabbix owner zabbix encoding 'UTF8' template template0" postgres >/dev/null
+for f in schema images data; do
+	zcat "$SQL/$f.sql.gz" | psql -U zabbix -v ON_ERROR_STOP=1 zabbix >/dev/null 2>"$T/pg/$f.err" ||
+		{ not_ok "load $f.sql"; cat "$T/pg/$f.err"; exit 1; }
+done
+echo "# PostgreSQL with the Zabbix schema ready in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+
+# ---- zabbix_server
+cat >"$Z/zabbix_server.conf" <<CONF
+ListenIP=127.0.0.1
+ListenPort=$Z_PORT
+LogType=file
+LogFile=$Z/zabbix_server.log
+PidFile=$Z/zabbix_server.pid
+SocketDir=$Z
+DBHost=127.0.0.1
+DBPort=$PG_PORT
+DBName=zabbix
+DBUser=zabbix
+User=zabbix
+StartPollers=2
+StartPollersUnreachable=1
+StartTrappers=1
+StartPingers=0
+StartDiscoverers=0
+StartHTTPPollers=0
+StartTimers=1
+StartEscalators=1
+StartAlerters=1
+StartLLDProcessors=1
+StartPreprocessors=1
+StartDBSyncers=1
+StartHistoryPollers=1
+StartProxyPollers=0
+StartReportWriters=0
+StartODBCPollers=0
+StartVMwareCollectors=0
+StartJavaPollers=0
+CacheUpdateFrequency=1
+HousekeepingFrequency=0
+Timeout=3
+CONF
+/usr/sbin/zabbix_server -f -c "$Z/zabbix_server.conf" >"$Z/stdout.log" 2>&1 &
+ZBX_PID=$!
+record_pid $ZBX_PID
+wait_for 30 grep -q "server #0 started" "$Z/zabbix_server.log" ||
+	{ not_ok "zabbix_server runs"; cat "$Z/stdout.log"; tail -20 "$Z/zabbix_server.log"; exit 1; }
+ok "zabbix_server runs"
+
+# ---- the frontend API: a copy of the frontend whose config file is ours
+cp -a /usr/share/zabbix "$T/web"
+sed -i "s|const CONFIG_FILE_PATH = .*|const CONFIG_FILE_PATH = '$T/web/conf/zabbix.conf.php';|" \
+	"$T/web/include/classes/core/CConfigFile.php"
+sed -e "s|^\$DB\['TYPE'\].*|\$DB['TYPE'] = 'POSTGRESQL';|" -e "s|^\$DB\['SERVER'\].*|\$DB['SERVER'] = '127.0.0.1';|" \
+	-e "s|^\$DB\['PORT'\].*|\$DB['PORT'] = '$PG_PORT';|" -e "s|^// \$ZBX_SERVER\t.*|\$ZBX_SERVER = '127.0.0.1';|" \
+	-e "s|^// \$ZBX_SERVER_PORT.*|\$ZBX_SERVER_PORT = '$Z_PORT';|" \
+	/usr/share/zabbix/conf/zabbix.conf.php.example >"$T/web/conf/zabbix.conf.php"
+php -S "127.0.0.1:$WEB_PORT" -t "$T/web" >"$T/php.log" 2>&1 &
+record_pid $!
+URL=http://127.0.0.1:$WEB_PORT/api_jsonrpc.php
+export ZAPI_TOKEN_FILE=$T/zapi.token
+api() { python3 "$TOP/tests/nms/zapi.py" "$URL" "$@"; }
+wait_for 15 api apiinfo.version '{}' || { not_ok "the frontend API answers"; exit 1; }
+echo "# Zabbix API $(api apiinfo.version '{}')"
+
+# ---- import the shipped template
+src=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$TEMPLATE")
+rules='{"groups":{"createMissing":true},"templates":{"createMissing":true,"updateExisting":true},
+"items":{"createMissing":true,"updateExisting":true},"discoveryRules":{"createMissing":true,"updateExisting":true},
+"triggers":{"createMissing":true,"updateExisting":true},"graphs":{"createMissing":true,"updateExisting":true},
+"valueMaps":{"createMissing":true,"updateExisting":true}}'
+check "configuration.import accepts the template" api configuration.import "{\"format\":\"yaml\",\"rules\":$rules,\"source\":$src}"
+tid=$(api template.get "{\"filter\":{\"host\":\"$TNAME\"}}" 'r[0]["templateid"]')
+check "template '$TNAME' exists" test -n "$tid"
+is "template has 2 discovery rules" "$(api discoveryrule.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
+is "template has 5 trigger prototypes (3 per VM, 2 per host)" "$(api triggerprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 5
+is "template has 2 graph prototypes" "$(api graphprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
+is "template has 5 value maps" "$(api valuemap.get "{\"hostids\":\"$tid\",\"countOutput\":true}" r)" 5
+
+# ---- a host on the test snmpd, intervals lowered through the template's macros
+gid=$(api hostgroup.create '{"name":"arasd test"}' 'r["groupids"][0]')
+t_create=$(date +%s%N)
+hid=$(api host.create "{\"host\":\"arasd-test\",\"groups\":[{\"groupid\":\"$gid\"}],
+\"templates\":[{\"templateid\":\"$tid\"}],
+\"interfaces\":[{\"type\":2,\"main\":1,\"useip\":1,\"ip\":\"127.0.0.1\",\"dns\":\"\",\"port\":\"$SNMP_PORT\",
+\"details\":{\"version\":2,\"bulk\":1,\"community\":\"public\"}}],
+\"macros\":[{\"macro\":\"{\$ARAS.INTERVAL}\",\"value\":\"2s\"},{\"macro\":\"{\$ARAS.LLD.INTERVAL}\",\"value\":\"5s\"}]}" 'r["hostids"][0]')
+check "host.create" test -n "$hid"
+
+# VM names as discovered = the [NAME] of the arasVmMemUsage[NAME] item keys
+discovered() {
+	api item.get "{\"hostids\":\"$hid\",\"search\":{\"key_\":\"$1[\"},\"output\":[\"key_\"]}" \
+		'sorted(i["key_"][len("'"$1"'["):-1] for i in r)' | tr '\n' ' '
+}
+want_vms=$(swalk "$VM_ENTRY.2" | sed 's/.*STRING: "\(.*\)"/\1/' | LC_ALL=C sort | tr '\n' ' ')
+all_vms() { [ "$(discovered arasVmMemUsage)" = "$want_vms" ]; }
+check "every fixture VM discovered by name ($(echo $want_vms | cut -c1-60))" wait_for $((120 + ${ZABBIX_BULK_VMS:-0})) all_vms
+echo "# $(echo $want_vms | wc -w) VMs discovered $(( ($(date +%s%N) - t_create) / 1000000 )) ms after host.create (LLD interval 5 s, CacheUpdateFrequency 1 s)"
+want_hosts=$(swalk "$HOST_ENTRY.2" | sed 's/.*STRING: "\(.*\)"/\1/' | LC_ALL=C sort | tr '\n' ' ')
+all_hosts() { [ "$(discovered arasHostState)" = "$want_hosts" ]; }
+check "every host discovered by name ($want_hosts)" wait_for 60 all_hosts
+
+# host down: gamma has been down since arasd started; its node appears -> up
+trig_value() {
+	api trigger.get "{\"hostids\":\"$hid\",\"filter\":{\"description\":\"$1\"},\"output\":[\"value\"]}" 'r[0]["value"] if r else "none"'
+}
+problem() { [ "$(trig_value "$1")" = 1 ]; }
+resolved() { [ "$(trig_value "$1")" = 0 ]; }
+check "'arasd host gamma is down' in PROBLEM" wait_for 60 problem 'arasd host gamma is down'
+is "'arasd host alpha is down' stays OK" "$(trig_value 'arasd host alpha is down')" 0
+cat >"$T/hostC.xml" <<'XML'
+<node><cpu><mhz>2400</mhz><model>x86_64</model><active>8</active><nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>2</threads></cpu><memory>16777216</memory></node>
+XML
+
+# ---- values equal snmpget
+# lastvalue KEY: the item's last value ('' until it has one)
+lastvalue() {
+	api item.get "{\"hostids\":\"$hid\",\"filter\":{\"key_\":\"$1\"},\"output\":[\"lastvalue\",\"lastclock\"]}" \
+		'r[0]["lastvalue"] if r and r[0]["lastclock"] != "0" else ""'
+}
+has_values() {
+	local n
+	n=$(api item.get "{\"hostids\":\"$hid\",\"search\":{\"key_\":\"arasVm\"},\"output\":[\"lastclock\"]}" \
+		'sum(1 for i in r if i["lastclock"] == "0")')
+	[ "$n" = 0 ]
+}
+check "every VM item has a value" wait_for $((60 + ${ZABBIX_BULK_VMS:-0} / 5)) has_values
+echo "# all VM items had values $(( ($(date +%s%N) - t_create) / 1000000 )) ms after host.create (item interval 2 s)"
+web1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
+for vm in app1 batch1 cache1 db1 web1; do
+	idx=$(swalk "$VM_ENTRY.2" | grep "STRING: \"$vm\"$" | sed "s/^$VM_ENTRY.2.\([0-9.]*\) .*/\1/")
+	for col in arasVmCpuUsage:7 arasVmMemUsage:10 arasVmVcpus:5 arasVmState:4 arasVmMemAlert:37; do
+		is "$vm ${col%:*} equals snmpget" "$(lastvalue "${col%:*}[$vm]")" "$(sget "$VM_ENTRY.${col#*:}.$idx")"
+	done
+done
+is "web1 memory in bytes (KiB x 1024)" "$(lastvalue 'arasVmMemCurrent[web1]')" "$(($(sget "$VM_ENTRY.8.$web1") * 1024))"
+is "web1 host name" "$(lastvalue 'arasVmHostName[web1]')" "$(sget "$VM_ENTRY.34.$web1" | tr -d '"')"
+is "arasVmCount equals snmpget" "$(lastvalue arasVmCount)" "$(sget "$STATUS_OID.2.0")"
+is "arasHostCpuUsage[beta] equals snmpget" "$(lastvalue 'arasHostCpuUsage[beta]')" "$(sget "$HOST_ENTRY.6.2")"
+is "web1's items carry its UUID string as a tag" \
+	"$(api item.get "{\"hostids\":\"$hid\",\"filter\":{\"key_\":\"arasVmMemUsage[web1]\"},\"selectTags\":\"extend\"}" \
+		'[t["value"] for t in r[0]["tags"] if t["tag"] == "vm_uuid"][0]')" \
+	"$(sget "$VM_ENTRY.33.$web1" | tr -d '"')"
+is "value map on the VM state" "$(api item.get "{\"hostids\":\"$hid\",\"filter\":{\"key_\":\"arasVmState[web1]\"},\"selectValueMap\":[\"name\"]}" 'r[0]["valuemap"]["name"]')" "ARAS-MIB::arasVmState"
+
+# ---- a threshold SET fires the per-VM trigger, raising it resolves it
+is "web1 memory trigger OK before the SET" "$(trig_value 'VM web1: memory SLA alert firing')" 0
+sset "$CONFIG_OID.3.0" u 40 >/dev/null # arasMemThreshold 40: web1 uses 50 %
+t_set=$(date +%s%N)
+check "SET arasMemThreshold 40: trigger 'VM web1: memory SLA alert firing' in PROBLEM" \
+	wait_for 60 problem 'VM web1: memory SLA alert firing'
+echo "# trigger in PROBLEM $(( ($(date +%s%N) - t_set) / 1000000 )) ms after the SET (arasd hold 2 s, poll 1 s; item interval 2 s)"
+check "a problem event is open for it" test "$(api problem.get "{\"hostids\":\"$hid\",\"search\":{\"name\":\"VM web1: memory\"}}" 'len(r)')" -ge 1
+is "web1's CPU trigger stays OK" "$(trig_value 'VM web1: CPU SLA alert firing')" 0
+sset "$CONFIG_OID.3.0" u 90 >/dev/null
+check "SET arasMemThreshold 90: the trigger resolves" wait_for 60 resolved 'VM web1: memory SLA alert firing'
+
+check "host gamma up: 'arasd host gamma is down' resolves" wait_for 90 resolved 'arasd host gamma is down'
+
+# ---- host maintenance: its trigger, and the evacuation's migrations fail on
+# the test driver (no peer-to-peer migration) -> arasActionsFailed increases
+is "host beta maintenance trigger OK before" "$(trig_value 'arasd host beta is in maintenance')" 0
+sset "$HOST_ENTRY.13.2" i 1 >/dev/null # arasHostMaintenance.2 = true
+check "SET arasHostMaintenance.2 true: 'arasd host beta is in maintenance' in PROBLEM" \
+	wait_for 60 problem 'arasd host beta is in maintenance'
+check "failed migrations: 'arasd: an allocation action failed' in PROBLEM" \
+	wait_for 60 problem 'arasd: an allocation action failed'
+sset "$HOST_ENTRY.13.2" i 2 >/dev/null
+check "SET arasHostMaintenance.2 false: the maintenance trigger resolves" \
+	wait_for 60 resolved 'arasd host beta is in maintenance'
+
+# ---- notifications dropped: the master goes away just before breaches fire
+check "notifications-dropped trigger OK before" wait_for 30 resolved 'arasd: notifications dropped (the master agent was away)'
+dropped0=$(sget "$STATUS_OID.6.0")
+sset "$CONFIG_OID.3.0" u 40 >/dev/null # breaches fire after holdTime 2 s...
+kill "$SNMPD_PID"                      # ...with no master to take them
+wait_for 10 sh -c "! kill -0 $SNMPD_PID 2>/dev/null"
+sleep 4
+start_snmpd || not_ok "snmpd restarts"
+wait_for 15 arasd_attached
+check "arasNotificationsDropped increased" test "$(sget "$STATUS_OID.6.0")" -gt "$dropped0"
+check "'arasd: notifications dropped' in PROBLEM" \
+	wait_for 90 problem 'arasd: notifications dropped (the master agent was away)'
+exit 0
