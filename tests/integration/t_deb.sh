@@ -149,6 +149,26 @@ sset "$CONFIG_OID.2.0" u 77 >/dev/null
 check "a SET is persisted in /var/lib/arasd/state" wait_for 5 grep -q 77 /var/lib/arasd/state
 is "the state file belongs to arasd" "$(stat -c %U /var/lib/arasd/state 2>&1)" arasd
 check "history written to /var/log/arasd/history" wait_for 5 sh -c "grep -q '6a2e7c0e-1f3b-4b4e-9a51-0000000000a1' /var/log/arasd/history"
+if [ -x /usr/lib/nagios/plugins/check_arasd ]; then
+	out=$(/usr/lib/nagios/plugins/check_arasd -H 127.0.0.1 -p "$SNMP_PORT" -C public --vm web1 2>&1)
+	rc=$?
+	echo "# check_arasd: $out"
+	check "the packaged check_arasd reads web1 (exit $rc: OK, WARNING or CRITICAL)" \
+		sh -c "[ $rc -le 2 ] && grep -q web1 <<'EOT'
+$out
+EOT"
+fi
+# rotation as shipped: logrotate renames, the unit's ExecReload sends SIGHUP
+if command -v logrotate >/dev/null; then
+	logrotate -f -s "$T/logrotate.state" /etc/logrotate.d/arasd >"$T/logrotate.log" 2>&1
+	is "logrotate -f rotates the history" "$?" 0
+	check "history.1 holds the old lines" grep -q 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 /var/log/arasd/history.1
+	is "the new history file 640 arasd:arasd" "$(mode /var/log/arasd/history)" "640 arasd:arasd"
+	kill -HUP "$ARASD_PID"
+	check "after SIGHUP new lines go to the new file" \
+		wait_for 10 grep -q 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 /var/log/arasd/history
+	check "arasd still runs after SIGHUP" kill -0 "$ARASD_PID"
+fi
 kill "$ARASD_PID"
 check "arasd stops on SIGTERM" wait_for 10 sh -c "! kill -0 $ARASD_PID 2>/dev/null"
 is "arasd logged no error or warning, start to stop" \
