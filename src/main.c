@@ -445,8 +445,7 @@ int main(int argc, char **argv)
 		if (problems)
 			fprintf(stderr, "%s: %d problem%s\n", d.conf_file, problems, problems == 1 ? "" : "s");
 		else
-			printf("%s: OK (%zu host%s)%s\n", d.conf_file, d.nhosts, d.nhosts == 1 ? "" : "s",
-			       probe ? "" : "; connections not tried (arasd -t tries them)");
+			printf("%s: OK (%zu hosts)\n", d.conf_file, d.nhosts);
 		rc = problems ? 1 : 0;
 		if (!problems && probe)
 			rc = try_connections(&d);
