@@ -13,6 +13,7 @@
 #include "core/log.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,7 @@ static char **string_slot(const char *token)
 	if (strcasecmp(token, "mailUser") == 0) return &cfg->mail.user;
 	if (strcasecmp(token, "mailPassword") == 0) return &cfg->mail.password;
 	if (strcasecmp(token, "script") == 0) return &cfg->script;
+	if (strcasecmp(token, "scriptUser") == 0) return &cfg->script_user;
 	if (strcasecmp(token, "diskPool") == 0) return &cfg->disk_pool;
 	if (strcasecmp(token, "historyFile") == 0) return &cfg->history_file;
 	return NULL;
@@ -222,6 +224,10 @@ static void string_line(const char *token, char *line)
 	}
 	if (strcasecmp(token, "script") == 0 && line[0] != '/') {
 		config_perror("script must be an absolute path (it is run without a shell)");
+		return;
+	}
+	if (strcasecmp(token, "scriptUser") == 0 && !getpwnam(line)) {
+		config_perror("scriptUser names no user of this system");
 		return;
 	}
 	if (strcasecmp(token, "mailServer") == 0 && strncmp(line, "smtp://", 7) != 0 &&
@@ -325,8 +331,8 @@ static void diskstep_line(const char *token, char *line)
 static void register_tokens(void)
 {
 	static const char *const strings[] = { "stateFile", "mailServer", "mailFrom", "mailTo",
-					       "mailUser", "mailPassword", "script", "diskPool",
-					       "historyFile" };
+					       "mailUser", "mailPassword", "script", "scriptUser",
+					       "diskPool", "historyFile" };
 	char help[160];
 
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(strings); i++)
@@ -409,6 +415,8 @@ void aras_config_free(struct arasd *d)
 	free(d->mail.user);
 	free(d->mail.password);
 	free(d->script);
+	free(d->script_user);
+	d->script_user = NULL;
 	free(d->disk_pool);
 	free(d->history_file);
 	d->disk_pool = d->history_file = NULL;
