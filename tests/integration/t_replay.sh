@@ -95,6 +95,10 @@ sed '/^h	/s/80/100/g' "$FX/relief.tsv" >"$T/shift.tsv"
 replay shift -p none,aras -C "$FX/relief.cluster" "$T/shift.tsv"
 is "shift (h2 at 75 %): aras does not move" "$(csv_get "$T/shift.csv" aras migrations)" 0
 check "shift: and says no host fits" grep -q "aras noTarget .*no host fits: h2 cpu 75%+20% >= 80%" "$T/shift.log"
+# h3 at 85 % too: 2 of 3 hosts over, more than half: no relief move
+sed '/^l	/s/15/40/g' "$FX/relief.tsv" >"$T/most.tsv"
+replay most -p none,aras -C "$FX/relief.cluster" "$T/most.tsv"
+is "most hosts over (h1 and h3 of 3): aras makes no relief move" "$(csv_get "$T/most.csv" aras migrations)" 0
 
 # 3c. the baselines, and a light trace's default cluster
 is "relief: every policy has a line" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$T/relief.csv")" \
