@@ -12,7 +12,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CORE_SRC  = $(wildcard src/core/*.c)
 CORE_OBJ  = $(CORE_SRC:.c=.o)
-ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) src/events.c src/actions.c src/main.c
+ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) src/effects.c src/main.c
 ADAPT_OBJ = $(ADAPT_SRC:.c=.o)
 REPLAY_SRC = $(wildcard src/replay/*.c)
 REPLAY_OBJ = $(REPLAY_SRC:.c=.o)

@@ -6,11 +6,8 @@
  */
 #include "arasd.h"
 
-#include "actions.h"
-
 #include "core/log.h"
-#include "core/sla.h"
-#include "events.h"
+#include "effects.h"
 #include "notify/mail.h"
 #include "notify/script.h"
 #include "snmp/agent.h"
@@ -86,11 +83,6 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void on_alert(const struct aras_alert *a, void *arg)
-{
-	aras_events_alert(arg, a);
-}
-
 /*
  * historyFile: one line per VM per poll, for arasd-replay:
  *   T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT
@@ -115,8 +107,8 @@ static void record_history(struct arasd *d, unsigned host)
 		d->history = f;
 		fprintf(f, "# arasd history: T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT\n");
 	}
-	for (size_t i = 0; i < d->model.nvms; i++) {
-		const struct aras_vm *vm = d->model.vms[i];
+	for (size_t i = 0; i < d->eng.model.nvms; i++) {
+		const struct aras_vm *vm = d->eng.model.vms[i];
 
 		if (vm->host != host || !vm->rates_valid)
 			continue;
@@ -150,33 +142,13 @@ static void take_samples(struct arasd *d, struct aras_collector *col)
 	 * between two hosts' samples (the pipe stays readable for the next).
 	 */
 	if ((s = aras_collector_next(col)) != NULL) {
-		struct aras_apply_result res;
-		struct aras_host *h = aras_model_host(&d->model, s->host_index);
-		int before = h ? aras_host_mib_state(h) : 0;
-		int was_unknown = h && h->state == ARAS_HOST_UNKNOWN;
-		int after;
-		int rc = aras_model_apply(&d->model, s, d->state.settings.v[ARAS_S_DISK_IO_CAPACITY], &res);
+		const struct aras_host *h = aras_model_host(&d->eng.model, s->host_index);
 
-		if (rc < 0)
-			log_err("host %u: cannot apply poll: %s", s->host_index, aras_strerror(rc));
-		if (h) {
-			after = aras_host_mib_state(h);
-			/* The first successful poll is not news; a first failure is. */
-			if ((before != after || (was_unknown && after == ARAS_HOST_DOWN)) &&
-			    !(was_unknown && after == ARAS_HOST_UP))
-				aras_events_host(d, h);
-			else if (was_unknown && after == ARAS_HOST_UP)
-				log_info("host %s is up (%zu VMs)", h->name, (size_t)h->vm_count);
-			if (s->ok) {
-				aras_sla_evaluate(&d->model, &d->state, h->index, s->t_ms, time(NULL),
-						  on_alert, d);
-				record_history(d, h->index);
-			}
-		}
+		aras_engine_sample(&d->eng, s, time(NULL));
+		if (h && s->ok)
+			record_history(d, h->index);
 		d->counters.polls++;
 		d->counters.last_poll_ms = (uint32_t)s->wall_ms;
-		log_debug("host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
-			  res.added, res.removed, (unsigned long long)s->cpu_ms);
 		aras_host_sample_free(s);
 	}
 }
@@ -212,12 +184,16 @@ static int run(struct arasd *d)
 				log_warn("cannot create %s: %s (SETs will fail to persist)", dir, strerror(errno));
 		}
 	}
-	if (aras_plan_new(&d->plan, 1000) < 0)
-		goto out;
-	aras_ctl_init(&d->ctl);
-	aras_backoff_init(&d->backoff);
-	if (aras_evlog_new(&d->evlog, d->state.settings.v[ARAS_S_EVENT_LOG_SIZE]) < 0)
-		goto out;
+	{
+		struct aras_engine_opts eo = { .plan_capacity = ARAS_ENGINE_PLAN_CAPACITY,
+					       .max_decisions = ARAS_ENGINE_MAX_DECISIONS,
+					       .event_log = 1, .backoff = 1, .follow_moves = 1 };
+		struct aras_engine_fx fx;
+
+		aras_effects_wire(d, &fx);
+		if (aras_engine_start(&d->eng, &eo, &fx) < 0)
+			goto out;
+	}
 	if (d->mail.url) {
 		struct aras_mail_conf mc = { d->mail.url, d->mail.from, d->mail.to, d->mail.starttls,
 					     d->mail.user, d->mail.password,
@@ -235,13 +211,13 @@ static int run(struct arasd *d)
 	}
 	if (aras_snmp_start(d) < 0)
 		goto out;
-	if (aras_collector_start(&col, ch, d->nhosts, d->state.settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
+	if (aras_collector_start(&col, ch, d->nhosts, d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
 		log_err("cannot start the pollers");
 		goto out;
 	}
 	d->collector = col;
 	log_info("arasd %s started: %zu hosts, poll every %u s", ARASD_VERSION, d->nhosts,
-		 (unsigned)d->state.settings.v[ARAS_S_POLL_INTERVAL]);
+		 (unsigned)d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]);
 	while (!stop) {
 		fd_set rfds, wfds, efds;
 		int maxfd = 0, n;
@@ -288,7 +264,7 @@ static int run(struct arasd *d)
 			struct aras_job_result *r;
 
 			while ((r = aras_collector_next_result(col)) != NULL) {
-				aras_actions_result(d, r, mono_ms());
+				aras_engine_result(&d->eng, r->action, r->ok, r->err, mono_ms());
 				free(r);
 			}
 			FD_CLR(aras_collector_job_fd(col), &rfds);
@@ -304,14 +280,14 @@ static int run(struct arasd *d)
 		 * after an operator's SET changed what it works from); proposals
 		 * expire on time.
 		 */
-		if (d->counters.polls != polls_seen || d->state_gen != state_seen) {
+		if (d->counters.polls != polls_seen || d->eng.state_gen != state_seen) {
 			polls_seen = d->counters.polls;
-			state_seen = d->state_gen;
+			state_seen = d->eng.state_gen;
 			last_round = mono_ms();
-			aras_actions_round(d, last_round);
+			aras_engine_round(&d->eng, last_round);
 		} else if (mono_ms() - last_round >= 1000) {
 			last_round = mono_ms();
-			aras_actions_expire(d, last_round);
+			aras_engine_expire(&d->eng, last_round);
 		}
 		if (d->mailer) {
 			unsigned ok = 0, bad = 0;
@@ -336,19 +312,13 @@ out:
 	d->collector = NULL;
 	aras_virt_global_shutdown();
 	aras_snmp_stop(d);
-	aras_plan_free(d->plan);
-	d->plan = NULL;
 	if (d->history)
 		fclose(d->history);
 	d->history = NULL;
-	aras_ctl_free(&d->ctl);
-	aras_backoff_free(&d->backoff);
 	aras_mailer_free(d->mailer);
 	aras_scripts_free(d->scripts);
-	aras_evlog_free(d->evlog);
 	d->mailer = NULL;
 	d->scripts = NULL;
-	d->evlog = NULL;
 	free(ch);
 	return rc;
 }
@@ -380,8 +350,7 @@ int main(int argc, char **argv)
 	}
 	aras_log_init("arasd", foreground, debug ? LOG_DEBUG : LOG_INFO);
 	aras_snmp_log_bridge();
-	aras_state_init(&d.state);
-	aras_model_init(&d.model);
+	aras_engine_init(&d.eng);
 	problems = aras_config_read(&d, d.conf_file);
 	if (!d.state_file)
 		d.state_file = strdup(DEFAULT_STATE);
@@ -389,10 +358,10 @@ int main(int argc, char **argv)
 		/* Values SET over SNMP win over the config file's defaults. */
 		char why[512];
 
-		if (aras_state_load(&d.state, d.state_file, why, sizeof(why)) < 0) {
+		if (aras_state_load(&d.eng.state, d.state_file, why, sizeof(why)) < 0) {
 			log_err("%s", why);
 			problems++;
-		} else if (aras_settings_check_consistent(&d.state.settings, why, sizeof(why)) < 0) {
+		} else if (aras_settings_check_consistent(&d.eng.state.settings, why, sizeof(why)) < 0) {
 			log_err("%s with the values in %s: %s", d.conf_file, d.state_file, why);
 			problems++;
 		}
@@ -406,23 +375,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %d problem%s\n", d.conf_file, problems, problems == 1 ? "" : "s");
 		else
 			printf("%s: OK (%zu hosts)\n", d.conf_file, d.nhosts);
-		aras_model_free(&d.model);
-		aras_state_free(&d.state);
+		aras_engine_free(&d.eng);
 		aras_config_free(&d);
 		return problems ? 1 : 0;
 	}
 	if (problems) {
 		log_err("%s: %d configuration problem%s, not starting", d.conf_file, problems,
 			problems == 1 ? "" : "s");
-		aras_model_free(&d.model);
-		aras_state_free(&d.state);
+		aras_engine_free(&d.eng);
 		aras_config_free(&d);
 		return 1;
 	}
 	for (size_t i = 0; i < d.nhosts; i++) {
-		aras_model_add_host(&d.model, d.hosts[i].index, d.hosts[i].name, d.hosts[i].uri);
-		aras_model_host(&d.model, d.hosts[i].index)->maintenance =
-			aras_state_maintenance(&d.state, d.hosts[i].index);
+		aras_model_add_host(&d.eng.model, d.hosts[i].index, d.hosts[i].name, d.hosts[i].uri);
 	}
 	if (!foreground && daemon(0, 0) < 0) {
 		log_err("daemon: %s", strerror(errno));
@@ -435,8 +400,7 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	rc = run(&d);
-	aras_model_free(&d.model);
-	aras_state_free(&d.state);
+	aras_engine_free(&d.eng);
 	aras_config_free(&d);
 	return rc;
 }

@@ -1,0 +1,15 @@
+/*
+ * effects.h - the engine's effects (core/engine.h) wired to arasd's
+ * adapters: jobs to the libvirt workers (virt/collect.h), notifications
+ * to the SNMP agent (snmp/mib.h), mail and scripts (notify/), log lines to
+ * the log.  Loop thread only.
+ */
+#ifndef ARAS_EFFECTS_H
+#define ARAS_EFFECTS_H
+
+#include "arasd.h"
+
+/* Fill fx with the daemon's effects for d. */
+void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx);
+
+#endif
