@@ -12,7 +12,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CORE_SRC  = $(wildcard src/core/*.c)
 CORE_OBJ  = $(CORE_SRC:.c=.o)
-ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) src/effects.c src/main.c
+ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) $(wildcard src/daemon/*.c)
 ADAPT_OBJ = $(ADAPT_SRC:.c=.o)
 REPLAY_SRC = $(wildcard src/replay/*.c)
 REPLAY_OBJ = $(REPLAY_SRC:.c=.o)
@@ -71,6 +71,7 @@ test: all unit
 
 lint:
 	sh mib/lint.sh
+	sh tools/includes.sh
 
 # What ships for an NMS, proven against the real software (tests/nms/):
 # stock Debian snmpd, Zabbix, Icinga, Prometheus snmp_exporter, snmptrapd.
