@@ -440,14 +440,14 @@ static int decided(const struct aras_decision *out, size_t n, const uint8_t *uui
 /*
  * A VM left host within the settle time: the host's figures may still
  * show that VM's load (a sample spans the move), so do not shed another
- * one on them.  At least 30 s, or the hold time if longer.
+ * one on them.  At least ARAS_CTL_SETTLE_MIN_MS, or the hold time if longer.
  */
 static int settling(const struct aras_ctl *c, const struct aras_state *st, unsigned host, uint64_t now_ms)
 {
 	uint64_t settle = (uint64_t)st->settings.v[ARAS_S_HOLD_TIME] * 1000;
 
-	if (settle < 30000)
-		settle = 30000;
+	if (settle < ARAS_CTL_SETTLE_MIN_MS)
+		settle = ARAS_CTL_SETTLE_MIN_MS;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->vms[i].left_host == host && c->vms[i].left_ms && now_ms - c->vms[i].left_ms < settle)
 			return 1;
@@ -783,7 +783,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			} else if (h->disk_usage < s->v[ARAS_S_HOST_DISK_LOW]) {
 				decision_base(d, vm, o && o->disk_grow ? ARAS_KIND_GROW_DISK : ARAS_KIND_ADD_DISK, r,
 					      ARAS_ORIGIN_CONTROLLER);
-				d->amount = o && o->disk_step_mib ? o->disk_step_mib : 1024;
+				d->amount = o && o->disk_step_mib ? o->disk_step_mib : ARAS_DISK_STEP_DEFAULT_MIB;
 				snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s storage %u%% < %u%%: %s %llu MiB",
 					 cause, h->name, h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW],
 					 d->kind == ARAS_KIND_GROW_DISK ? "grow the disk by" : "add a disk of",

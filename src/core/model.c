@@ -102,7 +102,7 @@ void aras_model_summarize(const struct aras_model *m, struct aras_model_summary 
 	for (size_t i = 0; i < m->nvms; i++) {
 		int any = 0;
 
-		for (int r = 0; r < ARAS_MODEL_NRES; r++)
+		for (int r = 0; r < ARAS_NRES; r++)
 			if (m->vms[i]->sla[r].state == ARAS_ALERT_FIRING) {
 				s->res_alerting[r]++;
 				any = 1;

@@ -1,13 +1,17 @@
 /*
- * main.c - options, wiring and the loop.
+ * main.c - options, start-up, and the wiring of every subsystem into the
+ * loop (loop.h) and of the engine's effects (effects.h).
  *
- * One thread runs net-snmp and the model; per-host libvirt workers run
+ * One thread runs net-snmp and the engine; per-host libvirt workers run
  * beside it and hand their samples over a pipe (see virt/collect.h).
+ * sig_pipe is the one file-scope variable: a signal handler can reach
+ * nothing else.
  */
 #include "arasd.h"
 
 #include "core/log.h"
 #include "effects.h"
+#include "loop.h"
 #include "notify/mail.h"
 #include "notify/script.h"
 #include "snmp/agent.h"
@@ -75,14 +79,6 @@ static void usage(FILE *f)
 		"  -S         print the settings table (Markdown) and exit\n");
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
  * historyFile: one line per VM per poll, for arasd-replay:
  *   T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT
@@ -133,33 +129,250 @@ static void reopen_files(struct arasd *d)
 	log_info("SIGHUP: history file %s will be reopened", d->history_file ? d->history_file : "(none)");
 }
 
-static void take_samples(struct arasd *d, struct aras_collector *col)
+/* What the loop's callbacks need. */
+struct daemon_run {
+	struct arasd *d;
+	struct aras_loop *loop;
+	struct aras_collector *col;
+	uint32_t polls_seen, state_seen;
+};
+
+/* Signal pipe: TERM/INT stop, HUP reopens the history file. */
+static void on_signals(void *arg)
 {
-	struct aras_host_sample *s;
+	struct daemon_run *r = arg;
+	unsigned char c;
 
-	/*
-	 * One host per loop turn: SNMP requests waiting meanwhile are served
-	 * between two hosts' samples (the pipe stays readable for the next).
-	 */
-	if ((s = aras_collector_next(col)) != NULL) {
-		const struct aras_host *h = aras_model_host(&d->eng.model, s->host_index);
-
-		aras_engine_sample(&d->eng, s, time(NULL));
-		if (h && s->ok)
-			record_history(d, h->index);
-		d->counters.polls++;
-		d->counters.last_poll_ms = (uint32_t)s->wall_ms;
-		aras_host_sample_free(s);
+	while (read(sig_pipe[0], &c, 1) == 1) {
+		if (c == SIGTERM || c == SIGINT)
+			aras_loop_stop(r->loop);
+		else if (c == SIGHUP)
+			reopen_files(r->d);
 	}
+}
+
+/* The workers' job results, to the engine. */
+static void on_results(void *arg)
+{
+	struct daemon_run *r = arg;
+	struct aras_job_result *res;
+
+	while ((res = aras_collector_next_result(r->col)) != NULL) {
+		aras_engine_result(&r->d->eng, res->action, res->ok, res->err, aras_loop_now_ms());
+		free(res);
+	}
+}
+
+/*
+ * One host's sample per turn: SNMP requests waiting meanwhile are served
+ * between two hosts' samples (the pipe stays readable for the next).
+ */
+static void on_sample(void *arg)
+{
+	struct daemon_run *r = arg;
+	struct arasd *d = r->d;
+	struct aras_host_sample *s = aras_collector_next(r->col);
+	const struct aras_host *h;
+
+	if (!s)
+		return;
+	h = aras_model_host(&d->eng.model, s->host_index);
+	aras_engine_sample(&d->eng, s, time(NULL));
+	if (h && s->ok)
+		record_history(d, h->index);
+	d->counters.polls++;
+	d->counters.last_poll_ms = (uint32_t)s->wall_ms;
+	aras_host_sample_free(s);
+}
+
+/*
+ * The controller decides on new figures only: after samples, and after an
+ * operator's SET changed what it works from.
+ */
+static void on_turn(void *arg)
+{
+	struct daemon_run *r = arg;
+	struct arasd *d = r->d;
+
+	if (d->counters.polls == r->polls_seen && d->eng.state_gen == r->state_seen)
+		return;
+	r->polls_seen = d->counters.polls;
+	r->state_seen = d->eng.state_gen;
+	aras_engine_round(&d->eng, aras_loop_now_ms());
+}
+
+/* Proposals expire on time. */
+static void on_expire_timer(void *arg, uint64_t now_ms)
+{
+	aras_engine_expire(&((struct daemon_run *)arg)->d->eng, now_ms);
+}
+
+static struct timeval tv_of(int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	return tv;
+}
+
+static void lower(int *timeout_ms, const struct timeval *tv)
+{
+	long long ms = (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
+
+	if (ms < *timeout_ms)
+		*timeout_ms = ms < 0 ? 0 : (int)ms;
+}
+
+/* How soon to come back while notifications are queued (after the master's replies are read). */
+#define NOTIFY_RETRY_MS 5
+
+static void snmp_prepare(void *arg, int *maxfd, fd_set *rd, fd_set *wr, fd_set *ex, int *timeout_ms)
+{
+	struct daemon_run *r = arg;
+	struct timeval tv;
+
+	(void)wr;
+	(void)ex;
+	if (aras_notify_flush(r->d) && *timeout_ms > NOTIFY_RETRY_MS)
+		*timeout_ms = NOTIFY_RETRY_MS;
+	tv = tv_of(*timeout_ms);
+	aras_snmp_prepare(maxfd, rd, &tv);
+	lower(timeout_ms, &tv);
+}
+
+static void snmp_dispatch(void *arg, int nready, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	(void)arg;
+	(void)wr;
+	(void)ex;
+	/* nready counts net-snmp's own descriptors only: 0 is its timeout turn */
+	aras_snmp_process(nready, rd);
+}
+
+static void mail_prepare(void *arg, int *maxfd, fd_set *rd, fd_set *wr, fd_set *ex, int *timeout_ms)
+{
+	struct daemon_run *r = arg;
+	struct timeval tv = tv_of(*timeout_ms);
+
+	aras_mailer_prepare(r->d->mailer, maxfd, rd, wr, ex, &tv);
+	lower(timeout_ms, &tv);
+}
+
+static void mail_dispatch(void *arg, int nready, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	struct arasd *d = ((struct daemon_run *)arg)->d;
+	unsigned ok = 0, bad = 0;
+
+	(void)nready;
+	(void)rd;
+	(void)wr;
+	(void)ex;
+	aras_mailer_process(d->mailer, &ok, &bad);
+	d->counters.mail_sent += ok;
+	d->counters.mail_failed += bad;
+}
+
+static void scripts_prepare(void *arg, int *maxfd, fd_set *rd, fd_set *wr, fd_set *ex, int *timeout_ms)
+{
+	struct daemon_run *r = arg;
+	struct timeval tv = tv_of(*timeout_ms);
+
+	(void)maxfd;
+	(void)rd;
+	(void)wr;
+	(void)ex;
+	aras_scripts_prepare(r->d->scripts, &tv);
+	lower(timeout_ms, &tv);
+}
+
+static void scripts_dispatch(void *arg, int nready, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	struct arasd *d = ((struct daemon_run *)arg)->d;
+	unsigned ok = 0, bad = 0;
+
+	(void)nready;
+	(void)rd;
+	(void)wr;
+	(void)ex;
+	/* children are reaped by polling (waitpid WNOHANG) every turn */
+	aras_scripts_reap(d->scripts, &ok, &bad);
+	d->counters.script_failed += bad;
+}
+
+/* Default mailTimeout / scriptTimeout when the configuration leaves them 0. */
+#define NOTIFY_TIMEOUT_DEFAULT_S 30
+/* Proposal expiry is checked this often. */
+#define EXPIRE_PERIOD_MS 1000
+
+/* The state file's directory (e.g. /var/lib/arasd) may not exist yet. */
+static void make_state_dir(const char *state_file)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", state_file);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			log_warn("cannot create %s: %s (SETs will fail to persist)", dir, strerror(errno));
+	}
+}
+
+/* The engine, mail and scripts: 0 or -1 (logged). */
+static int start_core(struct arasd *d)
+{
+	struct aras_engine_opts eo = { .plan_capacity = ARAS_ENGINE_PLAN_CAPACITY,
+				       .max_decisions = ARAS_ENGINE_MAX_DECISIONS,
+				       .event_log = 1, .backoff = 1, .follow_moves = 1 };
+	struct aras_engine_fx fx;
+
+	aras_effects_wire(d, &fx);
+	if (aras_engine_start(&d->eng, &eo, &fx) < 0) {
+		log_err("cannot start the engine");
+		return -1;
+	}
+	if (d->mail.url) {
+		struct aras_mail_conf mc = { d->mail.url, d->mail.from, d->mail.to, d->mail.starttls,
+					     d->mail.user, d->mail.password,
+					     d->mail.timeout_s ? d->mail.timeout_s : NOTIFY_TIMEOUT_DEFAULT_S };
+
+		if (aras_mailer_new(&d->mailer, &mc) < 0) {
+			log_err("cannot set up mail");
+			return -1;
+		}
+	}
+	if (d->script && aras_scripts_new(&d->scripts, d->script,
+					  d->script_timeout ? d->script_timeout : NOTIFY_TIMEOUT_DEFAULT_S) < 0) {
+		log_err("cannot set up the alert script");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every subsystem registers with the loop, in dispatch order. */
+static int wire_loop(struct daemon_run *r)
+{
+	struct aras_loop_source mail = { r, mail_prepare, mail_dispatch };
+	struct aras_loop_source scripts = { r, scripts_prepare, scripts_dispatch };
+	struct aras_loop_source snmp = { r, snmp_prepare, snmp_dispatch };
+
+	if (aras_loop_add_fd(r->loop, sig_pipe[0], on_signals, r) < 0 ||
+	    aras_loop_add_fd(r->loop, aras_collector_job_fd(r->col), on_results, r) < 0 ||
+	    aras_loop_add_fd(r->loop, aras_collector_fd(r->col), on_sample, r) < 0 ||
+	    aras_loop_add_idle(r->loop, on_turn, r) < 0 ||
+	    aras_loop_add_timer(r->loop, EXPIRE_PERIOD_MS, on_expire_timer, r) < 0 ||
+	    (r->d->mailer && aras_loop_add_source(r->loop, &mail) < 0) ||
+	    (r->d->scripts && aras_loop_add_source(r->loop, &scripts) < 0) ||
+	    aras_loop_add_source(r->loop, &snmp) < 0)
+		return -1;
+	return 0;
 }
 
 static int run(struct arasd *d)
 {
 	struct aras_collect_host *ch = calloc(d->nhosts ? d->nhosts : 1, sizeof(*ch));
-	struct aras_collector *col = NULL;
-	int stop = 0, rc = 1;
-	uint64_t last_round = 0;
-	uint32_t polls_seen = 0, state_seen = 0;
+	struct daemon_run r = { .d = d };
+	int rc = 1;
 
 	if (!ch)
 		return 1;
@@ -171,144 +384,27 @@ static int run(struct arasd *d)
 		log_err("libvirt initialisation failed");
 		goto out;
 	}
-	{
-		/* The state file's directory (e.g. /var/lib/arasd) may not exist yet. */
-		char dir[4096];
-		char *slash;
-
-		snprintf(dir, sizeof(dir), "%s", d->state_file);
-		slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-				log_warn("cannot create %s: %s (SETs will fail to persist)", dir, strerror(errno));
-		}
-	}
-	{
-		struct aras_engine_opts eo = { .plan_capacity = ARAS_ENGINE_PLAN_CAPACITY,
-					       .max_decisions = ARAS_ENGINE_MAX_DECISIONS,
-					       .event_log = 1, .backoff = 1, .follow_moves = 1 };
-		struct aras_engine_fx fx;
-
-		aras_effects_wire(d, &fx);
-		if (aras_engine_start(&d->eng, &eo, &fx) < 0)
-			goto out;
-	}
-	if (d->mail.url) {
-		struct aras_mail_conf mc = { d->mail.url, d->mail.from, d->mail.to, d->mail.starttls,
-					     d->mail.user, d->mail.password,
-					     d->mail.timeout_s ? d->mail.timeout_s : 30 };
-
-		if (aras_mailer_new(&d->mailer, &mc) < 0) {
-			log_err("cannot set up mail");
-			goto out;
-		}
-	}
-	if (d->script && aras_scripts_new(&d->scripts, d->script,
-					  d->script_timeout ? d->script_timeout : 30) < 0) {
-		log_err("cannot set up the alert script");
+	make_state_dir(d->state_file);
+	if (start_core(d) < 0 || aras_snmp_start(d) < 0)
 		goto out;
-	}
-	if (aras_snmp_start(d) < 0)
-		goto out;
-	if (aras_collector_start(&col, ch, d->nhosts, d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
+	if (aras_collector_start(&r.col, ch, d->nhosts, d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
 		log_err("cannot start the pollers");
 		goto out;
 	}
-	d->collector = col;
+	d->collector = r.col;
+	if (aras_loop_new(&r.loop) < 0 || wire_loop(&r) < 0) {
+		log_err("cannot set up the loop");
+		goto out;
+	}
 	log_info("arasd %s started: %zu hosts, poll every %u s", ARASD_VERSION, d->nhosts,
 		 (unsigned)d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]);
-	while (!stop) {
-		fd_set rfds, wfds, efds;
-		int maxfd = 0, n;
-		struct timeval tv = { 1, 0 };
-
-		FD_ZERO(&rfds);
-		FD_ZERO(&wfds);
-		FD_ZERO(&efds);
-		/* queued notifications: come back soon, after reading the master's replies */
-		if (aras_notify_flush(d))
-			tv.tv_sec = 0, tv.tv_usec = 5000;
-		aras_snmp_prepare(&maxfd, &rfds, &tv);
-		if (d->mailer)
-			aras_mailer_prepare(d->mailer, &maxfd, &rfds, &wfds, &efds, &tv);
-		if (d->scripts)
-			aras_scripts_prepare(d->scripts, &tv);
-		FD_SET(aras_collector_fd(col), &rfds);
-		FD_SET(aras_collector_job_fd(col), &rfds);
-		FD_SET(sig_pipe[0], &rfds);
-		if (aras_collector_fd(col) >= maxfd)
-			maxfd = aras_collector_fd(col) + 1;
-		if (aras_collector_job_fd(col) >= maxfd)
-			maxfd = aras_collector_job_fd(col) + 1;
-		if (sig_pipe[0] >= maxfd)
-			maxfd = sig_pipe[0] + 1;
-		n = select(maxfd, &rfds, &wfds, &efds, &tv);
-		if (n < 0 && errno != EINTR) {
-			log_err("select: %s", strerror(errno));
-			break;
-		}
-		if (n > 0 && FD_ISSET(sig_pipe[0], &rfds)) {
-			unsigned char c;
-
-			while (read(sig_pipe[0], &c, 1) == 1) {
-				if (c == SIGTERM || c == SIGINT)
-					stop = 1;
-				else if (c == SIGHUP)
-					reopen_files(d);
-			}
-			FD_CLR(sig_pipe[0], &rfds);
-			n--;
-		}
-		if (n > 0 && FD_ISSET(aras_collector_job_fd(col), &rfds)) {
-			struct aras_job_result *r;
-
-			while ((r = aras_collector_next_result(col)) != NULL) {
-				aras_engine_result(&d->eng, r->action, r->ok, r->err, mono_ms());
-				free(r);
-			}
-			FD_CLR(aras_collector_job_fd(col), &rfds);
-			n--;
-		}
-		if (n > 0 && FD_ISSET(aras_collector_fd(col), &rfds)) {
-			take_samples(d, col);
-			FD_CLR(aras_collector_fd(col), &rfds);
-			n--;
-		}
-		/*
-		 * The controller decides on new figures only (after samples, and
-		 * after an operator's SET changed what it works from); proposals
-		 * expire on time.
-		 */
-		if (d->counters.polls != polls_seen || d->eng.state_gen != state_seen) {
-			polls_seen = d->counters.polls;
-			state_seen = d->eng.state_gen;
-			last_round = mono_ms();
-			aras_engine_round(&d->eng, last_round);
-		} else if (mono_ms() - last_round >= 1000) {
-			last_round = mono_ms();
-			aras_engine_expire(&d->eng, last_round);
-		}
-		if (d->mailer) {
-			unsigned ok = 0, bad = 0;
-
-			aras_mailer_process(d->mailer, &ok, &bad);
-			d->counters.mail_sent += ok;
-			d->counters.mail_failed += bad;
-		}
-		if (d->scripts) {
-			unsigned ok = 0, bad = 0;
-
-			aras_scripts_reap(d->scripts, &ok, &bad);
-			d->counters.script_failed += bad;
-		}
-		/* snmp_read() only looks at net-snmp's own fds in the set. */
-		aras_snmp_process(n < 0 ? -1 : n, &rfds);
+	if (aras_loop_run(r.loop) == 0) {
+		log_info("arasd stopping");
+		rc = 0;
 	}
-	log_info("arasd stopping");
-	rc = 0;
 out:
-	aras_collector_stop(col);
+	aras_loop_free(r.loop);
+	aras_collector_stop(r.col);
 	d->collector = NULL;
 	aras_virt_global_shutdown();
 	aras_snmp_stop(d);

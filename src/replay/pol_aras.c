@@ -29,8 +29,6 @@
 
 /* The replay's action table (the daemon's: ARAS_ENGINE_PLAN_CAPACITY). */
 #define RP_PLAN_CAPACITY 256
-/* Disk step of the simulated cluster (the daemon's default diskStep). */
-#define RP_DISK_STEP_MIB 1024
 
 struct rp_aras {
 	const struct aras_trace *t;
@@ -225,7 +223,7 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 	p->want_kick = o->kick;
 	c->t = t;
 	aras_engine_init(&c->e);
-	c->e.ctl_opts.disk_step_mib = RP_DISK_STEP_MIB;
+	c->e.ctl_opts.disk_step_mib = ARAS_DISK_STEP_DEFAULT_MIB;
 	if (aras_state_copy(&c->e.state, o->st) < 0)
 		goto fail;
 	c->hs = calloc(h, sizeof(*c->hs));

@@ -38,7 +38,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
  * open-addressing set of names (pointers into cfg->hosts).
  */
 static struct {
-	uint8_t used[65536 / 8];
+	uint8_t used[(ARAS_HOST_INDEX_MAX + 1) / 8];
 	const char **names;        /* hash set, size a power of two, NULL = free */
 	size_t names_cap;
 	size_t hosts_cap;          /* capacity of cfg->hosts */
@@ -144,7 +144,7 @@ static void host_line(const char *token, char *line)
 		config_perror("host takes at most three arguments: NAME URI [INDEX]");
 		return;
 	}
-	if (idx && (parse_uint(idx, 65535, &index) < 0 || index == 0)) {
+	if (idx && (parse_uint(idx, ARAS_HOST_INDEX_MAX, &index) < 0 || index == 0)) {
 		config_perror("host index must be a number from 1 to 65535");
 		return;
 	}

@@ -186,7 +186,7 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
 			return;
 		}
-		if (*var->val.integer < 1 || *var->val.integer > 65535) {
+		if (*var->val.integer < 1 || *var->val.integer > ARAS_HOST_INDEX_MAX) {
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
 			return;
 		}

@@ -343,7 +343,7 @@ static void host_mib_state_table(void **state)
 static void summarize_counts(void **state)
 {
 	static const struct {
-		uint8_t sla[ARAS_MODEL_NRES];
+		uint8_t sla[ARAS_NRES];
 	} vms[] = {
 		{ { ARAS_ALERT_FIRING, 0, 0 } },                               /* cpu */
 		{ { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_FIRING } }, /* all: one VM */
@@ -369,7 +369,7 @@ static void summarize_counts(void **state)
 	memset(v, 0, sizeof(v));
 	memset(h, 0, sizeof(h));
 	for (size_t i = 0; i < N_ELEM(vms); i++) {
-		for (int r = 0; r < ARAS_MODEL_NRES; r++)
+		for (int r = 0; r < ARAS_NRES; r++)
 			v[i].sla[r].state = vms[i].sla[r];
 		pv[i] = &v[i];
 	}
