@@ -72,6 +72,7 @@ test: all unit
 lint:
 	sh mib/lint.sh
 	sh tools/includes.sh
+	sh tools/format.sh
 
 # What ships for an NMS, proven against the real software (tests/nms/):
 # stock Debian snmpd, Zabbix, Icinga, Prometheus snmp_exporter, snmptrapd.
@@ -181,8 +182,9 @@ fuzz-check: fuzz-bin
 build-matrix:
 	sh tests/build-matrix.sh
 
+# Rewrites the files of tools/format-checked.txt only (see tools/format.sh).
 format:
-	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c
+	sh tools/format.sh fix
 
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive

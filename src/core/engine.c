@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void elog(struct aras_engine *e, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void elog(struct aras_engine *e, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static void elog(struct aras_engine *e, int level, const char *fmt, ...)
 {
@@ -56,7 +57,8 @@ static void sync_maintenance(struct aras_engine *e, int announce)
 	}
 }
 
-int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o, const struct aras_engine_fx *fx)
+int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o,
+		      const struct aras_engine_fx *fx)
 {
 	int rc;
 
@@ -130,10 +132,12 @@ void aras_engine_host_event(struct aras_engine *e, const struct aras_host *h)
 	struct aras_alert a;
 	int st = aras_host_mib_state(h);
 
-	aras_alert_init(&a, st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP, time(NULL), NULL, NULL,
-			h->index, h->name, ARAS_RES_NONE);
+	aras_alert_init(&a, st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP, time(NULL), NULL,
+			NULL, h->index, h->name, ARAS_RES_NONE);
 	snprintf(a.text, sizeof(a.text), "host %.64s is %s%s%.160s", h->name,
-		 st == ARAS_HOST_DOWN ? "down" : st == ARAS_HOST_MAINTENANCE ? "in maintenance" : "up",
+		 st == ARAS_HOST_DOWN        ? "down" :
+		 st == ARAS_HOST_MAINTENANCE ? "in maintenance" :
+					       "up",
 		 h->last_error[0] ? ": " : "", h->last_error);
 	elog(e, LOG_WARNING, "%s", a.text);
 	record(e, &a);
@@ -161,14 +165,15 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 		return rc;
 	after = aras_host_mib_state(h);
 	/* The first successful poll is not news; a first failure is. */
-	if ((before != after || (was_unknown && after == ARAS_HOST_DOWN)) && !(was_unknown && after == ARAS_HOST_UP))
+	if ((before != after || (was_unknown && after == ARAS_HOST_DOWN)) &&
+	    !(was_unknown && after == ARAS_HOST_UP))
 		aras_engine_host_event(e, h);
 	else if (was_unknown && after == ARAS_HOST_UP)
 		elog(e, LOG_INFO, "host %s is up (%zu VMs)", h->name, (size_t)h->vm_count);
 	if (s->ok)
 		aras_sla_evaluate(&e->model, &e->state, h->index, s->t_ms, wall, on_alert, e);
-	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms, res.added,
-	     res.removed, (unsigned long long)s->cpu_ms);
+	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
+	     res.added, res.removed, (unsigned long long)s->cpu_ms);
 	return rc;
 }
 
@@ -183,8 +188,8 @@ static void announce(struct aras_engine *e, const struct aras_action *a, int ev)
 
 	aras_alert_init(&al, ev, time(NULL), a->uuid, a->vm_name, a->source, h ? h->name : "", a->resource);
 	snprintf(al.text, sizeof(al.text), "action %u %s %s%s%s: %.150s%s%.80s", (unsigned)a->index,
-		 aras_kind_name(a->kind), aras_astate_name(a->state), t ? " to " : "", t ? t->name : "", a->reason,
-		 a->error[0] ? "; error: " : "", a->error);
+		 aras_kind_name(a->kind), aras_astate_name(a->state), t ? " to " : "", t ? t->name : "",
+		 a->reason, a->error[0] ? "; error: " : "", a->error);
 	elog(e, LOG_INFO, "VM %s: %s", a->vm_name, al.text);
 	if (ev == ARAS_EV_ACTION_FAILED)
 		e->actions_failed++;
@@ -261,7 +266,8 @@ static void backoff(struct aras_engine *e, const struct aras_action *a, int ok, 
 	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), a->uuid, a->vm_name, a->source, h ? h->name : "",
 			a->resource);
 	snprintf(al.text, sizeof(al.text),
-		 "backoff: %u failed action%s in a row on host %s: no action there for %lld.%03lld s, none for this VM for %llu s or more",
+		 "backoff: %u failed action%s in a row on host %s: no action there for %lld.%03lld s, none "
+		 "for this VM for %llu s or more",
 		 (unsigned)streak, streak == 1 ? "" : "s", h ? h->name : "?", (long long)(wait / 1000),
 		 (long long)(wait % 1000), (unsigned long long)(ARAS_BACKOFF_VM_BASE_MS / 1000));
 	elog(e, LOG_WARNING, "VM %s: %s", a->vm_name, al.text);
@@ -281,7 +287,8 @@ static void on_expired(struct aras_action *a, void *arg)
 void aras_engine_expire(struct aras_engine *e, uint64_t now_ms)
 {
 	if (e->plan)
-		aras_plan_expire(e->plan, now_ms, e->state.settings.v[ARAS_S_PROPOSAL_TIMEOUT], on_expired, e);
+		aras_plan_expire(e->plan, now_ms, e->state.settings.v[ARAS_S_PROPOSAL_TIMEOUT], on_expired,
+				 e);
 }
 
 /* The approval of a proposal: re-check headroom (the cluster may have changed), then run. */
@@ -307,7 +314,8 @@ static void approve(struct aras_engine *e, struct aras_action *a, uint64_t now_m
 static int needs_approval(const struct aras_engine *e, const struct aras_decision *dec)
 {
 	/* maintenance is an operator order; otherwise the policy decides */
-	return dec->origin == ARAS_ORIGIN_CONTROLLER && e->state.settings.v[ARAS_S_POLICY] == ARAS_POLICY_SEMI;
+	return dec->origin == ARAS_ORIGIN_CONTROLLER &&
+	       e->state.settings.v[ARAS_S_POLICY] == ARAS_POLICY_SEMI;
 }
 
 static void act(struct aras_engine *e, const struct aras_decision *dec, uint64_t now_ms)
@@ -422,14 +430,14 @@ int aras_engine_check_order(const struct aras_engine *e, const struct aras_order
 	int rc;
 
 	switch (o->kind) {
-	case ARAS_ORDER_MIGRATE:
-		return check_migrate(e, o->uuid, o->target, why, whylen);
+	case ARAS_ORDER_MIGRATE: return check_migrate(e, o->uuid, o->target, why, whylen);
 	case ARAS_ORDER_DECIDE:
 		rc = e->plan ? aras_plan_check_decision(e->plan, o->action, o->state) : -ARAS_E_NOENT;
 		if (rc < 0)
 			snprintf(why, whylen, "action %u: %s", (unsigned)o->action,
-				 rc == -ARAS_E_NOENT ? "no such action" : rc == -ARAS_E_RANGE ?
-				 "only approved(2) or rejected(3)" : "not a proposal any more");
+				 rc == -ARAS_E_NOENT ? "no such action" :
+				 rc == -ARAS_E_RANGE ? "only approved(2) or rejected(3)" :
+						       "not a proposal any more");
 		return rc;
 	}
 	snprintf(why, whylen, "unknown order");
@@ -462,7 +470,8 @@ int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
 			const struct aras_order *a = &os->v[i], *b = &os->v[j];
 
 			if (memcmp(a->uuid, b->uuid, ARAS_UUID_LEN) == 0 ||
-			    (a->kind == ARAS_ORDER_DECIDE && b->kind == ARAS_ORDER_DECIDE && a->action == b->action)) {
+			    (a->kind == ARAS_ORDER_DECIDE && b->kind == ARAS_ORDER_DECIDE &&
+			     a->action == b->action)) {
 				char u[ARAS_UUID_STRLEN];
 
 				aras_uuid_format(a->uuid, u);
@@ -508,8 +517,8 @@ static void order_migrate(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LE
 	dec.target = target;
 	dec.resource = ARAS_RES_NONE;
 	dec.origin = ARAS_ORIGIN_OPERATOR;
-	snprintf(dec.reason, sizeof(dec.reason), "ordered by the operator (arasVmMigrateTo %u, host %s)", target,
-		 t->name);
+	snprintf(dec.reason, sizeof(dec.reason), "ordered by the operator (arasVmMigrateTo %u, host %s)",
+		 target, t->name);
 	a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
 	if (a) {
 		announce(e, a, ARAS_EV_ACTION_STARTED);
@@ -531,9 +540,7 @@ void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64
 		else
 			approve(e, a, now_ms);
 		return;
-	case ARAS_ORDER_MIGRATE:
-		order_migrate(e, o->uuid, o->target, now_ms);
-		return;
+	case ARAS_ORDER_MIGRATE: order_migrate(e, o->uuid, o->target, now_ms); return;
 	}
 }
 
@@ -547,7 +554,8 @@ void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const 
 	memset(staged, 0, sizeof(*staged));
 	e->state_gen++;
 	size = e->state.settings.v[ARAS_S_EVENT_LOG_SIZE];
-	if (e->evlog && size != old.settings.v[ARAS_S_EVENT_LOG_SIZE] && aras_evlog_resize(e->evlog, size) < 0)
+	if (e->evlog && size != old.settings.v[ARAS_S_EVENT_LOG_SIZE] &&
+	    aras_evlog_resize(e->evlog, size) < 0)
 		elog(e, LOG_ERR, "cannot resize the event log to %u rows", (unsigned)size);
 	sync_maintenance(e, 1);
 	for (int i = 0; i < ARAS_S_COUNT; i++) {

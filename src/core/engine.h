@@ -75,34 +75,35 @@ struct aras_engine_fx {
 };
 
 struct aras_engine_opts {
-	size_t plan_capacity;       /* 0: ARAS_ENGINE_PLAN_CAPACITY */
-	size_t max_decisions;       /* 0: ARAS_ENGINE_MAX_DECISIONS */
-	int event_log;              /* keep an event log (eventLogSize rows) */
-	int backoff;                /* failed actions hold the next ones back (core/backoff.h) */
-	int follow_moves;           /* a finished migration moves the VM in the model at once */
-	int auto_approve;           /* semiAutomatic: proposals approved at once (replay's operator) */
+	size_t plan_capacity; /* 0: ARAS_ENGINE_PLAN_CAPACITY */
+	size_t max_decisions; /* 0: ARAS_ENGINE_MAX_DECISIONS */
+	int event_log;        /* keep an event log (eventLogSize rows) */
+	int backoff;          /* failed actions hold the next ones back (core/backoff.h) */
+	int follow_moves;     /* a finished migration moves the VM in the model at once */
+	int auto_approve;     /* semiAutomatic: proposals approved at once (replay's operator) */
 };
 
 struct aras_engine {
-	struct aras_state state;    /* settings + per-VM preferences + maintenance */
-	uint32_t state_gen;         /* bumped by every commit */
+	struct aras_state state; /* settings + per-VM preferences + maintenance */
+	uint32_t state_gen;      /* bumped by every commit */
 	struct aras_model model;
 	struct aras_ctl ctl;
 	struct aras_ctl_opts ctl_opts;
-	struct aras_plan *plan;     /* arasActionTable */
-	struct aras_evlog *evlog;   /* NULL without opts.event_log */
+	struct aras_plan *plan;   /* arasActionTable */
+	struct aras_evlog *evlog; /* NULL without opts.event_log */
 	struct aras_backoff backoff;
 	struct aras_engine_opts opts;
 	struct aras_engine_fx fx;
-	struct aras_decision *dec;  /* one round's decisions */
-	uint32_t actions_failed;    /* arasActionsFailed */
-	unsigned long breaches;     /* SLA breach alerts seen */
+	struct aras_decision *dec; /* one round's decisions */
+	uint32_t actions_failed;   /* arasActionsFailed */
+	unsigned long breaches;    /* SLA breach alerts seen */
 };
 
 /* Before configuration: state and model empty (config fills them). */
 void aras_engine_init(struct aras_engine *e);
 /* Ready to run: plan, controller, backoff, event log; maintenance copied to the model. */
-int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o, const struct aras_engine_fx *fx);
+int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o,
+		      const struct aras_engine_fx *fx);
 /* Everything freed (NULL-safe, and after init alone). */
 void aras_engine_free(struct aras_engine *e);
 
@@ -129,11 +130,11 @@ void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const ch
 
 enum aras_order_kind { ARAS_ORDER_DECIDE = 1, ARAS_ORDER_MIGRATE = 2 };
 struct aras_order {
-	int kind;                   /* enum aras_order_kind */
-	uint32_t action;            /* DECIDE: arasActionIndex */
-	int state;                  /* DECIDE: approved(2) or rejected(3) */
+	int kind;                    /* enum aras_order_kind */
+	uint32_t action;             /* DECIDE: arasActionIndex */
+	int state;                   /* DECIDE: approved(2) or rejected(3) */
 	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE: the VM (DECIDE: the action's VM) */
-	unsigned target;            /* MIGRATE: host index */
+	unsigned target;             /* MIGRATE: host index */
 };
 
 /* Orders staged for one SET. */
@@ -147,7 +148,8 @@ struct aras_orders {
  * VM / action), -ARAS_E_RANGE (no such host, not approve/reject),
  * -ARAS_E_INCONSIST (not possible now), with why.
  */
-int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen);
+int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why,
+			    size_t whylen);
 /* Stage an order: 0 or -ARAS_E_NOMEM. */
 int aras_orders_add(struct aras_orders *os, const struct aras_order *o);
 /* The staged orders together: at most one per VM and per action. 0 or -ARAS_E_INCONSIST with why. */

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "model";
+
 void aras_model_init(struct aras_model *m)
 {
 	memset(m, 0, sizeof(*m));

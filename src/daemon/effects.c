@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "engine";
+
 static const struct aras_host_conf *host_conf(const struct arasd *d, unsigned index)
 {
 	for (size_t i = 0; i < d->nhosts; i++)
@@ -115,7 +118,7 @@ static void kick(void *arg)
 static void log_line(void *arg, int level, const char *line)
 {
 	(void)arg;
-	aras_log(level, "%s", line);
+	aras_log_tok(level, log_token, "%s", line);
 }
 
 void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx)

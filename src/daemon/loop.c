@@ -13,6 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "loop";
+
 struct watch {
 	int fd;
 	void (*fn)(void *arg);
@@ -191,7 +194,8 @@ static int prepare(struct aras_loop *l, size_t *n, int *timeout_ms)
 		s->maxfd = 0;
 		s->s.prepare(s->s.arg, &s->maxfd, &s->r, &s->w, &s->e, timeout_ms);
 		for (int fd = 0; fd < s->maxfd && fd < FD_SETSIZE; fd++) {
-			short ev = (short)((FD_ISSET(fd, &s->r) ? POLLIN : 0) | (FD_ISSET(fd, &s->w) ? POLLOUT : 0) |
+			short ev = (short)((FD_ISSET(fd, &s->r) ? POLLIN : 0) |
+					   (FD_ISSET(fd, &s->w) ? POLLOUT : 0) |
 					   (FD_ISSET(fd, &s->e) ? POLLPRI : 0));
 
 			if (ev && add_pfd(l, n, fd, ev) < 0)

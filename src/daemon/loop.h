@@ -33,7 +33,7 @@ struct aras_loop_source {
 #define ARAS_LOOP_MAX_WAIT_MS 1000
 
 int aras_loop_new(struct aras_loop **out);
-void aras_loop_free(struct aras_loop *l);    /* NULL ok */
+void aras_loop_free(struct aras_loop *l); /* NULL ok */
 
 /* 0 or -ARAS_E_NOMEM / -ARAS_E_RANGE (fd out of range). */
 int aras_loop_add_fd(struct aras_loop *l, int fd, void (*fn)(void *arg), void *arg);

@@ -29,9 +29,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "daemon";
+
 #define DEFAULT_CONF "/etc/arasd/arasd.conf"
 #define DEFAULT_STATE "/var/lib/arasd/state"
 
+/* File scope: a signal handler can reach nothing else (the self-pipe trick). */
 static int sig_pipe[2] = { -1, -1 };
 
 static void on_signal(int sig)

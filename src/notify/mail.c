@@ -35,6 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "mail";
+
 struct mail_job {
 	struct mail_job *next;
 	CURL *easy;  /* created by the loop, cleaned up by the worker */

@@ -29,6 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "script";
+
 extern char **environ;
 
 #define NENV 10 /* ARAS_* variables we set */

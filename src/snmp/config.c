@@ -21,6 +21,10 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "config";
+
+/* File scope, because net-snmp's read_config handlers get only the token and the line. */
 static struct arasd *cfg;
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)

@@ -21,6 +21,9 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "snmp";
+
 struct vm_row {
 	netsnmp_index idx;
 	oid uuid_oid[ARAS_UUID_LEN];
@@ -35,6 +38,11 @@ struct idx_row {
 	unsigned host;             /* arasHostTable: the host index */
 };
 
+/*
+ * File scope, because net-snmp's handlers receive only their registration
+ * and the request: the context and the registered table containers are
+ * reached from here (the one handle net-snmp lets us keep).
+ */
 static struct {
 	struct arasd *d;
 	netsnmp_container *vms;

@@ -9,6 +9,14 @@
 #include <string.h>
 #include <time.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "snmp";
+
+/*
+ * File scope, because net-snmp runs a SET's phases as separate handler
+ * calls that share nothing but the PDU's transaction id: the staged copy
+ * lives here between them.  One SET at a time (the master serialises them).
+ */
 static struct {
 	int active;
 	long transid;

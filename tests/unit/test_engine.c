@@ -25,14 +25,14 @@
 
 #include "core/engine.h"
 
-#define T0 10000000ull            /* time of the second poll, ms */
+#define T0 10000000ull /* time of the second poll, ms */
 #define MEM_TOTAL 10000000ull
 #define MAXJ 16
 
 struct rec {
 	unsigned jobs, proposed, done, failed, host_notes, event_notes, no_target, kicks, mails, scripts;
 	uint32_t job[MAXJ];
-	int job_rc;                   /* what start_job returns */
+	int job_rc; /* what start_job returns */
 };
 
 struct fx {
@@ -158,9 +158,13 @@ static struct fx *fx_new(int policy, const struct aras_engine_opts *o)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	struct aras_engine_opts def = { .event_log = 1, .backoff = 1, .follow_moves = 1 };
-	struct aras_engine_fx fx = { .start_job = fx_start_job, .notify_action = fx_action,
-				     .notify_event = fx_event, .notify_no_target = fx_no_target,
-				     .notify_host = fx_host, .mail = fx_mail, .script = fx_script,
+	struct aras_engine_fx fx = { .start_job = fx_start_job,
+				     .notify_action = fx_action,
+				     .notify_event = fx_event,
+				     .notify_no_target = fx_no_target,
+				     .notify_host = fx_host,
+				     .mail = fx_mail,
+				     .script = fx_script,
 				     .kick = fx_kick };
 
 	assert_non_null(f);
@@ -299,7 +303,8 @@ static void test_check_decide(void **unused)
 	assert_int_equal(f->r.jobs, 0);
 	idx = aras_plan_at(f->e.plan, 0)->index;
 	assert_int_equal(check(f, decide(idx + 100, ARAS_AS_APPROVED, 1), "no such action"), -ARAS_E_NOENT);
-	assert_int_equal(check(f, decide(idx, ARAS_AS_RUNNING, 1), "approved(2) or rejected(3)"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, decide(idx, ARAS_AS_RUNNING, 1), "approved(2) or rejected(3)"),
+			 -ARAS_E_RANGE);
 	assert_int_equal(check(f, decide(idx, ARAS_AS_APPROVED, 1), NULL), 0);
 	assert_int_equal(check(f, decide(idx, ARAS_AS_REJECTED, 1), NULL), 0);
 	assert_int_equal(check(f, bad, "unknown order"), -ARAS_E_INVAL);
