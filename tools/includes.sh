@@ -7,7 +7,9 @@
 #  3. src/core includes only libc/POSIX headers (<...> without a '/', or
 #     <sys/...>) and other core headers: no net-snmp, libvirt, curl;
 #  4. only src/snmp includes net-snmp, only src/virt libvirt, only
-#     src/notify curl.
+#     src/notify curl;
+#  5. no adapter header (src/snmp, src/virt, src/notify, src/daemon *.h)
+#     includes arasd.h: an interface names `struct arasd`, never shows it.
 # Cycles are found with tsort(1) (coreutils), which names the loop.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -64,6 +66,12 @@ for f in $(find src -name '*.[ch]' | sort); do
 	done
 done >"$tmp/libs"
 [ -s "$tmp/libs" ] && fail=1
+bad=$(grep -l '^[[:space:]]*#[[:space:]]*include[[:space:]]*"arasd.h"' src/snmp/*.h src/virt/*.h src/notify/*.h \
+	src/daemon/*.h 2>/dev/null)
+if [ -n "$bad" ]; then
+	echo "$bad" | sed 's/^/includes: adapter header includes arasd.h: /' >&2
+	fail=1
+fi
 
 if [ $fail -ne 0 ]; then
 	echo "includes: FAILED" >&2

@@ -4,6 +4,8 @@
  */
 #include "effects.h"
 
+#include "arasd.h"
+
 #include "core/log.h"
 #include "notify/mail.h"
 #include "notify/script.h"

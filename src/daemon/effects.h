@@ -7,7 +7,9 @@
 #ifndef ARAS_EFFECTS_H
 #define ARAS_EFFECTS_H
 
-#include "arasd.h"
+#include "core/engine.h"
+
+struct arasd;
 
 /* Fill fx with the daemon's effects for d. */
 void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx);

@@ -6,6 +6,8 @@
  */
 #include "agent.h"
 
+#include "arasd.h"
+
 #include "core/log.h"
 #include "mib.h"
 #include "oids.h"

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "arasd.h"
+
 #include "agent.h"
 #include "core/log.h"
 

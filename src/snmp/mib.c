@@ -9,6 +9,8 @@
  */
 #include "mib.h"
 
+#include "arasd.h"
+
 #include "core/log.h"
 #include "oids.h"
 #include "txn.h"

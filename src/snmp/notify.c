@@ -6,6 +6,8 @@
  */
 #include "mib.h"
 
+#include "arasd.h"
+
 #include "core/log.h"
 #include "oids.h"
 

@@ -3,6 +3,8 @@
  */
 #include "txn.h"
 
+#include "arasd.h"
+
 #include "core/log.h"
 
 #include <stdlib.h>

@@ -11,7 +11,9 @@
 #ifndef ARAS_SNMP_TXN_H
 #define ARAS_SNMP_TXN_H
 
-#include "arasd.h"
+#include "core/engine.h"
+
+struct arasd; /* the daemon (arasd.h): its engine and state file */
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
