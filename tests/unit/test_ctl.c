@@ -28,6 +28,8 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/alert.h"
 #include "core/aras.h"
 #include "core/ctl.h"
@@ -37,7 +39,6 @@
 #include "core/sla.h"
 #include "core/state.h"
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define T0 10000000ull           /* time of the second poll, ms */
 #define S(x) ((uint64_t)(x) * 1000)
 #define MEM_TOTAL 10000000ull    /* KiB per host */
@@ -84,16 +85,10 @@ struct fx {
 	size_t n;
 };
 
-/* A UUID whose memcmp order is the order of key. */
+/* A UUID whose memcmp order is the order of key (testlib.h). */
 static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
 {
-	memset(u, 0, ARAS_UUID_LEN);
-	u[0] = (uint8_t)(key >> 24);
-	u[1] = (uint8_t)(key >> 16);
-	u[2] = (uint8_t)(key >> 8);
-	u[3] = (uint8_t)key;
-	u[6] = 0x40;
-	u[15] = (uint8_t)(key * 11u);
+	test_uuid(u, key, 11, 0);
 }
 
 static void poll_host(struct fx *f, const struct hdef *h, const struct vdef *vs, int second)

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/engine.h"
 
 #define T0 10000000ull /* time of the second poll, ms */
@@ -42,9 +44,7 @@ struct fx {
 
 static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
 {
-	memset(u, 0, ARAS_UUID_LEN);
-	u[3] = (uint8_t)key;
-	u[6] = 0x40;
+	test_uuid(u, key, 0, 0);
 }
 
 static int fx_start_job(void *arg, const struct aras_action *a)
