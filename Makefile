@@ -91,9 +91,32 @@ prometheus:
 lab-check: all
 	bash tests/lab/check.sh
 
+# make install / uninstall (what debian/rules runs too).  PREFIX for programs
+# and data, sysconfdir for configuration, DESTDIR for a staging root;
+# INSTALL_STRIP= (empty) leaves stripping to the packager (dh_strip).  An
+# existing configuration is never overwritten; uninstall removes what install
+# put, and a configuration only while it is still the shipped one.
 PREFIX ?= /usr
+sysconfdir ?= /etc
+UNITDIR ?= /lib/systemd/system
+INSTALL_STRIP ?= -s
+I_BIN   = $(DESTDIR)$(PREFIX)/sbin/arasd $(DESTDIR)$(PREFIX)/bin/arasd-replay
+I_DATA  = $(DESTDIR)$(PREFIX)/share/man/man8/arasd.8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/arasd.conf.5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/arasd-replay.1 \
+	  $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt \
+	  $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md \
+	  $(DESTDIR)$(UNITDIR)/arasd.service \
+	  $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
+I_CONF  = $(DESTDIR)$(sysconfdir)/arasd/arasd.conf
+I_SNMPD = $(DESTDIR)$(sysconfdir)/snmp/snmpd.conf.d/arasd.conf
+
 install: arasd arasd-replay
-	install -D -m 755 arasd $(DESTDIR)$(PREFIX)/sbin/arasd
+	install -D -m 755 $(INSTALL_STRIP) arasd $(DESTDIR)$(PREFIX)/sbin/arasd
+	install -D -m 755 $(INSTALL_STRIP) arasd-replay $(DESTDIR)$(PREFIX)/bin/arasd-replay
+	install -D -m 644 man/arasd.8 $(DESTDIR)$(PREFIX)/share/man/man8/arasd.8
+	install -D -m 644 man/arasd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/arasd.conf.5
+	install -D -m 644 man/arasd-replay.1 $(DESTDIR)$(PREFIX)/share/man/man1/arasd-replay.1
 	install -D -m 644 mib/ARAS-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt
 	# The IETF base modules ARAS-MIB imports (SNMPv2-SMI, -TC, -CONF) are in no
 	# Debian main net-snmp package; erlang-snmp ships them.  Link them where
@@ -101,10 +124,28 @@ install: arasd arasd-replay
 	ietf=$$(ls -d /usr/lib/erlang/lib/snmp-*/mibs 2>/dev/null | tail -1); d=$(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; \
 		if [ -n "$$ietf" ] && { [ -L $$d ] || [ ! -e $$d ]; }; then ln -sfn $$ietf $$d; fi
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md
-	test -e $(DESTDIR)/etc/arasd/arasd.conf || install -D -m 600 conf/arasd.conf $(DESTDIR)/etc/arasd/arasd.conf
-	test -e $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf || \
-		install -D -m 640 $(if $(shell getent group Debian-snmp),-g Debian-snmp) conf/snmpd-arasd.conf $(DESTDIR)/etc/snmp/snmpd.conf.d/arasd.conf
-	install -D -m 644 conf/arasd.service $(DESTDIR)/lib/systemd/system/arasd.service
+	install -D -m 644 conf/arasd.service $(DESTDIR)$(UNITDIR)/arasd.service
+	install -D -m 644 conf/arasd.logrotate $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
+	@# 640: it may hold mailPassword; group arasd (the service's user) reads it
+	test -e $(I_CONF) || install -D -m 640 conf/arasd.conf $(I_CONF)
+	-@if getent group arasd >/dev/null && [ "$$(id -u)" = 0 ]; then chgrp arasd $(I_CONF); fi
+	@# snmpd re-reads its drop-ins as Debian-snmp on SIGHUP: 640 root:Debian-snmp
+	test -e $(I_SNMPD) || install -D -m 640 conf/snmpd-arasd.conf $(I_SNMPD)
+	-@if getent group Debian-snmp >/dev/null && [ "$$(id -u)" = 0 ]; then chgrp Debian-snmp $(I_SNMPD); fi
+	@# the NMS plugin's man page (install-nms below installs the plugin)
+	if [ -e plugins/check_arasd ]; then \
+		install -D -m 644 man/check_arasd.1 $(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1; fi
+
+uninstall:
+	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)/usr/lib/nagios/plugins/check_arasd \
+		$(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/arasd
+	if [ -L $(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf ]; then rm -f $(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; fi
+	@for f in $(I_CONF):conf/arasd.conf $(I_SNMPD):conf/snmpd-arasd.conf; do \
+		if cmp -s "$${f%%:*}" "$${f##*:}"; then rm -f "$${f%%:*}"; \
+		elif [ -e "$${f%%:*}" ]; then echo "kept $${f%%:*} (changed since install)"; fi; \
+	done
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/arasd $(DESTDIR)$(sysconfdir)/arasd 2>/dev/null
 
 # --- NMS integration files (Zabbix template, Nagios/Icinga plugin and
 # definitions): a block of its own, `install` depends on it.
@@ -190,5 +231,5 @@ clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 	rm -rf build
 
-.PHONY: all demo install unit check test lint nms-check lab-check format clean bench-bin prometheus
+.PHONY: all demo install uninstall unit check test lint nms-check lab-check format clean bench-bin prometheus
 .PHONY: san san-check fuzz fuzz-bin fuzz-check build-matrix

@@ -56,6 +56,7 @@ struct arasd {
 	struct aras_mail_settings mail;
 	struct aras_mailer *mailer;
 	char *script;               /* alert script (script PATH) */
+	char *script_user;          /* scriptUser: run it as this user (arasd as root) */
 	unsigned script_timeout;
 	struct aras_scripts *scripts;
 	struct aras_counters counters;

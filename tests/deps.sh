@@ -15,6 +15,8 @@ PKGS="$PKGS curl"
 PKGS="$PKGS debhelper dpkg-dev fakeroot lintian mandoc clang libclang-rt-14-dev"
 # make lint: tools/format.sh (.clang-format).
 PKGS="$PKGS clang-format"
+# The package test checks the logrotate snippet; the sandbox test traces arasd.
+PKGS="$PKGS logrotate strace"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

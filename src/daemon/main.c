@@ -17,7 +17,9 @@
 #include "snmp/agent.h"
 #include "snmp/config.h"
 #include "snmp/mib.h"
+#include "snmp/probe.h"
 #include "virt/collect.h"
+#include "virt/probe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,13 +76,49 @@ static void print_settings(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: arasd [-f] [-n] [-d] [-c FILE] [-x SOCKET]\n"
+		"usage: arasd [-f] [-n] [-t] [-d] [-c FILE] [-x SOCKET] [-S] [-h]\n"
 		"  -f         stay in the foreground, log to stderr (default: daemon, syslog)\n"
 		"  -n         check the configuration and exit (1 on any problem)\n"
+		"  -t         check the configuration, then try each host's libvirt connection\n"
+		"             and the AgentX socket; report per host, exit 1 if any fails\n"
 		"  -d         debug logging\n"
 		"  -c FILE    configuration file (default " DEFAULT_CONF ")\n"
 		"  -x SOCKET  AgentX socket of the master agent (overrides agentxSocket)\n"
-		"  -S         print the settings table (Markdown) and exit\n");
+		"  -S         print the settings table (Markdown) and exit\n"
+		"  -h         print this help and exit\n");
+}
+
+/*
+ * -t: after a clean configuration check, try every host and the master.
+ * One line per host and one for AgentX on stdout; 0 when all answer.
+ */
+#define PROBE_TIMEOUT_S 20
+
+static int try_connections(struct arasd *d)
+{
+	struct aras_probe *p = calloc(d->nhosts ? d->nhosts : 1, sizeof(*p));
+	char used[1024], msg[512];
+	int failed, master;
+
+	if (!p)
+		return 1;
+	for (size_t i = 0; i < d->nhosts; i++)
+		p[i].uri = d->hosts[i].uri;
+	failed = aras_virt_probe(p, d->nhosts, PROBE_TIMEOUT_S);
+	if (failed < 0) {
+		fprintf(stderr, "cannot try the hosts: %s\n", aras_strerror(failed));
+		free(p);
+		return 1;
+	}
+	for (size_t i = 0; i < d->nhosts; i++)
+		printf("host %s (index %u, %s): %s%s\n", d->hosts[i].name, d->hosts[i].index,
+		       d->hosts[i].uri, p[i].ok ? "" : "UNREACHABLE: ", p[i].msg);
+	master = aras_snmp_probe_master(d->agentx_socket, used, sizeof(used), msg, sizeof(msg));
+	printf("agentx %s: %s%s\n", used, master < 0 ? "UNREACHABLE: " : "", msg);
+	printf("%zu of %zu host%s reachable, AgentX master %s\n", d->nhosts - (size_t)failed, d->nhosts,
+	       d->nhosts == 1 ? "" : "s", master < 0 ? "unreachable" : "reachable");
+	free(p);
+	return failed || master < 0;
 }
 
 /*
@@ -345,8 +383,9 @@ static int start_core(struct arasd *d)
 			return -1;
 		}
 	}
-	if (d->script && aras_scripts_new(&d->scripts, d->script,
-					  d->script_timeout ? d->script_timeout : NOTIFY_TIMEOUT_DEFAULT_S) < 0) {
+	if (d->script && (aras_scripts_new(&d->scripts, d->script,
+					   d->script_timeout ? d->script_timeout : NOTIFY_TIMEOUT_DEFAULT_S) < 0 ||
+			  aras_scripts_set_user(d->scripts, d->script_user) < 0)) {
 		log_err("cannot set up the alert script");
 		return -1;
 	}
@@ -427,15 +466,16 @@ int main(int argc, char **argv)
 {
 	struct arasd d;
 	const char *xsock = NULL;
-	int foreground = 0, check = 0, debug = 0, opt, problems, rc;
+	int foreground = 0, check = 0, probe = 0, debug = 0, opt, problems, rc;
 
 	memset(&d, 0, sizeof(d));
 	d.conf_file = DEFAULT_CONF;
 	d.ping_interval = 5;
-	while ((opt = getopt(argc, argv, "fndc:x:hS")) != -1) {
+	while ((opt = getopt(argc, argv, "fntdc:x:hS")) != -1) {
 		switch (opt) {
 		case 'f': foreground = 1; break;
 		case 'n': check = 1; foreground = 1; break;
+		case 't': check = probe = 1; foreground = 1; break;
 		case 'd': debug = 1; break;
 		case 'c': d.conf_file = optarg; break;
 		case 'x': xsock = optarg; break;
@@ -475,9 +515,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %d problem%s\n", d.conf_file, problems, problems == 1 ? "" : "s");
 		else
 			printf("%s: OK (%zu hosts)\n", d.conf_file, d.nhosts);
+		rc = problems ? 1 : 0;
+		if (!problems && probe)
+			rc = try_connections(&d);
 		aras_engine_free(&d.eng);
 		aras_config_free(&d);
-		return problems ? 1 : 0;
+		return rc;
 	}
 	if (problems) {
 		log_err("%s: %d configuration problem%s, not starting", d.conf_file, problems,

@@ -9,6 +9,11 @@
  * blocked around fork() so that no handler of ours runs in the child before
  * it has reset every disposition to the default.
  *
+ * scriptUser: the user's uid, gid and groups are looked up once, before
+ * any fork(); the child drops to them (setgroups, setgid, setuid: plain
+ * system calls, safe after fork) before execve(), and a failed drop is
+ * reported like a failed exec, never run with arasd's privileges.
+ *
  * Exec failure: the child writes errno into a close-on-exec pipe and exits
  * 127; the pipe is read (non-blocking) only once the child is reaped, so
  * starting a script never waits for the child.
@@ -19,8 +24,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,10 +51,22 @@ struct child {
 	char desc[ARAS_NAME_MAX + 40]; /* "breach of web1", for the log */
 };
 
+#define MAX_GROUPS 64 /* supplementary groups kept for scriptUser */
+
+struct run_as {
+	int on; /* 0: run as arasd itself */
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t groups[MAX_GROUPS];
+	char *env[3]; /* HOME=, USER=, LOGNAME= of that user */
+};
+
 struct aras_scripts {
 	char *path;
 	unsigned timeout_s;
 	int debug;
+	struct run_as as;
 	unsigned nrun;
 	struct child c[ARAS_SCRIPTS_MAX];
 };
@@ -73,6 +92,56 @@ int aras_scripts_new(struct aras_scripts **out, const char *path, unsigned timeo
 	if (access(path, X_OK) < 0)
 		log_warn("script %s: not executable now (%s)", path, strerror(errno));
 	*out = s;
+	return 0;
+}
+
+static char *env_var(const char *name, const char *value);
+
+static void run_as_clear(struct run_as *as)
+{
+	for (size_t i = 0; i < ARAS_ARRAY_SIZE(as->env); i++)
+		free(as->env[i]);
+	memset(as, 0, sizeof(*as));
+}
+
+int aras_scripts_set_user(struct aras_scripts *s, const char *user)
+{
+	struct passwd *pw;
+	int n = MAX_GROUPS;
+
+	run_as_clear(&s->as);
+	if (!user)
+		return 0;
+	errno = 0;
+	pw = getpwnam(user);
+	if (!pw) {
+		log_err("scriptUser %s: %s", user, errno ? strerror(errno) : "no such user");
+		return -ARAS_E_INVAL;
+	}
+	if (pw->pw_uid == geteuid())
+		return 0; /* already that user */
+	if (geteuid() != 0) {
+		log_warn("scriptUser %s ignored: arasd runs as uid %ld and cannot switch users; scripts run as uid %ld",
+			 user, (long)geteuid(), (long)geteuid());
+		return 0;
+	}
+	if (getgrouplist(user, pw->pw_gid, s->as.groups, &n) < 0) {
+		log_warn("scriptUser %s: more than %d groups, only the first %d kept", user, MAX_GROUPS,
+			 MAX_GROUPS);
+		n = MAX_GROUPS;
+	}
+	s->as.env[0] = env_var("HOME", pw->pw_dir);
+	s->as.env[1] = env_var("USER", pw->pw_name);
+	s->as.env[2] = env_var("LOGNAME", pw->pw_name);
+	if (!s->as.env[0] || !s->as.env[1] || !s->as.env[2]) {
+		run_as_clear(&s->as);
+		return -ARAS_E_NOMEM;
+	}
+	s->as.on = 1;
+	s->as.uid = pw->pw_uid;
+	s->as.gid = pw->pw_gid;
+	s->as.ngroups = n;
+	log_info("scripts run as %s (uid %ld, gid %ld)", user, (long)pw->pw_uid, (long)pw->pw_gid);
 	return 0;
 }
 
@@ -123,20 +192,31 @@ static char *env_var(const char *name, const char *value)
 	return v;
 }
 
-/* Our environment minus ARAS_*, then vars[]; NULL on allocation failure. */
-static char **build_envp(char *const vars[NENV])
+static int is_user_var(const char *e)
+{
+	return strncmp(e, "HOME=", 5) == 0 || strncmp(e, "USER=", 5) == 0 || strncmp(e, "LOGNAME=", 8) == 0;
+}
+
+/*
+ * Our environment minus ARAS_* (and, with scriptUser, minus HOME, USER
+ * and LOGNAME, replaced by that user's), then vars[]; NULL on allocation
+ * failure.
+ */
+static char **build_envp(char *const vars[NENV], const struct run_as *as)
 {
 	size_t n = 0, k = 0;
 	char **envp;
 
 	for (char **e = environ; e && *e; e++)
 		n++;
-	envp = calloc(n + NENV + 1, sizeof(*envp));
+	envp = calloc(n + NENV + ARAS_ARRAY_SIZE(as->env) + 1, sizeof(*envp));
 	if (!envp)
 		return NULL;
 	for (char **e = environ; e && *e; e++)
-		if (strncmp(*e, "ARAS_", 5) != 0)
+		if (strncmp(*e, "ARAS_", 5) != 0 && !(as->on && is_user_var(*e)))
 			envp[k++] = *e;
+	for (size_t i = 0; as->on && i < ARAS_ARRAY_SIZE(as->env); i++)
+		envp[k++] = as->env[i];
 	for (size_t i = 0; i < NENV; i++)
 		envp[k++] = vars[i];
 	envp[k] = NULL;
@@ -158,11 +238,15 @@ static int fd_above_stdio(int fd)
 /* The child, between fork() and execve(): async-signal-safe calls only. */
 static void __attribute__((noreturn))
 child_exec(const char *path, char *const argv[], char *const envp[], int errw, int debug,
-	   long maxfd, const struct sigaction *dfl, const sigset_t *empty)
+	   long maxfd, const struct sigaction *dfl, const sigset_t *empty, const struct run_as *as)
 {
 	int e, nul;
 
 	setpgid(0, 0);
+	/* groups first, the uid last: after setuid() the others are not ours to change */
+	if (as->on && (setgroups((size_t)as->ngroups, as->groups) < 0 || setgid(as->gid) < 0 ||
+		       setuid(as->uid) < 0))
+		goto fail;
 	/* arasd ignores SIGPIPE, and ignored dispositions survive execve;
 	 * handlers would too until execve, with our signals blocked till then */
 	for (int sig = 1; sig < NSIG; sig++)
@@ -281,7 +365,7 @@ static int spawn(struct aras_scripts *s, struct child *c, char **argv, char **en
 	blocked = pthread_sigmask(SIG_SETMASK, &all, &old) == 0;
 	pid = fork();
 	if (pid == 0)
-		child_exec(s->path, argv, envp, pfd[1], s->debug, maxfd, &dfl, &empty);
+		child_exec(s->path, argv, envp, pfd[1], s->debug, maxfd, &dfl, &empty, &s->as);
 	if (pid < 0) {
 		log_warn("script %s (%s) not run: fork: %s", s->path, c->desc, strerror(errno));
 		goto cleanup;
@@ -324,7 +408,7 @@ int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a)
 		return -ARAS_E_BUSY;
 	}
 	rc = script_args(&x, s->path, a);
-	if (rc == 0 && !(envp = build_envp(x.vars)))
+	if (rc == 0 && !(envp = build_envp(x.vars, &s->as)))
 		rc = -ARAS_E_NOMEM;
 	if (rc == 0) {
 		describe(a, c->desc, sizeof(c->desc));
@@ -454,6 +538,7 @@ void aras_scripts_free(struct aras_scripts *s)
 			;
 		close(c->errfd);
 	}
+	run_as_clear(&s->as);
 	free(s->path);
 	free(s);
 }

@@ -25,6 +25,16 @@ struct aras_scripts;
 int aras_scripts_new(struct aras_scripts **out, const char *path, unsigned timeout_s);
 
 /*
+ * Run the scripts as user (NULL: as arasd itself): its uid, primary gid
+ * and supplementary groups, looked up now, with HOME, USER and LOGNAME
+ * set to that user's.  Takes effect only when arasd
+ * runs as root; otherwise (and the user is not arasd's own) a warning is
+ * logged and scripts run as arasd's user.  0, or -ARAS_E_INVAL (logged)
+ * for an unknown user.
+ */
+int aras_scripts_set_user(struct aras_scripts *s, const char *user);
+
+/*
  * on != 0: the scripts' stdout and stderr go to our stderr instead of
  * /dev/null (for debugging a script).  Off by default.
  */

@@ -64,11 +64,12 @@ unsigned aras_snmp_log_problems(void)
 static int master_up(int major, int minor, void *serverarg, void *clientarg)
 {
 	(void)major;
-	(void)serverarg;
 	(void)clientarg;
 	if (!daemon_ctx)
 		return 0;
 	daemon_ctx->master_connected = (minor == SNMPD_CALLBACK_INDEX_START);
+	if (minor == SNMPD_CALLBACK_INDEX_STOP)
+		aras_notify_master_lost(daemon_ctx, serverarg);
 	log_info("AgentX master %s", daemon_ctx->master_connected ? "connected" : "lost");
 	return 0;
 }

@@ -11,9 +11,11 @@
 #include "arasd.h"
 
 #include "agent.h"
+#include "core/confline.h"
 #include "core/log.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,63 +101,24 @@ static int names_grow(size_t n)
 	return 0;
 }
 
-/*
- * Split the next blank-separated word off *p; -1 when it is longer than
- * max (a value cut short would be accepted silently otherwise).
- */
-static int next_word(char **p, char **word, size_t max)
-{
-	char *s = *p, *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	*word = NULL;
-	if (!*s)
-		return 0;
-	e = s;
-	while (*e && *e != ' ' && *e != '\t')
-		e++;
-	if ((size_t)(e - s) > max)
-		return -1;
-	if (*e)
-		*e++ = '\0';
-	*word = s;
-	*p = e;
-	return 0;
-}
-
-#define HOST_NAME_MAX_LEN 255
-#define HOST_URI_MAX_LEN 1023
-
 static void host_line(const char *token, char *line)
 {
-	char *name, *uri, *idx, *extra, *p = line;
-	unsigned long index = 0;
+	struct aras_host_line hline;
+	const char *why;
+	unsigned long index;
 	struct aras_host_conf *h;
+	char *name, *uri;
 
 	(void)token;
-	if (!line || next_word(&p, &name, HOST_NAME_MAX_LEN) < 0) {
-		config_perror("host name longer than 255 characters");
+	if (!line || aras_conf_host_line(line, &hline, &why) < 0) {
+		config_perror(line ? why : "host needs a name and a libvirt URI: host NAME URI [INDEX]");
 		return;
 	}
-	if (next_word(&p, &uri, HOST_URI_MAX_LEN) < 0) {
-		config_perror("host URI longer than 1023 characters");
-		return;
-	}
-	if (!name || !uri) {
-		config_perror("host needs a name and a libvirt URI: host NAME URI [INDEX]");
-		return;
-	}
-	if (next_word(&p, &idx, 31) < 0 || (idx && next_word(&p, &extra, SIZE_MAX) == 0 && extra)) {
-		config_perror("host takes at most three arguments: NAME URI [INDEX]");
-		return;
-	}
-	if (idx && (parse_uint(idx, ARAS_HOST_INDEX_MAX, &index) < 0 || index == 0)) {
-		config_perror("host index must be a number from 1 to 65535");
-		return;
-	}
-	if (!idx) {
-		if (hl.max_index >= 65535) {
+	name = hline.name;
+	uri = hline.uri;
+	index = hline.index;
+	if (!index) {
+		if (hl.max_index >= ARAS_HOST_INDEX_MAX) {
 			config_perror("no host index left after 65535: give this host an index");
 			return;
 		}
@@ -249,6 +212,7 @@ static char **string_slot(const char *token)
 	if (strcasecmp(token, "mailUser") == 0) return &cfg->mail.user;
 	if (strcasecmp(token, "mailPassword") == 0) return &cfg->mail.password;
 	if (strcasecmp(token, "script") == 0) return &cfg->script;
+	if (strcasecmp(token, "scriptUser") == 0) return &cfg->script_user;
 	if (strcasecmp(token, "diskPool") == 0) return &cfg->disk_pool;
 	if (strcasecmp(token, "historyFile") == 0) return &cfg->history_file;
 	return NULL;
@@ -266,6 +230,10 @@ static void string_line(const char *token, char *line)
 	}
 	if (strcasecmp(token, "script") == 0 && line[0] != '/') {
 		config_perror("script must be an absolute path (it is run without a shell)");
+		return;
+	}
+	if (strcasecmp(token, "scriptUser") == 0 && !getpwnam(line)) {
+		config_perror("scriptUser names no user of this system");
 		return;
 	}
 	if (strcasecmp(token, "mailServer") == 0 && strncmp(line, "smtp://", 7) != 0 &&
@@ -314,11 +282,12 @@ static void miguri_line(const char *token, char *line)
 	char *name, *uri, *extra, *p = line;
 
 	(void)token;
-	if (!line || next_word(&p, &name, HOST_NAME_MAX_LEN) < 0 || next_word(&p, &uri, HOST_URI_MAX_LEN) < 0) {
+	if (!line || aras_conf_word(&p, &name, ARAS_HOST_NAME_MAX_LEN) < 0 ||
+	    aras_conf_word(&p, &uri, ARAS_HOST_URI_MAX_LEN) < 0) {
 		config_perror("migrationUri: host name longer than 255 or URI longer than 1023 characters");
 		return;
 	}
-	if (!name || !uri || (next_word(&p, &extra, SIZE_MAX) == 0 && extra)) {
+	if (!name || !uri || (aras_conf_word(&p, &extra, SIZE_MAX) == 0 && extra)) {
 		config_perror("migrationUri needs a host name and a URI (unix:///path/%s.sock or tcp://127.0.0.1:PORT)");
 		return;
 	}
@@ -368,8 +337,8 @@ static void diskstep_line(const char *token, char *line)
 static void register_tokens(void)
 {
 	static const char *const strings[] = { "stateFile", "mailServer", "mailFrom", "mailTo",
-					       "mailUser", "mailPassword", "script", "diskPool",
-					       "historyFile" };
+					       "mailUser", "mailPassword", "script", "scriptUser",
+					       "diskPool", "historyFile" };
 	char help[160];
 
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(strings); i++)
@@ -452,6 +421,8 @@ void aras_config_free(struct arasd *d)
 	free(d->mail.user);
 	free(d->mail.password);
 	free(d->script);
+	free(d->script_user);
+	d->script_user = NULL;
 	free(d->disk_pool);
 	free(d->history_file);
 	d->disk_pool = d->history_file = NULL;

@@ -26,5 +26,10 @@ void aras_notify_action(struct arasd *d, const struct aras_action *a);
 void aras_notify_no_target(struct arasd *d, const struct aras_event *e);
 /* Send the next batch of queued notifications; 1 if more are waiting. */
 int aras_notify_flush(struct arasd *d);
+/*
+ * The master went away (SNMPD_CALLBACK_INDEX_STOP, with its still-open
+ * session): notifications it had not acknowledged count as dropped.
+ */
+void aras_notify_master_lost(struct arasd *d, const void *session);
 
 #endif

@@ -2,7 +2,9 @@
  * notify.c - ARAS-MIB notifications.  Sent only from the loop thread.  A
  * subagent has no trap sinks of its own: it hands the notification to the
  * master over AgentX, so while the master is away it is lost; those are
- * counted in arasNotificationsDropped and logged once per outage.
+ * counted in arasNotificationsDropped and logged once per outage.  So are
+ * the ones written to the master but not acknowledged when it went away
+ * (see struct ack): none is lost without being counted.
  */
 #include "mib.h"
 
@@ -53,6 +55,60 @@ static struct {
 	int warned;
 } nq;
 
+/*
+ * What the master acknowledged.  net-snmp sends each Notify on the AgentX
+ * session with snmp_async_send, and handle_inform_response (agent_trap.c)
+ * counts the master's Responses in that session's trap_stats->ack_count.
+ * A Notify written to the socket but not acknowledged when the master dies
+ * may never have been read (kill -9 during a burst lost hundreds): when the
+ * master goes, those move from arasNotificationsSent to ...Dropped.  One the
+ * master forwarded just before it died then counts as dropped too: an
+ * over-count, never a silent loss.  Only arasd sends on this session.
+ */
+static struct {
+	const netsnmp_session *sess;  /* the session they were handed to */
+	unsigned long base;           /* its ack_count when we adopted it */
+	unsigned long handed;         /* handed to it since */
+} ack;
+
+/* net-snmp's AgentX session to the master (snmp_agent.c; no public header). */
+extern netsnmp_session *main_session;
+
+static unsigned long acks_of(const netsnmp_session *s)
+{
+	return s && s->trap_stats ? s->trap_stats->ack_count : 0;
+}
+
+static void ack_handed(void)
+{
+	if (ack.sess != main_session) {
+		ack.sess = main_session;
+		ack.base = acks_of(main_session);
+		ack.handed = 0;
+	}
+	ack.handed++;
+}
+
+void aras_notify_master_lost(struct arasd *d, const void *session)
+{
+	const netsnmp_session *s = session;
+	unsigned long acked, lost;
+
+	if (!s || s != ack.sess) {
+		ack.sess = NULL;
+		return;
+	}
+	acked = acks_of(s) - ack.base;
+	lost = ack.handed > acked ? ack.handed - acked : 0;
+	ack.sess = NULL;
+	if (!lost)
+		return;
+	d->counters.notif_sent -= (uint32_t)(lost < d->counters.notif_sent ? lost : d->counters.notif_sent);
+	d->counters.notif_dropped += (uint32_t)lost;
+	log_warn("%lu notifications written to the AgentX master were not acknowledged before it went "
+		 "away: counted in arasNotificationsDropped", lost);
+}
+
 static void drop(struct arasd *d, netsnmp_variable_list *vars, const char *what, const char *why)
 {
 	d->counters.notif_dropped++;
@@ -88,6 +144,7 @@ int aras_notify_flush(struct arasd *d)
 		}
 		send_v2trap(vars);
 		snmp_free_varbind(vars);
+		ack_handed();
 		d->counters.notif_sent++;
 		nq.warned = 0;
 	}

@@ -150,6 +150,10 @@ start_arasd || not_ok "arasd starts on $N VMs"
 wait_for 20 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = $N ]" || not_ok "all $N VMs listed"
 s0=$(sget "$STATUS_OID.5.0")
 d0=$(sget "$STATUS_OID.6.0")
+# UDP datagrams the kernel dropped at a full receive buffer (snmptrapd's, in
+# a burst): a loss between the master and the receiver, not arasd's.
+rcvbuf_errors() { awk '/^Udp:/ {if (!h) {for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1} else print $c}' /proc/net/snmp; }
+u0=$(rcvbuf_errors)
 sset "$CONFIG_OID.3.0" u 40 >/dev/null
 wait_for 10 sh -c "[ \$(grep -c 'OID: $NOTIFY_OID.1' $T/traps.log) -ge 50 ]"
 kill -9 "$SNMPD_PID"; wait "$SNMPD_PID" 2>/dev/null
@@ -162,10 +166,15 @@ d1=$(sget "$STATUS_OID.6.0")
 got=$(grep -F "OID: $NOTIFY_OID.1" "$T/traps.log" | grep -o "$BASE_OID.1.5.1.5.[0-9]*" | sort -u | wc -l)
 echo "# burst of $N with snmpd killed: sent $((s1 - s0)), dropped $((d1 - d0)), received by snmptrapd $got"
 is "every notification is handed to the master or counted as dropped" "$((s1 - s0 + d1 - d0))" "$N"
-check "the received ones are among those handed over" test "$got" -le $((s1 - s0))
-# Open (issue #11 report): a notification written to the AgentX socket is
-# counted as sent; those the master had not read when it was killed are lost
-# without being counted.  Printed, not asserted, until notify.c waits for the
-# master's AgentX Response to each Notify.
-echo "# handed to the master but lost with it (not in arasNotificationsDropped): $((s1 - s0 - got))"
+# Sent counts what the master acknowledged (or still may: it is alive):
+# a Notify written to the socket but not acknowledged when the master was
+# killed moved to dropped.  The master forwards to snmptrapd before it
+# responds, so a trap can be received and still counted dropped (killed in
+# between): at most a handful.
+lost=$((s1 - s0 - got))
+udp=$(($(rcvbuf_errors) - u0))
+echo "# acknowledged by the master but not received by snmptrapd: $lost; UDP receive-buffer drops meanwhile: $udp"
+check "none lost silently: each acknowledged one reached snmptrapd or was dropped by a full UDP buffer ($lost <= $udp)" \
+	test "$lost" -le "$udp"
+check "  and at most a few counted dropped were received anyway ($((got - s1 + s0)))" test $((got - s1 + s0)) -le 8
 exit 0
