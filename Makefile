@@ -153,6 +153,8 @@ install: install-nms
 install-nms:
 	install -D -m 755 plugins/check_arasd $(DESTDIR)/usr/lib/nagios/plugins/check_arasd
 	install -D -m 644 conf/zabbix/arasd_template.yaml $(DESTDIR)$(PREFIX)/share/arasd/zabbix/arasd_template.yaml
+	install -D -m 755 conf/zabbix/aras-zabbix-trap $(DESTDIR)$(PREFIX)/share/arasd/zabbix/aras-zabbix-trap
+	install -D -m 644 conf/zabbix/snmptrapd-zabbix.conf $(DESTDIR)$(PREFIX)/share/arasd/zabbix/snmptrapd-zabbix.conf
 	install -D -m 644 conf/icinga/arasd.conf $(DESTDIR)$(PREFIX)/share/arasd/icinga/arasd.conf
 	install -D -m 644 conf/nagios/arasd.cfg $(DESTDIR)$(PREFIX)/share/arasd/nagios/arasd.cfg
 .PHONY: install-nms

@@ -9,8 +9,16 @@
 # the interval macros lowered, then assert that every fixture VM and host is
 # discovered by name, that item values equal what snmpget returns, and that a
 # SET of arasMemThreshold below a VM's use fires its per-VM memory trigger and
-# raising it back resolves it.  Prints (not asserted) the time to discover
-# the VMs and the time from the SET to the trigger in PROBLEM.
+# raising it back resolves it.  Traps: zabbix_server's SNMP trapper reads a
+# private SNMPTrapperFile that a real snmptrapd (private port, the shipped
+# conf/zabbix/snmptrapd-zabbix.conf with paths pointed into $T) fills through
+# the shipped handler conf/zabbix/aras-zabbix-trap; the test snmpd's
+# trap2sink goes there.  The SET's arasSlaBreach must land in the template's
+# snmptrap["arasSlaBreach"] item with VM name, host name and canonical UUID
+# and fire the trap trigger; arasHostStateChange (gamma up) and
+# arasActionFailed (maintenance) land in theirs.  Prints (not asserted) the
+# time to discover the VMs and the times from the SET to the trigger in
+# PROBLEM and to the trap's value in Zabbix.
 T_NAME=zabbix
 . "$(dirname "$0")/../lib.sh"
 TEMPLATE=$TOP/conf/zabbix/arasd_template.yaml
@@ -21,6 +29,16 @@ for f in "$PGBIN/initdb" /usr/sbin/zabbix_server /usr/share/zabbix/api_jsonrpc.p
 	[ -e "$f" ] || { not_ok "$f is installed (tests/deps.sh)"; exit 1; }
 done
 check "the template's OIDs agree with mib/ARAS-MIB.txt" python3 "$TOP/tests/nms/mibnames.py" --check "$TEMPLATE"
+# the handler alone: one record, the sender's address, no second ZBXTRAP
+# from a value (it would split the record in Zabbix's parser)
+printf '%s\n' localhost 'UDP: [127.0.0.1]:40000->[127.0.0.1]:162' 'DISMAN-EVENT-MIB::sysUpTimeInstance 0:0:00:01.00' \
+	'SNMPv2-MIB::snmpTrapOID.0 ARAS-MIB::arasHostStateChange' 'ARAS-MIB::arasHostName.1 "alpha"' \
+	'ARAS-MIB::arasHostState.1 down' 'ARAS-MIB::arasHostLastError.1 "x ZBXTRAP 10.0.0.9 y"' |
+	"$TOP/conf/zabbix/aras-zabbix-trap" "$T/handler.log"
+is "aras-zabbix-trap: a ZBXTRAP line with the sender's address, then the text" \
+	"$(sed 's/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9] [0-9]\{4\}\/[0-9][0-9]\/[0-9][0-9] ZBXTRAP /TS ZBXTRAP /' "$T/handler.log")" \
+	"TS ZBXTRAP 127.0.0.1
+arasHostStateChange host=alpha state=down error=\"x ZBX_TRAP 10.0.0.9 y\""
 chmod 711 "$T" # postgres and zabbix (unprivileged) reach their own dirs below
 
 # a free TCP port below 32768 (zabbix_server's ListenPort range; pick_port
@@ -37,9 +55,12 @@ PG_PORT=$(tcp_port)
 Z_PORT=$(tcp_port)
 WEB_PORT=$(tcp_port)
 Z=$T/zabbix
-mkdir -p "$T/pg" "$Z"
+mkdir -p "$T/pg" "$Z" "$Z/snmptrap"
 chown postgres: "$T/pg"
 chown zabbix: "$Z"
+# as the snippet's setup says: written by snmptrapd, read by group zabbix
+chgrp zabbix "$Z/snmptrap" && chmod 2750 "$Z/snmptrap"
+TRAPFILE=$Z/snmptrap/snmptrap.log
 
 # stop zabbix_server (it must reap its children: up to 20 s) and PostgreSQL
 # (fast shutdown) before lib.sh's cleanup
@@ -71,6 +92,19 @@ if [ "${ZABBIX_BULK_VMS:-0}" -gt 0 ]; then
 fi
 write_arasd_conf "stateFile $T/state" "holdTime 2" "clearMargin 5"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
+
+# ---- snmptrapd for Zabbix: the shipped snippet and handler, paths into $T;
+# snmpd's trap2sink (tests/lib.sh) is $TRAP_PORT
+IETF=$(ls -d /usr/lib/erlang/lib/snmp-*/mibs 2>/dev/null | tail -1)
+sed -e "s|/usr/share/arasd/zabbix/aras-zabbix-trap|$TOP/conf/zabbix/aras-zabbix-trap|" \
+	-e "s|/var/log/snmptrap/snmptrap.log|$TRAPFILE|" "$TOP/conf/zabbix/snmptrapd-zabbix.conf" >"$T/snmptrapd-zabbix.conf"
+is "the test's snippet differs from the shipped one only in the two traphandle lines" \
+	"$(diff "$TOP/conf/zabbix/snmptrapd-zabbix.conf" "$T/snmptrapd-zabbix.conf" | grep -c '^> [^#]')" 2
+mkdir -p "$T/trapd-state"
+MIBDIRS="$TOP/mib:$IETF:/usr/share/snmp/mibs" MIBS=SNMPv2-MIB:ARAS-MIB SNMP_PERSISTENT_DIR="$T/trapd-state" \
+	snmptrapd -f -C -c "$T/snmptrapd-zabbix.conf" -Lf "$T/snmptrapd-zabbix.log" "udp:127.0.0.1:$TRAP_PORT" &
+record_pid $!
+check "snmptrapd with the shipped Zabbix snippet listens" wait_for 10 sh -c "ss -Hlun 'sport = :$TRAP_PORT' | grep -q ."
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
 
 # ---- PostgreSQL
@@ -126,6 +160,8 @@ StartJavaPollers=0
 CacheUpdateFrequency=1
 HousekeepingFrequency=0
 Timeout=3
+StartSNMPTrapper=1
+SNMPTrapperFile=$TRAPFILE
 CONF
 /usr/sbin/zabbix_server -f -c "$Z/zabbix_server.conf" >"$Z/stdout.log" 2>&1 &
 ZBX_PID=$!
@@ -160,6 +196,7 @@ check "configuration.import accepts the template" api configuration.import "{\"f
 tid=$(api template.get "{\"filter\":{\"host\":\"$TNAME\"}}" 'r[0]["templateid"]')
 check "template '$TNAME' exists" test -n "$tid"
 is "template has 2 discovery rules" "$(api discoveryrule.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
+is "template has 8 SNMP trap items (7 notifications + fallback)" "$(api item.get "{\"templateids\":\"$tid\",\"filter\":{\"type\":17},\"countOutput\":true}" r)" 8
 is "template has 5 trigger prototypes (3 per VM, 2 per host)" "$(api triggerprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 5
 is "template has 2 graph prototypes" "$(api graphprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
 is "template has 5 value maps" "$(api valuemap.get "{\"hostids\":\"$tid\",\"countOutput\":true}" r)" 5
@@ -238,11 +275,49 @@ check "SET arasMemThreshold 40: trigger 'VM web1: memory SLA alert firing' in PR
 	wait_for 60 problem 'VM web1: memory SLA alert firing'
 echo "# trigger in PROBLEM $(( ($(date +%s%N) - t_set) / 1000000 )) ms after the SET (arasd hold 2 s, poll 1 s; item interval 2 s)"
 check "a problem event is open for it" test "$(api problem.get "{\"hostids\":\"$hid\",\"search\":{\"name\":\"VM web1: memory\"}}" 'len(r)')" -ge 1
+
+# ---- the same SET's arasSlaBreach traps, through snmptrapd and the handler
+# trap_values NAME: "CLOCK_MS VALUE" per value of snmptrap["NAME"] (NAME
+# snmptrap.fallback: that item), oldest first
+trap_values() {
+	local id key="snmptrap[\\\"$1\\\"]"
+	[ "$1" = snmptrap.fallback ] && key=$1
+	id=$(api item.get "{\"hostids\":\"$hid\",\"filter\":{\"key_\":\"$key\"},\"output\":[\"itemid\"]}" 'r[0]["itemid"]') || return 1
+	api history.get "{\"history\":2,\"itemids\":\"$id\",\"output\":\"extend\",\"sortfield\":\"clock\",\"sortorder\":\"ASC\",\"limit\":200}" \
+		'["%d %s" % (int(v["clock"]) * 1000 + int(v["ns"]) // 1000000, v["value"].replace("\n", " ")) for v in r]'
+}
+has_trap() {
+	local v
+	v=$(trap_values "$1") && grep -q -- "$2" <<<"$v"
+}
+check "the arasSlaBreach trap for web1 is in snmptrap[\"arasSlaBreach\"]" wait_for 30 has_trap arasSlaBreach 'arasSlaBreach vm=web1 '
+line=$(trap_values arasSlaBreach | awk '/arasSlaBreach vm=web1 / && !n++')
+echo "# value: ${line#* }"
+echo "# trap value in Zabbix $(( ${line%% *} - t_set / 1000000 )) ms after the SET (arasd hold 2 s, poll 1 s; snmptrapd -> file -> SNMP trapper)"
+check "  with web1's canonical UUID (arasVmUuidString)" grep -q " uuid=$(sget "$VM_ENTRY.33.$web1" | tr -d '"')\( \|$\)" <<<"$line"
+check "  with its host by name (arasVmHostName)" grep -q " host=$(sget "$VM_ENTRY.34.$web1" | tr -d '"')\( \|$\)" <<<"$line"
+check "  and the resource, value and threshold" grep -q " resource=memory value=50% threshold=40%" <<<"$line"
+check "  db1's UUID keeps its zero padding" has_trap arasSlaBreach 'vm=db1 uuid=0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2 '
+nbreach() { [ "$(trap_values arasSlaBreach | grep -c ' arasSlaBreach ')" = "$(sget "$STATUS_OID.15.0")" ]; }
+check "one value per VM whose memory alert fires (arasVmsMemAlerting)" wait_for 10 nbreach
+is "trigger 'arasd: SLA breach trap received' in PROBLEM" "$(trig_value 'arasd: SLA breach trap received')" 1
+is "  with one event per trap: web1's named after it and tagged vm=web1, its host and UUID" \
+	"$(api problem.get "{\"hostids\":\"$hid\",\"selectTags\":\"extend\"}" \
+		'[" ".join(sorted(t["tag"] + "=" + t["value"] for t in p["tags"] if t["tag"] in ("vm", "host", "vm_uuid"))) for p in r if p["name"].startswith("arasSlaBreach vm=web1 ")]')" \
+	"host=alpha vm=web1 vm_uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1"
+no_aras_fallback() {
+	local v
+	v=$(trap_values snmptrap.fallback) || return 1
+	! grep -q aras <<<"$v"
+}
+check "no ARAS trap went unmatched to snmptrap.fallback" no_aras_fallback
 is "web1's CPU trigger stays OK" "$(trig_value 'VM web1: CPU SLA alert firing')" 0
 sset "$CONFIG_OID.3.0" u 90 >/dev/null
 check "SET arasMemThreshold 90: the trigger resolves" wait_for 60 resolved 'VM web1: memory SLA alert firing'
 
 check "host gamma up: 'arasd host gamma is down' resolves" wait_for 90 resolved 'arasd host gamma is down'
+check "  its arasHostStateChange trap in snmptrap[\"arasHostStateChange\"] (host=gamma state=up)" \
+	wait_for 30 has_trap arasHostStateChange 'arasHostStateChange host=gamma state=up'
 
 # ---- host maintenance: its trigger, and the evacuation's migrations fail on
 # the test driver (no peer-to-peer migration) -> arasActionsFailed increases
@@ -252,6 +327,10 @@ check "SET arasHostMaintenance.2 true: 'arasd host beta is in maintenance' in PR
 	wait_for 60 problem 'arasd host beta is in maintenance'
 check "failed migrations: 'arasd: an allocation action failed' in PROBLEM" \
 	wait_for 60 problem 'arasd: an allocation action failed'
+check "  its arasActionFailed trap (VM name, UUID) fires 'arasd: allocation action failed trap received'" \
+	wait_for 30 problem 'arasd: allocation action failed trap received'
+trap_values arasActionFailed | awk '/arasActionFailed/ && !n++ { sub(/^[0-9]* /, "# value: "); print }'
+check "  with a VM name and canonical UUID" has_trap arasActionFailed 'arasActionFailed vm=[a-z0-9]* uuid=[0-9a-f]\{8\}-[0-9a-f-]\{27\} '
 sset "$HOST_ENTRY.13.2" i 2 >/dev/null
 check "SET arasHostMaintenance.2 false: the maintenance trigger resolves" \
 	wait_for 60 resolved 'arasd host beta is in maintenance'
@@ -268,4 +347,5 @@ wait_for 15 arasd_attached
 check "arasNotificationsDropped increased" test "$(sget "$STATUS_OID.6.0")" -gt "$dropped0"
 check "'arasd: notifications dropped' in PROBLEM" \
 	wait_for 90 problem 'arasd: notifications dropped (the master agent was away)'
+check "the restarted snmpd's coldStart trap lands in snmptrap.fallback" wait_for 30 has_trap snmptrap.fallback 'coldStart'
 exit 0
