@@ -12,7 +12,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CORE_SRC  = $(wildcard src/core/*.c)
 CORE_OBJ  = $(CORE_SRC:.c=.o)
-ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) src/events.c src/actions.c src/main.c
+ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) $(wildcard src/daemon/*.c)
 ADAPT_OBJ = $(ADAPT_SRC:.c=.o)
 REPLAY_SRC = $(wildcard src/replay/*.c)
 REPLAY_OBJ = $(REPLAY_SRC:.c=.o)
@@ -71,6 +71,8 @@ test: all unit
 
 lint:
 	sh mib/lint.sh
+	sh tools/includes.sh
+	sh tools/format.sh
 
 # What ships for an NMS, proven against the real software (tests/nms/):
 # stock Debian snmpd, Zabbix, Icinga, Prometheus snmp_exporter, snmptrapd.
@@ -223,8 +225,9 @@ fuzz-check: fuzz-bin
 build-matrix:
 	sh tests/build-matrix.sh
 
+# Rewrites the files of tools/format-checked.txt only (see tools/format.sh).
 format:
-	clang-format -i src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c
+	sh tools/format.sh fix
 
 clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive

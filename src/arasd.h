@@ -1,18 +1,14 @@
 /*
  * arasd.h - the daemon's context: configuration, the current settings,
- * the model, and the counters the status scalars show.  Plain C: both
+ * the engine (state, model, actions: core/engine.h), and the counters the
+ * status scalars show.  Plain C: both
  * adapters and main.c share it, none of them puts library types here.
  */
 #ifndef ARASD_H
 #define ARASD_H
 
-#include "core/backoff.h"
-#include "core/ctl.h"
-#include "core/evlog.h"
-#include "core/plan.h"
-#include "core/model.h"
+#include "core/engine.h"
 #include "core/settings.h"
-#include "core/state.h"
 
 #include <stdint.h>
 
@@ -32,7 +28,6 @@ struct aras_counters {
 	uint32_t events_dropped;
 	uint32_t mail_sent, mail_failed;
 	uint32_t script_runs, script_failed;
-	uint32_t actions_failed;    /* actions that ended failed (arasActionsFailed) */
 };
 
 struct aras_mailer;
@@ -52,14 +47,7 @@ struct arasd {
 	unsigned ping_interval;     /* agentxPingInterval, seconds */
 	struct aras_host_conf *hosts;
 	size_t nhosts;
-	struct aras_state state;    /* settings + per-VM preferences */
-	uint32_t state_gen;         /* bumped by every committed SET */
-	struct aras_model model;
-	struct aras_evlog *evlog;
-	struct aras_plan *plan;     /* arasActionTable */
-	struct aras_ctl ctl;        /* controller memory: cooldowns, where VMs left */
-	struct aras_ctl_opts ctl_opts;
-	struct aras_backoff backoff; /* failed actions: per VM and per host waits */
+	struct aras_engine eng;     /* state, model, controller, actions, event log, backoff */
 	char *disk_pool;            /* diskPool: where new disks are created */
 	int migration_unsafe;       /* migrationUnsafe yes: pass VIR_MIGRATE_UNSAFE */
 	char *history_file;         /* historyFile: per-poll usage for arasd-replay */

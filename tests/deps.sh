@@ -13,6 +13,8 @@ icinga2 prometheus prometheus-snmp-exporter"
 PKGS="$PKGS curl"
 # Packaging (debian/), man pages, fuzzing and sanitizer builds.
 PKGS="$PKGS debhelper dpkg-dev fakeroot lintian mandoc clang libclang-rt-14-dev"
+# make lint: tools/format.sh (.clang-format).
+PKGS="$PKGS clang-format"
 # The package test checks the logrotate snippet; the sandbox test traces arasd.
 PKGS="$PKGS logrotate strace"
 missing=""

@@ -106,8 +106,12 @@ CONF
 		-Lf "$T/traps.log" -F 'TRAP %v\n' "udp:127.0.0.1:$TRAP_PORT" &
 	TRAPD_PID=$!
 	record_pid $TRAPD_PID
-	sleep 0.5
+	# ready when its UDP socket is bound (not a fixed sleep)
+	wait_for 10 udp_bound "$TRAP_PORT"
 }
+
+# udp_bound PORT: something listens on 127.0.0.1:PORT/udp
+udp_bound() { ss -Hlun "src 127.0.0.1:$1" 2>/dev/null | grep -q .; }
 
 # write_arasd_conf [extra lines...] (hosts from $HOSTS_CONF lines)
 write_arasd_conf() {
@@ -126,6 +130,21 @@ start_arasd() {
 	ARASD_PID=$!
 	record_pid $ARASD_PID
 	wait_for 15 arasd_attached
+}
+
+# wait_get SECONDS OID VALUE: until snmpget OID prints VALUE (-Oqv form).
+get_is() { [ "$(sget "$1" 2>/dev/null)" = "$2" ]; }
+wait_get() { local secs=$1; shift; wait_for "$secs" get_is "$@"; }
+
+# polls: arasPolls.0 now (host polls folded into the model).
+polls() { sget "$STATUS_OID.3.0" 2>/dev/null | tr -dc 0-9; }
+polls_ge() { local n; n=$(polls); [ -n "$n" ] && [ "$n" -ge "$1" ]; }
+# wait_polls N [SECONDS]: until arasPolls has grown by N (each host poll is
+# followed by a controller round), instead of sleeping a poll interval or two.
+wait_polls() {
+	local from
+	from=$(polls)
+	wait_for "${2:-20}" polls_ge $((${from:-0} + $1))
 }
 
 # arasd answers through the master (arasVersion.0)

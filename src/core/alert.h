@@ -12,7 +12,6 @@
 
 /* arasEventResource */
 enum aras_resource { ARAS_RES_NONE = 1, ARAS_RES_CPU = 2, ARAS_RES_MEM = 3, ARAS_RES_DISK = 4 };
-#define ARAS_NRES 3 /* cpu, memory, disk: index = resource - ARAS_RES_CPU */
 
 /* arasEventType */
 enum aras_event_type {

@@ -30,6 +30,14 @@ const char *aras_strerror(int err);
 #define ARAS_NAME_MAX 256
 #define ARAS_ERRTEXT_MAX 256
 #define ARAS_REASON_MAX 512
+/* Resources watched per VM: cpu, memory, disk (index = resource - ARAS_RES_CPU). */
+#define ARAS_NRES 3
+/* Host indexes (arasHostIndex, the config's host lines) run 1..this. */
+#define ARAS_HOST_INDEX_MAX 65535
+/* Hosts in maintenance at one time (the state file's list). */
+#define ARAS_MAINT_MAX 64
+/* Size of a new disk, or of a disk's growth, when diskStep is not set (MiB). */
+#define ARAS_DISK_STEP_DEFAULT_MIB 1024
 
 #define ARAS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -3,6 +3,8 @@
  */
 #include "confline.h"
 
+#include "aras.h"
+
 #include <errno.h>
 #include <stdlib.h>
 
@@ -55,7 +57,7 @@ int aras_conf_host_line(char *line, struct aras_host_line *h, const char **why)
 	if (idx) {
 		errno = 0;
 		v = strtoul(idx, &end, 10);
-		if (!(idx[0] >= '0' && idx[0] <= '9') || *end || errno || v == 0 || v > 65535) {
+		if (!(idx[0] >= '0' && idx[0] <= '9') || *end || errno || v == 0 || v > ARAS_HOST_INDEX_MAX) {
 			*why = "host index must be a number from 1 to 65535";
 			return -1;
 		}

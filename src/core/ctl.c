@@ -532,14 +532,14 @@ static int decided(const struct aras_decision *out, size_t n, const uint8_t *uui
 /*
  * A VM left host within the settle time: the host's figures may still
  * show that VM's load (a sample spans the move), so do not shed another
- * one on them.  At least 30 s, or the hold time if longer.
+ * one on them.  At least ARAS_CTL_SETTLE_MIN_MS, or the hold time if longer.
  */
 static int settling(const struct aras_ctl *c, const struct aras_state *st, unsigned host, uint64_t now_ms)
 {
 	uint64_t settle = (uint64_t)st->settings.v[ARAS_S_HOLD_TIME] * 1000;
 
-	if (settle < 30000)
-		settle = 30000;
+	if (settle < ARAS_CTL_SETTLE_MIN_MS)
+		settle = ARAS_CTL_SETTLE_MIN_MS;
 	for (size_t i = 0; i < c->n; i++)
 		if (c->vms[i].left_host == host && c->vms[i].left_ms && now_ms - c->vms[i].left_ms < settle)
 			return 1;
@@ -750,26 +750,13 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 	return n;
 }
 
-size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
-		       const struct aras_plan *p, const struct aras_ctl_opts *o, uint64_t now_ms,
-		       struct aras_decision *out, size_t max)
+/*
+ * Episodes end: a VM with no alert firing or clearing, not being evacuated
+ * and not on a host whose own CPU alert fires (the host trigger's
+ * episode), may be told "no target" again later.
+ */
+static void end_episodes(struct aras_ctl *c, const struct aras_model *m)
 {
-	const struct aras_settings *s = &st->settings;
-	struct proj *pr = calloc(m->nhosts ? m->nhosts : 1, sizeof(*pr));
-	struct cand *cs = calloc(m->nvms ? m->nvms : 1, sizeof(*cs));
-	unsigned cluster_moves = p ? aras_plan_migrations(p, 0) : 0;
-	size_t n = 0, nc = 0;
-
-	if (!pr || !cs)
-		goto out;
-	proj_init(m, p, pr);
-	note_hosts(c, m);
-
-	/*
-	 * Episodes end: a VM with no alert firing or clearing, not being
-	 * evacuated and not on a host whose own CPU alert fires (the host
-	 * trigger's episode), may be told "no target" again later.
-	 */
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct aras_vm *vm = m->vms[i];
 		struct aras_ctl_vm *cv = aras_ctl_vm(c, vm->uuid, 0);
@@ -781,8 +768,13 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 		if (cv && !active && !(h && (h->maintenance || h->cpu_track.state == ARAS_ALERT_FIRING)))
 			cv->no_target_sent = 0;
 	}
+}
 
-	/* 1. Maintenance: evacuate, and bring back (operator orders, any policy). */
+/* 1. Maintenance: evacuate, and bring back (operator orders, any policy). */
+static size_t maintenance_moves(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+				const struct aras_plan *p, struct proj *pr, unsigned *cluster_moves,
+				uint64_t now_ms, struct aras_decision *out, size_t n, size_t max)
+{
 	for (size_t i = 0; i < m->nvms && n < max; i++) {
 		struct aras_vm *vm = m->vms[i];
 		const struct aras_host *h = aras_model_host(m, vm->host);
@@ -794,22 +786,27 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			continue;
 		if (h && h->maintenance && h->state == ARAS_HOST_UP) {
 			snprintf(cause, sizeof(cause), "host %s in maintenance", h->name);
-			n += (size_t)plan_move(c, m, st, pr, &cluster_moves, vm, ARAS_RES_NONE,
+			n += (size_t)plan_move(c, m, st, pr, cluster_moves, vm, ARAS_RES_NONE,
 					       ARAS_ORIGIN_MAINTENANCE, 0, cause, now_ms, &out[n],
 					       PM_IGNORE_COOLDOWN);
 		} else if (home && home->index != vm->host && !home->maintenance &&
 			   home->state == ARAS_HOST_UP) {
 			snprintf(cause, sizeof(cause), "host %s out of maintenance: return", home->name);
-			n += (size_t)plan_move(c, m, st, pr, &cluster_moves, vm, ARAS_RES_NONE,
+			n += (size_t)plan_move(c, m, st, pr, cluster_moves, vm, ARAS_RES_NONE,
 					       ARAS_ORIGIN_MAINTENANCE, home->index, cause, now_ms, &out[n],
 					       PM_IGNORE_COOLDOWN | PM_NO_NOTICE);
 		}
 	}
+	return n;
+}
 
-	/* 2. SLA-driven allocation: only with the allocate action, never in manual. */
-	if (s->v[ARAS_S_POLICY] == ARAS_POLICY_MANUAL || !(s->v[ARAS_S_ACTIONS] & ARAS_ACT_ALLOCATE))
-		goto out;
-	n = shrink_back(c, m, st, p, now_ms, out, n, max);
+/* The VMs the SLA step considers this round, in no order yet; how many. */
+static size_t candidates(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+			 const struct aras_plan *p, uint64_t now_ms, const struct aras_decision *out, size_t n,
+			 struct cand *cs)
+{
+	size_t nc = 0;
+
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct aras_vm *vm = m->vms[i];
 		const struct aras_host *h = aras_model_host(m, vm->host);
@@ -826,100 +823,148 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 		cs[nc].priority = aras_state_pref(st, vm->uuid, ARAS_PREF_PRIORITY);
 		nc++;
 	}
+	return nc;
+}
+
+/*
+ * The vertical steps: grow the VM where it is.  Each returns how many
+ * decisions it wrote into d (0 or 1: an action or a notice) when the VM is
+ * dealt with, or -1 when a migration is the answer (cause says why).
+ */
+#define WANT_MOVE (-1)
+
+static int vertical_cpu(struct aras_ctl *c, const struct aras_settings *s, struct proj *pr, size_t hp,
+			struct aras_vm *vm, const struct aras_host *h, char *cause, size_t causelen,
+			struct aras_decision *d)
+{
+	if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH] && vm->vcpus < vm->vcpus_max) {
+		decision_base(d, vm, ARAS_KIND_ADD_VCPU, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER);
+		d->amount = vm->vcpus + 1;
+		d->before = vm->vcpus;
+		snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s cpu %u%% < %u%%: vCPUs %u -> %u of %u",
+			 cause, h->name, pr[hp].cpu, s->v[ARAS_S_HOST_CPU_HIGH], vm->vcpus, vm->vcpus + 1,
+			 vm->vcpus_max);
+		pr[hp].cpu += aras_ctl_vm_load(vm, h->cpus) / (vm->vcpus ? vm->vcpus : 1);
+		return 1;
+	}
+	if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH]) {
+		/* at its maximum on a host with room: a move gives it no more CPU */
+		APPEND(cause, causelen, "; at its maximum of %u vCPUs and host %s has room", vm->vcpus_max,
+		       h->name);
+		return notice_once(c, vm, ARAS_RES_CPU, cause, d);
+	}
+	APPEND(cause, causelen, "; host cpu %u%% at or above %u%%", pr[hp].cpu, s->v[ARAS_S_HOST_CPU_HIGH]);
+	return WANT_MOVE;
+}
+
+static int vertical_mem(struct aras_ctl *c, const struct aras_settings *s, struct proj *pr, size_t hp,
+			struct aras_vm *vm, const struct aras_host *h, char *cause, size_t causelen,
+			struct aras_decision *d)
+{
+	unsigned fp = free_pct(h, pr[hp].free_kib);
+
+	/*
+	 * Without balloon statistics the usage is current/max, which
+	 * a bigger balloon only raises: no evidence of pressure.
+	 */
+	if (vm->mem_source != ARAS_MEM_GUEST) {
+		APPEND(cause, causelen, "; memory use is the host view (no balloon statistics)");
+		return notice_once(c, vm, ARAS_RES_MEM, cause, d);
+	}
+	if (fp > s->v[ARAS_S_HOST_MEM_FREE_MIN] && vm->mem_cur_kib < vm->mem_max_kib) {
+		uint64_t to = vm->mem_cur_kib + s->v[ARAS_S_MEM_STEP];
+
+		if (to > vm->mem_max_kib)
+			to = vm->mem_max_kib;
+		decision_base(d, vm, ARAS_KIND_GROW_MEM, ARAS_RES_MEM, ARAS_ORIGIN_CONTROLLER);
+		d->amount = to;
+		d->before = vm->mem_cur_kib;
+		snprintf(d->reason, sizeof(d->reason),
+			 "%.200s; host %.64s free memory %u%% > %u%%: balloon %llu -> %llu KiB of %llu", cause,
+			 h->name, fp, s->v[ARAS_S_HOST_MEM_FREE_MIN], (unsigned long long)vm->mem_cur_kib,
+			 (unsigned long long)to, (unsigned long long)vm->mem_max_kib);
+		pr[hp].free_kib -= pr[hp].free_kib > to - vm->mem_cur_kib ? to - vm->mem_cur_kib : pr[hp].free_kib;
+		return 1;
+	}
+	if (fp > s->v[ARAS_S_HOST_MEM_FREE_MIN]) {
+		/* at its maximum memory: another host gives it no more */
+		APPEND(cause, causelen, "; at its maximum memory of %llu KiB", (unsigned long long)vm->mem_max_kib);
+		return notice_once(c, vm, ARAS_RES_MEM, cause, d);
+	}
+	APPEND(cause, causelen, "; host free memory %u%% at or below %u%%", fp, s->v[ARAS_S_HOST_MEM_FREE_MIN]);
+	return WANT_MOVE;
+}
+
+static int vertical_disk(const struct aras_model *m, const struct aras_state *st, const struct aras_ctl_opts *o,
+			 struct proj *pr, size_t hp, struct aras_vm *vm, const struct aras_host *h, char *cause,
+			 size_t causelen, struct aras_decision *d)
+{
+	const struct aras_settings *s = &st->settings;
+	const struct aras_vm *victim = io_victim(m, st, vm->host);
+
+	if (pr[hp].io_vms >= 2) {
+		if (victim != vm)
+			return 0; /* the other one moves */
+		APPEND(cause, causelen, "; %u I/O-bound VMs contend on host %s", pr[hp].io_vms, h->name);
+		return WANT_MOVE;
+	}
+	if (h->disk_usage < s->v[ARAS_S_HOST_DISK_LOW]) {
+		decision_base(d, vm, o && o->disk_grow ? ARAS_KIND_GROW_DISK : ARAS_KIND_ADD_DISK, ARAS_RES_DISK,
+			      ARAS_ORIGIN_CONTROLLER);
+		d->amount = o && o->disk_step_mib ? o->disk_step_mib : ARAS_DISK_STEP_DEFAULT_MIB;
+		snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s storage %u%% < %u%%: %s %llu MiB", cause,
+			 h->name, h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW],
+			 d->kind == ARAS_KIND_GROW_DISK ? "grow the disk by" : "add a disk of",
+			 (unsigned long long)d->amount);
+		return 1;
+	}
+	APPEND(cause, causelen, "; host storage %u%% >= %u%%", h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW]);
+	return WANT_MOVE;
+}
+
+size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+		       const struct aras_plan *p, const struct aras_ctl_opts *o, uint64_t now_ms,
+		       struct aras_decision *out, size_t max)
+{
+	const struct aras_settings *s = &st->settings;
+	struct proj *pr = calloc(m->nhosts ? m->nhosts : 1, sizeof(*pr));
+	struct cand *cs = calloc(m->nvms ? m->nvms : 1, sizeof(*cs));
+	unsigned cluster_moves = p ? aras_plan_migrations(p, 0) : 0;
+	size_t n = 0, nc;
+
+	if (!pr || !cs)
+		goto out;
+	proj_init(m, p, pr);
+	note_hosts(c, m);
+	end_episodes(c, m);
+	n = maintenance_moves(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max);
+
+	/* 2. SLA-driven allocation: only with the allocate action, never in manual. */
+	if (s->v[ARAS_S_POLICY] == ARAS_POLICY_MANUAL || !(s->v[ARAS_S_ACTIONS] & ARAS_ACT_ALLOCATE))
+		goto out;
+	n = shrink_back(c, m, st, p, now_ms, out, n, max);
+	nc = candidates(c, m, st, p, now_ms, out, n, cs);
 	qsort(cs, nc, sizeof(*cs), cand_cmp);
 	for (size_t k = 0; k < nc && n < max; k++) {
 		struct aras_vm *vm = cs[k].vm;
 		const struct aras_host *h = aras_model_host(m, vm->host);
 		size_t hp = host_pos(m, vm->host);
-		int r = cs[k].resource;
+		int r = cs[k].resource, done;
 		unsigned thr = vm->sla[r - ARAS_RES_CPU].value - (unsigned)cs[k].excess;
 		char cause[ARAS_ERRTEXT_MAX];
 		struct aras_decision *d = &out[n];
 
 		snprintf(cause, sizeof(cause), cs[k].excess >= 0 ? "%s %u%% >= %u%%" : "%s %u%% < %u%%, alert not yet clear",
 			 aras_resource_name(r), vm->sla[r - ARAS_RES_CPU].value, thr);
-		if (r == ARAS_RES_CPU) {
-			if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH] && vm->vcpus < vm->vcpus_max) {
-				decision_base(d, vm, ARAS_KIND_ADD_VCPU, r, ARAS_ORIGIN_CONTROLLER);
-				d->amount = vm->vcpus + 1;
-				d->before = vm->vcpus;
-				snprintf(d->reason, sizeof(d->reason),
-					 "%.200s; host %.64s cpu %u%% < %u%%: vCPUs %u -> %u of %u", cause, h->name,
-					 pr[hp].cpu, s->v[ARAS_S_HOST_CPU_HIGH], vm->vcpus, vm->vcpus + 1,
-					 vm->vcpus_max);
-				pr[hp].cpu += aras_ctl_vm_load(vm, h->cpus) / (vm->vcpus ? vm->vcpus : 1);
-				n++;
-				continue;
-			}
-			if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH]) {
-				/* at its maximum on a host with room: a move gives it no more CPU */
-				APPEND(cause, sizeof(cause), "; at its maximum of %u vCPUs and host %s has room",
-				       vm->vcpus_max, h->name);
-				n += (size_t)notice_once(c, vm, r, cause, d);
-				continue;
-			}
-			APPEND(cause, sizeof(cause), "; host cpu %u%% at or above %u%%", pr[hp].cpu,
-			       s->v[ARAS_S_HOST_CPU_HIGH]);
-		} else if (r == ARAS_RES_MEM) {
-			unsigned fp = free_pct(h, pr[hp].free_kib);
-
-			/*
-			 * Without balloon statistics the usage is current/max, which
-			 * a bigger balloon only raises: no evidence of pressure.
-			 */
-			if (vm->mem_source != ARAS_MEM_GUEST) {
-				APPEND(cause, sizeof(cause), "; memory use is the host view (no balloon statistics)");
-				n += (size_t)notice_once(c, vm, r, cause, d);
-				continue;
-			}
-			if (fp > s->v[ARAS_S_HOST_MEM_FREE_MIN] && vm->mem_cur_kib < vm->mem_max_kib) {
-				uint64_t to = vm->mem_cur_kib + s->v[ARAS_S_MEM_STEP];
-
-				if (to > vm->mem_max_kib)
-					to = vm->mem_max_kib;
-				decision_base(d, vm, ARAS_KIND_GROW_MEM, r, ARAS_ORIGIN_CONTROLLER);
-				d->amount = to;
-				d->before = vm->mem_cur_kib;
-				snprintf(d->reason, sizeof(d->reason),
-					 "%.200s; host %.64s free memory %u%% > %u%%: balloon %llu -> %llu KiB of %llu",
-					 cause, h->name, fp, s->v[ARAS_S_HOST_MEM_FREE_MIN],
-					 (unsigned long long)vm->mem_cur_kib, (unsigned long long)to,
-					 (unsigned long long)vm->mem_max_kib);
-				pr[hp].free_kib -= pr[hp].free_kib > to - vm->mem_cur_kib ? to - vm->mem_cur_kib : pr[hp].free_kib;
-				n++;
-				continue;
-			}
-			if (fp > s->v[ARAS_S_HOST_MEM_FREE_MIN]) {
-				/* at its maximum memory: another host gives it no more */
-				APPEND(cause, sizeof(cause), "; at its maximum memory of %llu KiB",
-				       (unsigned long long)vm->mem_max_kib);
-				n += (size_t)notice_once(c, vm, r, cause, d);
-				continue;
-			}
-			APPEND(cause, sizeof(cause), "; host free memory %u%% at or below %u%%", fp,
-			       s->v[ARAS_S_HOST_MEM_FREE_MIN]);
-		} else {
-			const struct aras_vm *victim = io_victim(m, st, vm->host);
-
-			if (pr[hp].io_vms >= 2) {
-				if (victim != vm)
-					continue; /* the other one moves */
-				APPEND(cause, sizeof(cause), "; %u I/O-bound VMs contend on host %s", pr[hp].io_vms,
-				       h->name);
-			} else if (h->disk_usage < s->v[ARAS_S_HOST_DISK_LOW]) {
-				decision_base(d, vm, o && o->disk_grow ? ARAS_KIND_GROW_DISK : ARAS_KIND_ADD_DISK, r,
-					      ARAS_ORIGIN_CONTROLLER);
-				d->amount = o && o->disk_step_mib ? o->disk_step_mib : 1024;
-				snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s storage %u%% < %u%%: %s %llu MiB",
-					 cause, h->name, h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW],
-					 d->kind == ARAS_KIND_GROW_DISK ? "grow the disk by" : "add a disk of",
-					 (unsigned long long)d->amount);
-				n++;
-				continue;
-			} else {
-				APPEND(cause, sizeof(cause), "; host storage %u%% >= %u%%", h->disk_usage,
-				       s->v[ARAS_S_HOST_DISK_LOW]);
-			}
+		if (r == ARAS_RES_CPU)
+			done = vertical_cpu(c, s, pr, hp, vm, h, cause, sizeof(cause), d);
+		else if (r == ARAS_RES_MEM)
+			done = vertical_mem(c, s, pr, hp, vm, h, cause, sizeof(cause), d);
+		else
+			done = vertical_disk(m, st, o, pr, hp, vm, h, cause, sizeof(cause), d);
+		if (done != WANT_MOVE) {
+			n += (size_t)done;
+			continue;
 		}
 		if (plan_move(c, m, st, pr, &cluster_moves, vm, r, ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms, d, 0)) {
 			if (!d->no_target && r == ARAS_RES_DISK) {

@@ -71,6 +71,8 @@
  */
 #define ARAS_CTL_TREND_K 3
 #define ARAS_CTL_EARLY_HOSTS_PCT 15
+/* After a VM left a host, its figures settle for holdTime, and at least this long. */
+#define ARAS_CTL_SETTLE_MIN_MS 30000
 
 /* What the controller remembers per VM (by UUID, so it outlives migrations). */
 struct aras_ctl_vm {
@@ -128,8 +130,9 @@ struct aras_ctl_opts {
 
 /*
  * Decide this round.  Returns the number of decisions written to out
- * (at most max).  Pure: nothing is changed but the per-VM memory of
- * no-target notices; the caller turns decisions into actions and reports
+ * (at most max).  Changes only the controller's own per-VM memory (c):
+ * the no-target notice sent per episode and the shrink-back idle clock
+ * (low_since_ms); the caller turns decisions into actions and reports
  * them back with aras_ctl_note_action().
  */
 size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,

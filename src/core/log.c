@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+/* The process's one log sink (log_* are called from everywhere, without a context). */
 static struct {
 	int to_stderr;
 	int max_level;
@@ -61,6 +62,22 @@ void aras_vlog(int level, const char *fmt, va_list ap)
 	snprintf(lg.last, sizeof(lg.last), "%s", msg);
 	lg.last_time = now;
 	emit(level, msg);
+}
+
+void aras_log_tok(int level, const char *tok, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (level > lg.max_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (tok && tok[0])
+		aras_log(level, "%s: %s", tok, msg);
+	else
+		aras_log(level, "%s", msg);
 }
 
 void aras_log(int level, const char *fmt, ...)

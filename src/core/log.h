@@ -15,9 +15,21 @@ void aras_log_init(const char *ident, int to_stderr, int max_level);
 void aras_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void aras_vlog(int level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
-#define log_err(...) aras_log(LOG_ERR, __VA_ARGS__)
-#define log_warn(...) aras_log(LOG_WARNING, __VA_ARGS__)
-#define log_info(...) aras_log(LOG_INFO, __VA_ARGS__)
-#define log_debug(...) aras_log(LOG_DEBUG, __VA_ARGS__)
+/*
+ * The same with the subsystem's token first ("snmp: ..."), as the lines of
+ * one subsystem are told apart in a shared log (lldpd's log_warn(token),
+ * chrony's LOGS_*): tok NULL or "" prints none.
+ */
+void aras_log_tok(int level, const char *tok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * log_err() and friends: every file that logs names its subsystem first,
+ *   static const char log_token[] = "snmp";
+ * (tokens: engine, daemon, loop, snmp, net-snmp, virt, mail, script, model).
+ */
+#define log_err(...) aras_log_tok(LOG_ERR, log_token, __VA_ARGS__)
+#define log_warn(...) aras_log_tok(LOG_WARNING, log_token, __VA_ARGS__)
+#define log_info(...) aras_log_tok(LOG_INFO, log_token, __VA_ARGS__)
+#define log_debug(...) aras_log_tok(LOG_DEBUG, log_token, __VA_ARGS__)
 
 #endif

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "model";
+
 void aras_model_init(struct aras_model *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -102,7 +105,7 @@ void aras_model_summarize(const struct aras_model *m, struct aras_model_summary 
 	for (size_t i = 0; i < m->nvms; i++) {
 		int any = 0;
 
-		for (int r = 0; r < ARAS_MODEL_NRES; r++)
+		for (int r = 0; r < ARAS_NRES; r++)
 			if (m->vms[i]->sla[r].state == ARAS_ALERT_FIRING) {
 				s->res_alerting[r]++;
 				any = 1;
@@ -438,6 +441,50 @@ static void host_update(struct aras_model *m, struct aras_host *h, const struct 
 	h->have_prev = 1;
 }
 
+/* A failed poll: the host is down; its VMs stay listed with what was last known, but not as running. */
+static void host_down(struct aras_model *m, struct aras_host *h, const char *err)
+{
+	/* bounded copy (strncpy: gcc -O0 -Wstringop-truncation) */
+	size_t n = strnlen(err, sizeof(h->last_error) - 1);
+
+	h->state = ARAS_HOST_DOWN;
+	memcpy(h->last_error, err, n);
+	h->last_error[n] = '\0';
+	h->have_prev = 0;
+	h->usage_valid = 0;
+	for (size_t i = 0; i < m->nvms; i++) {
+		struct aras_vm *vm = m->vms[i];
+
+		if (vm->host != h->index)
+			continue;
+		vm_unknown(vm);
+	}
+}
+
+/* A known VM's line in host h's sample that must not update it (see each case). */
+static int stale_listing(const struct aras_vm *vm, const struct aras_vm_sample *vs, const struct aras_host *h,
+			 uint64_t start_ms)
+{
+	if (vm->host == h->index)
+		return vm->gen == h->gen; /* listed twice in one sample */
+	/*
+	 * This poll began before the VM was last seen where it is now: a
+	 * source listing it while it was migrating away, processed after the
+	 * target's.
+	 */
+	if (start_ms < vm->placed_ms)
+		return 1;
+	/* the paused target of a live migration in progress */
+	if ((vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED) && vs->state == ARAS_VM_PAUSED)
+		return 1;
+	/*
+	 * Defined but not running here, running on another host: the leftover
+	 * definition of a migrated VM.  The running copy is the VM; do not flip
+	 * it between hosts.
+	 */
+	return is_active(vm->state) && !is_active(vs->state);
+}
+
 int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 		     uint32_t disk_io_cap_kib, struct aras_apply_result *res)
 {
@@ -452,24 +499,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 		return -ARAS_E_NOENT;
 	res->old_state = h->state;
 	if (!s->ok) {
-		h->state = ARAS_HOST_DOWN;
-		{
-			/* bounded copy (strncpy: gcc -O0 -Wstringop-truncation) */
-			size_t n = strnlen(s->err, sizeof(h->last_error) - 1);
-
-			memcpy(h->last_error, s->err, n);
-			h->last_error[n] = '\0';
-		}
-		h->have_prev = 0;
-		h->usage_valid = 0;
-		/* Its VMs stay listed with what was last known, but not as running. */
-		for (size_t i = 0; i < m->nvms; i++) {
-			struct aras_vm *vm = m->vms[i];
-
-			if (vm->host != h->index)
-				continue;
-			vm_unknown(vm);
-		}
+		host_down(m, h, s->err);
 		res->new_state = h->state;
 		return 0;
 	}
@@ -498,24 +528,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 				break;
 			}
 			add[nadd++] = vm;
-		} else if (vm->host == h->index && vm->gen == h->gen) {
-			continue; /* listed twice in one sample */
-		} else if (vm->host != h->index && start_ms < vm->placed_ms) {
-			/*
-			 * This poll began before the VM was last seen where it
-			 * is now: a source listing it while it was migrating
-			 * away, processed after the target's.
-			 */
-			continue;
-		} else if (vm->host != h->index && (vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED) &&
-			   vs->state == ARAS_VM_PAUSED) {
-			continue; /* the paused target of a live migration in progress */
-		} else if (vm->host != h->index && is_active(vm->state) && !is_active(vs->state)) {
-			/*
-			 * Defined but not running here, running on another host:
-			 * the leftover definition of a migrated VM.  The running
-			 * copy is the VM; do not flip it between hosts.
-			 */
+		} else if (stale_listing(vm, vs, h, start_ms)) {
 			continue;
 		} else {
 			res->updated++;

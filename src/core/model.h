@@ -33,7 +33,6 @@ struct aras_sla_track {
 	unsigned value;    /* last value */
 };
 
-#define ARAS_MODEL_NRES 3 /* cpu, memory, disk */
 
 /* One VM as the virt adapter saw it in one poll (raw counters). */
 struct aras_vm_sample {
@@ -116,7 +115,7 @@ struct aras_vm {
 	uint32_t disk_cap_mib, disk_alloc_mib;
 	int vm_class;
 	int alert_state;
-	struct aras_sla_track sla[ARAS_MODEL_NRES];
+	struct aras_sla_track sla[ARAS_NRES];
 	/* bookkeeping */
 	int rates_valid;           /* figures come from a real interval */
 	uint64_t gen;
@@ -186,7 +185,7 @@ int aras_host_mib_state(const struct aras_host *h);
 /* What an NMS alerts on without walking a table (arasStatus aggregates). */
 struct aras_model_summary {
 	unsigned vms_alerting;             /* VMs with at least one alert firing */
-	unsigned res_alerting[ARAS_MODEL_NRES]; /* per resource: cpu, memory, disk */
+	unsigned res_alerting[ARAS_NRES]; /* per resource: cpu, memory, disk */
 	unsigned hosts_down;               /* arasHostState down (incl. never reached) */
 	unsigned hosts_maint;              /* maintenance flag set, up or not */
 };

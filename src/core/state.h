@@ -20,12 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ARAS_STATE_NRES 3
 
 struct aras_vm_prefs {
 	uint8_t uuid[ARAS_UUID_LEN];
 	unsigned priority;              /* 0..100, higher served first */
-	unsigned thr[ARAS_STATE_NRES];  /* cpu, memory, disk; 0 = global */
+	unsigned thr[ARAS_NRES];  /* cpu, memory, disk; 0 = global */
 	int opt_out;                    /* 1: the controller leaves this VM alone */
 };
 
@@ -38,7 +37,7 @@ struct aras_state {
 	uint32_t persisted;             /* bit i: setting i was SET over SNMP */
 	struct aras_vm_prefs *prefs;    /* sorted by uuid */
 	size_t nprefs;
-	unsigned maint[64];             /* hosts in maintenance (arasHostMaintenance) */
+	unsigned maint[ARAS_MAINT_MAX]; /* hosts in maintenance (arasHostMaintenance) */
 	size_t nmaint;
 };
 

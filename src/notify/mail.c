@@ -9,7 +9,7 @@
  * and smtp_disconnect() for the reply to QUIT (curl issues #8555, #4015;
  * still so in curl 8.x): a slow or stalled server would stall
  * curl_multi_perform() for up to the response timeout.  So the worker
- * alone drives the multi handle; the select() loop only renders mails,
+ * alone drives the multi handle; the loop thread only renders mails,
  * hands them over (inbox, curl_multi_wakeup()) and collects results
  * (outbox) when the worker writes a byte to done_pipe, which the loop
  * watches.  The worker never logs (log.c is not thread safe): it stores
@@ -34,6 +34,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "mail";
 
 struct mail_job {
 	struct mail_job *next;

@@ -1,5 +1,5 @@
 /*
- * mail.h - alert mail over SMTP(S) with libcurl, for arasd's select()
+ * mail.h - alert mail over SMTP(S) with libcurl, for arasd's
  * loop: queueing a mail returns at once; the SMTP dialogue runs in a mail
  * thread of the mailer's own (libcurl's SMTP can block even in its multi
  * interface, see mail.c) and results come back to the loop through a pipe
@@ -52,8 +52,8 @@ int aras_mailer_new(struct aras_mailer **out, const struct aras_mail_conf *conf)
 int aras_mailer_send(struct aras_mailer *m, const struct aras_alert *a);
 
 /*
- * Before select(): while mails are pending, add the mail thread's
- * notification fd to r and raise *maxfd (select()'s first argument,
+ * Before the loop's poll(): while mails are pending, add the mail thread's
+ * notification fd to r and raise *maxfd (the fd_set's bound,
  * highest fd + 1).  w, e and tv are left alone (kept for a loop that
  * drives libcurl's sockets itself): the fd wakes the loop.
  */
@@ -61,7 +61,7 @@ void aras_mailer_prepare(struct aras_mailer *m, int *maxfd, fd_set *r, fd_set *w
 			 struct timeval *tv);
 
 /*
- * After select() (whatever it returned; cheap when nothing is ready):
+ * After the loop's poll() (whatever it returned; cheap when nothing is ready):
  * add the mails finished since the last call to *sent and *failed.  Each
  * failure is logged once with curl's error text.  Never blocks.
  */

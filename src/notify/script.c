@@ -36,6 +36,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "script";
+
 extern char **environ;
 
 #define NENV 10 /* ARAS_* variables we set */
@@ -272,82 +275,82 @@ fail:
 	_exit(127);
 }
 
-int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a)
-{
-	char event[32], name[ARAS_NAME_MAX], uuid[ARAS_UUID_STRLEN] = "", host[ARAS_NAME_MAX];
+/* The alert as the child sees it: its arguments and ARAS_* variables. */
+struct script_args {
+	char event[32], name[ARAS_NAME_MAX], uuid[ARAS_UUID_STRLEN], host[ARAS_NAME_MAX];
 	char hindex[16], value[16], threshold[16], when[80], text[ARAS_ERRTEXT_MAX];
-	char *vars[NENV] = { 0 }, **envp = NULL, *argv[9];
-	struct child *c = NULL;
+	char *vars[NENV];
+	char *argv[9];
+};
+
+/* Everything the child needs, built before fork(): 0 or -ARAS_E_NOMEM. */
+static int script_args(struct script_args *x, const char *path, const struct aras_alert *a)
+{
+	struct tm tm;
+
+	memset(x, 0, sizeof(*x));
+	snprintf(x->event, sizeof(x->event), "%s", aras_event_name(a->type));
+	if (a->has_vm) {
+		copy_field(x->name, a->vm_name, ARAS_NAME_MAX);
+		aras_uuid_format(a->uuid, x->uuid);
+	}
+	copy_field(x->host, a->host_name, ARAS_NAME_MAX);
+	copy_field(x->text, a->text, ARAS_ERRTEXT_MAX);
+	snprintf(x->hindex, sizeof(x->hindex), "%u", a->host_index);
+	snprintf(x->value, sizeof(x->value), "%u", a->value);
+	snprintf(x->threshold, sizeof(x->threshold), "%u", a->threshold);
+	if (gmtime_r(&a->when, &tm))
+		snprintf(x->when, sizeof(x->when), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	x->vars[0] = env_var("ARAS_EVENT", x->event);
+	x->vars[1] = env_var("ARAS_VM_NAME", x->name);
+	x->vars[2] = env_var("ARAS_VM_UUID", x->uuid);
+	x->vars[3] = env_var("ARAS_HOST", x->host);
+	x->vars[4] = env_var("ARAS_HOST_INDEX", x->hindex);
+	x->vars[5] = env_var("ARAS_RESOURCE", aras_resource_name(a->resource));
+	x->vars[6] = env_var("ARAS_VALUE", x->value);
+	x->vars[7] = env_var("ARAS_THRESHOLD", x->threshold);
+	x->vars[8] = env_var("ARAS_TEXT", x->text);
+	x->vars[9] = env_var("ARAS_TIME", x->when);
+	for (size_t i = 0; i < NENV; i++)
+		if (!x->vars[i])
+			return -ARAS_E_NOMEM;
+	x->argv[0] = (char *)path;
+	x->argv[1] = x->event;
+	x->argv[2] = x->name;
+	x->argv[3] = x->uuid;
+	x->argv[4] = x->host;
+	x->argv[5] = (char *)aras_resource_name(a->resource);
+	x->argv[6] = x->value;
+	x->argv[7] = x->threshold;
+	x->argv[8] = NULL;
+	return 0;
+}
+
+static void script_args_free(struct script_args *x)
+{
+	for (size_t i = 0; i < NENV; i++)
+		free(x->vars[i]);
+}
+
+/*
+ * fork + exec into slot c, its stderr on a pipe the loop drains: 0 or
+ * -ARAS_E_IO (logged).  Signals are blocked around fork() so the child
+ * starts with none of ours pending or handled.
+ */
+static int spawn(struct aras_scripts *s, struct child *c, char **argv, char **envp)
+{
+	int pfd[2] = { -1, -1 }, rc = -ARAS_E_IO, blocked = 0;
+	long maxfd = sysconf(_SC_OPEN_MAX);
 	struct sigaction dfl;
 	sigset_t all, old, empty;
-	int pfd[2] = { -1, -1 }, rc = -ARAS_E_NOMEM, blocked = 0;
-	long maxfd;
-	struct tm tm;
 	pid_t pid;
 
-	for (size_t i = 0; i < ARAS_SCRIPTS_MAX && !c; i++)
-		if (!s->c[i].pid)
-			c = &s->c[i];
-	if (!c) {
-		char desc[ARAS_NAME_MAX + 40];
-
-		describe(a, desc, sizeof(desc));
-		log_warn("script %s (%s) not run: %u scripts still running", s->path, desc, s->nrun);
-		return -ARAS_E_BUSY;
-	}
-
-	/* everything the child needs, before fork() */
-	snprintf(event, sizeof(event), "%s", aras_event_name(a->type));
-	if (a->has_vm) {
-		copy_field(name, a->vm_name, ARAS_NAME_MAX);
-		aras_uuid_format(a->uuid, uuid);
-	} else {
-		name[0] = '\0';
-	}
-	copy_field(host, a->host_name, ARAS_NAME_MAX);
-	copy_field(text, a->text, ARAS_ERRTEXT_MAX);
-	snprintf(hindex, sizeof(hindex), "%u", a->host_index);
-	snprintf(value, sizeof(value), "%u", a->value);
-	snprintf(threshold, sizeof(threshold), "%u", a->threshold);
-	if (gmtime_r(&a->when, &tm))
-		snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	else
-		when[0] = '\0';
-	vars[0] = env_var("ARAS_EVENT", event);
-	vars[1] = env_var("ARAS_VM_NAME", name);
-	vars[2] = env_var("ARAS_VM_UUID", uuid);
-	vars[3] = env_var("ARAS_HOST", host);
-	vars[4] = env_var("ARAS_HOST_INDEX", hindex);
-	vars[5] = env_var("ARAS_RESOURCE", aras_resource_name(a->resource));
-	vars[6] = env_var("ARAS_VALUE", value);
-	vars[7] = env_var("ARAS_THRESHOLD", threshold);
-	vars[8] = env_var("ARAS_TEXT", text);
-	vars[9] = env_var("ARAS_TIME", when);
-	for (size_t i = 0; i < NENV; i++)
-		if (!vars[i])
-			goto cleanup;
-	envp = build_envp(vars, &s->as);
-	if (!envp)
-		goto cleanup;
-	argv[0] = s->path;
-	argv[1] = event;
-	argv[2] = name;
-	argv[3] = uuid;
-	argv[4] = host;
-	argv[5] = (char *)aras_resource_name(a->resource);
-	argv[6] = value;
-	argv[7] = threshold;
-	argv[8] = NULL;
-	maxfd = sysconf(_SC_OPEN_MAX);
 	if (maxfd < 0 || maxfd > 65536)
 		maxfd = 65536;
-	describe(a, c->desc, sizeof(c->desc));
-
-	rc = -ARAS_E_IO;
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		log_warn("script %s (%s) not run: pipe: %s", s->path, c->desc, strerror(errno));
-		goto cleanup;
+		return rc;
 	}
 	pfd[0] = fd_above_stdio(pfd[0]);
 	pfd[1] = fd_above_stdio(pfd[1]);
@@ -384,13 +387,39 @@ cleanup:
 		close(pfd[0]);
 	if (pfd[1] >= 0)
 		close(pfd[1]);
+	return rc;
+}
+
+int aras_scripts_run(struct aras_scripts *s, const struct aras_alert *a)
+{
+	struct script_args x;
+	struct child *c = NULL;
+	char **envp = NULL;
+	int rc;
+
+	for (size_t i = 0; i < ARAS_SCRIPTS_MAX && !c; i++)
+		if (!s->c[i].pid)
+			c = &s->c[i];
+	if (!c) {
+		char desc[ARAS_NAME_MAX + 40];
+
+		describe(a, desc, sizeof(desc));
+		log_warn("script %s (%s) not run: %u scripts still running", s->path, desc, s->nrun);
+		return -ARAS_E_BUSY;
+	}
+	rc = script_args(&x, s->path, a);
+	if (rc == 0 && !(envp = build_envp(x.vars, &s->as)))
+		rc = -ARAS_E_NOMEM;
+	if (rc == 0) {
+		describe(a, c->desc, sizeof(c->desc));
+		rc = spawn(s, c, x.argv, envp);
+	}
 	if (rc == -ARAS_E_NOMEM)
 		log_warn("script %s not run: out of memory", s->path);
 	if (rc < 0)
 		c->desc[0] = '\0';
 	free(envp);
-	for (size_t i = 0; i < NENV; i++)
-		free(vars[i]);
+	script_args_free(&x);
 	return rc;
 }
 

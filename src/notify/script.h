@@ -2,7 +2,7 @@
  * script.h - runs the operator's alert script: one configured program,
  * started with fork/execve (never a shell), at most ARAS_SCRIPTS_MAX at
  * once, each killed with its process group past its timeout.  Nothing here
- * blocks: the select() loop reaps children with aras_scripts_reap().
+ * blocks: the loop (daemon/loop.c) reaps children with aras_scripts_reap().
  */
 #ifndef ARAS_NOTIFY_SCRIPT_H
 #define ARAS_NOTIFY_SCRIPT_H

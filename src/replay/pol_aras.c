@@ -3,55 +3,43 @@
  * the decision logic is here: each poll builds the samples the virt
  * adapter would (cumulative CPU time per VM and node busy/total counters
  * per host, free memory, balloon figures, disk bytes), and hands them to
- * the same core calls as the daemon, in the same order:
- *   aras_model_apply -> aras_sla_evaluate (per host)
- *   -> aras_ctl_decide -> actions in an aras_plan, reported back with
- *      aras_ctl_note_action / aras_ctl_note_result.
- * Decisions act on the simulated cluster: a vCPU or memory change at once,
- * a migration when the simulation says it has ended.  As in arasd, a
- * finished migration triggers a poll of every host and a decision round
- * (the collector's kick) unless the kick is turned off.
+ * the same engine as the daemon (core/engine.h), in the same order:
+ *   aras_engine_sample (per host) -> aras_engine_round,
+ * and wires the engine's effects to the simulation: a job is a vCPU or
+ * memory change at once, a migration that ends when the simulation says
+ * so (aras_engine_result then); a no-target notice goes to the metrics.
+ * As in arasd, a finished migration triggers a poll of every host and a
+ * decision round (the collector's kick) unless the kick is turned off.
  *
- * Policy: automatic acts; semiAutomatic proposals are approved at once
- * after the same re-check an operator's approval runs (aras_ctl_recheck);
- * manual lets the controller do nothing on SLA alerts.
+ * Engine options that differ from the daemon (and keep the replay's
+ * figures what they were): no failure backoff, no event log, a moved VM
+ * is seen at the next poll (not moved in the model at once), 256 actions
+ * in the table, and semiAutomatic proposals approved at once after the
+ * same re-check an operator's approval runs; manual lets the controller do
+ * nothing on SLA alerts.
  */
 #include "policy.h"
 
-#include "core/ctl.h"
-#include "core/model.h"
-#include "core/plan.h"
-#include "core/sla.h"
+#include "core/engine.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The replay's action table (the daemon's: ARAS_ENGINE_PLAN_CAPACITY). */
+#define RP_PLAN_CAPACITY 256
+
 struct rp_aras {
-	const struct aras_state *st;
 	const struct aras_trace *t;
-	struct aras_model m;
-	struct aras_ctl ctl;
-	struct aras_plan *plan;
-	struct aras_ctl_opts o;
+	struct aras_engine e;
+	struct aras_sim *sim;          /* the simulation of the call in progress */
 	struct aras_host_sample *hs;   /* per host */
 	struct aras_vm_sample *vs;     /* every VM, grouped by host each poll */
 	size_t *count, *order;         /* per host */
 	uint32_t *mig_action;          /* per VM: action index of its migration in flight */
 	size_t *by_uuid;               /* VM positions sorted by UUID */
-	struct aras_decision *dec;
-	size_t maxdec;
-	unsigned long alerts;
 };
-
-static void on_alert(const struct aras_alert *a, void *arg)
-{
-	struct rp_aras *c = arg;
-
-	if (a->type == ARAS_EV_BREACH)
-		c->alerts++;
-}
 
 static size_t vm_of(const struct rp_aras *c, const uint8_t *uuid)
 {
@@ -125,75 +113,57 @@ static void build_samples(struct rp_aras *c, const struct aras_sim *s)
 	}
 }
 
-static void finish(struct rp_aras *c, struct aras_action *a, int ok, uint64_t now, const char *err)
+/* Effect: a job on the simulated cluster. */
+static int start_job(void *arg, const struct aras_action *a)
 {
-	a->state = ok ? ARAS_AS_SUCCEEDED : ARAS_AS_FAILED;
-	a->finished_ms = now;
-	if (!ok)
-		snprintf(a->error, sizeof(a->error), "%s", err);
-	aras_ctl_note_result(&c->ctl, a, ok, now);
-}
-
-static void act(struct rp_aras *c, struct aras_sim *s, const struct aras_decision *d)
-{
-	size_t vm = vm_of(c, d->uuid);
-	struct aras_action a, *na;
+	struct rp_aras *c = arg;
+	struct aras_sim *s = c->sim;
+	size_t vm = vm_of(c, a->uuid);
+	uint32_t index = a->index;
 	int rc = 0;
 
 	if (vm == SIZE_MAX)
-		return;
-	if (d->no_target) {
-		aras_sim_no_target(s, vm, d->reason);
-		return;
-	}
-	aras_action_from_decision(&a, d,
-				  d->origin == ARAS_ORIGIN_CONTROLLER &&
-						  c->st->settings.v[ARAS_S_POLICY] == ARAS_POLICY_SEMI ?
-					  ARAS_AS_PROPOSED : ARAS_AS_APPROVED,
-				  0, s->now_ms);
-	na = aras_plan_add(c->plan, &a);
-	if (!na)
-		return; /* full of unfinished actions: arasd logs and drops it too */
-	if (na->state == ARAS_AS_PROPOSED) {
-		char why[ARAS_ERRTEXT_MAX];
-
-		if (aras_ctl_recheck(&c->ctl, &c->m, c->st, c->plan, na, s->now_ms, why, sizeof(why)) < 0) {
-			finish(c, na, 0, s->now_ms, why);
-			return;
-		}
-		na->state = ARAS_AS_APPROVED;
-	}
-	na->state = ARAS_AS_RUNNING;
-	na->started_ms = s->now_ms;
-	aras_ctl_note_action(&c->ctl, na, s->now_ms);
-	switch (na->kind) {
+		return -ARAS_E_NOENT;
+	switch (a->kind) {
 	case ARAS_KIND_ADD_VCPU:
 	case ARAS_KIND_REMOVE_VCPU:
-		rc = aras_sim_set_vcpus(s, vm, (unsigned)na->amount, na->reason);
+		rc = aras_sim_set_vcpus(s, vm, (unsigned)a->amount, a->reason);
 		break;
 	case ARAS_KIND_GROW_MEM:
 	case ARAS_KIND_SHRINK_MEM:
-		rc = aras_sim_set_mem(s, vm, na->amount, na->reason);
+		rc = aras_sim_set_mem(s, vm, a->amount, a->reason);
 		break;
 	case ARAS_KIND_ADD_DISK:
 	case ARAS_KIND_GROW_DISK:
-		aras_sim_disk(s, vm, na->reason);
+		aras_sim_disk(s, vm, a->reason);
 		break;
 	case ARAS_KIND_MIGRATE:
-		rc = na->target >= 1 ? aras_sim_migrate(s, vm, na->target - 1, na->reason) : -ARAS_E_INVAL;
+		rc = a->target >= 1 ? aras_sim_migrate(s, vm, a->target - 1, a->reason) : -ARAS_E_INVAL;
 		if (rc == 0) {
-			c->mig_action[vm] = na->index;
-			return; /* finishes when the simulation says so */
+			c->mig_action[vm] = index;
+			return 0; /* finishes when the simulation says so */
 		}
 		break;
 	}
-	finish(c, na, rc == 0, s->now_ms, rc == 0 ? "" : aras_strerror(rc));
+	aras_engine_result(&c->e, index, rc == 0, rc == 0 ? "" : aras_strerror(rc), s->now_ms);
+	return 0;
+}
+
+/* Effect: a wanted migration found no target. */
+static void no_target(void *arg, const struct aras_decision *d, const struct aras_event *e)
+{
+	struct rp_aras *c = arg;
+	size_t vm = vm_of(c, d->uuid);
+
+	(void)e;
+	if (vm != SIZE_MAX)
+		aras_sim_no_target(c->sim, vm, d->reason);
 }
 
 static int aras_poll(struct aras_sim *s, void *ctx, int kick)
 {
 	struct rp_aras *c = ctx;
-	size_t n = 0, nd;
+	size_t n = 0;
 
 	(void)kick;
 	build_samples(c, s);
@@ -205,31 +175,28 @@ static int aras_poll(struct aras_sim *s, void *ctx, int kick)
 		for (size_t h = 0; h < s->nhosts; h++)
 			if (!!s->hosts[h].arrived == (pass == 0))
 				c->order[n++] = h;
+	c->sim = s;
 	for (size_t k = 0; k < n; k++) {
 		size_t h = c->order[k];
-		struct aras_apply_result res;
-		int rc = aras_model_apply(&c->m, &c->hs[h], c->st->settings.v[ARAS_S_DISK_IO_CAPACITY], &res);
+		int rc = aras_engine_sample(&c->e, &c->hs[h], 0);
 
 		if (rc < 0)
 			return rc;
 		s->hosts[h].arrived = 0;
-		aras_sla_evaluate(&c->m, c->st, (unsigned)h + 1, s->now_ms, 0, on_alert, c);
 	}
-	aras_plan_expire(c->plan, s->now_ms, c->st->settings.v[ARAS_S_PROPOSAL_TIMEOUT], NULL, NULL);
-	nd = aras_ctl_decide(&c->ctl, &c->m, c->st, c->plan, &c->o, s->now_ms, c->dec, c->maxdec);
-	for (size_t i = 0; i < nd; i++)
-		act(c, s, &c->dec[i]);
-	s->m.alerts = c->alerts;
+	aras_engine_round(&c->e, s->now_ms);
+	s->m.alerts = c->e.breaches;
 	return 0;
 }
 
 static void aras_migrated(struct aras_sim *s, void *ctx, size_t vm)
 {
 	struct rp_aras *c = ctx;
-	struct aras_action *a = aras_plan_get(c->plan, c->mig_action[vm]);
+	struct aras_action *a = aras_plan_get(c->e.plan, c->mig_action[vm]);
 
+	c->sim = s;
 	if (a && !aras_action_finished(a))
-		finish(c, a, 1, s->now_ms, "");
+		aras_engine_result(&c->e, a->index, 1, "", s->now_ms);
 }
 
 static int uuid_cmp(const void *a, const void *b, void *arg)
@@ -254,26 +221,30 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 	p->poll = aras_poll;
 	p->migrated = aras_migrated;
 	p->want_kick = o->kick;
-	c->st = o->st;
 	c->t = t;
-	aras_model_init(&c->m);
-	aras_ctl_init(&c->ctl);
-	c->o.disk_step_mib = 1024;
-	c->maxdec = t->nvms + cl->nhosts + 1;
+	aras_engine_init(&c->e);
+	c->e.ctl_opts.disk_step_mib = ARAS_DISK_STEP_DEFAULT_MIB;
+	if (aras_state_copy(&c->e.state, o->st) < 0)
+		goto fail;
 	c->hs = calloc(h, sizeof(*c->hs));
 	c->vs = calloc(n, sizeof(*c->vs));
 	c->count = calloc(h, sizeof(*c->count));
 	c->order = calloc(h, sizeof(*c->order));
 	c->mig_action = calloc(n, sizeof(*c->mig_action));
 	c->by_uuid = calloc(n, sizeof(*c->by_uuid));
-	c->dec = calloc(c->maxdec, sizeof(*c->dec));
-	if (!c->hs || !c->vs || !c->count || !c->order || !c->mig_action || !c->by_uuid || !c->dec)
-		goto fail;
-	/* the daemon's plan holds 1000 actions; finished ones are dropped first */
-	if (aras_plan_new(&c->plan, 256) < 0)
+	if (!c->hs || !c->vs || !c->count || !c->order || !c->mig_action || !c->by_uuid)
 		goto fail;
 	for (size_t i = 0; i < cl->nhosts; i++) {
-		rc = aras_model_add_host(&c->m, (unsigned)i + 1, cl->hosts[i].name, "sim://");
+		rc = aras_model_add_host(&c->e.model, (unsigned)i + 1, cl->hosts[i].name, "sim://");
+		if (rc < 0)
+			goto fail;
+	}
+	{
+		struct aras_engine_opts eo = { .plan_capacity = RP_PLAN_CAPACITY,
+					       .max_decisions = t->nvms + cl->nhosts + 1, .auto_approve = 1 };
+		struct aras_engine_fx fx = { .arg = c, .start_job = start_job, .notify_no_target = no_target };
+
+		rc = aras_engine_start(&c->e, &eo, &fx);
 		if (rc < 0)
 			goto fail;
 	}
@@ -297,16 +268,13 @@ void aras_pol_aras_free(struct aras_sim_policy *p)
 
 	if (!c)
 		return;
-	aras_model_free(&c->m);
-	aras_ctl_free(&c->ctl);
-	aras_plan_free(c->plan);
+	aras_engine_free(&c->e);
 	free(c->hs);
 	free(c->vs);
 	free(c->count);
 	free(c->order);
 	free(c->mig_action);
 	free(c->by_uuid);
-	free(c->dec);
 	free(c);
 	p->ctx = NULL;
 }

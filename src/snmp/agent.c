@@ -6,6 +6,8 @@
  */
 #include "agent.h"
 
+#include "arasd.h"
+
 #include "core/log.h"
 #include "mib.h"
 #include "oids.h"
@@ -20,8 +22,16 @@
 #include <net-snmp/agent/agent_callbacks.h>
 #include <net-snmp/agent/agent_sysORTable.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "snmp";
+
 static oid sysor_oid[] = { ARAS_OID_BASE };
 
+/*
+ * File scope, because net-snmp's logging and agent callbacks
+ * (snmp_register_callback) pass only their own argument: what they count or
+ * update is reached from here.
+ */
 static unsigned log_problems;
 static struct arasd *daemon_ctx;
 
@@ -34,7 +44,8 @@ static int log_cb(int major, int minor, void *serverarg, void *clientarg)
 	(void)clientarg;
 	if (m->priority <= LOG_WARNING)
 		log_problems++;
-	aras_log(m->priority, "%s", m->msg);
+	/* net-snmp's own messages, tagged as such */
+	aras_log_tok(m->priority, "net-snmp", "%s", m->msg);
 	return 0;
 }
 

@@ -5,7 +5,7 @@
 #ifndef ARAS_SNMP_AGENT_H
 #define ARAS_SNMP_AGENT_H
 
-#include "arasd.h"
+struct arasd; /* the daemon (arasd.h): this header needs only its name */
 
 #include <sys/select.h>
 #include <sys/time.h>
@@ -20,9 +20,9 @@ int aras_snmp_start(struct arasd *d);
 void aras_snmp_stop(struct arasd *d);
 
 /*
- * One loop turn, split so main.c can add its own fds: prepare fills the
- * set and lowers *tv to net-snmp's next timeout; process handles what
- * select() returned (nready < 0 on error, 0 on timeout).
+ * One loop turn (daemon/loop.c's SNMP source): prepare fills the set and
+ * lowers *tv to net-snmp's next timeout; process gets the set cut down to
+ * net-snmp's ready fds and their count (0: none ready, its timeout turn).
  */
 void aras_snmp_prepare(int *maxfd, fd_set *rfds, struct timeval *tv);
 void aras_snmp_process(int nready, fd_set *rfds);

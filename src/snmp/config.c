@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "arasd.h"
+
 #include "agent.h"
 #include "core/confline.h"
 #include "core/log.h"
@@ -23,6 +25,10 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "config";
+
+/* File scope, because net-snmp's read_config handlers get only the token and the line. */
 static struct arasd *cfg;
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -40,7 +46,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
  * open-addressing set of names (pointers into cfg->hosts).
  */
 static struct {
-	uint8_t used[65536 / 8];
+	uint8_t used[(ARAS_HOST_INDEX_MAX + 1) / 8];
 	const char **names;        /* hash set, size a power of two, NULL = free */
 	size_t names_cap;
 	size_t hosts_cap;          /* capacity of cfg->hosts */
@@ -112,7 +118,7 @@ static void host_line(const char *token, char *line)
 	uri = hline.uri;
 	index = hline.index;
 	if (!index) {
-		if (hl.max_index >= 65535) {
+		if (hl.max_index >= ARAS_HOST_INDEX_MAX) {
 			config_perror("no host index left after 65535: give this host an index");
 			return;
 		}
@@ -193,7 +199,7 @@ static void setting_line(const char *token, char *line)
 		config_perror(id < 0 ? "unknown setting" : why);
 		return;
 	}
-	cfg->state.settings.v[id] = v;
+	cfg->eng.state.settings.v[id] = v;
 }
 
 /* Tokens whose value is one string, stored in the context. */
@@ -309,9 +315,9 @@ static void diskmode_line(const char *token, char *line)
 {
 	(void)token;
 	if (line && strcasecmp(line, "add") == 0)
-		cfg->ctl_opts.disk_grow = 0;
+		cfg->eng.ctl_opts.disk_grow = 0;
 	else if (line && strcasecmp(line, "grow") == 0)
-		cfg->ctl_opts.disk_grow = 1;
+		cfg->eng.ctl_opts.disk_grow = 1;
 	else
 		config_perror("diskMode must be add or grow");
 }
@@ -325,7 +331,7 @@ static void diskstep_line(const char *token, char *line)
 		config_perror("diskStep must be a size in MiB from 1 to 16777216");
 		return;
 	}
-	cfg->ctl_opts.disk_step_mib = v;
+	cfg->eng.ctl_opts.disk_step_mib = v;
 }
 
 static void register_tokens(void)
@@ -376,16 +382,16 @@ int aras_config_read(struct arasd *d, const char *file)
 	problems = (int)(aras_snmp_log_problems() - before);
 	cfg = NULL;
 	hl_reset();
-	if (problems == 0 && aras_settings_check_consistent(&d->state.settings, why, sizeof(why)) < 0) {
+	if (problems == 0 && aras_settings_check_consistent(&d->eng.state.settings, why, sizeof(why)) < 0) {
 		log_err("%s: %s", file, why);
 		problems++;
 	}
-	if (problems == 0 && (d->state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_EMAIL) &&
+	if (problems == 0 && (d->eng.state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_EMAIL) &&
 	    (!d->mail.url || !d->mail.from || !d->mail.to)) {
 		log_err("%s: actions include email but mailServer, mailFrom or mailTo is missing", file);
 		problems++;
 	}
-	if (problems == 0 && (d->state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_SCRIPT) && !d->script) {
+	if (problems == 0 && (d->eng.state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_SCRIPT) && !d->script) {
 		log_err("%s: actions include script but no script line", file);
 		problems++;
 	}

@@ -7,7 +7,7 @@
 #ifndef ARAS_SNMP_CONFIG_H
 #define ARAS_SNMP_CONFIG_H
 
-#include "arasd.h"
+struct arasd; /* filled from the configuration (arasd.h) */
 
 /* Read file into d; returns the number of problems reported (0 = clean). */
 int aras_config_read(struct arasd *d, const char *file);

@@ -9,8 +9,9 @@
  */
 #include "mib.h"
 
+#include "arasd.h"
+
 #include "core/log.h"
-#include "actions.h"
 #include "oids.h"
 #include "txn.h"
 
@@ -21,6 +22,9 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "snmp";
 
 struct vm_row {
 	netsnmp_index idx;
@@ -36,6 +40,11 @@ struct idx_row {
 	unsigned host;             /* arasHostTable: the host index */
 };
 
+/*
+ * File scope, because net-snmp's handlers receive only their registration
+ * and the request: the context and the registered table containers are
+ * reached from here (the one handle net-snmp lets us keep).
+ */
 static struct {
 	struct arasd *d;
 	netsnmp_container *vms;
@@ -108,11 +117,11 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 	int field = pref_field(col);
 
 	if (field == ARAS_PREF_OPT_OUT) {
-		set_int(var, aras_state_pref(&mib.d->state, vm->uuid, field) ? 1 : 2);
+		set_int(var, aras_state_pref(&mib.d->eng.state, vm->uuid, field) ? 1 : 2);
 		return 0;
 	}
 	if (field >= 0) {
-		set_uint(var, ASN_UNSIGNED, aras_state_pref(&mib.d->state, vm->uuid, field));
+		set_uint(var, ASN_UNSIGNED, aras_state_pref(&mib.d->eng.state, vm->uuid, field));
 		return 0;
 	}
 	switch (col) {
@@ -144,7 +153,7 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 	case ARAS_VC_CPU_TIME: set_c64(var, vm->total.cpu_ns); break;
 	case ARAS_VC_UUID_STRING: set_uuid_str(var, vm->uuid); break;
 	case ARAS_VC_HOST_NAME: {
-		const struct aras_host *h = aras_model_host(&mib.d->model, vm->host);
+		const struct aras_host *h = aras_model_host(&mib.d->eng.model, vm->host);
 
 		set_str(var, h ? h->name : "");
 		break;
@@ -187,22 +196,21 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
 			return;
 		}
-		if (*var->val.integer < 1 || *var->val.integer > 65535) {
+		if (*var->val.integer < 1 || *var->val.integer > ARAS_HOST_INDEX_MAX) {
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
 			return;
 		}
-		rc = aras_actions_check_order(mib.d, row->vm->uuid, (unsigned)*var->val.integer, why, sizeof(why));
-		if (rc < 0) {
-			log_info("arasVmMigrateTo %s rejected: %s", row->vm->name, why);
-			netsnmp_set_request_error(reqinfo, r, rc == -ARAS_E_RANGE ? SNMP_ERR_WRONGVALUE :
-							       SNMP_ERR_INCONSISTENTVALUE);
-			return;
-		}
 		{
-			struct aras_txn_order o = { .kind = ARAS_ORDER_MIGRATE,
-						    .target = (unsigned)*var->val.integer };
+			struct aras_order o = { .kind = ARAS_ORDER_MIGRATE, .target = (unsigned)*var->val.integer };
 
 			memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
+			rc = aras_engine_check_order(&mib.d->eng, &o, why, sizeof(why));
+			if (rc < 0) {
+				log_info("arasVmMigrateTo %s rejected: %s", row->vm->name, why);
+				netsnmp_set_request_error(reqinfo, r, rc == -ARAS_E_RANGE ? SNMP_ERR_WRONGVALUE :
+								       SNMP_ERR_INCONSISTENTVALUE);
+				return;
+			}
 			aras_txn_add_order(mib.d, reqinfo, r, &o);
 		}
 		return;
@@ -406,7 +414,7 @@ static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *
 
 static int host_get(void *row, unsigned col, netsnmp_variable_list *var)
 {
-	const struct aras_host *h = aras_model_host(&mib.d->model, ((struct idx_row *)row)->host);
+	const struct aras_host *h = aras_model_host(&mib.d->eng.model, ((struct idx_row *)row)->host);
 
 	return h ? host_value(h, col, var) : -1;
 }
@@ -528,16 +536,17 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
 			return;
 		}
-		rc = aras_plan_check_decision(mib.d->plan, act->index, (int)*var->val.integer);
-		if (rc < 0) {
-			netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
-			return;
-		}
 		{
-			struct aras_txn_order o = { .kind = ARAS_ORDER_DECIDE, .action = act->index,
-						    .state = (int)*var->val.integer };
+			struct aras_order o = { .kind = ARAS_ORDER_DECIDE, .action = act->index,
+						.state = (int)*var->val.integer };
+			char why[128];
 
 			memcpy(o.uuid, act->uuid, ARAS_UUID_LEN);
+			rc = aras_engine_check_order(&mib.d->eng, &o, why, sizeof(why));
+			if (rc < 0) {
+				netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
+				return;
+			}
 			aras_txn_add_order(mib.d, reqinfo, r, &o);
 		}
 		return;
@@ -662,7 +671,7 @@ static int config_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	int id = (int)(intptr_t)reginfo->my_reg_void;
-	uint32_t v = mib.d->state.settings.v[id];
+	uint32_t v = mib.d->eng.state.settings.v[id];
 
 	(void)handler;
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
@@ -707,14 +716,14 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			continue;
 		}
 		switch (col) {
-		case ARAS_ST_HOST_COUNT: set_uint(var, ASN_GAUGE, d->model.nhosts); break;
-		case ARAS_ST_VM_COUNT: set_uint(var, ASN_GAUGE, d->model.nvms); break;
+		case ARAS_ST_HOST_COUNT: set_uint(var, ASN_GAUGE, d->eng.model.nhosts); break;
+		case ARAS_ST_VM_COUNT: set_uint(var, ASN_GAUGE, d->eng.model.nvms); break;
 		case ARAS_ST_POLLS: set_uint(var, ASN_COUNTER, c->polls); break;
 		case ARAS_ST_LAST_POLL_TIME: set_uint(var, ASN_UNSIGNED, c->last_poll_ms); break;
 		case ARAS_ST_NOTIF_SENT: set_uint(var, ASN_COUNTER, c->notif_sent); break;
 		case ARAS_ST_NOTIF_DROPPED: set_uint(var, ASN_COUNTER, c->notif_dropped); break;
 		case ARAS_ST_EVENTS_DROPPED:
-			set_uint(var, ASN_COUNTER, d->evlog ? aras_evlog_dropped(d->evlog) : 0);
+			set_uint(var, ASN_COUNTER, d->eng.evlog ? aras_evlog_dropped(d->eng.evlog) : 0);
 			break;
 		case ARAS_ST_MAIL_SENT: set_uint(var, ASN_COUNTER, c->mail_sent); break;
 		case ARAS_ST_MAIL_FAILED: set_uint(var, ASN_COUNTER, c->mail_failed); break;
@@ -731,7 +740,7 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			unsigned v;
 
 			/* one pass over the VMs per GET: microseconds for 10 000 */
-			aras_model_summarize(&d->model, &s);
+			aras_model_summarize(&d->eng.model, &s);
 			v = col == ARAS_ST_VMS_ALERTING ? s.vms_alerting :
 			    col == ARAS_ST_HOSTS_DOWN ? s.hosts_down :
 			    col == ARAS_ST_HOSTS_MAINT ? s.hosts_maint :
@@ -743,13 +752,13 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 		case ARAS_ST_PROPOSALS_WAITING: {
 			unsigned active, waiting;
 
-			aras_plan_tally(d->plan, &active, &waiting);
+			aras_plan_tally(d->eng.plan, &active, &waiting);
 			set_uint(var, ASN_GAUGE, col == ARAS_ST_ACTIONS_RUNNING ? active : waiting);
 			break;
 		}
-		case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, c->actions_failed); break;
+		case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, d->eng.actions_failed); break;
 		case ARAS_ST_ACTIONS_BACKED_OFF:
-			set_uint(var, ASN_COUNTER, (uint32_t)d->backoff.deferred);
+			set_uint(var, ASN_COUNTER, (uint32_t)d->eng.backoff.deferred);
 			break;
 		default: netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 		}
@@ -853,18 +862,18 @@ int aras_mib_register(struct arasd *d)
 				    ASN_UNSIGNED, ARAS_EC_MAX);
 	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions)
 		return -1;
-	for (size_t i = 0; i < d->model.nhosts; i++) {
-		struct idx_row *row = idx_row_add(mib.hosts, d->model.hosts[i].index, NULL, NULL);
+	for (size_t i = 0; i < d->eng.model.nhosts; i++) {
+		struct idx_row *row = idx_row_add(mib.hosts, d->eng.model.hosts[i].index, NULL, NULL);
 
 		if (!row)
 			return -1;
-		row->host = d->model.hosts[i].index;
+		row->host = d->eng.model.hosts[i].index;
 	}
-	aras_evlog_set_hooks(d->evlog, &eh);
-	aras_plan_set_hooks(d->plan, &ph);
-	d->model.hooks.vm_removed = vm_removed;
-	d->model.hooks.vms_added = vms_added;
-	d->model.hooks.arg = NULL;
+	aras_evlog_set_hooks(d->eng.evlog, &eh);
+	aras_plan_set_hooks(d->eng.plan, &ph);
+	d->eng.model.hooks.vm_removed = vm_removed;
+	d->eng.model.hooks.vms_added = vms_added;
+	d->eng.model.hooks.arg = NULL;
 	return 0;
 }
 
@@ -879,37 +888,37 @@ void aras_mib_unregister(struct arasd *d)
 	/* Rows of VMs are freed by the model's vm_removed hook; hosts here. */
 	if (mib.hosts)
 		CONTAINER_CLEAR(mib.hosts, free_row, NULL);
-	d->model.hooks.vm_removed = NULL;
-	d->model.hooks.vms_added = NULL;
-	for (size_t i = 0; i < d->model.nvms; i++) {
-		free(d->model.vms[i]->priv);
-		d->model.vms[i]->priv = NULL;
+	d->eng.model.hooks.vm_removed = NULL;
+	d->eng.model.hooks.vms_added = NULL;
+	for (size_t i = 0; i < d->eng.model.nvms; i++) {
+		free(d->eng.model.vms[i]->priv);
+		d->eng.model.vms[i]->priv = NULL;
 	}
 	if (mib.vms)
 		CONTAINER_CLEAR(mib.vms, NULL, NULL);
-	if (d->evlog) {
+	if (d->eng.evlog) {
 		struct aras_evlog_hooks none = { NULL, NULL, NULL };
 
-		for (size_t i = 0; i < aras_evlog_count(d->evlog); i++) {
-			struct aras_event *e = aras_evlog_at(d->evlog, i);
+		for (size_t i = 0; i < aras_evlog_count(d->eng.evlog); i++) {
+			struct aras_event *e = aras_evlog_at(d->eng.evlog, i);
 
 			free(e->priv);
 			e->priv = NULL;
 		}
-		aras_evlog_set_hooks(d->evlog, &none);
+		aras_evlog_set_hooks(d->eng.evlog, &none);
 	}
 	if (mib.events)
 		CONTAINER_CLEAR(mib.events, NULL, NULL);
-	if (d->plan) {
+	if (d->eng.plan) {
 		struct aras_plan_hooks none = { NULL, NULL, NULL };
 
-		for (size_t i = 0; i < aras_plan_count(d->plan); i++) {
-			struct aras_action *a = aras_plan_at(d->plan, i);
+		for (size_t i = 0; i < aras_plan_count(d->eng.plan); i++) {
+			struct aras_action *a = aras_plan_at(d->eng.plan, i);
 
 			free(a->priv);
 			a->priv = NULL;
 		}
-		aras_plan_set_hooks(d->plan, &none);
+		aras_plan_set_hooks(d->eng.plan, &none);
 	}
 	if (mib.actions)
 		CONTAINER_CLEAR(mib.actions, NULL, NULL);

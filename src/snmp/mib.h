@@ -6,7 +6,11 @@
 #ifndef ARAS_SNMP_MIB_H
 #define ARAS_SNMP_MIB_H
 
-#include "arasd.h"
+#include "core/evlog.h"
+#include "core/model.h"
+#include "core/plan.h"
+
+struct arasd; /* the daemon (arasd.h): served, never copied */
 
 int aras_mib_register(struct arasd *d);
 void aras_mib_unregister(struct arasd *d);

@@ -8,6 +8,8 @@
  */
 #include "mib.h"
 
+#include "arasd.h"
+
 #include "core/log.h"
 #include "oids.h"
 
@@ -16,6 +18,9 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "snmp";
 
 static const oid trap_oid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 static const oid uptime_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
@@ -43,6 +48,7 @@ static netsnmp_variable_list *notify_begin(unsigned n)
 #define NOTIFY_QUEUE 16384
 #define NOTIFY_BATCH 8
 
+/* File scope: filled by the engine's effects, drained by the loop's SNMP source (loop thread only). */
 static struct {
 	netsnmp_variable_list *q[NOTIFY_QUEUE];
 	size_t head, count;

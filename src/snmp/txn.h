@@ -11,7 +11,9 @@
 #ifndef ARAS_SNMP_TXN_H
 #define ARAS_SNMP_TXN_H
 
-#include "arasd.h"
+#include "core/engine.h"
+
+struct arasd; /* the daemon (arasd.h): its engine and state file */
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -36,24 +38,16 @@ struct aras_state *aras_txn_stage(struct arasd *d, netsnmp_agent_request_info *r
 void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r);
 
 /*
- * An operator order of the PDU (approve/reject a proposal, migrate a VM),
+ * An operator order of the PDU (struct aras_order, core/engine.h: approve
+ * or reject a proposal, migrate a VM),
  * staged with the other varbinds: all orders of a PDU are checked against
  * each other in RESERVE2 and run at COMMIT, after the state is live; on
  * FREE/UNDO none runs.  So every order the agent acknowledges takes
  * effect, or the whole PDU fails.
  */
-enum aras_txn_order_kind { ARAS_ORDER_DECIDE = 1, ARAS_ORDER_MIGRATE = 2 };
-struct aras_txn_order {
-	int kind;                   /* enum aras_txn_order_kind */
-	uint32_t action;            /* DECIDE: arasActionIndex */
-	int state;                  /* DECIDE: approved(2) or rejected(3) */
-	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE: the VM (DECIDE: the action's VM) */
-	unsigned target;            /* MIGRATE: host index */
-};
-
 /* RESERVE1: stage an order (validated on its own already); error set on r when it cannot. */
 void aras_txn_add_order(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
-			const struct aras_txn_order *o);
+			const struct aras_order *o);
 /*
  * RESERVE2: check the PDU's orders together (one order per VM and per
  * action); error set on r when they conflict.  Idempotent per PDU.
@@ -62,8 +56,5 @@ void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo,
 
 /* Drop a transaction the master never finished (at exit). */
 void aras_txn_reset(void);
-
-/* Called after COMMIT made the staged state live (e.g. resize the event log). */
-void aras_txn_on_commit(struct arasd *d, const struct aras_state *old);
 
 #endif

@@ -114,17 +114,10 @@ void aras_virt_global_shutdown(void)
 	event_started = 0;
 }
 
-void set_errtext(char *buf, size_t len, const char *what)
-{
-	const char *msg = virGetLastErrorMessage();
-
-	snprintf(buf, len, "%s: %s", what, msg ? msg : "unknown error");
-}
-
 static void set_err(struct aras_host_sample *s, const char *what)
 {
 	s->ok = 0;
-	set_errtext(s->err, sizeof(s->err), what);
+	aras_virt_errtext(s->err, sizeof(s->err), what);
 }
 
 /* Sum "block.N.field" / "net.N.field" values into the sample. */
@@ -418,7 +411,7 @@ static void run_job(struct worker *w, const struct aras_job *job)
 	}
 	dom = virDomainLookupByUUID(w->conn, job->uuid);
 	if (!dom) {
-		set_errtext(r->err, sizeof(r->err), "VM not found on this host");
+		aras_virt_errtext(r->err, sizeof(r->err), "VM not found on this host");
 		goto done;
 	}
 	if (job->kind == ARAS_KIND_MIGRATE) {

@@ -10,6 +10,7 @@
 #define ARAS_VIRT_COLLECT_H
 
 #include "core/model.h"
+#include "job.h"
 
 #include <stddef.h>
 
@@ -42,25 +43,6 @@ struct aras_host_sample *aras_collector_next(struct aras_collector *c);
 /* Ask every worker to poll now (e.g. after an action changed a VM). */
 void aras_collector_kick(struct aras_collector *c);
 
-/* An allocation action to run on a host's connection (see exec.c). */
-struct aras_job {
-	uint32_t action;            /* arasActionIndex, echoed in the result */
-	int kind;                   /* enum aras_kind */
-	uint8_t uuid[ARAS_UUID_LEN];
-	uint64_t amount;            /* vCPUs, KiB, or MiB by kind */
-	char dst_uri[1024];         /* migrate: destination libvirt URI */
-	char mig_uri[1024];         /* migrate: optional data URI (unix:// or tcp://127.0.0.1:port) */
-	char disk_pool[256];        /* add disk: storage pool */
-	unsigned timeout_s;         /* migrate: abort after this */
-	int unsafe;                 /* migrate: VIR_MIGRATE_UNSAFE (disks libvirt cannot prove shared) */
-};
-
-struct aras_job_result {
-	uint32_t action;
-	int ok;
-	char err[ARAS_ERRTEXT_MAX];
-	uint64_t ms;                /* how long it ran */
-};
 
 /*
  * Queue a job on host_index's worker; it runs on that host's connection

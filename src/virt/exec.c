@@ -17,6 +17,13 @@
  */
 #define LIVE_CONFIG (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)
 
+void aras_virt_errtext(char *buf, size_t len, const char *what)
+{
+	const char *msg = virGetLastErrorMessage();
+
+	snprintf(buf, len, "%s: %s", what, msg ? msg : "unknown error");
+}
+
 static int both_or_live(int rc_both, int (*fn)(virDomainPtr, unsigned long long, unsigned int),
 			virDomainPtr dom, unsigned long long v)
 {
@@ -71,7 +78,7 @@ static int add_disk(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 	}
 	pool = virStoragePoolLookupByName(conn, job->disk_pool);
 	if (!pool) {
-		set_errtext(err, errlen, "storage pool");
+		aras_virt_errtext(err, errlen, "storage pool");
 		goto cleanup;
 	}
 	if (free_target(dom, dev, sizeof(dev)) < 0) {
@@ -86,7 +93,7 @@ static int add_disk(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 		 name, (unsigned long long)job->amount);
 	vol = virStorageVolCreateXML(pool, xml, 0);
 	if (!vol || !(path = virStorageVolGetPath(vol))) {
-		set_errtext(err, errlen, "create volume");
+		aras_virt_errtext(err, errlen, "create volume");
 		goto cleanup;
 	}
 	snprintf(xml, sizeof(xml),
@@ -94,7 +101,7 @@ static int add_disk(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 		 "<source file='%s'/><target dev='%s' bus='virtio'/></disk>", path, dev);
 	if (virDomainAttachDeviceFlags(dom, xml, LIVE_CONFIG) < 0 &&
 	    virDomainAttachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE) < 0) {
-		set_errtext(err, errlen, "attach disk");
+		aras_virt_errtext(err, errlen, "attach disk");
 		virStorageVolDelete(vol, 0);
 		goto cleanup;
 	}
@@ -114,12 +121,12 @@ static int grow_disk(virDomainPtr dom, const struct aras_job *job, char *err, si
 
 	/* The VM's first disk (libvirt resolves "vda" to it on virtio VMs). */
 	if (virDomainGetBlockInfo(dom, "vda", &bi, 0) < 0) {
-		set_errtext(err, errlen, "block info of vda");
+		aras_virt_errtext(err, errlen, "block info of vda");
 		return -1;
 	}
 	if (virDomainBlockResize(dom, "vda", bi.capacity + job->amount * 1024 * 1024,
 				 VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0) {
-		set_errtext(err, errlen, "resize vda");
+		aras_virt_errtext(err, errlen, "resize vda");
 		return -1;
 	}
 	return 0;
@@ -132,14 +139,14 @@ int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 	case ARAS_KIND_ADD_VCPU:
 	case ARAS_KIND_REMOVE_VCPU:
 		if (both_or_live(set_vcpus(dom, job->amount, LIVE_CONFIG), set_vcpus, dom, job->amount) < 0) {
-			set_errtext(err, errlen, "virDomainSetVcpusFlags");
+			aras_virt_errtext(err, errlen, "virDomainSetVcpusFlags");
 			return -1;
 		}
 		return 0;
 	case ARAS_KIND_GROW_MEM:
 	case ARAS_KIND_SHRINK_MEM:
 		if (both_or_live(set_mem(dom, job->amount, LIVE_CONFIG), set_mem, dom, job->amount) < 0) {
-			set_errtext(err, errlen, "virDomainSetMemoryFlags");
+			aras_virt_errtext(err, errlen, "virDomainSetMemoryFlags");
 			return -1;
 		}
 		return 0;
@@ -171,7 +178,7 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 	}
 	rc = virDomainMigrateToURI3(dom, job->dst_uri, params, (unsigned int)n, flags);
 	if (rc < 0)
-		set_errtext(err, errlen, "virDomainMigrateToURI3");
+		aras_virt_errtext(err, errlen, "virDomainMigrateToURI3");
 	virTypedParamsFree(params, n);
 	return rc < 0 ? -1 : 0;
 }

@@ -6,17 +6,17 @@
 #ifndef ARAS_VIRT_EXEC_H
 #define ARAS_VIRT_EXEC_H
 
-#include "collect.h"
+#include "job.h"
 
 #include <libvirt/libvirt.h>
 
-/* vCPU / memory / disk change; 0 or -ARAS_E_VIRT with libvirt's error text in err. */
+/* vCPU / memory / disk change; 0, or -1 with libvirt's error text in err. */
 int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
 		    size_t errlen);
-/* Live migration (peer to peer, persistent on the target, undefined on the source). */
+/* Live migration (peer to peer, persistent on the target, undefined on the source): 0 or -1, err. */
 int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
 		      size_t errlen);
 /* "what: libvirt's last error" into buf. */
-void set_errtext(char *buf, size_t len, const char *what);
+void aras_virt_errtext(char *buf, size_t len, const char *what);
 
 #endif

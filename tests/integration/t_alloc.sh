@@ -13,7 +13,7 @@ write_arasd_conf "stateFile $T/state" "holdTime 2" "clearMargin 5" "cooldown 600
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_trapd
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
-sleep 2
+wait_polls 4 # both hosts polled twice: rates are known
 
 ACT=$BASE_OID.1.6.1
 web1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
@@ -33,8 +33,7 @@ traps_of() { grep -F "OID: $NOTIFY_OID.$1" "$T/traps.log" | grep -cF "\"$2\""; }
 # 1. automatic: web1 (2 of 4 vCPUs, 50 %) over its own 45 % -> one vCPU
 is "web1 starts with 2 vCPUs" "$(sget "$VM_ENTRY.5.$web1")" 2
 sset "$VM_ENTRY.27.$web1" u 45 >/dev/null
-check "web1 gets a third vCPU (arasVmVcpus, read back from libvirt)" wait_for 15 \
-	sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.5.$web1)\" = 3 ]"
+check "web1 gets a third vCPU (arasVmVcpus, read back from libvirt)" wait_get 15 $VM_ENTRY.5.$web1 3
 check "arasActionDone for web1" wait_for 5 sh -c "grep -F 'OID: $NOTIFY_OID.4' $T/traps.log | grep -qF '\"web1\"'"
 read -r idx kind state <<<"$(actions_of web1 | head -1)"
 is "action kind addVcpu(1)" "$kind" 1
@@ -43,7 +42,7 @@ check "reason gives numbers" sh -c "snmpget -v2c -c public -Oqv $AGENT $ACT.8.$i
 is "origin controller(1)" "$(sget "$ACT.12.$idx")" 1
 check "web1 cpu falls to ~33 % and the alert clears" wait_for 10 \
 	sh -c "grep -F 'OID: $NOTIFY_OID.2' $T/traps.log | grep -qF '\"web1\"'"
-sleep 3
+wait_polls 4 # two more polls (and rounds) of each host
 is "exactly one action for web1" "$(actions_of web1 | wc -l)" 1
 is "still 3 vCPUs" "$(sget "$VM_ENTRY.5.$web1")" 3
 check "event log records the action" sh -c "snmpwalk -v2c -c public -Oqv $AGENT $BASE_OID.1.5.1.10 | grep -q 'addVcpu succeeded'"
@@ -67,7 +66,7 @@ check "arasActionProposed sent" wait_for 5 sh -c "[ \$(grep -F 'OID: $NOTIFY_OID
 is "arasProposalsWaiting counts it" "$(sget "$STATUS_OID.21.0")" 1
 is "arasActionVmUuidString of the proposal" "$(sget "$ACT.13.$pidx")" "\"$(sget "$VM_ENTRY.33.$app1" | tr -d '"')\""
 check "arasActionProposed carries the UUID string" sh -c "grep -F 'OID: $NOTIFY_OID.6' $T/traps.log | grep -F '\"app1\"' | grep -qE '$ACT.13.[0-9]+ = STRING: \"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\"'"
-sleep 4
+wait_polls 4 # two more polls (and rounds) of each host
 is "nothing changed before approval" "$(sget "$VM_ENTRY.5.$app1")" 2
 is "still one proposal for app1" "$(actions_of app1 | wc -l)" 1
 out=$(sset "$ACT.7.$pidx" i 4 2>&1)
@@ -77,9 +76,8 @@ check "approving an unknown action -> noCreation" grep -q "Reason: noCreation" <
 out=$(sset "$ACT.7.$pidx" u 2 2>&1)
 check "approval with the wrong type -> wrongType" grep -q "Reason: wrongType" <<<"$out"
 check "approve by snmpset" sset "$ACT.7.$pidx" i 2
-check "app1 gets its vCPU after approval" wait_for 10 \
-	sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.5.$app1)\" = 3 ]"
-check "approved action succeeded(5)" wait_for 5 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $ACT.7.$pidx)\" = 5 ]"
+check "app1 gets its vCPU after approval" wait_get 10 $VM_ENTRY.5.$app1 3
+check "approved action succeeded(5)" wait_get 5 $ACT.7.$pidx 5
 out=$(sset "$ACT.7.$pidx" i 3 2>&1)
 check "rejecting a finished action -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
 
@@ -88,7 +86,7 @@ sset "$VM_ENTRY.27.$batch1" u 30 >/dev/null
 check "a proposal for batch1 appears" wait_for 15 sh -c "snmpwalk -v2c -c public -On $AGENT $ACT.3 | grep -qF '\"batch1\"'"
 read -r ridx kind state <<<"$(actions_of batch1 | head -1)"
 check "reject by snmpset" sset "$ACT.7.$ridx" i 3
-sleep 4
+wait_polls 4 # two more polls (and rounds) of each host
 is "rejected(3)" "$(sget "$ACT.7.$ridx")" 3
 is "batch1 unchanged after the rejection" "$(sget "$VM_ENTRY.5.$batch1")" 3
 
@@ -99,11 +97,10 @@ check "a proposal for db1 appears" wait_for 15 sh -c "snmpwalk -v2c -c public -O
 read -r eidx kind state <<<"$(actions_of db1 | head -1)"
 is "db1 proposal is addVcpu, proposed(1)" "$kind $state" "1 1"
 sset "$CONFIG_OID.1.0" i 1 >/dev/null
-check "the proposal expires after proposalTimeout (10 s)" wait_for 20 \
-	sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $ACT.7.$eidx)\" = 7 ]"
+check "the proposal expires after proposalTimeout (10 s)" wait_get 20 $ACT.7.$eidx 7
 out=$(sset "$ACT.7.$eidx" i 2 2>&1)
 check "approving an expired proposal -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-sleep 4
+wait_polls 4 # two more polls (and rounds) of each host
 is "manual: db1 still breaching, no new action for it" "$(actions_of db1 | wc -l)" 1
 is "manual: db1 vCPUs unchanged" "$(sget "$VM_ENTRY.5.$db1")" 4
 check "db1's alert is firing all along" sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.25.$db1)\" = 3 ]"
@@ -117,7 +114,7 @@ sset "$CONFIG_OID.12.0" u 0 "$CONFIG_OID.1.0" i 3 >/dev/null
 sset "$VM_ENTRY.27.$cache1" u 45 >/dev/null
 check "arasNoTarget for cache1 says why" wait_for 15 \
 	sh -c "grep -F 'OID: $NOTIFY_OID.7' $T/traps.log | grep -F '\"cache1\"' | grep -q 'at its maximum of 2 vCPUs and host alpha has room'"
-sleep 4
+wait_polls 4 # two more polls (and rounds) of each host
 is "only one such notice for cache1 in this episode" \
 	"$(grep -F "OID: $NOTIFY_OID.7" "$T/traps.log" | grep -F '"cache1"' | grep -c 'at its maximum')" 1
 is "cache1: no action, no migration" "$(actions_of cache1 | wc -l)" 0
@@ -155,7 +152,7 @@ out=$(sset "$HOST_ENTRY.2.2" s x 2>&1)
 check "arasHostName -> notWritable" grep -q "Reason: notWritable" <<<"$out"
 kill -9 "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
 start_arasd || not_ok "arasd restarts"
-check "maintenance survives kill -9" wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $HOST_ENTRY.4.2)\" = 3 ]"
+check "maintenance survives kill -9" wait_get 10 $HOST_ENTRY.4.2 3
 check "maintenance off" sset "$HOST_ENTRY.13.2" i 2
 is "beta up again" "$(sget "$HOST_ENTRY.4.2")" 1
 exit 0

@@ -27,7 +27,7 @@ POLL=2 write_arasd_conf "stateFile $T/state" "holdTime 0" "actions trap"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_trapd
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
-wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = $N ]" || not_ok "all $N VMs listed"
+wait_get 10 $STATUS_OID.2.0 $N || not_ok "all $N VMs listed"
 
 # distinct events of notification type $1 (retransmitted informs count once)
 count() { grep -F "OID: $NOTIFY_OID.$1" "$T/traps.log" | grep -o "$BASE_OID.1.5.1.5.[0-9]*" | sort -u | wc -l; }

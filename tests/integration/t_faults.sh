@@ -27,7 +27,7 @@ mkdir -p "$T/state"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_trapd
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
-wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = 5 ]"
+wait_get 10 $STATUS_OID.2.0 5
 
 # --- 1. every migration fails at once (the test driver cannot migrate) ---
 W=${FAULT_WINDOW:-40}
@@ -116,7 +116,7 @@ kill "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
 HOSTS_CONF=("host alpha $URI_A 1" "host hung qemu+tcp://127.0.0.1:$HUNG_PORT/system 2")
 write_arasd_conf "stateFile $T/state/arasd.state"
 start_arasd || not_ok "arasd starts with one hung host"
-check "alpha's VMs are listed" wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = 3 ]"
+check "alpha's VMs are listed" wait_get 10 $STATUS_OID.2.0 3
 p0=$(sget "$STATUS_OID.3.0")
 answered=0
 for _ in $(seq 10); do
@@ -147,7 +147,7 @@ PY
 HOSTS_CONF=("host big test://$T/burst.xml 1")
 POLL=2 write_arasd_conf "stateFile $T/burst.state" "holdTime 0" "actions trap"
 start_arasd || not_ok "arasd starts on $N VMs"
-wait_for 20 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = $N ]" || not_ok "all $N VMs listed"
+wait_get 20 $STATUS_OID.2.0 $N || not_ok "all $N VMs listed"
 s0=$(sget "$STATUS_OID.5.0")
 d0=$(sget "$STATUS_OID.6.0")
 # UDP datagrams the kernel dropped at a full receive buffer (snmptrapd's, in

@@ -12,7 +12,7 @@ start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_trapd
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
 
-check "host gamma is down" wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $HOST_ENTRY.4.3)\" = 2 ]"
+check "host gamma is down" wait_get 10 $HOST_ENTRY.4.3 2
 is "host alpha stays up" "$(sget "$HOST_ENTRY.4.1")" 1
 err=$(sget "$HOST_ENTRY.12.3")
 check "arasHostLastError says why ($err)" grep -q "cannot connect" <<<"$err"
@@ -27,7 +27,7 @@ check "trap starts with sysUpTime.0, snmpTrapOID.0" grep -q '^TRAP .1.3.6.1.2.1.
 
 # the host appears: it comes back up by itself (backoff 1,2,4.. s)
 cp "$TOP/conf/fixture/hostB.xml" "$GHOST"
-check "host gamma comes back up by itself" wait_for 30 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $HOST_ENTRY.4.3)\" = 1 ]"
+check "host gamma comes back up by itself" wait_get 30 $HOST_ENTRY.4.3 1
 check "up notification sent" wait_for 5 sh -c "grep -F '$NOTIFY_OID.3' $T/traps.log | grep -q '$HOST_ENTRY.4.3 = INTEGER: 1'"
 is "gamma's VMs are listed" "$(swalk "$VM_ENTRY.3" | grep -c 'Gauge32: 3$')" 2
 exit 0

@@ -10,7 +10,7 @@ HOSTS_CONF=("host alpha $URI_A 1" "host beta $URI_B 7")
 write_arasd_conf "historyFile $T/history"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
-wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = 5 ]"
+wait_get 10 $STATUS_OID.2.0 5
 
 # sysORTable lists arasd
 check "sysORTable has the ARAS-MIB entry" sh -c "snmpwalk -v2c -c public -Oqv $AGENT .1.3.6.1.2.1.1.9.1.3 | grep -q ARAS-MIB"

@@ -12,7 +12,7 @@ write_arasd_conf "stateFile $T/state" "holdTime 2" "cooldown 600" "actions trap,
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_trapd
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
-wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $STATUS_OID.2.0)\" = 5 ]"
+wait_get 10 $STATUS_OID.2.0 5
 
 ACT=$BASE_OID.1.6.1
 web1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
@@ -41,7 +41,7 @@ pidx=$(actions_of app1 1 | head -1)
 is "it is proposed(1)" "$(sget "$ACT.7.$pidx")" 1
 check "one PDU: approve app1's proposal, migrate cache1 to beta" sset "$ACT.7.$pidx" i 2 "$VM_ENTRY.31.$cache1" u 2
 check "the proposal left proposed" wait_for 5 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $ACT.7.$pidx)\" != 1 ]"
-check "app1 gets its vCPU" wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.5.$app1)\" = 3 ]"
+check "app1 gets its vCPU" wait_get 10 $VM_ENTRY.5.$app1 3
 is "cache1: one operator action" "$(actions_of cache1 2 | wc -l)" 1
 
 # 3. two orders for one VM in one PDU: refused, nothing created

@@ -43,7 +43,7 @@ write_arasd_conf "stateFile $T/state" "holdTime 4" "clearMargin 5" "actions trap
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_trapd
 (cd "$T" && start_arasd) || { not_ok "arasd attaches to the master"; exit 1; }
-sleep 2
+wait_polls 6 # each of the three hosts polled twice: usage figures known
 
 breaches() { grep -F "OID: $NOTIFY_OID.1" "$T/traps.log" | grep -c .; }
 clears() { grep -F "OID: $NOTIFY_OID.2" "$T/traps.log" | grep -c .; }
@@ -57,7 +57,7 @@ is "no breach before the hold time (1.5 s < 4 s)" "$(breaches)" 0
 is "VMs are pending meanwhile" "$(swalk "$VM_ENTRY.25" | grep -c 'INTEGER: 2')" 6
 check "six breaches after the hold time" wait_for 10 sh -c "[ \$(grep -F 'OID: $NOTIFY_OID.1' $T/traps.log | grep -c .) -ge 6 ]"
 echo "# first breach $(( ($(date +%s%N) - t_set) / 1000000 )) ms after the SET (hold 4 s, poll 1 s)"
-sleep 3
+wait_polls 6 # two more polls (and rounds) of each host: a repeat would show now
 is "exactly one breach per VM, not repeated while it lasts" "$(breaches)" 6
 is "one breach per distinct VM" "$(grep -F "OID: $NOTIFY_OID.1" "$T/traps.log" | grep -o "$BASE_OID.1.5.1.5.[0-9]* = STRING: \"[^\"]*\"" | sed 's/.*STRING: //' | sort -u | wc -l)" 6
 line=$(grep -F "OID: $NOTIFY_OID.1" "$T/traps.log" | grep '"web1"' | head -1)
@@ -85,7 +85,7 @@ is "only web1 cleared" "$(clears)" 1
 # raise the global threshold: the other five clear, once each
 sset "$CONFIG_OID.3.0" u 90 >/dev/null
 check "all six cleared" wait_for 12 sh -c "[ \$(grep -F 'OID: $NOTIFY_OID.2' $T/traps.log | grep -c .) -ge 6 ]"
-sleep 3
+wait_polls 6 # two more polls (and rounds) of each host: a repeat would show now
 is "exactly one clear per VM" "$(clears)" 6
 is "no new breach" "$(breaches)" 6
 is "web1 back to ok(1)" "$(sget "$VM_ENTRY.25.$web1")" 1

@@ -28,6 +28,8 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/alert.h"
 #include "core/aras.h"
 #include "core/ctl.h"
@@ -37,7 +39,6 @@
 #include "core/sla.h"
 #include "core/state.h"
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define T0 10000000ull           /* time of the second poll, ms */
 #define S(x) ((uint64_t)(x) * 1000)
 #define MEM_TOTAL 10000000ull    /* KiB per host */
@@ -84,16 +85,10 @@ struct fx {
 	size_t n;
 };
 
-/* A UUID whose memcmp order is the order of key. */
+/* A UUID whose memcmp order is the order of key (testlib.h). */
 static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
 {
-	memset(u, 0, ARAS_UUID_LEN);
-	u[0] = (uint8_t)(key >> 24);
-	u[1] = (uint8_t)(key >> 16);
-	u[2] = (uint8_t)(key >> 8);
-	u[3] = (uint8_t)key;
-	u[6] = 0x40;
-	u[15] = (uint8_t)(key * 11u);
+	test_uuid(u, key, 11, 0);
 }
 
 static void poll_host(struct fx *f, const struct hdef *h, const struct vdef *vs, int second)
@@ -344,7 +339,7 @@ static struct aras_action mkact(uint32_t key, const char *name, int kind, unsign
 	return a;
 }
 
-/* Turn a decision into an action of the plan (as actions.c does) and tell the controller. */
+/* Turn a decision into an action of the plan (as the engine, core/engine.c, does) and tell the controller. */
 static struct aras_action *act(struct fx *f, const struct aras_decision *d, int st, uint64_t now)
 {
 	struct aras_action a, *na;
@@ -2305,7 +2300,7 @@ static void regress_ctl_evacuation_blocked_by_not_back_rule(void **state)
  * BUG (src/core/ctl.c:441-448, aras_ctl_decide): the "one no-target notice
  * per episode" flag is reset every round for a VM with no SLA alert
  * firing, so a maintenance evacuation that finds no target repeats its
- * notice (event-log row + arasNoTarget notification, actions.c:112) every
+ * notice (event-log row + arasNoTarget notification, aras_engine_round in core/engine.c) every
  * round - every poll interval for as long as the maintenance lasts.
  * ctl.h: "No fit: no move, and a no-target decision once per alert
  * episode."  Proposed fix: do not reset no_target_sent for a VM whose host
@@ -2438,7 +2433,7 @@ static void regress_ctl_io_contention_with_a_vm_that_cannot_move(void **state)
  * maintenance, its cooldown may be over, and this round's decisions are
  * not in the plan yet), so it gets two decisions at once - e.g. the return
  * migration and an added vCPU, or two migrations to different hosts -
- * and actions.c starts both.  ctl.h: "one open action per VM".  Proposed
+ * and the engine (core/engine.c) starts both.  ctl.h: "one open action per VM".  Proposed
  * fix: remember the VMs decided in pass 1 (a flag per VM or a scan of
  * out[0..n)) and skip them in pass 2.
  */
@@ -2539,7 +2534,7 @@ static void regress_ctl_place_null_why_crashes(void **state)
  * and the SLA pass do not see each other: a VM whose added vCPU has been
  * idle for shrinkAfter while its memory alert fires gets a removeVcpu and
  * a growMemory in the same round (the plan holds neither yet, and the
- * cooldown is not started until the caller notes them), so actions.c
+ * cooldown is not started until the caller notes them), so the engine
  * starts two actions on one VM at once.  ctl.h: "one open action per VM".
  * Same for a VM being evacuated or returned (shrink_back does not look at
  * maintenance either).  Proposed fix as for the return-home case: skip

@@ -16,11 +16,12 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/alert.h"
 #include "core/aras.h"
 #include "core/evlog.h"
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers ----------------------------------------------------------- */
 

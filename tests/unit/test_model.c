@@ -16,34 +16,22 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/aras.h"
 #include "core/model.h"
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define IO_CAP_KIB 1000u         /* 1 024 000 bytes/s count as 100 % */
 #define T0 5000000ull             /* some monotonic time, ms */
 #define GIB (1024ull * 1024)      /* in KiB */
 
-#define CHECK_U64(what, got, want)                                                        \
-	do {                                                                              \
-		unsigned long long g_ = (unsigned long long)(got);                        \
-		unsigned long long w_ = (unsigned long long)(want);                       \
-		if (g_ != w_)                                                             \
-			fail_msg("%s: %s = %llu, want %llu", (what), #got, g_, w_);       \
-	} while (0)
 
 /* ---- helpers ----------------------------------------------------------- */
 
-/* A UUID whose memcmp order is the order of key. */
+/* A UUID whose memcmp order is the order of key (testlib.h). */
 static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
 {
-	memset(u, 0, ARAS_UUID_LEN);
-	u[0] = (uint8_t)(key >> 24);
-	u[1] = (uint8_t)(key >> 16);
-	u[2] = (uint8_t)(key >> 8);
-	u[3] = (uint8_t)key;
-	u[6] = 0x40;
-	u[15] = (uint8_t)(key * 7u);
+	test_uuid(u, key, 7, 0);
 }
 
 static void vm_init(struct aras_vm_sample *v, uint32_t key, const char *name)
@@ -343,7 +331,7 @@ static void host_mib_state_table(void **state)
 static void summarize_counts(void **state)
 {
 	static const struct {
-		uint8_t sla[ARAS_MODEL_NRES];
+		uint8_t sla[ARAS_NRES];
 	} vms[] = {
 		{ { ARAS_ALERT_FIRING, 0, 0 } },                               /* cpu */
 		{ { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_FIRING } }, /* all: one VM */
@@ -369,7 +357,7 @@ static void summarize_counts(void **state)
 	memset(v, 0, sizeof(v));
 	memset(h, 0, sizeof(h));
 	for (size_t i = 0; i < N_ELEM(vms); i++) {
-		for (int r = 0; r < ARAS_MODEL_NRES; r++)
+		for (int r = 0; r < ARAS_NRES; r++)
 			v[i].sla[r].state = vms[i].sla[r];
 		pv[i] = &v[i];
 	}

@@ -15,10 +15,11 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/aras.h"
 #include "core/plan.h"
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define T0 5000000ull /* some monotonic time, ms */
 
 /* Action states, short for the tables. */
@@ -30,15 +31,10 @@
 #define FAI ARAS_AS_FAILED
 #define EXP ARAS_AS_EXPIRED
 
-/* A UUID whose memcmp order is the order of key. */
+/* A UUID whose memcmp order is the order of key (testlib.h). */
 static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
 {
-	memset(u, 0, ARAS_UUID_LEN);
-	u[0] = (uint8_t)(key >> 24);
-	u[1] = (uint8_t)(key >> 16);
-	u[2] = (uint8_t)(key >> 8);
-	u[3] = (uint8_t)key;
-	u[6] = 0x40;
+	test_uuid(u, key, 0, 0);
 }
 
 static struct aras_action mkaction(uint32_t vm, int kind, int state, unsigned source, unsigned target)

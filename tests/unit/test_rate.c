@@ -10,15 +10,10 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/rate.h"
 
-#define CHECK_U64(what, got, want)                                                        \
-	do {                                                                              \
-		unsigned long long g_ = (unsigned long long)(got);                        \
-		unsigned long long w_ = (unsigned long long)(want);                       \
-		if (g_ != w_)                                                             \
-			fail_msg("%s: %s = %llu, want %llu", (what), #got, g_, w_);       \
-	} while (0)
 
 /* ---- aras_counter_delta ------------------------------------------------ */
 

@@ -11,10 +11,11 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/aras.h"
 #include "core/settings.h"
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
  * The table as the MIB and the documentation promise it: token, MIB name,

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/alert.h"
 #include "core/aras.h"
 #include "core/model.h"
@@ -26,18 +28,10 @@
 #include "core/sla.h"
 #include "core/state.h"
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define S(x) ((uint64_t)(x) * 1000) /* seconds -> ms */
 #define T0 7000000ull               /* some monotonic time, ms */
 #define IO_CAP_KIB 1000u            /* 1 024 000 B/s count as 100 % */
 
-#define CHECK_U64(what, got, want)                                                        \
-	do {                                                                              \
-		unsigned long long g_ = (unsigned long long)(got);                        \
-		unsigned long long w_ = (unsigned long long)(want);                       \
-		if (g_ != w_)                                                             \
-			fail_msg("%s: %s = %llu, want %llu", (what), #got, g_, w_);       \
-	} while (0)
 
 static const char *ev_name(int ev)
 {
@@ -284,15 +278,10 @@ static void regress_sla_clears_at_zero_when_margin_reaches_threshold(void **stat
 
 /* ---- aras_sla_params_for ------------------------------------------------ */
 
+/* A UUID whose memcmp order is the order of key (testlib.h). */
 static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
 {
-	memset(u, 0, ARAS_UUID_LEN);
-	u[0] = (uint8_t)(key >> 24);
-	u[1] = (uint8_t)(key >> 16);
-	u[2] = (uint8_t)(key >> 8);
-	u[3] = (uint8_t)key;
-	u[6] = 0x40;
-	u[15] = (uint8_t)(key * 13u);
+	test_uuid(u, key, 13, 0);
 }
 
 static const struct {

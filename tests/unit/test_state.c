@@ -21,25 +21,19 @@
 
 #include <cmocka.h>
 
+#include "testlib.h"
+
 #include "core/aras.h"
 #include "core/settings.h"
 #include "core/state.h"
 
-#define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers ----------------------------------------------------------- */
 
-/* A UUID whose memcmp order is the order of key. */
+/* A UUID whose memcmp order is the order of key (testlib.h). */
 static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
 {
-	memset(u, 0, ARAS_UUID_LEN);
-	u[0] = (uint8_t)(key >> 24);
-	u[1] = (uint8_t)(key >> 16);
-	u[2] = (uint8_t)(key >> 8);
-	u[3] = (uint8_t)key;
-	u[6] = 0x40;
-	u[8] = 0x80;
-	u[15] = (uint8_t)(key * 11u);
+	test_uuid(u, key, 11, 0x80);
 }
 
 static void set_ok(struct aras_state *st, uint32_t key, int field, unsigned value)

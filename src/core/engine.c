@@ -1,0 +1,573 @@
+/*
+ * engine.c - the action life cycle (see engine.h): samples in, decisions
+ * gated and turned into actions, jobs' results, operator orders and SET
+ * commits; effects out through the table the caller wired.
+ */
+#include "engine.h"
+
+#include "log.h"
+#include "sla.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void elog(struct aras_engine *e, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void elog(struct aras_engine *e, int level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!e->fx.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	e->fx.log(e->fx.arg, level, line);
+}
+
+void aras_engine_init(struct aras_engine *e)
+{
+	memset(e, 0, sizeof(*e));
+	aras_state_init(&e->state);
+	aras_model_init(&e->model);
+	aras_ctl_init(&e->ctl);
+	aras_backoff_init(&e->backoff);
+}
+
+/* The state's maintenance list is the truth; the model's flags follow it. */
+static void sync_maintenance(struct aras_engine *e, int announce)
+{
+	for (size_t i = 0; i < e->model.nhosts; i++) {
+		struct aras_host *h = &e->model.hosts[i];
+		int on = aras_state_maintenance(&e->state, h->index);
+		int before = aras_host_mib_state(h);
+
+		if (on == h->maintenance)
+			continue;
+		h->maintenance = on;
+		if (!announce)
+			continue;
+		elog(e, LOG_INFO, "host %s %s maintenance by SNMP SET", h->name, on ? "enters" : "leaves");
+		if (aras_host_mib_state(h) != before)
+			aras_engine_host_event(e, h);
+	}
+}
+
+int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o,
+		      const struct aras_engine_fx *fx)
+{
+	int rc;
+
+	e->opts = *o;
+	if (!e->opts.plan_capacity)
+		e->opts.plan_capacity = ARAS_ENGINE_PLAN_CAPACITY;
+	if (!e->opts.max_decisions)
+		e->opts.max_decisions = ARAS_ENGINE_MAX_DECISIONS;
+	if (fx)
+		e->fx = *fx;
+	e->dec = calloc(e->opts.max_decisions, sizeof(*e->dec));
+	if (!e->dec)
+		return -ARAS_E_NOMEM;
+	if ((rc = aras_plan_new(&e->plan, e->opts.plan_capacity)) < 0)
+		return rc;
+	if (e->opts.event_log &&
+	    (rc = aras_evlog_new(&e->evlog, e->state.settings.v[ARAS_S_EVENT_LOG_SIZE])) < 0)
+		return rc;
+	sync_maintenance(e, 0);
+	return 0;
+}
+
+void aras_engine_free(struct aras_engine *e)
+{
+	if (!e)
+		return;
+	aras_plan_free(e->plan);
+	aras_evlog_free(e->evlog);
+	aras_ctl_free(&e->ctl);
+	aras_backoff_free(&e->backoff);
+	aras_model_free(&e->model);
+	aras_state_free(&e->state);
+	free(e->dec);
+	e->plan = NULL;
+	e->evlog = NULL;
+	e->dec = NULL;
+}
+
+/* ---- events ---- */
+
+static struct aras_event *record(struct aras_engine *e, const struct aras_alert *a)
+{
+	return e->evlog ? aras_evlog_add(e->evlog, a) : NULL;
+}
+
+void aras_engine_alert(struct aras_engine *e, const struct aras_alert *a)
+{
+	uint32_t actions = e->state.settings.v[ARAS_S_ACTIONS];
+	struct aras_event *ev = record(e, a);
+
+	if (a->type == ARAS_EV_BREACH)
+		e->breaches++;
+	elog(e, LOG_INFO, "%s: VM %s on %s: %s", aras_event_name(a->type), a->vm_name, a->host_name, a->text);
+	if (a->type != ARAS_EV_BREACH && a->type != ARAS_EV_CLEAR)
+		return;
+	if ((actions & ARAS_ACT_TRAP) && ev && e->fx.notify_event)
+		e->fx.notify_event(e->fx.arg, ev);
+	if ((actions & ARAS_ACT_EMAIL) && e->fx.mail)
+		e->fx.mail(e->fx.arg, a);
+	if ((actions & ARAS_ACT_SCRIPT) && e->fx.script)
+		e->fx.script(e->fx.arg, a);
+	/*
+	 * allocate: nothing to hand over here - the controller's next round
+	 * considers every VM whose alert is firing, so alerts that fired
+	 * before a policy change are taken too.
+	 */
+}
+
+void aras_engine_host_event(struct aras_engine *e, const struct aras_host *h)
+{
+	struct aras_alert a;
+	int st = aras_host_mib_state(h);
+
+	aras_alert_init(&a, st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP, time(NULL), NULL,
+			NULL, h->index, h->name, ARAS_RES_NONE);
+	snprintf(a.text, sizeof(a.text), "host %.64s is %s%s%.160s", h->name,
+		 st == ARAS_HOST_DOWN        ? "down" :
+		 st == ARAS_HOST_MAINTENANCE ? "in maintenance" :
+					       "up",
+		 h->last_error[0] ? ": " : "", h->last_error);
+	elog(e, LOG_WARNING, "%s", a.text);
+	record(e, &a);
+	if (e->fx.notify_host)
+		e->fx.notify_host(e->fx.arg, h);
+}
+
+static void on_alert(const struct aras_alert *a, void *arg)
+{
+	aras_engine_alert(arg, a);
+}
+
+int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, time_t wall)
+{
+	struct aras_apply_result res;
+	struct aras_host *h = aras_model_host(&e->model, s->host_index);
+	int before = h ? aras_host_mib_state(h) : 0;
+	int was_unknown = h && h->state == ARAS_HOST_UNKNOWN;
+	int after;
+	int rc = aras_model_apply(&e->model, s, e->state.settings.v[ARAS_S_DISK_IO_CAPACITY], &res);
+
+	if (rc < 0)
+		elog(e, LOG_ERR, "host %u: cannot apply poll: %s", s->host_index, aras_strerror(rc));
+	if (!h)
+		return rc;
+	after = aras_host_mib_state(h);
+	/* The first successful poll is not news; a first failure is. */
+	if ((before != after || (was_unknown && after == ARAS_HOST_DOWN)) &&
+	    !(was_unknown && after == ARAS_HOST_UP))
+		aras_engine_host_event(e, h);
+	else if (was_unknown && after == ARAS_HOST_UP)
+		elog(e, LOG_INFO, "host %s is up (%zu VMs)", h->name, (size_t)h->vm_count);
+	if (s->ok)
+		aras_sla_evaluate(&e->model, &e->state, h->index, s->t_ms, wall, on_alert, e);
+	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
+	     res.added, res.removed, (unsigned long long)s->cpu_ms);
+	return rc;
+}
+
+/* ---- actions ---- */
+
+/* Event-log entry + notification for an action's new state. */
+static void announce(struct aras_engine *e, const struct aras_action *a, int ev)
+{
+	struct aras_alert al;
+	const struct aras_host *h = aras_model_host(&e->model, a->source);
+	const struct aras_host *t = a->target ? aras_model_host(&e->model, a->target) : NULL;
+
+	aras_alert_init(&al, ev, time(NULL), a->uuid, a->vm_name, a->source, h ? h->name : "", a->resource);
+	snprintf(al.text, sizeof(al.text), "action %u %s %s%s%s: %.150s%s%.80s", (unsigned)a->index,
+		 aras_kind_name(a->kind), aras_astate_name(a->state), t ? " to " : "", t ? t->name : "",
+		 a->reason, a->error[0] ? "; error: " : "", a->error);
+	elog(e, LOG_INFO, "VM %s: %s", a->vm_name, al.text);
+	if (ev == ARAS_EV_ACTION_FAILED)
+		e->actions_failed++;
+	record(e, &al);
+	if (e->fx.notify_action)
+		e->fx.notify_action(e->fx.arg, a);
+}
+
+static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
+{
+	uint32_t index = a->index;
+	int rc;
+
+	a->state = ARAS_AS_RUNNING;
+	a->started_ms = now_ms;
+	aras_ctl_note_action(&e->ctl, a, now_ms);
+	rc = e->fx.start_job ? e->fx.start_job(e->fx.arg, a) : -ARAS_E_NOENT;
+	if (rc < 0) {
+		char err[ARAS_ERRTEXT_MAX];
+
+		snprintf(err, sizeof(err), "cannot queue the job: %s", aras_strerror(rc));
+		aras_engine_result(e, index, 0, err, now_ms);
+	}
+}
+
+static struct aras_action *create(struct aras_engine *e, const struct aras_decision *dec, int state,
+				  uint64_t now_ms)
+{
+	struct aras_action a, *na;
+
+	aras_action_from_decision(&a, dec, state, time(NULL), now_ms);
+	na = aras_plan_add(e->plan, &a);
+	if (!na)
+		elog(e, LOG_ERR, "action table full of unfinished actions; VM %s not handled", dec->vm_name);
+	return na;
+}
+
+/* Migration wanted, nothing fits: event log + arasNoTarget saying why. */
+static void no_target(struct aras_engine *e, const struct aras_decision *dec)
+{
+	const struct aras_host *h = aras_model_host(&e->model, dec->source);
+	struct aras_alert al;
+	struct aras_event *ev;
+
+	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), dec->uuid, dec->vm_name, dec->source, h ? h->name : "",
+			dec->resource);
+	snprintf(al.text, sizeof(al.text), "no move: %.240s", dec->reason);
+	elog(e, LOG_WARNING, "VM %s: %s", dec->vm_name, al.text);
+	ev = record(e, &al);
+	if (e->fx.notify_no_target)
+		e->fx.notify_no_target(e->fx.arg, dec, ev);
+}
+
+/*
+ * Record the result in the backoff; a failure streak that reaches 1, 2, 4,
+ * 8 ... failures on a host says so once in the event log.
+ */
+static void backoff(struct aras_engine *e, const struct aras_action *a, int ok, uint64_t now_ms)
+{
+	uint32_t streak = 0;
+	int64_t wait;
+	const struct aras_host *h = aras_model_host(&e->model, a->source);
+	struct aras_alert al;
+
+	if (!e->opts.backoff)
+		return;
+	wait = aras_backoff_result(&e->backoff, a->uuid, a->source, ok, now_ms, &streak);
+	if (wait < 0) {
+		elog(e, LOG_ERR, "backoff: %s", aras_strerror((int)wait));
+		return;
+	}
+	if (ok || streak == 0 || (streak & (streak - 1)) != 0)
+		return;
+	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), a->uuid, a->vm_name, a->source, h ? h->name : "",
+			a->resource);
+	snprintf(al.text, sizeof(al.text),
+		 "backoff: %u failed action%s in a row on host %s: no action there for %lld.%03lld s, none "
+		 "for this VM for %llu s or more",
+		 (unsigned)streak, streak == 1 ? "" : "s", h ? h->name : "?", (long long)(wait / 1000),
+		 (long long)(wait % 1000), (unsigned long long)(ARAS_BACKOFF_VM_BASE_MS / 1000));
+	elog(e, LOG_WARNING, "VM %s: %s", a->vm_name, al.text);
+	record(e, &al);
+}
+
+static void on_expired(struct aras_action *a, void *arg)
+{
+	struct aras_engine *e = arg;
+
+	a->finished = time(NULL);
+	snprintf(a->error, sizeof(a->error), "not approved within %u s",
+		 (unsigned)e->state.settings.v[ARAS_S_PROPOSAL_TIMEOUT]);
+	announce(e, a, ARAS_EV_INFO);
+}
+
+void aras_engine_expire(struct aras_engine *e, uint64_t now_ms)
+{
+	if (e->plan)
+		aras_plan_expire(e->plan, now_ms, e->state.settings.v[ARAS_S_PROPOSAL_TIMEOUT], on_expired,
+				 e);
+}
+
+/* The approval of a proposal: re-check headroom (the cluster may have changed), then run. */
+static void approve(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
+{
+	char why[ARAS_ERRTEXT_MAX];
+
+	if (aras_ctl_recheck(&e->ctl, &e->model, &e->state, e->plan, a, now_ms, why, sizeof(why)) < 0) {
+		a->state = ARAS_AS_FAILED;
+		a->finished = time(NULL);
+		a->finished_ms = now_ms;
+		snprintf(a->error, sizeof(a->error), "approved but re-check failed: %.220s", why);
+		aras_ctl_note_result(&e->ctl, a, 0, now_ms);
+		announce(e, a, ARAS_EV_ACTION_FAILED);
+		return;
+	}
+	a->state = ARAS_AS_APPROVED;
+	announce(e, a, ARAS_EV_ACTION_STARTED);
+	start(e, a, now_ms);
+}
+
+/* The policy gate: the controller's own decisions wait for the operator under semiAutomatic. */
+static int needs_approval(const struct aras_engine *e, const struct aras_decision *dec)
+{
+	/* maintenance is an operator order; otherwise the policy decides */
+	return dec->origin == ARAS_ORIGIN_CONTROLLER &&
+	       e->state.settings.v[ARAS_S_POLICY] == ARAS_POLICY_SEMI;
+}
+
+static void act(struct aras_engine *e, const struct aras_decision *dec, uint64_t now_ms)
+{
+	struct aras_action *a;
+
+	if (dec->no_target) {
+		no_target(e, dec);
+		return;
+	}
+	/* a VM or host whose last actions failed waits (core/backoff.h) */
+	if (e->opts.backoff && !aras_backoff_admit(&e->backoff, dec->uuid, dec->source, now_ms))
+		return;
+	if (needs_approval(e, dec)) {
+		a = create(e, dec, ARAS_AS_PROPOSED, now_ms);
+		if (!a)
+			return;
+		announce(e, a, ARAS_EV_ACTION_PROPOSED);
+		if (e->opts.auto_approve)
+			approve(e, a, now_ms);
+		return;
+	}
+	a = create(e, dec, ARAS_AS_APPROVED, now_ms);
+	if (a) {
+		announce(e, a, ARAS_EV_ACTION_STARTED);
+		start(e, a, now_ms);
+	}
+}
+
+void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
+{
+	size_t n;
+
+	if (!e->plan)
+		return;
+	aras_engine_expire(e, now_ms);
+	n = aras_ctl_decide(&e->ctl, &e->model, &e->state, e->plan, &e->ctl_opts, now_ms, e->dec,
+			    e->opts.max_decisions);
+	for (size_t i = 0; i < n; i++)
+		act(e, &e->dec[i], now_ms);
+}
+
+void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms)
+{
+	struct aras_action *a = e->plan ? aras_plan_get(e->plan, action) : NULL;
+
+	if (!a)
+		return;
+	a->state = ok ? ARAS_AS_SUCCEEDED : ARAS_AS_FAILED;
+	a->finished = time(NULL);
+	a->finished_ms = now_ms;
+	if (!ok)
+		snprintf(a->error, sizeof(a->error), "%s", err ? err : "");
+	aras_ctl_note_result(&e->ctl, a, ok, now_ms);
+	if (ok && a->kind == ARAS_KIND_MIGRATE && a->target && e->opts.follow_moves) {
+		/*
+		 * It runs on the target now: say so at once, and ignore the
+		 * source's samples that still list it (taken before it left).
+		 */
+		struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
+
+		if (vm)
+			aras_model_vm_moved(&e->model, vm, a->target, now_ms);
+	}
+	announce(e, a, ok ? ARAS_EV_ACTION_DONE : ARAS_EV_ACTION_FAILED);
+	backoff(e, a, ok, now_ms);
+	/*
+	 * A change is worth a fresh poll at once; a failure is not (a poll per
+	 * result is what turned fast failures into a storm).
+	 */
+	if (ok && e->fx.kick)
+		e->fx.kick(e->fx.arg);
+}
+
+/* ---- operator orders ---- */
+
+static int check_migrate(const struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], unsigned target,
+			 char *why, size_t whylen)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
+	const struct aras_host *t = aras_model_host(&e->model, target);
+
+	if (!vm) {
+		snprintf(why, whylen, "no such VM");
+		return -ARAS_E_NOENT;
+	}
+	if (!t) {
+		snprintf(why, whylen, "no host with index %u", target);
+		return -ARAS_E_RANGE;
+	}
+	if (vm->host == target) {
+		snprintf(why, whylen, "VM already on host %s", t->name);
+		return -ARAS_E_INCONSIST;
+	}
+	if (t->state != ARAS_HOST_UP || t->maintenance) {
+		snprintf(why, whylen, "host %s is %s", t->name, t->maintenance ? "in maintenance" : "down");
+		return -ARAS_E_INCONSIST;
+	}
+	if (vm->state != ARAS_VM_RUNNING && vm->state != ARAS_VM_BLOCKED) {
+		snprintf(why, whylen, "VM %s is not running", vm->name);
+		return -ARAS_E_INCONSIST;
+	}
+	if (e->plan && aras_plan_open_for(e->plan, uuid)) {
+		snprintf(why, whylen, "VM %s has an action in progress", vm->name);
+		return -ARAS_E_INCONSIST;
+	}
+	return 0;
+}
+
+int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
+{
+	int rc;
+
+	switch (o->kind) {
+	case ARAS_ORDER_MIGRATE: return check_migrate(e, o->uuid, o->target, why, whylen);
+	case ARAS_ORDER_DECIDE:
+		rc = e->plan ? aras_plan_check_decision(e->plan, o->action, o->state) : -ARAS_E_NOENT;
+		if (rc < 0)
+			snprintf(why, whylen, "action %u: %s", (unsigned)o->action,
+				 rc == -ARAS_E_NOENT ? "no such action" :
+				 rc == -ARAS_E_RANGE ? "only approved(2) or rejected(3)" :
+						       "not a proposal any more");
+		return rc;
+	}
+	snprintf(why, whylen, "unknown order");
+	return -ARAS_E_INVAL;
+}
+
+/* Grow the staging list in steps of this many orders first. */
+#define ORDERS_FIRST_CAP 8
+
+int aras_orders_add(struct aras_orders *os, const struct aras_order *o)
+{
+	if (os->n == os->cap) {
+		size_t cap = os->cap ? os->cap * 2 : ORDERS_FIRST_CAP;
+		struct aras_order *v = realloc(os->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ARAS_E_NOMEM;
+		os->v = v;
+		os->cap = cap;
+	}
+	os->v[os->n++] = *o;
+	return 0;
+}
+
+int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
+{
+	/* each order was checked alone against the live state; two on one VM or action would race */
+	for (size_t i = 0; i < os->n; i++)
+		for (size_t j = 0; j < i; j++) {
+			const struct aras_order *a = &os->v[i], *b = &os->v[j];
+
+			if (memcmp(a->uuid, b->uuid, ARAS_UUID_LEN) == 0 ||
+			    (a->kind == ARAS_ORDER_DECIDE && b->kind == ARAS_ORDER_DECIDE &&
+			     a->action == b->action)) {
+				char u[ARAS_UUID_STRLEN];
+
+				aras_uuid_format(a->uuid, u);
+				snprintf(why, whylen, "two orders for VM %s in one PDU", u);
+				return -ARAS_E_INCONSIST;
+			}
+		}
+	return 0;
+}
+
+void aras_orders_clear(struct aras_orders *os)
+{
+	free(os->v);
+	os->v = NULL;
+	os->n = os->cap = 0;
+}
+
+static void reject(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
+{
+	a->state = ARAS_AS_REJECTED;
+	a->finished = time(NULL);
+	a->finished_ms = now_ms;
+	/* the operator said no: do not propose it again before the cooldown */
+	aras_ctl_note_action(&e->ctl, a, now_ms);
+	announce(e, a, ARAS_EV_INFO);
+}
+
+static void order_migrate(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], unsigned target,
+			  uint64_t now_ms)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
+	const struct aras_host *t = aras_model_host(&e->model, target);
+	struct aras_decision dec;
+	struct aras_action *a;
+
+	if (!vm || !t)
+		return;
+	memset(&dec, 0, sizeof(dec));
+	memcpy(dec.uuid, uuid, sizeof(dec.uuid));
+	snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
+	dec.kind = ARAS_KIND_MIGRATE;
+	dec.source = vm->host;
+	dec.target = target;
+	dec.resource = ARAS_RES_NONE;
+	dec.origin = ARAS_ORIGIN_OPERATOR;
+	snprintf(dec.reason, sizeof(dec.reason), "ordered by the operator (arasVmMigrateTo %u, host %s)",
+		 target, t->name);
+	a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
+	if (a) {
+		announce(e, a, ARAS_EV_ACTION_STARTED);
+		start(e, a, now_ms);
+	}
+}
+
+void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms)
+{
+	struct aras_action *a;
+
+	switch (o->kind) {
+	case ARAS_ORDER_DECIDE:
+		a = e->plan ? aras_plan_get(e->plan, o->action) : NULL;
+		if (!a || a->state != ARAS_AS_PROPOSED)
+			return;
+		if (o->state == ARAS_AS_REJECTED)
+			reject(e, a, now_ms);
+		else
+			approve(e, a, now_ms);
+		return;
+	case ARAS_ORDER_MIGRATE: order_migrate(e, o->uuid, o->target, now_ms); return;
+	}
+}
+
+void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const struct aras_orders *os,
+			uint64_t now_ms)
+{
+	struct aras_state old = e->state;
+	uint32_t size;
+
+	e->state = *staged;
+	memset(staged, 0, sizeof(*staged));
+	e->state_gen++;
+	size = e->state.settings.v[ARAS_S_EVENT_LOG_SIZE];
+	if (e->evlog && size != old.settings.v[ARAS_S_EVENT_LOG_SIZE] &&
+	    aras_evlog_resize(e->evlog, size) < 0)
+		elog(e, LOG_ERR, "cannot resize the event log to %u rows", (unsigned)size);
+	sync_maintenance(e, 1);
+	for (int i = 0; i < ARAS_S_COUNT; i++) {
+		char a[64], b[64];
+
+		if (e->state.settings.v[i] == old.settings.v[i])
+			continue;
+		aras_settings_format(i, old.settings.v[i], a, sizeof(a));
+		aras_settings_format(i, e->state.settings.v[i], b, sizeof(b));
+		elog(e, LOG_INFO, "%s changed by SNMP SET: %s -> %s", aras_setting_defs[i].mib_name, a, b);
+	}
+	aras_state_free(&old);
+	for (size_t i = 0; os && i < os->n; i++)
+		aras_engine_order(e, &os->v[i], now_ms);
+}

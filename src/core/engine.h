@@ -1,0 +1,170 @@
+/*
+ * engine.h - the action life cycle in one place, pure C11.
+ *
+ * The engine owns what the controller works from and what it leaves
+ * behind: the settings and preferences (state), the model, the
+ * controller's memory, the action table (plan), the event log and the
+ * failure backoff.  Everything enters through a few calls:
+ *   aras_engine_sample    a host's poll (model, host up/down, SLA alerts)
+ *   aras_engine_round     a controller round (expire, decide, gate, act)
+ *   aras_engine_expire    the proposal clock alone
+ *   aras_engine_result    a job ended
+ *   aras_engine_check_* / aras_orders_* / aras_engine_commit
+ *                         operator orders, staged with a SET and applied
+ *                         at its COMMIT with the new state (all or none)
+ * and leaves only through the effects table (struct aras_engine_fx): start
+ * a job, send a notification, mail, run a script, kick the pollers, log a
+ * line.  arasd wires the effects to its SNMP, libvirt and notify adapters
+ * (src/wiring.c), arasd-replay to its simulator (src/replay/pol_aras.c).
+ *
+ * Life cycle of an action:
+ *   decision -> [no target: event + arasNoTarget]
+ *            -> [backoff holds it: nothing]
+ *            -> PROPOSED (semiAutomatic, controller's own)  -> approve/reject/expire
+ *            -> APPROVED -> RUNNING (job started, cooldown starts)
+ *            -> SUCCEEDED / FAILED (result; backoff; a moved VM is moved in the model)
+ * Maintenance: the state's list (persisted, arasHostMaintenance) is the
+ * truth; the model's per-host flag is a copy the engine refreshes at start
+ * and at every commit.
+ * Loop thread only; every effect is called from inside an engine call.
+ */
+#ifndef ARAS_ENGINE_H
+#define ARAS_ENGINE_H
+
+#include "alert.h"
+#include "backoff.h"
+#include "ctl.h"
+#include "evlog.h"
+#include "model.h"
+#include "plan.h"
+#include "state.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* The daemon's action table (arasActionTable): finished actions are dropped first. */
+#define ARAS_ENGINE_PLAN_CAPACITY 1000
+/* The daemon's controller decides on at most this many VMs per round. */
+#define ARAS_ENGINE_MAX_DECISIONS 64
+
+/* The effects: every member may be NULL (nothing to do). */
+struct aras_engine_fx {
+	void *arg;
+	/*
+	 * Start the job of a (RUNNING now).  0, or -ARAS_E_* (the engine then
+	 * fails the action).  May call aras_engine_result() before returning
+	 * (a job that ends at once).
+	 */
+	int (*start_job)(void *arg, const struct aras_action *a);
+	/* arasActionProposed / Done / Failed by a->state (the callee picks). */
+	void (*notify_action)(void *arg, const struct aras_action *a);
+	/* SLA breach or clear (arasActions has trap). */
+	void (*notify_event)(void *arg, const struct aras_event *e);
+	/* A wanted migration found no target; e is its event-log row (NULL without a log). */
+	void (*notify_no_target)(void *arg, const struct aras_decision *dec, const struct aras_event *e);
+	/* A host's arasHostState changed. */
+	void (*notify_host)(void *arg, const struct aras_host *h);
+	/* SLA breach or clear (arasActions has email / script): 0 or -ARAS_E_*. */
+	int (*mail)(void *arg, const struct aras_alert *a);
+	int (*script)(void *arg, const struct aras_alert *a);
+	/* A change worth a fresh poll of every host now. */
+	void (*kick)(void *arg);
+	/* One log line (syslog level). */
+	void (*log)(void *arg, int level, const char *line);
+};
+
+struct aras_engine_opts {
+	size_t plan_capacity; /* 0: ARAS_ENGINE_PLAN_CAPACITY */
+	size_t max_decisions; /* 0: ARAS_ENGINE_MAX_DECISIONS */
+	int event_log;        /* keep an event log (eventLogSize rows) */
+	int backoff;          /* failed actions hold the next ones back (core/backoff.h) */
+	int follow_moves;     /* a finished migration moves the VM in the model at once */
+	int auto_approve;     /* semiAutomatic: proposals approved at once (replay's operator) */
+};
+
+struct aras_engine {
+	struct aras_state state; /* settings + per-VM preferences + maintenance */
+	uint32_t state_gen;      /* bumped by every commit */
+	struct aras_model model;
+	struct aras_ctl ctl;
+	struct aras_ctl_opts ctl_opts;
+	struct aras_plan *plan;   /* arasActionTable */
+	struct aras_evlog *evlog; /* NULL without opts.event_log */
+	struct aras_backoff backoff;
+	struct aras_engine_opts opts;
+	struct aras_engine_fx fx;
+	struct aras_decision *dec; /* one round's decisions */
+	uint32_t actions_failed;   /* arasActionsFailed */
+	unsigned long breaches;    /* SLA breach alerts seen */
+};
+
+/* Before configuration: state and model empty (config fills them). */
+void aras_engine_init(struct aras_engine *e);
+/* Ready to run: plan, controller, backoff, event log; maintenance copied to the model. */
+int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o,
+		      const struct aras_engine_fx *fx);
+/* Everything freed (NULL-safe, and after init alone). */
+void aras_engine_free(struct aras_engine *e);
+
+/*
+ * A host's poll: fold it into the model, announce a host state change,
+ * evaluate the host's SLAs (alerts to the event log and the effects
+ * arasActions selects).  now_ms/wall from the sample.  0 or -ARAS_E_*
+ * (the model could not take it; the rest still ran).
+ */
+int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, time_t wall);
+/* One SLA alert (from aras_engine_sample; public for tests). */
+void aras_engine_alert(struct aras_engine *e, const struct aras_alert *a);
+/* A host changed state (up, down, maintenance): log, event log, notification. */
+void aras_engine_host_event(struct aras_engine *e, const struct aras_host *h);
+
+/* Expire proposals older than proposalTimeout. */
+void aras_engine_expire(struct aras_engine *e, uint64_t now_ms);
+/* One controller round: expire, decide, then per decision: no-target notice, backoff, policy gate, start. */
+void aras_engine_round(struct aras_engine *e, uint64_t now_ms);
+/* A job ended (ok, or err says why). */
+void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms);
+
+/* ---- operator orders ---- */
+
+enum aras_order_kind { ARAS_ORDER_DECIDE = 1, ARAS_ORDER_MIGRATE = 2 };
+struct aras_order {
+	int kind;                    /* enum aras_order_kind */
+	uint32_t action;             /* DECIDE: arasActionIndex */
+	int state;                   /* DECIDE: approved(2) or rejected(3) */
+	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE: the VM (DECIDE: the action's VM) */
+	unsigned target;             /* MIGRATE: host index */
+};
+
+/* Orders staged for one SET. */
+struct aras_orders {
+	struct aras_order *v;
+	size_t n, cap;
+};
+
+/*
+ * Check one order against the live state: 0, or -ARAS_E_NOENT (no such
+ * VM / action), -ARAS_E_RANGE (no such host, not approve/reject),
+ * -ARAS_E_INCONSIST (not possible now), with why.
+ */
+int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why,
+			    size_t whylen);
+/* Stage an order: 0 or -ARAS_E_NOMEM. */
+int aras_orders_add(struct aras_orders *os, const struct aras_order *o);
+/* The staged orders together: at most one per VM and per action. 0 or -ARAS_E_INCONSIST with why. */
+int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen);
+void aras_orders_clear(struct aras_orders *os);
+
+/* Run one order now (checked already; one no longer possible is a no-op or a failed action). */
+void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms);
+
+/*
+ * A SET's COMMIT: *staged becomes the state (moved in, *staged left
+ * empty), the event log resized, maintenance transitions announced,
+ * changed settings logged, then os's orders run in order.
+ */
+void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const struct aras_orders *os,
+			uint64_t now_ms);
+
+#endif

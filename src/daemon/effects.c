@@ -1,0 +1,139 @@
+/*
+ * effects.c - see effects.h.  Each effect is a thin call into one
+ * adapter, plus the daemon's counters the status scalars show.
+ */
+#include "effects.h"
+
+#include "arasd.h"
+
+#include "core/log.h"
+#include "notify/mail.h"
+#include "notify/script.h"
+#include "snmp/mib.h"
+#include "virt/collect.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Log lines of this file say where they come from (core/log.h). */
+static const char log_token[] = "engine";
+
+static const struct aras_host_conf *host_conf(const struct arasd *d, unsigned index)
+{
+	for (size_t i = 0; i < d->nhosts; i++)
+		if (d->hosts[i].index == index)
+			return &d->hosts[i];
+	return NULL;
+}
+
+/* migrationUri: "%s" stands for the VM's name. */
+static void mig_uri(char *out, size_t len, const char *tmpl, const char *vm_name)
+{
+	const char *p = strstr(tmpl, "%s");
+
+	if (p)
+		snprintf(out, len, "%.*s%s%s", (int)(p - tmpl), tmpl, vm_name, p + 2);
+	else
+		snprintf(out, len, "%s", tmpl);
+}
+
+static int start_job(void *arg, const struct aras_action *a)
+{
+	struct arasd *d = arg;
+	const struct aras_host_conf *tc = a->target ? host_conf(d, a->target) : NULL;
+	struct aras_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.action = a->index;
+	job.kind = a->kind;
+	memcpy(job.uuid, a->uuid, sizeof(job.uuid));
+	job.amount = a->amount;
+	job.timeout_s = d->eng.state.settings.v[ARAS_S_MIGRATION_TIMEOUT];
+	job.unsafe = d->migration_unsafe;
+	if (d->disk_pool)
+		snprintf(job.disk_pool, sizeof(job.disk_pool), "%s", d->disk_pool);
+	if (tc) {
+		snprintf(job.dst_uri, sizeof(job.dst_uri), "%s", tc->uri);
+		if (tc->mig_uri)
+			mig_uri(job.mig_uri, sizeof(job.mig_uri), tc->mig_uri, a->vm_name);
+	}
+	return d->collector ? aras_collector_submit(d->collector, a->source, &job) : -ARAS_E_NOENT;
+}
+
+static void notify_action(void *arg, const struct aras_action *a)
+{
+	aras_notify_action(arg, a);
+}
+
+static void notify_event(void *arg, const struct aras_event *e)
+{
+	aras_notify_event(arg, e);
+}
+
+static void notify_no_target(void *arg, const struct aras_decision *dec, const struct aras_event *e)
+{
+	(void)dec;
+	if (e)
+		aras_notify_no_target(arg, e);
+}
+
+static void notify_host(void *arg, const struct aras_host *h)
+{
+	aras_notify_host_state(arg, h);
+}
+
+static int mail(void *arg, const struct aras_alert *a)
+{
+	struct arasd *d = arg;
+
+	if (!d->mailer)
+		return 0;
+	if (aras_mailer_send(d->mailer, a) < 0) {
+		d->counters.mail_failed++;
+		return -ARAS_E_IO;
+	}
+	return 0;
+}
+
+static int script(void *arg, const struct aras_alert *a)
+{
+	struct arasd *d = arg;
+
+	if (!d->scripts)
+		return 0;
+	if (aras_scripts_run(d->scripts, a) < 0) {
+		d->counters.script_failed++;
+		return -ARAS_E_IO;
+	}
+	d->counters.script_runs++;
+	return 0;
+}
+
+static void kick(void *arg)
+{
+	struct arasd *d = arg;
+
+	if (d->collector)
+		aras_collector_kick(d->collector);
+}
+
+static void log_line(void *arg, int level, const char *line)
+{
+	(void)arg;
+	aras_log_tok(level, log_token, "%s", line);
+}
+
+void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	fx->arg = d;
+	fx->start_job = start_job;
+	fx->notify_action = notify_action;
+	fx->notify_event = notify_event;
+	fx->notify_no_target = notify_no_target;
+	fx->notify_host = notify_host;
+	fx->mail = mail;
+	fx->script = script;
+	fx->kick = kick;
+	fx->log = log_line;
+}

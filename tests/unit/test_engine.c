@@ -1,0 +1,664 @@
+/*
+ * test_engine.c - the action life cycle (src/core/engine.c): samples in
+ * through aras_engine_sample, effects out through a recording effects
+ * table.  Covers operator orders (every validation of each kind), the
+ * staging of several orders of one SET (conflicts, all run at commit in
+ * order), maintenance on/off transitions at commit (one source of truth:
+ * the state), the policy gate (automatic, semiAutomatic with approval,
+ * rejection, expiry, manual, the replay's auto-approval), job results
+ * (failure, a job that cannot be queued), the failure backoff, and the
+ * event/notification effects of SLA alerts and host state changes.
+ *
+ * Cluster: hosts 1..3, 4 CPUs, 10 000 000 KiB each, host CPU 50 %; host 3
+ * never answers (down).  VM 1 "hot" on host 1 (2 of 4 vCPUs at 95 %), VM 2
+ * "calm" on host 2 (1 vCPU at 10 %), VM 3 "off" on host 2 (shut off).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testlib.h"
+
+#include "core/engine.h"
+
+#define T0 10000000ull /* time of the second poll, ms */
+#define MEM_TOTAL 10000000ull
+#define MAXJ 16
+
+struct rec {
+	unsigned jobs, proposed, done, failed, host_notes, event_notes, no_target, kicks, mails, scripts;
+	uint32_t job[MAXJ];
+	int job_rc; /* what start_job returns */
+};
+
+struct fx {
+	struct aras_engine e;
+	struct rec r;
+};
+
+static void mkuuid(uint8_t u[ARAS_UUID_LEN], uint32_t key)
+{
+	test_uuid(u, key, 0, 0);
+}
+
+static int fx_start_job(void *arg, const struct aras_action *a)
+{
+	struct rec *r = arg;
+
+	if (r->job_rc < 0)
+		return r->job_rc;
+	if (r->jobs < MAXJ)
+		r->job[r->jobs] = a->index;
+	r->jobs++;
+	return 0;
+}
+
+static void fx_action(void *arg, const struct aras_action *a)
+{
+	struct rec *r = arg;
+
+	r->proposed += a->state == ARAS_AS_PROPOSED;
+	r->done += a->state == ARAS_AS_SUCCEEDED;
+	r->failed += a->state == ARAS_AS_FAILED;
+}
+
+static void fx_event(void *arg, const struct aras_event *e)
+{
+	(void)e;
+	((struct rec *)arg)->event_notes++;
+}
+
+static void fx_no_target(void *arg, const struct aras_decision *d, const struct aras_event *e)
+{
+	(void)d;
+	(void)e;
+	((struct rec *)arg)->no_target++;
+}
+
+static void fx_host(void *arg, const struct aras_host *h)
+{
+	(void)h;
+	((struct rec *)arg)->host_notes++;
+}
+
+static int fx_mail(void *arg, const struct aras_alert *a)
+{
+	(void)a;
+	((struct rec *)arg)->mails++;
+	return 0;
+}
+
+static int fx_script(void *arg, const struct aras_alert *a)
+{
+	(void)a;
+	((struct rec *)arg)->scripts++;
+	return 0;
+}
+
+static void fx_kick(void *arg)
+{
+	((struct rec *)arg)->kicks++;
+}
+
+static void poll_host(struct fx *f, unsigned host, int second)
+{
+	struct aras_vm_sample v[2];
+	struct aras_host_sample s;
+	size_t n = 0;
+
+	memset(v, 0, sizeof(v));
+	memset(&s, 0, sizeof(s));
+	if (host == 1) {
+		mkuuid(v[0].uuid, 1);
+		snprintf(v[0].name, sizeof(v[0].name), "hot");
+		v[0].state = ARAS_VM_RUNNING;
+		v[0].vcpus = 2;
+		v[0].vcpus_max = 4;
+		v[0].cpu_time_ns = 1000000000000ull + (second ? 95ull * 2 * 100000000ull : 0);
+		v[0].mem_cur_kib = v[0].mem_max_kib = 1000000;
+		n = 1;
+	} else if (host == 2) {
+		mkuuid(v[0].uuid, 2);
+		snprintf(v[0].name, sizeof(v[0].name), "calm");
+		v[0].state = ARAS_VM_RUNNING;
+		v[0].vcpus = v[0].vcpus_max = 1;
+		v[0].cpu_time_ns = 1000000000000ull + (second ? 10ull * 100000000ull : 0);
+		v[0].mem_cur_kib = v[0].mem_max_kib = 1000000;
+		mkuuid(v[1].uuid, 3);
+		snprintf(v[1].name, sizeof(v[1].name), "off");
+		v[1].state = ARAS_VM_SHUTOFF;
+		v[1].vcpus = v[1].vcpus_max = 1;
+		v[1].mem_cur_kib = v[1].mem_max_kib = 1000000;
+		n = 2;
+	}
+	s.host_index = host;
+	s.t_ms = second ? T0 : T0 - 10000;
+	s.ok = host != 3;
+	if (!s.ok)
+		snprintf(s.err, sizeof(s.err), "connection refused");
+	s.cpus = 4;
+	s.mem_total_kib = MEM_TOTAL;
+	s.has_mem_free = 1;
+	s.mem_free_kib = MEM_TOTAL / 2;
+	s.has_cpu_stats = 1;
+	s.cpu_total_ns = 1000000000000ull + (second ? 1000000000ull : 0);
+	s.cpu_busy_ns = second ? 50ull * 10000000ull : 0;
+	s.vms = v;
+	s.nvms = n;
+	assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0);
+}
+
+static struct fx *fx_new(int policy, const struct aras_engine_opts *o)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct aras_engine_opts def = { .event_log = 1, .backoff = 1, .follow_moves = 1 };
+	struct aras_engine_fx fx = { .start_job = fx_start_job,
+				     .notify_action = fx_action,
+				     .notify_event = fx_event,
+				     .notify_no_target = fx_no_target,
+				     .notify_host = fx_host,
+				     .mail = fx_mail,
+				     .script = fx_script,
+				     .kick = fx_kick };
+
+	assert_non_null(f);
+	fx.arg = &f->r;
+	aras_engine_init(&f->e);
+	f->e.state.settings.v[ARAS_S_POLICY] = (uint32_t)policy;
+	f->e.state.settings.v[ARAS_S_ACTIONS] = ARAS_ACT_TRAP | ARAS_ACT_ALLOCATE;
+	f->e.state.settings.v[ARAS_S_CPU_THRESHOLD] = 80;
+	f->e.state.settings.v[ARAS_S_HOST_CPU_HIGH] = 80;
+	f->e.state.settings.v[ARAS_S_HOST_MEM_FREE_MIN] = 20;
+	f->e.state.settings.v[ARAS_S_COOLDOWN] = 600;
+	f->e.state.settings.v[ARAS_S_PROPOSAL_TIMEOUT] = 300;
+	for (unsigned h = 1; h <= 3; h++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "h%u", h);
+		assert_int_equal(aras_model_add_host(&f->e.model, h, name, "test:///default"), 0);
+	}
+	assert_int_equal(aras_engine_start(&f->e, o ? o : &def, &fx), 0);
+	for (int second = 0; second < 2; second++)
+		for (unsigned h = 1; h <= 3; h++)
+			poll_host(f, h, second);
+	return f;
+}
+
+static void fx_free(struct fx *f)
+{
+	aras_engine_free(&f->e);
+	free(f);
+}
+
+/* VM 1's CPU alert fires (the controller then wants one more vCPU). */
+static void fire(struct fx *f)
+{
+	uint8_t u[ARAS_UUID_LEN];
+	struct aras_vm *vm;
+
+	mkuuid(u, 1);
+	vm = aras_model_find_vm(&f->e.model, u);
+	assert_non_null(vm);
+	vm->sla[0].state = ARAS_ALERT_FIRING;
+	vm->sla[0].value = 95;
+	vm->sla[0].since_ms = T0 - 60000;
+}
+
+static struct aras_order migrate(uint32_t key, unsigned target)
+{
+	struct aras_order o = { .kind = ARAS_ORDER_MIGRATE, .target = target };
+
+	mkuuid(o.uuid, key);
+	return o;
+}
+
+static struct aras_order decide(uint32_t action, int state, uint32_t key)
+{
+	struct aras_order o = { .kind = ARAS_ORDER_DECIDE, .action = action, .state = state };
+
+	mkuuid(o.uuid, key);
+	return o;
+}
+
+static int check(const struct fx *f, struct aras_order o, const char *why_has)
+{
+	char why[256] = "";
+	int rc = aras_engine_check_order(&f->e, &o, why, sizeof(why));
+
+	if (why_has && !strstr(why, why_has))
+		fail_msg("why \"%s\" does not say \"%s\"", why, why_has);
+	return rc;
+}
+
+/* A staged state that differs from the live one by host's maintenance. */
+static void commit_maint(struct fx *f, unsigned host, int on, const struct aras_orders *os)
+{
+	struct aras_state st;
+
+	aras_state_init(&st);
+	assert_int_equal(aras_state_copy(&st, &f->e.state), 0);
+	assert_int_equal(aras_state_set_maintenance(&st, host, on), 0);
+	aras_engine_commit(&f->e, &st, os, T0 + 1000);
+	aras_state_free(&st);
+}
+
+/* ---- the cluster as built ---- */
+
+static void test_sample_hosts(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+
+	(void)unused;
+	assert_int_equal(aras_model_host(&f->e.model, 1)->state, ARAS_HOST_UP);
+	assert_int_equal(aras_model_host(&f->e.model, 3)->state, ARAS_HOST_DOWN);
+	/* a first successful poll is not news, a first failure is: one notice, one row */
+	assert_int_equal(f->r.host_notes, 1);
+	assert_int_equal(aras_evlog_count(f->e.evlog), 1);
+	fx_free(f);
+}
+
+/* ---- operator orders: every validation ---- */
+
+static void test_check_migrate(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+
+	(void)unused;
+	assert_int_equal(check(f, migrate(9, 2), "no such VM"), -ARAS_E_NOENT);
+	assert_int_equal(check(f, migrate(1, 7), "no host with index 7"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, migrate(1, 1), "already on host h1"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, migrate(1, 3), "is down"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, migrate(3, 1), "not running"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, migrate(1, 2), NULL), 0);
+	commit_maint(f, 2, 1, NULL);
+	assert_int_equal(check(f, migrate(1, 2), "in maintenance"), -ARAS_E_INCONSIST);
+	commit_maint(f, 2, 0, NULL);
+	/* an order that runs leaves the VM with an action in progress */
+	{
+		struct aras_order o = migrate(1, 2);
+
+		aras_engine_order(&f->e, &o, T0);
+	}
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(check(f, migrate(1, 2), "action in progress"), -ARAS_E_INCONSIST);
+	fx_free(f);
+}
+
+static void test_check_decide(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_SEMI, NULL);
+	struct aras_order bad = { .kind = 99 };
+	uint32_t idx;
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	assert_int_equal(f->r.proposed, 1);
+	assert_int_equal(f->r.jobs, 0);
+	idx = aras_plan_at(f->e.plan, 0)->index;
+	assert_int_equal(check(f, decide(idx + 100, ARAS_AS_APPROVED, 1), "no such action"), -ARAS_E_NOENT);
+	assert_int_equal(check(f, decide(idx, ARAS_AS_RUNNING, 1), "approved(2) or rejected(3)"),
+			 -ARAS_E_RANGE);
+	assert_int_equal(check(f, decide(idx, ARAS_AS_APPROVED, 1), NULL), 0);
+	assert_int_equal(check(f, decide(idx, ARAS_AS_REJECTED, 1), NULL), 0);
+	assert_int_equal(check(f, bad, "unknown order"), -ARAS_E_INVAL);
+	{
+		struct aras_order o = decide(idx, ARAS_AS_APPROVED, 1);
+
+		aras_engine_order(&f->e, &o, T0 + 1);
+	}
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(aras_plan_get(f->e.plan, idx)->state, ARAS_AS_RUNNING);
+	assert_int_equal(check(f, decide(idx, ARAS_AS_REJECTED, 1), "not a proposal"), -ARAS_E_INCONSIST);
+	fx_free(f);
+}
+
+/* ---- several orders in one SET ---- */
+
+static void test_orders_staging(void **unused)
+{
+	struct aras_orders os = { 0 };
+	struct aras_order o;
+	char why[128];
+
+	(void)unused;
+	assert_int_equal(aras_orders_check(&os, why, sizeof(why)), 0);
+	for (uint32_t k = 1; k <= 20; k++) { /* past the first allocation */
+		o = migrate(k, 2);
+		assert_int_equal(aras_orders_add(&os, &o), 0);
+	}
+	assert_int_equal(os.n, 20);
+	assert_int_equal(aras_orders_check(&os, why, sizeof(why)), 0);
+	o = migrate(7, 1);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_orders_check(&os, why, sizeof(why)), -ARAS_E_INCONSIST);
+	assert_non_null(strstr(why, "two orders for VM"));
+	aras_orders_clear(&os);
+	assert_int_equal(os.n, 0);
+	/* two decisions on one action, even with different UUIDs recorded */
+	o = decide(5, ARAS_AS_APPROVED, 1);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = decide(5, ARAS_AS_REJECTED, 2);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_orders_check(&os, why, sizeof(why)), -ARAS_E_INCONSIST);
+	aras_orders_clear(&os);
+	/* decisions on different actions and a migration of another VM: fine */
+	o = decide(5, ARAS_AS_APPROVED, 1);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = decide(6, ARAS_AS_APPROVED, 2);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = migrate(3, 1);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_orders_check(&os, why, sizeof(why)), 0);
+	aras_orders_clear(&os);
+}
+
+static void test_commit_runs_orders(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_SEMI, NULL);
+	struct aras_orders os = { 0 };
+	struct aras_order o;
+	uint32_t prop;
+	uint32_t gen = f->e.state_gen;
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	prop = aras_plan_at(f->e.plan, 0)->index;
+	/* reject the proposal, move VM 2 to host 1: both run at commit, in order */
+	o = decide(prop, ARAS_AS_REJECTED, 1);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = migrate(2, 1);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(f->r.jobs, 0);
+	commit_maint(f, 3, 0, &os); /* no maintenance change: the orders alone */
+	assert_int_equal(f->e.state_gen, gen + 1);
+	assert_int_equal(aras_plan_get(f->e.plan, prop)->state, ARAS_AS_REJECTED);
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(aras_plan_get(f->e.plan, f->r.job[0])->kind, ARAS_KIND_MIGRATE);
+	assert_int_equal(aras_plan_get(f->e.plan, f->r.job[0])->origin, ARAS_ORIGIN_OPERATOR);
+	/* a commit without orders runs none */
+	commit_maint(f, 3, 0, NULL);
+	assert_int_equal(f->r.jobs, 1);
+	aras_orders_clear(&os);
+	fx_free(f);
+}
+
+/* ---- maintenance ---- */
+
+static void test_maintenance_transitions(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	unsigned notes = f->r.host_notes;
+	size_t rows = aras_evlog_count(f->e.evlog);
+
+	(void)unused;
+	commit_maint(f, 2, 1, NULL);
+	assert_int_equal(aras_model_host(&f->e.model, 2)->maintenance, 1);
+	assert_int_equal(aras_host_mib_state(aras_model_host(&f->e.model, 2)), ARAS_HOST_MAINTENANCE);
+	assert_int_equal(f->r.host_notes, notes + 1);
+	assert_int_equal(aras_evlog_count(f->e.evlog), rows + 1);
+	/* same state again: no transition, no notice */
+	commit_maint(f, 2, 1, NULL);
+	assert_int_equal(f->r.host_notes, notes + 1);
+	/* a down host entering maintenance: the flag follows; arasHostState stays down, no notice */
+	commit_maint(f, 3, 1, NULL);
+	assert_int_equal(aras_model_host(&f->e.model, 3)->maintenance, 1);
+	assert_int_equal(aras_host_mib_state(aras_model_host(&f->e.model, 3)), ARAS_HOST_DOWN);
+	assert_int_equal(f->r.host_notes, notes + 1);
+	commit_maint(f, 2, 0, NULL);
+	assert_int_equal(aras_model_host(&f->e.model, 2)->maintenance, 0);
+	assert_int_equal(aras_host_mib_state(aras_model_host(&f->e.model, 2)), ARAS_HOST_UP);
+	assert_int_equal(f->r.host_notes, notes + 2);
+	fx_free(f);
+}
+
+static void test_maintenance_at_start(void **unused)
+{
+	struct aras_engine e;
+	struct aras_engine_opts o = { 0 };
+
+	(void)unused;
+	aras_engine_init(&e);
+	assert_int_equal(aras_model_add_host(&e.model, 1, "h1", "x"), 0);
+	assert_int_equal(aras_model_add_host(&e.model, 2, "h2", "x"), 0);
+	assert_int_equal(aras_state_set_maintenance(&e.state, 2, 1), 0);
+	assert_int_equal(aras_engine_start(&e, &o, NULL), 0);
+	assert_int_equal(aras_model_host(&e.model, 1)->maintenance, 0);
+	assert_int_equal(aras_model_host(&e.model, 2)->maintenance, 1);
+	assert_null(e.evlog);
+	aras_engine_free(&e);
+}
+
+/* ---- the policy gate ---- */
+
+static void test_gate_automatic(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	struct aras_action *a;
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	assert_int_equal(f->r.proposed, 0);
+	assert_int_equal(f->r.jobs, 1);
+	a = aras_plan_get(f->e.plan, f->r.job[0]);
+	assert_int_equal(a->kind, ARAS_KIND_ADD_VCPU);
+	assert_int_equal(a->state, ARAS_AS_RUNNING);
+	aras_engine_result(&f->e, a->index, 1, "", T0 + 500);
+	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
+	assert_int_equal(f->r.done, 1);
+	assert_int_equal(f->r.kicks, 1);
+	/* cooldown: the next round does nothing for it */
+	aras_engine_round(&f->e, T0 + 1000);
+	assert_int_equal(f->r.jobs, 1);
+	fx_free(f);
+}
+
+static void test_gate_semi_reject_expire(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_SEMI, NULL);
+	struct aras_action *a;
+	struct aras_order o;
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	a = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(a->state, ARAS_AS_PROPOSED);
+	/* one open action per VM: another round proposes nothing more */
+	aras_engine_round(&f->e, T0 + 1000);
+	assert_int_equal(aras_plan_count(f->e.plan), 1);
+	/* not approved in proposalTimeout: expired, never run */
+	aras_engine_expire(&f->e, T0 + 300 * 1000);
+	assert_int_equal(a->state, ARAS_AS_EXPIRED);
+	assert_non_null(strstr(a->error, "not approved within 300 s"));
+	assert_int_equal(f->r.jobs, 0);
+	/* a new proposal (the expiry started no cooldown), then rejected: no job */
+	aras_engine_round(&f->e, T0 + 301 * 1000);
+	a = aras_plan_at(f->e.plan, aras_plan_count(f->e.plan) - 1);
+	assert_int_equal(a->state, ARAS_AS_PROPOSED);
+	o = decide(a->index, ARAS_AS_REJECTED, 1);
+	aras_engine_order(&f->e, &o, T0 + 302 * 1000);
+	assert_int_equal(a->state, ARAS_AS_REJECTED);
+	assert_int_equal(f->r.jobs, 0);
+	/* rejection starts the cooldown: not proposed again at once */
+	aras_engine_round(&f->e, T0 + 303 * 1000);
+	assert_int_equal(aras_plan_count(f->e.plan), 2);
+	fx_free(f);
+}
+
+static void test_gate_semi_approve_recheck(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_SEMI, NULL);
+	struct aras_action *a;
+	struct aras_order o;
+	uint8_t u[ARAS_UUID_LEN];
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	a = aras_plan_at(f->e.plan, 0);
+	/* the VM reached its maximum meanwhile: approval re-checks and fails */
+	mkuuid(u, 1);
+	aras_model_find_vm(&f->e.model, u)->vcpus = 4;
+	o = decide(a->index, ARAS_AS_APPROVED, 1);
+	aras_engine_order(&f->e, &o, T0 + 1);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_non_null(strstr(a->error, "approved but re-check failed"));
+	assert_int_equal(f->r.jobs, 0);
+	assert_int_equal(f->e.actions_failed, 1);
+	fx_free(f);
+}
+
+static void test_gate_manual(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_order o = migrate(1, 2);
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	assert_int_equal(aras_plan_count(f->e.plan), 0);
+	/* an operator's order is not the policy's to hold */
+	aras_engine_order(&f->e, &o, T0);
+	assert_int_equal(f->r.jobs, 1);
+	fx_free(f);
+}
+
+static void test_gate_auto_approve(void **unused)
+{
+	struct aras_engine_opts o = { .auto_approve = 1 };
+	struct fx *f = fx_new(ARAS_POLICY_SEMI, &o);
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	assert_int_equal(f->r.proposed, 1);
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(aras_plan_at(f->e.plan, 0)->state, ARAS_AS_RUNNING);
+	fx_free(f);
+}
+
+/* ---- results and backoff ---- */
+
+static void test_job_not_queued(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	struct aras_action *a;
+
+	(void)unused;
+	f->r.job_rc = -ARAS_E_BUSY;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	a = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_non_null(strstr(a->error, "cannot queue the job"));
+	assert_int_equal(f->r.failed, 1);
+	assert_int_equal(f->r.kicks, 0);
+	assert_int_equal(f->e.actions_failed, 1);
+	fx_free(f);
+}
+
+static void test_backoff_holds(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	struct aras_action *a;
+	uint64_t after_cooldown = T0 + 11 * 1000; /* inside the VM's 30 s backoff */
+
+	(void)unused;
+	f->e.state.settings.v[ARAS_S_COOLDOWN] = 10;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	a = aras_plan_at(f->e.plan, 0);
+	aras_engine_result(&f->e, a->index, 0, "libvirt said no", T0 + 10);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_string_equal(a->error, "libvirt said no");
+	/* the streak of 1 is written to the event log */
+	assert_non_null(strstr(aras_evlog_at(f->e.evlog, aras_evlog_count(f->e.evlog) - 1)->a.text,
+			       "backoff: 1 failed"));
+	/* past the cooldown the controller wants it again; the backoff still holds it */
+	aras_engine_round(&f->e, after_cooldown);
+	assert_int_equal(f->r.jobs, 1);
+	assert_true(f->e.backoff.deferred >= 1);
+	/* once the backoff has run out, it goes */
+	aras_engine_round(&f->e, T0 + 10 + ARAS_BACKOFF_VM_BASE_MS);
+	assert_int_equal(f->r.jobs, 2);
+	fx_free(f);
+}
+
+static void test_backoff_off(void **unused)
+{
+	struct aras_engine_opts o = { 0 };
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, &o);
+	struct aras_action *a;
+
+	(void)unused;
+	f->e.state.settings.v[ARAS_S_COOLDOWN] = 10;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	a = aras_plan_at(f->e.plan, 0);
+	aras_engine_result(&f->e, a->index, 0, "no", T0 + 10);
+	aras_engine_round(&f->e, T0 + 11 * 1000);
+	assert_int_equal(f->r.jobs, 2);
+	fx_free(f);
+}
+
+/* ---- alerts ---- */
+
+static void test_alert_effects(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	struct aras_alert al;
+	size_t rows = aras_evlog_count(f->e.evlog);
+
+	(void)unused;
+	aras_alert_init(&al, ARAS_EV_BREACH, 0, NULL, "hot", 1, "h1", ARAS_RES_CPU);
+	aras_engine_alert(&f->e, &al);
+	assert_int_equal(f->r.event_notes, 1);
+	assert_int_equal(f->r.mails + f->r.scripts, 0);
+	assert_int_equal(f->e.breaches, 1);
+	f->e.state.settings.v[ARAS_S_ACTIONS] = ARAS_ACT_EMAIL | ARAS_ACT_SCRIPT;
+	aras_alert_init(&al, ARAS_EV_CLEAR, 0, NULL, "hot", 1, "h1", ARAS_RES_CPU);
+	aras_engine_alert(&f->e, &al);
+	assert_int_equal(f->r.event_notes, 1);
+	assert_int_equal(f->r.mails, 1);
+	assert_int_equal(f->r.scripts, 1);
+	/* other types: the event log only */
+	aras_alert_init(&al, ARAS_EV_INFO, 0, NULL, "hot", 1, "h1", ARAS_RES_NONE);
+	aras_engine_alert(&f->e, &al);
+	assert_int_equal(f->r.mails, 1);
+	assert_int_equal(aras_evlog_count(f->e.evlog), rows + 3);
+	assert_int_equal(f->e.breaches, 1);
+	fx_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sample_hosts),
+		cmocka_unit_test(test_check_migrate),
+		cmocka_unit_test(test_check_decide),
+		cmocka_unit_test(test_orders_staging),
+		cmocka_unit_test(test_commit_runs_orders),
+		cmocka_unit_test(test_maintenance_transitions),
+		cmocka_unit_test(test_maintenance_at_start),
+		cmocka_unit_test(test_gate_automatic),
+		cmocka_unit_test(test_gate_semi_reject_expire),
+		cmocka_unit_test(test_gate_semi_approve_recheck),
+		cmocka_unit_test(test_gate_manual),
+		cmocka_unit_test(test_gate_auto_approve),
+		cmocka_unit_test(test_job_not_queued),
+		cmocka_unit_test(test_backoff_holds),
+		cmocka_unit_test(test_backoff_off),
+		cmocka_unit_test(test_alert_effects),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
