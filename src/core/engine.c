@@ -55,6 +55,7 @@ static void sync_maintenance(struct aras_engine *e, int announce)
 		if (aras_host_mib_state(h) != before)
 			aras_engine_host_event(e, h);
 	}
+	aras_model_summarize(&e->model, &e->summary);
 }
 
 int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o,
@@ -172,6 +173,7 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 		elog(e, LOG_INFO, "host %s is up (%zu VMs)", h->name, (size_t)h->vm_count);
 	if (s->ok)
 		aras_sla_evaluate(&e->model, &e->state, h->index, s->t_ms, wall, on_alert, e);
+	aras_model_summarize(&e->model, &e->summary);
 	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
 	     res.added, res.removed, (unsigned long long)s->cpu_ms);
 	return rc;

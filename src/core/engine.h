@@ -96,6 +96,12 @@ struct aras_engine {
 	struct aras_engine_fx fx;
 	struct aras_decision *dec; /* one round's decisions */
 	uint32_t actions_failed;   /* arasActionsFailed */
+	/*
+	 * arasStatus's aggregates, refreshed where alert and host states change
+	 * (a sample, a maintenance change, a job result): an SNMP GET reads
+	 * them instead of walking every VM.
+	 */
+	struct aras_model_summary summary;
 	unsigned long breaches;    /* SLA breach alerts seen */
 };
 

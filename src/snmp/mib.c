@@ -97,6 +97,25 @@ static void set_uuid_str(netsnmp_variable_list *var, const uint8_t *uuid)
 	set_str(var, buf);
 }
 
+/*
+ * RESERVE1 of an operator order (arasVmMigrateTo, arasActionState): the
+ * engine checks it against the current state now; it runs at COMMIT with
+ * every other varbind of the PDU, or not at all (txn.h).
+ */
+static void stage_order(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
+			const struct aras_order *o, const char *object, const char *name)
+{
+	char why[256];
+	int rc = aras_engine_check_order(&mib.d->eng, o, why, sizeof(why));
+
+	if (rc < 0) {
+		log_info("%s %s rejected: %s", object, name, why);
+		netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
+		return;
+	}
+	aras_txn_add_order(mib.d, reqinfo, r, o);
+}
+
 /* ---- arasVmTable ---- */
 
 /* arasVmTable column -> per-VM preference field, or -1. */
@@ -186,8 +205,9 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	int rc;
 
 	if (col == ARAS_VC_MIGRATE_TO) {
-		char why[256];
+		struct aras_order o;
 
+		memset(&o, 0, sizeof(o));
 		if (var->type != ASN_UNSIGNED || var->val_len != sizeof(long)) {
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
 			return;
@@ -200,19 +220,10 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
 			return;
 		}
-		{
-			struct aras_order o = { .kind = ARAS_ORDER_MIGRATE, .target = (unsigned)*var->val.integer };
-
-			memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
-			rc = aras_engine_check_order(&mib.d->eng, &o, why, sizeof(why));
-			if (rc < 0) {
-				log_info("arasVmMigrateTo %s rejected: %s", row->vm->name, why);
-				netsnmp_set_request_error(reqinfo, r, rc == -ARAS_E_RANGE ? SNMP_ERR_WRONGVALUE :
-								       SNMP_ERR_INCONSISTENTVALUE);
-				return;
-			}
-			aras_txn_add_order(mib.d, reqinfo, r, &o);
-		}
+		o.kind = ARAS_ORDER_MIGRATE;
+		o.target = (unsigned)*var->val.integer;
+		memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
+		stage_order(reqinfo, r, &o, "arasVmMigrateTo", row->vm->name);
 		return;
 	}
 	if (field < 0) {
@@ -520,7 +531,7 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	struct idx_row *row = arow;
 	const struct aras_action *act = row ? row->obj : NULL;
 	netsnmp_variable_list *var = r->requestvb;
-	int rc;
+	struct aras_order o;
 
 	if (col != ARAS_AC_STATE) {
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
@@ -536,19 +547,12 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
 			return;
 		}
-		{
-			struct aras_order o = { .kind = ARAS_ORDER_DECIDE, .action = act->index,
-						.state = (int)*var->val.integer };
-			char why[128];
-
-			memcpy(o.uuid, act->uuid, ARAS_UUID_LEN);
-			rc = aras_engine_check_order(&mib.d->eng, &o, why, sizeof(why));
-			if (rc < 0) {
-				netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
-				return;
-			}
-			aras_txn_add_order(mib.d, reqinfo, r, &o);
-		}
+		memset(&o, 0, sizeof(o));
+		o.kind = ARAS_ORDER_DECIDE;
+		o.action = act->index;
+		o.state = (int)*var->val.integer;
+		memcpy(o.uuid, act->uuid, ARAS_UUID_LEN);
+		stage_order(reqinfo, r, &o, "arasActionState for VM", act->vm_name);
 		return;
 	case MODE_SET_RESERVE2:
 		aras_txn_check_orders(mib.d, reqinfo, r);
@@ -736,16 +740,14 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 		case ARAS_ST_VMS_DISK_ALERTING:
 		case ARAS_ST_HOSTS_DOWN:
 		case ARAS_ST_HOSTS_MAINT: {
-			struct aras_model_summary s;
-			unsigned v;
+			/* kept by the engine as states change: no walk over the VMs here */
+			const struct aras_model_summary *s = &d->eng.summary;
 
-			/* one pass over the VMs per GET: microseconds for 10 000 */
-			aras_model_summarize(&d->eng.model, &s);
-			v = col == ARAS_ST_VMS_ALERTING ? s.vms_alerting :
-			    col == ARAS_ST_HOSTS_DOWN ? s.hosts_down :
-			    col == ARAS_ST_HOSTS_MAINT ? s.hosts_maint :
-			    s.res_alerting[col - ARAS_ST_VMS_CPU_ALERTING];
-			set_uint(var, ASN_GAUGE, v);
+			set_uint(var, ASN_GAUGE,
+				 col == ARAS_ST_VMS_ALERTING ? s->vms_alerting :
+				 col == ARAS_ST_HOSTS_DOWN ? s->hosts_down :
+				 col == ARAS_ST_HOSTS_MAINT ? s->hosts_maint :
+				 s->res_alerting[col - ARAS_ST_VMS_CPU_ALERTING]);
 			break;
 		}
 		case ARAS_ST_ACTIONS_RUNNING:
