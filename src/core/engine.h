@@ -96,13 +96,13 @@ struct aras_engine {
 	struct aras_engine_fx fx;
 	struct aras_decision *dec; /* one round's decisions */
 	uint32_t actions_failed;   /* arasActionsFailed */
+	unsigned long breaches;    /* SLA breach alerts seen */
 	/*
 	 * arasStatus's aggregates, refreshed where alert and host states change
-	 * (a sample, a maintenance change, a job result): an SNMP GET reads
+	 * (a sample, a maintenance change): an SNMP GET reads
 	 * them instead of walking every VM.
 	 */
 	struct aras_model_summary summary;
-	unsigned long breaches;    /* SLA breach alerts seen */
 };
 
 /* Before configuration: state and model empty (config fills them). */
