@@ -361,7 +361,7 @@ static void *mig_main(void *arg)
 	uint64_t t0 = now_ms(CLOCK_MONOTONIC);
 	pthread_condattr_t ca;
 	pthread_t wd;
-	int have_wd, ok;
+	int have_wd;
 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -379,14 +379,14 @@ static void *mig_main(void *arg)
 	pthread_mutex_unlock(&m->lock);
 	if (have_wd)
 		pthread_join(wd, NULL);
-	ok = r && r->ok;
 	if (r) {
 		r->ms = now_ms(CLOCK_MONOTONIC) - t0;
 		post_result(m->c, r); /* r belongs to the loop thread now */
 	}
-	/* a poll at once shows where the VM runs now; a failure changed nothing (D2) */
-	if (ok)
-		aras_collector_kick(m->c);
+	/*
+	 * No kick here: the engine asks for a poll at once when the loop takes
+	 * a successful result (fx.kick), and none after a failure (D2).
+	 */
 	virDomainFree(m->dom);
 	virConnectClose(m->conn); /* drops the reference taken for this thread */
 	pthread_mutex_destroy(&m->lock);
