@@ -60,6 +60,10 @@ const struct aras_setting_def aras_setting_defs[ARAS_S_COUNT] = {
 				      "how often every host is polled"),
 	[ARAS_S_MIGRATION_TIMEOUT] = UINT("migrationTimeout", "arasMigrationTimeout", 20, 300, 10, 3600, 1,
 					  "seconds", "a live migration still running after this is aborted"),
+	[ARAS_S_SHUTDOWN_TIMEOUT] = UINT("shutdownTimeout", "arasShutdownTimeout", 21, 120, 5, 3600, 1,
+					 "seconds", "how long a shutdown command waits for the guest to power off"),
+	[ARAS_S_STATE_NOTIFY_LIMIT] = UINT("stateNotifyLimit", "arasStateNotifyLimit", 22, 20, 1, 10000, 1,
+					   "notifications", "arasVmStateChange notifications sent in any 10 seconds"),
 };
 
 void aras_settings_defaults(struct aras_settings *s)
