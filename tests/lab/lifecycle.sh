@@ -65,6 +65,7 @@ kind_count() { actions "$1" | awk -v k="$2" '$2 == k' | wc -l; }
 kind_count_gt() { [ "$(kind_count "$1" "$2")" -gt "$3" ]; }
 # med_max VALUES...: "median X ms, max Y ms (n=N)"
 med_max() {
+	[ $# -gt 0 ] || { echo "n=0"; return; }
 	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (!NR) { print "n=0"; exit }
 		printf "median %d ms, max %d ms (n=%d)", v[int((NR + 1) / 2)], v[NR], NR }'
 }
