@@ -49,7 +49,13 @@ wait_vstate() {
 		sleep 0.05
 	done
 }
+# virsh's state and reason in arasVmStateReason's form ("shutoff: saved")
+vreason() { vstate "$1" | sed 's/^shut off/shutoff/; s/ (\(.*\))$/: \1/'; }
+reason_is() { [ "$(vget "$1" $V_REASON)" = "\"$2\"" ]; }
+# the arasVmStateReason varbind of a notification line
+trap_reason() { grep -o "\.$V_REASON\.[0-9.]* = STRING: \"[^\"]*\"" <<<"$1" | sed 's/.*STRING: "//; s/"$//'; }
 hb_mark() { hb_lines "$1" | wc -l; }
+hb_new() { [ "$(hb_mark "$1")" -gt "$(($2 + ${3:-1} - 1))" ]; } # NAME MARK [N]: N heartbeats after MARK
 hb_since() { hb_lines "$1" | tail -n +"$(($2 + 1))"; } # NAME MARK: heartbeats after MARK
 acpi_presses() { tr -d '\r' <"$LAB/run/$1.console" 2>/dev/null | grep -c '^ARAS acpi: power button'; }
 # state_trap MARK NAME OPER: an arasVmStateChange for NAME with
@@ -105,7 +111,25 @@ lc_cmd() {
 		not_ok "S10 $c: action row ${idx:-none} of kind $kind: state $(sget "$ACT.7.${idx:-0}" 2>/dev/null), error '$(sget "$ACT.11.${idx:-0}" 2>/dev/null)'"
 	fi
 	check "S10 $c: arasActionDone for $n" wait_for 10 has_trap "$mark" "$N_DONE" "$n"
-	check "S10 $c: arasVmStateChange for $n to $oper at snmptrapd" wait_for 10 state_trap "$mark" "$n" "$oper"
+	lc_reasons "$n" "$c" "$mark" "$oper"
+}
+
+# lc_reasons NAME WHAT MARK OPER: arasVmStateReason and the reason in the
+# arasVmStateChange to OPER (since MARK) are libvirt's (virsh domstate --reason)
+lc_reasons() {
+	local n=$1 w=$2 r l
+	r=$(vreason "$n")
+	if wait_for 10 reason_is "$n" "$r"; then
+		ok "S10 $w: arasVmStateReason.$n = \"$r\" as virsh shows"
+	else
+		not_ok "S10 $w: arasVmStateReason.$n = $(vget "$n" $V_REASON), virsh: \"$r\""
+	fi
+	if wait_for 10 state_trap "$3" "$n" "$4"; then
+		l=$(state_trap "$3" "$n" "$4")
+		is "S10 $w: arasVmStateChange for $n to $4 at snmptrapd, reason as virsh shows" "$(trap_reason "$l")" "$r"
+	else
+		not_ok "S10 $w: no arasVmStateChange for $n to $4 at snmptrapd"
+	fi
 }
 
 echo "# --- S10 life cycle over SNMP (arasVmCommand), pollInterval $LC_POLL"
@@ -195,7 +219,7 @@ is "S10 shutdown: the guest saw the ACPI power button" "$(acpi_presses lc1)" $((
 # start: a fresh boot
 m=$(hb_mark lc1)
 lc_cmd lc1 start "running (booted)" 4
-if hb_wait lc1 60 "hb >= 1" >/dev/null && [ "$(hb_mark lc1)" -gt "$m" ]; then
+if wait_for 60 hb_new lc1 "$m"; then
 	is "S10 started lc1 boots afresh (first heartbeat hb=1)" "$(hb_field lc1 hb "$(hb_since lc1 "$m" | head -n 1)")" 1
 else
 	not_ok "S10 started lc1 prints no heartbeat"
@@ -213,14 +237,15 @@ fig "S10 command latency (snmpset -> state in virsh)" "$f"
 # ---- outside arasd: virsh start, then suspend/resume alternating
 echo "# --- S10 state changes made with virsh (outside arasd)"
 mark=$(mark_traps)
+m=$(hb_mark lc1)
 vsh A start lc1 >/dev/null || not_ok "S10 virsh start lc1"
 if wait_for 10 vis lc1 $V_OPER 4; then
 	ok "S10 virsh start (outside arasd): arasVmOperState.lc1 = running(4)"
 else
 	not_ok "S10 virsh start: arasVmOperState.lc1 = $(vget lc1 $V_OPER)"
 fi
-check "S10 virsh start: arasVmStateChange to running(4)" wait_for 10 state_trap "$mark" lc1 4
-hb_wait lc1 60 "hb >= 2" >/dev/null || not_ok "S10 lc1 boots after virsh start"
+lc_reasons lc1 "virsh start" "$mark" 4
+wait_for 60 hb_new lc1 "$m" 2 || not_ok "S10 lc1 boots after virsh start (2 heartbeats)"
 LAT_ROW=() LAT_TRAP=() LAT_VIRSH=()
 late=0 nopoll=0 n_chg=12
 for i in $(seq $n_chg); do
