@@ -438,7 +438,7 @@ bash "$HERE/setup.sh" >"$T/setup.out" 2>&1 || { tail -n 5 "$T/setup.out"; abort 
 fig "setup.sh" "$(since "$t") s"
 ok "setup.sh: hosts A and B answer"
 . "$LAB/env"
-for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1; do # left over by a kept run
+for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2; do # left over by a kept run
 	destroy "$g"
 done
 for X in A B; do

@@ -3,9 +3,10 @@
 # ARAS_LAB_ONLY=lifecycle) and uses its helpers: arasd_run, vget/vis,
 # actions, mark_traps/has_trap, hb_wait, ok/not_ok/is/check, fig.
 #
-# One idle guest lc1 on host A (ARAS_GUEST_ON_REBOOT=restart, so that a
-# reboot really reboots) and arasd with pollInterval 30, so that whatever
-# shows up within a few seconds came from libvirt's domain events:
+# Two idle guests on host A: lc1 (ARAS_GUEST_ON_REBOOT=restart, so that a
+# reboot really reboots) and lc2 (aras.acpi=0: ignores the power button),
+# and arasd with pollInterval 30, so that whatever shows up within a few
+# seconds came from libvirt's domain events:
 #   - arasVmCommand reads none(1); resume(8) of a running VM is refused
 #     with inconsistentValue and changes nothing;
 #   - each command through snmpset: suspend (the heartbeat stops), resume
@@ -14,7 +15,10 @@
 #     shutdown (ACPI, the guest powers off), start (fresh boot), destroy;
 #     each asserted via virsh domstate --reason, arasVmOperState, its
 #     arasActionTable row (kind = command + 6, operator, succeeded),
-#     arasActionDone, arasVmStateChange and the serial heartbeat;
+#     arasActionDone, arasVmStateChange (reason as virsh shows it) and the
+#     serial heartbeat;
+#   - shutdown(3) of lc2 fails after arasShutdownTimeout (5 s), lc2 keeps
+#     running; shutdownForce(4) then powers it off;
 #   - state changes made outside arasd (virsh start, then virsh suspend /
 #     resume alternating, >= 10): arasVmOperState and an arasVmStateChange
 #     at snmptrapd, each within 10 s although the next poll is up to 30 s
@@ -139,7 +143,15 @@ for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2; do # the earlier groups' guests (at
 		destroy "$g"
 	fi
 done
-ARAS_GUEST_ON_REBOOT=restart boot lc1 A idle 1 2 256 1024 || abort "boot lc1 on A"
+ARAS_GUEST_ON_REBOOT=restart boot lc1 A idle 1 2 256 1024 &
+p1=$!
+# lc2 ignores the ACPI power button (no acpid): a shutdown times out
+ARAS_GUEST_CMDLINE=aras.acpi=0 boot lc2 A idle 1 2 256 1024 &
+wait "$p1" $!
+for g in lc1 lc2; do
+	vsh A domuuid "$g" >/dev/null 2>&1 || abort "boot $g on A"
+	[ -n "${VOID[$g]:-}" ] || VOID[$g]=$(uuid_oid "$(vsh A domuuid "$g")")
+done
 settled lc1
 POLL0=$POLL
 POLL=$LC_POLL
@@ -228,8 +240,32 @@ hb_wait lc1 15 "hb >= 2" >/dev/null
 
 # destroy
 lc_cmd lc1 destroy "shut off (destroyed)" 12
+# shutdown of a guest that ignores the power button: fails after
+# arasShutdownTimeout, the VM keeps running; shutdownForce powers it off
+check "S10 snmpset arasShutdownTimeout = 5" sset "$CFG.21.0" u 5
+p0=$(acpi_presses lc2)
+mark=$(mark_traps)
+n0=$(kind_count lc2 9)
+t0=$(ms_now)
+if sset "$VM_ENTRY.$V_CMD.${VOID[lc2]}" i 3 >/dev/null; then
+	idx=
+	wait_for 10 kind_count_gt lc2 9 "$n0" && idx=$(last_action lc2 9)
+	if [ -n "$idx" ] && wait_for 30 act_is "$idx" 6; then
+		ok "S10 shutdown(3) of lc2 (ignores the button): failed(6) after $(awk -v a="$t0" -v b="$(ms_now)" 'BEGIN { printf "%.1f", (b - a) / 1000 }') s (arasShutdownTimeout 5 s): $(sget "$ACT.11.$idx")"
+	else
+		not_ok "S10 shutdown(3) of lc2: action ${idx:-none} in state $(sget "$ACT.7.${idx:-0}" 2>/dev/null), want failed(6)"
+	fi
+	check "S10 shutdown timed out: arasActionFailed for lc2" wait_for 10 has_trap "$mark" "$N_FAILED" lc2
+	is "S10 shutdown timed out: lc2 still running (virsh, arasVmOperState), no power button line" \
+		"$(vstate lc2 | cut -d' ' -f1) $(vget lc2 $V_OPER) $(acpi_presses lc2)" "running 4 $p0"
+else
+	not_ok "S10 snmpset arasVmCommand.lc2 = shutdown(3)"
+fi
+lc_cmd lc2 shutdownForce "shut off (destroyed)" 12
+destroy lc2
+
 f=
-for c in start shutdown destroy reboot suspend resume managedSave restore; do
+for c in start shutdown shutdownForce destroy reboot suspend resume managedSave restore; do
 	f="$f${f:+, }$c ${CMD_S[$c]:-?} s"
 done
 fig "S10 command latency (snmpset -> state in virsh)" "$f"
