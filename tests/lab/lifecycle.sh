@@ -23,7 +23,11 @@
 #     resume alternating, >= 10): arasVmOperState and an arasVmStateChange
 #     at snmptrapd, each within 10 s although the next poll is up to 30 s
 #     away; the first virsh suspend's notification is checked varbind by
-#     varbind.
+#     varbind;
+#   - a storm (arasStateNotifyLimit 3, 10 changes at once): at most 3
+#     arasVmStateChange, one arasVmStateChangesCoalesced, the counter;
+#   - a crash (the lab's QEMU of lc1 killed): crashed(13), its notification,
+#     an event row crashed(11) and the script receiver run.
 # Figures: command latency per kind (snmpset -> state reached, as virsh
 # shows it), and virsh -> row / virsh -> notification latency (median,
 # max) next to pollInterval.
@@ -153,9 +157,13 @@ for g in lc1 lc2; do
 	[ -n "${VOID[$g]:-}" ] || VOID[$g]=$(uuid_oid "$(vsh A domuuid "$g")")
 done
 settled lc1
+# the script receiver of arasActions: a crash is sent to it like an alert
+printf '#!/bin/sh\necho "$*" >>"${0%%.sh}.log"\n' >"$T/lc-script.sh"
+chmod 755 "$T/lc-script.sh"
 POLL0=$POLL
 POLL=$LC_POLL
-arasd_run "policy automatic" "hostCpuHigh 100" "stateNotifyLimit 1000" "shutdownTimeout 60"
+arasd_run "policy automatic" "hostCpuHigh 100" "stateNotifyLimit 1000" "shutdownTimeout 60" \
+	"actions trap,allocate,script" "script $T/lc-script.sh"
 POLL=$POLL0
 is "S10 arasPollInterval $LC_POLL" "$(sget "$CFG.19.0")" $LC_POLL
 wait_for 20 vis lc1 $V_OPER 4 || not_ok "S10 arasd lists lc1 running(4)"
@@ -336,5 +344,58 @@ fig "S10 virsh -> arasVmOperState updated" "$(med_max "${LAT_ROW[@]}") with poll
 fig "S10 virsh -> arasVmStateChange at snmptrapd" "$(med_max "${LAT_TRAP[@]}"); virsh itself $(med_max "${LAT_VIRSH[@]}")"
 check "S10 arasVmStateChanges.lc1 counts them ($(vget lc1 $V_CHANGES) >= $n_chg)" vge lc1 $V_CHANGES $n_chg
 vstate lc1 | grep -q '^running' || vsh A resume lc1 >/dev/null
+
+# a storm: arasStateNotifyLimit 3, then 10 changes at once
+check "S10 snmpset arasStateNotifyLimit = 3" sset "$CFG.22.0" u 3
+mark=$(mark_traps)
+c0=$(sget "$STATUS_OID.24.0")
+n0=$(vget lc1 $V_CHANGES)
+for i in 1 2 3 4 5; do
+	vsh A suspend lc1 >/dev/null || not_ok "S10 storm: virsh suspend lc1"
+	vsh A resume lc1 >/dev/null || not_ok "S10 storm: virsh resume lc1"
+done
+coalesced_since() { tail -n +"$(($1 + 1))" "$T/traps.log" | grep -qE "OID: ${NOTIFY_OID//./\\.}\.9([[:space:]]|\$)"; }
+if wait_for 25 coalesced_since "$mark"; then
+	ok "S10 storm: arasVmStateChangesCoalesced at snmptrapd"
+else
+	not_ok "S10 storm: no arasVmStateChangesCoalesced within 25 s"
+fi
+sent=$(traps_since "$mark" $N_STATE lc1)
+c1=$(sget "$STATUS_OID.24.0")
+check "S10 storm: $sent arasVmStateChange sent (limit 3), arasStateNotificationsCoalesced $c0 -> $c1 (>= +7)" \
+	test "$sent" -le 3 -a "$((c1 - c0))" -ge $((10 - sent))
+check "S10 storm: arasVmStateChanges.lc1 $n0 -> $(vget lc1 $V_CHANGES) (all 10 counted), lc1 running(4)" \
+	eval '[ "$(vget lc1 $V_CHANGES)" -ge $((n0 + 10)) ] && vis lc1 $V_OPER 4'
+sset "$CFG.22.0" u 1000 >/dev/null
+
+# a crash: QEMU killed (the lab started it; its PID from libvirt's pid file)
+mark=$(mark_traps)
+qp=$(cat "$LAB/hostA/run/qemu/lc1.pid" 2>/dev/null)
+if [ -n "$qp" ] && tr '\0' ' ' <"/proc/$qp/cmdline" 2>/dev/null | grep -q "guest=lc1"; then
+	kill -9 "$qp"
+	if wait_vstate lc1 30 "shut off (crashed)"; then
+		ok "S10 QEMU of lc1 killed: virsh shows 'shut off (crashed)'"
+	else
+		not_ok "S10 QEMU of lc1 killed: virsh shows '$(vstate lc1)'"
+	fi
+	if wait_for 10 vis lc1 $V_OPER 13; then
+		ok "S10 crash: arasVmOperState.lc1 = crashed(13)"
+	else
+		not_ok "S10 crash: arasVmOperState.lc1 = $(vget lc1 $V_OPER), want crashed(13)"
+	fi
+	lc_reasons lc1 crash "$mark" 13
+	if wait_for 10 eval 'snmpwalk -v2c -c public -Oqv "$AGENT" "$EVT.3" 2>/dev/null | grep -qx 11'; then
+		ok "S10 crash: an arasEventTable row of type crashed(11)"
+	else
+		not_ok "S10 crash: no arasEventTable row of type crashed(11)"
+	fi
+	if wait_for 10 grep -q "lc1" "$T/lc-script.log"; then
+		ok "S10 crash: the script receiver ran: $(grep lc1 "$T/lc-script.log" | tail -n 1)"
+	else
+		not_ok "S10 crash: the script receiver did not run for lc1 ($(cat "$T/lc-script.log" 2>/dev/null))"
+	fi
+else
+	not_ok "S10 crash: no QEMU PID of lc1 ($qp)"
+fi
 destroy lc1
 fig "S10 wall time" "$(since "$T_LC") s"
