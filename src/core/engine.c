@@ -220,7 +220,8 @@ static void announce_state(struct aras_engine *e, struct aras_vm *vm, uint64_t n
 	record(e, &al);
 	if (actions & ARAS_ACT_TRAP) {
 		aras_engine_flush_notify(e, now_ms);
-		if (aras_notify_limit_take(&e->state_limit, e->state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT], now_ms)) {
+		if (aras_notify_limit_take(&e->state_limit, e->state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT],
+					   now_ms)) {
 			if (e->fx.notify_vm_state)
 				e->fx.notify_vm_state(e->fx.arg, vm);
 		} else {
@@ -276,8 +277,9 @@ void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms)
 
 	if (!n)
 		return;
-	elog(e, LOG_WARNING, "%u VM state change notification%s held back in the last %u s (arasStateNotifyLimit %u)",
-	     n, n == 1 ? "" : "s", ARAS_NOTIFY_WINDOW_MS / 1000,
+	elog(e, LOG_WARNING,
+	     "%u VM state change notification%s held back in the last %u s (arasStateNotifyLimit %u)", n,
+	     n == 1 ? "" : "s", ARAS_NOTIFY_WINDOW_MS / 1000,
 	     (unsigned)e->state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT]);
 	if (e->fx.notify_coalesced)
 		e->fx.notify_coalesced(e->fx.arg, n);
