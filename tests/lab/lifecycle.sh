@@ -3,12 +3,13 @@
 # ARAS_LAB_ONLY=lifecycle) and uses its helpers: arasd_run, vget/vis,
 # actions, mark_traps/has_trap, hb_wait, ok/not_ok/is/check, fig.
 #
-# Two idle guests on host A: lc1 (ARAS_GUEST_ON_REBOOT=restart, so that a
-# reboot really reboots) and lc2 (aras.acpi=0: ignores the power button),
-# and arasd with pollInterval 30, so that whatever shows up within a few
-# seconds came from libvirt's domain events:
+# Two idle guests: lc1 on host A (ARAS_GUEST_ON_REBOOT=restart, so that a
+# reboot really reboots) and lc2 on host B (aras.acpi=0: ignores the power
+# button), and arasd with pollInterval 30, so that whatever shows up within
+# a few seconds came from libvirt's domain events:
 #   - arasVmCommand reads none(1); resume(8) of a running VM is refused
-#     with inconsistentValue and changes nothing;
+#     with inconsistentValue and changes nothing; several commands in one
+#     PDU (lc1 on A, lc2 on B) run all or none;
 #   - each command through snmpset: suspend (the heartbeat stops), resume
 #     (it goes on, no reset), managedSave + restore (the counter goes on),
 #     reboot (the ACPI power button, then a fresh boot: hb=1 again),
@@ -42,7 +43,8 @@ declare -A CMD_S=() # command -> seconds from snmpset to the state in virsh
 LC_POLL=30
 
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
-vstate() { vsh A domstate "$1" --reason 2>/dev/null; } # "paused (user)"
+declare -A LCH=([lc1]=A [lc2]=B) # the lab host of each guest
+vstate() { vsh "${LCH[$1]}" domstate "$1" --reason 2>/dev/null; } # "paused (user)"
 # wait_vstate NAME SECONDS STATE: until virsh shows STATE (every 50 ms);
 # VSTATE_MS = when it did (ms_now)
 wait_vstate() {
@@ -150,11 +152,11 @@ done
 ARAS_GUEST_ON_REBOOT=restart boot lc1 A idle 1 2 256 1024 &
 p1=$!
 # lc2 ignores the ACPI power button (no acpid): a shutdown times out
-ARAS_GUEST_CMDLINE=aras.acpi=0 boot lc2 A idle 1 2 256 1024 &
+ARAS_GUEST_CMDLINE=aras.acpi=0 boot lc2 B idle 1 2 256 1024 &
 wait "$p1" $!
 for g in lc1 lc2; do
-	vsh A domuuid "$g" >/dev/null 2>&1 || abort "boot $g on A"
-	[ -n "${VOID[$g]:-}" ] || VOID[$g]=$(uuid_oid "$(vsh A domuuid "$g")")
+	vsh "${LCH[$g]}" domuuid "$g" >/dev/null 2>&1 || abort "boot $g on ${LCH[$g]}"
+	[ -n "${VOID[$g]:-}" ] || VOID[$g]=$(uuid_oid "$(vsh "${LCH[$g]}" domuuid "$g")")
 done
 settled lc1
 # the script receiver of arasActions: a crash is sent to it like an alert
@@ -175,6 +177,26 @@ check "S10 resume(8) of running lc1 refused with inconsistentValue ($(echo "$out
 	grep -q inconsistentValue <<<"$out"
 is "S10 refused: nothing changed (virsh, arasVmOperState, action rows)" \
 	"$(vstate lc1) $(vget lc1 $V_OPER) $(actions lc1 | wc -l)" "running (booted) 4 $n_act"
+# several commands in one PDU (lc1 on A, lc2 on B): all or nothing
+wait_for 20 vis lc2 $V_OPER 4 || not_ok "S10 arasd lists lc2 running(4)"
+O1=$VM_ENTRY.$V_CMD.${VOID[lc1]} O2=$VM_ENTRY.$V_CMD.${VOID[lc2]}
+n2=$(actions lc2 | wc -l)
+out=$(sset "$O1" i 7 "$O2" i 8 2>&1)
+check "S10 one PDU: suspend lc1 + resume lc2 (running) refused with inconsistentValue" grep -q inconsistentValue <<<"$out"
+is "S10 one PDU refused: neither changed (virsh lc1, lc2; action rows)" \
+	"$(vstate lc1); $(vstate lc2); $(actions lc1 | wc -l) $(actions lc2 | wc -l)" "running (booted); running (booted); $n_act $n2"
+if sset "$O1" i 7 "$O2" i 7 >/dev/null && wait_vstate lc1 30 "paused (user)" && wait_vstate lc2 30 "paused (user)"; then
+	ok "S10 one PDU: suspend lc1 (host A) + suspend lc2 (host B): both paused (virsh)"
+else
+	not_ok "S10 one PDU: suspend both: lc1 '$(vstate lc1)', lc2 '$(vstate lc2)'"
+fi
+if wait_for 10 vis lc2 $V_OPER 9 && sset "$O1" i 8 "$O2" i 8 >/dev/null &&
+	wait_vstate lc1 30 "running (unpaused)" && wait_vstate lc2 30 "running (unpaused)"; then
+	ok "S10 one PDU: resume lc1 + resume lc2: both running (virsh)"
+else
+	not_ok "S10 one PDU: resume both: lc1 '$(vstate lc1)', lc2 '$(vstate lc2)'"
+fi
+wait_for 10 vis lc1 $V_OPER 4 || not_ok "S10 arasVmOperState.lc1 = $(vget lc1 $V_OPER) after the PDU, want running(4)"
 
 # suspend: the heartbeat stops
 lc_cmd lc1 suspend "paused (user)" 9
