@@ -534,21 +534,16 @@ void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
  */
 static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, uint64_t now_ms)
 {
+	struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
 	struct aras_vm_event ev;
 
+	if (!vm || vm->host != a->source)
+		return;
 	memset(&ev, 0, sizeof(ev));
-	ev.host_index = a->source;
-	memcpy(ev.uuid, a->uuid, ARAS_UUID_LEN);
 	ev.kind = ARAS_VEV_STATE;
 	ev.t_ms = now_ms;
 	aras_cmd_outcome(a->kind - ARAS_CMD_KIND_OFFSET, &ev.state, &ev.reason, &ev.managed_save);
-	snprintf(ev.what, sizeof(ev.what), "%s done", aras_kind_name(a->kind));
-	{
-		struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
-
-		if (vm && vm->host == a->source)
-			vm_event_state(vm, &ev);
-	}
+	vm_event_state(vm, &ev);
 }
 
 void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms)
