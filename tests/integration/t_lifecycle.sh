@@ -70,22 +70,21 @@ is "arasStateNotifyLimit default 20" "$(sget "$CONFIG_OID.22.0")" 20
 
 # 2. refused commands change nothing
 n0=$(actions_n)
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 8 2>&1)
-check "resume(8) of a running VM -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 2 2>&1)
-check "start(2) of a running VM -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$idle1" i 7 2>&1)
-check "suspend(7) of a shut-off VM -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$idle1" i 10 2>&1)
-check "restore(10) without a saved image -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 11 2>&1)
-check "command 11 -> wrongValue" grep -q "Reason: wrongValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 0 2>&1)
-check "command 0 -> wrongValue" grep -q "Reason: wrongValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" u 7 2>&1)
-check "an Unsigned32 -> wrongType" grep -q "Reason: wrongType" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16" i 7 2>&1)
-check "a VM that does not exist -> an error" grep -qE "Reason: (noCreation|notWritable|noAccess)" <<<"$out"
+# refused OID TYPE VALUE REASON LABEL: the SET fails with REASON
+refused() {
+	local out
+	out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$1" "$2" "$3" 2>&1)
+	check "$5 -> $4" grep -qE "Reason: ($4)" <<<"$out"
+}
+refused "$VM_ENTRY.$CMD.$web1" i 8 inconsistentValue "resume(8) of a running VM"
+refused "$VM_ENTRY.$CMD.$web1" i 2 inconsistentValue "start(2) of a running VM"
+refused "$VM_ENTRY.$CMD.$idle1" i 7 inconsistentValue "suspend(7) of a shut-off VM"
+refused "$VM_ENTRY.$CMD.$idle1" i 10 inconsistentValue "restore(10) without a saved image"
+refused "$VM_ENTRY.$CMD.$web1" i 11 wrongValue "command 11"
+refused "$VM_ENTRY.$CMD.$web1" i 0 wrongValue "command 0"
+refused "$VM_ENTRY.$CMD.$web1" u 7 wrongType "an Unsigned32"
+refused "$VM_ENTRY.$CMD.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16" i 7 "noCreation|notWritable|noAccess" \
+	"a VM that does not exist"
 check "arasVmCommand none(1) is accepted and does nothing" sset "$VM_ENTRY.$CMD.$web1" i 1
 sleep 1
 is "no action row was created by any of these" "$(actions_n)" "$n0"
@@ -112,8 +111,7 @@ check "resume: arasVmStateChange paused(9) -> running(4)" wait_for 5 state_trap_
 run_cmd "$db1" db1 9 7 managedSave
 check "managedSave: arasVmStateChange running(4) -> suspending(6) -> suspended(7)" eval 'state_trap_is db1 4 6 && state_trap_is db1 6 7'
 check "managedSave: reason 'shutoff: saved'" get_is "$VM_ENTRY.$REASON.$db1" '"shutoff: saved"'
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$db1" i 2 2>&1)
-check "start(2) of a VM with a saved image -> inconsistentValue (restore it)" grep -q "Reason: inconsistentValue" <<<"$out"
+refused "$VM_ENTRY.$CMD.$db1" i 2 inconsistentValue "start(2) of a VM with a saved image (restore it)"
 run_cmd "$db1" db1 10 4 restore
 check "restore: arasVmStateChange suspended(7) -> resuming(8)" wait_for 5 state_trap_is db1 7 8
 check "restore: arasVmStateChange resuming(8) -> running(4)" wait_for 5 state_trap_is db1 8 4
