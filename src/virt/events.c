@@ -83,6 +83,12 @@ void aras_virt_event_map(int event, int detail, struct aras_vm_event *o)
 			snprintf(o->what, sizeof(o->what), "stopped/migrated");
 			return; /* left: not shut off, moved */
 		}
+		if (detail == VIR_DOMAIN_EVENT_STOPPED_FAILED) {
+			/* QEMU died (libvirt: shut off, crashed) or a start failed
+			 * (shut off, failed): only a re-read tells which */
+			snprintf(o->what, sizeof(o->what), "stopped/failed");
+			return;
+		}
 		/* virDomainShutoffReason is the detail + 1 */
 		set(o, VIR_DOMAIN_SHUTOFF, detail + 1, detail == VIR_DOMAIN_EVENT_STOPPED_SAVED ? 1 : 0,
 		    "stopped");
