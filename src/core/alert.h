@@ -24,6 +24,8 @@ enum aras_event_type {
 	ARAS_EV_HOST_DOWN = 7,
 	ARAS_EV_HOST_UP = 8,
 	ARAS_EV_INFO = 9,
+	ARAS_EV_STATE_CHANGE = 10, /* a VM's arasVmOperState changed */
+	ARAS_EV_CRASHED = 11,      /* a VM crashed (also mailed / scripted like an alert) */
 };
 
 struct aras_alert {

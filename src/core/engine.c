@@ -15,6 +15,7 @@
 
 static void elog(struct aras_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void vm_oper_update(struct aras_engine *e, struct aras_vm *vm, uint64_t now_ms, time_t wall);
 
 static void elog(struct aras_engine *e, int level, const char *fmt, ...)
 {
@@ -173,10 +174,170 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 		elog(e, LOG_INFO, "host %s is up (%zu VMs)", h->name, (size_t)h->vm_count);
 	if (s->ok)
 		aras_sla_evaluate(&e->model, &e->state, h->index, s->t_ms, wall, on_alert, e);
+	for (size_t i = 0; i < e->model.nvms; i++)
+		if (e->model.vms[i]->host == h->index)
+			vm_oper_update(e, e->model.vms[i], s->t_ms, wall);
 	aras_model_summarize(&e->model, &e->summary);
 	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
 	     res.added, res.removed, (unsigned long long)s->cpu_ms);
 	return rc;
+}
+
+/* ---- VM life cycle (core/vmstate.h) ---- */
+
+/* What an action of arasd is doing to the VM now. */
+static int vm_busy(const struct aras_engine *e, const struct aras_vm *vm)
+{
+	const struct aras_action *a = e->plan ? aras_plan_open_for(e->plan, vm->uuid) : NULL;
+
+	if (!a || a->state != ARAS_AS_RUNNING)
+		return ARAS_BUSY_NONE;
+	switch (a->kind) {
+	case ARAS_KIND_MIGRATE: return ARAS_BUSY_MIGRATING;
+	case ARAS_KIND_MANAGED_SAVE: return ARAS_BUSY_SAVING;
+	case ARAS_KIND_RESTORE: return ARAS_BUSY_RESTORING;
+	case ARAS_KIND_START: return ARAS_BUSY_STARTING;
+	case ARAS_KIND_SHUTDOWN:
+	case ARAS_KIND_SHUTDOWN_FORCE: return ARAS_BUSY_SHUTTING_DOWN;
+	}
+	return ARAS_BUSY_NONE;
+}
+
+/* A state change to the event log, the notification (rate-limited), and for a crash mail and script. */
+static void announce_state(struct aras_engine *e, struct aras_vm *vm, uint64_t now_ms, time_t wall)
+{
+	uint32_t actions = e->state.settings.v[ARAS_S_ACTIONS];
+	const struct aras_host *h = aras_model_host(&e->model, vm->host);
+	int crashed = vm->oper == ARAS_OPER_CRASHED;
+	char why[64];
+	struct aras_alert al;
+
+	aras_alert_init(&al, crashed ? ARAS_EV_CRASHED : ARAS_EV_STATE_CHANGE, wall, vm->uuid, vm->name,
+			vm->host, h ? h->name : "", ARAS_RES_NONE);
+	snprintf(al.text, sizeof(al.text), "state %s -> %s (%s)", aras_oper_name(vm->prev_oper),
+		 aras_oper_name(vm->oper), aras_vm_reason_text(vm->state, vm->reason, why, sizeof(why)));
+	elog(e, crashed ? LOG_WARNING : LOG_INFO, "VM %s on %s: %s", vm->name, al.host_name, al.text);
+	record(e, &al);
+	if (actions & ARAS_ACT_TRAP) {
+		aras_engine_flush_notify(e, now_ms);
+		if (aras_notify_limit_take(&e->state_limit, e->state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT], now_ms)) {
+			if (e->fx.notify_vm_state)
+				e->fx.notify_vm_state(e->fx.arg, vm);
+		} else {
+			e->state_coalesced++;
+		}
+	}
+	if (!crashed)
+		return;
+	if ((actions & ARAS_ACT_EMAIL) && e->fx.mail)
+		e->fx.mail(e->fx.arg, &al);
+	if ((actions & ARAS_ACT_SCRIPT) && e->fx.script)
+		e->fx.script(e->fx.arg, &al);
+}
+
+/*
+ * Recompute arasVmOperState; a change is announced.  A VM seen for the
+ * first time, and a host that cannot be reached (unknown(1): its
+ * arasHostStateChange says so), are not changes; the state a VM is found
+ * in when its host comes back is compared with the last one known.
+ */
+static void vm_oper_update(struct aras_engine *e, struct aras_vm *vm, uint64_t now_ms, time_t wall)
+{
+	const struct aras_host *h = aras_model_host(&e->model, vm->host);
+	int oper = h && h->state == ARAS_HOST_UP ?
+			   aras_vm_oper(vm->state, vm->reason, vm->managed_save, vm_busy(e, vm)) :
+			   ARAS_OPER_UNKNOWN;
+
+	vm->oper = oper;
+	if (oper == ARAS_OPER_UNKNOWN || oper == vm->oper_known)
+		return;
+	if (!vm->oper_known) {
+		vm->oper_known = oper;
+		return;
+	}
+	vm->prev_oper = vm->oper_known;
+	vm->oper_known = oper;
+	vm->state_changes++;
+	e->vm_state_changes++;
+	announce_state(e, vm, now_ms, wall);
+}
+
+static void vm_state_changed(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], uint64_t now_ms)
+{
+	struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
+
+	if (vm)
+		vm_oper_update(e, vm, now_ms, time(NULL));
+}
+
+void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms)
+{
+	unsigned n = aras_notify_limit_flush(&e->state_limit, now_ms);
+
+	if (!n)
+		return;
+	elog(e, LOG_WARNING, "%u VM state change notification%s held back in the last %u s (arasStateNotifyLimit %u)",
+	     n, n == 1 ? "" : "s", ARAS_NOTIFY_WINDOW_MS / 1000,
+	     (unsigned)e->state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT]);
+	if (e->fx.notify_coalesced)
+		e->fx.notify_coalesced(e->fx.arg, n);
+}
+
+/* The VM's new state from an event: a start begins a fresh counter interval, a stop zeroes the rates. */
+static void vm_event_state(struct aras_vm *vm, const struct aras_vm_event *ev)
+{
+	int was = aras_vm_state_active(vm->state), now = aras_vm_state_active(ev->state);
+
+	if (!was && now) {
+		vm->new_process = 1;
+		vm->have_prev = 0;
+		vm->rates_valid = 0;
+	}
+	if (!now) {
+		vm->cpu_usage = vm->io_usage = 0;
+		vm->rd_rate = vm->wr_rate = vm->ops_rate = vm->rx_rate = vm->tx_rate = 0;
+		vm->rates_valid = 0;
+		vm->have_prev = 0;
+	}
+	vm->state = ev->state;
+	vm->reason = ev->reason;
+	if (ev->managed_save >= 0)
+		vm->managed_save = ev->managed_save;
+	else if (now)
+		vm->managed_save = 0; /* running: a saved image was used up */
+	vm->state_ms = ev->t_ms;
+}
+
+int aras_engine_vm_event(struct aras_engine *e, const struct aras_vm_event *ev, time_t wall)
+{
+	struct aras_vm *vm = aras_model_find_vm(&e->model, ev->uuid);
+	const struct aras_host *h;
+	struct aras_alert al;
+
+	elog(e, LOG_DEBUG, "host %u: domain event %s", ev->host_index, ev->what);
+	if (ev->kind == ARAS_VEV_REREAD || !vm || vm->host != ev->host_index)
+		return 1;
+	switch (ev->kind) {
+	case ARAS_VEV_STATE:
+		vm_event_state(vm, ev);
+		vm_oper_update(e, vm, ev->t_ms, wall);
+		aras_model_summarize(&e->model, &e->summary);
+		return 0;
+	case ARAS_VEV_BALLOON:
+		vm->mem_cur_kib = ev->mem_kib;
+		if (vm->mem_source == ARAS_MEM_HOST && vm->mem_max_kib)
+			vm->mem_usage = (unsigned)(ev->mem_kib * 100 / vm->mem_max_kib);
+		return 0;
+	case ARAS_VEV_REBOOT:
+		h = aras_model_host(&e->model, vm->host);
+		aras_alert_init(&al, ARAS_EV_INFO, wall, vm->uuid, vm->name, vm->host, h ? h->name : "",
+				ARAS_RES_NONE);
+		snprintf(al.text, sizeof(al.text), "guest reboot");
+		elog(e, LOG_INFO, "VM %s: %s", vm->name, al.text);
+		record(e, &al);
+		return 0;
+	}
+	return 1;
 }
 
 /* ---- actions ---- */
@@ -207,7 +368,10 @@ static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 
 	a->state = ARAS_AS_RUNNING;
 	a->started_ms = now_ms;
-	aras_ctl_note_action(&e->ctl, a, now_ms);
+	/* a life-cycle command is no allocation: no cooldown, no backoff */
+	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
+		aras_ctl_note_action(&e->ctl, a, now_ms);
+	vm_state_changed(e, a->uuid, now_ms);
 	rc = e->fx.start_job ? e->fx.start_job(e->fx.arg, a) : -ARAS_E_NOENT;
 	if (rc < 0) {
 		char err[ARAS_ERRTEXT_MAX];
@@ -353,11 +517,36 @@ void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
 
 	if (!e->plan)
 		return;
+	aras_engine_flush_notify(e, now_ms);
 	aras_engine_expire(e, now_ms);
 	n = aras_ctl_decide(&e->ctl, &e->model, &e->state, e->plan, &e->ctl_opts, now_ms, e->dec,
 			    e->opts.max_decisions);
 	for (size_t i = 0; i < n; i++)
 		act(e, &e->dec[i], now_ms);
+}
+
+/*
+ * A life-cycle command succeeded: the VM is in its outcome state now, even
+ * if libvirt's event is still on its way (it then changes nothing), and a
+ * poll that began before does not undo it.
+ */
+static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, uint64_t now_ms)
+{
+	struct aras_vm_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.host_index = a->source;
+	memcpy(ev.uuid, a->uuid, ARAS_UUID_LEN);
+	ev.kind = ARAS_VEV_STATE;
+	ev.t_ms = now_ms;
+	aras_cmd_outcome(a->kind - ARAS_CMD_KIND_OFFSET, &ev.state, &ev.reason, &ev.managed_save);
+	snprintf(ev.what, sizeof(ev.what), "%s done", aras_kind_name(a->kind));
+	{
+		struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
+
+		if (vm && vm->host == a->source)
+			vm_event_state(vm, &ev);
+	}
 }
 
 void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms)
@@ -371,7 +560,8 @@ void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const ch
 	a->finished_ms = now_ms;
 	if (!ok)
 		snprintf(a->error, sizeof(a->error), "%s", err ? err : "");
-	aras_ctl_note_result(&e->ctl, a, ok, now_ms);
+	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
+		aras_ctl_note_result(&e->ctl, a, ok, now_ms);
 	if (ok && a->kind == ARAS_KIND_MIGRATE && a->target && e->opts.follow_moves) {
 		/*
 		 * It runs on the target now: say so at once, and ignore the
@@ -383,7 +573,11 @@ void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const ch
 			aras_model_vm_moved(&e->model, vm, a->target, now_ms);
 	}
 	announce(e, a, ok ? ARAS_EV_ACTION_DONE : ARAS_EV_ACTION_FAILED);
-	backoff(e, a, ok, now_ms);
+	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
+		backoff(e, a, ok, now_ms);
+	if (ok && ARAS_KIND_IS_LIFECYCLE(a->kind))
+		lifecycle_done(e, a, now_ms);
+	vm_state_changed(e, a->uuid, now_ms); /* no longer busy with it */
 	/*
 	 * A change is worth a fresh poll at once; a failure is not (a poll per
 	 * result is what turned fast failures into a storm).
@@ -427,11 +621,39 @@ static int check_migrate(const struct aras_engine *e, const uint8_t uuid[ARAS_UU
 	return 0;
 }
 
+static int check_command(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
+	const struct aras_host *h;
+	int rc;
+
+	if (o->cmd < ARAS_CMD_START || o->cmd > ARAS_CMD_MAX) {
+		snprintf(why, whylen, "no such command %d (start(2) .. restore(10))", o->cmd);
+		return -ARAS_E_RANGE;
+	}
+	if (!vm) {
+		snprintf(why, whylen, "no such VM");
+		return -ARAS_E_NOENT;
+	}
+	h = aras_model_host(&e->model, vm->host);
+	if (!h || h->state != ARAS_HOST_UP) {
+		snprintf(why, whylen, "host %s of VM %s is down", h ? h->name : "?", vm->name);
+		return -ARAS_E_INCONSIST;
+	}
+	if (e->plan && aras_plan_open_for(e->plan, o->uuid)) {
+		snprintf(why, whylen, "VM %s has an action in progress", vm->name);
+		return -ARAS_E_INCONSIST;
+	}
+	rc = aras_vm_cmd_check(o->cmd, vm->state, vm->managed_save, why, whylen);
+	return rc;
+}
+
 int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
 {
 	int rc;
 
 	switch (o->kind) {
+	case ARAS_ORDER_COMMAND: return check_command(e, o, why, whylen);
 	case ARAS_ORDER_MIGRATE: return check_migrate(e, o->uuid, o->target, why, whylen);
 	case ARAS_ORDER_DECIDE:
 		rc = e->plan ? aras_plan_check_decision(e->plan, o->action, o->state) : -ARAS_E_NOENT;
@@ -528,6 +750,30 @@ static void order_migrate(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LE
 	}
 }
 
+static void order_command(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], int cmd, uint64_t now_ms)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
+	struct aras_decision dec;
+	struct aras_action *a;
+
+	if (!vm)
+		return;
+	memset(&dec, 0, sizeof(dec));
+	memcpy(dec.uuid, uuid, sizeof(dec.uuid));
+	snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
+	dec.kind = cmd + ARAS_CMD_KIND_OFFSET;
+	dec.source = vm->host;
+	dec.resource = ARAS_RES_NONE;
+	dec.origin = ARAS_ORIGIN_OPERATOR;
+	snprintf(dec.reason, sizeof(dec.reason), "ordered by the operator (arasVmCommand %s(%d))",
+		 aras_cmd_name(cmd), cmd);
+	a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
+	if (a) {
+		announce(e, a, ARAS_EV_ACTION_STARTED);
+		start(e, a, now_ms);
+	}
+}
+
 void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms)
 {
 	struct aras_action *a;
@@ -543,6 +789,7 @@ void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64
 			approve(e, a, now_ms);
 		return;
 	case ARAS_ORDER_MIGRATE: order_migrate(e, o->uuid, o->target, now_ms); return;
+	case ARAS_ORDER_COMMAND: order_command(e, o->uuid, o->cmd, now_ms); return;
 	}
 }
 

@@ -38,6 +38,7 @@
 #include "model.h"
 #include "plan.h"
 #include "state.h"
+#include "vmstate.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +69,13 @@ struct aras_engine_fx {
 	/* SLA breach or clear (arasActions has email / script): 0 or -ARAS_E_*. */
 	int (*mail)(void *arg, const struct aras_alert *a);
 	int (*script)(void *arg, const struct aras_alert *a);
+	/*
+	 * A VM's arasVmOperState changed (vm->prev_oper -> vm->oper); sent
+	 * when arasActions has trap, at most arasStateNotifyLimit per window.
+	 */
+	void (*notify_vm_state)(void *arg, const struct aras_vm *vm);
+	/* count state changes were held back in the window that just ended. */
+	void (*notify_coalesced)(void *arg, unsigned count);
 	/* A change worth a fresh poll of every host now. */
 	void (*kick)(void *arg);
 	/* One log line (syslog level). */
@@ -97,6 +105,9 @@ struct aras_engine {
 	struct aras_decision *dec; /* one round's decisions */
 	uint32_t actions_failed;   /* arasActionsFailed */
 	unsigned long breaches;    /* SLA breach alerts seen */
+	uint32_t vm_state_changes; /* arasVmStateChangesSeen */
+	uint32_t state_coalesced;  /* arasStateNotificationsCoalesced */
+	struct aras_notify_limit state_limit;
 	/*
 	 * arasStatus's aggregates, refreshed where alert and host states change
 	 * (a sample, a maintenance change): an SNMP GET reads
@@ -132,14 +143,26 @@ void aras_engine_round(struct aras_engine *e, uint64_t now_ms);
 /* A job ended (ok, or err says why). */
 void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms);
 
+/*
+ * A libvirt domain event (see struct aras_vm_event): the VM's state now,
+ * at once, with the change announced as after a poll.  Returns 1 when a
+ * fresh poll is wanted (the event names a VM arasd does not know there, or
+ * asks for a re-read); the engine does not kick for it itself, so that a
+ * storm of events costs one poll.
+ */
+int aras_engine_vm_event(struct aras_engine *e, const struct aras_vm_event *ev, time_t wall);
+/* Send the summary of a notification window that has ended (called each round). */
+void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms);
+
 /* ---- operator orders ---- */
 
-enum aras_order_kind { ARAS_ORDER_DECIDE = 1, ARAS_ORDER_MIGRATE = 2 };
+enum aras_order_kind { ARAS_ORDER_DECIDE = 1, ARAS_ORDER_MIGRATE = 2, ARAS_ORDER_COMMAND = 3 };
 struct aras_order {
 	int kind;                    /* enum aras_order_kind */
+	int cmd;                     /* COMMAND: enum aras_cmd (arasVmCommand) */
 	uint32_t action;             /* DECIDE: arasActionIndex */
 	int state;                   /* DECIDE: approved(2) or rejected(3) */
-	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE: the VM (DECIDE: the action's VM) */
+	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE, COMMAND: the VM (DECIDE: the action's VM) */
 	unsigned target;             /* MIGRATE: host index */
 };
 

@@ -187,10 +187,16 @@ static void vm_totals(struct aras_vm *vm, const struct aras_vm_sample *s)
 
 /* Fold the raw counters of s into vm; rates need a previous sample. */
 static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsigned host,
-		      uint64_t t_ms, uint32_t io_cap_kib)
+		      uint64_t t_ms, uint64_t start_ms, uint32_t io_cap_kib)
 {
 	uint64_t dt = vm->have_prev && t_ms > vm->t_ms ? t_ms - vm->t_ms : 0;
 	int reset = 0;
+
+	if (vm->have_prev && !aras_vm_state_active(vm->state) && aras_vm_state_active(s->state)) {
+		/* started (an event would have said so first): a new QEMU process */
+		vm->new_process = 1;
+		dt = 0;
+	}
 
 	if (vm->host != host) {
 		/* Moved (live migration): a new QEMU process, new counters. */
@@ -229,7 +235,12 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	if (s->state != ARAS_VM_RUNNING && s->state != ARAS_VM_BLOCKED)
 		vm->cpu_usage = 0;
 	vm->io_usage = aras_percent((uint64_t)vm->rd_rate + vm->wr_rate, (uint64_t)io_cap_kib * 1024);
-	vm->state = s->state;
+	/* a domain event that arrived after this poll began knows better */
+	if (!vm->state_ms || vm->state_ms < start_ms) {
+		vm->state = s->state;
+		vm->reason = s->reason;
+		vm->managed_save = s->managed_save;
+	}
 	vm->vcpus = s->vcpus;
 	vm->vcpus_max = s->vcpus_max;
 	vm->cpu_time_ns = s->cpu_time_ns;
@@ -284,6 +295,12 @@ static struct aras_vm *vm_new(const struct aras_vm_sample *s, unsigned host)
 	vm->vm_class = ARAS_CLASS_NORMAL;
 	vm->alert_state = ARAS_ALERT_OK;
 	return vm;
+}
+
+int aras_vm_state_active(int state)
+{
+	return state == ARAS_VM_RUNNING || state == ARAS_VM_BLOCKED || state == ARAS_VM_PAUSED ||
+	       state == ARAS_VM_SHUTDOWN || state == ARAS_VM_PMSUSPENDED;
 }
 
 static int is_active(int state)
@@ -538,7 +555,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 
 			log_info("VM %s: now on host %s (was on %s)", vs->name, h->name, was ? was->name : "?");
 		}
-		vm_update(vm, vs, h->index, s->t_ms, disk_io_cap_kib);
+		vm_update(vm, vs, h->index, s->t_ms, start_ms, disk_io_cap_kib);
 		vm->gen = h->gen;
 	}
 	if (rc == 0) {

@@ -39,6 +39,8 @@ struct aras_vm_sample {
 	uint8_t uuid[ARAS_UUID_LEN];
 	char name[ARAS_NAME_MAX];
 	int state;                 /* enum aras_vm_state */
+	int reason;                /* libvirt's reason for state (virDomain*Reason) */
+	int managed_save;          /* shut off with a managed save image */
 	unsigned vcpus, vcpus_max;
 	uint64_t cpu_time_ns;
 	uint64_t mem_cur_kib, mem_max_kib;
@@ -95,6 +97,13 @@ struct aras_vm {
 	char *name;
 	unsigned host;             /* arasHostIndex */
 	int state;
+	int reason, managed_save;  /* as in aras_vm_sample */
+	/* life cycle (engine.c, core/vmstate.h) */
+	int oper;                  /* arasVmOperState; 0 until computed */
+	int oper_known;            /* last oper other than unknown; 0 = none yet */
+	int prev_oper;             /* arasVmPrevOperState; 0 = no change seen */
+	uint32_t state_changes;    /* arasVmStateChanges */
+	uint64_t state_ms;         /* monotonic time of the last event that set state */
 	unsigned vcpus, vcpus_max;
 	uint64_t cpu_time_ns;
 	unsigned cpu_usage;
@@ -191,6 +200,27 @@ struct aras_model_summary {
 };
 
 void aras_model_summarize(const struct aras_model *m, struct aras_model_summary *s);
+
+/* A QEMU process runs (running, blocked, paused, shutting down, pmsuspended). */
+int aras_vm_state_active(int state);
+
+/*
+ * libvirt's domain events, as the virt adapter hands them to the engine
+ * (aras_engine_vm_event): the VM's new state and reason, a guest reboot,
+ * a new balloon size, or "something changed, re-read" (device added or
+ * removed, a job ended, a VM defined or undefined, or a VM that left).
+ */
+enum aras_vev_kind { ARAS_VEV_STATE = 1, ARAS_VEV_REBOOT = 2, ARAS_VEV_BALLOON = 3, ARAS_VEV_REREAD = 4 };
+struct aras_vm_event {
+	unsigned host_index;
+	uint8_t uuid[ARAS_UUID_LEN];
+	int kind;              /* enum aras_vev_kind */
+	int state, reason;     /* STATE */
+	int managed_save;      /* STATE: 1/0, or -1 unknown (keep) */
+	uint64_t mem_kib;      /* BALLOON */
+	uint64_t t_ms;         /* monotonic time it arrived */
+	char what[32];         /* the libvirt event, for the log ("stopped/saved") */
+};
 
 void aras_host_sample_free(struct aras_host_sample *s);
 

@@ -176,9 +176,11 @@ size_t aras_plan_expire(struct aras_plan *p, uint64_t now_ms, unsigned timeout_s
 const char *aras_kind_name(int kind)
 {
 	static const char *const names[] = { "", "addVcpu", "growMemory", "addDisk", "growDisk",
-					     "migrate", "removeVcpu", "shrinkMemory" };
+					     "migrate", "removeVcpu", "shrinkMemory", "start", "shutdown",
+					     "shutdownForce", "destroy", "reboot", "suspend", "resume",
+					     "managedSave", "restore" };
 
-	return (kind >= 1 && kind <= ARAS_KIND_SHRINK_MEM) ? names[kind] : "unknown";
+	return (kind >= 1 && kind <= ARAS_KIND_MAX) ? names[kind] : "unknown";
 }
 
 const char *aras_astate_name(int state)

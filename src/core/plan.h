@@ -17,7 +17,14 @@
 /* arasActionKind */
 enum aras_kind { ARAS_KIND_ADD_VCPU = 1, ARAS_KIND_GROW_MEM = 2, ARAS_KIND_ADD_DISK = 3,
 		 ARAS_KIND_GROW_DISK = 4, ARAS_KIND_MIGRATE = 5, ARAS_KIND_REMOVE_VCPU = 6,
-		 ARAS_KIND_SHRINK_MEM = 7 };
+		 ARAS_KIND_SHRINK_MEM = 7,
+		 /* the operator's life-cycle commands: arasVmCommand + 6 (core/vmstate.h) */
+		 ARAS_KIND_START = 8, ARAS_KIND_SHUTDOWN = 9, ARAS_KIND_SHUTDOWN_FORCE = 10,
+		 ARAS_KIND_DESTROY = 11, ARAS_KIND_REBOOT = 12, ARAS_KIND_SUSPEND = 13,
+		 ARAS_KIND_RESUME = 14, ARAS_KIND_MANAGED_SAVE = 15, ARAS_KIND_RESTORE = 16 };
+#define ARAS_KIND_MAX ARAS_KIND_RESTORE
+/* A life-cycle command, not an allocation. */
+#define ARAS_KIND_IS_LIFECYCLE(k) ((k) >= ARAS_KIND_START && (k) <= ARAS_KIND_RESTORE)
 /* arasActionState */
 enum aras_astate { ARAS_AS_PROPOSED = 1, ARAS_AS_APPROVED = 2, ARAS_AS_REJECTED = 3,
 		   ARAS_AS_RUNNING = 4, ARAS_AS_SUCCEEDED = 5, ARAS_AS_FAILED = 6,

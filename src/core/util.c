@@ -78,9 +78,10 @@ const char *aras_resource_name(int resource)
 const char *aras_event_name(int type)
 {
 	static const char *const names[] = { "", "breach", "clear", "actionProposed", "actionStarted",
-					     "actionDone", "actionFailed", "hostDown", "hostUp", "info" };
+					     "actionDone", "actionFailed", "hostDown", "hostUp", "info",
+					     "stateChange", "crashed" };
 
-	return (type >= 1 && type <= ARAS_EV_INFO) ? names[type] : "unknown";
+	return (type >= 1 && type <= ARAS_EV_CRASHED) ? names[type] : "unknown";
 }
 
 void aras_alert_init(struct aras_alert *a, int type, time_t when, const uint8_t *uuid,

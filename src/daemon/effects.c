@@ -48,7 +48,8 @@ static int start_job(void *arg, const struct aras_action *a)
 	job.kind = a->kind;
 	memcpy(job.uuid, a->uuid, sizeof(job.uuid));
 	job.amount = a->amount;
-	job.timeout_s = d->eng.state.settings.v[ARAS_S_MIGRATION_TIMEOUT];
+	job.timeout_s = d->eng.state.settings.v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT :
+										    ARAS_S_MIGRATION_TIMEOUT];
 	job.unsafe = d->migration_unsafe;
 	if (d->disk_pool)
 		snprintf(job.disk_pool, sizeof(job.disk_pool), "%s", d->disk_pool);
@@ -80,6 +81,17 @@ static void notify_no_target(void *arg, const struct aras_decision *dec, const s
 static void notify_host(void *arg, const struct aras_host *h)
 {
 	aras_notify_host_state(arg, h);
+}
+
+static void notify_vm_state(void *arg, const struct aras_vm *vm)
+{
+	aras_notify_vm_state(arg, vm);
+}
+
+static void notify_coalesced(void *arg, unsigned count)
+{
+	(void)count; /* the notification carries the running total */
+	aras_notify_state_coalesced(arg);
 }
 
 static int mail(void *arg, const struct aras_alert *a)
@@ -132,6 +144,8 @@ void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx)
 	fx->notify_event = notify_event;
 	fx->notify_no_target = notify_no_target;
 	fx->notify_host = notify_host;
+	fx->notify_vm_state = notify_vm_state;
+	fx->notify_coalesced = notify_coalesced;
 	fx->mail = mail;
 	fx->script = script;
 	fx->kick = kick;

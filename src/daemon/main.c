@@ -206,6 +206,23 @@ static void on_results(void *arg)
 }
 
 /*
+ * libvirt's domain events, to the engine at once.  However many there
+ * are (a host restart stops every VM), they cost at most one fresh poll.
+ */
+static void on_events(void *arg)
+{
+	struct daemon_run *r = arg;
+	struct aras_vm_event ev;
+	int reread = aras_collector_events_lost(r->col);
+	time_t wall = time(NULL);
+
+	while (aras_collector_next_event(r->col, &ev))
+		reread |= aras_engine_vm_event(&r->d->eng, &ev, wall);
+	if (reread)
+		aras_collector_kick(r->col);
+}
+
+/*
  * One host's sample per turn: SNMP requests waiting meanwhile are served
  * between two hosts' samples (the pipe stays readable for the next).
  */
@@ -243,10 +260,13 @@ static void on_turn(void *arg)
 	aras_engine_round(&d->eng, aras_loop_now_ms());
 }
 
-/* Proposals expire on time. */
+/* Proposals expire on time; a notification window that ended is summed up. */
 static void on_expire_timer(void *arg, uint64_t now_ms)
 {
-	aras_engine_expire(&((struct daemon_run *)arg)->d->eng, now_ms);
+	struct aras_engine *e = &((struct daemon_run *)arg)->d->eng;
+
+	aras_engine_expire(e, now_ms);
+	aras_engine_flush_notify(e, now_ms);
 }
 
 static struct timeval tv_of(int ms)
@@ -402,6 +422,7 @@ static int wire_loop(struct daemon_run *r)
 	if (aras_loop_add_fd(r->loop, sig_pipe[0], on_signals, r) < 0 ||
 	    aras_loop_add_fd(r->loop, aras_collector_job_fd(r->col), on_results, r) < 0 ||
 	    aras_loop_add_fd(r->loop, aras_collector_fd(r->col), on_sample, r) < 0 ||
+	    aras_loop_add_fd(r->loop, aras_collector_event_fd(r->col), on_events, r) < 0 ||
 	    aras_loop_add_idle(r->loop, on_turn, r) < 0 ||
 	    aras_loop_add_timer(r->loop, EXPIRE_PERIOD_MS, on_expire_timer, r) < 0 ||
 	    (r->d->mailer && aras_loop_add_source(r->loop, &mail) < 0) ||

@@ -186,9 +186,54 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 		set_int(var, st ? st : ARAS_ALERT_OK); /* 0: not evaluated yet */
 		break;
 	}
+	case ARAS_VC_OPER_STATE: set_int(var, vm->oper ? vm->oper : ARAS_OPER_UNKNOWN); break;
+	case ARAS_VC_PREV_OPER_STATE: set_int(var, vm->prev_oper ? vm->prev_oper : ARAS_OPER_UNKNOWN); break;
+	case ARAS_VC_STATE_REASON: {
+		char buf[64];
+
+		set_str(var, aras_vm_reason_text(vm->state, vm->reason, buf, sizeof(buf)));
+		break;
+	}
+	case ARAS_VC_STATE_CHANGES: set_uint(var, ASN_COUNTER, vm->state_changes); break;
+	case ARAS_VC_COMMAND: set_int(var, ARAS_CMD_NONE); break;
 	default: return -1;
 	}
 	return 0;
+}
+
+int aras_mib_vm_value(netsnmp_variable_list *var, const struct aras_vm *vm, unsigned col)
+{
+	return vm_value(vm, col, var);
+}
+
+/* RESERVE1 of arasVmCommand: a life-cycle order, checked against the VM's state now. */
+static void command_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
+			    struct vm_row *row)
+{
+	netsnmp_variable_list *var = r->requestvb;
+	struct aras_order o;
+	long v;
+
+	if (var->type != ASN_INTEGER || var->val_len != sizeof(long)) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+		return;
+	}
+	if (!row) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
+		return;
+	}
+	v = *var->val.integer;
+	if (v < ARAS_CMD_NONE || v > ARAS_CMD_MAX) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
+		return;
+	}
+	if (v == ARAS_CMD_NONE)
+		return; /* none(1): nothing to do */
+	memset(&o, 0, sizeof(o));
+	o.kind = ARAS_ORDER_COMMAND;
+	o.cmd = (int)v;
+	memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
+	stage_order(reqinfo, r, &o, "arasVmCommand", row->vm->name);
 }
 
 /*
@@ -224,6 +269,10 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 		o.target = (unsigned)*var->val.integer;
 		memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
 		stage_order(reqinfo, r, &o, "arasVmMigrateTo", row->vm->name);
+		return;
+	}
+	if (col == ARAS_VC_COMMAND) {
+		command_reserve(reqinfo, r, row);
 		return;
 	}
 	if (field < 0) {
@@ -271,7 +320,7 @@ static void vm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
 		return;
 	case MODE_SET_RESERVE2:
 		/* per-VM values have no cross-object rules; orders are checked together */
-		if (col == ARAS_VC_MIGRATE_TO)
+		if (col == ARAS_VC_MIGRATE_TO || col == ARAS_VC_COMMAND)
 			aras_txn_check_orders(mib.d, reqinfo, r);
 		return;
 	}
@@ -759,6 +808,8 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			break;
 		}
 		case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, d->eng.actions_failed); break;
+		case ARAS_ST_STATE_CHANGES: set_uint(var, ASN_COUNTER, d->eng.vm_state_changes); break;
+		case ARAS_ST_STATE_COALESCED: set_uint(var, ASN_COUNTER, d->eng.state_coalesced); break;
 		case ARAS_ST_ACTIONS_BACKED_OFF:
 			set_uint(var, ASN_COUNTER, (uint32_t)d->eng.backoff.deferred);
 			break;

@@ -22,6 +22,13 @@ void aras_notify_host_state(struct arasd *d, const struct aras_host *h);
 void aras_notify_event(struct arasd *d, const struct aras_event *e);
 /* arasActionProposed / Done / Failed by the action's state (others: none). */
 void aras_notify_action(struct arasd *d, const struct aras_action *a);
+/* Column col of vm's arasVmTable row into var (a notification's varbind): 0 or -1. */
+struct variable_list;
+int aras_mib_vm_value(struct variable_list *var, const struct aras_vm *vm, unsigned col);
+/* arasVmStateChange: vm->prev_oper -> vm->oper. */
+void aras_notify_vm_state(struct arasd *d, const struct aras_vm *vm);
+/* arasVmStateChangesCoalesced with the running totals. */
+void aras_notify_state_coalesced(struct arasd *d);
 /* arasNoTarget for a no-move event row. */
 void aras_notify_no_target(struct arasd *d, const struct aras_event *e);
 /* Send the next batch of queued notifications; 1 if more are waiting. */

@@ -289,3 +289,39 @@ void aras_notify_action(struct arasd *d, const struct aras_action *a)
 	notify_send(d, vars, n == ARAS_N_ACTION_DONE ? "arasActionDone" :
 			     n == ARAS_N_ACTION_FAILED ? "arasActionFailed" : "arasActionProposed");
 }
+
+void aras_notify_vm_state(struct arasd *d, const struct aras_vm *vm)
+{
+	static const unsigned cols[] = { ARAS_VC_NAME, ARAS_VC_UUID_STRING, ARAS_VC_HOST_NAME,
+					 ARAS_VC_PREV_OPER_STATE, ARAS_VC_OPER_STATE,
+					 ARAS_VC_STATE_REASON };
+	oid o[ARAS_OID_BASE_LEN + 4 + ARAS_UUID_LEN] = { ARAS_OID_VM_ENTRY, 0 };
+	size_t len = ARAS_OID_BASE_LEN + 4 + ARAS_UUID_LEN;
+	netsnmp_variable_list *vars = notify_begin(ARAS_N_VM_STATE);
+
+	for (int i = 0; i < ARAS_UUID_LEN; i++)
+		o[ARAS_OID_BASE_LEN + 4 + i] = vm->uuid[i];
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		netsnmp_variable_list *v;
+
+		o[ARAS_OID_BASE_LEN + 3] = cols[i];
+		v = snmp_varlist_add_variable(&vars, o, len, ASN_NULL, NULL, 0);
+		if (v)
+			aras_mib_vm_value(v, vm, cols[i]);
+	}
+	notify_send(d, vars, "arasVmStateChange");
+}
+
+void aras_notify_state_coalesced(struct arasd *d)
+{
+	oid o[] = { ARAS_OID_STATUS, ARAS_ST_STATE_COALESCED, 0 };
+	size_t len = OID_LENGTH(o);
+	netsnmp_variable_list *vars = notify_begin(ARAS_N_STATE_COALESCED);
+	u_long n = d->eng.state_coalesced;
+
+	snmp_varlist_add_variable(&vars, o, len, ASN_COUNTER, &n, sizeof(n));
+	o[len - 2] = ARAS_ST_STATE_CHANGES;
+	n = d->eng.vm_state_changes;
+	snmp_varlist_add_variable(&vars, o, len, ASN_COUNTER, &n, sizeof(n));
+	notify_send(d, vars, "arasVmStateChangesCoalesced");
+}

@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/plan.h"
+#include "events.h"
 #include "exec.h"
 
 #include <errno.h>
@@ -40,6 +41,7 @@ struct worker {
 	pthread_t thread;
 	int started;
 	virConnectPtr conn;
+	struct aras_virt_events events; /* registered on conn */
 	int kicked;
 };
 
@@ -49,6 +51,8 @@ struct aras_collector {
 	unsigned poll_s;
 	int pipe[2];
 	int jpipe[2];               /* job results */
+	int epipe[2];               /* domain events (events.c) */
+	int events_lost;            /* an event did not fit in epipe (atomic) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
@@ -145,6 +149,8 @@ static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int
 	if (strcmp(name, "state.state") == 0) {
 		v->state = (int)u;
 		*have |= 1;
+	} else if (strcmp(name, "state.reason") == 0) {
+		v->reason = (int)u;
 	} else if (strcmp(name, "cpu.time") == 0) {
 		v->cpu_time_ns = u;
 		*have |= 2;
@@ -221,7 +227,16 @@ static void fill_vm(struct aras_vm_sample *v, virDomainStatsRecordPtr rec)
 
 		v->vcpus_max = mx > 0 ? (unsigned)mx : v->vcpus;
 	}
+	if (!(have & 1)) {
+		int st, reason;
+
+		if (virDomainGetState(dom, &st, &reason, 0) == 0)
+			v->reason = reason;
+	}
 	v->state = map_state(v->state);
+	/* shut off with a managed save image: arasVmOperState suspended(7) */
+	if (v->state == ARAS_VM_SHUTOFF)
+		v->managed_save = virDomainHasManagedSaveImage(dom, 0) == 1;
 	v->has_guest_mem = (have & 64) && (have & (128 | 256)) && v->state == ARAS_VM_RUNNING;
 }
 
@@ -326,7 +341,12 @@ static void post_result(struct aras_collector *c, struct aras_job_result *r)
 		free(r);
 }
 
-/* Migration thread: the call blocks, a watchdog aborts it after the timeout. */
+/*
+ * Thread of a job that takes a while (a migration, a life-cycle command
+ * such as a managed save or a shutdown that waits for the guest), so that
+ * the host's polls go on.  A migration has a watchdog that aborts it after
+ * the timeout; a shutdown waits up to its own timeout (exec.c).
+ */
 struct mig {
 	struct aras_collector *c;
 	virConnectPtr conn;
@@ -368,10 +388,13 @@ static void *mig_main(void *arg)
 	pthread_cond_init(&m->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&m->lock, NULL);
-	have_wd = pthread_create(&wd, NULL, mig_watchdog, m) == 0;
+	have_wd = m->job.kind == ARAS_KIND_MIGRATE && pthread_create(&wd, NULL, mig_watchdog, m) == 0;
 	if (r) {
 		r->action = m->job.action;
-		r->ok = aras_virt_migrate(m->conn, m->dom, &m->job, r->err, sizeof(r->err)) == 0;
+		if (m->job.kind == ARAS_KIND_MIGRATE)
+			r->ok = aras_virt_migrate(m->conn, m->dom, &m->job, r->err, sizeof(r->err)) == 0;
+		else
+			r->ok = aras_virt_lifecycle(m->dom, &m->job, r->err, sizeof(r->err)) == 0;
 	}
 	pthread_mutex_lock(&m->lock);
 	m->done = 1;
@@ -414,7 +437,7 @@ static void run_job(struct worker *w, const struct aras_job *job)
 		aras_virt_errtext(r->err, sizeof(r->err), "VM not found on this host");
 		goto done;
 	}
-	if (job->kind == ARAS_KIND_MIGRATE) {
+	if (job->kind == ARAS_KIND_MIGRATE || ARAS_KIND_IS_LIFECYCLE(job->kind)) {
 		struct mig *m = calloc(1, sizeof(*m));
 		pthread_t t;
 
@@ -432,7 +455,7 @@ static void run_job(struct worker *w, const struct aras_job *job)
 			virConnectClose(w->conn);
 			free(m);
 		}
-		snprintf(r->err, sizeof(r->err), "cannot start the migration thread");
+		snprintf(r->err, sizeof(r->err), "cannot start the job's thread");
 		goto done;
 	}
 	r->ok = aras_virt_apply(w->conn, dom, job, r->err, sizeof(r->err)) == 0;
@@ -460,6 +483,16 @@ static void run_jobs(struct worker *w)
 		run_job(w, &j->job);
 		free(j);
 	}
+}
+
+/* Drop the host's connection (reopened, with its events, at the next poll). */
+static void close_conn(struct worker *w)
+{
+	if (!w->conn)
+		return;
+	aras_virt_events_deregister(&w->events, w->conn);
+	virConnectClose(w->conn);
+	w->conn = NULL;
 }
 
 /* Sleep up to secs, or until stop/kick; returns 1 when stopping. */
@@ -503,6 +536,10 @@ static void *worker_main(void *arg)
 			if (w->conn) {
 				/* Only remote drivers support keepalive; failure is harmless. */
 				virConnectSetKeepAlive(w->conn, 5, 3);
+				if (aras_virt_events_register(&w->events, w->conn, w->index, c->epipe[1],
+							      &c->events_lost) < ARAS_VIRT_NEVENTS)
+					aras_log_tok(LOG_INFO, "virt", "host %u: %s: not every domain event is "
+						     "available; polls cover the rest", w->index, w->uri);
 				backoff = c->poll_s;
 				/*
 				 * The test driver parses its whole fixture here; give the
@@ -515,8 +552,7 @@ static void *worker_main(void *arg)
 		if (!w->conn) {
 			set_err(s, "cannot connect");
 		} else if (poll_host(w->conn, s) < 0) {
-			virConnectClose(w->conn);
-			w->conn = NULL;
+			close_conn(w);
 		}
 		s->t_ms = now_ms(CLOCK_MONOTONIC);
 		s->cpu_ms = now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
@@ -531,9 +567,7 @@ next:
 		if (nap(w, wait))
 			break;
 	}
-	if (w->conn)
-		virConnectClose(w->conn);
-	w->conn = NULL;
+	close_conn(w);
 	return NULL;
 }
 
@@ -553,10 +587,14 @@ int aras_collector_start(struct aras_collector **out, const struct aras_collect_
 	pthread_cond_init(&c->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	c->jpipe[0] = c->jpipe[1] = -1;
-	if (pipe2(c->pipe, O_CLOEXEC) < 0 || pipe2(c->jpipe, O_CLOEXEC) < 0)
+	c->epipe[0] = c->epipe[1] = -1;
+	if (pipe2(c->pipe, O_CLOEXEC) < 0 || pipe2(c->jpipe, O_CLOEXEC) < 0 ||
+	    pipe2(c->epipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		goto fail;
 	fcntl(c->pipe[0], F_SETFL, O_NONBLOCK);
 	fcntl(c->jpipe[0], F_SETFL, O_NONBLOCK);
+	/* a storm of events must not block libvirt's event thread: 1 MiB, then count them lost */
+	fcntl(c->epipe[1], F_SETPIPE_SZ, 1 << 20);
 	c->w = calloc(n ? n : 1, sizeof(*c->w));
 	if (!c->w)
 		goto fail;
@@ -616,6 +654,21 @@ int aras_collector_submit(struct aras_collector *c, unsigned host_index, const s
 	return -ARAS_E_NOENT;
 }
 
+int aras_collector_event_fd(const struct aras_collector *c)
+{
+	return c->epipe[0];
+}
+
+int aras_collector_next_event(struct aras_collector *c, struct aras_vm_event *ev)
+{
+	return read(c->epipe[0], ev, sizeof(*ev)) == (ssize_t)sizeof(*ev);
+}
+
+int aras_collector_events_lost(struct aras_collector *c)
+{
+	return __atomic_exchange_n(&c->events_lost, 0, __ATOMIC_ACQ_REL);
+}
+
 int aras_collector_job_fd(const struct aras_collector *c)
 {
 	return c->jpipe[0];
@@ -673,6 +726,10 @@ void aras_collector_stop(struct aras_collector *c)
 			free(r);
 		close(c->jpipe[0]);
 		close(c->jpipe[1]);
+	}
+	if (c->epipe[0] >= 0) {
+		close(c->epipe[0]);
+		close(c->epipe[1]);
 	}
 	free(c->w);
 	pthread_mutex_destroy(&c->lock);

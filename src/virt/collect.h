@@ -50,6 +50,12 @@ void aras_collector_kick(struct aras_collector *c);
  * watchdog that aborts it after timeout_s).  -ARAS_E_NOENT unknown host.
  */
 int aras_collector_submit(struct aras_collector *c, unsigned host_index, const struct aras_job *job);
+/* The fd that becomes readable when domain events (events.h) are waiting. */
+int aras_collector_event_fd(const struct aras_collector *c);
+/* Next domain event into *ev: 1, or 0 when none is waiting. */
+int aras_collector_next_event(struct aras_collector *c, struct aras_vm_event *ev);
+/* 1 once after events were lost (the pipe was full): poll every host again. */
+int aras_collector_events_lost(struct aras_collector *c);
 /* The fd that becomes readable when job results are waiting. */
 int aras_collector_job_fd(const struct aras_collector *c);
 /* Next job result (caller frees with free()), or NULL. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libvirt/virterror.h>
 
@@ -180,5 +181,120 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 	if (rc < 0)
 		aras_virt_errtext(err, errlen, "virDomainMigrateToURI3");
 	virTypedParamsFree(params, n);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- life cycle ---- */
+
+/* A driver that does not take the flag (the test driver) gets the plain call. */
+static int flag_refused(void)
+{
+	int code = virGetLastErrorCode();
+
+	return code == VIR_ERR_INVALID_ARG || code == VIR_ERR_NO_SUPPORT ||
+	       code == VIR_ERR_ARGUMENT_UNSUPPORTED;
+}
+
+/* Poll the state until shut off: 0, 1 on timeout, -1 on error. */
+static int wait_off(virDomainPtr dom, unsigned timeout_s)
+{
+	const struct timespec step = { 0, 100 * 1000 * 1000 };
+	struct timespec now, until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_s;
+	for (;;) {
+		int st, reason;
+
+		if (virDomainGetState(dom, &st, &reason, 0) < 0)
+			return -1;
+		if (st == VIR_DOMAIN_SHUTOFF)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec))
+			return 1;
+		nanosleep(&step, NULL);
+	}
+}
+
+static int shutdown_vm(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
+{
+	unsigned t = job->timeout_s ? job->timeout_s : 120;
+	int rc;
+
+	if (virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0 &&
+	    (!flag_refused() || virDomainShutdown(dom) < 0)) {
+		aras_virt_errtext(err, errlen, "virDomainShutdownFlags (ACPI power button)");
+		return -1;
+	}
+	rc = wait_off(dom, t);
+	if (rc < 0) {
+		aras_virt_errtext(err, errlen, "virDomainGetState");
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	if (job->kind != ARAS_KIND_SHUTDOWN_FORCE) {
+		snprintf(err, errlen,
+			 "guest did not power off within %u s of the ACPI power button; it was left running "
+			 "(shutdownForce(4) or destroy(5) power it off)", t);
+		return -1;
+	}
+	if (virDomainDestroy(dom) < 0) {
+		aras_virt_errtext(err, errlen, "virDomainDestroy after the shutdown timeout");
+		return -1;
+	}
+	return 0;
+}
+
+int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
+{
+	const char *what = NULL;
+	int rc = -1;
+
+	switch (job->kind) {
+	case ARAS_KIND_START:
+		what = "virDomainCreate";
+		rc = virDomainCreate(dom);
+		break;
+	case ARAS_KIND_RESTORE:
+		if (virDomainHasManagedSaveImage(dom, 0) != 1) {
+			snprintf(err, errlen, "no managed save image to restore");
+			return -1;
+		}
+		what = "virDomainCreate (restore the managed save image)";
+		rc = virDomainCreate(dom);
+		break;
+	case ARAS_KIND_SHUTDOWN:
+	case ARAS_KIND_SHUTDOWN_FORCE:
+		return shutdown_vm(dom, job, err, errlen);
+	case ARAS_KIND_DESTROY:
+		what = "virDomainDestroy";
+		rc = virDomainDestroy(dom);
+		break;
+	case ARAS_KIND_REBOOT:
+		what = "virDomainReboot (ACPI power button)";
+		rc = virDomainReboot(dom, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN);
+		if (rc < 0 && flag_refused())
+			rc = virDomainReboot(dom, 0);
+		break;
+	case ARAS_KIND_SUSPEND:
+		what = "virDomainSuspend";
+		rc = virDomainSuspend(dom);
+		break;
+	case ARAS_KIND_RESUME:
+		what = "virDomainResume";
+		rc = virDomainResume(dom);
+		break;
+	case ARAS_KIND_MANAGED_SAVE:
+		what = "virDomainManagedSave";
+		rc = virDomainManagedSave(dom, 0);
+		break;
+	default:
+		snprintf(err, errlen, "not a life-cycle command: kind %d", job->kind);
+		return -1;
+	}
+	if (rc < 0)
+		aras_virt_errtext(err, errlen, what);
 	return rc < 0 ? -1 : 0;
 }

@@ -54,6 +54,10 @@ static const struct {
 	{ ARAS_S_POLL_INTERVAL, "pollInterval", "arasPollInterval", 19, ARAS_ST_UINT, 10, 1, 3600, 0 },
 	{ ARAS_S_MIGRATION_TIMEOUT, "migrationTimeout", "arasMigrationTimeout", 20, ARAS_ST_UINT, 300, 10,
 	  3600, 1 },
+	{ ARAS_S_SHUTDOWN_TIMEOUT, "shutdownTimeout", "arasShutdownTimeout", 21, ARAS_ST_UINT, 120, 5, 3600,
+	  1 },
+	{ ARAS_S_STATE_NOTIFY_LIMIT, "stateNotifyLimit", "arasStateNotifyLimit", 22, ARAS_ST_UINT, 20, 1,
+	  10000, 1 },
 };
 
 static void table_matches_spec(void **state)
@@ -111,7 +115,7 @@ static void lookup_by_subid(void **state)
 		assert_int_equal(aras_settings_by_token(aras_setting_defs[id].token), id);
 	}
 	assert_int_equal(aras_settings_by_subid(0), -1);
-	assert_int_equal(aras_settings_by_subid(21), -1);
+	assert_int_equal(aras_settings_by_subid(23), -1);
 	assert_int_equal(aras_settings_by_subid(1000), -1);
 }
 

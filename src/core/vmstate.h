@@ -1,0 +1,93 @@
+/*
+ * vmstate.h - a VM's life cycle as the MIB shows it: libvirt's state and
+ * reason turned into RFC 7666's operational state (arasVmOperState) and a
+ * "state: reason" text, the operator's commands (arasVmCommand) and which
+ * state allows which, and the limit on state-change notifications.  Pure
+ * C11: the libvirt numbers are repeated here (they are part of libvirt's
+ * stable ABI).
+ */
+#ifndef ARAS_VMSTATE_H
+#define ARAS_VMSTATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* arasVmOperState (RFC 7666 VirtualMachineOperState) */
+enum aras_oper {
+	ARAS_OPER_UNKNOWN = 1,
+	ARAS_OPER_OTHER = 2,
+	ARAS_OPER_PREPARING = 3,
+	ARAS_OPER_RUNNING = 4,
+	ARAS_OPER_BLOCKED = 5,
+	ARAS_OPER_SUSPENDING = 6,
+	ARAS_OPER_SUSPENDED = 7,
+	ARAS_OPER_RESUMING = 8,
+	ARAS_OPER_PAUSED = 9,
+	ARAS_OPER_MIGRATING = 10,
+	ARAS_OPER_SHUTTINGDOWN = 11,
+	ARAS_OPER_SHUTDOWN = 12,
+	ARAS_OPER_CRASHED = 13,
+};
+
+/* arasVmCommand; the action kind of command c is c + ARAS_CMD_KIND_OFFSET. */
+enum aras_cmd {
+	ARAS_CMD_NONE = 1,
+	ARAS_CMD_START = 2,
+	ARAS_CMD_SHUTDOWN = 3,
+	ARAS_CMD_SHUTDOWN_FORCE = 4,
+	ARAS_CMD_DESTROY = 5,
+	ARAS_CMD_REBOOT = 6,
+	ARAS_CMD_SUSPEND = 7,
+	ARAS_CMD_RESUME = 8,
+	ARAS_CMD_MANAGED_SAVE = 9,
+	ARAS_CMD_RESTORE = 10,
+};
+#define ARAS_CMD_MAX ARAS_CMD_RESTORE
+#define ARAS_CMD_KIND_OFFSET 6
+
+/* What the engine knows beyond libvirt's state (an action of arasd in flight). */
+enum aras_busy { ARAS_BUSY_NONE = 0, ARAS_BUSY_MIGRATING, ARAS_BUSY_SAVING, ARAS_BUSY_RESTORING,
+		 ARAS_BUSY_SHUTTING_DOWN, ARAS_BUSY_STARTING };
+
+/*
+ * The operational state of a VM in libvirt state st (virDomainState, 0..7;
+ * arasVmState's other(8) too) for reason (the state's virDomain*Reason),
+ * with a managed save image or not, and what arasd is doing to it.
+ */
+int aras_vm_oper(int st, int reason, int managed_save, int busy);
+
+/* "state: reason" (for example "paused: user") into buf; returns buf. */
+const char *aras_vm_reason_text(int st, int reason, char *buf, size_t len);
+
+const char *aras_oper_name(int oper);   /* "running", "paused", ... "?" */
+const char *aras_cmd_name(int cmd);     /* "start", ... "?" */
+
+/*
+ * May command cmd run on a VM in libvirt state st (managed_save: it has a
+ * saved image)?  0, -ARAS_E_RANGE for no such command (or none), or
+ * -ARAS_E_INCONSIST with why.
+ */
+int aras_vm_cmd_check(int cmd, int st, int managed_save, char *why, size_t whylen);
+
+/*
+ * The libvirt state, reason and managed-save flag a VM is in once command
+ * cmd has succeeded (libvirt's event may come after the command's result).
+ */
+void aras_cmd_outcome(int cmd, int *st, int *reason, int *managed_save);
+
+/*
+ * At most `limit` notifications per fixed window of ARAS_NOTIFY_WINDOW_MS;
+ * the rest are counted.  aras_notify_limit_take says whether one may go
+ * now; aras_notify_limit_flush returns the count held back in a window
+ * that has ended (0 if none, or the window is still open) and clears it.
+ */
+#define ARAS_NOTIFY_WINDOW_MS 10000
+struct aras_notify_limit {
+	uint64_t window_ms; /* start of the current window; 0 = none yet */
+	unsigned sent;      /* in the current window */
+	unsigned held;      /* held back in the current window */
+};
+int aras_notify_limit_take(struct aras_notify_limit *l, unsigned limit, uint64_t now_ms);
+unsigned aras_notify_limit_flush(struct aras_notify_limit *l, uint64_t now_ms);
+
+#endif
