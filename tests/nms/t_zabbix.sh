@@ -248,11 +248,13 @@ lastvalue() {
 }
 has_values() {
 	local n
-	n=$(api item.get "{\"hostids\":\"$hid\",\"search\":{\"key_\":\"arasVm\"},\"output\":[\"lastclock\"]}" \
-		'sum(1 for i in r if i["lastclock"] == "0")')
+	n=$(api item.get "{\"hostids\":\"$hid\",\"search\":{\"key_\":\"arasVm\"},\"filter\":{\"type\":20},\"output\":[\"lastclock\"]}" \
+		'sum(1 for i in r if i["lastclock"] == "0") if r else -1')
 	[ "$n" = 0 ]
 }
-check "every VM item has a value" wait_for $((60 + ${ZABBIX_BULK_VMS:-0} / 5)) has_values
+check "every VM item (SNMP agent) has a value" wait_for $((60 + ${ZABBIX_BULK_VMS:-0} / 5)) has_values
+has_values || api item.get "{\"hostids\":\"$hid\",\"search\":{\"key_\":\"arasVm\"},\"filter\":{\"type\":20},\"output\":[\"key_\",\"lastclock\",\"error\",\"state\"]}" \
+	'["# no value: %s %s" % (i["key_"], i["error"]) for i in r if i["lastclock"] == "0"][:10]'
 echo "# all VM items had values $(( ($(date +%s%N) - t_create) / 1000000 )) ms after host.create (item interval 2 s)"
 web1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
 for vm in app1 batch1 cache1 db1 web1; do
