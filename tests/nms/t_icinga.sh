@@ -1,6 +1,7 @@
 #!/bin/bash
 # Nagios / Icinga: plugins/check_arasd run directly (exit codes, output and
-# perfdata format, v2c and SNMPv3 authPriv, bad options), the command lines
+# perfdata format, v2c and SNMPv3 authPriv, bad options, the VM's state
+# after arasVmCommand suspend / resume and --state-*), the command lines
 # of conf/nagios/arasd.cfg with their macros expanded, then a private
 # Icinga 2 daemon (own config, state, spool and run dirs under $T; the
 # system's instance is not touched) runs the shipped conf/icinga/arasd.conf
@@ -61,6 +62,31 @@ is "SNMPv3 authPriv: OK" "$rc" 0
 check "SNMPv3 reads db1 (mem 75 %)" grep -q "VM db1 on alpha running: .*mem 75%" <<<"$out"
 run -H 127.0.0.1 -p "$SNMP_PORT" -l authPriv -u nagios -A wrongpass1 -X nagiospriv1 -t 1 --vm db1
 is "SNMPv3 wrong pass phrase: UNKNOWN" "$rc" 3
+# the operational state (arasVmOperState): crashed CRITICAL, other
+# non-running states WARNING by default, both lists settable
+run "${P[@]}" --vm web1 --state-critical running,crashed
+is "--vm web1 --state-critical running,crashed: CRITICAL" "$rc" 2
+check "  the line says why" grep -q '^ARASD CRITICAL - VM web1 on alpha running: .*(state running\(, libvirt .running: [a-z]*.\)\{0,1\} CRITICAL)' <<<"$out"
+run "${P[@]}" --vm web1 --state-warning bogus
+is "--state-warning bogus: UNKNOWN" "$rc" 3
+check "  bad state named" grep -q "bad state 'bogus' in --state-warning" <<<"$out"
+run "${P[@]}" --host beta --state-warning paused
+is "--state-warning with --host: UNKNOWN (usage)" "$rc" 3
+WEB1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
+sset "$VM_ENTRY.43.$WEB1" i 7 >/dev/null # arasVmCommand suspend(7)
+wait_get 10 "$VM_ENTRY.39.$WEB1" 9
+run "${P[@]}" --vm web1
+is "web1 suspended (arasVmCommand): WARNING by default" "$rc" 1
+echo "# $out"
+check "  state paused and libvirt's reason in the line" grep -q "^ARASD WARNING - VM web1 on alpha paused: .*(state paused, libvirt 'paused: [a-z ]*' WARNING)" <<<"$out"
+run "${P[@]}" --vm web1 --state-warning none
+is "  --state-warning none: OK" "$rc" 0
+run "${P[@]}" --vm web1 --state-critical paused
+is "  --state-critical paused: CRITICAL" "$rc" 2
+sset "$VM_ENTRY.43.$WEB1" i 8 >/dev/null # resume(8)
+wait_get 10 "$VM_ENTRY.39.$WEB1" 4
+run "${P[@]}" --vm web1
+is "web1 resumed: OK" "$rc" 0
 run "${P[@]}" --vm web1 --alerts
 is "two modes: UNKNOWN (usage error)" "$rc" 3
 run "${P[@]}" --vm web1 -w 9x
@@ -165,6 +191,14 @@ object Host "cluster-v3-badkey" {
 	vars.arasd_snmpv3_priv_key = "nagiospriv1"
 	vars.arasd_vms = [ "app1" ]
 }
+object Host "cluster-state" {
+	address = "127.0.0.1"
+	check_command = "dummy"
+	check_interval = 1h
+	vars.arasd_port = $SNMP_PORT
+	vars.arasd_vms = [ "cache1" ]
+	vars.arasd_vm_state_critical = "running,crashed"
+}
 template Service "arasd-fast" default {
 	check_interval = 1s
 	retry_interval = 1s
@@ -191,6 +225,7 @@ check "icinga: host alpha OK" wait_for 10 seen 0 "arasd host alpha" OK
 check "icinga: alerts OK" wait_for 10 seen 0 "arasd alerts" OK
 check "icinga: vm db1 OK over SNMPv3 authPriv (arasd_snmpv3_* vars)" wait_for 10 seen 0 "arasd vm db1" OK
 check "icinga: vm app1 UNKNOWN with a wrong SNMPv3 pass phrase" wait_for 15 seen 0 "arasd vm app1" UNKNOWN
+check "icinga: vm cache1 CRITICAL (vars.arasd_vm_state_critical running,crashed reaches the plugin)" wait_for 10 seen 0 "arasd vm cache1" CRITICAL
 r=$(results | grep "^RESULT	arasd vm web1	OK	" | tail -1)
 echo "# $r"
 check "icinga keeps the plugin's perfdata" grep -q "mem=50%;;;0;100" <<<"$r"

@@ -4,7 +4,8 @@
 # check rules` and their unit tests; Debian's prometheus-snmp-exporter with
 # the shipped snmp.yml scrapes a real snmpd + arasd (test driver): per-VM
 # series labelled with VM name, host name and canonical UUID, values equal
-# to snmpget's, enums as state sets / info, an alert state that turns
+# to snmpget's, enums as state sets / info (arasVmOperState: the set
+# state is snmpget's), an alert state that turns
 # "firing" after a threshold SET; a real Prometheus with the shipped scrape
 # example and rules then fires ArasVmCpuAlert for that VM.
 T_NAME=prometheus
@@ -72,6 +73,17 @@ is "series without the 16-octet index label (UUID as the canonical string)" "$(g
 is "host series by name: alpha up (state set)" "$(series arasHostState 'arasHostName="alpha",arasHostState="up"')" 1
 is "  alpha not down" "$(series arasHostState 'arasHostName="alpha",arasHostState="down"')" 0
 is "web1 state as info: running" "$(series arasVmState_info 'arasVmName="web1",arasVmState="running"')" 1
+# the RFC 7666 operational state: a state set, the set state is snmpget's
+OPER=(x unknown other preparing running blocked suspending suspended resuming paused migrating shuttingdown shutdown crashed)
+for vm in web1 batch1; do
+	st=$(sget "$VM_ENTRY.39.$(uuid_oid "${UUID[$vm]}")" | tr -dc 0-9)
+	[ -n "$st" ] || st=0
+	is "$vm arasVmOperState as a state set: ${OPER[st]:-?} (snmpget $st) is 1" \
+		"$(series arasVmOperState "arasVmName=\"$vm\",arasVmOperState=\"${OPER[st]:-x}\"")" 1
+	is "  and the other 12 states 0" "$(grep -E '^arasVmOperState\{' "$T/scrape.txt" | grep -F "arasVmName=\"$vm\"" | grep -c ' 0$')" 12
+done
+check "arasVmCommand and arasVmStateReason are not series" sh -c "! grep -qE '^aras(VmCommand|VmStateReason)' '$T/scrape.txt'"
+is "arasVmStateChangesSeen equals snmpget" "$(series arasVmStateChangesSeen '')" "$(sget "$STATUS_OID.23.0")"
 is "web1 CPU alert ok before the SET" "$(series arasVmCpuAlert 'arasVmCpuAlert="ok",arasVmHostName="alpha",arasVmName="web1"')" 1
 is "aggregate arasVmsCpuAlerting 0" "$(series arasVmsCpuAlerting '')" 0
 # a real Prometheus with the shipped scrape example (target, exporter

@@ -7,7 +7,7 @@
 # created with a createUser line in the persistent file while snmpd is
 # stopped.  Asserts: v2c public reads every ARAS group from 127.0.0.2 (not
 # localhost); writes only for the authPriv user and only to ARAS's
-# writables; the same after SIGHUP; nothing logged as a warning; with the
+# writables (arasVmCommand's column reaches arasd); the same after SIGHUP; nothing logged as a warning; with the
 # stock snmp.conf plus `mibs +ARAS-MIB` names resolve (not without it).
 T_NAME=stock
 . "$(dirname "$0")/../lib.sh"
@@ -67,6 +67,16 @@ refusals() { # $1 = label
 	if v3 authPriv snmpset "$CONFIG_OID.2.0" u "$2" >"$T/out" 2>&1; then ok "$1: authPriv SET of arasCpuThreshold works"; else not_ok "$1: authPriv SET of arasCpuThreshold works ($(grep -m1 -e Reason -e Timeout "$T/out"))"; fi
 	is "$1: arasCpuThreshold reads back $2 (public, 127.0.0.2)" "$(far snmpget -v2c -c public -Oqv "$AGENT" "$CONFIG_OID.2.0")" "$2"
 	check "$1: the authPriv user reads arasVmTable" v3 authPriv snmpget "$VM_ENTRY.2.$WEB1"
+	# arasVmCommand: the admin's SET reaches arasd (an unknown command is
+	# arasd's wrongValue, not snmpd's authorizationError); v2c is refused
+	before=$(sget "$VM_ENTRY.39.$WEB1")
+	v3 authPriv snmpset "$VM_ENTRY.43.$WEB1" i 99 >"$T/out" 2>&1
+	is "$1: authPriv SET of arasVmCommand 99 reaches arasd: wrongValue" "$(grep -m1 -o 'Reason: [A-Za-z]*' "$T/out")" "Reason: wrongValue"
+	if far snmpset -v2c -c public "$AGENT" "$VM_ENTRY.43.$WEB1" i 7 >"$T/out" 2>&1; then not_ok "$1: v2c SET of arasVmCommand refused"; else
+		is "$1: v2c SET of arasVmCommand suspend refused by snmpd ($(grep -m1 -e Reason -e Timeout "$T/out"))" \
+			"$(grep -c -e 'Reason: noAccess' -e 'Reason: authorizationError' -e Timeout "$T/out")" 1
+	fi
+	is "$1: arasVmOperState of web1 unchanged ($before)" "$(sget "$VM_ENTRY.39.$WEB1")" "$before"
 }
 WEB1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
 

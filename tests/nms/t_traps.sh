@@ -6,6 +6,9 @@
 # driver) raise arasSlaBreach: it is shown by name, the shipped handler
 # logs one line per notification with VM name, host and the canonical UUID
 # (zero padding kept: db1 is 0f4c1d2e-...), and the forward arrives.
+# arasVmStateChange / arasVmStateChangesCoalesced: one readable line each,
+# by hand-sent traps (a VM index with a space and a quote in it) and by a
+# real suspend command.
 T_NAME=traps
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +33,21 @@ exec_installed env -u MIBS -u MIBDIRS SNMPCONFPATH="$T/trapconf" snmptrapd -f -L
 	"udp:127.0.0.1:$NAMED_PORT" >"$T/named.out" 2>&1 &
 record_pid $!
 check "snmptrapd with the shipped config listens" wait_for 10 sh -c "ss -Hlun 'sport = :$NAMED_PORT' | grep -q ."
+
+# the handler on the two state notifications, sent by hand (snmptrap) so
+# that the VM index holds the bytes that are hard to parse: snmptrapd shows
+# a 16-octet index as 16 characters in quotes, a space and a quote included
+ODD=32.39.34.92.139.122.76.61.142.47.0.0.0.32.0.162
+snmptrap -v2c -c public "127.0.0.1:$NAMED_PORT" '' "$NOTIFY_OID.8" "$VM_ENTRY.2.$ODD" s "odd vm" \
+	"$VM_ENTRY.33.$ODD" s 202722 "$VM_ENTRY.34.$ODD" s alpha "$VM_ENTRY.40.$ODD" i 4 "$VM_ENTRY.39.$ODD" i 13 \
+	"$VM_ENTRY.41.$ODD" s "shutoff: crashed"
+snmptrap -v2c -c public "127.0.0.1:$NAMED_PORT" '' "$NOTIFY_OID.9" "$STATUS_OID.24.0" c 12 "$STATUS_OID.23.0" c 340
+check "hand-sent arasVmStateChange: one line, the transition and the reason" wait_for 10 grep -q \
+	'^[0-9T:-]*Z arasVmStateChange from 127.0.0.1: vm="odd vm" uuid=202722 host=alpha running -> crashed (shutoff: crashed)$' "$T/aras-traps.log"
+check "hand-sent arasVmStateChangesCoalesced: both counters" wait_for 10 grep -q \
+	'^[0-9T:-]*Z arasVmStateChangesCoalesced from 127.0.0.1: coalesced=12 changesSeen=340$' "$T/aras-traps.log"
+grep -e ' arasVmStateChange ' -e ' arasVmStateChangesCoalesced ' "$T/aras-traps.log" | sed 's/^/# /'
+: >"$T/aras-traps.log"
 
 HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
 write_arasd_conf "stateFile $T/state" "holdTime 2" "actions trap"
@@ -57,5 +75,10 @@ check "  with the UUID string, then the host name as the last objects" grep -q "
 sset "$CONFIG_OID.3.0" u 90 >/dev/null
 check "arasSlaClear logged too" wait_for 15 sh -c "[ \$(grep -c ' arasSlaClear ' $T/aras-traps.log) -ge 5 ]"
 grep -m1 ' arasSlaClear .*vm=web1' "$T/aras-traps.log" | sed 's/^/# /'
+# a life-cycle command (arasVmCommand suspend(7)) -> arasVmStateChange
+sset "$VM_ENTRY.43.$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)" i 7 >/dev/null
+check "arasVmCommand suspend on web1: the handler logged its arasVmStateChange" wait_for 15 \
+	grep -q '^[0-9T:-]*Z arasVmStateChange from 127.0.0.1: vm=web1 uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 host=alpha running -> paused (paused: [a-z ]*)$' "$T/aras-traps.log"
+grep -m1 ' arasVmStateChange .*vm=web1' "$T/aras-traps.log" | sed 's/^/# /'
 is "no handler error in snmptrapd's log" "$(grep -ci -e 'error' -e 'cannot' -e 'unknown' "$T/named.log")" 0
 exit 0

@@ -16,7 +16,11 @@
 # trap2sink goes there.  The SET's arasSlaBreach must land in the template's
 # snmptrap["arasSlaBreach"] item with VM name, host name and canonical UUID
 # and fire the trap trigger; arasHostStateChange (gamma up) and
-# arasActionFailed (maintenance) land in theirs.  Prints (not asserted) the
+# arasActionFailed (maintenance) land in theirs.  VM life cycle: the per-VM
+# operational state (RFC 7666 value map) equals snmpget; arasVmCommand
+# suspend/resume of web1 lands in snmptrap["arasVmStateChange\s"] and the
+# polled state; a hand-sent crash fires the crash trap trigger, a hand-sent
+# arasVmStateChangesCoalesced lands in its own item.  Prints (not asserted) the
 # time to discover the VMs and the times from the SET to the trigger in
 # PROBLEM and to the trap's value in Zabbix.
 T_NAME=zabbix
@@ -196,10 +200,10 @@ check "configuration.import accepts the template" api configuration.import "{\"f
 tid=$(api template.get "{\"filter\":{\"host\":\"$TNAME\"}}" 'r[0]["templateid"]')
 check "template '$TNAME' exists" test -n "$tid"
 is "template has 2 discovery rules" "$(api discoveryrule.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
-is "template has 8 SNMP trap items (7 notifications + fallback)" "$(api item.get "{\"templateids\":\"$tid\",\"filter\":{\"type\":17},\"countOutput\":true}" r)" 8
-is "template has 5 trigger prototypes (3 per VM, 2 per host)" "$(api triggerprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 5
+is "template has 11 SNMP trap items (9 notifications, crashed state changes, fallback)" "$(api item.get "{\"templateids\":\"$tid\",\"filter\":{\"type\":17},\"countOutput\":true}" r)" 11
+is "template has 7 trigger prototypes (5 per VM, 2 per host)" "$(api triggerprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 7
 is "template has 2 graph prototypes" "$(api graphprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
-is "template has 5 value maps" "$(api valuemap.get "{\"hostids\":\"$tid\",\"countOutput\":true}" r)" 5
+is "template has 6 value maps" "$(api valuemap.get "{\"hostids\":\"$tid\",\"countOutput\":true}" r)" 6
 
 # ---- a host on the test snmpd, intervals lowered through the template's macros
 gid=$(api hostgroup.create '{"name":"arasd test"}' 'r["groupids"][0]')
@@ -244,16 +248,18 @@ lastvalue() {
 }
 has_values() {
 	local n
-	n=$(api item.get "{\"hostids\":\"$hid\",\"search\":{\"key_\":\"arasVm\"},\"output\":[\"lastclock\"]}" \
-		'sum(1 for i in r if i["lastclock"] == "0")')
+	n=$(api item.get "{\"hostids\":\"$hid\",\"search\":{\"key_\":\"arasVm\"},\"filter\":{\"type\":20},\"output\":[\"lastclock\"]}" \
+		'sum(1 for i in r if i["lastclock"] == "0") if r else -1')
 	[ "$n" = 0 ]
 }
-check "every VM item has a value" wait_for $((60 + ${ZABBIX_BULK_VMS:-0} / 5)) has_values
+check "every VM item (SNMP agent) has a value" wait_for $((60 + ${ZABBIX_BULK_VMS:-0} / 5)) has_values
+has_values || api item.get "{\"hostids\":\"$hid\",\"search\":{\"key_\":\"arasVm\"},\"filter\":{\"type\":20},\"output\":[\"key_\",\"lastclock\",\"error\",\"state\"]}" \
+	'["# no value: %s %s" % (i["key_"], i["error"]) for i in r if i["lastclock"] == "0"][:10]'
 echo "# all VM items had values $(( ($(date +%s%N) - t_create) / 1000000 )) ms after host.create (item interval 2 s)"
 web1=$(uuid_oid 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1)
 for vm in app1 batch1 cache1 db1 web1; do
 	idx=$(swalk "$VM_ENTRY.2" | grep "STRING: \"$vm\"$" | sed "s/^$VM_ENTRY.2.\([0-9.]*\) .*/\1/")
-	for col in arasVmCpuUsage:7 arasVmMemUsage:10 arasVmVcpus:5 arasVmState:4 arasVmMemAlert:37; do
+	for col in arasVmCpuUsage:7 arasVmMemUsage:10 arasVmVcpus:5 arasVmState:4 arasVmMemAlert:37 arasVmOperState:39; do
 		is "$vm ${col%:*} equals snmpget" "$(lastvalue "${col%:*}[$vm]")" "$(sget "$VM_ENTRY.${col#*:}.$idx")"
 	done
 done
@@ -266,6 +272,12 @@ is "web1's items carry its UUID string as a tag" \
 		'[t["value"] for t in r[0]["tags"] if t["tag"] == "vm_uuid"][0]')" \
 	"$(sget "$VM_ENTRY.33.$web1" | tr -d '"')"
 is "value map on the VM state" "$(api item.get "{\"hostids\":\"$hid\",\"filter\":{\"key_\":\"arasVmState[web1]\"},\"selectValueMap\":[\"name\"]}" 'r[0]["valuemap"]["name"]')" "ARAS-MIB::arasVmState"
+is "RFC 7666 value map on the operational state (running)" \
+	"$(api item.get "{\"hostids\":\"$hid\",\"filter\":{\"key_\":\"arasVmOperState[web1]\"},\"selectValueMap\":[\"name\",\"mappings\"]}" \
+		'r[0]["valuemap"]["name"] + " " + [m["newvalue"] for m in r[0]["valuemap"]["mappings"] if m["value"] == r[0]["lastvalue"]][0]')" \
+	"ARAS-MIB::ArasVmOperState running"
+is "web1's state reason equals snmpget" "$(lastvalue 'arasVmStateReason[web1]')" "$(sget "$VM_ENTRY.41.$web1" | tr -d '"')"
+is "trigger 'VM web1: crashed' discovered, OK" "$(trig_value 'VM web1: crashed')" 0
 
 # ---- a threshold SET fires the per-VM trigger, raising it resolves it
 is "web1 memory trigger OK before the SET" "$(trig_value 'VM web1: memory SLA alert firing')" 0
@@ -318,6 +330,33 @@ check "SET arasMemThreshold 90: the trigger resolves" wait_for 60 resolved 'VM w
 check "host gamma up: 'arasd host gamma is down' resolves" wait_for 90 resolved 'arasd host gamma is down'
 check "  its arasHostStateChange trap in snmptrap[\"arasHostStateChange\"] (host=gamma state=up)" \
 	wait_for 30 has_trap arasHostStateChange 'arasHostStateChange host=gamma state=up'
+
+# ---- VM life cycle: arasVmCommand suspend(7) / resume(8) on web1 -> its
+# arasVmStateChange trap and the polled state; a crash (not possible on the
+# test driver) as a hand-sent trap through the same snmptrapd and handler
+sset "$VM_ENTRY.43.$web1" i 7 >/dev/null
+check "suspend web1: arasVmStateChange in snmptrap[\"arasVmStateChange\\s\"] (running -> paused)" \
+	wait_for 30 has_trap 'arasVmStateChange\\s' 'arasVmStateChange vm=web1 uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 host=alpha running -> paused (paused: '
+oper_is() { [ "$(lastvalue "arasVmOperState[$1]")" = "$2" ]; }
+check "  and arasVmOperState[web1] reads paused (9)" wait_for 30 oper_is web1 9
+sset "$VM_ENTRY.43.$web1" i 8 >/dev/null
+check "resume web1: paused -> running in the trap item" wait_for 30 has_trap 'arasVmStateChange\\s' 'arasVmStateChange vm=web1 .* paused -> running '
+snmptrap -v2c -c public "127.0.0.1:$TRAP_PORT" '' "$NOTIFY_OID.8" "$VM_ENTRY.2.$web1" s web1 "$VM_ENTRY.33.$web1" s 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 \
+	"$VM_ENTRY.34.$web1" s alpha "$VM_ENTRY.40.$web1" i 4 "$VM_ENTRY.39.$web1" i 13 "$VM_ENTRY.41.$web1" s "shutoff: crashed"
+snmptrap -v2c -c public "127.0.0.1:$TRAP_PORT" '' "$NOTIFY_OID.9" "$STATUS_OID.24.0" c 12 "$STATUS_OID.23.0" c 340
+check "hand-sent crash: 'arasd: VM crashed trap received' in PROBLEM" wait_for 30 problem 'arasd: VM crashed trap received'
+is "  its event named after the trap and tagged vm=web1, host and UUID" \
+	"$(api problem.get "{\"hostids\":\"$hid\",\"selectTags\":\"extend\"}" \
+		'[p["name"] + " | " + " ".join(sorted(t["tag"] + "=" + t["value"] for t in p["tags"] if t["tag"] in ("vm", "host", "vm_uuid"))) for p in r if p["name"].startswith("arasVmStateChange ")]')" \
+	"arasVmStateChange vm=web1 uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 host=alpha running -> crashed (shutoff: crashed) | host=alpha vm=web1 vm_uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1"
+check "  the same trap is in snmptrap[\"arasVmStateChange\\s\"] too" has_trap 'arasVmStateChange\\s' 'running -> crashed (shutoff: crashed)'
+check "arasVmStateChangesCoalesced in its item" wait_for 30 has_trap arasVmStateChangesCoalesced 'arasVmStateChangesCoalesced coalesced=12 changesSeen=340'
+no_coalesced() {
+	local v
+	v=$(trap_values 'arasVmStateChange\\s') || return 1
+	! grep -q Coalesced <<<"$v"
+}
+check "  and not in snmptrap[\"arasVmStateChange\\s\"]" no_coalesced
 
 # ---- host maintenance: its trigger, and the evacuation's migrations fail on
 # the test driver (no peer-to-peer migration) -> arasActionsFailed increases
