@@ -214,9 +214,9 @@ else
 fi
 
 # managed save + restore: the counter goes on
-h0=$(hb_field lc1 hb)
 lc_cmd lc1 managedSave "shut off (saved)" 7
 check "S10 virsh: lc1 has a managed save image" grep -q '^Managed save: *yes' <<<"$(vsh A dominfo lc1)"
+h0=$(hb_field lc1 hb) # the last one before the save (the guest is off now)
 m=$(hb_mark lc1)
 lc_cmd lc1 restore "running (restored)" 4
 if l=$(hb_wait lc1 15 "hb > $h0"); then

@@ -251,10 +251,10 @@ if [ "$h1" = "$h0" ] && l=$(hb_wait gpow 10 "hb > $h0") && [ "$(hb_field gpow hb
 else
 	not_ok "suspend/resume: hb $h0, after 5 s paused $h1, after resume $(hb_field gpow hb)"
 fi
-h0=$(hb_field gpow hb)
 t=$(now)
 vsh A managedsave gpow >/dev/null || not_ok "virsh managedsave gpow"
 timing "virsh managedsave (idle guest, 256 MiB)" "$(since "$t")"
+h0=$(hb_field gpow hb) # the last one before the save (the guest is off now)
 t=$(now)
 vsh A start gpow >/dev/null || not_ok "virsh start gpow (restore)"
 timing "virsh start (restore)" "$(since "$t")"
