@@ -18,6 +18,9 @@
 #     arasActionTable row (kind = command + 6, operator, succeeded),
 #     arasActionDone, arasVmStateChange (reason as virsh shows it) and the
 #     serial heartbeat;
+#   - host B's libvirtd killed and restarted: B down, then up; lc2
+#     suspended meanwhile shows (re-read on reconnect); a virsh resume on
+#     the new connection shows within 10 s (events subscribed again);
 #   - shutdown(3) of lc2 fails after arasShutdownTimeout (5 s), lc2 keeps
 #     running; shutdownForce(4) then powers it off;
 #   - state changes made outside arasd (virsh start, then virsh suspend /
@@ -270,6 +273,47 @@ hb_wait lc1 15 "hb >= 2" >/dev/null
 
 # destroy
 lc_cmd lc1 destroy "shut off (destroyed)" 12
+# host B's libvirtd killed and restarted (lc2 keeps running): arasd sees
+# B down, re-reads it on reconnect (a change made meanwhile shows) and
+# follows B's events on the new connection
+echo "# --- S10 host B's libvirtd restarted: full re-read, then events again"
+pb=$(pid_of libvirtd-B)
+t=$(now)
+if [ -n "$pb" ] && kill -9 "$pb"; then
+	if wait_for 30 host_is 2 2; then
+		ok "S10 B's libvirtd killed: arasHostState.2 = down(2) after $(since "$t") s"
+	else
+		not_ok "S10 B's libvirtd killed: arasHostState.2 = $(hget "$H_STATE" 2), want down(2)"
+	fi
+	t=$(now)
+	bash "$HERE/setup.sh" >>"$T/setup.out" 2>&1 || not_ok "S10 setup.sh restarts host B"
+	is "S10 lc2 survived B's libvirtd restart (virsh)" "$(vstate lc2 | cut -d' ' -f1)" running
+	vsh B suspend lc2 >/dev/null || not_ok "S10 virsh suspend lc2 (B restarted)"
+	tu=
+	if wait_for 60 host_is 2 1; then
+		tu=$(since "$t")
+		ok "S10 arasHostState.2 = up(1) again $tu s after B's restart"
+	else
+		not_ok "S10 arasHostState.2 = $(hget "$H_STATE" 2) after B's restart, want up(1)"
+	fi
+	check "S10 re-read on reconnect: lc2 paused(9) (suspended while arasd was not connected)" \
+		wait_for 10 vis lc2 $V_OPER 9
+	p0=$(polls)
+	t0=$(ms_now)
+	vsh B resume lc2 >/dev/null || not_ok "S10 virsh resume lc2 (B restarted)"
+	if wait_for 10 vis lc2 $V_OPER 4; then
+		t1=$(ms_now)
+		np=no
+		[ "$(polls)" = "$p0" ] || np="$(($(polls) - p0))"
+		ok "S10 events on B's new connection: virsh resume lc2 in arasVmOperState after $((t1 - t0)) ms (polls in between: $np)"
+		fig "S10 host B restarted" "up ${tu:-?} s after its restart (pollInterval $LC_POLL s); then virsh resume -> row $((t1 - t0)) ms"
+	else
+		not_ok "S10 events on B's new connection: arasVmOperState.lc2 = $(vget lc2 $V_OPER) 10 s after virsh resume"
+	fi
+else
+	not_ok "S10 no PID of host B's libvirtd"
+fi
+
 # shutdown of a guest that ignores the power button: fails after
 # arasShutdownTimeout, the VM keeps running; shutdownForce powers it off
 check "S10 snmpset arasShutdownTimeout = 5" sset "$CFG.21.0" u 5
