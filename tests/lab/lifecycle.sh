@@ -27,7 +27,7 @@
 #     resume alternating, >= 10): arasVmOperState and an arasVmStateChange
 #     at snmptrapd, each within 10 s although the next poll is up to 30 s
 #     away; the first virsh suspend's notification is checked varbind by
-#     varbind;
+#     varbind; then virsh managedsave and start (restore), reasons as virsh's;
 #   - a storm (arasStateNotifyLimit 3, 10 changes at once): at most 3
 #     arasVmStateChange, one arasVmStateChangesCoalesced, the counter;
 #   - a crash (the lab's QEMU of lc1 killed): crashed(13), its notification,
@@ -410,6 +410,16 @@ fig "S10 virsh -> arasVmOperState updated" "$(med_max "${LAT_ROW[@]}") with poll
 fig "S10 virsh -> arasVmStateChange at snmptrapd" "$(med_max "${LAT_TRAP[@]}"); virsh itself $(med_max "${LAT_VIRSH[@]}")"
 check "S10 arasVmStateChanges.lc1 counts them ($(vget lc1 $V_CHANGES) >= $n_chg)" vge lc1 $V_CHANGES $n_chg
 vstate lc1 | grep -q '^running' || vsh A resume lc1 >/dev/null
+
+# managed save and restore with virsh
+mark=$(mark_traps)
+vsh A managedsave lc1 >/dev/null || not_ok "S10 virsh managedsave lc1"
+check "S10 virsh managedsave: arasVmOperState.lc1 = suspended(7)" wait_for 10 vis lc1 $V_OPER 7
+lc_reasons lc1 "virsh managedsave" "$mark" 7
+mark=$(mark_traps)
+vsh A start lc1 >/dev/null || not_ok "S10 virsh start lc1 (restore)"
+check "S10 virsh start (restore): arasVmOperState.lc1 = running(4)" wait_for 10 vis lc1 $V_OPER 4
+lc_reasons lc1 "virsh start (restore)" "$mark" 4
 
 # a storm: arasStateNotifyLimit 3, then 10 changes at once
 check "S10 snmpset arasStateNotifyLimit = 3" sset "$CFG.22.0" u 3
