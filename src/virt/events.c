@@ -76,6 +76,12 @@ void aras_virt_event_map(int event, int detail, struct aras_vm_event *o)
 		set(o, VIR_DOMAIN_PAUSED, AT(paused_reason, detail), -1, "suspended");
 		return;
 	case VIR_DOMAIN_EVENT_RESUMED:
+		if (detail == VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT) {
+			/* also the tail of a restore (libvirt: running, restored,
+			 * after STARTED_RESTORED): only a re-read tells which */
+			snprintf(o->what, sizeof(o->what), "resumed/from-snapshot");
+			return;
+		}
 		set(o, VIR_DOMAIN_RUNNING, AT(resumed_reason, detail), 0, "resumed");
 		return;
 	case VIR_DOMAIN_EVENT_STOPPED:
