@@ -220,7 +220,8 @@ static void announce_state(struct aras_engine *e, struct aras_vm *vm, uint64_t n
 	record(e, &al);
 	if (actions & ARAS_ACT_TRAP) {
 		aras_engine_flush_notify(e, now_ms);
-		if (aras_notify_limit_take(&e->state_limit, e->state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT], now_ms)) {
+		if (aras_notify_limit_take(&e->state_limit, e->state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT],
+					   now_ms)) {
 			if (e->fx.notify_vm_state)
 				e->fx.notify_vm_state(e->fx.arg, vm);
 		} else {
@@ -276,8 +277,9 @@ void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms)
 
 	if (!n)
 		return;
-	elog(e, LOG_WARNING, "%u VM state change notification%s held back in the last %u s (arasStateNotifyLimit %u)",
-	     n, n == 1 ? "" : "s", ARAS_NOTIFY_WINDOW_MS / 1000,
+	elog(e, LOG_WARNING,
+	     "%u VM state change notification%s held back in the last %u s (arasStateNotifyLimit %u)", n,
+	     n == 1 ? "" : "s", ARAS_NOTIFY_WINDOW_MS / 1000,
 	     (unsigned)e->state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT]);
 	if (e->fx.notify_coalesced)
 		e->fx.notify_coalesced(e->fx.arg, n);
@@ -532,21 +534,16 @@ void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
  */
 static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, uint64_t now_ms)
 {
+	struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
 	struct aras_vm_event ev;
 
+	if (!vm || vm->host != a->source)
+		return;
 	memset(&ev, 0, sizeof(ev));
-	ev.host_index = a->source;
-	memcpy(ev.uuid, a->uuid, ARAS_UUID_LEN);
 	ev.kind = ARAS_VEV_STATE;
 	ev.t_ms = now_ms;
 	aras_cmd_outcome(a->kind - ARAS_CMD_KIND_OFFSET, &ev.state, &ev.reason, &ev.managed_save);
-	snprintf(ev.what, sizeof(ev.what), "%s done", aras_kind_name(a->kind));
-	{
-		struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
-
-		if (vm && vm->host == a->source)
-			vm_event_state(vm, &ev);
-	}
+	vm_event_state(vm, &ev);
 }
 
 void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms)
@@ -625,7 +622,6 @@ static int check_command(const struct aras_engine *e, const struct aras_order *o
 {
 	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
 	const struct aras_host *h;
-	int rc;
 
 	if (o->cmd < ARAS_CMD_START || o->cmd > ARAS_CMD_MAX) {
 		snprintf(why, whylen, "no such command %d (start(2) .. restore(10))", o->cmd);
@@ -644,8 +640,7 @@ static int check_command(const struct aras_engine *e, const struct aras_order *o
 		snprintf(why, whylen, "VM %s has an action in progress", vm->name);
 		return -ARAS_E_INCONSIST;
 	}
-	rc = aras_vm_cmd_check(o->cmd, vm->state, vm->managed_save, why, whylen);
-	return rc;
+	return aras_vm_cmd_check(o->cmd, vm->state, vm->managed_save, why, whylen);
 }
 
 int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
@@ -723,26 +718,22 @@ static void reject(struct aras_engine *e, struct aras_action *a, uint64_t now_ms
 	announce(e, a, ARAS_EV_INFO);
 }
 
-static void order_migrate(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], unsigned target,
-			  uint64_t now_ms)
+/* An operator's order: an approved action of origin operator that starts at once. */
+static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int kind, unsigned target,
+			    const char *reason, uint64_t now_ms)
 {
-	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
-	const struct aras_host *t = aras_model_host(&e->model, target);
 	struct aras_decision dec;
 	struct aras_action *a;
 
-	if (!vm || !t)
-		return;
 	memset(&dec, 0, sizeof(dec));
-	memcpy(dec.uuid, uuid, sizeof(dec.uuid));
+	memcpy(dec.uuid, vm->uuid, sizeof(dec.uuid));
 	snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
-	dec.kind = ARAS_KIND_MIGRATE;
+	dec.kind = kind;
 	dec.source = vm->host;
 	dec.target = target;
 	dec.resource = ARAS_RES_NONE;
 	dec.origin = ARAS_ORIGIN_OPERATOR;
-	snprintf(dec.reason, sizeof(dec.reason), "ordered by the operator (arasVmMigrateTo %u, host %s)",
-		 target, t->name);
+	snprintf(dec.reason, sizeof(dec.reason), "%s", reason);
 	a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
 	if (a) {
 		announce(e, a, ARAS_EV_ACTION_STARTED);
@@ -750,28 +741,30 @@ static void order_migrate(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LE
 	}
 }
 
+static void order_migrate(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], unsigned target,
+			  uint64_t now_ms)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
+	const struct aras_host *t = aras_model_host(&e->model, target);
+	char reason[ARAS_REASON_MAX];
+
+	if (!vm || !t)
+		return;
+	snprintf(reason, sizeof(reason), "ordered by the operator (arasVmMigrateTo %u, host %s)", target,
+		 t->name);
+	operator_action(e, vm, ARAS_KIND_MIGRATE, target, reason, now_ms);
+}
+
 static void order_command(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], int cmd, uint64_t now_ms)
 {
 	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
-	struct aras_decision dec;
-	struct aras_action *a;
+	char reason[ARAS_REASON_MAX];
 
 	if (!vm)
 		return;
-	memset(&dec, 0, sizeof(dec));
-	memcpy(dec.uuid, uuid, sizeof(dec.uuid));
-	snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
-	dec.kind = cmd + ARAS_CMD_KIND_OFFSET;
-	dec.source = vm->host;
-	dec.resource = ARAS_RES_NONE;
-	dec.origin = ARAS_ORIGIN_OPERATOR;
-	snprintf(dec.reason, sizeof(dec.reason), "ordered by the operator (arasVmCommand %s(%d))",
-		 aras_cmd_name(cmd), cmd);
-	a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
-	if (a) {
-		announce(e, a, ARAS_EV_ACTION_STARTED);
-		start(e, a, now_ms);
-	}
+	snprintf(reason, sizeof(reason), "ordered by the operator (arasVmCommand %s(%d))", aras_cmd_name(cmd),
+		 cmd);
+	operator_action(e, vm, cmd + ARAS_CMD_KIND_OFFSET, 0, reason, now_ms);
 }
 
 void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms)

@@ -9,13 +9,14 @@
  *   aras_engine_round     a controller round (expire, decide, gate, act)
  *   aras_engine_expire    the proposal clock alone
  *   aras_engine_result    a job ended
+ *   aras_engine_vm_event  a libvirt domain event (a VM's state at once)
  *   aras_engine_check_* / aras_orders_* / aras_engine_commit
  *                         operator orders, staged with a SET and applied
  *                         at its COMMIT with the new state (all or none)
  * and leaves only through the effects table (struct aras_engine_fx): start
  * a job, send a notification, mail, run a script, kick the pollers, log a
  * line.  arasd wires the effects to its SNMP, libvirt and notify adapters
- * (src/wiring.c), arasd-replay to its simulator (src/replay/pol_aras.c).
+ * (src/daemon/effects.c), arasd-replay to its simulator (src/replay/pol_aras.c).
  *
  * Life cycle of an action:
  *   decision -> [no target: event + arasNoTarget]
@@ -23,6 +24,12 @@
  *            -> PROPOSED (semiAutomatic, controller's own)  -> approve/reject/expire
  *            -> APPROVED -> RUNNING (job started, cooldown starts)
  *            -> SUCCEEDED / FAILED (result; backoff; a moved VM is moved in the model)
+ * Operator life-cycle commands (arasVmCommand, ORDER_COMMAND) are actions
+ * of kinds start .. restore with origin operator: checked against the VM's
+ * state (core/vmstate.h), no policy gate, no cooldown, no backoff.
+ * A VM's arasVmOperState is recomputed after every sample, domain event,
+ * job start and result; a change is an event-log row and, rate-limited
+ * (arasStateNotifyLimit per window), a notify_vm_state effect.
  * Maintenance: the state's list (persisted, arasHostMaintenance) is the
  * truth; the model's per-host flag is a copy the engine refreshes at start
  * and at every commit.

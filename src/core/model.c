@@ -312,6 +312,7 @@ static int is_active(int state)
 static void vm_unknown(struct aras_vm *vm)
 {
 	vm->state = ARAS_VM_OTHER;
+	vm->state_ms = 0; /* what the host's events said is not known any more */
 	vm->cpu_usage = 0;
 	vm->rd_rate = vm->wr_rate = vm->ops_rate = vm->rx_rate = vm->tx_rate = 0;
 	vm->io_usage = 0;

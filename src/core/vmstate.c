@@ -9,9 +9,23 @@
 #include <stdio.h>
 
 /* virDomain*Reason values used below (libvirt-domain.h). */
-enum { RUN_BOOTED = 1, RUN_MIGRATED = 2, RUN_RESTORED = 3, RUN_UNPAUSED = 5, PAUSE_USER = 1, PAUSE_MIGRATION = 2, PAUSE_SAVE = 3,
-       PAUSE_SHUTTING_DOWN = 8, PAUSE_CRASHED = 10, PAUSE_STARTING_UP = 11, PAUSE_POSTCOPY = 12,
-       OFF_SHUTDOWN = 1, OFF_DESTROYED = 2, OFF_CRASHED = 3, OFF_SAVED = 5 };
+enum {
+	RUN_BOOTED = 1,
+	RUN_MIGRATED = 2,
+	RUN_RESTORED = 3,
+	RUN_UNPAUSED = 5,
+	PAUSE_USER = 1,
+	PAUSE_MIGRATION = 2,
+	PAUSE_SAVE = 3,
+	PAUSE_SHUTTING_DOWN = 8,
+	PAUSE_CRASHED = 10,
+	PAUSE_STARTING_UP = 11,
+	PAUSE_POSTCOPY = 12,
+	OFF_SHUTDOWN = 1,
+	OFF_DESTROYED = 2,
+	OFF_CRASHED = 3,
+	OFF_SAVED = 5
+};
 
 int aras_vm_oper(int st, int reason, int managed_save, int busy)
 {
@@ -53,19 +67,23 @@ int aras_vm_oper(int st, int reason, int managed_save, int busy)
 	return ARAS_OPER_UNKNOWN;
 }
 
-static const char *const state_names[] = { "nostate", "running", "blocked", "paused", "shutdown",
+static const char *const state_names[] = { "nostate", "running", "blocked",     "paused", "shutdown",
 					   "shutoff", "crashed", "pmsuspended", "other" };
-static const char *const running_reasons[] = { "unknown", "booted", "migrated", "restored",
-					       "from snapshot", "unpaused", "migration canceled",
-					       "save canceled", "wakeup", "crashed", "post-copy",
-					       "post-copy failed" };
-static const char *const paused_reasons[] = { "unknown", "user", "migration", "save", "dump",
-					      "ioerror", "watchdog", "from snapshot", "shutting down",
-					      "snapshot", "crashed", "starting up", "post-copy",
-					      "post-copy failed", "api error" };
-static const char *const shutoff_reasons[] = { "unknown", "shutdown", "destroyed", "crashed",
-					       "migrated", "saved", "failed", "from snapshot",
-					       "daemon" };
+static const char *const running_reasons[] = {
+	"unknown",       "booted",   "migrated",           "restored",
+	"from snapshot", "unpaused", "migration canceled", "save canceled",
+	"wakeup",        "crashed",  "post-copy",          "post-copy failed"
+};
+static const char *const paused_reasons[] = { "unknown",       "user",
+					      "migration",     "save",
+					      "dump",          "ioerror",
+					      "watchdog",      "from snapshot",
+					      "shutting down", "snapshot",
+					      "crashed",       "starting up",
+					      "post-copy",     "post-copy failed",
+					      "api error" };
+static const char *const shutoff_reasons[] = { "unknown", "shutdown", "destroyed",     "crashed", "migrated",
+					       "saved",   "failed",   "from snapshot", "daemon" };
 static const char *const shutdown_reasons[] = { "unknown", "user" };
 static const char *const crashed_reasons[] = { "unknown", "panicked" };
 
@@ -86,11 +104,11 @@ const char *aras_vm_reason_text(int st, int reason, char *buf, size_t len)
 	return buf;
 }
 
-static const char *const oper_names[] = { "unknown", "other", "preparing", "running", "blocked",
-					  "suspending", "suspended", "resuming", "paused", "migrating",
-					  "shuttingdown", "shutdown", "crashed" };
-static const char *const cmd_names[] = { "none", "start", "shutdown", "shutdownForce", "destroy",
-					 "reboot", "suspend", "resume", "managedSave", "restore" };
+static const char *const oper_names[] = { "unknown",      "other",     "preparing", "running", "blocked",
+					  "suspending",   "suspended", "resuming",  "paused",  "migrating",
+					  "shuttingdown", "shutdown",  "crashed" };
+static const char *const cmd_names[] = { "none",   "start",   "shutdown", "shutdownForce", "destroy",
+					 "reboot", "suspend", "resume",   "managedSave",   "restore" };
 
 const char *aras_oper_name(int oper)
 {
@@ -157,13 +175,31 @@ void aras_cmd_outcome(int cmd, int *st, int *reason, int *managed_save)
 	*managed_save = 0;
 	switch (cmd) {
 	case ARAS_CMD_START:
-	case ARAS_CMD_REBOOT: *st = ARAS_VM_RUNNING; *reason = RUN_BOOTED; return;
-	case ARAS_CMD_RESTORE: *st = ARAS_VM_RUNNING; *reason = RUN_RESTORED; return;
-	case ARAS_CMD_RESUME: *st = ARAS_VM_RUNNING; *reason = RUN_UNPAUSED; return;
-	case ARAS_CMD_SUSPEND: *st = ARAS_VM_PAUSED; *reason = PAUSE_USER; return;
+	case ARAS_CMD_REBOOT:
+		*st = ARAS_VM_RUNNING;
+		*reason = RUN_BOOTED;
+		return;
+	case ARAS_CMD_RESTORE:
+		*st = ARAS_VM_RUNNING;
+		*reason = RUN_RESTORED;
+		return;
+	case ARAS_CMD_RESUME:
+		*st = ARAS_VM_RUNNING;
+		*reason = RUN_UNPAUSED;
+		return;
+	case ARAS_CMD_SUSPEND:
+		*st = ARAS_VM_PAUSED;
+		*reason = PAUSE_USER;
+		return;
 	case ARAS_CMD_SHUTDOWN:
-	case ARAS_CMD_SHUTDOWN_FORCE: *st = ARAS_VM_SHUTOFF; *reason = OFF_SHUTDOWN; return;
-	case ARAS_CMD_DESTROY: *st = ARAS_VM_SHUTOFF; *reason = OFF_DESTROYED; return;
+	case ARAS_CMD_SHUTDOWN_FORCE:
+		*st = ARAS_VM_SHUTOFF;
+		*reason = OFF_SHUTDOWN;
+		return;
+	case ARAS_CMD_DESTROY:
+		*st = ARAS_VM_SHUTOFF;
+		*reason = OFF_DESTROYED;
+		return;
 	case ARAS_CMD_MANAGED_SAVE:
 		*st = ARAS_VM_SHUTOFF;
 		*reason = OFF_SAVED;
@@ -175,8 +211,10 @@ void aras_cmd_outcome(int cmd, int *st, int *reason, int *managed_save)
 int aras_notify_limit_take(struct aras_notify_limit *l, unsigned limit, uint64_t now_ms)
 {
 	if (!l->window_ms || now_ms - l->window_ms >= ARAS_NOTIFY_WINDOW_MS) {
-		if (l->held)
-			return 0; /* the ended window's count is flushed first */
+		if (l->held) {
+			l->held++; /* summed up with the ended window's, flushed first */
+			return 0;
+		}
 		l->window_ms = now_ms ? now_ms : 1;
 		l->sent = 0;
 	}

@@ -46,8 +46,14 @@ enum aras_cmd {
 #define ARAS_CMD_KIND_OFFSET 6
 
 /* What the engine knows beyond libvirt's state (an action of arasd in flight). */
-enum aras_busy { ARAS_BUSY_NONE = 0, ARAS_BUSY_MIGRATING, ARAS_BUSY_SAVING, ARAS_BUSY_RESTORING,
-		 ARAS_BUSY_SHUTTING_DOWN, ARAS_BUSY_STARTING };
+enum aras_busy {
+	ARAS_BUSY_NONE = 0,
+	ARAS_BUSY_MIGRATING,
+	ARAS_BUSY_SAVING,
+	ARAS_BUSY_RESTORING,
+	ARAS_BUSY_SHUTTING_DOWN,
+	ARAS_BUSY_STARTING
+};
 
 /*
  * The operational state of a VM in libvirt state st (virDomainState, 0..7;
@@ -59,8 +65,8 @@ int aras_vm_oper(int st, int reason, int managed_save, int busy);
 /* "state: reason" (for example "paused: user") into buf; returns buf. */
 const char *aras_vm_reason_text(int st, int reason, char *buf, size_t len);
 
-const char *aras_oper_name(int oper);   /* "running", "paused", ... "?" */
-const char *aras_cmd_name(int cmd);     /* "start", ... "?" */
+const char *aras_oper_name(int oper); /* "running", "paused", ... "?" */
+const char *aras_cmd_name(int cmd);   /* "start", ... "?" */
 
 /*
  * May command cmd run on a VM in libvirt state st (managed_save: it has a

@@ -49,7 +49,7 @@ static int start_job(void *arg, const struct aras_action *a)
 	memcpy(job.uuid, a->uuid, sizeof(job.uuid));
 	job.amount = a->amount;
 	job.timeout_s = d->eng.state.settings.v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT :
-										    ARAS_S_MIGRATION_TIMEOUT];
+										  ARAS_S_MIGRATION_TIMEOUT];
 	job.unsafe = d->migration_unsafe;
 	if (d->disk_pool)
 		snprintf(job.disk_pool, sizeof(job.disk_pool), "%s", d->disk_pool);

@@ -310,6 +310,8 @@ static const char *event_label(int type)
 	case ARAS_EV_HOST_DOWN: return "host down";
 	case ARAS_EV_HOST_UP: return "host up";
 	case ARAS_EV_INFO: return "info";
+	case ARAS_EV_STATE_CHANGE: return "VM state change";
+	case ARAS_EV_CRASHED: return "VM crashed";
 	}
 	return "event";
 }

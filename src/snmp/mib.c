@@ -206,34 +206,54 @@ int aras_mib_vm_value(netsnmp_variable_list *var, const struct aras_vm *vm, unsi
 	return vm_value(vm, col, var);
 }
 
-/* RESERVE1 of arasVmCommand: a life-cycle order, checked against the VM's state now. */
-static void command_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
-			    struct vm_row *row)
+/* An order column's value: type, row, range.  0, or -1 with the request's error set. */
+static int order_value(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
+		       const struct vm_row *row, u_char type, long min, long max, long *v)
 {
-	netsnmp_variable_list *var = r->requestvb;
+	const netsnmp_variable_list *var = r->requestvb;
+	int err = SNMP_ERR_NOERROR;
+
+	if (var->type != type || var->val_len != sizeof(long))
+		err = SNMP_ERR_WRONGTYPE;
+	else if (!row)
+		err = SNMP_ERR_NOCREATION;
+	else if (*var->val.integer < min || *var->val.integer > max)
+		err = SNMP_ERR_WRONGVALUE;
+	if (err != SNMP_ERR_NOERROR) {
+		netsnmp_set_request_error(reqinfo, r, err);
+		return -1;
+	}
+	*v = *var->val.integer;
+	return 0;
+}
+
+/*
+ * RESERVE1 of arasVmMigrateTo (a host index) or arasVmCommand (a life-cycle
+ * command): an operator order, checked against the live state now.
+ */
+static void order_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
+			  const struct vm_row *row, unsigned col)
+{
 	struct aras_order o;
 	long v;
 
-	if (var->type != ASN_INTEGER || var->val_len != sizeof(long)) {
-		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
-		return;
-	}
-	if (!row) {
-		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
-		return;
-	}
-	v = *var->val.integer;
-	if (v < ARAS_CMD_NONE || v > ARAS_CMD_MAX) {
-		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
-		return;
-	}
-	if (v == ARAS_CMD_NONE)
-		return; /* none(1): nothing to do */
 	memset(&o, 0, sizeof(o));
-	o.kind = ARAS_ORDER_COMMAND;
-	o.cmd = (int)v;
+	if (col == ARAS_VC_MIGRATE_TO) {
+		if (order_value(reqinfo, r, row, ASN_UNSIGNED, 1, ARAS_HOST_INDEX_MAX, &v) < 0)
+			return;
+		o.kind = ARAS_ORDER_MIGRATE;
+		o.target = (unsigned)v;
+	} else {
+		if (order_value(reqinfo, r, row, ASN_INTEGER, ARAS_CMD_NONE, ARAS_CMD_MAX, &v) < 0)
+			return;
+		if (v == ARAS_CMD_NONE)
+			return; /* none(1): nothing to do */
+		o.kind = ARAS_ORDER_COMMAND;
+		o.cmd = (int)v;
+	}
 	memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
-	stage_order(reqinfo, r, &o, "arasVmCommand", row->vm->name);
+	stage_order(reqinfo, r, &o, col == ARAS_VC_MIGRATE_TO ? "arasVmMigrateTo" : "arasVmCommand",
+		    row->vm->name);
 }
 
 /*
@@ -249,30 +269,8 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	long v;
 	int rc;
 
-	if (col == ARAS_VC_MIGRATE_TO) {
-		struct aras_order o;
-
-		memset(&o, 0, sizeof(o));
-		if (var->type != ASN_UNSIGNED || var->val_len != sizeof(long)) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
-			return;
-		}
-		if (!row) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
-			return;
-		}
-		if (*var->val.integer < 1 || *var->val.integer > ARAS_HOST_INDEX_MAX) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
-			return;
-		}
-		o.kind = ARAS_ORDER_MIGRATE;
-		o.target = (unsigned)*var->val.integer;
-		memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
-		stage_order(reqinfo, r, &o, "arasVmMigrateTo", row->vm->name);
-		return;
-	}
-	if (col == ARAS_VC_COMMAND) {
-		command_reserve(reqinfo, r, row);
+	if (col == ARAS_VC_MIGRATE_TO || col == ARAS_VC_COMMAND) {
+		order_reserve(reqinfo, r, row, col);
 		return;
 	}
 	if (field < 0) {

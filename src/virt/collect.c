@@ -485,11 +485,29 @@ static void run_jobs(struct worker *w)
 	}
 }
 
+/*
+ * libvirt closed the connection (libvirtd restarted or died, keepalive
+ * timed out): poll now, so that the host shows down at once and the
+ * reconnect re-reads every VM (events missed meanwhile included).
+ */
+static void on_conn_closed(virConnectPtr conn, int reason, void *opaque)
+{
+	struct worker *w = opaque;
+
+	(void)conn;
+	(void)reason;
+	pthread_mutex_lock(&w->c->lock);
+	w->kicked = 1;
+	pthread_cond_broadcast(&w->c->cond);
+	pthread_mutex_unlock(&w->c->lock);
+}
+
 /* Drop the host's connection (reopened, with its events, at the next poll). */
 static void close_conn(struct worker *w)
 {
 	if (!w->conn)
 		return;
+	virConnectUnregisterCloseCallback(w->conn, on_conn_closed);
 	aras_virt_events_deregister(&w->events, w->conn);
 	virConnectClose(w->conn);
 	w->conn = NULL;
@@ -536,6 +554,8 @@ static void *worker_main(void *arg)
 			if (w->conn) {
 				/* Only remote drivers support keepalive; failure is harmless. */
 				virConnectSetKeepAlive(w->conn, 5, 3);
+				/* remote drivers only: the test driver never closes */
+				virConnectRegisterCloseCallback(w->conn, on_conn_closed, w, NULL);
 				if (aras_virt_events_register(&w->events, w->conn, w->index, c->epipe[1],
 							      &c->events_lost) < ARAS_VIRT_NEVENTS)
 					aras_log_tok(LOG_INFO, "virt", "host %u: %s: not every domain event is "

@@ -45,9 +45,9 @@ static void set(struct aras_vm_event *o, int state, int reason, int managed_save
 }
 
 /* virDomainEventSuspendedDetailType -> virDomainPausedReason */
-static const int paused_reason[] = { 1 /* user */, 2 /* migration */, 5 /* ioerror */, 6 /* watchdog */,
-				     1 /* restored paused */, 7 /* from snapshot */, 0 /* api error */,
-				     12 /* postcopy */, 13 /* postcopy failed */ };
+static const int paused_reason[] = { 1 /* user */,      2 /* migration */,       5 /* ioerror */,
+				     6 /* watchdog */,  1 /* restored paused */, 7 /* from snapshot */,
+				     0 /* api error */, 12 /* postcopy */,       13 /* postcopy failed */ };
 /* virDomainEventResumedDetailType -> virDomainRunningReason */
 static const int resumed_reason[] = { 5 /* unpaused */, 2 /* migrated */, 4 /* from snapshot */,
 				      10 /* postcopy */, 11 /* postcopy failed */ };
@@ -63,12 +63,8 @@ void aras_virt_event_map(int event, int detail, struct aras_vm_event *o)
 	o->managed_save = -1;
 	o->kind = ARAS_VEV_REREAD;
 	switch (event) {
-	case VIR_DOMAIN_EVENT_DEFINED:
-		snprintf(o->what, sizeof(o->what), "defined/%d", detail);
-		return;
-	case VIR_DOMAIN_EVENT_UNDEFINED:
-		snprintf(o->what, sizeof(o->what), "undefined/%d", detail);
-		return;
+	case VIR_DOMAIN_EVENT_DEFINED: snprintf(o->what, sizeof(o->what), "defined/%d", detail); return;
+	case VIR_DOMAIN_EVENT_UNDEFINED: snprintf(o->what, sizeof(o->what), "undefined/%d", detail); return;
 	case VIR_DOMAIN_EVENT_STARTED:
 		if (detail == VIR_DOMAIN_EVENT_STARTED_MIGRATED) {
 			snprintf(o->what, sizeof(o->what), "started/migrated");
@@ -87,6 +83,12 @@ void aras_virt_event_map(int event, int detail, struct aras_vm_event *o)
 			snprintf(o->what, sizeof(o->what), "stopped/migrated");
 			return; /* left: not shut off, moved */
 		}
+		if (detail == VIR_DOMAIN_EVENT_STOPPED_FAILED) {
+			/* QEMU died (libvirt: shut off, crashed) or a start failed
+			 * (shut off, failed): only a re-read tells which */
+			snprintf(o->what, sizeof(o->what), "stopped/failed");
+			return;
+		}
 		/* virDomainShutoffReason is the detail + 1 */
 		set(o, VIR_DOMAIN_SHUTOFF, detail + 1, detail == VIR_DOMAIN_EVENT_STOPPED_SAVED ? 1 : 0,
 		    "stopped");
@@ -94,9 +96,7 @@ void aras_virt_event_map(int event, int detail, struct aras_vm_event *o)
 	case VIR_DOMAIN_EVENT_SHUTDOWN:
 		set(o, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER, -1, "shutdown");
 		return;
-	case VIR_DOMAIN_EVENT_PMSUSPENDED:
-		set(o, VIR_DOMAIN_PMSUSPENDED, 0, -1, "pmsuspended");
-		return;
+	case VIR_DOMAIN_EVENT_PMSUSPENDED: set(o, VIR_DOMAIN_PMSUSPENDED, 0, -1, "pmsuspended"); return;
 	case VIR_DOMAIN_EVENT_CRASHED:
 		set(o, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED, -1, "crashed");
 		return;
@@ -161,13 +161,13 @@ static void on_device_removed(virConnectPtr conn, virDomainPtr dom, const char *
 	simple(opaque, dom, ARAS_VEV_REREAD, "device-removed", 0);
 }
 
-int aras_virt_events_register(struct aras_virt_events *ev, virConnectPtr conn, unsigned host_index,
-			      int fd, int *lost)
+int aras_virt_events_register(struct aras_virt_events *ev, virConnectPtr conn, unsigned host_index, int fd,
+			      int *lost)
 {
 	static const int ids[ARAS_VIRT_NEVENTS] = {
-		VIR_DOMAIN_EVENT_ID_LIFECYCLE,     VIR_DOMAIN_EVENT_ID_REBOOT,
+		VIR_DOMAIN_EVENT_ID_LIFECYCLE,      VIR_DOMAIN_EVENT_ID_REBOOT,
 		VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, VIR_DOMAIN_EVENT_ID_JOB_COMPLETED,
-		VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,  VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+		VIR_DOMAIN_EVENT_ID_DEVICE_ADDED,   VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
 	};
 	const virConnectDomainEventGenericCallback cbs[ARAS_VIRT_NEVENTS] = {
 		VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),    VIR_DOMAIN_EVENT_CALLBACK(on_reboot),

@@ -23,8 +23,8 @@ struct aras_virt_events {
  * every host again).  Returns how many callbacks were registered (a
  * driver may lack some); ev->ids says which.
  */
-int aras_virt_events_register(struct aras_virt_events *ev, virConnectPtr conn, unsigned host_index,
-			      int fd, int *lost);
+int aras_virt_events_register(struct aras_virt_events *ev, virConnectPtr conn, unsigned host_index, int fd,
+			      int *lost);
 /* Before the connection is closed (a registration holds a reference to it). */
 void aras_virt_events_deregister(struct aras_virt_events *ev, virConnectPtr conn);
 

@@ -16,13 +16,22 @@ T_NAME=lifecycle
 # host A's fixture plus a defined, shut-off VM (the test driver's runstate 5)
 HA=$(fixture hostA.xml)
 sed -i "s|<node>|<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>|; s|  <pool type='dir'>|  <domain type='test'><name>idle1</name><uuid>1d1e0000-0000-4000-8000-0000000000c1</uuid><memory>1048576</memory><currentMemory>1048576</currentMemory><vcpu>1</vcpu><os><type>hvm</type></os><test:runstate>5</test:runstate></domain>\n  <pool type='dir'>|" "${HA#test://}"
-HOSTS_CONF=("host alpha $HA 1")
+# host bulk: 200 running VMs for the storm (part 6)
+HB=$T/bulk.xml
+{
+	echo "<node><cpu><mhz>2400</mhz><model>x86_64</model><active>64</active><nodes>1</nodes><sockets>4</sockets><cores>8</cores><threads>2</threads></cpu><memory>268435456</memory>"
+	for i in $(seq 1 200); do
+		printf "<domain type='test'><name>b%03d</name><uuid>b0000000-0000-4000-8000-000000000%03x</uuid><memory>262144</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>\n" "$i" "$i"
+	done
+	echo "</node>"
+} >"$HB"
+HOSTS_CONF=("host alpha $HA 1" "host bulk test://$HB 2")
 POLL=30 # events, command results and kicks must carry every change, not the poll
 write_arasd_conf "stateFile $T/state" "actions trap"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_trapd
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
-wait_get 10 $STATUS_OID.2.0 4
+wait_get 10 $STATUS_OID.2.0 204
 
 ACT=$BASE_OID.1.6.1
 OPER=39 PREV=40 REASON=41 CHANGES=42 CMD=43
@@ -61,22 +70,21 @@ is "arasStateNotifyLimit default 20" "$(sget "$CONFIG_OID.22.0")" 20
 
 # 2. refused commands change nothing
 n0=$(actions_n)
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 8 2>&1)
-check "resume(8) of a running VM -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 2 2>&1)
-check "start(2) of a running VM -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$idle1" i 7 2>&1)
-check "suspend(7) of a shut-off VM -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$idle1" i 10 2>&1)
-check "restore(10) without a saved image -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 11 2>&1)
-check "command 11 -> wrongValue" grep -q "Reason: wrongValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 0 2>&1)
-check "command 0 -> wrongValue" grep -q "Reason: wrongValue" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" u 7 2>&1)
-check "an Unsigned32 -> wrongType" grep -q "Reason: wrongType" <<<"$out"
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16" i 7 2>&1)
-check "a VM that does not exist -> an error" grep -qE "Reason: (noCreation|notWritable|noAccess)" <<<"$out"
+# refused OID TYPE VALUE REASON LABEL: the SET fails with REASON
+refused() {
+	local out
+	out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$1" "$2" "$3" 2>&1)
+	check "$5 -> $4" grep -qE "Reason: ($4)" <<<"$out"
+}
+refused "$VM_ENTRY.$CMD.$web1" i 8 inconsistentValue "resume(8) of a running VM"
+refused "$VM_ENTRY.$CMD.$web1" i 2 inconsistentValue "start(2) of a running VM"
+refused "$VM_ENTRY.$CMD.$idle1" i 7 inconsistentValue "suspend(7) of a shut-off VM"
+refused "$VM_ENTRY.$CMD.$idle1" i 10 inconsistentValue "restore(10) without a saved image"
+refused "$VM_ENTRY.$CMD.$web1" i 11 wrongValue "command 11"
+refused "$VM_ENTRY.$CMD.$web1" i 0 wrongValue "command 0"
+refused "$VM_ENTRY.$CMD.$web1" u 7 wrongType "an Unsigned32"
+refused "$VM_ENTRY.$CMD.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16" i 7 "noCreation|notWritable|noAccess" \
+	"a VM that does not exist"
 check "arasVmCommand none(1) is accepted and does nothing" sset "$VM_ENTRY.$CMD.$web1" i 1
 sleep 1
 is "no action row was created by any of these" "$(actions_n)" "$n0"
@@ -103,8 +111,7 @@ check "resume: arasVmStateChange paused(9) -> running(4)" wait_for 5 state_trap_
 run_cmd "$db1" db1 9 7 managedSave
 check "managedSave: arasVmStateChange running(4) -> suspending(6) -> suspended(7)" eval 'state_trap_is db1 4 6 && state_trap_is db1 6 7'
 check "managedSave: reason 'shutoff: saved'" get_is "$VM_ENTRY.$REASON.$db1" '"shutoff: saved"'
-out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$db1" i 2 2>&1)
-check "start(2) of a VM with a saved image -> inconsistentValue (restore it)" grep -q "Reason: inconsistentValue" <<<"$out"
+refused "$VM_ENTRY.$CMD.$db1" i 2 inconsistentValue "start(2) of a VM with a saved image (restore it)"
 run_cmd "$db1" db1 10 4 restore
 check "restore: arasVmStateChange suspended(7) -> resuming(8)" wait_for 5 state_trap_is db1 7 8
 check "restore: arasVmStateChange resuming(8) -> running(4)" wait_for 5 state_trap_is db1 8 4
@@ -159,4 +166,37 @@ check "arasVmStateChangesCoalesced with the coalesced total arrives when the win
 is "only 2 arasVmStateChange notifications were sent for the 6 changes" \
 	$(($(ntraps "$N_STATE" | grep -c .) - n_state0)) 2
 check "the event log has stateChange(10) rows" sh -c "snmpwalk -v2c -c public -Oqv $AGENT $BASE_OID.1.5.1.3 | grep -qx 10"
+
+# 6. a storm: 200 VMs of one host powered off within seconds (4 PDUs of
+#    50 destroy commands): every change is counted and in the table, at
+#    most arasStateNotifyLimit (20) arasVmStateChange per 10 s reach the
+#    receiver, one arasVmStateChangesCoalesced sums up the rest, and GETs
+#    are answered throughout.
+check "arasStateNotifyLimit back to 20" sset "$CONFIG_OID.22.0" u 20
+sleep 10.5 # the last window ends
+seen0=$(sget "$STATUS_OID.23.0") co0=$(sget "$STATUS_OID.24.0")
+n_state0=$(ntraps "$N_STATE" | grep -c .) n_co0=$(ntraps "$N_COALESCED" | grep -c .)
+t0=$(date +%s.%N)
+pdu_fail=0
+for b in 0 1 2 3; do
+	args=()
+	for i in $(seq $((b * 50 + 1)) $((b * 50 + 50))); do
+		args+=("$VM_ENTRY.$CMD.$(uuid_oid "$(printf 'b0000000-0000-4000-8000-000000000%03x' "$i")")" i 5)
+	done
+	sset "${args[@]}" >/dev/null || pdu_fail=$((pdu_fail + 1))
+done
+is "4 PDUs of 50 destroy commands accepted" "$pdu_fail" 0
+bulk_off() { [ "$(sbulk "$VM_ENTRY.$OPER" | grep -c "^[.]*$VM_ENTRY.$OPER.176.0.0.0.* = INTEGER: 12$")" = 200 ]; }
+check "all 200 VMs shutdown(12) in arasVmOperState" wait_for 60 bulk_off
+t1=$(date +%s.%N)
+is "arasVmCount answers during the storm" "$(sget "$STATUS_OID.2.0")" 204
+seen=$(($(sget "$STATUS_OID.23.0") - seen0)) co=$(($(sget "$STATUS_OID.24.0") - co0))
+is "arasVmStateChangesSeen rose by 200" "$seen" 200
+check "a summary arrives when the window ends" wait_for 15 eval '[ $(ntraps "$N_COALESCED" | grep -c .) -gt $n_co0 ]'
+sleep 1
+sent=$(($(ntraps "$N_STATE" | grep -c .) - n_state0))
+is "every change was sent or coalesced (sent $sent + coalesced $co)" $((sent + co)) 200
+windows=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) / 10 + 2 }')
+check "at most 20 per 10 s window were sent ($sent in $windows windows at most)" test "$sent" -le $((20 * windows))
+echo "# storm: 200 destroy commands in 4 PDUs, all shut off after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; $sent arasVmStateChange sent, $co coalesced, $(($(ntraps "$N_COALESCED" | grep -c .) - n_co0)) summary"
 exit 0

@@ -19,6 +19,10 @@
 #   S3 disk    two I/O-bound guests on A: one moves to B (contention), the
 #              other's throughput recovers, the event log says why
 #   S9 after every migration: usage and rates stay sane, no false breach
+#   S10 life cycle: each arasVmCommand (start, ACPI shutdown, destroy,
+#              suspend/resume, managedSave/restore, reboot) through snmpset,
+#              and virsh changes outside arasd as rows and notifications
+#              (tests/lab/lifecycle.sh; ARAS_LAB_ONLY=lifecycle runs only it)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -434,7 +438,7 @@ bash "$HERE/setup.sh" >"$T/setup.out" 2>&1 || { tail -n 5 "$T/setup.out"; abort 
 fig "setup.sh" "$(since "$t") s"
 ok "setup.sh: hosts A and B answer"
 . "$LAB/env"
-for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2; do # left over by a kept run
+for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2; do # left over by a kept run
 	destroy "$g"
 done
 for X in A B; do
@@ -443,6 +447,11 @@ done
 ok "each lab host has its own (frozen) node CPU counters: arasd sums its VMs"
 start_snmpd || abort "snmpd master starts"
 start_trapd
+
+if [ "${ARAS_LAB_ONLY:-}" = lifecycle ]; then
+	. "$HERE/lifecycle.sh"
+	exit 0
+fi
 
 # ======================================================= R1: automatic
 arasd_run "policy automatic" "hostCpuHigh 100"
@@ -858,4 +867,7 @@ if fge "$(fdiv "$a2" "$a1")" 1.3; then
 else
 	not_ok "io1's throughput only x$(fdiv "$a2" "$a1") after io2 left (want >= 1.3)"
 fi
+
+# ================================================ R5: life cycle (S10)
+. "$HERE/lifecycle.sh"
 exit 0

@@ -12,6 +12,10 @@
 #     DISK_MIB > 0 a raw image $LAB/img/NAME.img (vda, cache=writeback) that
 #     both hosts see at the same path (migrate it with --unsafe).
 #     ARAS_GUEST_CMDLINE adds kernel arguments (e.g. "loglevel=7").
+#     ARAS_GUEST_ON_REBOOT=restart makes a guest reboot really reboot
+#     (<on_reboot>; default destroy: a panicking guest stops instead of
+#     looping; libvirt turns virsh reboot into a shutdown then).  The
+#     guest powers off on the ACPI power button (virsh shutdown).
 #   guest.sh --destroy NAME
 #     destroys and undefines that guest on whichever lab host has it, and
 #     deletes its disk image (its console file stays for inspection).
@@ -65,6 +69,8 @@ for v in "$VCUR" "$VMAX" "$MCUR" "$MMAX" "$DISK" "$FILL"; do
 done
 [ "$VCUR" -ge 1 ] && [ "$VCUR" -le "$VMAX" ] || die "need 1 <= VCPUS_CUR <= VCPUS_MAX"
 [ "$MCUR" -le "$MMAX" ] || die "need MEM_CUR_MIB <= MEM_MAX_MIB"
+ON_REBOOT=${ARAS_GUEST_ON_REBOOT:-destroy}
+case $ON_REBOOT in destroy | restart) ;; *) die "ARAS_GUEST_ON_REBOOT must be destroy|restart" ;; esac
 host_up "$HOST" || die "host $HOST is not running (tests/lab/setup.sh)"
 [ -s "$LAB/guest/initrd.gz" ] || die "no guest initramfs (tests/lab/setup.sh)"
 on=$(where "$NAME")
@@ -112,7 +118,7 @@ cat >"$XML" <<EOF
   </cpu>
   <clock offset='utc'/>
   <on_poweroff>destroy</on_poweroff>
-  <on_reboot>destroy</on_reboot>
+  <on_reboot>$ON_REBOOT</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>

@@ -10,7 +10,11 @@
 #      --persistent --undefinesource`, destination = the other host's full
 #      socket URI, data over a unix:// socket): the heartbeat must go on with
 #      the guest's uptime, on a new QEMU process with a new domain ID;
-#   5. teardown.sh (pass --purge to remove $LAB as well).
+#   5. life cycle by virsh on an idle guest (on_reboot=restart): suspend
+#      (the heartbeat stops), resume and managedsave + start (the counter
+#      goes on), reboot and shutdown (ACPI power button: the guest prints
+#      "ARAS acpi: power button" and powers off; a reboot boots afresh);
+#   6. teardown.sh (pass --purge to remove $LAB as well).
 # Prints "ok - ..."/"not ok - ..." lines and "# ..." figures; exits 1 on any
 # failure (after tearing down, unless ARAS_LAB_KEEP=1).
 # Usage: tests/lab/selftest.sh [--purge]
@@ -161,7 +165,7 @@ timing "setup.sh" "$(since "$t")"
 ok "setup: host A and host B answer"
 . "$LAB/env"
 # left over by an earlier run kept with ARAS_LAB_KEEP=1
-for g in gmem gcpu; do
+for g in gmem gcpu gpow; do
 	bash "$LAB_DIR/guest.sh" --destroy "$g" 2>/dev/null
 done
 
@@ -231,5 +235,56 @@ UNSAFE=--unsafe
 migrate gcpu A B
 [ "$(hb_field gcpu cpus)" = 0-1 ] && ok "2 vCPUs kept on B" || not_ok "vCPUs on B: $(hb_field gcpu cpus)"
 migrate gcpu B A
+bash "$LAB_DIR/guest.sh" --destroy gcpu 2>/dev/null || not_ok "destroy gcpu"
+
+# ----------------------------------------------------- life cycle (virsh)
+ARAS_GUEST_ON_REBOOT=restart bash "$LAB_DIR/guest.sh" gpow A idle 1 2 256 1024 >/dev/null || abort "start idle guest on A"
+hb_wait gpow 20 "hb >= 2" >/dev/null || abort "no heartbeats from gpow"
+presses() { tr -d '\r' <"$LAB/run/gpow.console" | grep -c '^ARAS acpi: power button'; }
+vsh A suspend gpow >/dev/null || not_ok "virsh suspend gpow"
+h0=$(hb_field gpow hb)
+sleep 5
+h1=$(hb_field gpow hb)
+vsh A resume gpow >/dev/null || not_ok "virsh resume gpow"
+if [ "$h1" = "$h0" ] && l=$(hb_wait gpow 10 "hb > $h0") && [ "$(hb_field gpow hb "$l")" = $((h0 + 1)) ]; then
+	ok "suspend: heartbeat stopped at hb=$h0 for 5 s; resume: it goes on (hb=$((h0 + 1)))"
+else
+	not_ok "suspend/resume: hb $h0, after 5 s paused $h1, after resume $(hb_field gpow hb)"
+fi
+h0=$(hb_field gpow hb)
+t=$(now)
+vsh A managedsave gpow >/dev/null || not_ok "virsh managedsave gpow"
+timing "virsh managedsave (idle guest, 256 MiB)" "$(since "$t")"
+t=$(now)
+vsh A start gpow >/dev/null || not_ok "virsh start gpow (restore)"
+timing "virsh start (restore)" "$(since "$t")"
+if l=$(hb_wait gpow 10 "hb > $h0") && [ "$(hb_field gpow hb "$l")" = $((h0 + 1)) ]; then
+	ok "managedsave + start: $(vsh A domstate gpow --reason), heartbeat goes on (hb $h0 -> $((h0 + 1)))"
+else
+	not_ok "managedsave + start: $(vsh A domstate gpow --reason), hb $h0 -> $(hb_field gpow hb)"
+fi
+p0=$(presses)
+n0=$(hb_lines gpow | wc -l)
+t=$(now)
+vsh A reboot gpow >/dev/null || not_ok "virsh reboot gpow"
+if wait_for 60 eval 'hb_lines gpow | tail -n +$((n0 + 1)) | grep -q "^ARAS hb=1 "'; then
+	timing "virsh reboot -> first heartbeat" "$(since "$t")"
+	[ "$(presses)" = $((p0 + 1)) ] && ok "reboot: ACPI power button, fresh boot (hb=1)" ||
+		not_ok "reboot: booted afresh, but the guest saw $(($(presses) - p0)) power button presses"
+else
+	not_ok "reboot: no fresh boot of gpow ($(vsh A domstate gpow --reason))"
+fi
+hb_wait gpow 20 "hb >= 2" >/dev/null
+p0=$(presses)
+t=$(now)
+vsh A shutdown gpow >/dev/null || not_ok "virsh shutdown gpow"
+if wait_for 60 eval '[ "$(vsh A domstate gpow --reason)" = "shut off (shutdown)" ]'; then
+	timing "virsh shutdown (ACPI) -> shut off" "$(since "$t")"
+	[ "$(presses)" = $((p0 + 1)) ] && ok "shutdown: ACPI power button, shut off (shutdown)" ||
+		not_ok "shutdown: shut off without the guest's power button line"
+else
+	not_ok "shutdown: gpow is $(vsh A domstate gpow --reason) after 60 s"
+fi
+bash "$LAB_DIR/guest.sh" --destroy gpow 2>/dev/null || not_ok "destroy gpow"
 
 finish 0

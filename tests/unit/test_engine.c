@@ -33,6 +33,8 @@
 
 struct rec {
 	unsigned jobs, proposed, done, failed, host_notes, event_notes, no_target, kicks, mails, scripts;
+	unsigned vm_states, coalesced_notes, coalesced_n; /* life cycle */
+	int last_prev, last_oper, last_kind;
 	uint32_t job[MAXJ];
 	int job_rc; /* what start_job returns */
 };
@@ -56,6 +58,7 @@ static int fx_start_job(void *arg, const struct aras_action *a)
 	if (r->jobs < MAXJ)
 		r->job[r->jobs] = a->index;
 	r->jobs++;
+	r->last_kind = a->kind;
 	return 0;
 }
 
@@ -99,6 +102,23 @@ static int fx_script(void *arg, const struct aras_alert *a)
 	(void)a;
 	((struct rec *)arg)->scripts++;
 	return 0;
+}
+
+static void fx_vm_state(void *arg, const struct aras_vm *vm)
+{
+	struct rec *r = arg;
+
+	r->vm_states++;
+	r->last_prev = vm->prev_oper;
+	r->last_oper = vm->oper;
+}
+
+static void fx_coalesced(void *arg, unsigned n)
+{
+	struct rec *r = arg;
+
+	r->coalesced_notes++;
+	r->coalesced_n += n;
 }
 
 static void fx_kick(void *arg)
@@ -165,6 +185,8 @@ static struct fx *fx_new(int policy, const struct aras_engine_opts *o)
 				     .notify_host = fx_host,
 				     .mail = fx_mail,
 				     .script = fx_script,
+				     .notify_vm_state = fx_vm_state,
+				     .notify_coalesced = fx_coalesced,
 				     .kick = fx_kick };
 
 	assert_non_null(f);
@@ -177,6 +199,7 @@ static struct fx *fx_new(int policy, const struct aras_engine_opts *o)
 	f->e.state.settings.v[ARAS_S_HOST_MEM_FREE_MIN] = 20;
 	f->e.state.settings.v[ARAS_S_COOLDOWN] = 600;
 	f->e.state.settings.v[ARAS_S_PROPOSAL_TIMEOUT] = 300;
+	f->e.state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT] = 20;
 	for (unsigned h = 1; h <= 3; h++) {
 		char name[8];
 
@@ -639,6 +662,252 @@ static void test_alert_effects(void **unused)
 	fx_free(f);
 }
 
+/* ---- VM life cycle ---- */
+
+static struct aras_order command(uint32_t key, int cmd)
+{
+	struct aras_order o = { .kind = ARAS_ORDER_COMMAND, .cmd = cmd };
+
+	mkuuid(o.uuid, key);
+	return o;
+}
+
+static struct aras_vm *vm_of(struct fx *f, uint32_t key)
+{
+	uint8_t u[ARAS_UUID_LEN];
+	struct aras_vm *vm;
+
+	mkuuid(u, key);
+	vm = aras_model_find_vm(&f->e.model, u);
+	assert_non_null(vm);
+	return vm;
+}
+
+/* A libvirt life-cycle event for VM key on host. */
+static int state_event(struct fx *f, uint32_t key, unsigned host, int st, int reason, uint64_t t_ms)
+{
+	struct aras_vm_event ev = { .host_index = host,
+				    .kind = ARAS_VEV_STATE,
+				    .state = st,
+				    .reason = reason,
+				    .managed_save = -1,
+				    .t_ms = t_ms };
+
+	mkuuid(ev.uuid, key);
+	return aras_engine_vm_event(&f->e, &ev, 0);
+}
+
+static void test_check_command(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+
+	(void)unused;
+	/* the first sighting of every VM is its state, not a change */
+	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_RUNNING);
+	assert_int_equal(vm_of(f, 3)->oper, ARAS_OPER_SHUTDOWN);
+	assert_int_equal(f->r.vm_states, 0);
+	assert_int_equal(check(f, command(9, ARAS_CMD_START), "no such VM"), -ARAS_E_NOENT);
+	assert_int_equal(check(f, command(1, 11), "no such command"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, command(1, ARAS_CMD_NONE), "no such command"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, command(1, ARAS_CMD_RESUME), "needs the VM paused; it is running"),
+			 -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(1, ARAS_CMD_START), "shut off"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(3, ARAS_CMD_SUSPEND), "it is shutoff"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(3, ARAS_CMD_RESTORE), "managed save"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(3, ARAS_CMD_DESTROY), "active"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(3, ARAS_CMD_START), NULL), 0);
+	assert_int_equal(check(f, command(1, ARAS_CMD_SUSPEND), NULL), 0);
+	/* a saved VM: restore, not start */
+	vm_of(f, 3)->managed_save = 1;
+	assert_int_equal(check(f, command(3, ARAS_CMD_START), "restore(10)"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(3, ARAS_CMD_RESTORE), NULL), 0);
+	/* one command at a time per VM */
+	{
+		struct aras_order o = command(1, ARAS_CMD_SUSPEND);
+
+		aras_engine_order(&f->e, &o, T0);
+	}
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_SUSPEND);
+	assert_int_equal(check(f, command(1, ARAS_CMD_DESTROY), "action in progress"), -ARAS_E_INCONSIST);
+	/* a VM whose host is down */
+	vm_of(f, 2)->host = 3;
+	assert_int_equal(check(f, command(2, ARAS_CMD_SUSPEND), "is down"), -ARAS_E_INCONSIST);
+	fx_free(f);
+}
+
+/* An order runs as an operator action; its busy and its outcome states are announced. */
+static void test_command_life_cycle(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_order o = command(1, ARAS_CMD_MANAGED_SAVE);
+	struct aras_action *a;
+
+	(void)unused;
+	aras_engine_order(&f->e, &o, T0);
+	a = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(a->kind, ARAS_KIND_MANAGED_SAVE);
+	assert_int_equal(a->origin, ARAS_ORIGIN_OPERATOR);
+	assert_int_equal(a->state, ARAS_AS_RUNNING);
+	/* while the job runs the VM is suspending */
+	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SUSPENDING);
+	assert_int_equal(f->r.vm_states, 1);
+	assert_int_equal(f->r.last_prev, ARAS_OPER_RUNNING);
+	/* the result comes before libvirt's event: the outcome is known at once */
+	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 500);
+	assert_int_equal(f->r.done, 1);
+	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SUSPENDED);
+	assert_int_equal(vm_of(f, 1)->managed_save, 1);
+	assert_int_equal(f->r.vm_states, 2);
+	assert_int_equal(f->r.last_prev, ARAS_OPER_SUSPENDING);
+	/* the event that follows changes nothing */
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_SHUTOFF, 5, T0 + 600), 0);
+	assert_int_equal(f->r.vm_states, 2);
+	assert_int_equal(vm_of(f, 1)->state_changes, 2);
+	/* a life-cycle command leaves no cooldown or backoff behind: allocation may act at once */
+	assert_int_equal(f->e.backoff.n, 0);
+	/* a failed command: the VM is back to its state, the action failed */
+	o = command(1, ARAS_CMD_RESTORE);
+	assert_int_equal(check(f, o, NULL), 0);
+	aras_engine_order(&f->e, &o, T0 + 1000);
+	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_RESUMING);
+	a = aras_plan_at(f->e.plan, 1);
+	aras_engine_result(&f->e, a->index, 0, "virDomainCreate: boom", T0 + 1500);
+	assert_int_equal(f->r.failed, 1);
+	assert_string_equal(a->error, "virDomainCreate: boom");
+	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SUSPENDED);
+	assert_int_equal(f->e.vm_state_changes, 4);
+	fx_free(f);
+}
+
+/* Events update at once; an older poll does not undo them; a restart is a fresh interval. */
+static void test_events_and_polls(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_vm *vm;
+
+	(void)unused;
+	/* unknown VM, or one that is on another host: re-read */
+	assert_int_equal(state_event(f, 9, 1, ARAS_VM_RUNNING, 1, T0), 1);
+	assert_int_equal(state_event(f, 1, 2, ARAS_VM_PAUSED, 1, T0), 1);
+	assert_int_equal(f->r.vm_states, 0);
+	/* virsh suspend behind arasd's back */
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_PAUSED, 1, T0 + 100), 0);
+	vm = vm_of(f, 1);
+	assert_int_equal(vm->oper, ARAS_OPER_PAUSED);
+	assert_int_equal(f->r.vm_states, 1);
+	assert_int_equal(f->r.last_prev, ARAS_OPER_RUNNING);
+	assert_int_equal(f->r.last_oper, ARAS_OPER_PAUSED);
+	/* a poll taken before that event still says running: it does not win */
+	{
+		struct aras_host_sample s;
+		struct aras_vm_sample v;
+
+		memset(&s, 0, sizeof(s));
+		memset(&v, 0, sizeof(v));
+		mkuuid(v.uuid, 1);
+		snprintf(v.name, sizeof(v.name), "hot");
+		v.state = ARAS_VM_RUNNING;
+		v.vcpus = 2;
+		v.vcpus_max = 4;
+		v.mem_cur_kib = v.mem_max_kib = 1000000;
+		s.host_index = 1;
+		s.ok = 1;
+		s.start_ms = T0 + 50;
+		s.t_ms = T0 + 200;
+		s.vms = &v;
+		s.nvms = 1;
+		assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0);
+		assert_int_equal(vm->oper, ARAS_OPER_PAUSED);
+		assert_int_equal(f->r.vm_states, 1);
+		/* a later poll that missed an event (resumed) corrects it and says so */
+		s.start_ms = T0 + 300;
+		s.t_ms = T0 + 400;
+		assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0);
+		assert_int_equal(vm->oper, ARAS_OPER_RUNNING);
+		assert_int_equal(f->r.vm_states, 2);
+	}
+	/* stopped, then started: figures start a fresh interval */
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_SHUTOFF, 1, T0 + 500), 0);
+	assert_int_equal(vm->oper, ARAS_OPER_SHUTDOWN);
+	assert_int_equal(vm->cpu_usage, 0);
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_RUNNING, 1, T0 + 600), 0);
+	assert_int_equal(vm->have_prev, 0);
+	assert_int_equal(vm->new_process, 1);
+	assert_int_equal(vm->oper, ARAS_OPER_RUNNING);
+	/* a host that cannot be reached: unknown, and not a change; back in the same state: none */
+	poll_host(f, 1, 1);
+	assert_int_equal(f->r.vm_states, 4);
+	vm->host = 3;
+	poll_host(f, 3, 1);
+	assert_int_equal(vm->oper, ARAS_OPER_UNKNOWN);
+	assert_int_equal(f->r.vm_states, 4);
+	vm->host = 1;
+	poll_host(f, 1, 1);
+	assert_int_equal(vm->oper, ARAS_OPER_RUNNING);
+	assert_int_equal(f->r.vm_states, 4);
+	/* a guest reboot is an event-log row, not a state change */
+	{
+		struct aras_vm_event ev = { .host_index = 1, .kind = ARAS_VEV_REBOOT, .t_ms = T0 + 700 };
+		size_t rows = aras_evlog_count(f->e.evlog);
+
+		mkuuid(ev.uuid, 1);
+		assert_int_equal(aras_engine_vm_event(&f->e, &ev, 0), 0);
+		assert_int_equal(aras_evlog_count(f->e.evlog), rows + 1);
+		assert_int_equal(f->r.vm_states, 4);
+	}
+	fx_free(f);
+}
+
+/* A crash is mailed and scripted like an SLA alert (when arasActions says so). */
+static void test_crash_effects(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+
+	(void)unused;
+	f->e.state.settings.v[ARAS_S_ACTIONS] = ARAS_ACT_TRAP | ARAS_ACT_EMAIL | ARAS_ACT_SCRIPT;
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_PAUSED, 1, T0 + 100), 0);
+	assert_int_equal(f->r.mails, 0);
+	assert_int_equal(f->r.scripts, 0);
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_SHUTOFF, 3 /* crashed */, T0 + 200), 0);
+	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_CRASHED);
+	assert_int_equal(f->r.vm_states, 2);
+	assert_int_equal(f->r.mails, 1);
+	assert_int_equal(f->r.scripts, 1);
+	/* without trap in arasActions no notification */
+	f->e.state.settings.v[ARAS_S_ACTIONS] = ARAS_ACT_EMAIL;
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_RUNNING, 1, T0 + 300), 0);
+	assert_int_equal(f->r.vm_states, 2);
+	assert_int_equal(f->e.vm_state_changes, 3);
+	fx_free(f);
+}
+
+/* At most arasStateNotifyLimit per window; the rest is summed up once the window ends. */
+static void test_state_notify_limit(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	uint64_t t = T0 + 100;
+
+	(void)unused;
+	f->e.state.settings.v[ARAS_S_STATE_NOTIFY_LIMIT] = 2;
+	for (int i = 0; i < 5; i++, t += 10)
+		assert_int_equal(state_event(f, 1, 1, i % 2 ? ARAS_VM_RUNNING : ARAS_VM_PAUSED, 1, t), 0);
+	assert_int_equal(f->e.vm_state_changes, 5);
+	assert_int_equal(f->r.vm_states, 2);
+	assert_int_equal(f->e.state_coalesced, 3);
+	aras_engine_flush_notify(&f->e, T0 + 5000);
+	assert_int_equal(f->r.coalesced_notes, 0);
+	aras_engine_flush_notify(&f->e, T0 + 100 + ARAS_NOTIFY_WINDOW_MS);
+	assert_int_equal(f->r.coalesced_notes, 1);
+	assert_int_equal(f->r.coalesced_n, 3);
+	/* a new window sends again */
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_RUNNING, 1, T0 + 20000), 0);
+	assert_int_equal(f->r.vm_states, 3);
+	aras_engine_flush_notify(&f->e, T0 + 40000);
+	assert_int_equal(f->r.coalesced_notes, 1);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +927,11 @@ int main(void)
 		cmocka_unit_test(test_backoff_holds),
 		cmocka_unit_test(test_backoff_off),
 		cmocka_unit_test(test_alert_effects),
+		cmocka_unit_test(test_check_command),
+		cmocka_unit_test(test_command_life_cycle),
+		cmocka_unit_test(test_events_and_polls),
+		cmocka_unit_test(test_crash_effects),
+		cmocka_unit_test(test_state_notify_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

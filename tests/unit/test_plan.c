@@ -612,7 +612,9 @@ static void plan_names(void **state)
 		{ 5, "migrate", "succeeded" },
 		{ 6, "removeVcpu", "failed" },
 		{ 7, "shrinkMemory", "expired" },
-		{ 8, "unknown", "unknown" },
+		{ 8, "start", "unknown" },
+		{ 16, "restore", "unknown" },
+		{ 17, "unknown", "unknown" },
 		{ 1000, "unknown", "unknown" },
 	};
 
@@ -626,6 +628,8 @@ static void plan_names(void **state)
 	}
 	/* the enums are the MIB's numbers */
 	assert_int_equal(ARAS_KIND_MIGRATE, 5);
+	assert_int_equal(ARAS_KIND_SHUTDOWN_FORCE, 10);
+	assert_int_equal(ARAS_KIND_RESTORE, 16);
 	assert_int_equal(ARAS_AS_EXPIRED, 7);
 	assert_int_equal(ARAS_ORIGIN_MAINTENANCE, 3);
 }

@@ -1,0 +1,185 @@
+/*
+ * test_vmstate.c - src/core/vmstate.c: libvirt state + reason -> RFC 7666
+ * operational state, the "state: reason" text, which command each state
+ * allows, the outcome of each command, and the notification limit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testlib.h"
+
+#include "core/model.h"
+#include "core/vmstate.h"
+
+static void test_oper(void **unused)
+{
+	static const struct {
+		int st, reason, saved, busy, want;
+	} cases[] = {
+		{ ARAS_VM_RUNNING, 1, 0, ARAS_BUSY_NONE, ARAS_OPER_RUNNING },
+		{ ARAS_VM_BLOCKED, 0, 0, ARAS_BUSY_NONE, ARAS_OPER_BLOCKED },
+		{ ARAS_VM_PAUSED, 1 /* user */, 0, ARAS_BUSY_NONE, ARAS_OPER_PAUSED },
+		{ ARAS_VM_PAUSED, 5 /* ioerror */, 0, ARAS_BUSY_NONE, ARAS_OPER_PAUSED },
+		{ ARAS_VM_PAUSED, 2 /* migration */, 0, ARAS_BUSY_NONE, ARAS_OPER_MIGRATING },
+		{ ARAS_VM_PAUSED, 3 /* save */, 0, ARAS_BUSY_NONE, ARAS_OPER_SUSPENDING },
+		{ ARAS_VM_PAUSED, 8 /* shutting down */, 0, ARAS_BUSY_NONE, ARAS_OPER_SHUTTINGDOWN },
+		{ ARAS_VM_PAUSED, 10 /* crashed */, 0, ARAS_BUSY_NONE, ARAS_OPER_CRASHED },
+		{ ARAS_VM_PAUSED, 11 /* starting up */, 0, ARAS_BUSY_NONE, ARAS_OPER_PREPARING },
+		{ ARAS_VM_SHUTDOWN, 1, 0, ARAS_BUSY_NONE, ARAS_OPER_SHUTTINGDOWN },
+		{ ARAS_VM_SHUTOFF, 1, 0, ARAS_BUSY_NONE, ARAS_OPER_SHUTDOWN },
+		{ ARAS_VM_SHUTOFF, 3 /* crashed */, 0, ARAS_BUSY_NONE, ARAS_OPER_CRASHED },
+		{ ARAS_VM_SHUTOFF, 5 /* saved */, 1, ARAS_BUSY_NONE, ARAS_OPER_SUSPENDED },
+		{ ARAS_VM_CRASHED, 1, 0, ARAS_BUSY_NONE, ARAS_OPER_CRASHED },
+		{ ARAS_VM_PMSUSPENDED, 0, 0, ARAS_BUSY_NONE, ARAS_OPER_PAUSED },
+		{ ARAS_VM_OTHER, 0, 0, ARAS_BUSY_NONE, ARAS_OPER_OTHER },
+		{ 0, 0, 0, ARAS_BUSY_NONE, ARAS_OPER_UNKNOWN },
+		/* what arasd is doing wins */
+		{ ARAS_VM_RUNNING, 1, 0, ARAS_BUSY_MIGRATING, ARAS_OPER_MIGRATING },
+		{ ARAS_VM_RUNNING, 1, 0, ARAS_BUSY_SAVING, ARAS_OPER_SUSPENDING },
+		{ ARAS_VM_SHUTOFF, 5, 1, ARAS_BUSY_RESTORING, ARAS_OPER_RESUMING },
+		{ ARAS_VM_SHUTOFF, 1, 0, ARAS_BUSY_STARTING, ARAS_OPER_PREPARING },
+		{ ARAS_VM_RUNNING, 1, 0, ARAS_BUSY_STARTING, ARAS_OPER_RUNNING },
+		{ ARAS_VM_RUNNING, 1, 0, ARAS_BUSY_SHUTTING_DOWN, ARAS_OPER_SHUTTINGDOWN },
+		{ ARAS_VM_SHUTOFF, 1, 0, ARAS_BUSY_SHUTTING_DOWN, ARAS_OPER_SHUTDOWN },
+	};
+
+	(void)unused;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		int got = aras_vm_oper(cases[i].st, cases[i].reason, cases[i].saved, cases[i].busy);
+
+		if (got != cases[i].want)
+			fail_msg("case %zu: state %d reason %d saved %d busy %d -> %s, want %s", i,
+				 cases[i].st, cases[i].reason, cases[i].saved, cases[i].busy,
+				 aras_oper_name(got), aras_oper_name(cases[i].want));
+	}
+}
+
+static void test_names(void **unused)
+{
+	char buf[64];
+
+	(void)unused;
+	assert_string_equal(aras_vm_reason_text(ARAS_VM_PAUSED, 1, buf, sizeof(buf)), "paused: user");
+	assert_string_equal(aras_vm_reason_text(ARAS_VM_SHUTOFF, 5, buf, sizeof(buf)), "shutoff: saved");
+	assert_string_equal(aras_vm_reason_text(ARAS_VM_RUNNING, 1, buf, sizeof(buf)), "running: booted");
+	assert_string_equal(aras_vm_reason_text(ARAS_VM_RUNNING, 99, buf, sizeof(buf)), "running: unknown");
+	assert_string_equal(aras_vm_reason_text(42, -1, buf, sizeof(buf)), "unknown: unknown");
+	assert_string_equal(aras_oper_name(ARAS_OPER_SHUTTINGDOWN), "shuttingdown");
+	assert_string_equal(aras_oper_name(14), "?");
+	assert_string_equal(aras_cmd_name(ARAS_CMD_MANAGED_SAVE), "managedSave");
+	assert_string_equal(aras_cmd_name(0), "?");
+	/* the action kind of each command is the MIB's arasActionKind */
+	assert_int_equal(ARAS_CMD_START + ARAS_CMD_KIND_OFFSET, 8);
+	assert_int_equal(ARAS_CMD_RESTORE + ARAS_CMD_KIND_OFFSET, 16);
+}
+
+/* Every command in every state: allowed exactly where the MIB says. */
+static void test_cmd_matrix(void **unused)
+{
+	/* rows: states running, blocked, paused, shutdown, shutoff, crashed, pmsuspended, shutoff+saved */
+	static const int st[] = { ARAS_VM_RUNNING, ARAS_VM_BLOCKED, ARAS_VM_PAUSED,      ARAS_VM_SHUTDOWN,
+				  ARAS_VM_SHUTOFF, ARAS_VM_CRASHED, ARAS_VM_PMSUSPENDED, ARAS_VM_SHUTOFF };
+	static const int saved[] = { 0, 0, 0, 0, 0, 0, 0, 1 };
+	/* columns: start shutdown shutdownForce destroy reboot suspend resume managedSave restore */
+	static const char *const ok[] = {
+		"011111010", /* running */
+		"011111010", /* blocked */
+		"000100110", /* paused: destroy, resume, managedSave */
+		"000100000", /* shutting down: destroy only */
+		"100000000", /* shut off */
+		"000100000", /* crashed (still active): destroy */
+		"000100000", /* pmsuspended: destroy */
+		"000000001", /* suspended: restore */
+	};
+	char why[256];
+
+	(void)unused;
+	for (size_t s = 0; s < N_ELEM(st); s++)
+		for (int c = ARAS_CMD_START; c <= ARAS_CMD_MAX; c++) {
+			int want = ok[s][c - ARAS_CMD_START] == '1';
+			int rc = aras_vm_cmd_check(c, st[s], saved[s], why, sizeof(why));
+
+			if ((rc == 0) != want)
+				fail_msg("state row %zu, %s: rc %d (%s), want %s", s, aras_cmd_name(c), rc,
+					 why, want ? "allowed" : "refused");
+			if (rc < 0 && (rc != -ARAS_E_INCONSIST || !strstr(why, aras_cmd_name(c))))
+				fail_msg("state row %zu, %s: rc %d, why '%s'", s, aras_cmd_name(c), rc, why);
+		}
+	assert_int_equal(aras_vm_cmd_check(ARAS_CMD_NONE, ARAS_VM_RUNNING, 0, why, sizeof(why)),
+			 -ARAS_E_RANGE);
+	assert_int_equal(aras_vm_cmd_check(11, ARAS_VM_RUNNING, 0, why, sizeof(why)), -ARAS_E_RANGE);
+}
+
+static void test_outcome(void **unused)
+{
+	int st, reason, saved;
+
+	(void)unused;
+	for (int c = ARAS_CMD_START; c <= ARAS_CMD_MAX; c++) {
+		char buf[64];
+
+		aras_cmd_outcome(c, &st, &reason, &saved);
+		/* what the outcome looks like is a state the next command may start from */
+		aras_vm_reason_text(st, reason, buf, sizeof(buf));
+		switch (c) {
+		case ARAS_CMD_SUSPEND: assert_string_equal(buf, "paused: user"); break;
+		case ARAS_CMD_MANAGED_SAVE:
+			assert_string_equal(buf, "shutoff: saved");
+			assert_int_equal(saved, 1);
+			assert_int_equal(aras_vm_oper(st, reason, saved, 0), ARAS_OPER_SUSPENDED);
+			break;
+		case ARAS_CMD_DESTROY: assert_string_equal(buf, "shutoff: destroyed"); break;
+		case ARAS_CMD_SHUTDOWN:
+		case ARAS_CMD_SHUTDOWN_FORCE: assert_string_equal(buf, "shutoff: shutdown"); break;
+		case ARAS_CMD_RESTORE: assert_string_equal(buf, "running: restored"); break;
+		case ARAS_CMD_RESUME: assert_string_equal(buf, "running: unpaused"); break;
+		default: assert_string_equal(buf, "running: booted");
+		}
+		if (c != ARAS_CMD_MANAGED_SAVE)
+			assert_int_equal(saved, 0);
+	}
+}
+
+static void test_limit(void **unused)
+{
+	struct aras_notify_limit l;
+	uint64_t t = 1000;
+
+	(void)unused;
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(aras_notify_limit_take(&l, 2, t), 1);
+	assert_int_equal(aras_notify_limit_take(&l, 2, t + 1), 1);
+	assert_int_equal(aras_notify_limit_take(&l, 2, t + 2), 0);
+	assert_int_equal(aras_notify_limit_take(&l, 2, t + 9999), 0);
+	assert_int_equal(aras_notify_limit_flush(&l, t + 9999), 0); /* the window is still open */
+	assert_int_equal(aras_notify_limit_flush(&l, t + ARAS_NOTIFY_WINDOW_MS), 2);
+	assert_int_equal(aras_notify_limit_flush(&l, t + ARAS_NOTIFY_WINDOW_MS + 1), 0);
+	/* a fresh window */
+	assert_int_equal(aras_notify_limit_take(&l, 2, t + 20000), 1);
+	/* an ended window with changes held back is summed up before a new one starts */
+	assert_int_equal(aras_notify_limit_take(&l, 1, t + 20001), 0);
+	assert_int_equal(aras_notify_limit_take(&l, 1, t + 40000), 0);
+	assert_int_equal(aras_notify_limit_flush(&l, t + 40000), 2);
+	assert_int_equal(aras_notify_limit_take(&l, 1, t + 40001), 1);
+	/* at time 0 too */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(aras_notify_limit_take(&l, 1, 0), 1);
+	assert_int_equal(aras_notify_limit_take(&l, 1, 1), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_oper),       cmocka_unit_test(test_names),
+		cmocka_unit_test(test_cmd_matrix), cmocka_unit_test(test_outcome),
+		cmocka_unit_test(test_limit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
