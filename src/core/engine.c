@@ -322,6 +322,9 @@ int aras_engine_vm_event(struct aras_engine *e, const struct aras_vm_event *ev, 
 	switch (ev->kind) {
 	case ARAS_VEV_STATE:
 		vm_event_state(vm, ev);
+		if (aras_sla_not_running(vm->state))
+			aras_sla_stopped(vm, &e->state, aras_model_host(&e->model, vm->host), wall, on_alert,
+					 e);
 		vm_oper_update(e, vm, ev->t_ms, wall);
 		aras_model_summarize(&e->model, &e->summary);
 		return 0;

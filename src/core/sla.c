@@ -108,7 +108,7 @@ static void fill_alert(struct aras_alert *a, int type, const struct aras_vm *vm,
 }
 
 /* A VM that stopped running: its active alerts end, saying why. */
-static void stopped(struct aras_vm *vm, const struct aras_state *st, const struct aras_host *h, time_t wall,
+void aras_sla_stopped(struct aras_vm *vm, const struct aras_state *st, const struct aras_host *h, time_t wall,
 		    aras_alert_fn *emit, void *arg)
 {
 	for (int r = 0; r < ARAS_NRES; r++) {
@@ -133,6 +133,12 @@ static void stopped(struct aras_vm *vm, const struct aras_state *st, const struc
 	vm->vm_class = ARAS_CLASS_NORMAL;
 }
 
+int aras_sla_not_running(int state)
+{
+	return state == ARAS_VM_SHUTOFF || state == ARAS_VM_SHUTDOWN || state == ARAS_VM_CRASHED ||
+	       state == ARAS_VM_PMSUSPENDED;
+}
+
 static const int class_of[ARAS_NRES] = { ARAS_CLASS_CPU, ARAS_CLASS_MEM, ARAS_CLASS_IO };
 
 void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsigned host_index,
@@ -154,9 +160,8 @@ void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsign
 
 		if (vm->host != host_index)
 			continue;
-		if (vm->state == ARAS_VM_SHUTOFF || vm->state == ARAS_VM_SHUTDOWN ||
-		    vm->state == ARAS_VM_CRASHED || vm->state == ARAS_VM_PMSUSPENDED) {
-			stopped(vm, st, h, wall, emit, arg);
+		if (aras_sla_not_running(vm->state)) {
+			aras_sla_stopped(vm, st, h, wall, emit, arg);
 			continue;
 		}
 		/* paused, or the host unreachable: keep the state until it runs again */

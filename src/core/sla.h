@@ -45,6 +45,15 @@ typedef void aras_alert_fn(const struct aras_alert *a, void *arg);
  * alert is active gets its clear, with a text saying why; a VM whose host
  * is unreachable keeps its state until the host answers again.
  */
+/* States in which a VM's alerts end (shut off, shutting down, crashed, suspended to RAM/disk by the guest). */
+int aras_sla_not_running(int state);
+/*
+ * vm stopped running: its pending alerts are dropped, firing ones clear
+ * (emit, "no longer running"), its class is normal again.  Called by
+ * aras_sla_evaluate and, at once, on a domain event (engine.c).
+ */
+void aras_sla_stopped(struct aras_vm *vm, const struct aras_state *st, const struct aras_host *h, time_t wall,
+		      aras_alert_fn *emit, void *arg);
 void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsigned host_index,
 		       uint64_t now_ms, time_t wall, aras_alert_fn *emit, void *arg);
 

@@ -19,7 +19,8 @@
 # arasActionFailed (maintenance) land in theirs.  VM life cycle: the per-VM
 # operational state (RFC 7666 value map) equals snmpget; arasVmCommand
 # suspend/resume of web1 lands in snmptrap["arasVmStateChange\s"] and the
-# polled state; a hand-sent crash fires the crash trap trigger, a hand-sent
+# polled state, and fires / resolves the paused trigger ({$ARAS.VM.PAUSED.MAX}
+# 5s); a hand-sent crash fires the crash trap trigger, a hand-sent
 # arasVmStateChangesCoalesced lands in its own item.  Prints (not asserted) the
 # time to discover the VMs and the times from the SET to the trigger in
 # PROBLEM and to the trap's value in Zabbix.
@@ -212,7 +213,8 @@ hid=$(api host.create "{\"host\":\"arasd-test\",\"groups\":[{\"groupid\":\"$gid\
 \"templates\":[{\"templateid\":\"$tid\"}],
 \"interfaces\":[{\"type\":2,\"main\":1,\"useip\":1,\"ip\":\"127.0.0.1\",\"dns\":\"\",\"port\":\"$SNMP_PORT\",
 \"details\":{\"version\":2,\"bulk\":1,\"community\":\"public\"}}],
-\"macros\":[{\"macro\":\"{\$ARAS.INTERVAL}\",\"value\":\"2s\"},{\"macro\":\"{\$ARAS.LLD.INTERVAL}\",\"value\":\"5s\"}]}" 'r["hostids"][0]')
+\"macros\":[{\"macro\":\"{\$ARAS.INTERVAL}\",\"value\":\"2s\"},{\"macro\":\"{\$ARAS.LLD.INTERVAL}\",\"value\":\"5s\"},
+{\"macro\":\"{\$ARAS.VM.PAUSED.MAX}\",\"value\":\"5s\"}]}" 'r["hostids"][0]')
 check "host.create" test -n "$hid"
 
 # VM names as discovered = the [NAME] of the arasVmMemUsage[NAME] item keys
@@ -339,8 +341,11 @@ check "suspend web1: arasVmStateChange in snmptrap[\"arasVmStateChange\\s\"] (ru
 	wait_for 30 has_trap 'arasVmStateChange\\s' 'arasVmStateChange vm=web1 uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 host=alpha running -> paused (paused: '
 oper_is() { [ "$(lastvalue "arasVmOperState[$1]")" = "$2" ]; }
 check "  and arasVmOperState[web1] reads paused (9)" wait_for 30 oper_is web1 9
+check "  'VM web1: paused for {\$ARAS.VM.PAUSED.MAX}' (5s here) in PROBLEM" wait_for 30 problem 'VM web1: paused for {$ARAS.VM.PAUSED.MAX}'
+is "  'VM db1: paused for ...' stays OK" "$(trig_value 'VM db1: paused for {$ARAS.VM.PAUSED.MAX}')" 0
 sset "$VM_ENTRY.43.$web1" i 8 >/dev/null
 check "resume web1: paused -> running in the trap item" wait_for 30 has_trap 'arasVmStateChange\\s' 'arasVmStateChange vm=web1 .* paused -> running '
+check "  and the paused trigger resolves" wait_for 30 resolved 'VM web1: paused for {$ARAS.VM.PAUSED.MAX}'
 snmptrap -v2c -c public "127.0.0.1:$TRAP_PORT" '' "$NOTIFY_OID.8" "$VM_ENTRY.2.$web1" s web1 "$VM_ENTRY.33.$web1" s 6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 \
 	"$VM_ENTRY.34.$web1" s alpha "$VM_ENTRY.40.$web1" i 4 "$VM_ENTRY.39.$web1" i 13 "$VM_ENTRY.41.$web1" s "shutoff: crashed"
 snmptrap -v2c -c public "127.0.0.1:$TRAP_PORT" '' "$NOTIFY_OID.9" "$STATUS_OID.24.0" c 12 "$STATUS_OID.23.0" c 340

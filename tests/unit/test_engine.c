@@ -859,6 +859,25 @@ static void test_events_and_polls(void **unused)
 	fx_free(f);
 }
 
+/* A VM that stops clears its firing alerts at once (no false breach, no wait for the poll). */
+static void test_stop_clears_alerts(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	unsigned notes;
+
+	(void)unused;
+	fire(f);
+	notes = f->r.event_notes;
+	/* paused: the alert is kept until it runs again */
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_PAUSED, 1, T0 + 100), 0);
+	assert_int_equal(vm_of(f, 1)->sla[0].state, ARAS_ALERT_FIRING);
+	/* shut off: it clears now, with its notification */
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_SHUTOFF, 1, T0 + 200), 0);
+	assert_int_equal(vm_of(f, 1)->sla[0].state, ARAS_ALERT_OK);
+	assert_int_equal(f->r.event_notes, notes + 1);
+	fx_free(f);
+}
+
 /* A crash is mailed and scripted like an SLA alert (when arasActions says so). */
 static void test_crash_effects(void **unused)
 {
@@ -930,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_check_command),
 		cmocka_unit_test(test_command_life_cycle),
 		cmocka_unit_test(test_events_and_polls),
+		cmocka_unit_test(test_stop_clears_alerts),
 		cmocka_unit_test(test_crash_effects),
 		cmocka_unit_test(test_state_notify_limit),
 	};
