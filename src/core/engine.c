@@ -238,14 +238,16 @@ static void announce_state(struct aras_engine *e, struct aras_vm *vm, uint64_t n
 
 /*
  * Recompute arasVmOperState; a change is announced.  A VM seen for the
- * first time, and a host that cannot be reached (unknown(1): its
- * arasHostStateChange says so), are not changes; the state a VM is found
+ * first time, a host that cannot be reached (unknown(1): its
+ * arasHostStateChange says so) and a VM that vanished from its host's
+ * listing (unknown until its row goes) are not changes; the state a VM is found
  * in when its host comes back is compared with the last one known.
  */
 static void vm_oper_update(struct aras_engine *e, struct aras_vm *vm, uint64_t now_ms, time_t wall)
 {
 	const struct aras_host *h = aras_model_host(&e->model, vm->host);
-	int oper = h && h->state == ARAS_HOST_UP ?
+	/* a host that cannot be reached, or a VM its host's last poll did not list (undefined, leaving) */
+	int oper = h && h->state == ARAS_HOST_UP && !vm->missing ?
 			   aras_vm_oper(vm->state, vm->reason, vm->managed_save, vm_busy(e, vm)) :
 			   ARAS_OPER_UNKNOWN;
 
@@ -321,6 +323,10 @@ int aras_engine_vm_event(struct aras_engine *e, const struct aras_vm_event *ev, 
 		return 1;
 	switch (ev->kind) {
 	case ARAS_VEV_STATE:
+		if (aras_vm_event_premature(vm->state, ev->state, ev->reason)) {
+			elog(e, LOG_DEBUG, "VM %s: %s before its start: skipped", vm->name, ev->what);
+			return 0;
+		}
 		vm_event_state(vm, ev);
 		if (aras_sla_not_running(vm->state))
 			aras_sla_stopped(vm, &e->state, aras_model_host(&e->model, vm->host), wall, on_alert,
@@ -535,7 +541,7 @@ void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
  * if libvirt's event is still on its way (it then changes nothing), and a
  * poll that began before does not undo it.
  */
-static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, uint64_t now_ms)
+static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, int detail, uint64_t now_ms)
 {
 	struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
 	struct aras_vm_event ev;
@@ -545,16 +551,29 @@ static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, u
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ARAS_VEV_STATE;
 	ev.t_ms = now_ms;
-	aras_cmd_outcome(a->kind - ARAS_CMD_KIND_OFFSET, &ev.state, &ev.reason, &ev.managed_save);
+	aras_cmd_outcome(a->kind - ARAS_CMD_KIND_OFFSET, detail == ARAS_RESULT_FORCED, &ev.state, &ev.reason,
+			 &ev.managed_save);
 	vm_event_state(vm, &ev);
 }
 
 void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms)
 {
+	aras_engine_result_detail(e, action, ok, err, ARAS_RESULT_PLAIN, now_ms);
+}
+
+void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, const char *err, int detail,
+			       uint64_t now_ms)
+{
 	struct aras_action *a = e->plan ? aras_plan_get(e->plan, action) : NULL;
 
 	if (!a)
 		return;
+	if (ok && detail == ARAS_RESULT_FORCED) {
+		size_t n = strlen(a->reason);
+
+		snprintf(a->reason + n, sizeof(a->reason) - n, "; powered off after %u s without the guest",
+			 (unsigned)e->state.settings.v[ARAS_S_SHUTDOWN_TIMEOUT]);
+	}
 	a->state = ok ? ARAS_AS_SUCCEEDED : ARAS_AS_FAILED;
 	a->finished = time(NULL);
 	a->finished_ms = now_ms;
@@ -576,7 +595,7 @@ void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const ch
 	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
 		backoff(e, a, ok, now_ms);
 	if (ok && ARAS_KIND_IS_LIFECYCLE(a->kind))
-		lifecycle_done(e, a, now_ms);
+		lifecycle_done(e, a, detail, now_ms);
 	vm_state_changed(e, a->uuid, now_ms); /* no longer busy with it */
 	/*
 	 * A change is worth a fresh poll at once; a failure is not (a poll per

@@ -149,6 +149,14 @@ void aras_engine_expire(struct aras_engine *e, uint64_t now_ms);
 void aras_engine_round(struct aras_engine *e, uint64_t now_ms);
 /* A job ended (ok, or err says why). */
 void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms);
+/* How a job ended beyond ok or not. */
+enum aras_result_detail {
+	ARAS_RESULT_PLAIN = 0,
+	ARAS_RESULT_FORCED = 1, /* shutdownForce: the guest ignored the button, powered off at the timeout */
+};
+/* The same with a detail (enum aras_result_detail). */
+void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, const char *err, int detail,
+			       uint64_t now_ms);
 
 /*
  * A libvirt domain event (see struct aras_vm_event): the VM's state now,

@@ -170,7 +170,13 @@ int aras_vm_cmd_check(int cmd, int st, int managed_save, char *why, size_t whyle
 	return -ARAS_E_INCONSIST;
 }
 
-void aras_cmd_outcome(int cmd, int *st, int *reason, int *managed_save)
+int aras_vm_event_premature(int st, int new_st, int new_reason)
+{
+	return (st == ARAS_VM_SHUTOFF || st == ARAS_VM_OTHER) && new_st == ARAS_VM_RUNNING &&
+	       new_reason == RUN_UNPAUSED;
+}
+
+void aras_cmd_outcome(int cmd, int forced, int *st, int *reason, int *managed_save)
 {
 	*managed_save = 0;
 	switch (cmd) {
@@ -194,7 +200,7 @@ void aras_cmd_outcome(int cmd, int *st, int *reason, int *managed_save)
 	case ARAS_CMD_SHUTDOWN:
 	case ARAS_CMD_SHUTDOWN_FORCE:
 		*st = ARAS_VM_SHUTOFF;
-		*reason = OFF_SHUTDOWN;
+		*reason = forced ? OFF_DESTROYED : OFF_SHUTDOWN; /* powered off at the timeout */
 		return;
 	case ARAS_CMD_DESTROY:
 		*st = ARAS_VM_SHUTOFF;

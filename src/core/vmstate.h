@@ -76,10 +76,18 @@ const char *aras_cmd_name(int cmd);   /* "start", ... "?" */
 int aras_vm_cmd_check(int cmd, int st, int managed_save, char *why, size_t whylen);
 
 /*
+ * A libvirt event that says "running, unpaused" for a VM that is shut off
+ * is the first half of a start (libvirt 9 sends it just before "started
+ * booted" or "started restored"): 1 if an event from state st to
+ * new_st/new_reason is such a half, to be skipped.
+ */
+int aras_vm_event_premature(int st, int new_st, int new_reason);
+
+/*
  * The libvirt state, reason and managed-save flag a VM is in once command
  * cmd has succeeded (libvirt's event may come after the command's result).
  */
-void aras_cmd_outcome(int cmd, int *st, int *reason, int *managed_save);
+void aras_cmd_outcome(int cmd, int forced, int *st, int *reason, int *managed_save);
 
 /*
  * At most `limit` notifications per fixed window of ARAS_NOTIFY_WINDOW_MS;

@@ -200,7 +200,8 @@ static void on_results(void *arg)
 	struct aras_job_result *res;
 
 	while ((res = aras_collector_next_result(r->col)) != NULL) {
-		aras_engine_result(&r->d->eng, res->action, res->ok, res->err, aras_loop_now_ms());
+		aras_engine_result_detail(&r->d->eng, res->action, res->ok, res->err, res->detail,
+					  aras_loop_now_ms());
 		free(res);
 	}
 }

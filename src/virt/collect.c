@@ -394,7 +394,7 @@ static void *mig_main(void *arg)
 		if (m->job.kind == ARAS_KIND_MIGRATE)
 			r->ok = aras_virt_migrate(m->conn, m->dom, &m->job, r->err, sizeof(r->err)) == 0;
 		else
-			r->ok = aras_virt_lifecycle(m->dom, &m->job, r->err, sizeof(r->err)) == 0;
+			r->ok = aras_virt_lifecycle(m->dom, &m->job, r->err, sizeof(r->err), &r->detail) == 0;
 	}
 	pthread_mutex_lock(&m->lock);
 	m->done = 1;
@@ -533,11 +533,18 @@ static int nap(struct worker *w, unsigned secs)
 	return stop;
 }
 
+#define RECONNECT_FIRST_S 1
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct aras_collector *c = w->c;
-	unsigned backoff = c->poll_s;
+	/*
+	 * An unreachable host is tried again after 1 s, doubling up to
+	 * backoff_max: a restarted libvirtd is back within seconds, whatever
+	 * pollInterval is.
+	 */
+	unsigned backoff = RECONNECT_FIRST_S;
 	unsigned backoff_max = c->poll_s * 8 < 60 ? 60 : c->poll_s * 8;
 
 	for (;;) {
@@ -560,7 +567,7 @@ static void *worker_main(void *arg)
 							      &c->events_lost) < ARAS_VIRT_NEVENTS)
 					aras_log_tok(LOG_INFO, "virt", "host %u: %s: not every domain event is "
 						     "available; polls cover the rest", w->index, w->uri);
-				backoff = c->poll_s;
+				backoff = RECONNECT_FIRST_S;
 				/*
 				 * The test driver parses its whole fixture here; give the
 				 * parser's freed memory back (3 KiB/VM of RSS otherwise).

@@ -217,7 +217,7 @@ static int wait_off(virDomainPtr dom, unsigned timeout_s)
 	}
 }
 
-static int shutdown_vm(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
+static int shutdown_vm(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen, int *forced)
 {
 	unsigned t = job->timeout_s ? job->timeout_s : 120;
 	int rc;
@@ -244,10 +244,11 @@ static int shutdown_vm(virDomainPtr dom, const struct aras_job *job, char *err, 
 		aras_virt_errtext(err, errlen, "virDomainDestroy after the shutdown timeout");
 		return -1;
 	}
+	*forced = 1;
 	return 0;
 }
 
-int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
+int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen, int *forced)
 {
 	const char *what = NULL;
 	int rc = -1;
@@ -267,7 +268,7 @@ int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err,
 		break;
 	case ARAS_KIND_SHUTDOWN:
 	case ARAS_KIND_SHUTDOWN_FORCE:
-		return shutdown_vm(dom, job, err, errlen);
+		return shutdown_vm(dom, job, err, errlen, forced);
 	case ARAS_KIND_DESTROY:
 		what = "virDomainDestroy";
 		rc = virDomainDestroy(dom);

@@ -20,7 +20,7 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
  * A life-cycle command (ARAS_KIND_START .. ARAS_KIND_RESTORE): 0 or -1,
  * err.  Shutdowns wait up to job->timeout_s for the VM to power off.
  */
-int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen);
+int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen, int *forced);
 /* "what: libvirt's last error" into buf. */
 void aras_virt_errtext(char *buf, size_t len, const char *what);
 

@@ -27,6 +27,7 @@ struct aras_job_result {
 	int ok;
 	char err[ARAS_ERRTEXT_MAX];
 	uint64_t ms; /* how long it ran */
+	int detail;  /* enum aras_result_detail (core/engine.h): ARAS_RESULT_FORCED */
 };
 
 #endif

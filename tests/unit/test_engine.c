@@ -780,6 +780,42 @@ static void test_command_life_cycle(void **unused)
 	fx_free(f);
 }
 
+/* shutdownForce that had to power the VM off: libvirt's reason (destroyed), and the row says so. */
+static void test_forced_shutdown(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_order o = command(1, ARAS_CMD_SHUTDOWN_FORCE);
+	struct aras_action *a;
+
+	(void)unused;
+	f->e.state.settings.v[ARAS_S_SHUTDOWN_TIMEOUT] = 5;
+	aras_engine_order(&f->e, &o, T0);
+	a = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SHUTTINGDOWN);
+	aras_engine_result_detail(&f->e, a->index, 1, NULL, ARAS_RESULT_FORCED, T0 + 5100);
+	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SHUTDOWN);
+	assert_int_equal(vm_of(f, 1)->reason, 2 /* destroyed */);
+	assert_non_null(strstr(a->reason, "powered off after 5 s"));
+	fx_free(f);
+}
+
+/* A VM that its host's poll no longer lists (undefined) is not a state change. */
+static void test_vanished_is_no_change(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_host_sample s;
+	unsigned before = f->r.vm_states;
+
+	(void)unused;
+	memset(&s, 0, sizeof(s));
+	s.host_index = 1;
+	s.ok = 1;
+	s.t_ms = s.start_ms = T0 + 1000;
+	assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0); /* "hot" missing once: kept */
+	assert_int_equal(f->r.vm_states, before);
+	fx_free(f);
+}
+
 /* Events update at once; an older poll does not undo them; a restart is a fresh interval. */
 static void test_events_and_polls(void **unused)
 {
@@ -831,6 +867,10 @@ static void test_events_and_polls(void **unused)
 	assert_int_equal(state_event(f, 1, 1, ARAS_VM_SHUTOFF, 1, T0 + 500), 0);
 	assert_int_equal(vm->oper, ARAS_OPER_SHUTDOWN);
 	assert_int_equal(vm->cpu_usage, 0);
+	/* libvirt's "resumed unpaused" that comes just before "started booted" is skipped */
+	assert_int_equal(state_event(f, 1, 1, ARAS_VM_RUNNING, 5, T0 + 550), 0);
+	assert_int_equal(vm->oper, ARAS_OPER_SHUTDOWN);
+	assert_int_equal(f->r.vm_states, 3);
 	assert_int_equal(state_event(f, 1, 1, ARAS_VM_RUNNING, 1, T0 + 600), 0);
 	assert_int_equal(vm->have_prev, 0);
 	assert_int_equal(vm->new_process, 1);
@@ -950,6 +990,8 @@ int main(void)
 		cmocka_unit_test(test_command_life_cycle),
 		cmocka_unit_test(test_events_and_polls),
 		cmocka_unit_test(test_stop_clears_alerts),
+		cmocka_unit_test(test_forced_shutdown),
+		cmocka_unit_test(test_vanished_is_no_change),
 		cmocka_unit_test(test_crash_effects),
 		cmocka_unit_test(test_state_notify_limit),
 	};

@@ -124,7 +124,7 @@ static void test_outcome(void **unused)
 	for (int c = ARAS_CMD_START; c <= ARAS_CMD_MAX; c++) {
 		char buf[64];
 
-		aras_cmd_outcome(c, &st, &reason, &saved);
+		aras_cmd_outcome(c, 0, &st, &reason, &saved);
 		/* what the outcome looks like is a state the next command may start from */
 		aras_vm_reason_text(st, reason, buf, sizeof(buf));
 		switch (c) {
@@ -144,6 +144,17 @@ static void test_outcome(void **unused)
 		if (c != ARAS_CMD_MANAGED_SAVE)
 			assert_int_equal(saved, 0);
 	}
+	/* shutdownForce that had to power off: libvirt says destroyed */
+	aras_cmd_outcome(ARAS_CMD_SHUTDOWN_FORCE, 1, &st, &reason, &saved);
+	{
+		char buf[64];
+
+		assert_string_equal(aras_vm_reason_text(st, reason, buf, sizeof(buf)), "shutoff: destroyed");
+	}
+	/* libvirt's "resumed unpaused" just before "started booted": only for a VM that is off */
+	assert_int_equal(aras_vm_event_premature(ARAS_VM_SHUTOFF, ARAS_VM_RUNNING, 5), 1);
+	assert_int_equal(aras_vm_event_premature(ARAS_VM_PAUSED, ARAS_VM_RUNNING, 5), 0);
+	assert_int_equal(aras_vm_event_premature(ARAS_VM_SHUTOFF, ARAS_VM_RUNNING, 1), 0);
 }
 
 static void test_limit(void **unused)
