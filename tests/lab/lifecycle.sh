@@ -66,7 +66,10 @@ wait_vstate() {
 vreason() { vstate "$1" | sed 's/^shut off/shutoff/; s/ (\(.*\))$/: \1/'; }
 reason_is() { [ "$(vget "$1" $V_REASON)" = "\"$2\"" ]; }
 # the arasVmStateReason varbind of a notification line
-trap_reason() { grep -o "\.$V_REASON\.[0-9.]* = STRING: \"[^\"]*\"" <<<"$1" | sed 's/.*STRING: "//; s/"$//'; }
+# (the column's full OID: a UUID octet of 41 in the index must not match)
+trap_reason() {
+	grep -oE "${VM_ENTRY//./\\.}\.$V_REASON\.[0-9.]+ = STRING: \"[^\"]*\"" <<<"$1" | sed 's/.*STRING: "//; s/"$//'
+}
 hb_mark() { hb_lines "$1" | wc -l; }
 hb_new() { [ "$(hb_mark "$1")" -gt "$(($2 + ${3:-1} - 1))" ]; } # NAME MARK [N]: N heartbeats after MARK
 hb_since() { hb_lines "$1" | tail -n +"$(($2 + 1))"; } # NAME MARK: heartbeats after MARK
