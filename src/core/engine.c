@@ -6,6 +6,7 @@
 #include "engine.h"
 
 #include "log.h"
+#include "rate.h"
 #include "sla.h"
 
 #include <stdarg.h>
@@ -185,14 +186,14 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 
 /* ---- VM life cycle (core/vmstate.h) ---- */
 
-/* What an action of arasd is doing to the VM now. */
-static int vm_busy(const struct aras_engine *e, const struct aras_vm *vm)
+/*
+ * What a running action of this kind does to its VM.  Kept on the VM from
+ * the action's start to its result (set_busy), so that a poll need not
+ * look each VM up in the action table.
+ */
+static int busy_of(int kind)
 {
-	const struct aras_action *a = e->plan ? aras_plan_open_for(e->plan, vm->uuid) : NULL;
-
-	if (!a || a->state != ARAS_AS_RUNNING)
-		return ARAS_BUSY_NONE;
-	switch (a->kind) {
+	switch (kind) {
 	case ARAS_KIND_MIGRATE: return ARAS_BUSY_MIGRATING;
 	case ARAS_KIND_MANAGED_SAVE: return ARAS_BUSY_SAVING;
 	case ARAS_KIND_RESTORE: return ARAS_BUSY_RESTORING;
@@ -248,7 +249,7 @@ static void vm_oper_update(struct aras_engine *e, struct aras_vm *vm, uint64_t n
 	const struct aras_host *h = aras_model_host(&e->model, vm->host);
 	/* a host that cannot be reached, or a VM its host's last poll did not list (undefined, leaving) */
 	int oper = h && h->state == ARAS_HOST_UP && !vm->missing ?
-			   aras_vm_oper(vm->state, vm->reason, vm->managed_save, vm_busy(e, vm)) :
+			   aras_vm_oper(vm->state, vm->reason, vm->managed_save, vm->busy) :
 			   ARAS_OPER_UNKNOWN;
 
 	vm->oper = oper;
@@ -265,12 +266,15 @@ static void vm_oper_update(struct aras_engine *e, struct aras_vm *vm, uint64_t n
 	announce_state(e, vm, now_ms, wall);
 }
 
-static void vm_state_changed(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], uint64_t now_ms)
+/* An action of arasd starts (busy_of its kind) or ends (ARAS_BUSY_NONE) on its VM. */
+static void set_busy(struct aras_engine *e, const struct aras_action *a, int busy, uint64_t now_ms)
 {
-	struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
+	struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
 
-	if (vm)
-		vm_oper_update(e, vm, now_ms, time(NULL));
+	if (!vm)
+		return;
+	vm->busy = busy;
+	vm_oper_update(e, vm, now_ms, time(NULL));
 }
 
 void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms)
@@ -328,16 +332,18 @@ int aras_engine_vm_event(struct aras_engine *e, const struct aras_vm_event *ev, 
 			return 0;
 		}
 		vm_event_state(vm, ev);
-		if (aras_sla_not_running(vm->state))
+		if (aras_sla_not_running(vm->state) && vm->alert_state != ARAS_ALERT_OK) {
+			/* its alerts end now: the aggregates change with them */
 			aras_sla_stopped(vm, &e->state, aras_model_host(&e->model, vm->host), wall, on_alert,
 					 e);
+			aras_model_summarize(&e->model, &e->summary);
+		}
 		vm_oper_update(e, vm, ev->t_ms, wall);
-		aras_model_summarize(&e->model, &e->summary);
 		return 0;
 	case ARAS_VEV_BALLOON:
 		vm->mem_cur_kib = ev->mem_kib;
-		if (vm->mem_source == ARAS_MEM_HOST && vm->mem_max_kib)
-			vm->mem_usage = (unsigned)(ev->mem_kib * 100 / vm->mem_max_kib);
+		if (vm->mem_source == ARAS_MEM_HOST)
+			vm->mem_usage = aras_percent(ev->mem_kib, vm->mem_max_kib);
 		return 0;
 	case ARAS_VEV_REBOOT:
 		h = aras_model_host(&e->model, vm->host);
@@ -382,7 +388,7 @@ static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 	/* a life-cycle command is no allocation: no cooldown, no backoff */
 	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
 		aras_ctl_note_action(&e->ctl, a, now_ms);
-	vm_state_changed(e, a->uuid, now_ms);
+	set_busy(e, a, busy_of(a->kind), now_ms);
 	rc = e->fx.start_job ? e->fx.start_job(e->fx.arg, a) : -ARAS_E_NOENT;
 	if (rc < 0) {
 		char err[ARAS_ERRTEXT_MAX];
@@ -528,7 +534,6 @@ void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
 
 	if (!e->plan)
 		return;
-	aras_engine_flush_notify(e, now_ms);
 	aras_engine_expire(e, now_ms);
 	n = aras_ctl_decide(&e->ctl, &e->model, &e->state, e->plan, &e->ctl_opts, now_ms, e->dec,
 			    e->opts.max_decisions);
@@ -596,7 +601,7 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 		backoff(e, a, ok, now_ms);
 	if (ok && ARAS_KIND_IS_LIFECYCLE(a->kind))
 		lifecycle_done(e, a, detail, now_ms);
-	vm_state_changed(e, a->uuid, now_ms); /* no longer busy with it */
+	set_busy(e, a, ARAS_BUSY_NONE, now_ms);
 	/*
 	 * A change is worth a fresh poll at once; a failure is not (a poll per
 	 * result is what turned fast failures into a storm).

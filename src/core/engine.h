@@ -166,7 +166,7 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
  * storm of events costs one poll.
  */
 int aras_engine_vm_event(struct aras_engine *e, const struct aras_vm_event *ev, time_t wall);
-/* Send the summary of a notification window that has ended (called each round). */
+/* Send the summary of a notification window that has ended (the daemon's 1 s timer calls it). */
 void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms);
 
 /* ---- operator orders ---- */

@@ -104,6 +104,7 @@ struct aras_vm {
 	int prev_oper;             /* arasVmPrevOperState; 0 = no change seen */
 	uint32_t state_changes;    /* arasVmStateChanges */
 	uint64_t state_ms;         /* monotonic time of the last event that set state */
+	int busy;                  /* enum aras_busy: what a running action of arasd does to it */
 	unsigned vcpus, vcpus_max;
 	uint64_t cpu_time_ns;
 	unsigned cpu_usage;

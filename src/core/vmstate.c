@@ -120,10 +120,10 @@ const char *aras_cmd_name(int cmd)
 	return cmd >= 1 && (size_t)cmd <= ARAS_ARRAY_SIZE(cmd_names) ? cmd_names[cmd - 1] : "?";
 }
 
-/* A QEMU process exists (libvirt's "active"). */
+/* A QEMU process exists (libvirt's "active"; a crashed VM kept for a dump too). */
 static int active(int st)
 {
-	return st != ARAS_VM_SHUTOFF && st != ARAS_VM_OTHER;
+	return aras_vm_state_active(st) || st == ARAS_VM_CRASHED;
 }
 
 int aras_vm_cmd_check(int cmd, int st, int managed_save, char *why, size_t whylen)

@@ -234,10 +234,34 @@ static void fill_vm(struct aras_vm_sample *v, virDomainStatsRecordPtr rec)
 			v->reason = reason;
 	}
 	v->state = map_state(v->state);
-	/* shut off with a managed save image: arasVmOperState suspended(7) */
-	if (v->state == ARAS_VM_SHUTOFF)
-		v->managed_save = virDomainHasManagedSaveImage(dom, 0) == 1;
 	v->has_guest_mem = (have & 64) && (have & (128 | 256)) && v->state == ARAS_VM_RUNNING;
+}
+
+/*
+ * Shut off with a managed save image (arasVmOperState suspended(7)): one
+ * listing for the host, asked only when some VM is shut off.
+ */
+static void mark_managed_save(virConnectPtr conn, struct aras_host_sample *s)
+{
+	virDomainPtr *doms = NULL;
+	int n = 0;
+	size_t off = 0;
+
+	for (size_t j = 0; j < s->nvms; j++)
+		off += s->vms[j].state == ARAS_VM_SHUTOFF;
+	if (!off)
+		return;
+	n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE);
+	for (int i = 0; i < n; i++) {
+		unsigned char u[VIR_UUID_BUFLEN];
+
+		if (virDomainGetUUID(doms[i], u) == 0)
+			for (size_t j = 0; j < s->nvms; j++)
+				if (memcmp(s->vms[j].uuid, u, VIR_UUID_BUFLEN) == 0)
+					s->vms[j].managed_save = s->vms[j].state == ARAS_VM_SHUTOFF;
+		virDomainFree(doms[i]);
+	}
+	free(doms);
 }
 
 static void poll_node(virConnectPtr conn, struct aras_host_sample *s)
@@ -323,6 +347,7 @@ static int poll_host(virConnectPtr conn, struct aras_host_sample *s)
 		fill_vm(&s->vms[i], recs[i]);
 	s->nvms = (size_t)n;
 	virDomainStatsRecordListFree(recs);
+	mark_managed_save(conn, s);
 	poll_node(conn, s);
 	s->ok = 1;
 	return 0;
