@@ -37,8 +37,6 @@
 # max) next to pollInterval.
 # shellcheck shell=bash
 
-V_OPER=39 V_PREV=40 V_REASON=41 V_CHANGES=42 V_CMD=43
-V_HOSTNAME=34
 N_STATE=8
 declare -A CMD_NO=([start]=2 [shutdown]=3 [shutdownForce]=4 [destroy]=5 [reboot]=6
 	[suspend]=7 [resume]=8 [managedSave]=9 [restore]=10)
