@@ -1,7 +1,7 @@
 /*
  * backoff.c - see backoff.h.  Entries live in one array, found by a linear
  * scan: only VMs and hosts with a failure streak have one, and a success
- * removes it.
+ * removes it, and so does the VM's leaving the model (aras_backoff_prune).
  */
 #include "backoff.h"
 
@@ -124,4 +124,20 @@ int64_t aras_backoff_result(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID
 	if (streak)
 		*streak = h->fails;
 	return (int64_t)hw;
+}
+
+size_t aras_backoff_prune(struct aras_backoff *b, int (*keep)(const uint8_t uuid[ARAS_UUID_LEN], void *arg),
+			  void *arg)
+{
+	size_t before = b->n;
+
+	for (size_t i = 0; i < b->n;) {
+		struct aras_backoff_entry *e = &b->v[i];
+
+		if (!e->host && !keep(e->uuid, arg))
+			drop(b, e); /* the last entry moved into slot i: look at it next */
+		else
+			i++;
+	}
+	return before - b->n;
 }

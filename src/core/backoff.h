@@ -56,6 +56,14 @@ int aras_backoff_admit(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID_LEN]
 int64_t aras_backoff_result(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID_LEN], unsigned host,
 			    int ok, uint64_t now_ms, uint32_t *streak);
 
+/*
+ * Drop the VM entries whose VM keep() says is gone (host entries stay);
+ * returns how many.  Without it a VM that failed and was then undefined
+ * would hold its entry for the daemon's life.
+ */
+size_t aras_backoff_prune(struct aras_backoff *b, int (*keep)(const uint8_t uuid[ARAS_UUID_LEN], void *arg),
+			  void *arg);
+
 /* The wait after n failures in a row: base * 2^(n-1), at most max. */
 uint64_t aras_backoff_wait(uint32_t n, uint64_t base_ms, uint64_t max_ms);
 

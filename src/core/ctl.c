@@ -130,6 +130,21 @@ struct aras_ctl_vm *aras_ctl_vm(struct aras_ctl *c, const uint8_t uuid[ARAS_UUID
 	return &v[i];
 }
 
+size_t aras_ctl_prune(struct aras_ctl *c, const struct aras_model *m)
+{
+	size_t out = 0, before = c->n;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (aras_model_find_vm(m, c->vms[i].uuid))
+			c->vms[out++] = c->vms[i]; /* keeps the uuid order */
+	c->n = out;
+	if (!out) {
+		free(c->vms);
+		c->vms = NULL;
+	}
+	return before - out;
+}
+
 static const struct aras_ctl_vm *ctl_find(const struct aras_ctl *c, const uint8_t *uuid)
 {
 	return aras_ctl_vm((struct aras_ctl *)c, uuid, 0);

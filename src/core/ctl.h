@@ -122,6 +122,14 @@ void aras_ctl_init(struct aras_ctl *c);
 void aras_ctl_free(struct aras_ctl *c);
 struct aras_ctl_vm *aras_ctl_vm(struct aras_ctl *c, const uint8_t uuid[ARAS_UUID_LEN], int create);
 
+/*
+ * Forget the VMs the model no longer has (their cooldown, return home,
+ * notice and shrink-back memory); returns how many.  Called when a poll
+ * removed VMs: without it every VM that ever had a notice or an action
+ * kept an entry for the daemon's life.
+ */
+size_t aras_ctl_prune(struct aras_ctl *c, const struct aras_model *m);
+
 /* Extra knobs not in the settings table. */
 struct aras_ctl_opts {
 	int disk_grow;             /* 0: add a new disk, 1: grow the VM's disk */

@@ -153,6 +153,18 @@ static void on_alert(const struct aras_alert *a, void *arg)
 	aras_engine_alert(arg, a);
 }
 
+static int in_model(const uint8_t uuid[ARAS_UUID_LEN], void *arg)
+{
+	return aras_model_find_vm(arg, uuid) != NULL;
+}
+
+/* VMs a poll removed from the model leave the controller's and the backoff's memory too. */
+static void forget_removed(struct aras_engine *e)
+{
+	aras_ctl_prune(&e->ctl, &e->model);
+	aras_backoff_prune(&e->backoff, in_model, &e->model);
+}
+
 int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, time_t wall)
 {
 	struct aras_apply_result res;
@@ -166,6 +178,8 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 		elog(e, LOG_ERR, "host %u: cannot apply poll: %s", s->host_index, aras_strerror(rc));
 	if (!h)
 		return rc;
+	if (res.removed)
+		forget_removed(e);
 	after = aras_host_mib_state(h);
 	/* The first successful poll is not news; a first failure is. */
 	if ((before != after || (was_unknown && after == ARAS_HOST_DOWN)) &&

@@ -1,7 +1,8 @@
 /*
  * test_backoff.c - retry backoff of failed actions (src/core/backoff.c):
  * growing waits per VM and per host, one probe per host wait, a success
- * ends the streak, and a fast-failing loop stays within a bounded rate.
+ * ends the streak, a fast-failing loop stays within a bounded rate, and
+ * pruning drops the entries of VMs that are gone (only those).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,6 +94,37 @@ static void test_fast_failures_bounded(void **st)
 	aras_backoff_free(&b);
 }
 
+/* keep(): every VM but vm2 is still there */
+static int not_vm2(const uint8_t uuid[ARAS_UUID_LEN], void *arg)
+{
+	(void)arg;
+	return memcmp(uuid, vm2, ARAS_UUID_LEN) != 0;
+}
+
+static void test_prune_drops_only_gone_vms(void **st)
+{
+	static const uint8_t vm3[ARAS_UUID_LEN] = { 3 };
+	struct aras_backoff b;
+
+	(void)st;
+	aras_backoff_init(&b);
+	/* entries: vm2, host 1, vm1, vm3 (vm2 first: the last one moves into its slot) */
+	aras_backoff_result(&b, vm2, 1, 0, 0, NULL);
+	aras_backoff_result(&b, vm1, 0, 0, 0, NULL);
+	aras_backoff_result(&b, vm3, 0, 0, 0, NULL);
+	aras_backoff_result(&b, vm2, 0, 0, 0, NULL);
+	assert_int_equal(b.n, 4);
+	assert_int_equal(aras_backoff_prune(&b, not_vm2, NULL), 1);
+	assert_int_equal(b.n, 3);
+	/* vm1 and vm3 keep their streak, host 1 too; vm2 starts afresh */
+	assert_int_equal(aras_backoff_admit(&b, vm1, 0, 1000), 0);
+	assert_int_equal(aras_backoff_admit(&b, vm3, 0, 1000), 0);
+	assert_int_equal(aras_backoff_admit(&b, vm2, 0, 1000), 1);
+	assert_int_equal(aras_backoff_admit(&b, vm1, 1, ARAS_BACKOFF_VM_BASE_MS), 1);
+	assert_int_equal(aras_backoff_prune(&b, not_vm2, NULL), 0);
+	aras_backoff_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +132,7 @@ int main(void)
 		cmocka_unit_test(test_vm_and_host_wait),
 		cmocka_unit_test(test_one_probe_per_wait),
 		cmocka_unit_test(test_fast_failures_bounded),
+		cmocka_unit_test(test_prune_drops_only_gone_vms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

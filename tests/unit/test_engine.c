@@ -6,8 +6,10 @@
  * order), maintenance on/off transitions at commit (one source of truth:
  * the state), the policy gate (automatic, semiAutomatic with approval,
  * rejection, expiry, manual, the replay's auto-approval), job results
- * (failure, a job that cannot be queued), the failure backoff, and the
- * event/notification effects of SLA alerts and host state changes.
+ * (failure, a job that cannot be queued), the failure backoff, the
+ * event/notification effects of SLA alerts and host state changes, and
+ * that VMs which leave the model leave the controller's and the backoff's
+ * memory (bounded under VM churn).
  *
  * Cluster: hosts 1..3, 4 CPUs, 10 000 000 KiB each, host CPU 50 %; host 3
  * never answers (down).  VM 1 "hot" on host 1 (2 of 4 vCPUs at 95 %), VM 2
@@ -967,6 +969,95 @@ static void test_state_notify_limit(void **unused)
 	fx_free(f);
 }
 
+/* Host 1's poll at t_ms lists one running VM, key (none: 0). */
+static void poll_one(struct fx *f, uint32_t key, uint64_t t_ms)
+{
+	struct aras_vm_sample v;
+	struct aras_host_sample s;
+
+	memset(&v, 0, sizeof(v));
+	memset(&s, 0, sizeof(s));
+	mkuuid(v.uuid, key);
+	snprintf(v.name, sizeof(v.name), "churn-%u", (unsigned)key);
+	v.state = ARAS_VM_RUNNING;
+	v.vcpus = v.vcpus_max = 1;
+	v.mem_cur_kib = v.mem_max_kib = 1000000;
+	s.host_index = 1;
+	s.ok = 1;
+	s.t_ms = s.start_ms = t_ms;
+	s.cpus = 4;
+	s.mem_total_kib = MEM_TOTAL;
+	s.vms = &v;
+	s.nvms = key ? 1 : 0;
+	assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0);
+}
+
+static size_t backoff_vms(const struct fx *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->e.backoff.n; i++)
+		n += f->e.backoff.v[i].host == 0;
+	return n;
+}
+
+/* A VM with a failed action that is then undefined: its entries go with it; others stay. */
+static void test_removed_vm_forgotten(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	uint8_t calm[ARAS_UUID_LEN];
+
+	(void)unused;
+	mkuuid(calm, 2);
+	assert_non_null(aras_ctl_vm(&f->e.ctl, calm, 1));
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	aras_engine_result(&f->e, aras_plan_at(f->e.plan, 0)->index, 0, "no", T0 + 10);
+	assert_int_equal(f->e.ctl.n, 2);
+	assert_int_equal(backoff_vms(f), 1);
+	poll_one(f, 0, T0 + 1000); /* "hot" missing once: kept */
+	assert_int_equal(f->e.ctl.n, 2);
+	assert_int_equal(backoff_vms(f), 1);
+	poll_one(f, 0, T0 + 2000); /* twice: removed */
+	assert_null(aras_model_find_vm(&f->e.model, aras_plan_at(f->e.plan, 0)->uuid));
+	assert_int_equal(f->e.ctl.n, 1);
+	assert_memory_equal(f->e.ctl.vms[0].uuid, calm, ARAS_UUID_LEN);
+	assert_int_equal(backoff_vms(f), 0);
+	/* the host's own streak is not a VM's */
+	assert_int_equal(f->e.backoff.n, 1);
+	assert_int_equal(f->e.backoff.v[0].host, 1);
+	fx_free(f);
+}
+
+/* VMs come and go on host 1, each with a failed action: the tables stay as small as the model. */
+static void test_vm_churn_bounded(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	uint64_t t = T0;
+
+	(void)unused;
+	for (uint32_t k = 100; k < 400; k++) {
+		struct aras_action a;
+
+		memset(&a, 0, sizeof(a));
+		mkuuid(a.uuid, k);
+		a.source = 1;
+		poll_one(f, k, t += 1000);
+		aras_ctl_note_action(&f->e.ctl, &a, t);
+		aras_ctl_note_result(&f->e.ctl, &a, 0, t);
+		assert_true(aras_backoff_result(&f->e.backoff, a.uuid, 1, 0, t, NULL) > 0);
+		/* in the model: this VM, the one before (missing once), "calm" and "off" */
+		assert_true(f->e.model.nvms <= 4);
+		assert_true(f->e.ctl.n <= 2);
+		assert_true(backoff_vms(f) <= 2);
+	}
+	poll_one(f, 0, t += 1000);
+	poll_one(f, 0, t += 1000);
+	assert_int_equal(f->e.ctl.n, 0);
+	assert_int_equal(backoff_vms(f), 0);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -994,6 +1085,8 @@ int main(void)
 		cmocka_unit_test(test_vanished_is_no_change),
 		cmocka_unit_test(test_crash_effects),
 		cmocka_unit_test(test_state_notify_limit),
+		cmocka_unit_test(test_removed_vm_forgotten),
+		cmocka_unit_test(test_vm_churn_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
