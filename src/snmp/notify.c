@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "oids.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -25,17 +26,21 @@ static const char log_token[] = "snmp";
 static const oid trap_oid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 static const oid uptime_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
 
-/* Start a varbind list: sysUpTime.0, snmpTrapOID.0 = arasNotifications.n */
-static netsnmp_variable_list *notify_begin(unsigned n)
+/* Start a varbind list: sysUpTime.0 = up, snmpTrapOID.0 = arasNotifications.n */
+static netsnmp_variable_list *notify_begin_at(unsigned n, u_long up)
 {
 	oid trap[] = { ARAS_OID_NOTIFY, n };
 	netsnmp_variable_list *vars = NULL;
-	u_long up = netsnmp_get_agent_uptime();
 
 	snmp_varlist_add_variable(&vars, uptime_oid, OID_LENGTH(uptime_oid), ASN_TIMETICKS, &up, sizeof(up));
 	snmp_varlist_add_variable(&vars, trap_oid_oid, OID_LENGTH(trap_oid_oid), ASN_OBJECT_ID, trap,
 				  sizeof(trap));
 	return vars;
+}
+
+static netsnmp_variable_list *notify_begin(unsigned n)
+{
+	return notify_begin_at(n, netsnmp_get_agent_uptime());
 }
 
 /*
@@ -48,9 +53,25 @@ static netsnmp_variable_list *notify_begin(unsigned n)
 #define NOTIFY_QUEUE 16384
 #define NOTIFY_BATCH 8
 
+/*
+ * An event's notification (arasSlaBreach, arasSlaClear, arasNoTarget) waits
+ * as a copy of the event row and becomes varbinds only when it leaves.
+ * These come in bursts (a threshold SET breaches thousands of VMs in one
+ * poll), and a varbind costs about 1.1 KiB (net-snmp's variable_list holds
+ * a 128-subid name buffer): 6 000 queued breaches were about 70 MB of
+ * varbinds, freed after the burst but kept by the allocator, which is what
+ * bench/soak's RSS growth was.  The copy is about 0.8 KiB.
+ */
+struct ev_note {
+	struct aras_event ev;   /* a copy: the log's row may be reused before it leaves */
+	u_long up;              /* sysUpTime.0 when it was queued */
+	unsigned n;             /* ARAS_N_SLA_BREACH, ARAS_N_SLA_CLEAR or ARAS_N_NO_TARGET */
+};
+
 /* File scope: filled by the engine's effects, drained by the loop's SNMP source (loop thread only). */
 static struct {
-	netsnmp_variable_list *q[NOTIFY_QUEUE];
+	netsnmp_variable_list *q[NOTIFY_QUEUE]; /* built at once, or NULL: */
+	struct ev_note *ev[NOTIFY_QUEUE];       /* built from this when it leaves */
 	size_t head, count;
 	int warned;
 } nq;
@@ -109,38 +130,57 @@ void aras_notify_master_lost(struct arasd *d, const void *session)
 		 "away: counted in arasNotificationsDropped", lost);
 }
 
-static void drop(struct arasd *d, netsnmp_variable_list *vars, const char *what, const char *why)
+static void drop(struct arasd *d, netsnmp_variable_list *vars, struct ev_note *en, const char *what,
+		 const char *why)
 {
 	d->counters.notif_dropped++;
 	if (!nq.warned)
 		log_warn("notification %s dropped: %s (counting in arasNotificationsDropped)", what, why);
 	nq.warned = 1;
 	snmp_free_varbind(vars);
+	free(en);
+}
+
+/* Queue vars, or (vars NULL) the event note en. */
+static void queue(struct arasd *d, netsnmp_variable_list *vars, struct ev_note *en, const char *what)
+{
+	size_t slot;
+
+	if (!d->master_connected) {
+		drop(d, vars, en, what, "AgentX master not connected");
+		return;
+	}
+	if (nq.count == NOTIFY_QUEUE) {
+		drop(d, vars, en, what, "queue full");
+		return;
+	}
+	slot = (nq.head + nq.count++) % NOTIFY_QUEUE;
+	nq.q[slot] = vars;
+	nq.ev[slot] = en;
 }
 
 static void notify_send(struct arasd *d, netsnmp_variable_list *vars, const char *what)
 {
-	if (!d->master_connected) {
-		drop(d, vars, what, "AgentX master not connected");
-		return;
-	}
-	if (nq.count == NOTIFY_QUEUE) {
-		drop(d, vars, what, "queue full");
-		return;
-	}
-	nq.q[(nq.head + nq.count++) % NOTIFY_QUEUE] = vars;
+	queue(d, vars, NULL, what);
 }
+
+static netsnmp_variable_list *event_vars(const struct ev_note *en);
 
 int aras_notify_flush(struct arasd *d)
 {
 	for (int i = 0; i < NOTIFY_BATCH && nq.count; i++) {
 		netsnmp_variable_list *vars = nq.q[nq.head];
+		struct ev_note *en = nq.ev[nq.head];
 
 		nq.head = (nq.head + 1) % NOTIFY_QUEUE;
 		nq.count--;
 		if (!d->master_connected) {
-			drop(d, vars, "(queued)", "AgentX master lost");
+			drop(d, vars, en, "(queued)", "AgentX master lost");
 			continue;
+		}
+		if (en) {
+			vars = event_vars(en);
+			free(en);
 		}
 		send_v2trap(vars);
 		snmp_free_varbind(vars);
@@ -217,34 +257,51 @@ static void add_event_cols(netsnmp_variable_list **varsp, const struct aras_even
 	*varsp = vars;
 }
 
-/* arasSlaBreach / arasSlaClear, carrying the event row's objects. */
+/* arasSlaBreach / arasSlaClear / arasNoTarget: the event row's objects each carries. */
+static const unsigned sla_cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
+				     ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD,
+				     ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME };
+static const unsigned no_target_cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
+					   ARAS_EC_RESOURCE, ARAS_EC_TEXT, ARAS_EC_VM_UUID_STRING,
+					   ARAS_EC_HOST_NAME };
+
+static netsnmp_variable_list *event_vars(const struct ev_note *en)
+{
+	netsnmp_variable_list *vars = notify_begin_at(en->n, en->up);
+
+	if (en->n == ARAS_N_NO_TARGET)
+		add_event_cols(&vars, &en->ev, no_target_cols, sizeof(no_target_cols) / sizeof(no_target_cols[0]));
+	else
+		add_event_cols(&vars, &en->ev, sla_cols, sizeof(sla_cols) / sizeof(sla_cols[0]));
+	return vars;
+}
+
+static void queue_event(struct arasd *d, const struct aras_event *e, unsigned n, const char *what)
+{
+	struct ev_note *en = malloc(sizeof(*en));
+
+	if (!en) {
+		drop(d, NULL, NULL, what, "out of memory");
+		return;
+	}
+	en->ev = *e;
+	en->ev.priv = NULL;
+	en->up = netsnmp_get_agent_uptime();
+	en->n = n;
+	queue(d, NULL, en, what);
+}
+
 void aras_notify_event(struct arasd *d, const struct aras_event *e)
 {
-	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
-					 ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD,
-					 ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME };
-	netsnmp_variable_list *vars;
-	unsigned n;
-
 	switch (e->a.type) {
-	case ARAS_EV_BREACH: n = ARAS_N_SLA_BREACH; break;
-	case ARAS_EV_CLEAR: n = ARAS_N_SLA_CLEAR; break;
-	default: return;
+	case ARAS_EV_BREACH: queue_event(d, e, ARAS_N_SLA_BREACH, "arasSlaBreach"); return;
+	case ARAS_EV_CLEAR: queue_event(d, e, ARAS_N_SLA_CLEAR, "arasSlaClear"); return;
 	}
-	vars = notify_begin(n);
-	add_event_cols(&vars, e, cols, sizeof(cols) / sizeof(cols[0]));
-	notify_send(d, vars, n == ARAS_N_SLA_BREACH ? "arasSlaBreach" : "arasSlaClear");
 }
 
 void aras_notify_no_target(struct arasd *d, const struct aras_event *e)
 {
-	static const unsigned cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
-					 ARAS_EC_RESOURCE, ARAS_EC_TEXT, ARAS_EC_VM_UUID_STRING,
-					 ARAS_EC_HOST_NAME };
-	netsnmp_variable_list *vars = notify_begin(ARAS_N_NO_TARGET);
-
-	add_event_cols(&vars, e, cols, sizeof(cols) / sizeof(cols[0]));
-	notify_send(d, vars, "arasNoTarget");
+	queue_event(d, e, ARAS_N_NO_TARGET, "arasNoTarget");
 }
 
 void aras_notify_action(struct arasd *d, const struct aras_action *a)
