@@ -1,16 +1,20 @@
 #!/bin/bash
-# Nagios: a private Nagios 4 core (Debian's nagios4, run directly as root
-# with its own main config, object cache, status file, command file, check
-# result path, lock file and log under $T; the system's nagios4 service is
-# not started or touched) loads the SHIPPED conf/nagios/arasd.cfg unchanged
-# (cfg_file=), a resource.cfg ($USER1$ = plugins/, $USER3$ community,
-# $USER4..6$ SNMPv3 secrets) and a host with _ARASD_PORT = the test snmpd's
-# port.  `nagios4 -v` accepts that config and refuses a broken copy; the
-# states come from the daemon's own results in status.dat (servicestatus:
-# current_state, plugin_output, performance_data), with checks forced
-# through its external command file: OK, WARNING (SLA alert pending after a
-# SET of arasMemThreshold), CRITICAL (firing), OK again (threshold raised),
-# SNMPv3 OK, UNKNOWN (a VM name not in the fixture; arasd stopped).
+# Nagios: a private Nagios 4 core (Debian's nagios4-core; /usr/sbin/nagios4
+# run directly, in the foreground, as root, with its own main config,
+# object cache, status file, command file, query socket, check result path,
+# lock file (used with -d only) and log under $T; the system's nagios4
+# service is not started or touched) loads the SHIPPED conf/nagios/arasd.cfg
+# unchanged (cfg_file=), a resource.cfg ($USER1$ = plugins/, $USER3$
+# community, $USER4..6$ SNMPv3 secrets) and hosts using the shipped template
+# arasd-host, one with _ARASD_PORT = the test snmpd's port.  `nagios4 -v`
+# accepts that config and the example of arasd.cfg's header on Debian's
+# stock objects, and refuses a broken copy; the states come from the
+# daemon's own results in status.dat (servicestatus: current_state,
+# plugin_output, performance_data), with checks forced through its external
+# command file: OK, WARNING (SLA alert pending after a SET of
+# arasMemThreshold), CRITICAL (firing), OK again (threshold raised), SNMPv3
+# OK, UNKNOWN (a VM name not in the fixture; a host without _ARASD_PORT;
+# arasd stopped).
 T_NAME=nagios
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/nms/lib.sh"
@@ -263,7 +267,7 @@ svc_is() {
 }
 # ext_cmd LINE: one line to the daemon's external command file (a FIFO;
 # bounded in case the daemon is not reading it)
-ext_cmd() { timeout 5 sh -c 'printf "[%s] %s\n" "$(date +%s)" "$2" >"$1"' sh "$N/nagios.cmd" "$1"; }
+ext_cmd() { [ -p "$N/nagios.cmd" ] && timeout 5 sh -c 'printf "[%s] %s\n" "$(date +%s)" "$2" >"$1"' sh "$N/nagios.cmd" "$1"; }
 # forced_is SERVICE STATE [ERE]: svc_is, else force a check of SERVICE (at
 # most one a second)
 FORCED_AT=0
@@ -279,48 +283,54 @@ forced_is() {
 }
 # state_is SECONDS SERVICE STATE [ERE]: until status.dat shows it
 state_is() { local secs=$1; shift; wait_for "$secs" forced_is "$@"; }
-STATES=(OK WARNING CRITICAL UNKNOWN)
-# expect DESC SECONDS SERVICE STATE [ERE]
+# expect DESC SECONDS SERVICE OK|WARNING|CRITICAL|UNKNOWN [ERE]
 expect() {
-	local d=$1 secs=$2 svc=$3 st=$4
+	local d=$1 secs=$2 svc=$3 st
+	case $4 in OK) st=0 ;; WARNING) st=1 ;; CRITICAL) st=2 ;; *) st=3 ;; esac
 	if state_is "$secs" "$svc" "$st" "${5:-}"; then
 		ok "$d"
 	else
-		not_ok "$d (state $(svc_field "$svc" current_state): $(svc_field "$svc" plugin_output))"
+		not_ok "$d (current_state $(svc_field "$svc" current_state): $(svc_field "$svc" plugin_output))"
 	fi
 }
 
 t0=$(date +%s%N)
-check "nagios4 runs and writes its status file" wait_for 20 test -s "$N/status.dat"
+if wait_for 20 test -s "$N/status.dat"; then
+	ok "nagios4 runs and writes its status file"
+else
+	not_ok "nagios4 runs and writes its status file"
+	sed 's/^/# /' "$N/daemon.out"
+	exit 1
+fi
 check "  its object cache: host plain inherits _ARASD_PORT 161 from the shipped arasd-host" \
 	wait_for 10 obj_var plain _ARASD_PORT 161
 check "  host cluster overrides it with the test snmpd's port" obj_var cluster _ARASD_PORT "$SNMP_PORT"
 check "  its command file is a FIFO under \$T" wait_for 10 test -p "$N/nagios.cmd"
-expect "nagios: vm web1 OK" 30 "arasd vm web1" 0 '^ARASD OK - VM web1 on alpha running'
+expect "nagios: vm web1 OK" 30 "arasd vm web1" OK '^ARASD OK - VM web1 on alpha running'
 echo "# nagios's first check result $(( ($(date +%s%N) - t0) / 1000000 )) ms after the daemon started"
 echo "# web1: $(svc_field "arasd vm web1" plugin_output) | $(svc_field "arasd vm web1" performance_data)"
 check "nagios keeps the plugin's perfdata with the -w/-c of check_arasd_vm!web1!80!95" \
 	grep -q "'mem'=50%;80;95;0;100" <<<"$(svc_field "arasd vm web1" performance_data)"
-expect "nagios: vm ghost UNKNOWN (not in the fixture; empty \$ARG2\$ \$ARG3\$)" 20 "arasd vm ghost" 3 "VM 'ghost' not found"
-expect "nagios: host alpha OK" 20 "arasd host alpha" 0 '^ARASD OK - host alpha up'
+expect "nagios: vm ghost UNKNOWN (not in the fixture; empty \$ARG2\$ \$ARG3\$)" 20 "arasd vm ghost" UNKNOWN "VM 'ghost' not found"
+expect "nagios: host alpha OK" 20 "arasd host alpha" OK '^ARASD OK - host alpha up'
 check "  host thresholds reach the plugin" grep -q "'cpu'=[0-9]*%;80;90;0;100" <<<"$(svc_field "arasd host alpha" performance_data)"
 expect "nagios: a host without arasd-host or _ARASD_PORT: UNKNOWN, the macro left unexpanded" 20 \
-	"arasd alerts noport" 3 "bad port '\\\$_HOSTARASD_PORT\\\$'"
-expect "nagios: alerts OK" 20 "arasd alerts" 0 '^ARASD OK - 0 of 5 VMs alerting'
-expect "nagios: vm db1 OK over SNMPv3 authPriv (check_arasd_vm_v3, \$USER4..6\$)" 20 "arasd vm db1 v3" 0 'VM db1 on alpha running: .*mem 75%'
+	"arasd alerts noport" UNKNOWN "bad port '\\\$_HOSTARASD_PORT\\\$'"
+expect "nagios: alerts OK" 20 "arasd alerts" OK '^ARASD OK - 0 of 5 VMs alerting'
+expect "nagios: vm db1 OK over SNMPv3 authPriv (check_arasd_vm_v3, \$USER4..6\$)" 20 "arasd vm db1 v3" OK 'VM db1 on alpha running: .*mem 75%'
 
 sset "$CONFIG_OID.3.0" u 40 >/dev/null # arasMemThreshold: web1 uses 50 %
-expect "nagios: vm web1 WARNING (memory alert pending)" 20 "arasd vm web1" 1 'mem SLA alert pending'
-expect "nagios: vm web1 CRITICAL (memory alert firing)" 30 "arasd vm web1" 2 'mem SLA alert firing'
-expect "nagios: alerts CRITICAL" 20 "arasd alerts" 2 '5 of 5 VMs alerting \(cpu 0, mem 5, disk 0\)'
+expect "nagios: vm web1 WARNING (memory alert pending)" 20 "arasd vm web1" WARNING 'mem SLA alert pending'
+expect "nagios: vm web1 CRITICAL (memory alert firing)" 30 "arasd vm web1" CRITICAL 'mem SLA alert firing'
+expect "nagios: alerts CRITICAL" 20 "arasd alerts" CRITICAL '5 of 5 VMs alerting \(cpu 0, mem 5, disk 0\)'
 echo "# alerts: $(svc_field "arasd alerts" plugin_output)"
 sset "$CONFIG_OID.3.0" u 90 >/dev/null
-expect "nagios: vm web1 OK again after the threshold is raised" 30 "arasd vm web1" 0 '^ARASD OK'
-expect "nagios: alerts OK again" 30 "arasd alerts" 0 '^ARASD OK'
+expect "nagios: vm web1 OK again after the threshold is raised" 30 "arasd vm web1" OK '^ARASD OK'
+expect "nagios: alerts OK again" 30 "arasd alerts" OK '^ARASD OK'
 
 kill "$ARASD_PID"
-expect "nagios: vm web1 UNKNOWN with arasd stopped" 30 "arasd vm web1" 3 'arasd does not answer'
-expect "nagios: alerts UNKNOWN with arasd stopped" 20 "arasd alerts" 3 'arasd does not answer'
+expect "nagios: vm web1 UNKNOWN with arasd stopped" 30 "arasd vm web1" UNKNOWN 'arasd does not answer'
+expect "nagios: alerts UNKNOWN with arasd stopped" 20 "arasd alerts" UNKNOWN 'arasd does not answer'
 check "nagios logged the forced checks from its command file" \
 	grep -q 'EXTERNAL COMMAND: SCHEDULE_FORCED_SVC_CHECK;cluster;arasd vm web1' "$N/nagios.log"
 exit 0
