@@ -23,16 +23,8 @@ NAGIOS=${NAGIOS:-/usr/sbin/nagios4}
 NAGIOS_VERSION=$(dpkg-query -W -f='${Version}' nagios4-core 2>/dev/null)
 echo "# nagios4-core $NAGIOS_VERSION"
 
-# snmpd as lib.sh writes it, plus an SNMPv3 authPriv read-only user
-write_snmpd_conf
-cat >>"$T/snmpd.conf" <<CONF
-createUser nagios SHA nagiosauth1 AES nagiospriv1
-rouser nagios authpriv
-CONF
-HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
-write_arasd_conf "stateFile $T/state" "holdTime 6" "clearMargin 5"
-start_snmpd || { not_ok "snmpd starts"; exit 1; }
-start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
+# snmpd (+ the SNMPv3 user nagios) and arasd on alpha and beta
+start_plugin_agent
 
 # ---- a private Nagios 4: every path it writes is under $N
 N=$T/nagios
