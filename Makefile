@@ -75,7 +75,7 @@ lint:
 	sh tools/format.sh
 
 # What ships for an NMS, proven against the real software (tests/nms/):
-# stock Debian snmpd, Zabbix, Icinga, Prometheus snmp_exporter, snmptrapd.
+# stock Debian snmpd, Zabbix, Icinga, Nagios, Prometheus snmp_exporter, snmptrapd.
 nms-check: all
 	sh tests/deps.sh
 	TESTS="$(wildcard tests/nms/t_*.sh)" bash tests/run.sh

@@ -5,10 +5,10 @@ PKGS="build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd libvirt-dev li
 libcurl4-openssl-dev libcmocka-dev smitools erlang-snmp python3-aiosmtpd python3
 monitoring-plugins-standard iproute2 procps gnuplot-nox"
 # What the NMS checks (tests/nms/, make nms-check) run for real: Zabbix 6.0
-# server + frontend API on a private PostgreSQL, Icinga 2, Prometheus's
-# snmp_exporter and promtool.
+# server + frontend API on a private PostgreSQL, Icinga 2, Nagios 4 core,
+# Prometheus's snmp_exporter and promtool.
 PKGS="$PKGS zabbix-server-pgsql zabbix-frontend-php php-pgsql php-cli postgresql
-icinga2 prometheus prometheus-snmp-exporter"
+icinga2 nagios4-core prometheus prometheus-snmp-exporter"
 # tests/nms/t_prometheus.sh, bench/prom-scrape: HTTP client for snmp_exporter and Prometheus.
 PKGS="$PKGS curl"
 # Packaging (debian/), man pages, fuzzing and sanitizer builds.

@@ -180,6 +180,7 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 		return rc;
 	if (res.removed)
 		forget_removed(e);
+	h->seen_ms = s->t_ms ? s->t_ms : 1;
 	after = aras_host_mib_state(h);
 	/* The first successful poll is not news; a first failure is. */
 	if ((before != after || (was_unknown && after == ARAS_HOST_DOWN)) &&
@@ -196,6 +197,37 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
 	     res.added, res.removed, (unsigned long long)s->cpu_ms);
 	return rc;
+}
+
+uint64_t aras_engine_stall_ms(const struct aras_engine *e)
+{
+	return ((uint64_t)e->state.settings.v[ARAS_S_POLL_INTERVAL] * 2 + 30) * 1000;
+}
+
+void aras_engine_watch_hosts(struct aras_engine *e, uint64_t now_ms)
+{
+	uint64_t stall = aras_engine_stall_ms(e);
+
+	for (size_t i = 0; i < e->model.nhosts; i++) {
+		struct aras_host *h = &e->model.hosts[i];
+		struct aras_host_sample s;
+
+		if (!h->seen_ms) {
+			h->seen_ms = now_ms; /* counted from the first look */
+			continue;
+		}
+		if (h->state == ARAS_HOST_DOWN || now_ms - h->seen_ms < stall)
+			continue;
+		memset(&s, 0, sizeof(s));
+		s.host_index = h->index;
+		s.t_ms = now_ms;
+		snprintf(s.err, sizeof(s.err),
+			 "libvirt has not answered for %llu s (a call to it is still waiting; pollInterval "
+			 "%u s)",
+			 (unsigned long long)((now_ms - h->seen_ms) / 1000),
+			 (unsigned)e->state.settings.v[ARAS_S_POLL_INTERVAL]);
+		aras_engine_sample(e, &s, time(NULL));
+	}
 }
 
 /* ---- VM life cycle (core/vmstate.h) ---- */

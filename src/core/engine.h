@@ -168,6 +168,16 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 int aras_engine_vm_event(struct aras_engine *e, const struct aras_vm_event *ev, time_t wall);
 /* Send the summary of a notification window that has ended (the daemon's 1 s timer calls it). */
 void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms);
+/*
+ * A host that is up (or not yet polled) but has sent no poll result for
+ * aras_engine_stall_ms: its libvirt hangs (a wedged libvirtd answers no
+ * call, and virConnectOpen has no timeout).  It is made down, as by a
+ * failed poll, with the reason; its next result, whenever the call
+ * returns, sets it again.  The daemon's 1 s timer calls it.
+ */
+void aras_engine_watch_hosts(struct aras_engine *e, uint64_t now_ms);
+/* 2 x pollInterval + 30 s: a poll that is slow, or libvirt's own 30 s job timeout, is not a hang. */
+uint64_t aras_engine_stall_ms(const struct aras_engine *e);
 
 /* ---- operator orders ---- */
 

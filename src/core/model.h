@@ -90,6 +90,7 @@ struct aras_host {
 	int have_prev;
 	int usage_valid;           /* cpu_usage comes from a real interval */
 	uint64_t prev_t_ms, prev_busy_ns, prev_total_ns;
+	uint64_t seen_ms;          /* monotonic ms of the last poll result, ok or not (engine.c); 0 = none */
 };
 
 struct aras_vm {

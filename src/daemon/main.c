@@ -261,13 +261,17 @@ static void on_turn(void *arg)
 	aras_engine_round(&d->eng, aras_loop_now_ms());
 }
 
-/* Proposals expire on time; a notification window that ended is summed up. */
+/*
+ * Proposals expire on time; a notification window that ended is summed
+ * up; a host whose libvirt stopped answering is made down.
+ */
 static void on_expire_timer(void *arg, uint64_t now_ms)
 {
 	struct aras_engine *e = &((struct daemon_run *)arg)->d->eng;
 
 	aras_engine_expire(e, now_ms);
 	aras_engine_flush_notify(e, now_ms);
+	aras_engine_watch_hosts(e, now_ms);
 }
 
 static struct timeval tv_of(int ms)

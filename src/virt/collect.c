@@ -6,6 +6,11 @@
  * state group only, so CPU time, memory and vCPU counts then come from
  * virDomainGetInfo / virDomainGetVcpusFlags.  The same code serves real
  * QEMU hosts, where the fallbacks are not needed.
+ *
+ * Stopping is bounded: a host whose libvirt hangs (a wedged libvirtd that
+ * accepts the connection and never answers: virConnectOpen has no timeout)
+ * or a long job still running after ARAS_STOP_GRACE_S is left behind with
+ * a warning, and the collector is then not freed (those threads use it).
  */
 
 #include "collect.h"
@@ -40,6 +45,7 @@ struct worker {
 	char *uri;
 	pthread_t thread;
 	int started;
+	int done;                   /* worker_main returned (under c->lock) */
 	virConnectPtr conn;
 	struct aras_virt_events events; /* registered on conn */
 	int kicked;
@@ -56,7 +62,12 @@ struct aras_collector {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
+	struct mig *migs;           /* long jobs running (under lock) */
+	unsigned long_jobs;
 };
+
+/* How long aras_collector_stop waits for hung libvirt calls and long jobs. */
+#define ARAS_STOP_GRACE_S 10
 
 static uint64_t now_ms(clockid_t clk)
 {
@@ -374,29 +385,69 @@ static void post_result(struct aras_collector *c, struct aras_job_result *r)
  */
 struct mig {
 	struct aras_collector *c;
+	struct mig *next;      /* c->migs, under c->lock */
 	virConnectPtr conn;
 	virDomainPtr dom;
 	struct aras_job job;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int done;
+	int cancel;            /* arasd is stopping (atomic; the job reads it too) */
 };
 
 static void *mig_watchdog(void *arg)
 {
 	struct mig *m = arg;
 	struct timespec until;
-	int timed_out = 0;
+	int timed_out = 0, done;
 
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += m->job.timeout_s ? m->job.timeout_s : 300;
 	pthread_mutex_lock(&m->lock);
-	while (!m->done && !timed_out)
+	while (!m->done && !timed_out && !__atomic_load_n(&m->cancel, __ATOMIC_ACQUIRE))
 		timed_out = pthread_cond_timedwait(&m->cond, &m->lock, &until) == ETIMEDOUT;
+	done = m->done;
 	pthread_mutex_unlock(&m->lock);
-	if (timed_out && !m->done)
+	if (!done) {
+		if (!timed_out)
+			aras_log_tok(LOG_WARNING, "virt", "arasd is stopping: aborting the migration of action %u",
+				     (unsigned)m->job.action);
 		virDomainAbortJob(m->dom);
+	}
 	return NULL;
+}
+
+/* Ask a long job to give up (collector stopping); c->lock held. */
+static void mig_cancel(struct mig *m)
+{
+	pthread_mutex_lock(&m->lock);
+	__atomic_store_n(&m->cancel, 1, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* The long job is over: off the list; its result goes to the loop unless stopping. */
+static void mig_finish(struct mig *m, struct aras_job_result *r)
+{
+	struct aras_collector *c = m->c;
+	struct mig **p;
+
+	pthread_mutex_lock(&c->lock);
+	for (p = &c->migs; *p && *p != m; p = &(*p)->next)
+		;
+	if (*p)
+		*p = m->next;
+	if (r && !c->stop) {
+		post_result(c, r); /* r belongs to the loop thread now */
+	} else if (r) {
+		/* the engine is gone: the log is the only record */
+		aras_log_tok(LOG_WARNING, "virt", "arasd stopping: action %u %s%s", (unsigned)r->action,
+			     r->ok ? "succeeded" : "ended: ", r->ok ? "" : r->err);
+		free(r);
+	}
+	c->long_jobs--;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
 }
 
 static void *mig_main(void *arg)
@@ -404,15 +455,9 @@ static void *mig_main(void *arg)
 	struct mig *m = arg;
 	struct aras_job_result *r = calloc(1, sizeof(*r));
 	uint64_t t0 = now_ms(CLOCK_MONOTONIC);
-	pthread_condattr_t ca;
 	pthread_t wd;
 	int have_wd;
 
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&m->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	pthread_mutex_init(&m->lock, NULL);
 	have_wd = m->job.kind == ARAS_KIND_MIGRATE && pthread_create(&wd, NULL, mig_watchdog, m) == 0;
 	if (r) {
 		r->action = m->job.action;
@@ -427,16 +472,15 @@ static void *mig_main(void *arg)
 	pthread_mutex_unlock(&m->lock);
 	if (have_wd)
 		pthread_join(wd, NULL);
-	if (r) {
+	if (r)
 		r->ms = now_ms(CLOCK_MONOTONIC) - t0;
-		post_result(m->c, r); /* r belongs to the loop thread now */
-	}
 	/*
 	 * No kick here: the engine asks for a poll at once when the loop takes
 	 * a successful result (fx.kick), and none after a failure (D2).
 	 */
 	virDomainFree(m->dom);
 	virConnectClose(m->conn); /* drops the reference taken for this thread */
+	mig_finish(m, r);         /* the last use of the collector */
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->cond);
 	free(m);
@@ -464,20 +508,36 @@ static void run_job(struct worker *w, const struct aras_job *job)
 	}
 	if (job->kind == ARAS_KIND_MIGRATE || ARAS_KIND_IS_LIFECYCLE(job->kind)) {
 		struct mig *m = calloc(1, sizeof(*m));
+		struct aras_collector *c = w->c;
+		pthread_condattr_t ca;
 		pthread_t t;
 
 		if (m) {
-			m->c = w->c;
+			m->c = c;
 			m->conn = w->conn;
 			m->dom = dom;
 			m->job = *job;
+			m->job.cancel = &m->cancel;
+			pthread_condattr_init(&ca);
+			pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+			pthread_cond_init(&m->cond, &ca);
+			pthread_condattr_destroy(&ca);
+			pthread_mutex_init(&m->lock, NULL);
 			virConnectRef(w->conn);
+			pthread_mutex_lock(&c->lock);
+			m->next = c->migs;
+			c->migs = m;
+			c->long_jobs++;
+			pthread_mutex_unlock(&c->lock);
 			if (pthread_create(&t, NULL, mig_main, m) == 0) {
 				pthread_detach(t);
 				free(r);
 				return;
 			}
+			mig_finish(m, NULL);
 			virConnectClose(w->conn);
+			pthread_mutex_destroy(&m->lock);
+			pthread_cond_destroy(&m->cond);
 			free(m);
 		}
 		snprintf(r->err, sizeof(r->err), "cannot start the job's thread");
@@ -620,6 +680,10 @@ next:
 			break;
 	}
 	close_conn(w);
+	pthread_mutex_lock(&c->lock);
+	w->done = 1;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
 	return NULL;
 }
 
@@ -744,15 +808,54 @@ void aras_collector_kick(struct aras_collector *c)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* Workers not yet returned and long jobs still running; c->lock held. */
+static size_t busy(const struct aras_collector *c)
+{
+	size_t n = c->long_jobs;
+
+	for (size_t i = 0; i < c->n; i++)
+		n += c->w[i].started && !c->w[i].done;
+	return n;
+}
+
+/*
+ * Stop the workers and long jobs (migrations are aborted, a shutdown stops
+ * waiting for the guest) and wait for them up to ARAS_STOP_GRACE_S.  What
+ * is still in a libvirt call then is named in the log and left behind; the
+ * collector stays allocated for it (the process is exiting).
+ */
 void aras_collector_stop(struct aras_collector *c)
 {
 	struct aras_host_sample *s;
+	struct timespec until;
+	int timed_out = 0;
 
 	if (!c)
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ARAS_STOP_GRACE_S;
 	pthread_mutex_lock(&c->lock);
 	c->stop = 1;
 	pthread_cond_broadcast(&c->cond);
+	for (struct mig *m = c->migs; m; m = m->next)
+		mig_cancel(m);
+	while (busy(c) && !timed_out)
+		timed_out = pthread_cond_timedwait(&c->cond, &c->lock, &until) == ETIMEDOUT;
+	if (busy(c)) {
+		for (size_t i = 0; i < c->n; i++) {
+			if (!c->w[i].started || c->w[i].done)
+				continue;
+			aras_log_tok(LOG_WARNING, "virt",
+				     "host %u: %s: a libvirt call has not returned within %d s; not waiting for it",
+				     c->w[i].index, c->w[i].uri, ARAS_STOP_GRACE_S);
+			pthread_detach(c->w[i].thread);
+		}
+		if (c->long_jobs)
+			aras_log_tok(LOG_WARNING, "virt", "%u long job(s) still running after %d s; not waiting",
+				     c->long_jobs, ARAS_STOP_GRACE_S);
+		pthread_mutex_unlock(&c->lock);
+		return; /* c stays: the threads left behind use it */
+	}
 	pthread_mutex_unlock(&c->lock);
 	for (size_t i = 0; i < c->n; i++) {
 		if (c->w[i].started)

@@ -195,8 +195,13 @@ static int flag_refused(void)
 	       code == VIR_ERR_ARGUMENT_UNSUPPORTED;
 }
 
-/* Poll the state until shut off: 0, 1 on timeout, -1 on error. */
-static int wait_off(virDomainPtr dom, unsigned timeout_s)
+static int cancelled(const struct aras_job *job)
+{
+	return job->cancel && __atomic_load_n(job->cancel, __ATOMIC_ACQUIRE);
+}
+
+/* Poll the state until shut off: 0, 1 on timeout, 2 when cancelled, -1 on error. */
+static int wait_off(virDomainPtr dom, const struct aras_job *job, unsigned timeout_s)
 {
 	const struct timespec step = { 0, 100 * 1000 * 1000 };
 	struct timespec now, until;
@@ -210,6 +215,8 @@ static int wait_off(virDomainPtr dom, unsigned timeout_s)
 			return -1;
 		if (st == VIR_DOMAIN_SHUTOFF)
 			return 0;
+		if (cancelled(job))
+			return 2;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec))
 			return 1;
@@ -227,13 +234,17 @@ static int shutdown_vm(virDomainPtr dom, const struct aras_job *job, char *err, 
 		aras_virt_errtext(err, errlen, "virDomainShutdownFlags (ACPI power button)");
 		return -1;
 	}
-	rc = wait_off(dom, t);
+	rc = wait_off(dom, job, t);
 	if (rc < 0) {
 		aras_virt_errtext(err, errlen, "virDomainGetState");
 		return -1;
 	}
 	if (rc == 0)
 		return 0;
+	if (rc == 2) {
+		snprintf(err, errlen, "arasd stopped before the guest powered off (the ACPI power button was pressed)");
+		return -1;
+	}
 	if (job->kind != ARAS_KIND_SHUTDOWN_FORCE) {
 		snprintf(err, errlen,
 			 "guest did not power off within %u s of the ACPI power button; it was left running "

@@ -20,6 +20,7 @@ struct aras_job {
 	char disk_pool[256]; /* add disk: storage pool */
 	unsigned timeout_s;  /* migrate: abort after this */
 	int unsafe;          /* migrate: VIR_MIGRATE_UNSAFE (disks libvirt cannot prove shared) */
+	const int *cancel;   /* long jobs: nonzero (atomic) when arasd stops; NULL: never */
 };
 
 struct aras_job_result {

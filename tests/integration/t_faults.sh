@@ -8,7 +8,9 @@
 #  3. snmpd killed during a 1000-notification burst: every notification is
 #     handed to the master or counted in arasNotificationsDropped (those the
 #     master had not read yet when killed are lost uncounted: printed).
-#  4. one host's libvirt hung: the other host is polled on time, GETs answer.
+#  4. one host's libvirt hung: the other host is polled on time, GETs answer;
+#     after 2 x pollInterval + 30 s the hung host shows down with the reason;
+#     SIGTERM stops arasd after at most 10 s, the hung call left behind.
 #  5. SIGHUP reopens the history file (logrotate's rename + HUP).
 T_NAME=faults
 . "$(dirname "$0")/../lib.sh"
@@ -127,9 +129,35 @@ p1=$(sget "$STATUS_OID.3.0")
 is "every GET answered while a host hangs (timeout 1 s, no retry)" "$answered" 10
 check "alpha polled on time: $((p1 - p0)) polls in ~10 s at 1 s (>= 7)" test $((p1 - p0)) -ge 7
 check "the hung host is not up" sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $HOST_ENTRY.4.2)\" != 1 ]"
-# arasd's stop joins the poller stuck in virConnectOpen: end the hung peer first
+# no poll result for 2 x pollInterval + 30 s (32 s here): down, with the reason
+mark=$(wc -l <"$T/traps.log")
+# (until then it reads down(2) too, with "not polled yet")
+answers() { sget "$HOST_ENTRY.12.2" 2>/dev/null | grep -q "libvirt has not answered for 3[0-9] s"; }
+if wait_for 45 answers; then
+	ok "arasHostLastError says why once it has not answered for 32 s: $(sget "$HOST_ENTRY.12.2")"
+else
+	not_ok "arasHostLastError is $(sget "$HOST_ENTRY.12.2" 2>&1), want 'libvirt has not answered ...'"
+fi
+is "the hung host is down(2)" "$(sget "$HOST_ENTRY.4.2")" 2
+check "arasHostStateChange for the hung host: down(2)" wait_for 10 sh -c \
+	"tail -n +$((mark + 1)) $T/traps.log | grep -F '$NOTIFY_OID.3' | grep -q '$HOST_ENTRY.4.2 = INTEGER: 2'"
+is "alpha stays up" "$(sget "$HOST_ENTRY.4.1")" 1
+# a stop does not wait for the call that hangs: 10 s, then it is left behind
+t0=$(date +%s%N)
+kill "$ARASD_PID"
+if wait_for 30 sh -c "! kill -0 $ARASD_PID 2>/dev/null"; then
+	wait "$ARASD_PID" 2>/dev/null
+	rc=$?
+	echo "# arasd stopped $(((($(date +%s%N) - t0) / 1000000))) ms after SIGTERM with one host's libvirt hung"
+	is "arasd exits 0 while a host's libvirt hangs" "$rc" 0
+	check "the log names the host it did not wait for" \
+		grep -q "host 2: qemu+tcp://127.0.0.1:$HUNG_PORT/system: a libvirt call has not returned within 10 s; not waiting" \
+		"$T/arasd.log"
+else
+	not_ok "arasd still running 30 s after SIGTERM (stuck on the hung host)"
+	kill -9 "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
+fi
 kill -9 "$HUNG_PID"; wait "$HUNG_PID" 2>/dev/null
-kill "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
 
 # --- 3. snmpd killed during a 1000-notification burst ---
 N=1000

@@ -336,6 +336,40 @@ if sset "$VM_ENTRY.$V_CMD.${VOID[lc2]}" i 3 >/dev/null; then
 else
 	not_ok "S10 snmpset arasVmCommand.lc2 = shutdown(3)"
 fi
+# arasd stopped (SIGTERM) while a shutdown waits for a guest that ignores
+# the button: the wait ends at once (not after arasShutdownTimeout 60 s nor
+# the 10 s stop grace), the log says how the action ended, lc2 runs on
+check "S10 snmpset arasShutdownTimeout = 60" sset "$CFG.21.0" u 60
+n0=$(kind_count lc2 9)
+if sset "$VM_ENTRY.$V_CMD.${VOID[lc2]}" i 3 >/dev/null && wait_for 10 kind_count_gt lc2 9 "$n0"; then
+	idx=$(last_action lc2 9)
+	sleep 1 # the job is in its wait for the power-off
+	t0=$(ms_now)
+	kill "$ARASD_PID"
+	if wait_for 20 eval '! kill -0 "$ARASD_PID" 2>/dev/null'; then
+		wait "$ARASD_PID"
+		rc=$?
+		dt=$(($(ms_now) - t0))
+		fig "S10 stop during a shutdown wait" "arasd exited $dt ms after SIGTERM"
+		is "S10 arasd stopped during lc2's shutdown wait: exit status 0" "$rc" 0
+		check "S10 ... it did not wait out arasShutdownTimeout 60 s nor the 10 s grace ($dt ms < 5000)" test "$dt" -lt 5000
+		check "S10 ... the log says how action $idx ended" \
+			grep -q "arasd stopping: action $idx ended: arasd stopped before the guest powered off" "$T/arasd.log"
+	else
+		not_ok "S10 arasd still running 20 s after SIGTERM during lc2's shutdown wait"
+		kill -9 "$ARASD_PID"
+		wait "$ARASD_PID" 2>/dev/null
+	fi
+	ARASD_PID=
+	is "S10 lc2 still running after arasd's stop (virsh)" "$(vstate lc2 | cut -d' ' -f1)" running
+else
+	not_ok "S10 snmpset shutdown(3) of lc2 (arasShutdownTimeout 60)"
+fi
+POLL=$LC_POLL
+arasd_run "policy automatic" "hostCpuHigh 100" "stateNotifyLimit 1000" "shutdownTimeout 5" \
+	"actions trap,allocate,script" "script $T/lc-script.sh"
+POLL=$POLL0
+wait_for 20 vis lc2 $V_OPER 4 || not_ok "S10 arasd (restarted) lists lc2 running(4)"
 lc_cmd lc2 shutdownForce "shut off (destroyed)" 12
 destroy lc2
 

@@ -66,3 +66,19 @@ in_installed() {
 		mount --bind "$3" /var/lib/snmp && shift 3 && exec "$@"' sh \
 		"$NMS_DEST/etc/snmp" "$T/share-snmp" "$T/var-lib-snmp" "$@"
 }
+
+# start_plugin_agent: the snmpd master (lib.sh's config plus the SNMPv3
+# authPriv read-only user nagios / nagiosauth1 / nagiospriv1 the plugin
+# tests use) and arasd on the two fixture hosts alpha and beta (holdTime 6,
+# clearMargin 5).  Exits the test when either does not start.
+start_plugin_agent() {
+	write_snmpd_conf
+	cat >>"$T/snmpd.conf" <<CONF
+createUser nagios SHA nagiosauth1 AES nagiospriv1
+rouser nagios authpriv
+CONF
+	HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
+	write_arasd_conf "stateFile $T/state" "holdTime 6" "clearMargin 5"
+	start_snmpd || { not_ok "snmpd starts"; exit 1; }
+	start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
+}

@@ -16,16 +16,9 @@ PLUGIN=$TOP/plugins/check_arasd
 command -v icinga2 >/dev/null || { not_ok "icinga2 is installed (tests/deps.sh)"; exit 1; }
 check "check_arasd's OIDs agree with mib/ARAS-MIB.txt" python3 "$TOP/tests/nms/mibnames.py" --check "$PLUGIN"
 
-# snmpd as lib.sh writes it, plus an SNMPv3 authPriv read-only user
-write_snmpd_conf
-cat >>"$T/snmpd.conf" <<CONF
-createUser nagios SHA nagiosauth1 AES nagiospriv1
-rouser nagios authpriv
-CONF
-HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
-write_arasd_conf "stateFile $T/state" "holdTime 6" "clearMargin 5"
-start_snmpd || { not_ok "snmpd starts"; exit 1; }
-start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
+. "$TOP/tests/nms/lib.sh"
+# snmpd (+ the SNMPv3 user nagios) and arasd on alpha and beta
+start_plugin_agent
 sleep 2
 
 # ---- the plugin directly

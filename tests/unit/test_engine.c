@@ -288,6 +288,41 @@ static void test_sample_hosts(void **unused)
 	fx_free(f);
 }
 
+/* A host that sends no poll result for 2 x pollInterval + 30 s is made down, once; its next result sets it again. */
+static struct aras_vm *vm_of(struct fx *f, uint32_t key);
+
+static void test_host_stall(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	struct aras_host *h1 = aras_model_host(&f->e.model, 1);
+	unsigned notes = f->r.host_notes;
+	uint64_t stall;
+
+	(void)unused;
+	f->e.state.settings.v[ARAS_S_POLL_INTERVAL] = 10;
+	stall = aras_engine_stall_ms(&f->e);
+	assert_int_equal(stall, 50000);
+	aras_engine_watch_hosts(&f->e, T0 + stall - 1);
+	assert_int_equal(h1->state, ARAS_HOST_UP);
+	assert_int_equal(f->r.host_notes, notes);
+	aras_engine_watch_hosts(&f->e, T0 + stall + 1000);
+	assert_int_equal(h1->state, ARAS_HOST_DOWN);
+	assert_int_equal(aras_model_host(&f->e.model, 2)->state, ARAS_HOST_DOWN);
+	assert_non_null(strstr(h1->last_error, "libvirt has not answered for 51 s"));
+	assert_int_equal(f->r.host_notes, notes + 2);        /* hosts 1 and 2; 3 was down already */
+	assert_int_equal(vm_of(f, 1)->state, ARAS_VM_OTHER); /* not running as far as arasd knows */
+	/* no repeat while it stays down */
+	aras_engine_watch_hosts(&f->e, T0 + 10 * stall);
+	assert_int_equal(f->r.host_notes, notes + 2);
+	/* the hung call returns: a result sets the state again, with its notice */
+	poll_host(f, 1, 1);
+	assert_int_equal(h1->state, ARAS_HOST_UP);
+	assert_int_equal(f->r.host_notes, notes + 3);
+	aras_engine_watch_hosts(&f->e, T0 + stall - 1);
+	assert_int_equal(h1->state, ARAS_HOST_UP);
+	fx_free(f);
+}
+
 /* ---- operator orders: every validation ---- */
 
 static void test_check_migrate(void **unused)
@@ -1062,6 +1097,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample_hosts),
+		cmocka_unit_test(test_host_stall),
 		cmocka_unit_test(test_check_migrate),
 		cmocka_unit_test(test_check_decide),
 		cmocka_unit_test(test_orders_staging),
