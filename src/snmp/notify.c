@@ -270,9 +270,9 @@ static netsnmp_variable_list *event_vars(const struct ev_note *en)
 	netsnmp_variable_list *vars = notify_begin_at(en->n, en->up);
 
 	if (en->n == ARAS_N_NO_TARGET)
-		add_event_cols(&vars, &en->ev, no_target_cols, sizeof(no_target_cols) / sizeof(no_target_cols[0]));
+		add_event_cols(&vars, &en->ev, no_target_cols, ARAS_ARRAY_SIZE(no_target_cols));
 	else
-		add_event_cols(&vars, &en->ev, sla_cols, sizeof(sla_cols) / sizeof(sla_cols[0]));
+		add_event_cols(&vars, &en->ev, sla_cols, ARAS_ARRAY_SIZE(sla_cols));
 	return vars;
 }
 

@@ -63,7 +63,6 @@ struct aras_collector {
 	pthread_cond_t cond;
 	int stop;
 	struct mig *migs;           /* long jobs running (under lock) */
-	unsigned long_jobs;
 };
 
 /* How long aras_collector_stop waits for hung libvirt calls and long jobs. */
@@ -445,7 +444,6 @@ static void mig_finish(struct mig *m, struct aras_job_result *r)
 			     r->ok ? "succeeded" : "ended: ", r->ok ? "" : r->err);
 		free(r);
 	}
-	c->long_jobs--;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -527,7 +525,6 @@ static void run_job(struct worker *w, const struct aras_job *job)
 			pthread_mutex_lock(&c->lock);
 			m->next = c->migs;
 			c->migs = m;
-			c->long_jobs++;
 			pthread_mutex_unlock(&c->lock);
 			if (pthread_create(&t, NULL, mig_main, m) == 0) {
 				pthread_detach(t);
@@ -808,10 +805,20 @@ void aras_collector_kick(struct aras_collector *c)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* Long jobs still running; c->lock held. */
+static size_t long_jobs(const struct aras_collector *c)
+{
+	size_t n = 0;
+
+	for (const struct mig *m = c->migs; m; m = m->next)
+		n++;
+	return n;
+}
+
 /* Workers not yet returned and long jobs still running; c->lock held. */
 static size_t busy(const struct aras_collector *c)
 {
-	size_t n = c->long_jobs;
+	size_t n = long_jobs(c);
 
 	for (size_t i = 0; i < c->n; i++)
 		n += c->w[i].started && !c->w[i].done;
@@ -850,9 +857,9 @@ void aras_collector_stop(struct aras_collector *c)
 				     c->w[i].index, c->w[i].uri, ARAS_STOP_GRACE_S);
 			pthread_detach(c->w[i].thread);
 		}
-		if (c->long_jobs)
-			aras_log_tok(LOG_WARNING, "virt", "%u long job(s) still running after %d s; not waiting",
-				     c->long_jobs, ARAS_STOP_GRACE_S);
+		if (c->migs)
+			aras_log_tok(LOG_WARNING, "virt", "%zu long job(s) still running after %d s; not waiting",
+				     long_jobs(c), ARAS_STOP_GRACE_S);
 		pthread_mutex_unlock(&c->lock);
 		return; /* c stays: the threads left behind use it */
 	}

@@ -166,11 +166,15 @@ settled lc1
 # the script receiver of arasActions: a crash is sent to it like an alert
 printf '#!/bin/sh\necho "$*" >>"${0%%.sh}.log"\n' >"$T/lc-script.sh"
 chmod 755 "$T/lc-script.sh"
-POLL0=$POLL
-POLL=$LC_POLL
-arasd_run "policy automatic" "hostCpuHigh 100" "stateNotifyLimit 1000" "shutdownTimeout 60" \
-	"actions trap,allocate,script" "script $T/lc-script.sh"
-POLL=$POLL0
+# lc_arasd TIMEOUT: (re)start arasd for S10: pollInterval $LC_POLL, the script receiver
+lc_arasd() {
+	local poll0=$POLL
+	POLL=$LC_POLL
+	arasd_run "policy automatic" "hostCpuHigh 100" "stateNotifyLimit 1000" "shutdownTimeout $1" \
+		"actions trap,allocate,script" "script $T/lc-script.sh"
+	POLL=$poll0
+}
+lc_arasd 60
 is "S10 arasPollInterval $LC_POLL" "$(sget "$CFG.19.0")" $LC_POLL
 wait_for 20 vis lc1 $V_OPER 4 || not_ok "S10 arasd lists lc1 running(4)"
 is "S10 arasVmCommand.lc1 reads none(1)" "$(vget lc1 $V_CMD)" 1
@@ -365,10 +369,7 @@ if sset "$VM_ENTRY.$V_CMD.${VOID[lc2]}" i 3 >/dev/null && wait_for 10 kind_count
 else
 	not_ok "S10 snmpset shutdown(3) of lc2 (arasShutdownTimeout 60)"
 fi
-POLL=$LC_POLL
-arasd_run "policy automatic" "hostCpuHigh 100" "stateNotifyLimit 1000" "shutdownTimeout 5" \
-	"actions trap,allocate,script" "script $T/lc-script.sh"
-POLL=$POLL0
+lc_arasd 5
 wait_for 20 vis lc2 $V_OPER 4 || not_ok "S10 arasd (restarted) lists lc2 running(4)"
 lc_cmd lc2 shutdownForce "shut off (destroyed)" 12
 destroy lc2
