@@ -9,6 +9,7 @@ HOSTS_CONF=("host alpha $(fixture hostA.xml)")
 write_arasd_conf
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
+wait_get 30 $STATUS_OID.2.0 3 || not_ok "the first poll lists host alpha's three VMs"
 is "rows served" "$(swalk "$VM_ENTRY.2" | grep -c .)" 3
 
 kill -9 "$SNMPD_PID"

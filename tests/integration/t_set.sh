@@ -10,6 +10,9 @@ HOSTS_CONF=("host alpha $(fixture hostA.xml) 1")
 write_arasd_conf "stateFile $T/state" "cpuThreshold 85"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
 start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
+# the per-VM SETs below need web1's row: wait for the first poll (slowed
+# several-fold under the sanitizers, make san-check)
+check "the three VMs of host alpha are listed" wait_get 30 $STATUS_OID.2.0 3
 
 CPU=$CONFIG_OID.2.0 MEM=$CONFIG_OID.3.0 MARGIN=$CONFIG_OID.6.0 POLICY=$CONFIG_OID.1.0
 ACTIONS=$CONFIG_OID.7.0 POLL_I=$CONFIG_OID.19.0 PERHOST=$CONFIG_OID.14.0
