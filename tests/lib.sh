@@ -48,6 +48,8 @@ is() {
 }
 
 record_pid() { echo "$1" >>"$T/pids"; }
+# rss_kib PID: the process's resident set (VmRSS, KiB)
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
 # Kill (TERM, then KILL) the PIDs this test recorded, newest first.
 cleanup() {

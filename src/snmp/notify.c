@@ -68,10 +68,15 @@ struct ev_note {
 	unsigned n;             /* ARAS_N_SLA_BREACH, ARAS_N_SLA_CLEAR or ARAS_N_NO_TARGET */
 };
 
+/* A queued notification: its varbinds built at once, or an event's note (the other is NULL). */
+struct note {
+	netsnmp_variable_list *vars;
+	struct ev_note *ev;
+};
+
 /* File scope: filled by the engine's effects, drained by the loop's SNMP source (loop thread only). */
 static struct {
-	netsnmp_variable_list *q[NOTIFY_QUEUE]; /* built at once, or NULL: */
-	struct ev_note *ev[NOTIFY_QUEUE];       /* built from this when it leaves */
+	struct note q[NOTIFY_QUEUE];
 	size_t head, count;
 	int warned;
 } nq;
@@ -130,38 +135,32 @@ void aras_notify_master_lost(struct arasd *d, const void *session)
 		 "away: counted in arasNotificationsDropped", lost);
 }
 
-static void drop(struct arasd *d, netsnmp_variable_list *vars, struct ev_note *en, const char *what,
-		 const char *why)
+static void drop(struct arasd *d, struct note n, const char *what, const char *why)
 {
 	d->counters.notif_dropped++;
 	if (!nq.warned)
 		log_warn("notification %s dropped: %s (counting in arasNotificationsDropped)", what, why);
 	nq.warned = 1;
-	snmp_free_varbind(vars);
-	free(en);
+	snmp_free_varbind(n.vars);
+	free(n.ev);
 }
 
-/* Queue vars, or (vars NULL) the event note en. */
-static void queue(struct arasd *d, netsnmp_variable_list *vars, struct ev_note *en, const char *what)
+static void queue(struct arasd *d, struct note n, const char *what)
 {
-	size_t slot;
-
 	if (!d->master_connected) {
-		drop(d, vars, en, what, "AgentX master not connected");
+		drop(d, n, what, "AgentX master not connected");
 		return;
 	}
 	if (nq.count == NOTIFY_QUEUE) {
-		drop(d, vars, en, what, "queue full");
+		drop(d, n, what, "queue full");
 		return;
 	}
-	slot = (nq.head + nq.count++) % NOTIFY_QUEUE;
-	nq.q[slot] = vars;
-	nq.ev[slot] = en;
+	nq.q[(nq.head + nq.count++) % NOTIFY_QUEUE] = n;
 }
 
 static void notify_send(struct arasd *d, netsnmp_variable_list *vars, const char *what)
 {
-	queue(d, vars, NULL, what);
+	queue(d, (struct note){ .vars = vars }, what);
 }
 
 static netsnmp_variable_list *event_vars(const struct ev_note *en);
@@ -169,19 +168,17 @@ static netsnmp_variable_list *event_vars(const struct ev_note *en);
 int aras_notify_flush(struct arasd *d)
 {
 	for (int i = 0; i < NOTIFY_BATCH && nq.count; i++) {
-		netsnmp_variable_list *vars = nq.q[nq.head];
-		struct ev_note *en = nq.ev[nq.head];
+		struct note n = nq.q[nq.head];
+		netsnmp_variable_list *vars;
 
 		nq.head = (nq.head + 1) % NOTIFY_QUEUE;
 		nq.count--;
 		if (!d->master_connected) {
-			drop(d, vars, en, "(queued)", "AgentX master lost");
+			drop(d, n, "(queued)", "AgentX master lost");
 			continue;
 		}
-		if (en) {
-			vars = event_vars(en);
-			free(en);
-		}
+		vars = n.ev ? event_vars(n.ev) : n.vars;
+		free(n.ev);
 		send_v2trap(vars);
 		snmp_free_varbind(vars);
 		ack_handed();
@@ -281,14 +278,14 @@ static void queue_event(struct arasd *d, const struct aras_event *e, unsigned n,
 	struct ev_note *en = malloc(sizeof(*en));
 
 	if (!en) {
-		drop(d, NULL, NULL, what, "out of memory");
+		drop(d, (struct note){ 0 }, what, "out of memory");
 		return;
 	}
 	en->ev = *e;
 	en->ev.priv = NULL;
 	en->up = netsnmp_get_agent_uptime();
 	en->n = n;
-	queue(d, NULL, en, what);
+	queue(d, (struct note){ .ev = en }, what);
 }
 
 void aras_notify_event(struct arasd *d, const struct aras_event *e)

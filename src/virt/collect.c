@@ -448,6 +448,13 @@ static void mig_finish(struct mig *m, struct aras_job_result *r)
 	pthread_mutex_unlock(&c->lock);
 }
 
+static void mig_free(struct mig *m)
+{
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->cond);
+	free(m);
+}
+
 static void *mig_main(void *arg)
 {
 	struct mig *m = arg;
@@ -479,10 +486,46 @@ static void *mig_main(void *arg)
 	virDomainFree(m->dom);
 	virConnectClose(m->conn); /* drops the reference taken for this thread */
 	mig_finish(m, r);         /* the last use of the collector */
-	pthread_mutex_destroy(&m->lock);
-	pthread_cond_destroy(&m->cond);
-	free(m);
+	mig_free(m);
 	return NULL;
+}
+
+/*
+ * Start a long job (a migration or a life-cycle command) on its own thread,
+ * listed in c->migs: 0, and the thread owns dom; -1, and dom stays the caller's.
+ */
+static int start_long_job(struct worker *w, virDomainPtr dom, const struct aras_job *job)
+{
+	struct aras_collector *c = w->c;
+	struct mig *m = calloc(1, sizeof(*m));
+	pthread_condattr_t ca;
+	pthread_t t;
+
+	if (!m)
+		return -1;
+	m->c = c;
+	m->conn = w->conn;
+	m->dom = dom;
+	m->job = *job;
+	m->job.cancel = &m->cancel;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&m->lock, NULL);
+	virConnectRef(w->conn);
+	pthread_mutex_lock(&c->lock);
+	m->next = c->migs;
+	c->migs = m;
+	pthread_mutex_unlock(&c->lock);
+	if (pthread_create(&t, NULL, mig_main, m) == 0) {
+		pthread_detach(t);
+		return 0;
+	}
+	mig_finish(m, NULL);
+	virConnectClose(w->conn);
+	mig_free(m);
+	return -1;
 }
 
 /* Run one job on the worker's connection; migrations get a thread. */
@@ -505,37 +548,9 @@ static void run_job(struct worker *w, const struct aras_job *job)
 		goto done;
 	}
 	if (job->kind == ARAS_KIND_MIGRATE || ARAS_KIND_IS_LIFECYCLE(job->kind)) {
-		struct mig *m = calloc(1, sizeof(*m));
-		struct aras_collector *c = w->c;
-		pthread_condattr_t ca;
-		pthread_t t;
-
-		if (m) {
-			m->c = c;
-			m->conn = w->conn;
-			m->dom = dom;
-			m->job = *job;
-			m->job.cancel = &m->cancel;
-			pthread_condattr_init(&ca);
-			pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-			pthread_cond_init(&m->cond, &ca);
-			pthread_condattr_destroy(&ca);
-			pthread_mutex_init(&m->lock, NULL);
-			virConnectRef(w->conn);
-			pthread_mutex_lock(&c->lock);
-			m->next = c->migs;
-			c->migs = m;
-			pthread_mutex_unlock(&c->lock);
-			if (pthread_create(&t, NULL, mig_main, m) == 0) {
-				pthread_detach(t);
-				free(r);
-				return;
-			}
-			mig_finish(m, NULL);
-			virConnectClose(w->conn);
-			pthread_mutex_destroy(&m->lock);
-			pthread_cond_destroy(&m->cond);
-			free(m);
+		if (start_long_job(w, dom, job) == 0) {
+			free(r); /* the job's thread posts its own result */
+			return;
 		}
 		snprintf(r->err, sizeof(r->err), "cannot start the job's thread");
 		goto done;

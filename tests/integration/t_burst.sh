@@ -31,8 +31,7 @@ wait_get 10 $STATUS_OID.2.0 $N || not_ok "all $N VMs listed"
 
 # distinct events of notification type $1 (retransmitted informs count once)
 count() { grep -F "OID: $NOTIFY_OID.$1" "$T/traps.log" | grep -o "$BASE_OID.1.5.1.5.[0-9]*" | sort -u | wc -l; }
-rss() { awk '/^VmRSS:/ {print $2}' "/proc/$ARASD_PID/status"; }
-rss0=$(rss)
+rss0=$(rss_kib "$ARASD_PID")
 t0=$(date +%s%N)
 sset "$CONFIG_OID.3.0" u 40 >/dev/null
 wait_for 30 sh -c "[ \$(grep -F 'OID: $NOTIFY_OID.1' $T/traps.log | grep -o '$BASE_OID.1.5.1.5.[0-9]*' | sort -u | wc -l) -ge $N ]"
@@ -55,7 +54,7 @@ check "master kept the AgentX session (no reconnect in the log)" sh -c "! grep -
 # into varbinds (~11 KiB, net-snmp's 128-subid name buffer in each) only as
 # it leaves: 500 queued at once left 6.6 MiB of heap behind when the queue
 # held varbinds, 1.4 MiB now (the event log's first 1000 rows among it).
-rss1=$(rss)
+rss1=$(rss_kib "$ARASD_PID")
 echo "# arasd RSS $rss0 KiB before the burst, $rss1 KiB after"
 if grep -qa __asan_init "$ARASD"; then
 	echo "# RSS growth not compared: ASan build (its quarantine keeps freed memory)"
