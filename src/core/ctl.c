@@ -848,10 +848,44 @@ static size_t candidates(const struct aras_ctl *c, const struct aras_model *m, c
  */
 #define WANT_MOVE (-1)
 
+/*
+ * Steal as the contention signal: the VM's own steal, or the mean over its
+ * host's running VMs, at or above stealThreshold (0 = off) says the vCPUs
+ * wait for host CPUs; another vCPU on that host only adds to the queue.
+ * Writes the figures into what (for the reason) and returns 1 then.
+ */
+static int contended(const struct aras_settings *s, const struct aras_vm *vm, const struct aras_host *h,
+		     char *what, size_t whatlen)
+{
+	unsigned thr = s->v[ARAS_S_STEAL_THRESHOLD];
+	int vm_hit, host_hit;
+
+	if (!thr)
+		return 0;
+	vm_hit = vm->has_steal && vm->rates_valid && vm->cpu_steal >= thr;
+	host_hit = h->steal_valid && h->steal_mean >= thr;
+	if (!vm_hit && !host_hit)
+		return 0;
+	if (vm_hit)
+		snprintf(what, whatlen, "steal %u%% >= %u%% (host %s mean %u%%)", vm->cpu_steal, thr, h->name,
+			 h->steal_mean);
+	else
+		snprintf(what, whatlen, "host %s mean steal %u%% >= %u%% (this VM %u%%)", h->name, h->steal_mean,
+			 thr, vm->cpu_steal);
+	return 1;
+}
+
 static int vertical_cpu(struct aras_ctl *c, const struct aras_settings *s, struct proj *pr, size_t hp,
 			struct aras_vm *vm, const struct aras_host *h, char *cause, size_t causelen,
 			struct aras_decision *d)
 {
+	char steal[160];
+
+	if (contended(s, vm, h, steal, sizeof(steal))) {
+		/* the host is contended: no vCPU there, move a VM off it */
+		APPEND(cause, causelen, "; %.150s: host contended, no vCPU added", steal);
+		return WANT_MOVE;
+	}
 	if (pr[hp].cpu < s->v[ARAS_S_HOST_CPU_HIGH] && vm->vcpus < vm->vcpus_max) {
 		decision_base(d, vm, ARAS_KIND_ADD_VCPU, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER);
 		d->amount = vm->vcpus + 1;
@@ -1075,6 +1109,10 @@ int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const
 		if (h->cpu_usage >= st->settings.v[ARAS_S_HOST_CPU_HIGH]) {
 			snprintf(why, whylen, "host %s cpu now %u%% >= %u%%", h->name, h->cpu_usage,
 				 st->settings.v[ARAS_S_HOST_CPU_HIGH]);
+			return -ARAS_E_INCONSIST;
+		}
+		if (contended(&st->settings, vm, h, w, sizeof(w))) {
+			snprintf(why, whylen, "%.200s: host contended", w);
 			return -ARAS_E_INCONSIST;
 		}
 		return 0;

@@ -2,7 +2,9 @@
  * ctl.h - the allocation controller (the paper's ARAS-RAC), pure C11.
  *
  * For every VM whose SLA alert is firing (with arasActions' allocate bit):
- *   cpu:    host CPU < hostCpuHigh and vCPUs < max    -> add one vCPU, else migrate
+ *   cpu:    the VM's steal or its host's mean steal >= stealThreshold (not 0)
+ *                                                     -> contended host: migrate, no vCPU
+ *           host CPU < hostCpuHigh and vCPUs < max    -> add one vCPU, else migrate
  *   memory: host free memory > hostMemFreeMin and cur < max
  *                                                     -> grow the balloon by memStep, else migrate
  *   disk:   two or more I/O-bound VMs on the host     -> move one (lowest priority, then smallest memory)

@@ -185,6 +185,29 @@ static void vm_totals(struct aras_vm *vm, const struct aras_vm_sample *s)
 	vm->new_process = 0;
 }
 
+/*
+ * arasVmCpuSteal over the interval dt (ms; 0 = no interval): the vCPUs'
+ * wait for a host CPU (vcpu.N.delay, summed) as a percent of dt times the
+ * vCPUs that report it.  A counter that went backwards, or any reset of
+ * this interval (reset), or a sample that did not report steal before,
+ * gives 0 for the interval; a sample without it makes the column absent.
+ */
+static void vm_steal(struct aras_vm *vm, const struct aras_vm_sample *s, uint64_t dt, int reset)
+{
+	unsigned n = s->steal_vcpus ? s->steal_vcpus : (s->vcpus ? s->vcpus : 1);
+	int back = 0;
+	uint64_t d;
+
+	vm->cpu_steal = 0;
+	if (s->has_steal && vm->has_steal && dt && !reset) {
+		d = aras_counter_delta(vm->steal_ns, s->steal_ns, &back);
+		if (!back)
+			vm->cpu_steal = aras_percent(d, dt * 1000000ull * n);
+	}
+	vm->has_steal = s->has_steal;
+	vm->steal_ns = s->has_steal ? s->steal_ns : 0;
+}
+
 /* Fold the raw counters of s into vm; rates need a previous sample. */
 static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsigned host,
 		      uint64_t t_ms, uint64_t start_ms, uint32_t io_cap_kib)
@@ -231,9 +254,10 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 		vm->cpu_usage = 0;
 		vm->rd_rate = vm->wr_rate = vm->ops_rate = vm->rx_rate = vm->tx_rate = 0;
 	}
+	vm_steal(vm, s, dt, reset);
 	vm->rates_valid = dt && !reset;
 	if (s->state != ARAS_VM_RUNNING && s->state != ARAS_VM_BLOCKED)
-		vm->cpu_usage = 0;
+		vm->cpu_usage = vm->cpu_steal = 0;
 	vm->io_usage = aras_percent((uint64_t)vm->rd_rate + vm->wr_rate, (uint64_t)io_cap_kib * 1024);
 	/* a domain event that arrived after this poll began knows better */
 	if (!vm->state_ms || vm->state_ms < start_ms) {
@@ -316,6 +340,8 @@ static void vm_unknown(struct aras_vm *vm)
 	vm->cpu_usage = 0;
 	vm->rd_rate = vm->wr_rate = vm->ops_rate = vm->rx_rate = vm->tx_rate = 0;
 	vm->io_usage = 0;
+	vm->cpu_steal = 0;
+	vm->has_steal = 0;
 	vm->have_prev = 0;
 	vm->rates_valid = 0;
 }
@@ -412,9 +438,9 @@ static int merge_new(struct aras_model *m, struct aras_vm **add, size_t n)
 
 static void host_update(struct aras_model *m, struct aras_host *h, const struct aras_host_sample *s)
 {
-	uint64_t run_mem = 0, run_cpu_ns = 0;
+	uint64_t run_mem = 0, run_cpu_ns = 0, steal_sum = 0;
 	uint64_t dt = h->have_prev && s->t_ms > h->prev_t_ms ? s->t_ms - h->prev_t_ms : 0;
-	unsigned count = 0;
+	unsigned count = 0, nsteal = 0, steal_max = 0;
 
 	for (size_t i = 0; i < m->nvms; i++) {
 		const struct aras_vm *vm = m->vms[i];
@@ -427,7 +453,17 @@ static void host_update(struct aras_model *m, struct aras_host *h, const struct 
 			run_mem += vm->mem_cur_kib;
 			run_cpu_ns += (uint64_t)vm->cpu_usage * vm->vcpus * 10000000ull;
 		}
+		if ((vm->state == ARAS_VM_RUNNING || vm->state == ARAS_VM_BLOCKED) && vm->has_steal) {
+			steal_sum += vm->cpu_steal;
+			if (vm->cpu_steal > steal_max)
+				steal_max = vm->cpu_steal;
+			nsteal++;
+		}
 	}
+	/* mean rounded to nearest; a host without steal figures reads 0 */
+	h->steal_valid = nsteal > 0;
+	h->steal_mean = nsteal ? (unsigned)((steal_sum + nsteal / 2) / nsteal) : 0;
+	h->steal_max = steal_max;
 	h->vm_count = count;
 	h->cpus = s->cpus;
 	h->mem_total_kib = s->mem_total_kib;
@@ -470,6 +506,8 @@ static void host_down(struct aras_model *m, struct aras_host *h, const char *err
 	h->last_error[n] = '\0';
 	h->have_prev = 0;
 	h->usage_valid = 0;
+	h->steal_valid = 0;
+	h->steal_mean = h->steal_max = 0;
 	for (size_t i = 0; i < m->nvms; i++) {
 		struct aras_vm *vm = m->vms[i];
 

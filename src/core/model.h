@@ -49,6 +49,14 @@ struct aras_vm_sample {
 	uint64_t rd_bytes, wr_bytes, rd_reqs, wr_reqs;
 	uint64_t disk_cap_bytes, disk_alloc_bytes;
 	uint64_t rx_bytes, tx_bytes;
+	/*
+	 * Steal: libvirt's vcpu.N.delay (ns a vCPU thread waited for a host
+	 * CPU, libvirt >= 9.0) summed over the steal_vcpus vCPUs that report
+	 * it.  has_steal 0: the hypervisor did not say (no number invented).
+	 */
+	int has_steal;
+	unsigned steal_vcpus;
+	uint64_t steal_ns;
 };
 
 /* One host's poll result. */
@@ -91,6 +99,9 @@ struct aras_host {
 	int usage_valid;           /* cpu_usage comes from a real interval */
 	uint64_t prev_t_ms, prev_busy_ns, prev_total_ns;
 	uint64_t seen_ms;          /* monotonic ms of the last poll result, ok or not (engine.c); 0 = none */
+	/* steal over its running VMs that report it (arasHostCpuStealMean/Max) */
+	int steal_valid;           /* at least one such VM */
+	unsigned steal_mean, steal_max;
 };
 
 struct aras_vm {
@@ -123,6 +134,15 @@ struct aras_vm {
 	} total;
 	uint32_t rd_rate, wr_rate, ops_rate, rx_rate, tx_rate;
 	unsigned io_usage;
+	/*
+	 * arasVmCpuSteal: percent of wall time its vCPUs waited for a host
+	 * CPU over the last interval, averaged over vCPUs (0 for an interval
+	 * with a counter reset).  has_steal 0: the hypervisor does not report
+	 * it (the column is absent).  steal_ns: the raw counter of the last sample.
+	 */
+	int has_steal;
+	unsigned cpu_steal;
+	uint64_t steal_ns;
 	uint32_t disk_cap_mib, disk_alloc_mib;
 	int vm_class;
 	int alert_state;

@@ -64,6 +64,9 @@ const struct aras_setting_def aras_setting_defs[ARAS_S_COUNT] = {
 					 "seconds", "how long a shutdown command waits for the guest to power off"),
 	[ARAS_S_STATE_NOTIFY_LIMIT] = UINT("stateNotifyLimit", "arasStateNotifyLimit", 22, 20, 1, 10000, 1,
 					   "notifications", "arasVmStateChange notifications sent in any 10 seconds"),
+	[ARAS_S_STEAL_THRESHOLD] = UINT("stealThreshold", "arasStealThreshold", 23, 10, 0, 100, 1, "percent",
+					"VM or host-mean steal at or above which a CPU alert moves a VM "
+					"instead of adding a vCPU (0 = off)"),
 };
 
 void aras_settings_defaults(struct aras_settings *s)

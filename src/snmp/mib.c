@@ -196,6 +196,12 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 	}
 	case ARAS_VC_STATE_CHANGES: set_uint(var, ASN_COUNTER, vm->state_changes); break;
 	case ARAS_VC_COMMAND: set_int(var, ARAS_CMD_NONE); break;
+	case ARAS_VC_CPU_STEAL:
+		/* sparse: no instance when the hypervisor does not report steal */
+		if (!vm->has_steal)
+			return -1;
+		set_uint(var, ASN_UNSIGNED, vm->cpu_steal);
+		break;
 	default: return -1;
 	}
 	return 0;
@@ -429,6 +435,13 @@ static int host_value(const struct aras_host *h, unsigned col, netsnmp_variable_
 	case ARAS_HC_VM_COUNT: set_uint(var, ASN_GAUGE, h->vm_count); break;
 	case ARAS_HC_LAST_ERROR: set_str(var, h->last_error); break;
 	case ARAS_HC_MAINTENANCE: set_int(var, h->maintenance ? 1 : 2); break;
+	case ARAS_HC_STEAL_MEAN:
+	case ARAS_HC_STEAL_MAX:
+		/* sparse: no instance while no running VM of the host reports steal */
+		if (!h->steal_valid || aras_host_mib_state(h) == ARAS_HOST_DOWN)
+			return -1;
+		set_uint(var, ASN_UNSIGNED, col == ARAS_HC_STEAL_MEAN ? h->steal_mean : h->steal_max);
+		break;
 	default: return -1;
 	}
 	return 0;
@@ -864,8 +877,15 @@ static netsnmp_container *register_table(const char *name, const oid *table, siz
 	netsnmp_table_helper_add_indexes(ti, idxtype, 0);
 	ti->min_column = 2;
 	ti->max_column = maxcol;
-	if (netsnmp_container_table_register(reg, ti, c, TABLE_CONTAINER_KEY_NETSNMP_INDEX) !=
-	    MIB_REGISTERED_OK) {
+	/*
+	 * Sparse columns (the steal figures are absent where the hypervisor
+	 * does not report them): net-snmp's sparse_table handler, above the
+	 * table helper, turns a GETNEXT that lands on a missing instance into
+	 * a retry from there, so a walk skips it instead of stopping.
+	 */
+	if (netsnmp_inject_handler(reg, netsnmp_sparse_table_handler_get()) != SNMPERR_SUCCESS ||
+	    netsnmp_container_table_register(reg, ti, c, TABLE_CONTAINER_KEY_NETSNMP_INDEX) !=
+		    MIB_REGISTERED_OK) {
 		log_err("cannot register %s", name);
 		return NULL;
 	}

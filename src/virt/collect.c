@@ -176,6 +176,16 @@ static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int
 	} else if (strcmp(name, "vcpu.maximum") == 0) {
 		v->vcpus_max = (unsigned)u;
 		*have |= 32;
+	} else if (strncmp(name, "vcpu.", 5) == 0 && (dot = next_dot(name + 5)) != NULL &&
+		   strcmp(dot + 1, "delay") == 0) {
+		/*
+		 * vcpu.<n>.delay (libvirt 9.0): ns the vCPU thread waited on
+		 * the host's run queue (its schedstat).  Older libvirt and the
+		 * test driver do not send it: has_steal stays 0.
+		 */
+		v->steal_ns += u;
+		v->steal_vcpus++;
+		v->has_steal = 1;
 	} else if (strcmp(name, "balloon.available") == 0) {
 		v->guest_avail_kib = u;
 		*have |= 64;

@@ -2570,6 +2570,101 @@ static void regress_ctl_shrink_back_and_sla_decision_same_round(void **state)
 	fx_free(f);
 }
 
+/* ---- steal: "wants more CPU" or "host contended" ------------------------ */
+
+#define NO_STEAL 1000u /* steal_cases: the figure is not reported */
+
+static const struct {
+	const char *name;
+	unsigned thr;           /* stealThreshold */
+	unsigned vm, host_mean; /* steal %, or NO_STEAL */
+	int beta_down;
+	int kind;
+	unsigned target;
+	uint64_t amount;
+	int no_target;
+	const char *has[3];
+} steal_cases[] = {
+	{ "no steal figures: add a vCPU", 10, NO_STEAL, NO_STEAL, 0, ARAS_KIND_ADD_VCPU, 0, 3, 0,
+	  { "vCPUs 2 -> 3 of 4" } },
+	{ "little steal: add a vCPU", 10, 9, 9, 0, ARAS_KIND_ADD_VCPU, 0, 3, 0, { "vCPUs 2 -> 3 of 4" } },
+	{ "VM steal at the threshold: move, no vCPU", 10, 10, 4, 0, ARAS_KIND_MIGRATE, 2, 0, 0,
+	  { "cpu 95% >= 80%; steal 10% >= 10% (host alpha mean 4%): host contended, no vCPU added",
+	    "to beta" } },
+	{ "host mean steal over: move, no vCPU", 10, 2, 15, 0, ARAS_KIND_MIGRATE, 2, 0, 0,
+	  { "host alpha mean steal 15% >= 10% (this VM 2%)", "no vCPU added", "to beta" } },
+	{ "host mean without the VM's own figure", 20, NO_STEAL, 30, 0, ARAS_KIND_MIGRATE, 2, 0, 0,
+	  { "host alpha mean steal 30% >= 20%" } },
+	{ "threshold 0 turns it off", 0, 60, 60, 0, ARAS_KIND_ADD_VCPU, 0, 3, 0, { "vCPUs 2 -> 3 of 4" } },
+	{ "contended, nowhere to go: notice, no vCPU", 10, 40, 40, 1, ARAS_KIND_MIGRATE, 0, 0, 1,
+	  { "steal 40% >= 10%", "no host fits", "beta down" } },
+};
+
+static void steal_decisions(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(steal_cases); i++) {
+		const struct cluster cl = {
+			.h = { ALPHA(50, 50, 10), BETA(10, 80) },
+			.v = { VM(1, "web", 1, 2, 4, 50, 1000000, 2000000) },
+		};
+		struct fx *f = fx_new(&cl);
+		struct aras_vm *vm = vmk(f, 1);
+		struct aras_host *h = hostk(f, 1);
+		struct want w = { 1, steal_cases[i].kind, 1, steal_cases[i].target, steal_cases[i].amount,
+				  ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, steal_cases[i].no_target,
+				  { steal_cases[i].has[0], steal_cases[i].has[1], steal_cases[i].has[2], NULL } };
+
+		f->st.settings.v[ARAS_S_STEAL_THRESHOLD] = steal_cases[i].thr;
+		vm->has_steal = steal_cases[i].vm != NO_STEAL;
+		vm->cpu_steal = vm->has_steal ? steal_cases[i].vm : 0;
+		h->steal_valid = steal_cases[i].host_mean != NO_STEAL;
+		h->steal_mean = h->steal_max = h->steal_valid ? steal_cases[i].host_mean : 0;
+		if (steal_cases[i].beta_down)
+			hostk(f, 2)->state = ARAS_HOST_DOWN;
+		fire(f, 1, ARAS_RES_CPU, 95);
+		if (decide(f, T0) != 1)
+			fail_msg("%s: %zu decisions, want 1:%s", steal_cases[i].name, f->n, dump(f));
+		check_dec(steal_cases[i].name, f, &w);
+		fx_free(f);
+	}
+}
+
+/*
+ * A VM's own steal figure counts only from a real interval (rates_valid):
+ * right after a move its figure is 0 and not evidence either way.  And an
+ * add-vCPU proposal approved later is re-checked against steal.
+ */
+static void steal_recheck_and_validity(void **state)
+{
+	const struct cluster cl = {
+		.h = { ALPHA(50, 50, 10), BETA(10, 80) },
+		.v = { VM(1, "web", 1, 2, 4, 50, 1000000, 2000000) },
+	};
+	struct fx *f = fx_new(&cl);
+	struct aras_vm *vm = vmk(f, 1);
+	struct aras_action a = mkact(1, "web", ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_ORIGIN_CONTROLLER,
+				     ARAS_AS_PROPOSED);
+	char why[ARAS_ERRTEXT_MAX] = "";
+
+	(void)state;
+	f->st.settings.v[ARAS_S_STEAL_THRESHOLD] = 10;
+	vm->has_steal = 1;
+	vm->cpu_steal = 50;
+	vm->rates_valid = 0;
+	fire(f, 1, ARAS_RES_CPU, 95);
+	assert_int_equal(decide(f, T0), 1);
+	assert_int_equal(f->d[0].kind, ARAS_KIND_ADD_VCPU);
+	vm->rates_valid = 1;
+	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &a, T0, why, sizeof(why)),
+			 -ARAS_E_INCONSIST);
+	if (!strstr(why, "steal 50% >= 10%") || !strstr(why, "host contended"))
+		fail_msg("recheck why '%s'", why);
+	vm->cpu_steal = 9;
+	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &a, T0, why, sizeof(why)), 0);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2621,6 +2716,8 @@ int main(void)
 		cmocka_unit_test(regress_ctl_return_attempt_swallows_no_target_notice),
 		cmocka_unit_test(regress_ctl_place_null_why_crashes),
 		cmocka_unit_test(regress_ctl_shrink_back_and_sla_decision_same_round),
+			cmocka_unit_test(steal_decisions),
+		cmocka_unit_test(steal_recheck_and_validity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1743,6 +1743,219 @@ static void vm_fields_follow_sample(void **state)
 	assert_int_equal(vm->disk_cap_mib, UINT32_MAX);
 }
 
+/* ---- steal (vcpu.N.delay) ----------------------------------------------- */
+
+/* A VM sample with steal: delay ns summed over vcpus vCPUs. */
+static void with_steal(struct aras_vm_sample *v, unsigned vcpus, uint64_t delay_ns)
+{
+	v->vcpus = vcpus;
+	v->has_steal = 1;
+	v->steal_vcpus = vcpus;
+	v->steal_ns = delay_ns;
+}
+
+/*
+ * arasVmCpuSteal = delta delay / (interval x vCPUs), over a 10 s interval,
+ * clamped to 100; the first sample has no interval (0).
+ */
+static void steal_percent_table(void **state)
+{
+	static const struct {
+		unsigned vcpus;
+		uint64_t d0, d1; /* delay ns at T0 and T0 + 10 s */
+		unsigned want;
+	} rows[] = {
+		{ 1, 0, 0, 0 },
+		{ 1, 0, 1000000000ull, 10 },             /* 1 s of 10 s */
+		{ 2, 5000000000ull, 7000000000ull, 10 }, /* 2 s of 2 x 10 s */
+		{ 4, 0, 20000000000ull, 50 },
+		{ 2, 0, 20000000000ull, 100 },
+		{ 1, 0, 30000000000ull, 100 },           /* more than wall time: clamped */
+		{ 3, 0, 2500000000ull, 8 },              /* 8.33 -> 8 */
+	};
+	(void)state;
+	for (size_t i = 0; i < ARAS_ARRAY_SIZE(rows); i++) {
+		struct aras_model m;
+		struct aras_vm_sample v;
+		struct aras_host_sample s;
+		struct aras_vm *vm;
+
+		aras_model_init(&m);
+		assert_int_equal(aras_model_add_host(&m, 1, "alpha", "test:///default"), 0);
+		vm_init(&v, 1, "v");
+		set_base_counters(&v);
+		with_steal(&v, rows[i].vcpus, rows[i].d0);
+		host_init(&s, 1, T0, &v, 1);
+		apply_ok(&m, &s, NULL);
+		vm = vm_by_key(&m, 1);
+		assert_true(vm->has_steal);
+		assert_int_equal(vm->cpu_steal, 0);
+		advance(&v);
+		v.steal_ns = rows[i].d1;
+		host_init(&s, 1, T0 + 10000, &v, 1);
+		apply_ok(&m, &s, NULL);
+		if (vm->cpu_steal != rows[i].want)
+			fail_msg("row %zu: steal %u%%, want %u%%", i, vm->cpu_steal, rows[i].want);
+		assert_int_equal(aras_model_host(&m, 1)->steal_mean, rows[i].want);
+		assert_int_equal(aras_model_host(&m, 1)->steal_max, rows[i].want);
+		aras_model_free(&m);
+	}
+}
+
+/*
+ * Resets: the delay counter going backwards (a new QEMU process after a
+ * restart or a migration, a vCPU unplugged) or any other counter reset of
+ * the interval gives 0 for that interval, never a negative or huge figure;
+ * the next interval counts again.
+ */
+static void steal_counter_reset(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v;
+	struct aras_host_sample s;
+	struct aras_vm *vm;
+
+	vm_init(&v, 1, "v");
+	set_base_counters(&v);
+	with_steal(&v, 2, 90000000000ull);
+	host_init(&s, 1, T0, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 1);
+	/* delay went backwards */
+	advance(&v);
+	v.steal_ns = 1000000000ull;
+	host_init(&s, 1, T0 + 10000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->cpu_steal, 0);
+	assert_true(vm->has_steal);
+	/* counts again from the new value: 4 s of 2 x 10 s */
+	advance(&v);
+	v.steal_ns += 4000000000ull;
+	host_init(&s, 1, T0 + 20000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->cpu_steal, 20);
+	/* the CPU time went backwards (new process), delay went up: 0 too */
+	v.cpu_time_ns = 1;
+	v.steal_ns += 8000000000ull;
+	host_init(&s, 1, T0 + 30000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->cpu_steal, 0);
+	/* moved to host 2: a new process, no interval */
+	advance(&v);
+	v.steal_ns += 8000000000ull;
+	host_init(&s, 2, T0 + 31000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 2);
+	assert_int_equal(vm->cpu_steal, 0);
+}
+
+/*
+ * Without vcpu.N.delay (old libvirt, the test driver) nothing is
+ * invented: has_steal 0, the host has no steal figures; a VM that stops
+ * reporting it loses its figure; a VM that starts reporting it gets a
+ * figure from its second report only.
+ */
+static void steal_unavailable(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v;
+	struct aras_host_sample s;
+	struct aras_vm *vm;
+	struct aras_host *h = aras_model_host(&f->m, 1);
+
+	vm_init(&v, 1, "v");
+	set_base_counters(&v);
+	host_init(&s, 1, T0, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	advance(&v);
+	host_init(&s, 1, T0 + 10000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 1);
+	assert_false(vm->has_steal);
+	assert_int_equal(vm->cpu_steal, 0);
+	assert_false(h->steal_valid);
+	assert_int_equal(h->steal_mean, 0);
+	assert_int_equal(h->steal_max, 0);
+	/* starts reporting: present, but no interval yet */
+	advance(&v);
+	with_steal(&v, 2, 50000000000ull);
+	host_init(&s, 1, T0 + 20000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_true(vm->has_steal);
+	assert_int_equal(vm->cpu_steal, 0);
+	assert_true(h->steal_valid);
+	advance(&v);
+	v.steal_ns += 6000000000ull;
+	host_init(&s, 1, T0 + 30000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->cpu_steal, 30);
+	/* stops reporting */
+	advance(&v);
+	v.has_steal = 0;
+	host_init(&s, 1, T0 + 40000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_false(vm->has_steal);
+	assert_int_equal(vm->cpu_steal, 0);
+	assert_false(h->steal_valid);
+	/* a failed poll: no figures */
+	advance(&v);
+	with_steal(&v, 2, v.steal_ns);
+	host_init(&s, 1, T0 + 50000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_true(h->steal_valid);
+	memset(&s, 0, sizeof(s));
+	s.host_index = 1;
+	snprintf(s.err, sizeof(s.err), "gone");
+	apply_ok(&f->m, &s, NULL);
+	assert_false(h->steal_valid);
+	assert_false(vm->has_steal);
+}
+
+/*
+ * Host mean and max over its running VMs that report steal: a paused VM,
+ * a VM without steal and a VM of the other host do not count.
+ */
+static void steal_host_mean_max(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v[5], o;
+	struct aras_host_sample s;
+	/* steal per VM over 10 s with 1 vCPU: 10, 25, 40 %; paused 90 %; none */
+	static const uint64_t d[5] = { 1000000000ull, 2500000000ull, 4000000000ull, 9000000000ull, 0 };
+	struct aras_host *h = aras_model_host(&f->m, 1);
+
+	for (unsigned i = 0; i < 5; i++) {
+		vm_init(&v[i], i + 1, "v");
+		set_base_counters(&v[i]);
+		if (i < 4)
+			with_steal(&v[i], 1, 0);
+	}
+	v[3].state = ARAS_VM_PAUSED;
+	vm_init(&o, 9, "other");
+	with_steal(&o, 1, 0);
+	host_init(&s, 1, T0, v, 5);
+	apply_ok(&f->m, &s, NULL);
+	host_init(&s, 2, T0, &o, 1);
+	apply_ok(&f->m, &s, NULL);
+	for (unsigned i = 0; i < 5; i++) {
+		advance(&v[i]);
+		v[i].steal_ns += d[i];
+	}
+	o.steal_ns = 9000000000ull;
+	host_init(&s, 1, T0 + 10000, v, 5);
+	apply_ok(&f->m, &s, NULL);
+	host_init(&s, 2, T0 + 10000, &o, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(must_vm(&f->m, 3)->cpu_steal, 40);
+	assert_int_equal(must_vm(&f->m, 4)->cpu_steal, 0); /* paused: 0 */
+	assert_true(h->steal_valid);
+	assert_int_equal(h->steal_mean, 25); /* (10 + 25 + 40) / 3 */
+	assert_int_equal(h->steal_max, 40);
+	assert_true(h->steal_max >= h->steal_mean);
+	assert_int_equal(aras_model_host(&f->m, 2)->steal_mean, 90);
+	assert_int_equal(aras_model_host(&f->m, 2)->steal_max, 90);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1779,6 +1992,10 @@ int main(void)
 		FX_TEST(vms_added_hook_counts),
 		cmocka_unit_test(no_hooks),
 		FX_TEST(vm_fields_follow_sample),
+		cmocka_unit_test(steal_percent_table),
+		FX_TEST(steal_counter_reset),
+		FX_TEST(steal_unavailable),
+		FX_TEST(steal_host_mean_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,6 +58,7 @@ static const struct {
 	  1 },
 	{ ARAS_S_STATE_NOTIFY_LIMIT, "stateNotifyLimit", "arasStateNotifyLimit", 22, ARAS_ST_UINT, 20, 1,
 	  10000, 1 },
+	{ ARAS_S_STEAL_THRESHOLD, "stealThreshold", "arasStealThreshold", 23, ARAS_ST_UINT, 10, 0, 100, 1 },
 };
 
 static void table_matches_spec(void **state)
@@ -115,7 +116,7 @@ static void lookup_by_subid(void **state)
 		assert_int_equal(aras_settings_by_token(aras_setting_defs[id].token), id);
 	}
 	assert_int_equal(aras_settings_by_subid(0), -1);
-	assert_int_equal(aras_settings_by_subid(23), -1);
+	assert_int_equal(aras_settings_by_subid(ARAS_S_COUNT + 1), -1);
 	assert_int_equal(aras_settings_by_subid(1000), -1);
 }
 
