@@ -858,6 +858,29 @@ static struct {
 } tables[4];
 static size_t ntables;
 
+/*
+ * A GETNEXT the row's handler answered noSuchInstance (a sparse column
+ * without a value in that row): ask the agent to retry from that OID, so
+ * the walk goes on with the next row or column.  net-snmp's own
+ * sparse_table helper does the same but, injected into a container table,
+ * stops the handlers below it.
+ */
+static int sparse_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	int mode = reqinfo->mode;
+	int rc = netsnmp_call_next_handler(handler, reginfo, reqinfo, requests);
+
+	if (mode != MODE_GETNEXT && mode != MODE_GETBULK)
+		return rc;
+	for (netsnmp_request_info *r = requests; r; r = r->next)
+		if (r->requestvb->type == SNMP_NOSUCHINSTANCE) {
+			r->requestvb->type = ASN_PRIV_RETRY;
+			r->processed = 0;
+		}
+	return rc;
+}
+
 static netsnmp_container *register_table(const char *name, const oid *table, size_t len,
 					 const struct table_ops *ops, u_char idxtype, unsigned maxcol)
 {
@@ -879,13 +902,15 @@ static netsnmp_container *register_table(const char *name, const oid *table, siz
 	ti->max_column = maxcol;
 	/*
 	 * Sparse columns (the steal figures are absent where the hypervisor
-	 * does not report them): net-snmp's sparse_table handler, above the
-	 * table helper, turns a GETNEXT that lands on a missing instance into
-	 * a retry from there, so a walk skips it instead of stopping.
+	 * does not report them): net-snmp's sparse_table handler, between
+	 * the table helper and the container (which hands a GETNEXT down as
+	 * a GET of the next row), turns a GETNEXT answered noSuchInstance
+	 * into a retry from there, so a walk skips the hole.
 	 */
-	if (netsnmp_inject_handler(reg, netsnmp_sparse_table_handler_get()) != SNMPERR_SUCCESS ||
-	    netsnmp_container_table_register(reg, ti, c, TABLE_CONTAINER_KEY_NETSNMP_INDEX) !=
-		    MIB_REGISTERED_OK) {
+	if (netsnmp_container_table_register(reg, ti, c, TABLE_CONTAINER_KEY_NETSNMP_INDEX) !=
+		    MIB_REGISTERED_OK ||
+	    netsnmp_inject_handler_before(reg, netsnmp_create_handler("aras_sparse", sparse_handler),
+					  "table_container") != SNMPERR_SUCCESS) {
 		log_err("cannot register %s", name);
 		return NULL;
 	}
