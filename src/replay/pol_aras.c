@@ -104,6 +104,10 @@ static void build_samples(struct rp_aras *c, const struct aras_sim *s)
 		x->vcpus = v->vcpus;
 		x->vcpus_max = v->vcpus_max;
 		x->cpu_time_ns = u64(v->cpu_ns);
+		/* the wait the simulator's contention model gives (sim.h), as vcpu.N.delay */
+		x->has_steal = 1;
+		x->steal_vcpus = v->vcpus;
+		x->steal_ns = u64(v->steal_ns);
 		x->mem_cur_kib = v->mem_kib;
 		x->mem_max_kib = v->mem_max_kib;
 		x->has_guest_mem = 1;

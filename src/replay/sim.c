@@ -90,6 +90,7 @@ static void advance(struct aras_sim *s, uint64_t t1)
 		s->m.unserved_contention += (v->want - got) * (double)dt;
 		s->m.unserved_migration += (got - served) * (double)dt;
 		v->cpu_ns += served / s->cl->hosts[v->host].core_mhz * (double)dt * 1e6;
+		v->steal_ns += (v->want - got) / s->cl->hosts[v->host].core_mhz * (double)dt * 1e6;
 		v->work += served * (double)dt;
 		if (s->cl->io_kibs)
 			v->io_bytes += s->cl->io_kibs[i * s->nsteps + k] * 1024.0 * (double)dt / 1000.0;

@@ -16,6 +16,9 @@
  *     Buyya 2012) and reserves its memory on the target meanwhile;
  *   - a host is active while it holds a VM, and at 100 % while its VMs
  *     want at least its capacity.
+ * Steal: the share of what a VM wants that a full host does not give is
+ * time its vCPUs wait for a core (libvirt's vcpu.N.delay), counted per VM
+ * like its CPU time, so the 'aras' policy sees arasVmCpuSteal as arasd does.
  * Unserved demand is split into what the VM's own vCPUs could not serve
  * (vmsize), what the host could not (contention) and what migrations cost.
  */
@@ -50,6 +53,7 @@ struct aras_sim_vm {
 	double cpu_ns;             /* vCPU time it got, in ns of one vCPU */
 	double work;               /* MHz x ms it got */
 	double io_bytes;           /* disk bytes read + written */
+	double steal_ns;           /* wait for a host core (steal): what it wanted and the full host did not give, ns of one vCPU */
 	double want;               /* this stretch, MHz (scratch) */
 };
 
