@@ -28,7 +28,13 @@ run "${P[@]}" --vm web1
 is "--vm web1: exit 0" "$rc" 0
 echo "# $out"
 check "--vm web1: status line, host, usage and perfdata with units" grep -qx \
-	"ARASD OK - VM web1 on alpha running: cpu 50%, mem 50%, disk 0% | 'cpu'=50%;;;0;100 'mem'=50%;;;0;100 'disk'=0%;;;0;100" <<<"$out"
+	"ARASD OK - VM web1 on alpha running: cpu 50%, mem 50%, disk 0%, steal n/a | 'cpu'=50%;;;0;100 'mem'=50%;;;0;100 'disk'=0%;;;0;100" <<<"$out"
+# steal: the test driver reports none, so a steal threshold never alerts and no steal perfdata
+run "${P[@]}" --vm web1 --steal-warning 0 --steal-critical 0
+is "--vm web1 --steal-critical 0 without steal figures: OK" "$rc" 0
+is "... 'steal n/a', no steal perfdata" "$(grep -c 'steal n/a' <<<"$out") $(grep -c "'steal'=" <<<"$out")" "1 0"
+run "${P[@]}" --vm web1 --steal-warning nonsense
+is "--steal-warning nonsense: UNKNOWN" "$rc" 3
 run "${P[@]}" --vm web1 -w 45 -c 60
 is "--vm web1 -w 45 -c 60: WARNING (50 %)" "$rc" 1
 check "warning thresholds in the perfdata" grep -q "'mem'=50%;45;60;0;100" <<<"$out"
@@ -45,7 +51,7 @@ check "UNKNOWN says the VM is not found" grep -qx "ARASD UNKNOWN - VM 'ghost' no
 run "${P[@]}" --host beta -w 90 -c 95
 is "--host beta: OK" "$rc" 0
 echo "# $out"
-check "--host beta: status line and perfdata" grep -q "^ARASD OK - host beta up: cpu [0-9]*%, mem 25%, disk 0%, 2 VMs | 'cpu'=[0-9]*%;90;95;0;100 'mem'=25%;90;95;0;100" <<<"$out"
+check "--host beta: status line and perfdata" grep -q "^ARASD OK - host beta up: cpu [0-9]*%, mem 25%, disk 0%, 2 VMs, steal n/a | 'cpu'=[0-9]*%;90;95;0;100 'mem'=25%;90;95;0;100" <<<"$out"
 run "${P[@]}" --alerts
 is "--alerts: OK with no alert" "$rc" 0
 echo "# $out"
