@@ -70,6 +70,10 @@ us=$(series arasVmCpuTimeUs "arasVmName=\"web1\"")
 check "web1 arasVmCpuTimeUs ($us) between snmpgets before ($before) and after ($after)" \
 	test "$before" -le "$us" -a "$us" -le "$after"
 is "series without the 16-octet index label (UUID as the canonical string)" "$(grep -c 'arasVmUuid=' "$T/scrape.txt")" 0
+# steal: absent on the test driver (no vcpu.N.delay), so no series rather than a made-up 0
+is "no arasVmCpuSteal / arasHostCpuSteal* series (the test driver reports no steal)" \
+	"$(grep -c '^arasVmCpuSteal{\|^arasHostCpuSteal' "$T/scrape.txt")" 0
+is "arasStealThreshold scraped (default 10)" "$(grep '^arasStealThreshold ' "$T/scrape.txt" | awk '{print $2}')" 10
 is "host series by name: alpha up (state set)" "$(series arasHostState 'arasHostName="alpha",arasHostState="up"')" 1
 is "  alpha not down" "$(series arasHostState 'arasHostName="alpha",arasHostState="down"')" 0
 is "web1 state as info: running" "$(series arasVmState_info 'arasVmName="web1",arasVmState="running"')" 1
