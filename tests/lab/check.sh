@@ -23,6 +23,10 @@
 #              suspend/resume, managedSave/restore, reboot) through snmpset,
 #              and virsh changes outside arasd as rows and notifications
 #              (tests/lab/lifecycle.sh; ARAS_LAB_ONLY=lifecycle runs only it)
+#   S11 steal  a CPU hog pinned on a host core next to a busy guest's vCPU:
+#              arasVmCpuSteal rises, the host's mean/max show it, and on
+#              its CPU alert arasd adds no vCPU but moves it
+#              (tests/lab/steal.sh; ARAS_LAB_ONLY=steal runs only it)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -464,7 +468,7 @@ start_snmpd || abort "snmpd master starts"
 start_trapd
 
 case ${ARAS_LAB_ONLY:-} in
-lifecycle | disk)
+lifecycle | disk | steal)
 	. "$HERE/$ARAS_LAB_ONLY.sh"
 	exit 0
 	;;
@@ -751,4 +755,7 @@ destroy cpu2
 
 # ================================================ R5: life cycle (S10)
 . "$HERE/lifecycle.sh"
+
+# ================================================ R6: steal (S11)
+. "$HERE/steal.sh"
 exit 0
