@@ -8,7 +8,7 @@
 # pinned to CPU 0 next to a busy loop this script starts there, outside any
 # VM (taskset -c 0), so its vCPU thread waits for the core: libvirt's
 # vcpu.0.delay grows and arasVmCpuSteal rises.  With policy automatic and a
-# CPU alert on st1 (its own arasVmCpuThreshold below the ~50 % it gets), the
+# CPU alert on st1 (its own arasVmCpuThreshold below the <= 50 % it gets), the
 # old rule would hot-add a vCPU (host A's CPU is far below hostCpuHigh, see
 # freeze_host in check.sh); with the steal rule arasd adds none and moves
 # st1 off A instead, the reason naming the steal figure.
@@ -17,7 +17,8 @@ V_STEAL=44 H_STEAL_MEAN=$HOST_ENTRY.14 H_STEAL_MAX=$HOST_ENTRY.15
 arasd_run "policy automatic" "hostCpuHigh 100" "stealThreshold 10"
 boot st1 A cpu 1 4 256 1024 || abort "boot st1 on A"
 settled st1 || not_ok "st1 balloon settles"
-wait_for 20 vge st1 $V_CPU 60 || not_ok "arasd sees st1 busy (arasVmCpuUsage $(vget st1 $V_CPU))"
+# (the 2-core box is shared with other jobs: busy means well above idle)
+wait_for 20 vge st1 $V_CPU 25 || not_ok "arasd sees st1 busy (arasVmCpuUsage $(vget st1 $V_CPU))"
 wait_polls 2
 s0=$(vget st1 $V_STEAL)
 if [[ "$s0" =~ ^[0-9]+$ ]] && [ "$s0" -le 100 ]; then
@@ -32,10 +33,13 @@ pin_guest st1 A 0 || not_ok "pin st1's QEMU threads to CPU 0"
 taskset -c 0 sh -c 'while :; do :; done' </dev/null >/dev/null 2>&1 &
 HOG=$!
 BGPIDS+=("$HOG")
-if wait_for 30 vge st1 $V_STEAL 20; then
-	ok "st1's steal rises next to the pinned hog: arasVmCpuSteal $(vget st1 $V_STEAL) % >= 20 %"
+# the hog takes half of the one core st1's always-runnable vCPU thread
+# may use, so it waits at least ~half the time whatever else the shared
+# box runs (alone, its steal is whatever that other load gives it)
+if wait_for 30 vge st1 $V_STEAL 30; then
+	ok "st1's steal next to the pinned hog: arasVmCpuSteal $(vget st1 $V_STEAL) % >= 30 % (alone $s0 %)"
 else
-	not_ok "arasVmCpuSteal.st1 = $(vget st1 $V_STEAL) with the hog, want >= 20"
+	not_ok "arasVmCpuSteal.st1 = $(vget st1 $V_STEAL) with the hog, want >= 30 (alone $s0 %)"
 fi
 figs=
 for i in 1 2 3; do
@@ -52,8 +56,8 @@ is "host B runs no VM: no arasHostCpuStealMean.2" "$(sget "$H_STEAL_MEAN.2" 2>&1
 
 # the CPU alert: st1's own threshold below what it gets next to the hog
 mark=$(mark_traps)
-sset "$VM_ENTRY.27.${VOID[st1]}" u 30 >/dev/null || not_ok "snmpset arasVmCpuThreshold.st1 = 30"
-check "arasSlaBreach for st1 (cpu >= 30 % for the hold time)" wait_for 40 has_trap "$mark" $N_BREACH st1
+sset "$VM_ENTRY.27.${VOID[st1]}" u 20 >/dev/null || not_ok "snmpset arasVmCpuThreshold.st1 = 20"
+check "arasSlaBreach for st1 (cpu >= 20 % for the hold time)" wait_for 40 has_trap "$mark" $N_BREACH st1
 st1_acted() { actions st1 | grep -q .; }
 if wait_for 30 st1_acted; then
 	read -r idx kind st origin <<<"$(actions st1 | head -n 1)"
