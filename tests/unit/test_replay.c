@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "replay/cluster.c"
 #include "replay/pol_adapt.c"
@@ -135,6 +136,63 @@ static void contention_shares_pro_rata(void **state)
 	NEAR(m.demand, (2500.0 + 1600.0) * 300000);
 	/* h1 at 100 % one step of two; h2 never active, so not in the mean */
 	NEAR(m.slatah, 0.5);
+	aras_cluster_free(&f.cl);
+}
+
+/* A policy that only records each VM's steal counter at every poll. */
+struct steal_rec {
+	double steal_ns[2];
+};
+
+static int steal_poll(struct aras_sim *s, void *ctx, int kick)
+{
+	struct steal_rec *r = ctx;
+
+	(void)kick;
+	for (size_t i = 0; i < s->nvms && i < 2; i++)
+		r->steal_ns[i] = s->vms[i].steal_ns;
+	return 0;
+}
+
+/*
+ * Steal (what a VM wants and a full host does not give, as vCPU wait time):
+ * 1000 + 1500 MHz wanted of 2000 -> each gets 80 %: a (1 vCPU) waits 200
+ * MHz = 20 % of one 1000 MHz vCPU, b (2 vCPUs) 300 MHz = 15 % of its two;
+ * demand above the VM's own vCPUs (vmsize) is no steal.
+ */
+static void steal_from_contention(void **state)
+{
+	struct fx f;
+	struct aras_sim_cfg c = cfg_default();
+	struct aras_sim_metrics m;
+	struct steal_rec r;
+	struct aras_sim_policy pol = { "steal", &r, steal_poll, NULL, 0 };
+	double ns = 300000.0 * 1e6; /* one 300 s step, ns */
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	fx_init(&f, 1, 2, 2);
+	fx_host(&f, 0, 2, 1000, 8192);
+	fx_vm(&f, 0, 0, 1, 1024, 1000);
+	fx_vm(&f, 1, 0, 2, 1024, 1500);
+	assert_int_equal(aras_sim_run(&f.cl, f.names, 300, &c, &pol, &m, NULL), 0);
+	/* the last poll saw the end of step 1 at least: per step 20 % and 15 % */
+	assert_true(r.steal_ns[0] > 0);
+	NEAR(r.steal_ns[0] / r.steal_ns[1], 0.2 / 0.3);
+	NEAR(fmod(r.steal_ns[0], 0.2 * ns), 0);
+	NEAR(r.steal_ns[1] / 2 / (r.steal_ns[0] / 0.2) * 100, 15.0);
+	aras_cluster_free(&f.cl);
+
+	/* vmsize only: a wants 1500 on one vCPU of 1000, host not full */
+	memset(&r, 0, sizeof(r));
+	fx_init(&f, 1, 2, 2);
+	fx_host(&f, 0, 4, 1000, 8192);
+	fx_vm(&f, 0, 0, 1, 1024, 1500);
+	fx_vm(&f, 1, 0, 2, 1024, 1000);
+	assert_int_equal(aras_sim_run(&f.cl, f.names, 300, &c, &pol, &m, NULL), 0);
+	NEAR(r.steal_ns[0], 0);
+	NEAR(r.steal_ns[1], 0);
+	assert_true(m.unserved_vmsize > 0);
 	aras_cluster_free(&f.cl);
 }
 
@@ -592,6 +650,7 @@ static void planetlab_cluster_paper_types(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(steal_from_contention),
 		cmocka_unit_test(vm_size_caps_demand),
 		cmocka_unit_test(contention_shares_pro_rata),
 		cmocka_unit_test(vcpus_capped_by_host_cores),
