@@ -55,12 +55,12 @@ check "arasStealThreshold 25 accepted" sset $STEAL_THR u 25
 kill -9 "$ARASD_PID"
 wait "$ARASD_PID" 2>/dev/null
 start_arasd || not_ok "arasd attaches again"
-check "arasStealThreshold 25 survives kill -9" wait_get 15 $STEAL_THR 25
+check "arasStealThreshold 25 survives kill -9" wait_get 30 $STEAL_THR 25
 
 # no steal figures: the CPU rule adds a vCPU as before (web1 2 -> 3 of 4)
 check "policy automatic, allocate, cpuThreshold 45, hold 0, stealThreshold 10" \
 	sset $CONFIG_OID.1.0 i 3 $CONFIG_OID.7.0 x 10 $CONFIG_OID.5.0 u 0 $CONFIG_OID.2.0 u 45 $STEAL_THR u 10
-check "web1 gets a vCPU (no steal figure, host has room)" wait_get 20 "$VM_ENTRY.5.$web1" 3
+check "web1 gets a vCPU (no steal figure, host has room)" wait_get 40 "$VM_ENTRY.5.$web1" 3
 reason=$(swalk "$BASE_OID.1.6.1.8" 2>/dev/null | grep -m1 'vCPUs 2 -> 3')
 check "the action says vCPUs 2 -> 3 ($reason)" test -n "$reason"
 is "... and nothing about steal" "$(grep -c steal <<<"$reason")" 0
