@@ -589,8 +589,8 @@ static void rule_event(struct aras_engine *e, const struct aras_vm *vm, int type
 	aras_alert_init(&al, type, time(NULL), vm->uuid, vm->name, vm->host, h ? h->name : "", ARAS_RES_NONE);
 	snprintf(al.group, sizeof(al.group), "%s", group);
 	snprintf(al.text, sizeof(al.text), "%s", text);
-	elog(e, type == ARAS_EV_RULE_VIOLATION ? LOG_WARNING : LOG_INFO, "%s: VM %s on %s: %s", aras_event_name(type),
-	     vm->name, al.host_name, text);
+	elog(e, type == ARAS_EV_RULE_VIOLATION ? LOG_WARNING : LOG_INFO, "%s: VM %s on %s: %s",
+	     aras_event_name(type), vm->name, al.host_name, text);
 	ev = record(e, &al);
 	if (type == ARAS_EV_RULE_VIOLATION && (e->state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_TRAP) && ev &&
 	    e->fx.notify_event)

@@ -122,9 +122,9 @@ struct aras_engine {
 	 */
 	struct aras_model_summary summary;
 	/* placement rules (core/rules.h), refreshed each round and at every commit */
-	unsigned rule_violations;       /* arasRuleViolations: VMs breaking a rule now */
-	uint32_t rule_violations_seen;  /* arasRuleViolationsSeen: violation episodes since start */
-	unsigned *group_viol;           /* per st->groups entry: violating members (arasGroupViolations) */
+	unsigned rule_violations;      /* arasRuleViolations: VMs breaking a rule now */
+	uint32_t rule_violations_seen; /* arasRuleViolationsSeen: violation episodes since start */
+	unsigned *group_viol;          /* per st->groups entry: violating members (arasGroupViolations) */
 	size_t ngroup_viol;
 };
 

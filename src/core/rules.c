@@ -62,7 +62,8 @@ int aras_rules_map_init(struct aras_rules_map *rm, const struct aras_model *m, c
 		const struct aras_action *a = aras_plan_at(p, k);
 		const struct aras_vm *vm;
 
-		if (a->kind != ARAS_KIND_MIGRATE || (a->state != ARAS_AS_APPROVED && a->state != ARAS_AS_RUNNING))
+		if (a->kind != ARAS_KIND_MIGRATE ||
+		    (a->state != ARAS_AS_APPROVED && a->state != ARAS_AS_RUNNING))
 			continue;
 		vm = aras_model_find_vm(m, a->uuid);
 		if (vm && vm->host != a->target && aras_vm_state_active(vm->state))
@@ -106,8 +107,8 @@ int aras_rules_host_listed(const char *list, const char *name)
 }
 
 /* Members of g on host position h other than vm. */
-static unsigned others_at(const struct aras_rules_map *rm, const struct aras_model *m, const struct aras_vm *vm,
-			  int g, size_t h)
+static unsigned others_at(const struct aras_rules_map *rm, const struct aras_model *m,
+			  const struct aras_vm *vm, int g, size_t h)
 {
 	unsigned c = rm->cnt[h * rm->ngroups + (size_t)g];
 
@@ -116,8 +117,9 @@ static unsigned others_at(const struct aras_rules_map *rm, const struct aras_mod
 	return c;
 }
 
-int aras_rules_allows(const struct aras_rules_map *rm, const struct aras_model *m, const struct aras_state *st,
-		      const struct aras_vm *vm, unsigned host, char *why, size_t whylen)
+int aras_rules_allows(const struct aras_rules_map *rm, const struct aras_model *m,
+		      const struct aras_state *st, const struct aras_vm *vm, unsigned host, char *why,
+		      size_t whylen)
 {
 	int g = aras_rules_group_of(st, vm);
 	const struct aras_group *gr;
@@ -138,8 +140,8 @@ int aras_rules_allows(const struct aras_rules_map *rm, const struct aras_model *
 	here = others_at(rm, m, vm, g, tp);
 	if (gr->rule == ARAS_RULE_ANTI_AFFINITY) {
 		if (here) {
-			snprintf(why, whylen, "%s holds %u other member(s) of antiAffinity group %s", t->name, here,
-				 gr->name);
+			snprintf(why, whylen, "%s holds %u other member(s) of antiAffinity group %s", t->name,
+				 here, gr->name);
 			return 0;
 		}
 		return 1;
@@ -153,7 +155,8 @@ int aras_rules_allows(const struct aras_rules_map *rm, const struct aras_model *
 		}
 	}
 	if (most && here < most) {
-		snprintf(why, whylen, "affinity group %s runs on %s, not %s", gr->name, m->hosts[most_h].name, t->name);
+		snprintf(why, whylen, "affinity group %s runs on %s, not %s", gr->name, m->hosts[most_h].name,
+			 t->name);
 		return 0;
 	}
 	return 1;
@@ -164,8 +167,10 @@ static int stays_before(const struct aras_state *st, const struct aras_model *m,
 			size_t a, size_t b)
 {
 	const struct aras_vm *x = m->vms[a], *y = m->vms[b];
-	unsigned ox = aras_state_pref(st, x->uuid, ARAS_PREF_OPT_OUT), oy = aras_state_pref(st, y->uuid, ARAS_PREF_OPT_OUT);
-	unsigned px = aras_state_pref(st, x->uuid, ARAS_PREF_PRIORITY), py = aras_state_pref(st, y->uuid, ARAS_PREF_PRIORITY);
+	unsigned ox = aras_state_pref(st, x->uuid, ARAS_PREF_OPT_OUT),
+		 oy = aras_state_pref(st, y->uuid, ARAS_PREF_OPT_OUT);
+	unsigned px = aras_state_pref(st, x->uuid, ARAS_PREF_PRIORITY),
+		 py = aras_state_pref(st, y->uuid, ARAS_PREF_PRIORITY);
 	int fx = prev ? prev[a] : 0, fy = prev ? prev[b] : 0;
 
 	if (ox != oy)
@@ -179,8 +184,8 @@ static int stays_before(const struct aras_state *st, const struct aras_model *m,
 	return memcmp(x->uuid, y->uuid, ARAS_UUID_LEN) < 0;
 }
 
-size_t aras_rules_violations(const struct aras_model *m, const struct aras_state *st, const unsigned char *prev,
-			     struct aras_rules_flag *out)
+size_t aras_rules_violations(const struct aras_model *m, const struct aras_state *st,
+			     const unsigned char *prev, struct aras_rules_flag *out)
 {
 	size_t n = 0, *mem = NULL, nmem;
 	int *grp = NULL;
@@ -238,7 +243,8 @@ size_t aras_rules_violations(const struct aras_model *m, const struct aras_state
 				for (size_t j = 0; j < nmem; j++) {
 					size_t v = mem[j];
 
-					if (v == keep || m->vms[v]->host != host || out[v].kind != ARAS_RB_NONE)
+					if (v == keep || m->vms[v]->host != host ||
+					    out[v].kind != ARAS_RB_NONE)
 						continue;
 					out[v].group = (int)g;
 					out[v].kind = ARAS_RB_ANTI;
@@ -287,7 +293,8 @@ out:
 void aras_rules_explain(const struct aras_model *m, const struct aras_state *st, const struct aras_vm *vm,
 			const struct aras_rules_flag *f, char *buf, size_t len)
 {
-	const struct aras_group *g = f->group >= 0 && (size_t)f->group < st->ngroups ? &st->groups[f->group] : NULL;
+	const struct aras_group *g =
+		f->group >= 0 && (size_t)f->group < st->ngroups ? &st->groups[f->group] : NULL;
 	const struct aras_host *h = aras_model_host(m, vm->host), *o = aras_model_host(m, f->other);
 	const char *hn = h ? h->name : "?", *on = o ? o->name : "?";
 
@@ -297,16 +304,16 @@ void aras_rules_explain(const struct aras_model *m, const struct aras_state *st,
 	}
 	switch (f->kind) {
 	case ARAS_RB_HOSTS:
-		snprintf(buf, len, "group %s: VM %.64s runs on %s, not one of its hosts (%s)", g->name, vm->name, hn,
-			 g->hosts);
+		snprintf(buf, len, "group %s: VM %.64s runs on %s, not one of its hosts (%s)", g->name,
+			 vm->name, hn, g->hosts);
 		return;
 	case ARAS_RB_ANTI:
-		snprintf(buf, len, "group %s (antiAffinity): VM %.64s shares host %s with another member", g->name,
-			 vm->name, hn);
+		snprintf(buf, len, "group %s (antiAffinity): VM %.64s shares host %s with another member",
+			 g->name, vm->name, hn);
 		return;
 	case ARAS_RB_AFFINITY:
-		snprintf(buf, len, "group %s (affinity): VM %.64s runs on %s, the group on %s", g->name, vm->name, hn,
-			 on);
+		snprintf(buf, len, "group %s (affinity): VM %.64s runs on %s, the group on %s", g->name,
+			 vm->name, hn, on);
 		return;
 	}
 	snprintf(buf, len, "VM %s breaks no rule", vm->name);

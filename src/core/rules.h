@@ -23,8 +23,8 @@
 #include <stddef.h>
 
 struct aras_rules_map {
-	size_t nhosts, ngroups;  /* model hosts (by position), state groups */
-	unsigned *cnt;           /* cnt[h * ngroups + g]: members of group g on host h */
+	size_t nhosts, ngroups; /* model hosts (by position), state groups */
+	unsigned *cnt;          /* cnt[h * ngroups + g]: members of group g on host h */
 };
 
 /* The VM's active group (index in st->groups), or -1. */
@@ -46,8 +46,9 @@ void aras_rules_map_move(struct aras_rules_map *rm, const struct aras_model *m, 
  * 0 with why ("group db (antiAffinity) has a member on h2").  A NULL or
  * empty map allows everything but the host list.
  */
-int aras_rules_allows(const struct aras_rules_map *rm, const struct aras_model *m, const struct aras_state *st,
-		      const struct aras_vm *vm, unsigned host, char *why, size_t whylen);
+int aras_rules_allows(const struct aras_rules_map *rm, const struct aras_model *m,
+		      const struct aras_state *st, const struct aras_vm *vm, unsigned host, char *why,
+		      size_t whylen);
 
 /* Is name in the comma-separated list? */
 int aras_rules_host_listed(const char *list, const char *name);
@@ -55,9 +56,9 @@ int aras_rules_host_listed(const char *list, const char *name);
 /* What a VM breaks now. */
 enum aras_rule_break { ARAS_RB_NONE = 0, ARAS_RB_HOSTS = 1, ARAS_RB_ANTI = 2, ARAS_RB_AFFINITY = 3 };
 struct aras_rules_flag {
-	int group;          /* index in st->groups; -1: violates nothing */
-	int kind;           /* enum aras_rule_break */
-	unsigned other;     /* ANTI: the host it shares; AFFINITY: the group's home host */
+	int group;      /* index in st->groups; -1: violates nothing */
+	int kind;       /* enum aras_rule_break */
+	unsigned other; /* ANTI: the host it shares; AFFINITY: the group's home host */
 };
 
 /*
@@ -70,8 +71,8 @@ struct aras_rules_flag {
  * UUID.  So a violation of two VMs names exactly one of them (the one to
  * move), and the same one round after round.  Returns how many violate.
  */
-size_t aras_rules_violations(const struct aras_model *m, const struct aras_state *st, const unsigned char *prev,
-			     struct aras_rules_flag *out);
+size_t aras_rules_violations(const struct aras_model *m, const struct aras_state *st,
+			     const unsigned char *prev, struct aras_rules_flag *out);
 /* One line on a violation ("group db (antiAffinity): db2 shares host h1 with another member"). */
 void aras_rules_explain(const struct aras_model *m, const struct aras_state *st, const struct aras_vm *vm,
 			const struct aras_rules_flag *f, char *buf, size_t len);

@@ -291,8 +291,6 @@ int aras_state_set_vm_group(struct aras_state *st, const uint8_t uuid[ARAS_UUID_
 
 	if (len && aras_group_name_ok(name, len) < 0)
 		return -ARAS_E_RANGE;
-	if (len && aras_state_group_index(st, name) < 0)
-		return -ARAS_E_INCONSIST;
 	if (i == st->nprefs || memcmp(st->prefs[i].uuid, uuid, ARAS_UUID_LEN) != 0) {
 		if (!len)
 			return 0;
@@ -479,7 +477,7 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 	    !strtok_r(NULL, " \t\r\n", &save)) {
 		uint8_t uuid[ARAS_UUID_LEN];
 
-		if (aras_uuid_parse(a, uuid) < 0 || strlen(c) > ARAS_GROUP_NAME_MAX ||
+		if (aras_uuid_parse(a, uuid) < 0 || strlen(c) > ARAS_GROUP_NAME_MAX || !aras_state_group(st, c) ||
 		    aras_state_set_vm_group(st, uuid, c) < 0) {
 			snprintf(why, whylen, "bad vm group line (the group must be defined before)");
 			return -ARAS_E_INVAL;

@@ -96,7 +96,11 @@ int aras_state_put_group(struct aras_state *st, const struct aras_group *g);
 int aras_state_del_group(struct aras_state *st, const char *name);
 /* The VM's group ("" = none). */
 const char *aras_state_vm_group(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN]);
-/* Set the VM's group ("" = none): 0, -ARAS_E_RANGE (bad name), -ARAS_E_INCONSIST (no such group). */
+/*
+ * Set the VM's group ("" = none): 0, -ARAS_E_RANGE (bad name), -ARAS_E_NOMEM.
+ * Whether the group exists is the caller's check (a SET checks it once every
+ * varbind is staged; the file parser at once).
+ */
 int aras_state_set_vm_group(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], const char *name);
 /* Members of a group (prefs naming it). */
 unsigned aras_state_group_members(const struct aras_state *st, const char *name);
