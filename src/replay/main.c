@@ -488,8 +488,10 @@ static int load_rules(const char *path, const struct aras_trace *t, struct aras_
 				fprintf(stderr, "arasd-replay: %s:%u: no VM named '%s' in the trace\n", path, lineno, w[1]);
 				goto out;
 			}
-			aras_uuid_format(t->vms[k].uuid, copy);
-			snprintf(out, sizeof(out), "vm %s group %s\n", copy, w[3]);
+			char us[ARAS_UUID_STRLEN];
+
+			aras_uuid_format(t->vms[k].uuid, us);
+			snprintf(out, sizeof(out), "vm %s group %s\n", us, w[3]);
 		}
 		ol = strlen(out);
 		if (len + ol + 1 > cap) {
