@@ -23,6 +23,9 @@
 #              suspend/resume, managedSave/restore, reboot) through snmpset,
 #              and virsh changes outside arasd as rows and notifications
 #              (tests/lab/lifecycle.sh; ARAS_LAB_ONLY=lifecycle runs only it)
+#   S11 rules  anti-affinity keeps two guests apart through a maintenance
+#              evacuation whose only target would break it: the guest stays
+#              and the evacuation says so (tests/lab/rules.sh; ARAS_LAB_ONLY=rules)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -453,7 +456,7 @@ bash "$HERE/setup.sh" >"$T/setup.out" 2>&1 || { tail -n 5 "$T/setup.out"; abort 
 fig "setup.sh" "$(since "$t") s"
 ok "setup.sh: hosts A and B answer"
 . "$LAB/env"
-for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2; do # left over by a kept run
+for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2 ra rb; do # left over by a kept run
 	destroy "$g"
 done
 for X in A B; do
@@ -464,7 +467,7 @@ start_snmpd || abort "snmpd master starts"
 start_trapd
 
 case ${ARAS_LAB_ONLY:-} in
-lifecycle | disk)
+lifecycle | disk | rules)
 	. "$HERE/$ARAS_LAB_ONLY.sh"
 	exit 0
 	;;
@@ -751,4 +754,7 @@ destroy cpu2
 
 # ================================================ R5: life cycle (S10)
 . "$HERE/lifecycle.sh"
+
+# ================================================ R6: placement rules (S11)
+. "$HERE/rules.sh"
 exit 0
