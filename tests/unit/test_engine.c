@@ -1108,8 +1108,8 @@ static unsigned events_of(const struct fx *f, int type, const char *group)
 	return n;
 }
 
-static void commit_group(struct fx *f, const char *name, const char *hosts, const uint32_t *keys, size_t nkeys,
-			 int destroy)
+static void commit_group(struct fx *f, const char *name, const char *hosts, const uint32_t *keys,
+			 size_t nkeys, int destroy)
 {
 	struct aras_state st;
 	struct aras_group g;
