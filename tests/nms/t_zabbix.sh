@@ -367,7 +367,7 @@ check "hand-sent arasRuleViolated in snmptrap[\"arasRuleViolated\"] (group, VM, 
 check "  'arasd: placement rule violation trap received' in PROBLEM" wait_for 30 problem 'arasd: placement rule violation trap received'
 is "  its group tag is db" \
 	"$(api problem.get "{\"hostids\":\"$hid\",\"selectTags\":\"extend\"}" \
-		'[t["value"] for p in r if p["name"].startswith("arasRuleViolated ") for t in p["tags"] if t["tag"] == "group"]')" "['db']"
+		'[t["value"] for p in r if p["name"].startswith("arasRuleViolated ") for t in p["tags"] if t["tag"] == "group"]')" db
 no_coalesced() {
 	local v
 	v=$(trap_values 'arasVmStateChange\\s') || return 1
