@@ -877,6 +877,36 @@ int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
 	return 0;
 }
 
+int aras_engine_check_orders(const struct aras_engine *e, const struct aras_orders *os, char *why,
+			     size_t whylen)
+{
+	struct aras_rules_map rm;
+	char w[ARAS_ERRTEXT_MAX];
+	int rc = 0;
+
+	if (!e->state.ngroups || !os || os->n < 2)
+		return 0;
+	if (aras_rules_map_init(&rm, &e->model, &e->state, e->plan) < 0) {
+		snprintf(why, whylen, "out of memory");
+		return -ARAS_E_NOMEM;
+	}
+	for (size_t i = 0; i < os->n && rc == 0; i++) {
+		const struct aras_order *o = &os->v[i];
+		const struct aras_vm *vm =
+			o->kind == ARAS_ORDER_MIGRATE ? aras_model_find_vm(&e->model, o->uuid) : NULL;
+
+		if (!vm)
+			continue;
+		if (!aras_rules_allows(&rm, &e->model, &e->state, vm, o->target, w, sizeof(w))) {
+			snprintf(why, whylen, "placement rule, with the PDU's other orders: %s", w);
+			rc = -ARAS_E_INCONSIST;
+		}
+		aras_rules_map_move(&rm, &e->model, &e->state, vm, vm->host, o->target);
+	}
+	aras_rules_map_free(&rm);
+	return rc;
+}
+
 void aras_orders_clear(struct aras_orders *os)
 {
 	free(os->v);

@@ -224,6 +224,14 @@ int aras_orders_add(struct aras_orders *os, const struct aras_order *o);
 /* The staged orders together: at most one per VM and per action. 0 or -ARAS_E_INCONSIST with why. */
 int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen);
 void aras_orders_clear(struct aras_orders *os);
+/*
+ * The PDU's migrate orders together against the placement rules: each
+ * order is checked with the ones before it applied (two members of an
+ * anti-affinity group sent to one host in one SET break the rule even when
+ * each alone does not).  0 or -ARAS_E_INCONSIST with why.
+ */
+int aras_engine_check_orders(const struct aras_engine *e, const struct aras_orders *os, char *why,
+			     size_t whylen);
 
 /* Run one order now (checked already; one no longer possible is a no-op or a failed action). */
 void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms);

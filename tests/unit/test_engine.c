@@ -1179,10 +1179,49 @@ static void test_rules_episode(void **unused)
 	fx_free(f);
 }
 
+/* Two migrate orders of one SET that together break an anti-affinity rule: refused; each alone passes. */
+static void test_rules_orders_together(void **unused)
+{
+	static const uint32_t pair[] = { 1, 2 };
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_orders os = { 0 };
+	struct aras_order a = migrate(1, 3), b = migrate(2, 3);
+	char why[256] = "";
+
+	(void)unused;
+	/* host 3 answers now (empty) */
+	for (int second = 0; second < 2; second++) {
+		struct aras_host_sample s;
+
+		memset(&s, 0, sizeof(s));
+		s.host_index = 3;
+		s.ok = 1;
+		s.t_ms = second ? T0 + 5000 : T0 - 5000;
+		s.cpus = 4;
+		s.mem_total_kib = MEM_TOTAL;
+		s.has_mem_free = 1;
+		s.mem_free_kib = MEM_TOTAL;
+		assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0);
+	}
+	commit_group(f, "apart", "", pair, 2, 0);
+	assert_int_equal(check(f, a, NULL), 0);
+	assert_int_equal(check(f, b, NULL), 0);
+	assert_int_equal(aras_orders_add(&os, &a), 0);
+	assert_int_equal(aras_engine_check_orders(&f->e, &os, why, sizeof(why)), 0);
+	assert_int_equal(aras_orders_add(&os, &b), 0);
+	assert_int_equal(aras_orders_check(&os, why, sizeof(why)), 0);
+	assert_int_equal(aras_engine_check_orders(&f->e, &os, why, sizeof(why)), -ARAS_E_INCONSIST);
+	if (!strstr(why, "antiAffinity group apart"))
+		fail_msg("why: %s", why);
+	aras_orders_clear(&os);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules_episode),
+		cmocka_unit_test(test_rules_orders_together),
 		cmocka_unit_test(test_sample_hosts),
 		cmocka_unit_test(test_host_stall),
 		cmocka_unit_test(test_check_migrate),
