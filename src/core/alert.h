@@ -26,6 +26,8 @@ enum aras_event_type {
 	ARAS_EV_INFO = 9,
 	ARAS_EV_STATE_CHANGE = 10, /* a VM's arasVmOperState changed */
 	ARAS_EV_CRASHED = 11,      /* a VM crashed (also mailed / scripted like an alert) */
+	ARAS_EV_RULE_VIOLATION = 12, /* a VM breaks its group's placement rule (arasRuleViolated) */
+	ARAS_EV_RULE_REPAIRED = 13,  /* ... and no longer does */
 };
 
 struct aras_alert {
@@ -39,6 +41,7 @@ struct aras_alert {
 	int resource;                   /* enum aras_resource */
 	unsigned value, threshold;      /* percent */
 	char text[ARAS_ERRTEXT_MAX];
+	char group[33];                 /* arasEventGroup: the placement group; "" = none */
 };
 
 /*

@@ -175,6 +175,7 @@ struct proj {
 	unsigned io_busy;      /* VMs with a disk alert in any stage (placement) */
 	unsigned into;         /* migrations into it */
 	unsigned out;          /* load (percent) of the moves away from it planned this round */
+	struct aras_rules_map *rules; /* pr[0] only: group members per host (rules.h); NULL: no rules */
 };
 
 static int vm_running(const struct aras_vm *vm)
@@ -286,7 +287,7 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 	unsigned best = 0, relief = 0, relief_cpu = 0, src_cpu = 0;
 	size_t sp = host_pos(m, vm->host);
 	int best_score = -1, relief_ok = -1;
-	char own[ARAS_ERRTEXT_MAX];
+	char own[ARAS_ERRTEXT_MAX], rule_why[ARAS_ERRTEXT_MAX];
 
 	if (!why || !whylen) {
 		why = own;
@@ -306,6 +307,10 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 		if (t->state != ARAS_HOST_UP || t->maintenance) {
 			APPEND(why, whylen, "%s%s %s", why[0] ? "; " : "", t->name,
 			       t->maintenance ? "in maintenance" : "down");
+			continue;
+		}
+		if (!aras_rules_allows(pr[0].rules, m, st, vm, t->index, rule_why, sizeof(rule_why))) {
+			APPEND(why, whylen, "%s%s", why[0] ? "; " : "", rule_why);
 			continue;
 		}
 		if (!ignore_cooldown && cv && cv->left_host == t->index && cv->evacuated_from != t->index &&
@@ -380,12 +385,19 @@ unsigned aras_ctl_place(const struct aras_ctl *c, const struct aras_model *m, co
 			unsigned only_host, int ignore_cooldown, char *why, size_t whylen)
 {
 	struct proj *pr = calloc(m->nhosts ? m->nhosts : 1, sizeof(*pr));
+	struct aras_rules_map rm;
 	unsigned t;
 
 	if (!pr)
 		return 0;
 	proj_init(m, p, pr);
+	if (aras_rules_map_init(&rm, m, st, p) < 0) {
+		free(pr);
+		return 0;
+	}
+	pr[0].rules = &rm;
 	t = place(c, m, st, pr, vm, resource, now_ms, only_host, ignore_cooldown, why, whylen);
+	aras_rules_map_free(&rm);
 	free(pr);
 	return t;
 }
@@ -496,6 +508,7 @@ static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struc
 
 		if (sp < m->nhosts)
 			pr[sp].out += aras_ctl_vm_load(vm, m->hosts[sp].cpus);
+		aras_rules_map_move(pr[0].rules, m, st, vm, vm->host, target);
 
 		pr[h].cpu += aras_ctl_vm_load(vm, m->hosts[h].cpus);
 		pr[h].free_kib = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
@@ -815,6 +828,47 @@ static size_t maintenance_moves(struct aras_ctl *c, const struct aras_model *m, 
 	return n;
 }
 
+/*
+ * Placement rules: each VM the engine flagged as a violator this round
+ * moves to a host where it breaks no rule; none fits: one notice per
+ * episode.  Its partners stay (only the flagged one of a pair is moved).
+ */
+static size_t rule_moves(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+			 const struct aras_plan *p, struct proj *pr, unsigned *cluster_moves, uint64_t now_ms,
+			 struct aras_decision *out, size_t n, size_t max)
+{
+	for (size_t i = 0; i < m->nvms && n < max; i++) {
+		struct aras_vm *vm = m->vms[i];
+		struct aras_ctl_vm *cv = aras_ctl_vm(c, vm->uuid, 0);
+		const struct aras_host *h = aras_model_host(m, vm->host);
+		char cause[ARAS_ERRTEXT_MAX], why[ARAS_ERRTEXT_MAX];
+		unsigned t;
+
+		if (!cv || cv->rule.kind == ARAS_RB_NONE || !vm_running(vm) || !h || h->state != ARAS_HOST_UP ||
+		    h->maintenance || decided(out, n, vm->uuid) || in_cooldown(cv, st, now_ms) ||
+		    (p && aras_plan_open_for(p, vm->uuid)))
+			continue;
+		aras_rules_explain(m, st, vm, &cv->rule, cause, sizeof(cause));
+		if (aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
+			snprintf(why, sizeof(why), "VM opted out of allocation (arasVmAllocOptOut)");
+		else if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS])
+			return n; /* wait for a slot */
+		else if ((t = place(c, m, st, pr, vm, ARAS_RES_NONE, now_ms, 0, 0, why, sizeof(why))) != 0) {
+			n += (size_t)plan_move(c, m, st, pr, cluster_moves, vm, ARAS_RES_NONE, ARAS_ORIGIN_CONTROLLER,
+					       t, cause, now_ms, &out[n], PM_NO_NOTICE);
+			continue;
+		}
+		if (cv->rule_notice_sent)
+			continue;
+		cv->rule_notice_sent = 1;
+		decision_base(&out[n], vm, ARAS_KIND_MIGRATE, ARAS_RES_NONE, ARAS_ORIGIN_CONTROLLER);
+		out[n].no_target = 1;
+		snprintf(out[n].reason, sizeof(out[n].reason), "%.200s; cannot repair: %.290s", cause, why);
+		n++;
+	}
+	return n;
+}
+
 /* The VMs the SLA step considers this round, in no order yet; how many. */
 static size_t candidates(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 			 const struct aras_plan *p, uint64_t now_ms, const struct aras_decision *out, size_t n,
@@ -980,16 +1034,23 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 	struct cand *cs = calloc(m->nvms ? m->nvms : 1, sizeof(*cs));
 	unsigned cluster_moves = p ? aras_plan_migrations(p, 0) : 0;
 	size_t n = 0, nc;
+	struct aras_rules_map rm;
 
-	if (!pr || !cs)
+	memset(&rm, 0, sizeof(rm));
+	if (!pr || !cs || aras_rules_map_init(&rm, m, st, p) < 0)
 		goto out;
 	proj_init(m, p, pr);
+	pr[0].rules = &rm;
 	note_hosts(c, m);
 	end_episodes(c, m);
 	n = maintenance_moves(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max);
+	if (s->v[ARAS_S_POLICY] == ARAS_POLICY_MANUAL)
+		goto out;
+	/* 2. placement rules broken now: repair (semiAutomatic: propose) */
+	n = rule_moves(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max);
 
-	/* 2. SLA-driven allocation: only with the allocate action, never in manual. */
-	if (s->v[ARAS_S_POLICY] == ARAS_POLICY_MANUAL || !(s->v[ARAS_S_ACTIONS] & ARAS_ACT_ALLOCATE))
+	/* 3. SLA-driven allocation: only with the allocate action, never in manual. */
+	if (!(s->v[ARAS_S_ACTIONS] & ARAS_ACT_ALLOCATE))
 		goto out;
 	n = shrink_back(c, m, st, p, now_ms, out, n, max);
 	nc = candidates(c, m, st, p, now_ms, out, n, cs);
@@ -1031,6 +1092,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 	if (over_at_most(m, s->v[ARAS_S_HOST_CPU_HIGH], ARAS_CTL_EARLY_HOSTS_PCT))
 		n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max, 1);
 out:
+	aras_rules_map_free(&rm);
 	free(pr);
 	free(cs);
 	return n;

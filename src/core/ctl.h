@@ -40,6 +40,12 @@
  * Maintenance: every VM on a host in maintenance is moved away (operator
  * order: regardless of policy and cooldown); when maintenance ends the VMs
  * that left go back.
+ * Placement rules (rules.h): no target that breaks its VM's group rule is
+ * ever chosen, counting the moves planned in the same round and those in
+ * flight.  Outside manual, a VM the engine flagged as a violator (c->vms[].rule)
+ * is moved to a host where it breaks nothing (one move per violation: only
+ * the flagged VM moves), within the migration limits and outside its
+ * cooldown; when no host fits, one notice per violation episode.
  */
 #ifndef ARAS_CTL_H
 #define ARAS_CTL_H
@@ -47,6 +53,7 @@
 #include "alert.h"
 #include "model.h"
 #include "plan.h"
+#include "rules.h"
 #include "state.h"
 
 #include <stddef.h>
@@ -89,6 +96,9 @@ struct aras_ctl_vm {
 	unsigned added_vcpus;
 	uint64_t added_mem_kib;
 	uint64_t low_since_ms;     /* 0 = not low */
+	/* placement rules: what it breaks now (set by the engine each round) */
+	struct aras_rules_flag rule;
+	int rule_notice_sent;      /* one "cannot repair" notice per violation episode */
 };
 
 /* Recent CPU samples of a host (its trend). */

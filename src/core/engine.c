@@ -95,6 +95,9 @@ void aras_engine_free(struct aras_engine *e)
 	aras_model_free(&e->model);
 	aras_state_free(&e->state);
 	free(e->dec);
+	free(e->group_viol);
+	e->group_viol = NULL;
+	e->ngroup_viol = 0;
 	e->plan = NULL;
 	e->evlog = NULL;
 	e->dec = NULL;
@@ -574,6 +577,88 @@ static void act(struct aras_engine *e, const struct aras_decision *dec, uint64_t
 	}
 }
 
+/* ---- placement rules ---- */
+
+static void rule_event(struct aras_engine *e, const struct aras_vm *vm, int type, const char *group,
+		       const char *text)
+{
+	const struct aras_host *h = aras_model_host(&e->model, vm->host);
+	struct aras_alert al;
+	struct aras_event *ev;
+
+	aras_alert_init(&al, type, time(NULL), vm->uuid, vm->name, vm->host, h ? h->name : "", ARAS_RES_NONE);
+	snprintf(al.group, sizeof(al.group), "%s", group);
+	snprintf(al.text, sizeof(al.text), "%s", text);
+	elog(e, type == ARAS_EV_RULE_VIOLATION ? LOG_WARNING : LOG_INFO, "%s: VM %s on %s: %s",
+	     aras_event_name(type), vm->name, al.host_name, text);
+	ev = record(e, &al);
+	if (type == ARAS_EV_RULE_VIOLATION && (e->state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_TRAP) && ev &&
+	    e->fx.notify_event)
+		e->fx.notify_event(e->fx.arg, ev);
+}
+
+void aras_engine_rules(struct aras_engine *e)
+{
+	const struct aras_model *m = &e->model;
+	const struct aras_state *st = &e->state;
+	unsigned char *prev = NULL;
+	struct aras_rules_flag *fl = NULL;
+	unsigned *gv = NULL;
+	size_t count;
+
+	/* nothing to find and nothing flagged: the common case costs nothing */
+	if (!st->ngroups && !e->rule_violations && !e->ngroup_viol)
+		return;
+	prev = calloc(m->nvms ? m->nvms : 1, 1);
+	fl = calloc(m->nvms ? m->nvms : 1, sizeof(*fl));
+	gv = st->ngroups ? calloc(st->ngroups, sizeof(*gv)) : NULL;
+	if (!prev || !fl || (st->ngroups && !gv)) {
+		elog(e, LOG_ERR, "placement rules: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < m->nvms; i++) {
+		const struct aras_ctl_vm *cv = aras_ctl_vm(&e->ctl, m->vms[i]->uuid, 0);
+
+		prev[i] = cv && cv->rule.kind != ARAS_RB_NONE;
+	}
+	count = aras_rules_violations(m, st, prev, fl);
+	for (size_t i = 0; i < m->nvms; i++) {
+		const struct aras_vm *vm = m->vms[i];
+		int now = fl[i].kind != ARAS_RB_NONE;
+		struct aras_ctl_vm *cv = aras_ctl_vm(&e->ctl, vm->uuid, now);
+		char text[ARAS_ERRTEXT_MAX];
+
+		if (!cv)
+			continue;
+		if (now) {
+			gv[fl[i].group]++;
+			if (!prev[i]) {
+				aras_rules_explain(m, st, vm, &fl[i], text, sizeof(text));
+				e->rule_violations_seen++;
+				cv->rule_notice_sent = 0;
+				rule_event(e, vm, ARAS_EV_RULE_VIOLATION, st->groups[fl[i].group].name, text);
+			}
+		} else if (prev[i]) {
+			const char *g = aras_state_vm_group(st, vm->uuid);
+
+			snprintf(text, sizeof(text), "VM %.64s no longer breaks a placement rule%s", vm->name,
+				 aras_vm_state_active(vm->state) ? "" : " (not running)");
+			cv->rule_notice_sent = 0;
+			rule_event(e, vm, ARAS_EV_RULE_REPAIRED, g, text);
+		}
+		cv->rule = fl[i];
+	}
+	e->rule_violations = (unsigned)count;
+	free(e->group_viol);
+	e->group_viol = gv;
+	e->ngroup_viol = st->ngroups;
+	gv = NULL;
+out:
+	free(prev);
+	free(fl);
+	free(gv);
+}
+
 void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
 {
 	size_t n;
@@ -581,6 +666,7 @@ void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
 	if (!e->plan)
 		return;
 	aras_engine_expire(e, now_ms);
+	aras_engine_rules(e);
 	n = aras_ctl_decide(&e->ctl, &e->model, &e->state, e->plan, &e->ctl_opts, now_ms, e->dec,
 			    e->opts.max_decisions);
 	for (size_t i = 0; i < n; i++)
@@ -688,6 +774,23 @@ static int check_migrate(const struct aras_engine *e, const uint8_t uuid[ARAS_UU
 		snprintf(why, whylen, "VM %s has an action in progress", vm->name);
 		return -ARAS_E_INCONSIST;
 	}
+	if (aras_rules_group_of(&e->state, vm) >= 0) {
+		/* an order that breaks a placement rule is refused, whatever the policy */
+		struct aras_rules_map rm;
+		char w[ARAS_ERRTEXT_MAX];
+		int ok;
+
+		if (aras_rules_map_init(&rm, &e->model, &e->state, e->plan) < 0) {
+			snprintf(why, whylen, "out of memory");
+			return -ARAS_E_NOMEM;
+		}
+		ok = aras_rules_allows(&rm, &e->model, &e->state, vm, target, w, sizeof(w));
+		aras_rules_map_free(&rm);
+		if (!ok) {
+			snprintf(why, whylen, "placement rule: %s", w);
+			return -ARAS_E_INCONSIST;
+		}
+	}
 	return 0;
 }
 
@@ -772,6 +875,36 @@ int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
 			}
 		}
 	return 0;
+}
+
+int aras_engine_check_orders(const struct aras_engine *e, const struct aras_orders *os, char *why,
+			     size_t whylen)
+{
+	struct aras_rules_map rm;
+	char w[ARAS_ERRTEXT_MAX];
+	int rc = 0;
+
+	if (!e->state.ngroups || !os || os->n < 2)
+		return 0;
+	if (aras_rules_map_init(&rm, &e->model, &e->state, e->plan) < 0) {
+		snprintf(why, whylen, "out of memory");
+		return -ARAS_E_NOMEM;
+	}
+	for (size_t i = 0; i < os->n && rc == 0; i++) {
+		const struct aras_order *o = &os->v[i];
+		const struct aras_vm *vm =
+			o->kind == ARAS_ORDER_MIGRATE ? aras_model_find_vm(&e->model, o->uuid) : NULL;
+
+		if (!vm)
+			continue;
+		if (!aras_rules_allows(&rm, &e->model, &e->state, vm, o->target, w, sizeof(w))) {
+			snprintf(why, whylen, "placement rule, with the PDU's other orders: %s", w);
+			rc = -ARAS_E_INCONSIST;
+		}
+		aras_rules_map_move(&rm, &e->model, &e->state, vm, vm->host, o->target);
+	}
+	aras_rules_map_free(&rm);
+	return rc;
 }
 
 void aras_orders_clear(struct aras_orders *os)
@@ -883,6 +1016,8 @@ void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const 
 		elog(e, LOG_INFO, "%s changed by SNMP SET: %s -> %s", aras_setting_defs[i].mib_name, a, b);
 	}
 	aras_state_free(&old);
+	/* a rule created over running VMs, or a member added, shows at once */
+	aras_engine_rules(e);
 	for (size_t i = 0; os && i < os->n; i++)
 		aras_engine_order(e, &os->v[i], now_ms);
 }

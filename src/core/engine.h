@@ -121,6 +121,11 @@ struct aras_engine {
 	 * them instead of walking every VM.
 	 */
 	struct aras_model_summary summary;
+	/* placement rules (core/rules.h), refreshed each round and at every commit */
+	unsigned rule_violations;      /* arasRuleViolations: VMs breaking a rule now */
+	uint32_t rule_violations_seen; /* arasRuleViolationsSeen: violation episodes since start */
+	unsigned *group_viol;          /* per st->groups entry: violating members (arasGroupViolations) */
+	size_t ngroup_viol;
 };
 
 /* Before configuration: state and model empty (config fills them). */
@@ -142,6 +147,16 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 void aras_engine_alert(struct aras_engine *e, const struct aras_alert *a);
 /* A host changed state (up, down, maintenance): log, event log, notification. */
 void aras_engine_host_event(struct aras_engine *e, const struct aras_host *h);
+
+/*
+ * Placement rules: find the VMs that break their group's rule now
+ * (core/rules.h).  A VM that starts to is an event row (ruleViolation,
+ * with the group) and, with arasActions' trap bit, a notification, once per
+ * episode, counted in rule_violations_seen; one that stops is a
+ * ruleRepaired row.  The flags go to the controller (c->vms[].rule), which
+ * repairs outside manual.  aras_engine_round and aras_engine_commit call it.
+ */
+void aras_engine_rules(struct aras_engine *e);
 
 /* Expire proposals older than proposalTimeout. */
 void aras_engine_expire(struct aras_engine *e, uint64_t now_ms);
@@ -209,6 +224,14 @@ int aras_orders_add(struct aras_orders *os, const struct aras_order *o);
 /* The staged orders together: at most one per VM and per action. 0 or -ARAS_E_INCONSIST with why. */
 int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen);
 void aras_orders_clear(struct aras_orders *os);
+/*
+ * The PDU's migrate orders together against the placement rules: each
+ * order is checked with the ones before it applied (two members of an
+ * anti-affinity group sent to one host in one SET break the rule even when
+ * each alone does not).  0 or -ARAS_E_INCONSIST with why.
+ */
+int aras_engine_check_orders(const struct aras_engine *e, const struct aras_orders *os, char *why,
+			     size_t whylen);
 
 /* Run one order now (checked already; one no longer possible is a no-op or a failed action). */
 void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms);

@@ -29,11 +29,15 @@ void aras_state_free(struct aras_state *st)
 	free(st->prefs);
 	st->prefs = NULL;
 	st->nprefs = 0;
+	free(st->groups);
+	st->groups = NULL;
+	st->ngroups = 0;
 }
 
 int aras_state_copy(struct aras_state *dst, const struct aras_state *src)
 {
 	struct aras_vm_prefs *p = NULL;
+	struct aras_group *g = NULL;
 
 	if (src->nprefs) {
 		p = malloc(src->nprefs * sizeof(*p));
@@ -41,9 +45,19 @@ int aras_state_copy(struct aras_state *dst, const struct aras_state *src)
 			return -ARAS_E_NOMEM;
 		memcpy(p, src->prefs, src->nprefs * sizeof(*p));
 	}
+	if (src->ngroups) {
+		g = malloc(src->ngroups * sizeof(*g));
+		if (!g) {
+			free(p);
+			return -ARAS_E_NOMEM;
+		}
+		memcpy(g, src->groups, src->ngroups * sizeof(*g));
+	}
 	free(dst->prefs);
+	free(dst->groups);
 	*dst = *src;
 	dst->prefs = p;
+	dst->groups = g;
 	return 0;
 }
 
@@ -102,6 +116,17 @@ int aras_state_check_pref(int field, unsigned value)
 	return value <= 100 ? 0 : -ARAS_E_RANGE;
 }
 
+/* A VM whose prefs are all back to their defaults has no entry. */
+static void drop_if_empty(struct aras_state *st, size_t i)
+{
+	struct aras_vm_prefs *p = &st->prefs[i];
+
+	if (p->priority || p->thr[0] || p->thr[1] || p->thr[2] || p->opt_out || p->group[0])
+		return;
+	memmove(&st->prefs[i], &st->prefs[i + 1], (st->nprefs - i - 1) * sizeof(*p));
+	st->nprefs--;
+}
+
 int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int field,
 			unsigned value)
 {
@@ -125,11 +150,171 @@ int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN]
 	}
 	p = &st->prefs[i];
 	*field_ptr(p, field) = value;
-	if (!p->priority && !p->thr[0] && !p->thr[1] && !p->thr[2] && !p->opt_out) {
-		memmove(&st->prefs[i], &st->prefs[i + 1], (st->nprefs - i - 1) * sizeof(*p));
-		st->nprefs--;
+	drop_if_empty(st, i);
+	return 0;
+}
+
+/* ---- placement rules ---- */
+
+static int name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+	       c == '_' || c == '-';
+}
+
+int aras_group_name_ok(const char *name, size_t len)
+{
+	if (len < 1 || len > ARAS_GROUP_NAME_MAX)
+		return -ARAS_E_LENGTH;
+	for (size_t i = 0; i < len; i++)
+		if (!name_char(name[i]))
+			return -ARAS_E_RANGE;
+	return 0;
+}
+
+int aras_group_hosts_ok(const char *hosts, size_t len)
+{
+	size_t item = 0;
+
+	if (len > ARAS_GROUP_HOSTS_MAX)
+		return -ARAS_E_LENGTH;
+	for (size_t i = 0; i < len; i++) {
+		if (hosts[i] == ',') {
+			if (item == 0)
+				return -ARAS_E_RANGE; /* empty item */
+			item = 0;
+			continue;
+		}
+		if (!name_char(hosts[i]))
+			return -ARAS_E_RANGE;
+		item++;
+	}
+	return (len && item == 0) ? -ARAS_E_RANGE : 0;
+}
+
+const char *aras_group_rule_name(int rule)
+{
+	return rule == ARAS_RULE_ANTI_AFFINITY ? "antiAffinity" : rule == ARAS_RULE_AFFINITY ? "affinity" : "?";
+}
+
+static size_t group_bound(const struct aras_state *st, const char *name)
+{
+	size_t lo = 0, hi = st->ngroups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(st->groups[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int aras_state_group_index(const struct aras_state *st, const char *name)
+{
+	size_t i;
+
+	if (!name || !name[0])
+		return -1;
+	i = group_bound(st, name);
+	return (i < st->ngroups && strcmp(st->groups[i].name, name) == 0) ? (int)i : -1;
+}
+
+const struct aras_group *aras_state_group(const struct aras_state *st, const char *name)
+{
+	int i = aras_state_group_index(st, name);
+
+	return i < 0 ? NULL : &st->groups[i];
+}
+
+int aras_state_put_group(struct aras_state *st, const struct aras_group *g)
+{
+	size_t i;
+	struct aras_group *v;
+
+	if (aras_group_name_ok(g->name, strnlen(g->name, sizeof(g->name))) < 0 ||
+	    (g->rule != ARAS_RULE_ANTI_AFFINITY && g->rule != ARAS_RULE_AFFINITY) ||
+	    aras_group_hosts_ok(g->hosts, strnlen(g->hosts, sizeof(g->hosts))) < 0 ||
+	    strnlen(g->name, sizeof(g->name)) == sizeof(g->name) || strnlen(g->hosts, sizeof(g->hosts)) == sizeof(g->hosts))
+		return -ARAS_E_RANGE;
+	i = group_bound(st, g->name);
+	if (i < st->ngroups && strcmp(st->groups[i].name, g->name) == 0) {
+		st->groups[i] = *g;
+		return 0;
+	}
+	if (st->ngroups >= ARAS_GROUPS_MAX)
+		return -ARAS_E_NOMEM;
+	v = realloc(st->groups, (st->ngroups + 1) * sizeof(*v));
+	if (!v)
+		return -ARAS_E_NOMEM;
+	st->groups = v;
+	memmove(&v[i + 1], &v[i], (st->ngroups - i) * sizeof(*v));
+	v[i] = *g;
+	st->ngroups++;
+	return 0;
+}
+
+int aras_state_del_group(struct aras_state *st, const char *name)
+{
+	int gi = aras_state_group_index(st, name);
+
+	if (gi < 0)
+		return -ARAS_E_NOENT;
+	/* members leave it in the same change: no VM names a group that is gone */
+	for (size_t i = st->nprefs; i-- > 0;)
+		if (strcmp(st->prefs[i].group, st->groups[gi].name) == 0) {
+			st->prefs[i].group[0] = '\0';
+			drop_if_empty(st, i);
+		}
+	memmove(&st->groups[gi], &st->groups[gi + 1], (st->ngroups - (size_t)gi - 1) * sizeof(st->groups[0]));
+	st->ngroups--;
+	if (!st->ngroups) {
+		free(st->groups);
+		st->groups = NULL;
 	}
 	return 0;
+}
+
+const char *aras_state_vm_group(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	const struct aras_vm_prefs *p = aras_state_find_prefs(st, uuid);
+
+	return p ? p->group : "";
+}
+
+int aras_state_set_vm_group(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], const char *name)
+{
+	size_t i = prefs_bound(st, uuid), len = strlen(name);
+	struct aras_vm_prefs *p;
+
+	if (len && aras_group_name_ok(name, len) < 0)
+		return -ARAS_E_RANGE;
+	if (i == st->nprefs || memcmp(st->prefs[i].uuid, uuid, ARAS_UUID_LEN) != 0) {
+		if (!len)
+			return 0;
+		p = realloc(st->prefs, (st->nprefs + 1) * sizeof(*p));
+		if (!p)
+			return -ARAS_E_NOMEM;
+		st->prefs = p;
+		memmove(&p[i + 1], &p[i], (st->nprefs - i) * sizeof(*p));
+		memset(&p[i], 0, sizeof(*p));
+		memcpy(p[i].uuid, uuid, ARAS_UUID_LEN);
+		st->nprefs++;
+	}
+	snprintf(st->prefs[i].group, sizeof(st->prefs[i].group), "%s", name);
+	drop_if_empty(st, i);
+	return 0;
+}
+
+unsigned aras_state_group_members(const struct aras_state *st, const char *name)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < st->nprefs; i++)
+		n += strcmp(st->prefs[i].group, name) == 0;
+	return n;
 }
 
 int aras_state_maintenance(const struct aras_state *st, unsigned host)
@@ -193,6 +378,19 @@ int aras_state_save(const struct aras_state *st, const char *path, char *why, si
 				fprintf(f, "vm %s %s %u\n", uuid, pref_names[k], v);
 		}
 	}
+	/* groups before the memberships that name them */
+	for (size_t i = 0; i < st->ngroups; i++) {
+		const struct aras_group *g = &st->groups[i];
+
+		fprintf(f, "group %s %s %s%s\n", g->name, aras_group_rule_name(g->rule), g->hosts[0] ? g->hosts : "-",
+			g->active ? "" : " notInService");
+	}
+	for (size_t i = 0; i < st->nprefs; i++) {
+		if (!st->prefs[i].group[0])
+			continue;
+		aras_uuid_format(st->prefs[i].uuid, uuid);
+		fprintf(f, "vm %s group %s\n", uuid, st->prefs[i].group);
+	}
 	for (size_t i = 0; i < st->nmaint; i++)
 		fprintf(f, "maintenance %u\n", st->maint[i]);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
@@ -250,6 +448,42 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 		aras_state_set_setting(st, id, v);
 		return 0;
 	}
+	if (strcmp(kind, "group") == 0 && a && b) {
+		struct aras_group g;
+		char *d = strtok_r(NULL, " \t\r\n", &save);
+
+		memset(&g, 0, sizeof(g));
+		g.active = 1;
+		g.rule = strcmp(b, "antiAffinity") == 0 ? ARAS_RULE_ANTI_AFFINITY :
+			 strcmp(b, "affinity") == 0	 ? ARAS_RULE_AFFINITY :
+							   0;
+		if (d && strcmp(d, "notInService") == 0)
+			g.active = 0;
+		if (strlen(a) > ARAS_GROUP_NAME_MAX || (c && strlen(c) > ARAS_GROUP_HOSTS_MAX) ||
+		    (d && !g.active && strtok_r(NULL, " \t\r\n", &save)) || (d && g.active)) {
+			snprintf(why, whylen, "bad group line");
+			return -ARAS_E_INVAL;
+		}
+		snprintf(g.name, sizeof(g.name), "%s", a);
+		if (c && strcmp(c, "-") != 0)
+			snprintf(g.hosts, sizeof(g.hosts), "%s", c);
+		if (aras_state_put_group(st, &g) < 0) {
+			snprintf(why, whylen, "bad group line (NAME antiAffinity|affinity [HOST,...|-] [notInService])");
+			return -ARAS_E_INVAL;
+		}
+		return 0;
+	}
+	if (strcmp(kind, "vm") == 0 && a && b && c && strcmp(b, "group") == 0 &&
+	    !strtok_r(NULL, " \t\r\n", &save)) {
+		uint8_t uuid[ARAS_UUID_LEN];
+
+		if (aras_uuid_parse(a, uuid) < 0 || strlen(c) > ARAS_GROUP_NAME_MAX || !aras_state_group(st, c) ||
+		    aras_state_set_vm_group(st, uuid, c) < 0) {
+			snprintf(why, whylen, "bad vm group line (the group must be defined before)");
+			return -ARAS_E_INVAL;
+		}
+		return 0;
+	}
 	if (strcmp(kind, "vm") == 0 && a && b && c && !strtok_r(NULL, " \t\r\n", &save)) {
 		uint8_t uuid[ARAS_UUID_LEN];
 		char *end;
@@ -276,7 +510,8 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 		}
 		return 0;
 	}
-	snprintf(why, whylen, "expected 'setting TOKEN VALUE', 'vm UUID FIELD VALUE' or 'maintenance HOST'");
+	snprintf(why, whylen, "expected 'setting TOKEN VALUE', 'vm UUID FIELD VALUE', 'maintenance HOST', "
+			      "'group NAME RULE [HOSTS]' or 'vm UUID group NAME'");
 	return -ARAS_E_INVAL;
 }
 

@@ -10,6 +10,12 @@
  *   vm UUID FIELD VALUE          FIELD: priority cpuThreshold memThreshold
  *                                diskThreshold optOut (optOut 1 = opted out)
  *   maintenance HOSTINDEX        the host is in maintenance
+ *   group NAME RULE [HOSTS [notInService]]
+ *                                a placement rule (rules.h): RULE antiAffinity
+ *                                or affinity, HOSTS comma-separated host names
+ *                                or '-' (any host)
+ *   vm UUID group NAME           the VM is a member of group NAME (defined in
+ *                                the same file)
  */
 #ifndef ARAS_STATE_H
 #define ARAS_STATE_H
@@ -21,11 +27,25 @@
 #include <stdint.h>
 
 
+/* Placement rules (arasGroupTable; see rules.h). */
+#define ARAS_GROUP_NAME_MAX 32
+#define ARAS_GROUP_HOSTS_MAX 255
+#define ARAS_GROUPS_MAX 256
+enum aras_group_rule { ARAS_RULE_ANTI_AFFINITY = 1, ARAS_RULE_AFFINITY = 2 };
+
+struct aras_group {
+	char name[ARAS_GROUP_NAME_MAX + 1];
+	int rule;                                /* enum aras_group_rule */
+	char hosts[ARAS_GROUP_HOSTS_MAX + 1];    /* comma-separated host names; "" = any */
+	int active;                              /* RowStatus active (else notInService) */
+};
+
 struct aras_vm_prefs {
 	uint8_t uuid[ARAS_UUID_LEN];
 	unsigned priority;              /* 0..100, higher served first */
 	unsigned thr[ARAS_NRES];  /* cpu, memory, disk; 0 = global */
 	int opt_out;                    /* 1: the controller leaves this VM alone */
+	char group[ARAS_GROUP_NAME_MAX + 1]; /* arasVmGroup; "" = none */
 };
 
 /* Per-VM preference fields, as SNMP columns and file keywords. */
@@ -39,6 +59,8 @@ struct aras_state {
 	size_t nprefs;
 	unsigned maint[ARAS_MAINT_MAX]; /* hosts in maintenance (arasHostMaintenance) */
 	size_t nmaint;
+	struct aras_group *groups;      /* placement rules, sorted by name (strcmp) */
+	size_t ngroups;
 };
 
 void aras_state_init(struct aras_state *st);
@@ -57,6 +79,32 @@ unsigned aras_state_pref(const struct aras_state *st, const uint8_t uuid[ARAS_UU
 int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int field,
 			unsigned value);
 int aras_state_check_pref(int field, unsigned value);
+
+/*
+ * Placement rules.  A group name is 1..32 characters of [A-Za-z0-9._-];
+ * a host list is comma-separated names of the same characters (at most 255
+ * in all).  check_* return 0 or -ARAS_E_RANGE (bad value) / -ARAS_E_LENGTH.
+ */
+int aras_group_name_ok(const char *name, size_t len);
+int aras_group_hosts_ok(const char *hosts, size_t len);
+const struct aras_group *aras_state_group(const struct aras_state *st, const char *name);
+/* Index of the group in st->groups, or -1. */
+int aras_state_group_index(const struct aras_state *st, const char *name);
+/* Create (or replace) a group: 0, -ARAS_E_RANGE (bad name/rule/hosts), -ARAS_E_NOMEM (256 groups). */
+int aras_state_put_group(struct aras_state *st, const struct aras_group *g);
+/* Destroy a group; its members' arasVmGroup is cleared too.  0 or -ARAS_E_NOENT. */
+int aras_state_del_group(struct aras_state *st, const char *name);
+/* The VM's group ("" = none). */
+const char *aras_state_vm_group(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN]);
+/*
+ * Set the VM's group ("" = none): 0, -ARAS_E_RANGE (bad name), -ARAS_E_NOMEM.
+ * Whether the group exists is the caller's check (a SET checks it once every
+ * varbind is staged; the file parser at once).
+ */
+int aras_state_set_vm_group(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], const char *name);
+/* Members of a group (prefs naming it). */
+unsigned aras_state_group_members(const struct aras_state *st, const char *name);
+const char *aras_group_rule_name(int rule); /* "antiAffinity", "affinity" */
 
 /* Maintenance flag of a host; set returns -ARAS_E_NOMEM when 64 are set. */
 int aras_state_maintenance(const struct aras_state *st, unsigned host);

@@ -79,9 +79,9 @@ const char *aras_event_name(int type)
 {
 	static const char *const names[] = { "", "breach", "clear", "actionProposed", "actionStarted",
 					     "actionDone", "actionFailed", "hostDown", "hostUp", "info",
-					     "stateChange", "crashed" };
+					     "stateChange", "crashed", "ruleViolation", "ruleRepaired" };
 
-	return (type >= 1 && type <= ARAS_EV_CRASHED) ? names[type] : "unknown";
+	return (type >= 1 && type <= ARAS_EV_RULE_REPAIRED) ? names[type] : "unknown";
 }
 
 void aras_alert_init(struct aras_alert *a, int type, time_t when, const uint8_t *uuid,

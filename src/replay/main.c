@@ -30,9 +30,11 @@ struct opts {
 	unsigned step_s, poll_s;
 	size_t steps, nvms;
 	struct aras_cluster_opts cl;
-	int policies[MAX_POLICIES];
+	int policies[MAX_POLICIES + 1]; /* + arasNR (rules) */
 	size_t npolicies;
 	const char *config;
+	const char *rules;
+	unsigned long anti_pairs, seed;
 	double thr, drs_target;
 	int kick;
 	unsigned pingpong_s;
@@ -124,6 +126,13 @@ static void usage(FILE *f)
 "      --plot FILE.png    per-host CPU utilisation over time (needs gnuplot)\n"
 "      --pingpong-window S  a move back to a host left within S seconds is a\n"
 "                         ping-pong (default 3600)\n"
+"      --rules FILE       placement rules for aras: 'group NAME RULE [HOSTS|-]'\n"
+"                         and 'vm VMNAME|UUID group NAME' lines (the state\n"
+"                         file's syntax, VMs also by trace name); aras runs\n"
+"                         with and without them (arasNR) and the cost is shown\n"
+"      --anti-affinity N  N random anti-affinity pairs of VMs that start on\n"
+"                         different hosts (groups aa1..aaN), as --rules\n"
+"      --seed S           seed of --anti-affinity (default 1)\n"
 "  -q, --quiet            no header above the table\n"
 "  -h, --help\n",
 		ARAS_CL_DEF_UTIL);
@@ -332,6 +341,26 @@ static void print_table(FILE *f, const struct result *r, size_t n)
 	}
 }
 
+/* What the placement rules cost: aras with them against the same run without (arasNR). */
+static void print_rules_cost(FILE *f, const struct aras_state *st, unsigned long pairs, const struct result *with,
+			     const struct result *without)
+{
+	const struct aras_sim_metrics *a = &with->m, *b = &without->m;
+	unsigned members = 0;
+
+	for (size_t i = 0; i < st->nprefs; i++)
+		members += st->prefs[i].group[0] != 0;
+	fprintf(f, "rules     %zu groups (%lu random anti-affinity pairs), %u member VMs\n", st->ngroups, pairs, members);
+	fprintf(f, "rule violations (VM-polls, most at once): with rules %lu, %lu; without %lu, %lu\n",
+		a->rule_violations, a->rule_violations_max, b->rule_violations, b->rule_violations_max);
+	fprintf(f, "rules cost: SLATAH %+.3f points (%.3f -> %.3f), unserved %+.4f points (%.4f -> %.4f), "
+		   "migrations %+ld (%lu -> %lu)\n",
+		100 * (a->slatah - b->slatah), 100 * b->slatah, 100 * a->slatah,
+		pct(a->demand - a->served, a->demand) - pct(b->demand - b->served, b->demand),
+		pct(b->demand - b->served, b->demand), pct(a->demand - a->served, a->demand),
+		(long)a->migrations - (long)b->migrations, b->migrations, a->migrations);
+}
+
 static int write_csv(const char *path, const struct opts *o, const struct aras_trace *t,
 		     const struct aras_cluster *cl, const struct result *r, size_t n)
 {
@@ -423,6 +452,103 @@ static int write_plot(const char *png, const struct aras_trace *t, const struct 
 	return 0;
 }
 
+/*
+ * --rules FILE: the state file's group lines, and memberships whose VM may
+ * be named as in the trace ('vm db1 group g'): rewritten to UUIDs, then
+ * parsed (and checked) by aras_state_parse.
+ */
+static int load_rules(const char *path, const struct aras_trace *t, struct aras_state *st)
+{
+	FILE *f = fopen(path, "r");
+	char line[1100], *buf = NULL, why[512];
+	size_t len = 0, cap = 0;
+	unsigned lineno = 0;
+	int rc = -1;
+
+	if (!f) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char copy[sizeof(line)], out[sizeof(line) + 64], *save = NULL, *w[4];
+		size_t n = 0, ol;
+		uint8_t u[ARAS_UUID_LEN];
+
+		lineno++;
+		snprintf(copy, sizeof(copy), "%s", line);
+		for (char *x = strtok_r(copy, " \t\r\n", &save); x && n < 4; x = strtok_r(NULL, " \t\r\n", &save))
+			w[n++] = x;
+		snprintf(out, sizeof(out), "%s", line);
+		if (n == 4 && strcmp(w[0], "vm") == 0 && strcmp(w[2], "group") == 0 && aras_uuid_parse(w[1], u) < 0) {
+			size_t k;
+
+			for (k = 0; k < t->nvms && strcmp(t->vms[k].name, w[1]) != 0; k++)
+				;
+			if (k == t->nvms) {
+				fprintf(stderr, "arasd-replay: %s:%u: no VM named '%s' in the trace\n", path, lineno, w[1]);
+				goto out;
+			}
+			char us[ARAS_UUID_STRLEN];
+
+			aras_uuid_format(t->vms[k].uuid, us);
+			snprintf(out, sizeof(out), "vm %s group %s\n", us, w[3]);
+		}
+		ol = strlen(out);
+		if (len + ol + 1 > cap) {
+			char *nb = realloc(buf, cap = (len + ol + 1) * 2);
+
+			if (!nb)
+				goto out;
+			buf = nb;
+		}
+		memcpy(buf + len, out, ol);
+		len += ol;
+	}
+	if (aras_state_parse(st, buf ? buf : "", len, path, why, sizeof(why)) < 0) {
+		fprintf(stderr, "arasd-replay: %s\n", why);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * --anti-affinity N: N pairs of VMs not yet in a group that start on
+ * different hosts, each its own group aaK; a 64-bit LCG from seed, so the
+ * same seed gives the same pairs.  How many pairs were made.
+ */
+static unsigned long random_pairs(const struct aras_trace *t, const struct aras_cluster *cl, unsigned long n,
+				  unsigned long seed, struct aras_state *st)
+{
+	uint64_t x = seed * 6364136223846793005ull + 1442695040888963407ull;
+	unsigned long made = 0;
+
+	for (unsigned long tries = 0; made < n && tries < 100 * n + 1000 && t->nvms >= 2; tries++) {
+		size_t a, b;
+		struct aras_group g;
+
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		a = (size_t)((x >> 33) % t->nvms);
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		b = (size_t)((x >> 33) % t->nvms);
+		if (a == b || cl->vms[a].host == cl->vms[b].host || aras_state_vm_group(st, t->vms[a].uuid)[0] ||
+		    aras_state_vm_group(st, t->vms[b].uuid)[0])
+			continue;
+		memset(&g, 0, sizeof(g));
+		snprintf(g.name, sizeof(g.name), "aa%lu", made + 1);
+		g.rule = ARAS_RULE_ANTI_AFFINITY;
+		g.active = 1;
+		if (aras_state_put_group(st, &g) < 0 || aras_state_set_vm_group(st, t->vms[a].uuid, g.name) < 0 ||
+		    aras_state_set_vm_group(st, t->vms[b].uuid, g.name) < 0)
+			break;
+		made++;
+	}
+	return made;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -441,14 +567,17 @@ int main(int argc, char **argv)
 		{ "timing", no_argument, NULL, 18 },          { "log", required_argument, NULL, 19 },
 		{ "plot", required_argument, NULL, 20 },      { "pingpong-window", required_argument, NULL, 21 },
 		{ "util", required_argument, NULL, 22 },      { "vms", required_argument, NULL, 23 },
-		{ "drs-target", required_argument, NULL, 24 },
+		{ "drs-target", required_argument, NULL, 24 }, { "rules", required_argument, NULL, 25 },
+		{ "anti-affinity", required_argument, NULL, 26 }, { "seed", required_argument, NULL, 27 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
-	struct aras_state st;
+	struct aras_state st, free_st;
 	struct aras_trace t;
 	struct aras_cluster cl;
-	struct result res[MAX_POLICIES];
+	struct result res[MAX_POLICIES + 1];
+	unsigned long pairs = 0;
+	size_t nres, aras_row = SIZE_MAX;
 	struct aras_sim_cfg cfg;
 	char why[512];
 	const char **names = NULL;
@@ -476,7 +605,9 @@ int main(int argc, char **argv)
 	o.policies[5] = POL_DRS;
 	o.npolicies = 6;
 	o.drs_target = 0.10;
+	o.seed = 1;
 	aras_state_init(&st);
+	aras_state_init(&free_st);
 	while ((opt = getopt_long(argc, argv, "p:f:C:c:s:qh", lopts, NULL)) != -1) {
 		int bad = 0;
 
@@ -531,6 +662,9 @@ int main(int argc, char **argv)
 		case 22: bad = parse_unsigned(optarg, 1, 100, &u); o.cl.util_pct = (unsigned)u; break;
 		case 23: bad = parse_unsigned(optarg, 1, 100000000, &u); o.nvms = u; break;
 		case 24: bad = parse_double(optarg, 0, 100, &d); o.drs_target = d / 100; break;
+		case 25: o.rules = optarg; break;
+		case 26: bad = parse_unsigned(optarg, 1, 1000000, &o.anti_pairs); break;
+		case 27: bad = parse_unsigned(optarg, 0, 0xffffffffUL, &o.seed); break;
 		default: usage(stderr); return 2;
 		}
 		if (bad) {
@@ -589,6 +723,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "arasd-replay: %s\n", why);
 		goto out;
 	}
+	/* placement rules: the aras policy runs with them, and once more without (arasNR) */
+	if (aras_state_copy(&free_st, &st) < 0)
+		goto out;
+	if (o.rules && load_rules(o.rules, &t, &st) < 0)
+		goto out;
+	if (o.anti_pairs && (pairs = random_pairs(&t, &cl, o.anti_pairs, o.seed, &st)) < o.anti_pairs)
+		fprintf(stderr, "arasd-replay: warning: %lu anti-affinity pairs of %lu (too few VMs on distinct hosts)\n",
+			pairs, o.anti_pairs);
 	names = calloc(t.nvms ? t.nvms : 1, sizeof(*names));
 	if (!names)
 		goto out;
@@ -605,16 +747,25 @@ int main(int argc, char **argv)
 	cfg.keep_util = o.plot != NULL;
 	cfg.log = logf;
 
-	for (size_t i = 0; i < o.npolicies; i++) {
+	nres = o.npolicies;
+	for (size_t i = 0; i < o.npolicies; i++)
+		if (o.policies[i] == POL_ARAS && st.ngroups && aras_row == SIZE_MAX) {
+			aras_row = i;
+			o.policies[nres++] = POL_ARAS; /* arasNR: the same without rules */
+		}
+	for (size_t i = 0; i < nres; i++) {
 		struct aras_sim_policy pol, *pp = NULL;
 		double t0;
 		int r = 0;
 
 		memset(&pol, 0, sizeof(pol));
 		if (o.policies[i] == POL_ARAS) {
-			struct aras_pol_aras_opts ao = { &st, o.kick };
+			int nr = i == o.npolicies;
+			struct aras_pol_aras_opts ao = { nr ? &free_st : &st, o.kick, &st };
 
 			r = aras_pol_aras_new(&pol, &ao, &t, &cl);
+			if (nr)
+				pol.name = "arasNR";
 			pp = &pol;
 		} else if (o.policies[i] == POL_THR || o.policies[i] == POL_LR || o.policies[i] == POL_MAD) {
 			struct aras_pol_thr_opts to = { o.thr, o.policies[i] == POL_LR ? ARAS_DET_LR :
@@ -650,12 +801,14 @@ int main(int argc, char **argv)
 	if (o.table) {
 		if (!o.quiet)
 			print_header(stdout, &o, &t, &cl, &st);
-		print_table(stdout, res, o.npolicies);
+		print_table(stdout, res, nres);
+		if (aras_row != SIZE_MAX)
+			print_rules_cost(stdout, &st, pairs, &res[aras_row], &res[nres - 1]);
 		fflush(stdout);
 	}
-	if (o.csv && write_csv(o.csv, &o, &t, &cl, res, o.npolicies) < 0)
+	if (o.csv && write_csv(o.csv, &o, &t, &cl, res, nres) < 0)
 		goto out;
-	if (o.plot && write_plot(o.plot, &t, &cl, res, o.npolicies) < 0)
+	if (o.plot && write_plot(o.plot, &t, &cl, res, nres) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -663,11 +816,12 @@ out:
 		fprintf(stderr, "arasd-replay: %s: %s\n", o.log, strerror(errno));
 		rc = 1;
 	}
-	for (size_t i = 0; i < MAX_POLICIES; i++)
+	for (size_t i = 0; i < MAX_POLICIES + 1; i++)
 		free(res[i].util);
 	free(names);
 	aras_cluster_free(&cl);
 	aras_trace_free(&t);
 	aras_state_free(&st);
+	aras_state_free(&free_st);
 	return rc;
 }

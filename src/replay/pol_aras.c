@@ -39,6 +39,8 @@ struct rp_aras {
 	size_t *count, *order;         /* per host */
 	uint32_t *mig_action;          /* per VM: action index of its migration in flight */
 	size_t *by_uuid;               /* VM positions sorted by UUID */
+	const struct aras_state *audit; /* rules counted each poll (NULL: none) */
+	struct aras_rules_flag *flags; /* scratch, per model VM */
 };
 
 static size_t vm_of(const struct rp_aras *c, const uint8_t *uuid)
@@ -190,6 +192,13 @@ static int aras_poll(struct aras_sim *s, void *ctx, int kick)
 	}
 	aras_engine_round(&c->e, s->now_ms);
 	s->m.alerts = c->e.breaches;
+	if (c->audit && c->audit->ngroups && c->flags) {
+		size_t v = aras_rules_violations(&c->e.model, c->audit, NULL, c->flags);
+
+		s->m.rule_violations += v;
+		if (v > s->m.rule_violations_max)
+			s->m.rule_violations_max = v;
+	}
 	return 0;
 }
 
@@ -236,7 +245,9 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 	c->order = calloc(h, sizeof(*c->order));
 	c->mig_action = calloc(n, sizeof(*c->mig_action));
 	c->by_uuid = calloc(n, sizeof(*c->by_uuid));
-	if (!c->hs || !c->vs || !c->count || !c->order || !c->mig_action || !c->by_uuid)
+	c->flags = calloc(n, sizeof(*c->flags));
+	c->audit = o->audit ? o->audit : o->st;
+	if (!c->hs || !c->vs || !c->count || !c->order || !c->mig_action || !c->by_uuid || !c->flags)
 		goto fail;
 	for (size_t i = 0; i < cl->nhosts; i++) {
 		rc = aras_model_add_host(&c->e.model, (unsigned)i + 1, cl->hosts[i].name, "sim://");
@@ -279,6 +290,7 @@ void aras_pol_aras_free(struct aras_sim_policy *p)
 	free(c->order);
 	free(c->mig_action);
 	free(c->by_uuid);
+	free(c->flags);
 	free(c);
 	p->ctx = NULL;
 }

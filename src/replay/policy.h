@@ -21,6 +21,11 @@
 struct aras_pol_aras_opts {
 	const struct aras_state *st; /* settings (thresholds, hold time, policy, caps) */
 	int kick;                    /* poll and decide again when a migration ends (as arasd does) */
+	/*
+	 * Placement rules whose violations are counted each poll (NULL: those
+	 * of st): a run without rules counts what it would have broken.
+	 */
+	const struct aras_state *audit;
 };
 
 /* 0 or -ARAS_E_NOMEM. */

@@ -74,6 +74,8 @@ struct aras_sim_metrics {
 	double host_hours;         /* hosts' active time (holding a VM), hours */
 	unsigned long migrations, migrations_failed, vertical, vcpu_adds, mem_grows, disk_adds;
 	unsigned long pingpong, peak_migrations, no_target, alerts;
+	/* placement rules (aras only): violating VMs summed over polls, and the most at one poll */
+	unsigned long rule_violations, rule_violations_max;
 };
 
 struct aras_sim;

@@ -51,6 +51,7 @@ static struct {
 	netsnmp_container *hosts;
 	netsnmp_container *events;
 	netsnmp_container *actions;
+	netsnmp_container *groups;
 } mib;
 
 
@@ -202,6 +203,7 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 			return -1;
 		set_uint(var, ASN_UNSIGNED, vm->cpu_steal);
 		break;
+	case ARAS_VC_GROUP: set_str(var, aras_state_vm_group(&mib.d->eng.state, vm->uuid)); break;
 	default: return -1;
 	}
 	return 0;
@@ -263,6 +265,58 @@ static void order_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_i
 }
 
 /*
+ * RESERVE1 of arasVmGroup: a group name or "" (none).  Whether the group
+ * exists is checked in RESERVE2, against the staged state, so that one PDU
+ * may create a group and name it.
+ */
+static void vm_group_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, struct vm_row *row)
+{
+	netsnmp_variable_list *var = r->requestvb;
+	char name[ARAS_GROUP_NAME_MAX + 1];
+	struct aras_state *st;
+	int rc;
+
+	if (var->type != ASN_OCTET_STR) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+		return;
+	}
+	if (!row) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
+		return;
+	}
+	if (var->val_len > ARAS_GROUP_NAME_MAX) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGLENGTH);
+		return;
+	}
+	memcpy(name, var->val.string, var->val_len);
+	name[var->val_len] = '\0';
+	if (var->val_len && (rc = aras_group_name_ok(name, var->val_len)) < 0) {
+		netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
+		return;
+	}
+	st = aras_txn_stage(mib.d, reqinfo, r);
+	if (st && (rc = aras_state_set_vm_group(st, row->vm->uuid, name)) < 0)
+		netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
+}
+
+/* RESERVE2 of arasVmGroup: the group it names exists in the staged state (all varbinds applied). */
+static void vm_group_check(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, struct vm_row *row)
+{
+	netsnmp_variable_list *var = r->requestvb;
+	struct aras_state *st = aras_txn_stage(mib.d, reqinfo, r);
+	char name[ARAS_GROUP_NAME_MAX + 1];
+
+	if (!st || !row || var->val_len > ARAS_GROUP_NAME_MAX)
+		return;
+	memcpy(name, var->val.string, var->val_len);
+	name[var->val_len] = '\0';
+	if (name[0] && (!aras_state_group(st, name) || strcmp(aras_state_vm_group(st, row->vm->uuid), name) != 0)) {
+		log_info("arasVmGroup %s rejected: no group '%s'", row->vm->name, name);
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTVALUE);
+	}
+}
+
+/*
  * RESERVE1 of a per-VM preference: type, row, range; stage the value.
  * TruthValue columns take true(1)/false(2), stored as 1/0.
  */
@@ -277,6 +331,10 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 
 	if (col == ARAS_VC_MIGRATE_TO || col == ARAS_VC_COMMAND) {
 		order_reserve(reqinfo, r, row, col);
+		return;
+	}
+	if (col == ARAS_VC_GROUP) {
+		vm_group_reserve(reqinfo, r, row);
 		return;
 	}
 	if (field < 0) {
@@ -323,9 +381,11 @@ static void vm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
 		vm_reserve(reqinfo, r, row, col);
 		return;
 	case MODE_SET_RESERVE2:
-		/* per-VM values have no cross-object rules; orders are checked together */
+		/* per-VM values have no cross-object rules but the group; orders are checked together */
 		if (col == ARAS_VC_MIGRATE_TO || col == ARAS_VC_COMMAND)
 			aras_txn_check_orders(mib.d, reqinfo, r);
+		else if (col == ARAS_VC_GROUP)
+			vm_group_check(reqinfo, r, row);
 		return;
 	}
 	/* an order acts at COMMIT with the rest of the PDU (txn.h) */
@@ -541,6 +601,7 @@ static int event_value(const struct aras_event *e, unsigned col, netsnmp_variabl
 			set_str(var, "");
 		break;
 	case ARAS_EC_HOST_NAME: set_str(var, a->host_name); break;
+	case ARAS_EC_GROUP: set_str(var, a->group); break;
 	default: return -1;
 	}
 	return 0;
@@ -641,18 +702,253 @@ static void action_dropped(struct aras_action *a, void *arg)
 	idx_row_drop(mib.actions, &a->priv);
 }
 
+/* ---- arasGroupTable ---- */
+
+/* A row of arasGroupTable: the group's name as its index (length-prefixed string). */
+struct grp_row {
+	netsnmp_index idx;
+	oid name_oid[1 + ARAS_GROUP_NAME_MAX];
+	char name[ARAS_GROUP_NAME_MAX + 1];
+	struct grp_row *next;
+};
+
+/*
+ * The container follows the state's groups: rebuilt at registration and
+ * after every commit.  Rows taken out wait on the dead list until the next
+ * rebuild: a PDU still being committed may hold them.
+ */
+static struct {
+	struct grp_row *live, *dead;
+} grp;
+
+static void grp_free_list(struct grp_row **l)
+{
+	while (*l) {
+		struct grp_row *n = (*l)->next;
+
+		free(*l);
+		*l = n;
+	}
+}
+
+void aras_mib_groups_sync(struct arasd *d)
+{
+	if (!mib.groups)
+		return;
+	grp_free_list(&grp.dead);
+	while (grp.live) {
+		struct grp_row *row = grp.live;
+
+		grp.live = row->next;
+		CONTAINER_REMOVE(mib.groups, row);
+		row->next = grp.dead;
+		grp.dead = row;
+	}
+	for (size_t i = d->eng.state.ngroups; i-- > 0;) {
+		const struct aras_group *g = &d->eng.state.groups[i];
+		struct grp_row *row = calloc(1, sizeof(*row));
+		size_t len = strlen(g->name);
+
+		if (!row) {
+			log_err("out of memory adding a group row");
+			continue;
+		}
+		snprintf(row->name, sizeof(row->name), "%s", g->name);
+		row->name_oid[0] = len;
+		for (size_t k = 0; k < len; k++)
+			row->name_oid[1 + k] = (u_char)g->name[k];
+		row->idx.oids = row->name_oid;
+		row->idx.len = 1 + len;
+		if (CONTAINER_INSERT(mib.groups, row) != 0) {
+			log_err("cannot insert group row %s", g->name);
+			free(row);
+			continue;
+		}
+		row->next = grp.live;
+		grp.live = row;
+	}
+}
+
+static int group_get(void *vrow, unsigned col, netsnmp_variable_list *var)
+{
+	const struct grp_row *row = vrow;
+	const struct aras_engine *e = &mib.d->eng;
+	int gi = aras_state_group_index(&e->state, row->name);
+	const struct aras_group *g;
+
+	if (gi < 0)
+		return -1;
+	g = &e->state.groups[gi];
+	switch (col) {
+	case ARAS_GC_RULE: set_int(var, g->rule); break;
+	case ARAS_GC_HOSTS: set_str(var, g->hosts); break;
+	case ARAS_GC_MEMBERS: set_uint(var, ASN_GAUGE, aras_state_group_members(&e->state, g->name)); break;
+	case ARAS_GC_VIOLATIONS:
+		set_uint(var, ASN_GAUGE, (size_t)gi < e->ngroup_viol ? e->group_viol[gi] : 0);
+		break;
+	case ARAS_GC_ROW_STATUS: set_int(var, g->active ? RS_ACTIVE : RS_NOTINSERVICE); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Every name in the comma-separated list is a configured host (arasHostName). */
+static int hosts_known(const char *list, char *bad, size_t badlen)
+{
+	const struct aras_model *m = &mib.d->eng.model;
+
+	for (const char *s = list; *s;) {
+		const char *e = strchr(s, ',');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		int found = 0;
+
+		for (size_t h = 0; h < m->nhosts && !found; h++)
+			found = strlen(m->hosts[h].name) == len && strncmp(m->hosts[h].name, s, len) == 0;
+		if (!found) {
+			snprintf(bad, badlen, "%.*s", (int)len, s);
+			return 0;
+		}
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return 1;
+}
+
+/* One varbind of arasGroupTable in RESERVE1, staged (RowStatus varbinds first, see group_reserve_all). */
+static void group_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, unsigned col,
+			  const netsnmp_variable_list *idx)
+{
+	netsnmp_variable_list *var = r->requestvb;
+	struct aras_group g, *cur;
+	struct aras_state *st;
+	char name[ARAS_GROUP_NAME_MAX + 1], bad[ARAS_GROUP_HOSTS_MAX + 1];
+	int err = SNMP_ERR_NOERROR, rc;
+	long v = 0;
+
+	if (col != ARAS_GC_RULE && col != ARAS_GC_HOSTS && col != ARAS_GC_ROW_STATUS) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+		return;
+	}
+	if (col == ARAS_GC_HOSTS ? var->type != ASN_OCTET_STR : (var->type != ASN_INTEGER || var->val_len != sizeof(long))) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+		return;
+	}
+	if (!idx || idx->type != ASN_OCTET_STR || idx->val_len > ARAS_GROUP_NAME_MAX ||
+	    aras_group_name_ok((const char *)idx->val.string, idx->val_len) < 0) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTNAME);
+		return;
+	}
+	memcpy(name, idx->val.string, idx->val_len);
+	name[idx->val_len] = '\0';
+	if (col != ARAS_GC_HOSTS)
+		v = *var->val.integer;
+	st = aras_txn_stage(mib.d, reqinfo, r);
+	if (!st)
+		return;
+	cur = (struct aras_group *)aras_state_group(st, name);
+	switch (col) {
+	case ARAS_GC_ROW_STATUS:
+		if (v == RS_CREATEANDGO || v == RS_CREATEANDWAIT) {
+			if (cur) {
+				err = SNMP_ERR_INCONSISTENTVALUE;
+				break;
+			}
+			memset(&g, 0, sizeof(g));
+			snprintf(g.name, sizeof(g.name), "%s", name);
+			g.rule = ARAS_RULE_ANTI_AFFINITY;
+			g.active = v == RS_CREATEANDGO;
+			if ((rc = aras_state_put_group(st, &g)) < 0)
+				err = aras_snmp_err(rc);
+		} else if (v == RS_ACTIVE || v == RS_NOTINSERVICE) {
+			if (!cur)
+				err = SNMP_ERR_INCONSISTENTVALUE;
+			else
+				cur->active = v == RS_ACTIVE;
+		} else if (v == RS_DESTROY) {
+			if (cur)
+				aras_state_del_group(st, name);
+		} else {
+			err = SNMP_ERR_WRONGVALUE;
+		}
+		break;
+	case ARAS_GC_RULE:
+		if (v != ARAS_RULE_ANTI_AFFINITY && v != ARAS_RULE_AFFINITY)
+			err = SNMP_ERR_WRONGVALUE;
+		else if (!cur)
+			err = SNMP_ERR_INCONSISTENTNAME;
+		else
+			cur->rule = (int)v;
+		break;
+	case ARAS_GC_HOSTS:
+		if (var->val_len > ARAS_GROUP_HOSTS_MAX) {
+			err = SNMP_ERR_WRONGLENGTH;
+			break;
+		}
+		memcpy(bad, var->val.string, var->val_len);
+		bad[var->val_len] = '\0';
+		if (strlen(bad) != var->val_len || aras_group_hosts_ok(bad, var->val_len) < 0) {
+			err = SNMP_ERR_WRONGVALUE;
+			break;
+		}
+		snprintf(g.hosts, sizeof(g.hosts), "%s", bad);
+		if (!hosts_known(g.hosts, bad, sizeof(bad))) {
+			log_info("arasGroupHosts %s rejected: no host named '%s'", name, bad);
+			err = SNMP_ERR_INCONSISTENTVALUE;
+		} else if (!cur) {
+			err = SNMP_ERR_INCONSISTENTNAME;
+		} else {
+			snprintf(cur->hosts, sizeof(cur->hosts), "%s", g.hosts);
+		}
+		break;
+	}
+	if (err != SNMP_ERR_NOERROR)
+		netsnmp_set_request_error(reqinfo, r, err);
+}
+
+/*
+ * RESERVE1 of every arasGroupTable varbind of the PDU: the RowStatus ones
+ * first (create, destroy), then the columns, so that "rule, hosts, status
+ * createAndGo" in any order sets up one row.
+ */
+static void group_reserve_all(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (netsnmp_request_info *r = requests; r; r = r->next) {
+			netsnmp_table_request_info *ti;
+
+			if (r->processed || !(ti = netsnmp_extract_table_info(r)))
+				continue;
+			if ((ti->colnum == ARAS_GC_ROW_STATUS) != (pass == 0))
+				continue;
+			group_reserve(reqinfo, r, ti->colnum, ti->indexes);
+		}
+}
+
+static void group_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *row, unsigned col)
+{
+	(void)row;
+	(void)col;
+	/* RESERVE1 went through group_reserve_all; nothing crosses objects in RESERVE2 */
+	if (reqinfo->mode != MODE_SET_RESERVE1 && reqinfo->mode != MODE_SET_RESERVE2)
+		aras_txn_phase(mib.d, reqinfo, r);
+}
+
 /* ---- one handler for every table ---- */
 
 /* What a table needs: read a column of a row; one SET phase of one varbind (NULL: read-only). */
 struct table_ops {
 	int (*get)(void *row, unsigned col, netsnmp_variable_list *var);
 	void (*set)(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *row, unsigned col);
+	/* RESERVE1 of all the PDU's varbinds at once (NULL: set, one by one) */
+	void (*reserve1)(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests);
 };
 
-static const struct table_ops vm_ops = { vm_get, vm_set };
-static const struct table_ops host_ops = { host_get, host_set };
-static const struct table_ops event_ops = { event_get, NULL };
-static const struct table_ops action_ops = { action_get, action_set };
+static const struct table_ops vm_ops = { vm_get, vm_set, NULL };
+static const struct table_ops host_ops = { host_get, host_set, NULL };
+static const struct table_ops event_ops = { event_get, NULL, NULL };
+static const struct table_ops action_ops = { action_get, action_set, NULL };
+static const struct table_ops group_ops = { group_get, group_set, group_reserve_all };
 
 /* table_container has found the row (NULL for a SET on a missing one). */
 static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
@@ -661,6 +957,10 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 	const struct table_ops *ops = reginfo->my_reg_void;
 
 	(void)handler;
+	if (reqinfo->mode == MODE_SET_RESERVE1 && ops->reserve1) {
+		ops->reserve1(reqinfo, requests);
+		return SNMP_ERR_NOERROR;
+	}
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		void *row;
 		netsnmp_table_request_info *ti;
@@ -679,6 +979,9 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 		else
 			ops->set(reqinfo, r, row, ti->colnum);
 	}
+	/* the SET is live now: the group rows follow it (after the loop: rows of this PDU stay valid within it) */
+	if (ops == &group_ops && reqinfo->mode == MODE_SET_COMMIT)
+		aras_mib_groups_sync(mib.d);
 	return SNMP_ERR_NOERROR;
 }
 
@@ -821,6 +1124,8 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 		case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, d->eng.actions_failed); break;
 		case ARAS_ST_STATE_CHANGES: set_uint(var, ASN_COUNTER, d->eng.vm_state_changes); break;
 		case ARAS_ST_STATE_COALESCED: set_uint(var, ASN_COUNTER, d->eng.state_coalesced); break;
+		case ARAS_ST_RULE_VIOLATIONS: set_uint(var, ASN_GAUGE, d->eng.rule_violations); break;
+		case ARAS_ST_RULE_VIOLATIONS_SEEN: set_uint(var, ASN_COUNTER, d->eng.rule_violations_seen); break;
 		case ARAS_ST_ACTIONS_BACKED_OFF:
 			set_uint(var, ASN_COUNTER, (uint32_t)d->eng.backoff.deferred);
 			break;
@@ -855,7 +1160,7 @@ static struct {
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	netsnmp_container *c;
-} tables[4];
+} tables[5];
 static size_t ntables;
 
 /*
@@ -931,6 +1236,7 @@ int aras_mib_register(struct arasd *d)
 	static const oid vm_oid[] = { ARAS_OID_VM_TABLE };
 	static const oid event_oid[] = { ARAS_OID_EVENT_TABLE };
 	static const oid action_oid[] = { ARAS_OID_ACTION_TABLE };
+	static const oid group_oid[] = { ARAS_OID_GROUP_TABLE };
 	struct aras_plan_hooks ph = { action_added, action_dropped, NULL };
 	struct aras_evlog_hooks eh = { event_added, event_dropped, NULL };
 	int rc = 0;
@@ -956,8 +1262,11 @@ int aras_mib_register(struct arasd *d)
 				     ASN_UNSIGNED, ARAS_AC_MAX);
 	mib.events = register_table("arasEventTable", event_oid, OID_LENGTH(event_oid), &event_ops,
 				    ASN_UNSIGNED, ARAS_EC_MAX);
-	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions)
+	mib.groups = register_table("arasGroupTable", group_oid, OID_LENGTH(group_oid), &group_ops, ASN_OCTET_STR,
+				    ARAS_GC_MAX);
+	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions || !mib.groups)
 		return -1;
+	aras_mib_groups_sync(d);
 	for (size_t i = 0; i < d->eng.model.nhosts; i++) {
 		struct idx_row *row = idx_row_add(mib.hosts, d->eng.model.hosts[i].index, NULL, NULL);
 
@@ -1018,7 +1327,11 @@ void aras_mib_unregister(struct arasd *d)
 	}
 	if (mib.actions)
 		CONTAINER_CLEAR(mib.actions, NULL, NULL);
-	mib.vms = mib.hosts = mib.events = mib.actions = NULL;
+	if (mib.groups)
+		CONTAINER_CLEAR(mib.groups, NULL, NULL);
+	grp_free_list(&grp.live);
+	grp_free_list(&grp.dead);
+	mib.vms = mib.hosts = mib.events = mib.actions = mib.groups = NULL;
 }
 
 void aras_mib_free_tables(void)
@@ -1030,6 +1343,7 @@ void aras_mib_free_tables(void)
 	 * AgentX round trip per table, and net-snmp leaks its answer's address.
 	 */
 	for (size_t i = 0; i < ntables; i++) {
+		tables[i].ti->valid_columns = NULL; /* static */
 		netsnmp_table_registration_info_free(tables[i].ti);
 		CONTAINER_FREE(tables[i].c);
 	}

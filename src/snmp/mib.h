@@ -25,6 +25,8 @@ void aras_notify_action(struct arasd *d, const struct aras_action *a);
 /* Column col of vm's arasVmTable row into var (a notification's varbind): 0 or -1. */
 struct variable_list;
 int aras_mib_vm_value(struct variable_list *var, const struct aras_vm *vm, unsigned col);
+/* arasGroupTable's rows follow the state's groups again (at registration, after a commit). */
+void aras_mib_groups_sync(struct arasd *d);
 /* arasVmStateChange: vm->prev_oper -> vm->oper. */
 void aras_notify_vm_state(struct arasd *d, const struct aras_vm *vm);
 /* arasVmStateChangesCoalesced with the running totals. */

@@ -65,7 +65,7 @@ static netsnmp_variable_list *notify_begin(unsigned n)
 struct ev_note {
 	struct aras_event ev;   /* a copy: the log's row may be reused before it leaves */
 	u_long up;              /* sysUpTime.0 when it was queued */
-	unsigned n;             /* ARAS_N_SLA_BREACH, ARAS_N_SLA_CLEAR or ARAS_N_NO_TARGET */
+	unsigned n;             /* ARAS_N_SLA_BREACH, _SLA_CLEAR, _NO_TARGET or _RULE_VIOLATED */
 };
 
 /* A queued notification: its varbinds built at once, or an event's note (the other is NULL). */
@@ -238,6 +238,9 @@ static void add_event_cols(netsnmp_variable_list **varsp, const struct aras_even
 			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->host_name,
 						  strlen(a->host_name));
 			break;
+		case ARAS_EC_GROUP:
+			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->group, strlen(a->group));
+			break;
 		case ARAS_EC_VM_UUID_STRING: {
 			char u[ARAS_UUID_STRLEN];
 
@@ -262,11 +265,16 @@ static const unsigned no_target_cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARA
 					   ARAS_EC_RESOURCE, ARAS_EC_TEXT, ARAS_EC_VM_UUID_STRING,
 					   ARAS_EC_HOST_NAME };
 
+static const unsigned rule_cols[] = { ARAS_EC_GROUP, ARAS_EC_VM_NAME, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST,
+				      ARAS_EC_HOST_NAME, ARAS_EC_TEXT };
+
 static netsnmp_variable_list *event_vars(const struct ev_note *en)
 {
 	netsnmp_variable_list *vars = notify_begin_at(en->n, en->up);
 
-	if (en->n == ARAS_N_NO_TARGET)
+	if (en->n == ARAS_N_RULE_VIOLATED)
+		add_event_cols(&vars, &en->ev, rule_cols, ARAS_ARRAY_SIZE(rule_cols));
+	else if (en->n == ARAS_N_NO_TARGET)
 		add_event_cols(&vars, &en->ev, no_target_cols, ARAS_ARRAY_SIZE(no_target_cols));
 	else
 		add_event_cols(&vars, &en->ev, sla_cols, ARAS_ARRAY_SIZE(sla_cols));
@@ -293,6 +301,7 @@ void aras_notify_event(struct arasd *d, const struct aras_event *e)
 	switch (e->a.type) {
 	case ARAS_EV_BREACH: queue_event(d, e, ARAS_N_SLA_BREACH, "arasSlaBreach"); return;
 	case ARAS_EV_CLEAR: queue_event(d, e, ARAS_N_SLA_CLEAR, "arasSlaClear"); return;
+	case ARAS_EV_RULE_VIOLATION: queue_event(d, e, ARAS_N_RULE_VIOLATED, "arasRuleViolated"); return;
 	}
 }
 

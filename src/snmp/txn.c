@@ -80,13 +80,13 @@ void aras_txn_add_order(struct arasd *d, netsnmp_agent_request_info *reqinfo, ne
 
 void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
 {
-	char why[128];
+	char why[256];
 
-	(void)d;
 	if (!txn.active || txn.done || txn.orders_checked)
 		return;
 	txn.orders_checked = 1;
-	if (aras_orders_check(&txn.orders, why, sizeof(why)) < 0) {
+	if (aras_orders_check(&txn.orders, why, sizeof(why)) < 0 ||
+	    aras_engine_check_orders(&d->eng, &txn.orders, why, sizeof(why)) < 0) {
 		log_info("SNMP SET rejected: %s", why);
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTVALUE);
 	}

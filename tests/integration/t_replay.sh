@@ -100,6 +100,36 @@ sed '/^l	/s/15/40/g' "$FX/relief.tsv" >"$T/most.tsv"
 replay most -p none,aras -C "$FX/relief.cluster" "$T/most.tsv"
 is "most hosts over (h1 and h3 of 3): aras makes no relief move" "$(csv_get "$T/most.csv" aras migrations)" 0
 
+# 3b, rules: placement rules on the relief fixture: without them a (least memory)
+# goes h1 -> h2; an anti-affinity group {a, f} (f runs on h2) forbids that,
+# so the same controller moves another VM; 0 violations with the rules, the
+# run without them (arasNR) breaks the rule; random pairs are deterministic
+printf 'group keep antiAffinity -\nvm a group keep\nvm f group keep\n' >"$T/keep.rules"
+"$REPLAY" -q -p aras -C "$FX/relief.cluster" --rules "$T/keep.rules" --csv "$T/rules.csv" --log "$T/rules.log" \
+	"$FX/relief.tsv" >"$T/rules.out" 2>"$T/rules.err"
+is "rules: aras and arasNR rows in the CSV" "$(cut -d, -f6 "$T/rules.csv" | tail -n +2 | tr '\n' ' ')" "aras arasNR "
+is "rules: arasNR moves a to h2, as without rules" \
+	"$(awk '$2 == "arasNR" && $3 == "migrate" { print $4, $5, $6 }' "$T/rules.log")" "a h1 h2"
+is "rules: aras never moves a to h2" "$(awk '$2 == "aras" && $3 == "migrate" && $4 == "a" && $6 == "h2"' "$T/rules.log" | wc -l)" 0
+is "rules: aras still relieves h1 (one move)" "$(csv_get "$T/rules.csv" aras migrations)" 1
+check "rules: 0 violations with the rules, some without" \
+	grep -qE '^rule violations \(VM-polls, most at once\): with rules 0, 0; without [1-9][0-9]*, 1$' "$T/rules.out"
+check "rules: the cost line" grep -q '^rules cost: SLATAH .* migrations +0 (1 -> 1)$' "$T/rules.out"
+printf 'group g antiAffinity -\nvm nosuch group g\n' >"$T/bad.rules"
+"$REPLAY" -q -p aras -C "$FX/relief.cluster" --rules "$T/bad.rules" "$FX/relief.tsv" >/dev/null 2>"$T/bad.err"
+is "rules: an unknown VM name fails (exit 1)" "$?" 1
+check "rules: and names the file and line" grep -qF "$T/bad.rules:2: no VM named 'nosuch'" "$T/bad.err"
+for k in 1 2; do
+	"$REPLAY" -q -p aras -C "$FX/relief.cluster" --anti-affinity 3 --seed 7 --log "$T/aa$k.log" "$FX/relief.tsv" \
+		>"$T/aa$k.out" 2>/dev/null
+done
+check "--anti-affinity 3 --seed 7: 3 groups" grep -q '^rules     3 groups (3 random anti-affinity pairs), 6 member VMs$' "$T/aa1.out"
+# the table's last column is the wall time: compared without it
+strip_last() { awk '{ $NF = ""; print }' "$1"; }
+same_runs() { [ "$(strip_last "$T/aa1.out")" = "$(strip_last "$T/aa2.out")" ] && cmp -s "$T/aa1.log" "$T/aa2.log"; }
+check "--anti-affinity: two runs give the same figures and log" same_runs
+check "--anti-affinity: 0 violations with the rules" grep -q 'with rules 0, 0;' "$T/aa1.out"
+
 # 3c. the baselines, and a light trace's default cluster
 is "relief: every policy has a line" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$T/relief.csv")" \
 	"none aras thr lr mad drs "

@@ -27,6 +27,9 @@
 #              arasVmCpuSteal rises, the host's mean/max show it, and on
 #              its CPU alert arasd adds no vCPU but moves it
 #              (tests/lab/steal.sh; ARAS_LAB_ONLY=steal runs only it)
+#   S12 rules  anti-affinity keeps two guests apart through a maintenance
+#              evacuation whose only target would break it: the guest stays
+#              and the evacuation says so (tests/lab/rules.sh; ARAS_LAB_ONLY=rules)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -461,7 +464,7 @@ bash "$HERE/setup.sh" >"$T/setup.out" 2>&1 || { tail -n 5 "$T/setup.out"; abort 
 fig "setup.sh" "$(since "$t") s"
 ok "setup.sh: hosts A and B answer"
 . "$LAB/env"
-for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2; do # left over by a kept run
+for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2 ra rb; do # left over by a kept run
 	destroy "$g"
 done
 for X in A B; do
@@ -472,7 +475,7 @@ start_snmpd || abort "snmpd master starts"
 start_trapd
 
 case ${ARAS_LAB_ONLY:-} in
-lifecycle | disk | steal)
+lifecycle | disk | steal | rules)
 	. "$HERE/$ARAS_LAB_ONLY.sh"
 	exit 0
 	;;
@@ -762,4 +765,7 @@ destroy cpu2
 
 # ================================================ R6: steal (S11)
 . "$HERE/steal.sh"
+
+# ================================================ R7: placement rules (S12)
+. "$HERE/rules.sh"
 exit 0

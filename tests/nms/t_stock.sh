@@ -48,7 +48,7 @@ v3() { # v3 LEVEL CMD ARGS...
 }
 groups_readable() { # every table and scalar group answers public from 127.0.0.2
 	local n name sub
-	for g in "arasConfig 1" "arasStatus 2" "arasHostTable 3" "arasVmTable 4" "arasEventTable 5" "arasActionTable 6"; do
+	for g in "arasConfig 1" "arasStatus 2" "arasHostTable 3" "arasVmTable 4" "arasEventTable 5" "arasActionTable 6" "arasGroupTable 7"; do
 		name=${g% *} sub=$BASE_OID.1.${g#* }
 		n=$(far snmpbulkwalk -v2c -c public -On "$AGENT" "$sub" 2>&1 | grep -c "^$sub\.")
 		if [ "$n" -gt 0 ]; then ok "$1: public reads $name from 127.0.0.2 ($n values)"; else not_ok "$1: public reads $name from 127.0.0.2"; fi
@@ -87,6 +87,15 @@ refusals "start" 95
 v3 authPriv snmpset "$CONFIG_OID.2.0" u 40 >/dev/null 2>&1
 check "a CPU threshold SET (authPriv) makes an event and a proposal" \
 	wait_for 15 sh -c "snmpwalk -v2c -c public -On $AGENT $BASE_OID.1.6.1.7 | grep -q '^$BASE_OID.1.6.1.7\.'"
+# placement rules: the admin creates a group and names it for web1 (authPriv
+# only); then arasGroupTable has a row to read
+GRP_DB=$BASE_OID.1.7.1.6.2.100.98
+if far snmpset -v2c -c public "$AGENT" "$GRP_DB" i 4 >"$T/out" 2>&1; then not_ok "v2c createAndGo of a group refused"; else
+	ok "v2c createAndGo of a group refused ($(grep -m1 -e Reason -e Timeout "$T/out"))"
+fi
+check "authPriv createAndGo of group db works" v3 authPriv snmpset "$GRP_DB" i 4 "$BASE_OID.1.7.1.3.2.100.98" s ""
+check "authPriv SET of arasVmPlacementGroup works" v3 authPriv snmpset "$VM_ENTRY.45.$WEB1" s db
+is "web1 reads group db" "$(sget "$VM_ENTRY.45.$WEB1")" '"db"'
 groups_readable "start"
 
 kill -HUP "$SNMPD_PID"

@@ -46,7 +46,13 @@ check "hand-sent arasVmStateChange: one line, the transition and the reason" wai
 	'^[0-9T:-]*Z arasVmStateChange from 127.0.0.1: vm="odd vm" uuid=202722 host=alpha running -> crashed (shutoff: crashed)$' "$T/aras-traps.log"
 check "hand-sent arasVmStateChangesCoalesced: both counters" wait_for 10 grep -q \
 	'^[0-9T:-]*Z arasVmStateChangesCoalesced from 127.0.0.1: coalesced=12 changesSeen=340$' "$T/aras-traps.log"
-grep -e ' arasVmStateChange ' -e ' arasVmStateChangesCoalesced ' "$T/aras-traps.log" | sed 's/^/# /'
+EVE=$BASE_OID.1.5.1
+snmptrap -v2c -c public "127.0.0.1:$NAMED_PORT" '' "$NOTIFY_OID.10" "$EVE.13.7" s db "$EVE.5.7" s db2 \
+	"$EVE.11.7" s 0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2 "$EVE.6.7" u 1 "$EVE.12.7" s alpha \
+	"$EVE.10.7" s "group db (antiAffinity): VM db2 shares host alpha with another member"
+check "hand-sent arasRuleViolated: one line with group, VM, host and the text" wait_for 10 grep -q \
+	'^[0-9T:-]*Z arasRuleViolated from 127.0.0.1: group=db vm=db2 uuid=0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2 hostIndex=1 host=alpha text="group db (antiAffinity): VM db2 shares host alpha with another member"$' "$T/aras-traps.log"
+grep -e ' arasVmStateChange ' -e ' arasVmStateChangesCoalesced ' -e ' arasRuleViolated ' "$T/aras-traps.log" | sed 's/^/# /'
 : >"$T/aras-traps.log"
 
 HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")

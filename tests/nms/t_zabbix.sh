@@ -21,7 +21,8 @@
 # suspend/resume of web1 lands in snmptrap["arasVmStateChange\s"] and the
 # polled state, and fires / resolves the paused trigger ({$ARAS.VM.PAUSED.MAX}
 # 5s); a hand-sent crash fires the crash trap trigger, a hand-sent
-# arasVmStateChangesCoalesced lands in its own item.  Prints (not asserted) the
+# arasVmStateChangesCoalesced lands in its own item, a hand-sent
+# arasRuleViolated in its item and trigger (tagged with the group).  Prints (not asserted) the
 # time to discover the VMs and the times from the SET to the trigger in
 # PROBLEM and to the trap's value in Zabbix.
 T_NAME=zabbix
@@ -201,7 +202,7 @@ check "configuration.import accepts the template" api configuration.import "{\"f
 tid=$(api template.get "{\"filter\":{\"host\":\"$TNAME\"}}" 'r[0]["templateid"]')
 check "template '$TNAME' exists" test -n "$tid"
 is "template has 2 discovery rules" "$(api discoveryrule.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
-is "template has 11 SNMP trap items (9 notifications, crashed state changes, fallback)" "$(api item.get "{\"templateids\":\"$tid\",\"filter\":{\"type\":17},\"countOutput\":true}" r)" 11
+is "template has 12 SNMP trap items (10 notifications, crashed state changes, fallback)" "$(api item.get "{\"templateids\":\"$tid\",\"filter\":{\"type\":17},\"countOutput\":true}" r)" 12
 is "template has 8 trigger prototypes (5 per VM, 3 per host)" "$(api triggerprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 8
 is "template has 2 graph prototypes" "$(api graphprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
 is "template has 6 value maps" "$(api valuemap.get "{\"hostids\":\"$tid\",\"countOutput\":true}" r)" 6
@@ -367,6 +368,17 @@ is "  its event named after the trap and tagged vm=web1, host and UUID" \
 	"arasVmStateChange vm=web1 uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 host=alpha running -> crashed (shutoff: crashed) | host=alpha vm=web1 vm_uuid=6a2e7c0e-1f3b-4b4e-9a51-0000000000a1"
 check "  the same trap is in snmptrap[\"arasVmStateChange\\s\"] too" has_trap 'arasVmStateChange\\s' 'running -> crashed (shutoff: crashed)'
 check "arasVmStateChangesCoalesced in its item" wait_for 30 has_trap arasVmStateChangesCoalesced 'arasVmStateChangesCoalesced coalesced=12 changesSeen=340'
+# placement rules: a hand-sent arasRuleViolated lands in its item and fires its trigger, tagged
+EVE=$BASE_OID.1.5.1
+snmptrap -v2c -c public "127.0.0.1:$TRAP_PORT" '' "$NOTIFY_OID.10" "$EVE.13.7" s db "$EVE.5.7" s db1 \
+	"$EVE.11.7" s 0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2 "$EVE.6.7" u 1 "$EVE.12.7" s alpha \
+	"$EVE.10.7" s "group db (antiAffinity): VM db1 shares host alpha with another member"
+check "hand-sent arasRuleViolated in snmptrap[\"arasRuleViolated\"] (group, VM, host, UUID)" wait_for 30 has_trap \
+	arasRuleViolated 'arasRuleViolated vm=db1 uuid=0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2 host=alpha group=db hostIndex=1 text='
+check "  'arasd: placement rule violation trap received' in PROBLEM" wait_for 30 problem 'arasd: placement rule violation trap received'
+is "  its group tag is db" \
+	"$(api problem.get "{\"hostids\":\"$hid\",\"selectTags\":\"extend\"}" \
+		'[t["value"] for p in r if p["name"].startswith("arasRuleViolated ") for t in p["tags"] if t["tag"] == "group"]')" db
 no_coalesced() {
 	local v
 	v=$(trap_values 'arasVmStateChange\\s') || return 1

@@ -2630,6 +2630,146 @@ static void steal_decisions(void **state)
 	}
 }
 
+/* ---- placement rules (core/rules.h) ------------------------------------- */
+
+static void group_add(struct fx *f, const char *name, int rule, const char *hosts)
+{
+	struct aras_group g;
+
+	memset(&g, 0, sizeof(g));
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	snprintf(g.hosts, sizeof(g.hosts), "%s", hosts);
+	g.rule = rule;
+	g.active = 1;
+	assert_int_equal(aras_state_put_group(&f->st, &g), 0);
+}
+
+static void member(struct fx *f, uint32_t key, const char *group)
+{
+	uint8_t u[ARAS_UUID_LEN];
+
+	mkuuid(u, key);
+	assert_int_equal(aras_state_set_vm_group(&f->st, u, group), 0);
+}
+
+/* What the engine does each round: flag the violators for the controller; how many. */
+static size_t flag_violations(struct fx *f)
+{
+	struct aras_rules_flag fl[MAXV];
+	unsigned char prev[MAXV];
+	size_t n;
+
+	for (size_t i = 0; i < f->m.nvms; i++) {
+		const struct aras_ctl_vm *cv = aras_ctl_vm(&f->c, f->m.vms[i]->uuid, 0);
+
+		prev[i] = cv && cv->rule.kind != ARAS_RB_NONE;
+	}
+	n = aras_rules_violations(&f->m, &f->st, prev, fl);
+	for (size_t i = 0; i < f->m.nvms; i++) {
+		struct aras_ctl_vm *cv = aras_ctl_vm(&f->c, f->m.vms[i]->uuid, fl[i].kind != ARAS_RB_NONE);
+
+		if (cv)
+			cv->rule = fl[i];
+	}
+	return n;
+}
+
+#define HOT_CLUSTER                                                                                        \
+	{ .h = { ALPHA(90, 50, 10), BETA(30, 80), GAMMA(5, 80) },                                          \
+	  .v = { VM(1, "a1", 1, 2, 2, 95, 500000, 1000000), VM(2, "b1", 2, 1, 2, 20, 500000, 1000000) } }
+
+/* A host outside arasGroupHosts is never a target, whatever its headroom. */
+static void rules_hosts_outside_never_chosen(void **state)
+{
+	static const struct {
+		const char *hosts;
+		unsigned target; /* 0: no target */
+	} cases[] = {
+		{ "", 3 },                 /* no list: gamma, most headroom */
+		{ "alpha,beta", 2 },       /* gamma not listed */
+		{ "beta", 2 },
+		{ "alpha", 0 },            /* only its own host: no move */
+		{ "alpha,gamma,zeta", 3 }, /* an unknown name matches nothing */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		const struct cluster cl = HOT_CLUSTER;
+		struct fx *f = fx_new(&cl);
+		struct want w = { 1, ARAS_KIND_MIGRATE, 1, cases[i].target, 0, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER,
+				  cases[i].target == 0, { NULL, NULL, NULL, NULL } };
+
+		group_add(f, "lic", ARAS_RULE_ANTI_AFFINITY, cases[i].hosts);
+		member(f, 1, "lic");
+		fire(f, 1, ARAS_RES_CPU, 95);
+		decide(f, T0);
+		if (!cases[i].target)
+			w.has[0] = "not in group lic's hosts";
+		check_dec(cases[i].hosts, f, &w);
+		/* the operator's path (recheck, migrate-to) asks the same question */
+		for (unsigned t = 2; t <= 3; t++) {
+			int listed = !cases[i].hosts[0] || strstr(cases[i].hosts, t == 2 ? "beta" : "gamma") != NULL;
+			unsigned got = aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_NONE, T0, t, 1, NULL, 0);
+
+			if ((got == t) != listed)
+				fail_msg("%s: place on host %u gave %u", cases[i].hosts, t, got);
+		}
+		fx_free(f);
+	}
+}
+
+/*
+ * Two members of an anti-affinity group evacuated in one round: never to
+ * the same host (the projections alone would send both to the emptiest).
+ * With one host left, one goes and the other stays with a notice naming
+ * the rule.
+ */
+static void rules_anti_affinity_within_one_round(void **state)
+{
+	for (int two_targets = 1; two_targets >= 0; two_targets--) {
+		const struct cluster cl = {
+			.h = { { 1, "alpha", 4, 40, 50, 10, HMAINT }, BETA(5, 90), GAMMA(10, 80) },
+			.v = { VM(1, "a1", 1, 1, 2, 20, 500000, 1000000), VM(2, "a2", 1, 1, 2, 20, 500000, 1000000) }
+		};
+		struct fx *f = fx_new(&cl);
+		const struct aras_decision *d1, *d2;
+
+		(void)state;
+		f->st.settings.v[ARAS_S_MAX_MIGRATIONS] = 4;
+		f->st.settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST] = 4;
+		if (!two_targets)
+			hostk(f, 3)->state = ARAS_HOST_DOWN;
+		group_add(f, "rep", ARAS_RULE_ANTI_AFFINITY, "");
+		member(f, 1, "rep");
+		member(f, 2, "rep");
+		decide(f, T0);
+		d1 = dec_for(f, 1, NULL);
+		d2 = dec_for(f, 2, NULL);
+		if (!d1 || !d2)
+			fail_msg("want a decision for each:%s", dump(f));
+		if (two_targets) {
+			if (d1->no_target || d2->no_target || d1->target == d2->target)
+				fail_msg("both members must leave to different hosts:%s", dump(f));
+		} else {
+			if (d1->no_target == d2->no_target)
+				fail_msg("one moves, one stays:%s", dump(f));
+			if (!strstr(d1->no_target ? d1->reason : d2->reason, "antiAffinity group rep"))
+				fail_msg("the notice names the rule:%s", dump(f));
+			/* the move runs; the notice is said once per episode */
+			{
+				struct aras_action a;
+
+				aras_action_from_decision(&a, d1->no_target ? d2 : d1, ARAS_AS_RUNNING, 0, T0);
+				assert_non_null(aras_plan_add(f->p, &a));
+			}
+			decide(f, T0 + S(10));
+			if (f->n)
+				fail_msg("second round: nothing new:%s", dump(f));
+		}
+		fx_free(f);
+	}
+}
+
 /*
  * A VM's own steal figure counts only from a real interval (rates_valid):
  * right after a move its figure is 0 and not evidence either way.  And an
@@ -2662,6 +2802,155 @@ static void steal_recheck_and_validity(void **state)
 		fail_msg("recheck why '%s'", why);
 	vm->cpu_steal = 9;
 	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &a, T0, why, sizeof(why)), 0);
+	fx_free(f);
+}
+
+/* Affinity: a member that must move goes where the others are. */
+static void rules_affinity_follows_the_group(void **state)
+{
+	const struct cluster cl = {
+		.h = { { 1, "alpha", 4, 40, 50, 10, HMAINT }, BETA(5, 90), GAMMA(30, 80) },
+		.v = { VM(1, "a1", 1, 1, 2, 20, 500000, 1000000), VM(2, "c1", 3, 1, 2, 20, 500000, 1000000) }
+	};
+	struct fx *f = fx_new(&cl);
+	struct want w = { 1, ARAS_KIND_MIGRATE, 1, 3, 0, ARAS_RES_NONE, ARAS_ORIGIN_MAINTENANCE, 0,
+			  { "host alpha in maintenance", NULL, NULL, NULL } };
+
+	(void)state;
+	group_add(f, "app", ARAS_RULE_AFFINITY, "");
+	member(f, 1, "app");
+	member(f, 2, "app");
+	/* a1 is off the group's host; c1 (more memory would win, equal here: lower UUID) stays */
+	decide(f, T0);
+	check_dec("evacuated next to c1 (gamma), not to the emptier beta", f, &w);
+	fx_free(f);
+}
+
+/*
+ * Repair: two members of an anti-affinity group on one host give one
+ * violator; automatic moves exactly it, semiAutomatic decides the same
+ * (the engine proposes), manual nothing.  No host fits: one notice.
+ */
+static void rules_repair_moves_one_of_two(void **state)
+{
+	static const int policies[] = { ARAS_POLICY_AUTO, ARAS_POLICY_SEMI, ARAS_POLICY_MANUAL };
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(policies); i++) {
+		const struct cluster cl = {
+			.h = { ALPHA(30, 50, 10), BETA(10, 80) },
+			.v = { VM(1, "r1", 1, 1, 2, 20, 600000, 1000000), VM(2, "r2", 1, 1, 2, 20, 500000, 1000000) }
+		};
+		struct fx *f = fx_new(&cl);
+		struct want w = { 2, ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_RES_NONE, ARAS_ORIGIN_CONTROLLER, 0,
+				  { "group rep (antiAffinity)", NULL, NULL, NULL } };
+
+		f->st.settings.v[ARAS_S_POLICY] = (uint32_t)policies[i];
+		f->st.settings.v[ARAS_S_ACTIONS] = ARAS_ACT_TRAP; /* no allocate bit: rules still repair */
+		group_add(f, "rep", ARAS_RULE_ANTI_AFFINITY, "");
+		member(f, 1, "rep");
+		member(f, 2, "rep");
+		assert_int_equal(flag_violations(f), 1);
+		/* r2 (less memory) is the one to move, and stays so */
+		assert_int_equal(aras_ctl_vm(&f->c, vmk(f, 2)->uuid, 0)->rule.kind, ARAS_RB_ANTI);
+		decide(f, T0);
+		if (policies[i] == ARAS_POLICY_MANUAL) {
+			if (f->n)
+				fail_msg("manual: nothing:%s", dump(f));
+		} else {
+			check_dec("repair", f, &w);
+			assert_null(dec_for(f, 1, NULL));
+		}
+		fx_free(f);
+	}
+	{
+		/* the only other host is down: one notice, then silence */
+		const struct cluster cl = {
+			.h = { ALPHA(30, 50, 10), { 2, "beta", 4, 10, 80, 10, HDOWN } },
+			.v = { VM(1, "r1", 1, 1, 2, 20, 600000, 1000000), VM(2, "r2", 1, 1, 2, 20, 500000, 1000000) }
+		};
+		struct fx *f = fx_new(&cl);
+		struct want w = { 2, ARAS_KIND_MIGRATE, 1, 0, 0, ARAS_RES_NONE, ARAS_ORIGIN_CONTROLLER, 1,
+				  { "cannot repair", "beta down", NULL, NULL } };
+
+		group_add(f, "rep", ARAS_RULE_ANTI_AFFINITY, "");
+		member(f, 1, "rep");
+		member(f, 2, "rep");
+		flag_violations(f);
+		decide(f, T0);
+		check_dec("no host", f, &w);
+		flag_violations(f);
+		decide(f, T0 + S(10));
+		if (f->n)
+			fail_msg("once per episode:%s", dump(f));
+		fx_free(f);
+	}
+}
+
+/* Who violates: anti-affinity (one of a pair, sticky), affinity (off home), hosts, stopped VMs not. */
+static void rules_violations_who(void **state)
+{
+	const struct cluster cl = {
+		.h = { ALPHA(30, 50, 10), BETA(10, 80), GAMMA(10, 80) },
+		.v = { VM(1, "p1", 1, 1, 2, 20, 500000, 1000000), VM(2, "p2", 1, 1, 2, 20, 500000, 1000000),
+		       VM(3, "f1", 2, 1, 2, 20, 500000, 1000000), VM(4, "f2", 2, 1, 2, 20, 500000, 1000000),
+		       VM(5, "f3", 3, 1, 2, 20, 500000, 1000000), VM(6, "h1", 3, 1, 2, 20, 500000, 1000000),
+		       { 7, "s1", 1, 1, 2, 0, 500000, 1000000, ARAS_VM_SHUTOFF } }
+	};
+	struct fx *f = fx_new(&cl);
+	struct aras_rules_flag fl[MAXV];
+	unsigned char prev[MAXV];
+	char text[ARAS_ERRTEXT_MAX];
+	size_t p1 = 0, p2 = 0;
+
+	(void)state;
+	group_add(f, "pair", ARAS_RULE_ANTI_AFFINITY, "");
+	group_add(f, "fam", ARAS_RULE_AFFINITY, "");
+	group_add(f, "pin", ARAS_RULE_ANTI_AFFINITY, "alpha,beta");
+	member(f, 1, "pair");
+	member(f, 2, "pair");
+	member(f, 7, "pair"); /* shut off: counts nowhere */
+	member(f, 3, "fam");
+	member(f, 4, "fam");
+	member(f, 5, "fam");
+	member(f, 6, "pin");
+	assert_int_equal(aras_rules_violations(&f->m, &f->st, NULL, fl), 3);
+	for (size_t i = 0; i < f->m.nvms; i++)
+		if (strcmp(f->m.vms[i]->name, "p1") == 0)
+			p1 = i;
+		else if (strcmp(f->m.vms[i]->name, "p2") == 0)
+			p2 = i;
+	/* equal VMs: the lower UUID stays */
+	assert_int_equal(fl[p1].kind, ARAS_RB_NONE);
+	assert_int_equal(fl[p2].kind, ARAS_RB_ANTI);
+	for (size_t i = 0; i < f->m.nvms; i++) {
+		const char *n = f->m.vms[i]->name;
+		int want = strcmp(n, "p2") == 0 ? ARAS_RB_ANTI : strcmp(n, "f3") == 0 ? ARAS_RB_AFFINITY :
+			   strcmp(n, "h1") == 0 ? ARAS_RB_HOSTS : ARAS_RB_NONE;
+
+		if (fl[i].kind != want)
+			fail_msg("%s: kind %d, want %d", n, fl[i].kind, want);
+		aras_rules_explain(&f->m, &f->st, f->m.vms[i], &fl[i], text, sizeof(text));
+		if (want == ARAS_RB_AFFINITY && !strstr(text, "the group on beta"))
+			fail_msg("%s: '%s'", n, text);
+		if (want == ARAS_RB_HOSTS && !strstr(text, "not one of its hosts"))
+			fail_msg("%s: '%s'", n, text);
+	}
+	/* sticky: the one flagged last round stays the violator */
+	memset(prev, 0, sizeof(prev));
+	prev[p1] = 1;
+	aras_rules_violations(&f->m, &f->st, prev, fl);
+	assert_int_equal(fl[p1].kind, ARAS_RB_ANTI);
+	assert_int_equal(fl[p2].kind, ARAS_RB_NONE);
+	/* an opted-out member stays, flagged or not */
+	pref(f, 2, ARAS_PREF_OPT_OUT, 1);
+	memset(prev, 0, sizeof(prev));
+	prev[p2] = 1;
+	aras_rules_violations(&f->m, &f->st, prev, fl);
+	assert_int_equal(fl[p1].kind, ARAS_RB_ANTI);
+	/* a group not active constrains nothing */
+	f->st.groups[aras_state_group_index(&f->st, "pair")].active = 0;
+	assert_int_equal(aras_rules_violations(&f->m, &f->st, NULL, fl), 2);
 	fx_free(f);
 }
 
@@ -2715,8 +3004,13 @@ int main(void)
 		cmocka_unit_test(regress_ctl_return_home_and_sla_decision_same_round),
 		cmocka_unit_test(regress_ctl_return_attempt_swallows_no_target_notice),
 		cmocka_unit_test(regress_ctl_place_null_why_crashes),
+		cmocka_unit_test(rules_hosts_outside_never_chosen),
+		cmocka_unit_test(rules_anti_affinity_within_one_round),
+		cmocka_unit_test(rules_affinity_follows_the_group),
+		cmocka_unit_test(rules_repair_moves_one_of_two),
+		cmocka_unit_test(rules_violations_who),
 		cmocka_unit_test(regress_ctl_shrink_back_and_sla_decision_same_round),
-			cmocka_unit_test(steal_decisions),
+		cmocka_unit_test(steal_decisions),
 		cmocka_unit_test(steal_recheck_and_validity),
 	};
 

@@ -94,6 +94,14 @@ static void assert_same(const struct aras_state *a, const struct aras_state *b, 
 	for (size_t i = 0; i < a->nmaint; i++)
 		if (!aras_state_maintenance(b, a->maint[i]))
 			fail_msg("%s: host %u in maintenance, want not", what, a->maint[i]);
+	if (a->ngroups != b->ngroups)
+		fail_msg("%s: %zu groups, want %zu", what, a->ngroups, b->ngroups);
+	for (size_t i = 0; i < a->ngroups; i++)
+		if (strcmp(a->groups[i].name, b->groups[i].name) != 0 || a->groups[i].rule != b->groups[i].rule ||
+		    strcmp(a->groups[i].hosts, b->groups[i].hosts) != 0 || a->groups[i].active != b->groups[i].active)
+			fail_msg("%s: group %zu is %s/%d/%s/%d, want %s/%d/%s/%d", what, i, a->groups[i].name,
+				 a->groups[i].rule, a->groups[i].hosts, a->groups[i].active, b->groups[i].name,
+				 b->groups[i].rule, b->groups[i].hosts, b->groups[i].active);
 }
 
 struct fx {
@@ -855,6 +863,178 @@ static void maintenance_roundtrip(void **state)
 	aras_state_free(&back);
 }
 
+/* ---- placement groups ------------------------------------------------------ */
+
+static void put_group(struct aras_state *st, const char *name, int rule, const char *hosts, int active)
+{
+	struct aras_group g;
+
+	memset(&g, 0, sizeof(g));
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	snprintf(g.hosts, sizeof(g.hosts), "%s", hosts);
+	g.rule = rule;
+	g.active = active;
+	if (aras_state_put_group(st, &g) != 0)
+		fail_msg("put_group %s failed", name);
+}
+
+static void group_names_and_hosts(void **state)
+{
+	static const struct {
+		const char *s;
+		int name_rc, hosts_rc;
+	} cases[] = {
+		{ "db", 0, 0 },
+		{ "a.b_c-D9", 0, 0 },
+		{ "", -ARAS_E_LENGTH, 0 },
+		{ "a b", -ARAS_E_RANGE, -ARAS_E_RANGE },
+		{ "x/y", -ARAS_E_RANGE, -ARAS_E_RANGE },
+		{ "h1,h2", -ARAS_E_RANGE, 0 },
+		{ "h1,,h2", -ARAS_E_RANGE, -ARAS_E_RANGE },
+		{ ",h1", -ARAS_E_RANGE, -ARAS_E_RANGE },
+		{ "h1,", -ARAS_E_RANGE, -ARAS_E_RANGE },
+		{ "0123456789012345678901234567890", 0, 0 },   /* 31 */
+		{ "01234567890123456789012345678901", 0, 0 },  /* 32 */
+		{ "012345678901234567890123456789012", -ARAS_E_LENGTH, 0 }, /* 33 */
+	};
+	char big[300];
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		if (aras_group_name_ok(cases[i].s, strlen(cases[i].s)) != cases[i].name_rc)
+			fail_msg("name '%s': %d, want %d", cases[i].s, aras_group_name_ok(cases[i].s, strlen(cases[i].s)),
+				 cases[i].name_rc);
+		if (aras_group_hosts_ok(cases[i].s, strlen(cases[i].s)) != cases[i].hosts_rc)
+			fail_msg("hosts '%s': %d, want %d", cases[i].s,
+				 aras_group_hosts_ok(cases[i].s, strlen(cases[i].s)), cases[i].hosts_rc);
+	}
+	memset(big, 'h', sizeof(big));
+	assert_int_equal(aras_group_hosts_ok(big, 255), 0);
+	assert_int_equal(aras_group_hosts_ok(big, 256), -ARAS_E_LENGTH);
+}
+
+static void groups_sorted_members_and_delete(void **state)
+{
+	struct aras_state st;
+	struct aras_group g;
+	uint8_t u1[ARAS_UUID_LEN], u2[ARAS_UUID_LEN], u3[ARAS_UUID_LEN];
+
+	(void)state;
+	aras_state_init(&st);
+	put_group(&st, "web", ARAS_RULE_AFFINITY, "", 1);
+	put_group(&st, "db", ARAS_RULE_ANTI_AFFINITY, "h1,h2", 1);
+	put_group(&st, "cache", ARAS_RULE_ANTI_AFFINITY, "", 0);
+	assert_int_equal(st.ngroups, 3);
+	assert_string_equal(st.groups[0].name, "cache");
+	assert_string_equal(st.groups[1].name, "db");
+	assert_string_equal(st.groups[2].name, "web");
+	/* replace keeps one row */
+	put_group(&st, "db", ARAS_RULE_AFFINITY, "h3", 1);
+	assert_int_equal(st.ngroups, 3);
+	assert_int_equal(aras_state_group(&st, "db")->rule, ARAS_RULE_AFFINITY);
+	assert_null(aras_state_group(&st, "nosuch"));
+	/* a bad rule or name is refused */
+	memset(&g, 0, sizeof(g));
+	snprintf(g.name, sizeof(g.name), "x");
+	g.rule = 3;
+	assert_int_equal(aras_state_put_group(&st, &g), -ARAS_E_RANGE);
+	g.rule = ARAS_RULE_AFFINITY;
+	snprintf(g.name, sizeof(g.name), "a b");
+	assert_int_equal(aras_state_put_group(&st, &g), -ARAS_E_RANGE);
+	assert_int_equal(st.ngroups, 3);
+	/* members: a VM with only a group keeps prefs; clearing drops them */
+	mkuuid(u1, 1);
+	mkuuid(u2, 2);
+	mkuuid(u3, 3);
+	assert_int_equal(aras_state_set_vm_group(&st, u1, "db"), 0);
+	assert_int_equal(aras_state_set_vm_group(&st, u2, "db"), 0);
+	assert_int_equal(aras_state_set_vm_group(&st, u3, "web"), 0);
+	assert_int_equal(aras_state_set_pref(&st, u2, ARAS_PREF_PRIORITY, 7), 0);
+	assert_int_equal(aras_state_set_vm_group(&st, u1, "a b"), -ARAS_E_RANGE);
+	assert_int_equal(st.nprefs, 3);
+	assert_int_equal(aras_state_group_members(&st, "db"), 2);
+	assert_string_equal(aras_state_vm_group(&st, u1), "db");
+	/* destroy: members leave in the same change; u1 had nothing else */
+	assert_int_equal(aras_state_del_group(&st, "db"), 0);
+	assert_int_equal(aras_state_del_group(&st, "db"), -ARAS_E_NOENT);
+	assert_int_equal(st.ngroups, 2);
+	assert_int_equal(aras_state_group_members(&st, "db"), 0);
+	assert_string_equal(aras_state_vm_group(&st, u1), "");
+	assert_string_equal(aras_state_vm_group(&st, u2), "");
+	assert_int_equal(aras_state_pref(&st, u2, ARAS_PREF_PRIORITY), 7);
+	assert_int_equal(st.nprefs, 2);
+	assert_int_equal(aras_state_set_vm_group(&st, u3, ""), 0);
+	assert_int_equal(st.nprefs, 1);
+	aras_state_free(&st);
+}
+
+static void groups_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct aras_state st, back, copy;
+	uint8_t u[ARAS_UUID_LEN];
+	const char *text;
+
+	aras_state_init(&st);
+	put_group(&st, "db", ARAS_RULE_ANTI_AFFINITY, "", 1);
+	put_group(&st, "lic", ARAS_RULE_AFFINITY, "h1,h2", 1);
+	put_group(&st, "wait", ARAS_RULE_ANTI_AFFINITY, "h2", 0);
+	mkuuid(u, 5);
+	assert_int_equal(aras_state_set_vm_group(&st, u, "lic"), 0);
+	assert_int_equal(aras_state_set_pref(&st, u, ARAS_PREF_THR_CPU, 60), 0);
+	mkuuid(u, 6);
+	assert_int_equal(aras_state_set_vm_group(&st, u, "db"), 0);
+	assert_int_equal(aras_state_save(&st, f->path, f->why, sizeof(f->why)), 0);
+	text = read_file(f->path);
+	if (!strstr(text, "group db antiAffinity -\n") || !strstr(text, "group lic affinity h1,h2\n") ||
+	    !strstr(text, "group wait antiAffinity h2 notInService\n") || !strstr(text, " group lic\n"))
+		fail_msg("state file lacks the group lines:\n%s", text);
+	/* groups come before the memberships that name them */
+	if (strstr(text, "group wait") > strstr(text, " group lic\n"))
+		fail_msg("membership before its group:\n%s", text);
+	aras_state_init(&back);
+	assert_int_equal(aras_state_load(&back, f->path, f->why, sizeof(f->why)), 0);
+	assert_same(&back, &st, "groups loaded");
+	aras_state_init(&copy);
+	assert_int_equal(aras_state_copy(&copy, &back), 0);
+	aras_state_free(&back);
+	assert_same(&copy, &st, "groups copied (deep)");
+	aras_state_free(&copy);
+	aras_state_free(&st);
+}
+
+static void load_bad_group_lines(void **state)
+{
+	static const char *const bad[] = {
+		"group db\n",
+		"group db friends\n",
+		"group db antiAffinity h1 extra\n",
+		"group db antiAffinity h1 notInService more\n",
+		"group d/b antiAffinity\n",
+		"group 012345678901234567890123456789012 antiAffinity\n",
+		"group db antiAffinity h1,,h2\n",
+		"vm 00000001-0000-4000-0000-00000000000b group db\n",
+		"group db antiAffinity\nvm 00000001-0000-4000-0000-00000000000b group other\n",
+		"group db antiAffinity\nvm not-a-uuid group db\n",
+		"group db antiAffinity\nvm 00000001-0000-4000-0000-00000000000b group db x\n",
+	};
+	struct fx *f = *state;
+
+	for (size_t i = 0; i < N_ELEM(bad); i++) {
+		struct aras_state st;
+
+		aras_state_init(&st);
+		write_file(f->path, bad[i]);
+		if (aras_state_load(&st, f->path, f->why, sizeof(f->why)) != -ARAS_E_INVAL)
+			fail_msg("accepted: %s", bad[i]);
+		if (!strstr(f->why, f->path))
+			fail_msg("reason '%s' lacks the path", f->why);
+		assert_int_equal(st.ngroups, 0);
+		assert_int_equal(st.nprefs, 0);
+		aras_state_free(&st);
+	}
+}
+
 /* ---- copy ------------------------------------------------------------------- */
 
 static void copy_is_deep(void **state)
@@ -919,6 +1099,10 @@ int main(void)
 		FX_TEST(save_over_directory_fails),
 		FX_TEST(maintenance_roundtrip),
 		cmocka_unit_test(copy_is_deep),
+		cmocka_unit_test(group_names_and_hosts),
+		cmocka_unit_test(groups_sorted_members_and_delete),
+		FX_TEST(groups_roundtrip),
+		FX_TEST(load_bad_group_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
