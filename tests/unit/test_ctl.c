@@ -157,6 +157,8 @@ static struct fx *fx_new(const struct cluster *cl)
 	f->st.settings.v[ARAS_S_MAX_MIGRATIONS] = 2;
 	f->st.settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST] = 1;
 	f->st.settings.v[ARAS_S_MEM_STEP] = 262144;
+	/* the cooldown tests see the cooldown alone; minStay's own tests set it */
+	f->st.settings.v[ARAS_S_MIN_STAY] = 0;
 	f->o.disk_grow = 0;
 	f->o.disk_step_mib = 2048;
 	f->op = &f->o;
@@ -1006,14 +1008,15 @@ static const struct {
 	unsigned beta_cpu, beta_free, max_mig, per_host;
 	size_t moves, notices;
 	const char *has; /* in db's notice */
+	unsigned queued; /* arasMigrationsQueued */
 } round_cases[] = {
-	{ "cpu: room for one", 30, 80, 4, 4, 1, 1, "no host fits: beta cpu 55%+25% >= 80%" },
-	{ "cpu: room for both", 20, 80, 4, 4, 2, 0, NULL },
+	{ "cpu: room for one", 30, 80, 4, 4, 1, 1, "no host fits: beta cpu 55%+25% >= 80%", 0 },
+	{ "cpu: room for both", 20, 80, 4, 4, 2, 0, NULL, 0 },
 	{ "memory: room for one", 10, 35, 4, 4, 1, 1,
-	  "no host fits: beta free memory 15% < 20% after the move" },
-	{ "memory: room for both", 10, 40, 4, 4, 2, 0, NULL },
-	{ "per-host cap of one", 10, 80, 4, 1, 1, 1, "no host fits: beta has 1 migration(s) coming" },
-	{ "cluster cap of one: the other waits, no notice", 10, 80, 1, 4, 1, 0, NULL },
+	  "no host fits: beta free memory 15% < 20% after the move", 0 },
+	{ "memory: room for both", 10, 40, 4, 4, 2, 0, NULL, 0 },
+	{ "per-host cap of one: the other waits for beta, no notice", 10, 80, 4, 1, 1, 0, NULL, 1 },
+	{ "cluster cap of one: the other waits, no notice", 10, 80, 1, 4, 1, 0, NULL, 1 },
 };
 
 static void round_projections(void **state)
@@ -1050,6 +1053,9 @@ static void round_projections(void **state)
 		    (!(d = dec_for(f, 2, NULL)) || !d->no_target || !strstr(d->reason, round_cases[i].has)))
 			fail_msg("%s: db's notice should say '%s':%s", round_cases[i].name,
 				 round_cases[i].has, dump(f));
+		if (f->c.queued != round_cases[i].queued)
+			fail_msg("%s: %u queued, want %u:%s", round_cases[i].name, (unsigned)f->c.queued,
+				 round_cases[i].queued, dump(f));
 		fx_free(f);
 	}
 }

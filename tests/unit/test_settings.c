@@ -58,6 +58,13 @@ static const struct {
 	  1 },
 	{ ARAS_S_STATE_NOTIFY_LIMIT, "stateNotifyLimit", "arasStateNotifyLimit", 22, ARAS_ST_UINT, 20, 1,
 	  10000, 1 },
+	{ ARAS_S_MIGRATION_BANDWIDTH, "migrationBandwidth", "arasMigrationBandwidth", 24, ARAS_ST_UINT, 0, 0,
+	  1000000, 1 },
+	{ ARAS_S_MIGRATION_AUTO_CONVERGE, "migrationAutoConverge", "arasMigrationAutoConverge", 25,
+	  ARAS_ST_ENUM, ARAS_TRUE, 1, 2, 1 },
+	{ ARAS_S_MIGRATION_POST_COPY, "migrationPostCopy", "arasMigrationPostCopy", 26, ARAS_ST_ENUM,
+	  ARAS_FALSE, 1, 2, 1 },
+	{ ARAS_S_MIN_STAY, "minStay", "arasMinStay", 27, ARAS_ST_UINT, 1800, 0, 604800, 1 },
 };
 
 static void table_matches_spec(void **state)
