@@ -671,8 +671,8 @@ void aras_engine_progress(struct aras_engine *e, uint32_t action, const struct a
 	a->data_processed = aras_mib_of_bytes(st->processed);
 	a->data_remaining = aras_mib_of_bytes(st->remaining);
 	/* libvirt's total is processed + remaining; a stale or missing one is not shown */
-	a->data_total = aras_mib_of_bytes(st->total > st->processed + st->remaining ? st->total :
-					  st->processed + st->remaining);
+	a->data_total = aras_mib_of_bytes(
+		st->total > st->processed + st->remaining ? st->total : st->processed + st->remaining);
 	if (!st->completed)
 		return;
 	a->data_remaining = 0;

@@ -172,10 +172,10 @@ void aras_engine_progress(struct aras_engine *e, uint32_t action, const struct a
 
 /* How a migration is run (the migration envelope, from the settings). */
 struct aras_mig_envelope {
-	uint32_t bandwidth_mib;      /* MiB/s, 0 = unlimited */
-	int auto_converge;           /* VIR_MIGRATE_AUTO_CONVERGE */
-	int post_copy;               /* VIR_MIGRATE_POSTCOPY, switched at post_copy_after_s */
-	unsigned post_copy_after_s;  /* still copying after this: switch to post-copy */
+	uint32_t bandwidth_mib;     /* MiB/s, 0 = unlimited */
+	int auto_converge;          /* VIR_MIGRATE_AUTO_CONVERGE */
+	int post_copy;              /* VIR_MIGRATE_POSTCOPY, switched at post_copy_after_s */
+	unsigned post_copy_after_s; /* still copying after this: switch to post-copy */
 };
 /* The envelope of migration a (every origin gets the same; see arasMigrationAutoConverge). */
 void aras_engine_mig_envelope(const struct aras_settings *s, const struct aras_action *a,

@@ -26,7 +26,7 @@ struct aras_job {
 	int auto_converge;          /* VIR_MIGRATE_AUTO_CONVERGE */
 	int post_copy;              /* VIR_MIGRATE_POSTCOPY ... */
 	unsigned post_copy_after_s; /* ... and virDomainMigrateStartPostCopy after this */
-	const int *cancel;   /* long jobs: nonzero (atomic) when arasd stops; NULL: never */
+	const int *cancel;          /* long jobs: nonzero (atomic) when arasd stops; NULL: never */
 };
 
 /* What a message on the result pipe is. */

@@ -1132,8 +1132,12 @@ static void test_mig_progress(void **unused)
 	assert_int_equal(a->data_remaining, 40);
 	assert_int_equal(a->data_total, 341);
 	/* the completed job: downtime and libvirt's elapsed time, nothing remaining */
-	st = (struct aras_mig_stats){ .processed = 350 * MIB, .remaining = 0, .total = 350 * MIB,
-				      .downtime_ms = 42, .elapsed_ms = 31000, .completed = 1 };
+	st = (struct aras_mig_stats){ .processed = 350 * MIB,
+				      .remaining = 0,
+				      .total = 350 * MIB,
+				      .downtime_ms = 42,
+				      .elapsed_ms = 31000,
+				      .completed = 1 };
 	aras_engine_progress(&f->e, a->index, &st);
 	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 45000);
 	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
@@ -1179,7 +1183,8 @@ static void test_mig_progress_failed(void **unused)
 
 	(void)unused;
 	aras_engine_progress(&f->e, a->index, &st);
-	aras_engine_result(&f->e, a->index, 0, "operation aborted: migration job: canceled by client", T0 + 300000);
+	aras_engine_result(&f->e, a->index, 0, "operation aborted: migration job: canceled by client",
+			   T0 + 300000);
 	assert_int_equal(a->state, ARAS_AS_FAILED);
 	assert_int_equal(a->data_remaining, 100);
 	assert_int_equal(a->duration_ms, 0);
@@ -1193,7 +1198,8 @@ static void test_mig_envelope(void **unused)
 	struct aras_action mig = { .kind = ARAS_KIND_MIGRATE, .origin = ARAS_ORIGIN_CONTROLLER };
 	struct aras_action vcpu = { .kind = ARAS_KIND_ADD_VCPU, .origin = ARAS_ORIGIN_CONTROLLER };
 	struct aras_mig_envelope env;
-	static const int origins[] = { ARAS_ORIGIN_CONTROLLER, ARAS_ORIGIN_OPERATOR, ARAS_ORIGIN_MAINTENANCE };
+	static const int origins[] = { ARAS_ORIGIN_CONTROLLER, ARAS_ORIGIN_OPERATOR,
+				       ARAS_ORIGIN_MAINTENANCE };
 
 	(void)unused;
 	aras_settings_defaults(&s);
