@@ -74,8 +74,8 @@ const struct aras_setting_def aras_setting_defs[ARAS_S_COUNT] = {
 	[ARAS_S_MIGRATION_POST_COPY] = { "migrationPostCopy", "arasMigrationPostCopy", 26, ARAS_ST_ENUM,
 					 ARAS_FALSE, 1, 2, 1, truth_names, 2, "",
 					 "switch a migration that does not converge to post-copy at half the timeout" },
-	[ARAS_S_MIN_STAY] = UINT("minStay", "arasMinStay", 27, 1800, 0, 604800, 1, "seconds",
-				 "a VM the controller moved is not moved again by it for this long"),
+	[ARAS_S_MIN_STAY] = UINT("minStay", "arasMinStay", 27, 0, 0, 604800, 1, "seconds",
+				 "a VM the controller moved is not moved again by it for this long (0 = off)"),
 };
 
 void aras_settings_defaults(struct aras_settings *s)

@@ -64,7 +64,7 @@ static const struct {
 	  ARAS_ST_ENUM, ARAS_TRUE, 1, 2, 1 },
 	{ ARAS_S_MIGRATION_POST_COPY, "migrationPostCopy", "arasMigrationPostCopy", 26, ARAS_ST_ENUM,
 	  ARAS_FALSE, 1, 2, 1 },
-	{ ARAS_S_MIN_STAY, "minStay", "arasMinStay", 27, ARAS_ST_UINT, 1800, 0, 604800, 1 },
+	{ ARAS_S_MIN_STAY, "minStay", "arasMinStay", 27, ARAS_ST_UINT, 0, 0, 604800, 1 },
 };
 
 static void table_matches_spec(void **state)
