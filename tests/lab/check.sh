@@ -23,6 +23,10 @@
 #              suspend/resume, managedSave/restore, reboot) through snmpset,
 #              and virsh changes outside arasd as rows and notifications
 #              (tests/lab/lifecycle.sh; ARAS_LAB_ONLY=lifecycle runs only it)
+#   S11 envelope: a capped migration (arasMigrationBandwidth) and an
+#              uncapped one, progress columns while it runs, a guest that
+#              dirties memory fast fails without auto-converge and moves
+#              with it (tests/lab/envelope.sh; ARAS_LAB_ONLY=envelope)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -453,7 +457,7 @@ bash "$HERE/setup.sh" >"$T/setup.out" 2>&1 || { tail -n 5 "$T/setup.out"; abort 
 fig "setup.sh" "$(since "$t") s"
 ok "setup.sh: hosts A and B answer"
 . "$LAB/env"
-for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2; do # left over by a kept run
+for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2 fill1 dirty1; do # left over by a kept run
 	destroy "$g"
 done
 for X in A B; do
@@ -464,7 +468,7 @@ start_snmpd || abort "snmpd master starts"
 start_trapd
 
 case ${ARAS_LAB_ONLY:-} in
-lifecycle | disk)
+lifecycle | disk | envelope)
 	. "$HERE/$ARAS_LAB_ONLY.sh"
 	exit 0
 	;;
@@ -751,4 +755,7 @@ destroy cpu2
 
 # ================================================ R5: life cycle (S10)
 . "$HERE/lifecycle.sh"
+
+# ================================================ R6: migration envelope (S11)
+. "$HERE/envelope.sh"
 exit 0
