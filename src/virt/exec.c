@@ -3,6 +3,7 @@
  */
 #include "exec.h"
 
+#include "core/log.h"
 #include "core/plan.h"
 
 #include <stdio.h>
@@ -214,7 +215,9 @@ int aras_virt_job_stats(virDomainPtr dom, int completed, struct aras_mig_stats *
 	int n = 0, type = VIR_DOMAIN_JOB_NONE;
 
 	memset(st, 0, sizeof(*st));
-	if (virDomainGetJobStats(dom, &type, &p, &n, completed ? VIR_DOMAIN_JOB_STATS_COMPLETED : 0) < 0)
+	/* KEEP_COMPLETED: reading them does not take them from virsh domjobinfo --completed */
+	if (virDomainGetJobStats(dom, &type, &p, &n,
+				 completed ? VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED : 0) < 0)
 		return -1;
 	if (type == VIR_DOMAIN_JOB_NONE || (completed && type != VIR_DOMAIN_JOB_COMPLETED)) {
 		virTypedParamsFree(p, n);
@@ -233,14 +236,20 @@ int aras_virt_completed_stats(virDomainPtr src, const struct aras_job *job, stru
 	int rc = 0;
 
 	/* With UNDEFINE_SOURCE the source's domain is usually gone by now. */
-	if (aras_virt_job_stats(src, 1, st) == 1)
+	if (aras_virt_job_stats(src, 1, st) == 1) {
+		aras_log_tok(LOG_INFO, "virt", "action %u: completed job statistics from the source",
+			     (unsigned)job->action);
 		return 1;
+	}
 	if (!job->dst_uri[0] || !(dconn = virConnectOpen(job->dst_uri)))
 		return 0;
 	/* the destination keeps the completed job's statistics the source sent it */
 	ddom = virDomainLookupByUUID(dconn, job->uuid);
 	if (ddom) {
 		rc = aras_virt_job_stats(ddom, 1, st) == 1;
+		if (rc)
+			aras_log_tok(LOG_INFO, "virt", "action %u: completed job statistics from the destination",
+				     (unsigned)job->action);
 		virDomainFree(ddom);
 	}
 	virConnectClose(dconn);
