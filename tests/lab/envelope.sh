@@ -155,7 +155,6 @@ check "S11b dirty1's heartbeat goes on on B" hb_wait dirty1 20 "hb > $hb0 + 1"
 # post-copy, no auto-converge: the same guest back to A switches to
 # post-copy at half arasMigrationTimeout and completes
 ENV_PC_TMO=${ARAS_LAB_ENV_PC_TMO:-60}
-sset "$ENV_AC" i 2 "$CFG.26.0" u 1 >/dev/null 2>&1 # wrong type: refused
 sset "$ENV_AC" i 2 "$CFG.26.0" i 1 "$ENV_TMO" u $ENV_PC_TMO >/dev/null ||
 	not_ok "snmpset auto-converge false, post-copy true, migrationTimeout $ENV_PC_TMO"
 mark=$(mark_traps)
