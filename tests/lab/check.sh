@@ -120,15 +120,17 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-# hard limit: the whole run must stay under 15 minutes.  The sleep gets
+# hard limit: the whole run must stay under 24 minutes (the migration
+# envelope, S11, takes about 7 of them: two runs wait out a 110 s
+# arasMigrationTimeout or an auto-converged copy).  The sleep gets
 # no copy of our stdout (a caller's pipe, e.g. tests/run.sh | tee, would
 # stay open until it ends) and is killed with the watchdog.
 (
-	sleep 840 </dev/null >/dev/null 2>&1 &
+	sleep 1380 </dev/null >/dev/null 2>&1 &
 	sp=$!
 	trap 'kill "$sp" 2>/dev/null; exit 0' TERM
 	wait "$sp" || exit 0
-	echo "# watchdog: 14 minutes, giving up" >&2
+	echo "# watchdog: 23 minutes, giving up" >&2
 	kill -TERM $$
 ) &
 BGPIDS+=($!)
