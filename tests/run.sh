@@ -63,7 +63,7 @@ fi
 # (at most 15).  ARAS_LAB_CHECK=0 skips it (a quick run while developing).
 if [ -z "${TESTS:-}" ] && [ "${ARAS_LAB_CHECK:-1}" != 0 ] && [ -f tests/lab/check.sh ]; then
 	echo "# lab: tests/lab/check.sh"
-	timeout 900 bash tests/lab/check.sh 2>&1 | tee "$out"
+	timeout 1440 bash tests/lab/check.sh 2>&1 | tee "$out"
 	tally tests/lab/check.sh "${PIPESTATUS[0]}"
 fi
 echo "$pass passed, $fail failed, $skip skipped"

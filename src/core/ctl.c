@@ -162,6 +162,28 @@ static int in_cooldown(const struct aras_ctl_vm *cv, const struct aras_state *st
 	return cv && cv->has_action && now_ms - cv->last_action_ms < cd;
 }
 
+/*
+ * minStay: the controller moved this VM less than minStay seconds ago (its
+ * own moves only; maintenance and operator moves do not start a stay).
+ */
+static int in_min_stay(const struct aras_ctl_vm *cv, const struct aras_state *st, uint64_t now_ms)
+{
+	uint64_t stay = (uint64_t)st->settings.v[ARAS_S_MIN_STAY] * 1000;
+
+	return cv && cv->has_stay && now_ms - cv->stay_from_ms < stay;
+}
+
+/* A move of vm held back by minStay: counted once per VM and stay. */
+static void held_min_stay(struct aras_ctl *c, const struct aras_vm *vm)
+{
+	struct aras_ctl_vm *cv = aras_ctl_vm(c, vm->uuid, 0);
+
+	if (cv && !cv->stay_held_counted) {
+		cv->stay_held_counted = 1;
+		c->held_min_stay++;
+	}
+}
+
 static unsigned free_pct(const struct aras_host *h, uint64_t free_kib)
 {
 	return aras_percent(free_kib, h->mem_total_kib);
@@ -473,6 +495,27 @@ static int notice_once(struct aras_ctl *c, const struct aras_vm *vm, int resourc
 #define PM_NO_NOTICE 2       /* a try (return home): no "no target" notice */
 
 /*
+ * No target for vm, but one would fit if the hosts receiving their
+ * maxMigrationsPerHost had a slot: the move waits for it (arasMigrationsQueued)
+ * instead of being a "no target".
+ */
+static int per_host_full(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
+			 struct proj *pr, const struct aras_vm *vm, int resource, uint64_t now_ms,
+			 unsigned only_host, int flags)
+{
+	struct aras_state relaxed;
+	int full = 0;
+
+	for (size_t h = 0; h < m->nhosts; h++)
+		full |= m->hosts[h].index != vm->host && pr[h].into >= st->settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST];
+	if (!full)
+		return 0;
+	relaxed = *st; /* shallow: place() reads the settings and the preferences */
+	relaxed.settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST] = UINT32_MAX;
+	return place(c, m, &relaxed, pr, vm, resource, now_ms, only_host, flags & PM_IGNORE_COOLDOWN, NULL, 0) != 0;
+}
+
+/*
  * Plan a migration of vm into out (updating projections and caps) or a
  * no-target notice.  Returns 1 if out was written.
  */
@@ -485,11 +528,17 @@ static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struc
 	unsigned target;
 	struct aras_ctl_vm *cv;
 
-	if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS])
+	if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS]) {
+		c->queued++;
 		return 0; /* wait for a slot; not a "no target" */
+	}
 	target = place(c, m, st, pr, vm, resource, now_ms, only_host, flags & PM_IGNORE_COOLDOWN, why,
 		       sizeof(why));
 	decision_base(out, vm, ARAS_KIND_MIGRATE, resource, origin);
+	if (!target && per_host_full(c, m, st, pr, vm, resource, now_ms, only_host, flags)) {
+		c->queued++;
+		return 0; /* a host that fits is receiving its maxMigrationsPerHost: wait */
+	}
 	if (!target) {
 		if (flags & PM_NO_NOTICE)
 			return 0;
@@ -714,8 +763,10 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 		}
 		if (leaving(p, out, n, h->index) || settling(c, st, h->index, now_ms))
 			continue;
-		if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS])
-			break;
+		if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS]) {
+			c->queued += !early; /* its shedding waits for a slot */
+			continue;
+		}
 		excess = cpu - high + 1;
 		for (size_t i = 0; i < m->nvms; i++) {
 			struct aras_vm *vm = m->vms[i];
@@ -725,7 +776,7 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 			if (vm->host != h->index || !vm_running(vm) || !vm->rates_valid ||
 			    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT) ||
 			    in_cooldown(ctl_find(c, vm->uuid), st, now_ms) || decided(out, n, vm->uuid) ||
-			    (p && aras_plan_open_for(p, vm->uuid)))
+			    (p && aras_plan_open_for(p, vm->uuid)) || in_min_stay(ctl_find(c, vm->uuid), st, now_ms))
 				continue;
 			load = aras_ctl_vm_load(vm, h->cpus);
 			if (load == 0)
@@ -1036,6 +1087,7 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 	size_t n = 0, nc;
 	struct aras_rules_map rm;
 
+	c->queued = 0;
 	memset(&rm, 0, sizeof(rm));
 	if (!pr || !cs || aras_rules_map_init(&rm, m, st, p) < 0)
 		goto out;
@@ -1074,6 +1126,10 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			done = vertical_disk(m, st, o, pr, hp, vm, h, cause, sizeof(cause), d);
 		if (done != WANT_MOVE) {
 			n += (size_t)done;
+			continue;
+		}
+		if (in_min_stay(ctl_find(c, vm->uuid), st, now_ms)) {
+			held_min_stay(c, vm); /* the controller moved it lately: it stays put */
 			continue;
 		}
 		if (plan_move(c, m, st, pr, &cluster_moves, vm, r, ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms, d, 0)) {
@@ -1133,6 +1189,12 @@ void aras_ctl_note_result(struct aras_ctl *c, const struct aras_action *a, int o
 		return;
 	cv->left_host = a->source;
 	cv->left_ms = now_ms;
+	if (a->origin == ARAS_ORIGIN_CONTROLLER) {
+		/* minStay runs from here */
+		cv->has_stay = 1;
+		cv->stay_from_ms = now_ms;
+		cv->stay_held_counted = 0;
+	}
 	if (a->origin == ARAS_ORIGIN_MAINTENANCE) {
 		/* leaving a host in maintenance: remember home; arriving home: done */
 		if (cv->evacuated_from == a->target)

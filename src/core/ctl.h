@@ -99,6 +99,10 @@ struct aras_ctl_vm {
 	/* placement rules: what it breaks now (set by the engine each round) */
 	struct aras_rules_flag rule;
 	int rule_notice_sent;      /* one "cannot repair" notice per violation episode */
+	/* minStay: when the controller's last move of it ended, and whether a held move was counted */
+	int has_stay;
+	uint64_t stay_from_ms;
+	int stay_held_counted;
 };
 
 /* Recent CPU samples of a host (its trend). */
@@ -115,6 +119,9 @@ struct aras_ctl {
 	size_t n;
 	struct aras_ctl_host *hosts;
 	size_t nhosts;
+	/* the migration envelope */
+	uint32_t held_min_stay;    /* arasMovesHeldMinStay: moves held by minStay (once per VM and stay) */
+	uint32_t queued;           /* arasMigrationsQueued: moves wanted last round, waiting for a slot */
 };
 
 struct aras_decision {

@@ -716,6 +716,12 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 	a->finished_ms = now_ms;
 	if (!ok)
 		snprintf(a->error, sizeof(a->error), "%s", err ? err : "");
+	if (ok && a->kind == ARAS_KIND_MIGRATE) {
+		/* what the job's statistics did not say */
+		a->data_remaining = 0;
+		if (!a->duration_ms && a->started_ms && now_ms >= a->started_ms)
+			a->duration_ms = (uint32_t)(now_ms - a->started_ms);
+	}
 	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
 		aras_ctl_note_result(&e->ctl, a, ok, now_ms);
 	if (ok && a->kind == ARAS_KIND_MIGRATE && a->target && e->opts.follow_moves) {
@@ -740,6 +746,37 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 	 */
 	if (ok && e->fx.kick)
 		e->fx.kick(e->fx.arg);
+}
+
+void aras_engine_progress(struct aras_engine *e, uint32_t action, const struct aras_mig_stats *st)
+{
+	struct aras_action *a = e->plan ? aras_plan_get(e->plan, action) : NULL;
+
+	if (!a || !st || a->kind != ARAS_KIND_MIGRATE || a->state != ARAS_AS_RUNNING)
+		return;
+	a->data_processed = aras_mib_of_bytes(st->processed);
+	a->data_remaining = aras_mib_of_bytes(st->remaining);
+	/* libvirt's total is processed + remaining; a stale or missing one is not shown */
+	a->data_total = aras_mib_of_bytes(
+		st->total > st->processed + st->remaining ? st->total : st->processed + st->remaining);
+	if (!st->completed)
+		return;
+	a->data_remaining = 0;
+	a->downtime_ms = st->downtime_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)st->downtime_ms;
+	a->duration_ms = st->elapsed_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)st->elapsed_ms;
+}
+
+void aras_engine_mig_envelope(const struct aras_settings *s, const struct aras_action *a,
+			      struct aras_mig_envelope *env)
+{
+	memset(env, 0, sizeof(*env));
+	if (!a || a->kind != ARAS_KIND_MIGRATE)
+		return;
+	env->bandwidth_mib = s->v[ARAS_S_MIGRATION_BANDWIDTH];
+	env->auto_converge = s->v[ARAS_S_MIGRATION_AUTO_CONVERGE] == ARAS_TRUE;
+	env->post_copy = s->v[ARAS_S_MIGRATION_POST_COPY] == ARAS_TRUE;
+	if (env->post_copy)
+		env->post_copy_after_s = s->v[ARAS_S_MIGRATION_TIMEOUT] / 2;
 }
 
 /* ---- operator orders ---- */

@@ -174,6 +174,29 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 			       uint64_t now_ms);
 
 /*
+ * A running migration's progress (st->completed = 0) or the statistics of
+ * its completed job (st->completed = 1, before its result): the action
+ * row's data processed / remaining / total (MiB), and at the end its
+ * downtime and duration (ms).  Ignored for an action that is not a
+ * running migration.  aras_engine_result then completes what the job did
+ * not report: a successful migration has nothing remaining, and its
+ * duration is the time from its start to its result when libvirt gave
+ * none.
+ */
+void aras_engine_progress(struct aras_engine *e, uint32_t action, const struct aras_mig_stats *st);
+
+/* How a migration is run (the migration envelope, from the settings). */
+struct aras_mig_envelope {
+	uint32_t bandwidth_mib;     /* MiB/s, 0 = unlimited */
+	int auto_converge;          /* VIR_MIGRATE_AUTO_CONVERGE */
+	int post_copy;              /* VIR_MIGRATE_POSTCOPY, switched at post_copy_after_s */
+	unsigned post_copy_after_s; /* still copying after this: switch to post-copy */
+};
+/* The envelope of migration a (every origin gets the same; see arasMigrationAutoConverge). */
+void aras_engine_mig_envelope(const struct aras_settings *s, const struct aras_action *a,
+			      struct aras_mig_envelope *env);
+
+/*
  * A libvirt domain event (see struct aras_vm_event): the VM's state now,
  * at once, with the change announced as after a poll.  Returns 1 when a
  * fresh poll is wanted (the event names a VM arasd does not know there, or

@@ -190,3 +190,8 @@ const char *aras_astate_name(int state)
 
 	return (state >= 1 && state <= ARAS_AS_EXPIRED) ? names[state] : "unknown";
 }
+
+uint64_t aras_mib_of_bytes(uint64_t bytes)
+{
+	return (bytes + 512 * 1024) / (1024 * 1024);
+}

@@ -47,8 +47,24 @@ struct aras_action {
 	char error[ARAS_ERRTEXT_MAX];
 	time_t created, finished;  /* wall clock */
 	uint64_t created_ms, started_ms, finished_ms; /* monotonic */
+	/* a migration's progress (MiB) and, when it ended, downtime and duration (ms) */
+	uint64_t data_processed, data_remaining, data_total;
+	uint32_t downtime_ms, duration_ms;
 	void *priv;                /* SNMP adapter's row */
 };
+
+/*
+ * A migration's job statistics as libvirt reports them: while it runs
+ * (about once a second), or of the completed job (completed = 1).
+ */
+struct aras_mig_stats {
+	uint64_t processed, remaining, total; /* bytes */
+	uint64_t downtime_ms, elapsed_ms;     /* completed job; 0 = not reported */
+	int completed;
+};
+
+/* MiB of a byte count, rounded to the nearest (what the action row shows). */
+uint64_t aras_mib_of_bytes(uint64_t bytes);
 
 struct aras_plan;
 

@@ -14,6 +14,7 @@
 
 static const char *const policy_names[] = { "manual", "semiAutomatic", "automatic" };
 static const char *const action_names[] = { "trap", "email", "script", "allocate" };
+static const char *const truth_names[] = { "true", "false" };
 
 #define UINT(tok, mib, sub, d, lo, hi, w, unit, help) \
 	{ tok, mib, sub, ARAS_ST_UINT, d, lo, hi, w, NULL, 0, unit, help }
@@ -67,6 +68,17 @@ const struct aras_setting_def aras_setting_defs[ARAS_S_COUNT] = {
 	[ARAS_S_STEAL_THRESHOLD] = UINT("stealThreshold", "arasStealThreshold", 23, 10, 0, 100, 1, "percent",
 					"VM or host-mean steal at or above which a CPU alert moves a VM "
 					"instead of adding a vCPU (0 = off)"),
+	/* the migration envelope */
+	[ARAS_S_MIGRATION_BANDWIDTH] = UINT("migrationBandwidth", "arasMigrationBandwidth", 24, 0, 0, 1000000, 1,
+					    "MiB/s", "cap on a live migration's transfer rate (0 = unlimited)"),
+	[ARAS_S_MIGRATION_AUTO_CONVERGE] = { "migrationAutoConverge", "arasMigrationAutoConverge", 25,
+					     ARAS_ST_ENUM, ARAS_TRUE, 1, 2, 1, truth_names, 2, "",
+					     "throttle a guest's vCPUs while its memory does not converge (every move)" },
+	[ARAS_S_MIGRATION_POST_COPY] = { "migrationPostCopy", "arasMigrationPostCopy", 26, ARAS_ST_ENUM,
+					 ARAS_FALSE, 1, 2, 1, truth_names, 2, "",
+					 "switch a migration that does not converge to post-copy at half the timeout" },
+	[ARAS_S_MIN_STAY] = UINT("minStay", "arasMinStay", 27, 0, 0, 604800, 1, "seconds",
+				 "a VM the controller moved is not moved again by it for this long (0 = off)"),
 };
 
 void aras_settings_defaults(struct aras_settings *s)

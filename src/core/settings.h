@@ -34,10 +34,18 @@ enum aras_setting_id {
 	ARAS_S_SHUTDOWN_TIMEOUT,
 	ARAS_S_STATE_NOTIFY_LIMIT,
 	ARAS_S_STEAL_THRESHOLD,
+	/* the migration envelope (arasConfig 24..27) */
+	ARAS_S_MIGRATION_BANDWIDTH,
+	ARAS_S_MIGRATION_AUTO_CONVERGE,
+	ARAS_S_MIGRATION_POST_COPY,
+	ARAS_S_MIN_STAY,
 	ARAS_S_COUNT
 };
 
 enum aras_policy { ARAS_POLICY_MANUAL = 1, ARAS_POLICY_SEMI = 2, ARAS_POLICY_AUTO = 3 };
+
+/* TruthValue settings (ENUM true(1) / false(2)). */
+enum aras_truth { ARAS_TRUE = 1, ARAS_FALSE = 2 };
 
 /* arasActions bits, numbered as in the MIB's BITS (bit 0 = trap). */
 enum aras_action_bit {

@@ -51,6 +51,15 @@ static int start_job(void *arg, const struct aras_action *a)
 	job.timeout_s = d->eng.state.settings.v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT :
 										  ARAS_S_MIGRATION_TIMEOUT];
 	job.unsafe = d->migration_unsafe;
+	if (a->kind == ARAS_KIND_MIGRATE) {
+		struct aras_mig_envelope env;
+
+		aras_engine_mig_envelope(&d->eng.state.settings, a, &env);
+		job.bandwidth_mib = env.bandwidth_mib;
+		job.auto_converge = env.auto_converge;
+		job.post_copy = env.post_copy;
+		job.post_copy_after_s = env.post_copy_after_s;
+	}
 	if (d->disk_pool)
 		snprintf(job.disk_pool, sizeof(job.disk_pool), "%s", d->disk_pool);
 	if (tc) {

@@ -200,6 +200,12 @@ static void on_results(void *arg)
 	struct aras_job_result *res;
 
 	while ((res = aras_collector_next_result(r->col)) != NULL) {
+		if (res->has_stats)
+			aras_engine_progress(&r->d->eng, res->action, &res->stats);
+		if (res->msg == ARAS_JOB_PROGRESS) {
+			free(res);
+			continue;
+		}
 		aras_engine_result_detail(&r->d->eng, res->action, res->ok, res->err, res->detail,
 					  aras_loop_now_ms());
 		free(res);

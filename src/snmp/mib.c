@@ -626,6 +626,11 @@ static void event_dropped(struct aras_event *e, void *arg)
 
 /* ---- arasActionTable ---- */
 
+static uint32_t gauge32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
 static int action_value(const struct aras_action *a, unsigned col, netsnmp_variable_list *var)
 {
 	switch (col) {
@@ -641,6 +646,11 @@ static int action_value(const struct aras_action *a, unsigned col, netsnmp_varia
 	case ARAS_AC_ERROR: set_str(var, a->error); break;
 	case ARAS_AC_ORIGIN: set_int(var, a->origin); break;
 	case ARAS_AC_VM_UUID_STRING: set_uuid_str(var, a->uuid); break;
+	case ARAS_AC_DATA_PROCESSED: set_uint(var, ASN_GAUGE, gauge32(a->data_processed)); break;
+	case ARAS_AC_DATA_REMAINING: set_uint(var, ASN_GAUGE, gauge32(a->data_remaining)); break;
+	case ARAS_AC_DATA_TOTAL: set_uint(var, ASN_GAUGE, gauge32(a->data_total)); break;
+	case ARAS_AC_DOWNTIME: set_uint(var, ASN_GAUGE, a->downtime_ms); break;
+	case ARAS_AC_DURATION: set_uint(var, ASN_GAUGE, a->duration_ms); break;
 	default: return -1;
 	}
 	return 0;
@@ -1129,6 +1139,8 @@ static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 		case ARAS_ST_ACTIONS_BACKED_OFF:
 			set_uint(var, ASN_COUNTER, (uint32_t)d->eng.backoff.deferred);
 			break;
+		case ARAS_ST_MOVES_HELD_MIN_STAY: set_uint(var, ASN_COUNTER, d->eng.ctl.held_min_stay); break;
+		case ARAS_ST_MIGRATIONS_QUEUED: set_uint(var, ASN_GAUGE, d->eng.ctl.queued); break;
 		default: netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 		}
 	}
@@ -1249,6 +1261,10 @@ int aras_mib_register(struct arasd *d)
 	for (int col = 1; col <= ARAS_ST_MAX; col++)
 		rc |= register_scalar("arasStatus", status_oid, OID_LENGTH(status_oid), (unsigned)col,
 				      status_handler, col, 0);
+	rc |= register_scalar("arasMovesHeldMinStay", status_oid, OID_LENGTH(status_oid),
+			      ARAS_ST_MOVES_HELD_MIN_STAY, status_handler, ARAS_ST_MOVES_HELD_MIN_STAY, 0);
+	rc |= register_scalar("arasMigrationsQueued", status_oid, OID_LENGTH(status_oid),
+			      ARAS_ST_MIGRATIONS_QUEUED, status_handler, ARAS_ST_MIGRATIONS_QUEUED, 0);
 	/*
 	 * arasVmUuid is OCTET STRING (SIZE(16)): a fixed-length string index
 	 * is encoded without a length sub-identifier (RFC 2578 7.7), which is

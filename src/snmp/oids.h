@@ -51,6 +51,12 @@ enum aras_status_col {
 	ARAS_ST_MAX = ARAS_ST_RULE_VIOLATIONS_SEEN
 };
 
+/* arasStatus scalars of the migration envelope (registered on their own). */
+enum aras_status_envelope_col {
+	ARAS_ST_MOVES_HELD_MIN_STAY = 27,
+	ARAS_ST_MIGRATIONS_QUEUED = 28,
+};
+
 enum aras_host_col {
 	ARAS_HC_INDEX = 1, ARAS_HC_NAME, ARAS_HC_URI, ARAS_HC_STATE, ARAS_HC_CPUS, ARAS_HC_CPU_USAGE,
 	ARAS_HC_MEM_TOTAL, ARAS_HC_MEM_FREE, ARAS_HC_MEM_SOURCE, ARAS_HC_DISK_USAGE,
@@ -86,7 +92,10 @@ enum aras_action_col {
 	ARAS_AC_INDEX = 1, ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE,
 	ARAS_AC_TARGET, ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_CREATED, ARAS_AC_FINISHED,
 	ARAS_AC_ERROR, ARAS_AC_ORIGIN, ARAS_AC_VM_UUID_STRING,
-	ARAS_AC_MAX = ARAS_AC_VM_UUID_STRING
+	/* a migration's progress and its end (the migration envelope) */
+	ARAS_AC_DATA_PROCESSED, ARAS_AC_DATA_REMAINING, ARAS_AC_DATA_TOTAL, ARAS_AC_DOWNTIME,
+	ARAS_AC_DURATION,
+	ARAS_AC_MAX = ARAS_AC_DURATION
 };
 
 enum aras_group_col {

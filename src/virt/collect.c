@@ -404,17 +404,84 @@ struct mig {
 	int cancel;            /* arasd is stopping (atomic; the job reads it too) */
 };
 
+/* A running migration's progress, to the loop (not once the collector stops). */
+static void post_progress(struct mig *m, const struct aras_mig_stats *st)
+{
+	struct aras_collector *c = m->c;
+	struct aras_job_result *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return;
+	r->msg = ARAS_JOB_PROGRESS;
+	r->action = m->job.action;
+	r->has_stats = 1;
+	r->stats = *st;
+	pthread_mutex_lock(&c->lock);
+	if (!c->stop)
+		post_result(c, r); /* r belongs to the loop thread now */
+	else
+		free(r);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static int ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * A migration's watchdog: every ARAS_MIG_PROGRESS_S it reads the job's
+ * statistics and posts them to the loop (arasActionData*), at
+ * post_copy_after_s it switches a migration still copying to post-copy
+ * (when asked), and at the timeout, or when arasd stops, it aborts it.
+ */
+#define ARAS_MIG_PROGRESS_S 1
 static void *mig_watchdog(void *arg)
 {
 	struct mig *m = arg;
-	struct timespec until;
-	int timed_out = 0, done;
+	struct timespec start, until, tick;
+	int timed_out = 0, done, post_copy = m->job.post_copy;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	until = start;
 	until.tv_sec += m->job.timeout_s ? m->job.timeout_s : 300;
+	tick = start;
 	pthread_mutex_lock(&m->lock);
-	while (!m->done && !timed_out && !__atomic_load_n(&m->cancel, __ATOMIC_ACQUIRE))
-		timed_out = pthread_cond_timedwait(&m->cond, &m->lock, &until) == ETIMEDOUT;
+	while (!m->done && !timed_out && !__atomic_load_n(&m->cancel, __ATOMIC_ACQUIRE)) {
+		struct timespec now;
+		int rc;
+
+		tick.tv_sec += ARAS_MIG_PROGRESS_S;
+		rc = pthread_cond_timedwait(&m->cond, &m->lock, ts_before(&tick, &until) ? &tick : &until);
+		if (m->done || __atomic_load_n(&m->cancel, __ATOMIC_ACQUIRE))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!ts_before(&now, &until)) {
+			timed_out = 1;
+			break;
+		}
+		if (rc != ETIMEDOUT)
+			continue;
+		/* libvirt calls without the lock: mig_main may finish meanwhile */
+		pthread_mutex_unlock(&m->lock);
+		{
+			struct aras_mig_stats st;
+
+			if (aras_virt_job_stats(m->dom, 0, &st) == 1)
+				post_progress(m, &st);
+			if (post_copy && (unsigned)(now.tv_sec - start.tv_sec) >= m->job.post_copy_after_s) {
+				post_copy = 0;
+				if (virDomainMigrateStartPostCopy(m->dom, 0) == 0)
+					aras_log_tok(LOG_NOTICE, "virt",
+						     "action %u: migration still copying after %u s: switched to post-copy",
+						     (unsigned)m->job.action, m->job.post_copy_after_s);
+				else
+					aras_log_tok(LOG_WARNING, "virt", "action %u: cannot switch to post-copy: %s",
+						     (unsigned)m->job.action, virGetLastErrorMessage());
+			}
+		}
+		pthread_mutex_lock(&m->lock);
+	}
 	done = m->done;
 	pthread_mutex_unlock(&m->lock);
 	if (!done) {
@@ -476,9 +543,12 @@ static void *mig_main(void *arg)
 	have_wd = m->job.kind == ARAS_KIND_MIGRATE && pthread_create(&wd, NULL, mig_watchdog, m) == 0;
 	if (r) {
 		r->action = m->job.action;
-		if (m->job.kind == ARAS_KIND_MIGRATE)
+		if (m->job.kind == ARAS_KIND_MIGRATE) {
 			r->ok = aras_virt_migrate(m->conn, m->dom, &m->job, r->err, sizeof(r->err)) == 0;
-		else
+			/* downtime and duration of the completed job (arasActionDowntime / Duration) */
+			if (r->ok && aras_virt_completed_stats(m->dom, &m->job, &r->stats) == 1)
+				r->has_stats = 1;
+		} else
 			r->ok = aras_virt_lifecycle(m->dom, &m->job, r->err, sizeof(r->err), &r->detail) == 0;
 	}
 	pthread_mutex_lock(&m->lock);

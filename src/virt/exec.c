@@ -3,6 +3,7 @@
  */
 #include "exec.h"
 
+#include "core/log.h"
 #include "core/plan.h"
 
 #include <stdio.h>
@@ -171,6 +172,12 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 	(void)conn;
 	if (job->unsafe)
 		flags |= VIR_MIGRATE_UNSAFE;
+	if (job->auto_converge)
+		flags |= VIR_MIGRATE_AUTO_CONVERGE;
+	if (job->post_copy)
+		flags |= VIR_MIGRATE_POSTCOPY;
+	if (job->bandwidth_mib)
+		virTypedParamsAddULLong(&params, &n, &max, VIR_MIGRATE_PARAM_BANDWIDTH, job->bandwidth_mib);
 	if (job->mig_uri[0]) {
 		virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_URI, job->mig_uri);
 		/* keep a tcp migration on loopback: the target QEMU listens where told */
@@ -182,6 +189,71 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 		aras_virt_errtext(err, errlen, "virDomainMigrateToURI3");
 	virTypedParamsFree(params, n);
 	return rc < 0 ? -1 : 0;
+}
+
+/* ---- a migration's statistics ---- */
+
+static void read_stats(virTypedParameterPtr p, int n, struct aras_mig_stats *st)
+{
+	unsigned long long v;
+
+	if (virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_DATA_PROCESSED, &v) == 1)
+		st->processed = v;
+	if (virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_DATA_REMAINING, &v) == 1)
+		st->remaining = v;
+	if (virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_DATA_TOTAL, &v) == 1)
+		st->total = v;
+	if (virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_DOWNTIME, &v) == 1)
+		st->downtime_ms = v;
+	if (virTypedParamsGetULLong(p, n, VIR_DOMAIN_JOB_TIME_ELAPSED, &v) == 1)
+		st->elapsed_ms = v;
+}
+
+int aras_virt_job_stats(virDomainPtr dom, int completed, struct aras_mig_stats *st)
+{
+	virTypedParameterPtr p = NULL;
+	int n = 0, type = VIR_DOMAIN_JOB_NONE;
+
+	memset(st, 0, sizeof(*st));
+	/* KEEP_COMPLETED: reading them does not take them from virsh domjobinfo --completed */
+	if (virDomainGetJobStats(dom, &type, &p, &n,
+				 completed ? VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED : 0) < 0)
+		return -1;
+	if (type == VIR_DOMAIN_JOB_NONE || (completed && type != VIR_DOMAIN_JOB_COMPLETED)) {
+		virTypedParamsFree(p, n);
+		return 0;
+	}
+	read_stats(p, n, st);
+	st->completed = completed;
+	virTypedParamsFree(p, n);
+	return 1;
+}
+
+int aras_virt_completed_stats(virDomainPtr src, const struct aras_job *job, struct aras_mig_stats *st)
+{
+	virConnectPtr dconn;
+	virDomainPtr ddom;
+	int rc = 0;
+
+	/* With UNDEFINE_SOURCE the source's domain is usually gone by now. */
+	if (aras_virt_job_stats(src, 1, st) == 1) {
+		aras_log_tok(LOG_INFO, "virt", "action %u: completed job statistics from the source",
+			     (unsigned)job->action);
+		return 1;
+	}
+	if (!job->dst_uri[0] || !(dconn = virConnectOpen(job->dst_uri)))
+		return 0;
+	/* the destination keeps the completed job's statistics the source sent it */
+	ddom = virDomainLookupByUUID(dconn, job->uuid);
+	if (ddom) {
+		rc = aras_virt_job_stats(ddom, 1, st) == 1;
+		if (rc)
+			aras_log_tok(LOG_INFO, "virt", "action %u: completed job statistics from the destination",
+				     (unsigned)job->action);
+		virDomainFree(ddom);
+	}
+	virConnectClose(dconn);
+	return rc;
 }
 
 /* ---- life cycle ---- */

@@ -17,6 +17,18 @@ int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
 		      size_t errlen);
 /*
+ * The job statistics of dom's running migration (completed = 0) or of its
+ * completed job (completed = 1): 1 and *st filled, 0 when there is none,
+ * -1 on error.
+ */
+int aras_virt_job_stats(virDomainPtr dom, int completed, struct aras_mig_stats *st);
+/*
+ * A successful migration's completed job statistics: from the source if it
+ * still has the domain, else from the destination (job->dst_uri), which
+ * keeps the statistics the source sent it.  1 and *st, or 0.
+ */
+int aras_virt_completed_stats(virDomainPtr src, const struct aras_job *job, struct aras_mig_stats *st);
+/*
  * A life-cycle command (ARAS_KIND_START .. ARAS_KIND_RESTORE): 0 or -1,
  * err.  Shutdowns wait up to job->timeout_s for the VM to power off.
  */

@@ -6,6 +6,7 @@
 #define ARAS_VIRT_JOB_H
 
 #include "core/aras.h"
+#include "core/plan.h"
 
 #include <stdint.h>
 
@@ -20,15 +21,29 @@ struct aras_job {
 	char disk_pool[256]; /* add disk: storage pool */
 	unsigned timeout_s;  /* migrate: abort after this */
 	int unsafe;          /* migrate: VIR_MIGRATE_UNSAFE (disks libvirt cannot prove shared) */
-	const int *cancel;   /* long jobs: nonzero (atomic) when arasd stops; NULL: never */
+	/* migrate: the envelope (core/engine.h struct aras_mig_envelope) */
+	uint32_t bandwidth_mib;     /* VIR_MIGRATE_PARAM_BANDWIDTH, 0 = unlimited */
+	int auto_converge;          /* VIR_MIGRATE_AUTO_CONVERGE */
+	int post_copy;              /* VIR_MIGRATE_POSTCOPY ... */
+	unsigned post_copy_after_s; /* ... and virDomainMigrateStartPostCopy after this */
+	const int *cancel;          /* long jobs: nonzero (atomic) when arasd stops; NULL: never */
+};
+
+/* What a message on the result pipe is. */
+enum aras_job_msg {
+	ARAS_JOB_RESULT = 0,   /* the job ended (ok, err, ms, detail; stats if has_stats) */
+	ARAS_JOB_PROGRESS = 1, /* a running migration's progress (stats) */
 };
 
 struct aras_job_result {
+	int msg; /* enum aras_job_msg */
 	uint32_t action;
 	int ok;
 	char err[ARAS_ERRTEXT_MAX];
 	uint64_t ms; /* how long it ran */
 	int detail;  /* enum aras_result_detail (core/engine.h): ARAS_RESULT_FORCED */
+	int has_stats;
+	struct aras_mig_stats stats; /* PROGRESS, or a migration's completed job */
 };
 
 #endif

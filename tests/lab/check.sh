@@ -30,6 +30,10 @@
 #   S12 rules  anti-affinity keeps two guests apart through a maintenance
 #              evacuation whose only target would break it: the guest stays
 #              and the evacuation says so (tests/lab/rules.sh; ARAS_LAB_ONLY=rules)
+#   S13 envelope: a capped migration (arasMigrationBandwidth) and an
+#              uncapped one, progress columns while it runs, a guest that
+#              dirties memory fast fails without auto-converge and moves
+#              with it (tests/lab/envelope.sh; ARAS_LAB_ONLY=envelope)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -123,15 +127,17 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-# hard limit: the whole run must stay under 15 minutes.  The sleep gets
+# hard limit: the whole run must stay under 24 minutes (the migration
+# envelope, S11, takes about 7 of them: two runs wait out a 110 s
+# arasMigrationTimeout or an auto-converged copy).  The sleep gets
 # no copy of our stdout (a caller's pipe, e.g. tests/run.sh | tee, would
 # stay open until it ends) and is killed with the watchdog.
 (
-	sleep 840 </dev/null >/dev/null 2>&1 &
+	sleep 1380 </dev/null >/dev/null 2>&1 &
 	sp=$!
 	trap 'kill "$sp" 2>/dev/null; exit 0' TERM
 	wait "$sp" || exit 0
-	echo "# watchdog: 14 minutes, giving up" >&2
+	echo "# watchdog: 23 minutes, giving up" >&2
 	kill -TERM $$
 ) &
 BGPIDS+=($!)
@@ -464,7 +470,7 @@ bash "$HERE/setup.sh" >"$T/setup.out" 2>&1 || { tail -n 5 "$T/setup.out"; abort 
 fig "setup.sh" "$(since "$t") s"
 ok "setup.sh: hosts A and B answer"
 . "$LAB/env"
-for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2 ra rb; do # left over by a kept run
+for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2 ra rb fill1 dirty1; do # left over by a kept run
 	destroy "$g"
 done
 for X in A B; do
@@ -475,7 +481,7 @@ start_snmpd || abort "snmpd master starts"
 start_trapd
 
 case ${ARAS_LAB_ONLY:-} in
-lifecycle | disk | steal | rules)
+lifecycle | disk | steal | rules | envelope)
 	. "$HERE/$ARAS_LAB_ONLY.sh"
 	exit 0
 	;;
@@ -768,4 +774,7 @@ destroy cpu2
 
 # ================================================ R7: placement rules (S12)
 . "$HERE/rules.sh"
+
+# ================================================ R8: migration envelope (S13)
+. "$HERE/envelope.sh"
 exit 0

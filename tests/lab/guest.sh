@@ -3,7 +3,7 @@
 #
 #   guest.sh NAME A|B LOAD [VCPUS_CUR VCPUS_MAX MEM_CUR_MIB MEM_MAX_MIB DISK_MIB [FILL_MIB]]
 #     defines and starts a TCG guest (<domain type='qemu'>) on host A or B
-#     and waits for its first heartbeat.  LOAD is idle|cpu|mem|io (guest
+#     and waits for its first heartbeat.  LOAD is idle|cpu|mem|io|dirty|fill (guest
 #     /init, see tests/lab/guest/init).  Defaults: 1 of 4 vCPUs, 256 MiB of
 #     1024 MiB (balloon), no disk, FILL_MIB 128 (aras.mem: what the mem load
 #     keeps filled).  No NIC, no USB, no graphics; virtio balloon with stats
@@ -63,7 +63,7 @@ NAME=$1 HOST=$2 LOAD=$3
 VCUR=${4:-1} VMAX=${5:-4} MCUR=${6:-256} MMAX=${7:-1024} DISK=${8:-0} FILL=${9:-128}
 [[ $NAME =~ ^[A-Za-z0-9_-]+$ ]] || die "bad guest name '$NAME'"
 case $HOST in A | B) ;; *) usage ;; esac
-case $LOAD in idle | cpu | mem | io) ;; *) die "LOAD must be idle|cpu|mem|io" ;; esac
+case $LOAD in idle | cpu | mem | io | dirty | fill) ;; *) die "LOAD must be idle|cpu|mem|io|dirty|fill" ;; esac
 for v in "$VCUR" "$VMAX" "$MCUR" "$MMAX" "$DISK" "$FILL"; do
 	[[ $v =~ ^[0-9]+$ ]] || die "not a number: '$v'"
 done

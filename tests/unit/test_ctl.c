@@ -157,6 +157,8 @@ static struct fx *fx_new(const struct cluster *cl)
 	f->st.settings.v[ARAS_S_MAX_MIGRATIONS] = 2;
 	f->st.settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST] = 1;
 	f->st.settings.v[ARAS_S_MEM_STEP] = 262144;
+	/* the cooldown tests see the cooldown alone; minStay's own tests set it */
+	f->st.settings.v[ARAS_S_MIN_STAY] = 0;
 	f->o.disk_grow = 0;
 	f->o.disk_step_mib = 2048;
 	f->op = &f->o;
@@ -1006,14 +1008,15 @@ static const struct {
 	unsigned beta_cpu, beta_free, max_mig, per_host;
 	size_t moves, notices;
 	const char *has; /* in db's notice */
+	unsigned queued; /* arasMigrationsQueued */
 } round_cases[] = {
-	{ "cpu: room for one", 30, 80, 4, 4, 1, 1, "no host fits: beta cpu 55%+25% >= 80%" },
-	{ "cpu: room for both", 20, 80, 4, 4, 2, 0, NULL },
+	{ "cpu: room for one", 30, 80, 4, 4, 1, 1, "no host fits: beta cpu 55%+25% >= 80%", 0 },
+	{ "cpu: room for both", 20, 80, 4, 4, 2, 0, NULL, 0 },
 	{ "memory: room for one", 10, 35, 4, 4, 1, 1,
-	  "no host fits: beta free memory 15% < 20% after the move" },
-	{ "memory: room for both", 10, 40, 4, 4, 2, 0, NULL },
-	{ "per-host cap of one", 10, 80, 4, 1, 1, 1, "no host fits: beta has 1 migration(s) coming" },
-	{ "cluster cap of one: the other waits, no notice", 10, 80, 1, 4, 1, 0, NULL },
+	  "no host fits: beta free memory 15% < 20% after the move", 0 },
+	{ "memory: room for both", 10, 40, 4, 4, 2, 0, NULL, 0 },
+	{ "per-host cap of one: the other waits for beta, no notice", 10, 80, 4, 1, 1, 0, NULL, 1 },
+	{ "cluster cap of one: the other waits, no notice", 10, 80, 1, 4, 1, 0, NULL, 1 },
 };
 
 static void round_projections(void **state)
@@ -1050,6 +1053,9 @@ static void round_projections(void **state)
 		    (!(d = dec_for(f, 2, NULL)) || !d->no_target || !strstr(d->reason, round_cases[i].has)))
 			fail_msg("%s: db's notice should say '%s':%s", round_cases[i].name,
 				 round_cases[i].has, dump(f));
+		if (f->c.queued != round_cases[i].queued)
+			fail_msg("%s: %u queued, want %u:%s", round_cases[i].name, (unsigned)f->c.queued,
+				 round_cases[i].queued, dump(f));
 		fx_free(f);
 	}
 }
@@ -1632,6 +1638,139 @@ static void priority_order(void **state)
 				 dump(f));
 		fx_free(f);
 	}
+}
+
+/* ---- the migration envelope: minStay and the queue ----------------------- */
+
+/* A VM the controller moved stays put for minStay (its own moves only). */
+static const struct {
+	const char *name;
+	int origin;     /* of the move that brought web to beta */
+	unsigned stay;  /* minStay, seconds */
+	uint64_t dt;    /* after that move's result */
+	unsigned want;  /* target of web's move, 0 = none */
+	unsigned held;  /* arasMovesHeldMinStay after two rounds */
+} stay_cases[] = {
+	{ "controller move, past the cooldown: held", ARAS_ORIGIN_CONTROLLER, 1800, S(600), 0, 1 },
+	{ "controller move, 1 ms short of minStay: held", ARAS_ORIGIN_CONTROLLER, 1800, S(1800) - 1, 0, 1 },
+	{ "controller move, minStay over: moves", ARAS_ORIGIN_CONTROLLER, 1800, S(1800), 3, 0 },
+	{ "minStay 0: only the cooldown", ARAS_ORIGIN_CONTROLLER, 0, S(600), 3, 0 },
+	{ "an operator's move starts no stay", ARAS_ORIGIN_OPERATOR, 1800, S(600), 3, 0 },
+	/* (and web then goes home to alpha: alpha was left by maintenance) */
+	{ "a maintenance move starts no stay", ARAS_ORIGIN_MAINTENANCE, 1800, S(600), 1, 0 },
+};
+
+static void min_stay_holds_controller_moves(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(stay_cases); i++) {
+		const struct cluster cl = {
+			.h = { ALPHA(10, 80, 10), BETA(90, 80), GAMMA(30, 80) },
+			.v = { VM(1, "web", 1, 4, 4, 40, 1000000, 2000000) },
+		};
+		struct fx *f = fx_new(&cl);
+		struct aras_action a = mkact(1, "web", ARAS_KIND_MIGRATE, 1, 2, 0, stay_cases[i].origin,
+					     ARAS_AS_RUNNING);
+		uint64_t t1 = T0 + S(20), now = t1 + stay_cases[i].dt;
+		const struct aras_decision *d;
+		size_t count;
+
+		f->st.settings.v[ARAS_S_MIN_STAY] = stay_cases[i].stay;
+		aras_ctl_note_action(&f->c, &a, T0);
+		a.state = ARAS_AS_SUCCEEDED;
+		aras_ctl_note_result(&f->c, &a, 1, t1);
+		vmk(f, 1)->host = 2;
+		fire(f, 1, ARAS_RES_CPU, 95); /* at its maximum of vCPUs on a busy host: wants a move */
+		decide(f, now);
+		d = dec_for(f, 1, &count);
+		if (stay_cases[i].want ? !d || count != 1 || d->no_target || d->target != stay_cases[i].want :
+					 f->n != 0)
+			fail_msg("%s: want %s:%s", stay_cases[i].name,
+				 stay_cases[i].want ? "web to gamma" : "nothing (not even a notice)", dump(f));
+		decide(f, now + 1); /* a second round: the same hold is not counted again */
+		if (f->c.held_min_stay != stay_cases[i].held)
+			fail_msg("%s: %u moves held, want %u", stay_cases[i].name, (unsigned)f->c.held_min_stay,
+				 stay_cases[i].held);
+		fx_free(f);
+	}
+}
+
+/* minStay holds moves only: in place the VM is served, maintenance still evacuates it, a new stay counts again. */
+static void min_stay_not_in_place_nor_maintenance(void **state)
+{
+	const struct cluster cl = {
+		.h = { ALPHA(10, 80, 10), BETA(50, 80), GAMMA(30, 80) },
+		.v = { VM(1, "web", 1, 2, 4, 40, 1000000, 2000000) },
+	};
+	struct fx *f = fx_new(&cl);
+	struct aras_action a = mkact(1, "web", ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_ORIGIN_CONTROLLER, ARAS_AS_RUNNING);
+	uint64_t t1 = T0 + S(20);
+	const struct aras_decision *d;
+
+	(void)state;
+	f->st.settings.v[ARAS_S_MIN_STAY] = 3600;
+	aras_ctl_note_action(&f->c, &a, T0);
+	a.state = ARAS_AS_SUCCEEDED;
+	aras_ctl_note_result(&f->c, &a, 1, t1);
+	vmk(f, 1)->host = 2;
+	fire(f, 1, ARAS_RES_CPU, 95);
+	/* beta has room: a vCPU in place, minStay does not hold it */
+	decide(f, t1 + S(600));
+	d = dec_for(f, 1, NULL);
+	if (f->n != 1 || !d || d->kind != ARAS_KIND_ADD_VCPU)
+		fail_msg("want a vCPU for web in place:%s", dump(f));
+	/* beta in maintenance: web is evacuated at once */
+	hostk(f, 2)->maintenance = 1;
+	decide(f, t1 + S(601));
+	d = dec_for(f, 1, NULL);
+	/* (an evacuation is an operator order: the not-back rule does not hold it either) */
+	if (!d || d->kind != ARAS_KIND_MIGRATE || d->no_target || d->origin != ARAS_ORIGIN_MAINTENANCE ||
+	    d->target != 1)
+		fail_msg("want web evacuated to alpha:%s", dump(f));
+	assert_int_equal(f->c.held_min_stay, 0);
+	fx_free(f);
+}
+
+/*
+ * The queue: with the caps reached, the moves wanted wait (no notice),
+ * counted in queued, and the slot goes by priority, then by excess, to
+ * the next round's decision once it frees.
+ */
+static void queue_by_priority_when_a_slot_frees(void **state)
+{
+	const struct cluster cl = {
+		.h = { ALPHA(90, 50, 10), BETA(10, 80), GAMMA(85, 80) },
+		.v = { VM(1, "web", 1, 1, 1, 100, 1000000, 2000000), VM(2, "db", 1, 1, 1, 100, 1000000, 2000000),
+		       VM(3, "batch", 1, 1, 1, 100, 1000000, 2000000) },
+	};
+	struct fx *f = fx_new(&cl);
+	struct aras_action *first;
+	const struct aras_decision *d;
+
+	(void)state;
+	f->st.settings.v[ARAS_S_MAX_MIGRATIONS] = 4;
+	f->st.settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST] = 1; /* beta is the only fit: one at a time */
+	pref(f, 2, ARAS_PREF_PRIORITY, 80);
+	pref(f, 3, ARAS_PREF_PRIORITY, 10);
+	fire(f, 1, ARAS_RES_CPU, 99); /* furthest over, lowest priority */
+	fire(f, 2, ARAS_RES_CPU, 85);
+	fire(f, 3, ARAS_RES_CPU, 85);
+	decide(f, T0);
+	d = dec_for(f, 2, NULL);
+	if (f->n != 1 || !d || d->no_target || d->target != 2 || f->c.queued != 2)
+		fail_msg("want db (priority 80) to beta and two queued (%u):%s", (unsigned)f->c.queued, dump(f));
+	first = act(f, d, ARAS_AS_RUNNING, T0);
+	/* while it runs: still queued, nobody told "no target" */
+	decide(f, T0 + S(10));
+	if (f->n != 0 || f->c.queued != 2)
+		fail_msg("while db moves: want nothing and two queued (%u):%s", (unsigned)f->c.queued, dump(f));
+	done(f, first, 1, T0 + S(20));
+	decide(f, T0 + S(30));
+	d = dec_for(f, 3, NULL);
+	if (f->n != 1 || !d || d->no_target || d->target != 2 || f->c.queued != 1)
+		fail_msg("slot free: want batch (priority 10) next, web queued (%u):%s", (unsigned)f->c.queued,
+			 dump(f));
+	fx_free(f);
 }
 
 /* ---- what keeps the controller away -------------------------------------- */
@@ -2984,6 +3123,9 @@ int main(void)
 		cmocka_unit_test(caps_cluster),
 		cmocka_unit_test(caps_per_host),
 		cmocka_unit_test(priority_order),
+		cmocka_unit_test(min_stay_holds_controller_moves),
+		cmocka_unit_test(min_stay_not_in_place_nor_maintenance),
+		cmocka_unit_test(queue_by_priority_when_a_slot_frees),
 		cmocka_unit_test(filters),
 		cmocka_unit_test(decide_respects_max),
 		cmocka_unit_test(maintenance_evacuates_every_running_vm),

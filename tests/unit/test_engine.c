@@ -1217,6 +1217,144 @@ static void test_rules_orders_together(void **unused)
 	fx_free(f);
 }
 
+/* ---- the migration envelope ---- */
+
+#define MIB (1024ull * 1024)
+
+/* An operator's migration of VM 2 to host 1, running: its action. */
+static struct aras_action *running_migration(struct fx *f, uint64_t now_ms)
+{
+	struct aras_order o = migrate(2, 1);
+	struct aras_action *a;
+
+	aras_engine_order(&f->e, &o, now_ms);
+	assert_int_equal(f->r.jobs, 1);
+	a = aras_plan_get(f->e.plan, f->r.job[0]);
+	assert_non_null(a);
+	assert_int_equal(a->kind, ARAS_KIND_MIGRATE);
+	assert_int_equal(a->state, ARAS_AS_RUNNING);
+	return a;
+}
+
+static void test_mig_progress(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_action *a = running_migration(f, T0);
+	struct aras_mig_stats st = { .processed = 100 * MIB, .remaining = 156 * MIB, .total = 256 * MIB };
+
+	(void)unused;
+	aras_engine_progress(&f->e, a->index, &st);
+	assert_int_equal(a->data_processed, 100);
+	assert_int_equal(a->data_remaining, 156);
+	assert_int_equal(a->data_total, 256);
+	assert_int_equal(a->downtime_ms, 0);
+	assert_int_equal(a->duration_ms, 0);
+	/* the guest dirtied memory: remaining grows, the total follows processed + remaining */
+	st = (struct aras_mig_stats){ .processed = 300 * MIB + MIB / 2, .remaining = 40 * MIB, .total = 0 };
+	aras_engine_progress(&f->e, a->index, &st);
+	assert_int_equal(a->data_processed, 301); /* rounded to the nearest MiB */
+	assert_int_equal(a->data_remaining, 40);
+	assert_int_equal(a->data_total, 341);
+	/* the completed job: downtime and libvirt's elapsed time, nothing remaining */
+	st = (struct aras_mig_stats){ .processed = 350 * MIB,
+				      .remaining = 0,
+				      .total = 350 * MIB,
+				      .downtime_ms = 42,
+				      .elapsed_ms = 31000,
+				      .completed = 1 };
+	aras_engine_progress(&f->e, a->index, &st);
+	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 45000);
+	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
+	assert_int_equal(a->data_processed, 350);
+	assert_int_equal(a->data_remaining, 0);
+	assert_int_equal(a->downtime_ms, 42);
+	assert_int_equal(a->duration_ms, 31000); /* libvirt's, not the 45 s to the result */
+	assert_int_equal(f->r.done, 1);
+	/* finished: later readings change nothing */
+	st = (struct aras_mig_stats){ .processed = 1, .remaining = 1, .total = 2 };
+	aras_engine_progress(&f->e, a->index, &st);
+	assert_int_equal(a->data_processed, 350);
+	/* no such action, no stats: nothing */
+	aras_engine_progress(&f->e, 999, &st);
+	aras_engine_progress(&f->e, a->index, NULL);
+	fx_free(f);
+}
+
+/* Without completed statistics: the duration is start to result, the last reading stays. */
+static void test_mig_progress_without_completed(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_action *a = running_migration(f, T0);
+	struct aras_mig_stats st = { .processed = 200 * MIB, .remaining = 56 * MIB, .total = 256 * MIB };
+
+	(void)unused;
+	aras_engine_progress(&f->e, a->index, &st);
+	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 12345);
+	assert_int_equal(a->data_processed, 200);
+	assert_int_equal(a->data_remaining, 0);
+	assert_int_equal(a->data_total, 256);
+	assert_int_equal(a->downtime_ms, 0);
+	assert_int_equal(a->duration_ms, 12345);
+	fx_free(f);
+}
+
+/* A failed migration keeps its last reading (what was left) and has no duration. */
+static void test_mig_progress_failed(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_action *a = running_migration(f, T0);
+	struct aras_mig_stats st = { .processed = 900 * MIB, .remaining = 100 * MIB, .total = 1000 * MIB };
+
+	(void)unused;
+	aras_engine_progress(&f->e, a->index, &st);
+	aras_engine_result(&f->e, a->index, 0, "operation aborted: migration job: canceled by client",
+			   T0 + 300000);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_int_equal(a->data_remaining, 100);
+	assert_int_equal(a->duration_ms, 0);
+	assert_int_equal(f->r.failed, 1);
+	fx_free(f);
+}
+
+static void test_mig_envelope(void **unused)
+{
+	struct aras_settings s;
+	struct aras_action mig = { .kind = ARAS_KIND_MIGRATE, .origin = ARAS_ORIGIN_CONTROLLER };
+	struct aras_action vcpu = { .kind = ARAS_KIND_ADD_VCPU, .origin = ARAS_ORIGIN_CONTROLLER };
+	struct aras_mig_envelope env;
+	static const int origins[] = { ARAS_ORIGIN_CONTROLLER, ARAS_ORIGIN_OPERATOR,
+				       ARAS_ORIGIN_MAINTENANCE };
+
+	(void)unused;
+	aras_settings_defaults(&s);
+	/* defaults: unlimited, auto-converge on, no post-copy */
+	aras_engine_mig_envelope(&s, &mig, &env);
+	assert_int_equal(env.bandwidth_mib, 0);
+	assert_int_equal(env.auto_converge, 1);
+	assert_int_equal(env.post_copy, 0);
+	assert_int_equal(env.post_copy_after_s, 0);
+	s.v[ARAS_S_MIGRATION_BANDWIDTH] = 8;
+	s.v[ARAS_S_MIGRATION_AUTO_CONVERGE] = ARAS_FALSE;
+	s.v[ARAS_S_MIGRATION_POST_COPY] = ARAS_TRUE;
+	s.v[ARAS_S_MIGRATION_TIMEOUT] = 300;
+	/* every origin gets the same envelope */
+	for (size_t i = 0; i < N_ELEM(origins); i++) {
+		mig.origin = origins[i];
+		aras_engine_mig_envelope(&s, &mig, &env);
+		assert_int_equal(env.bandwidth_mib, 8);
+		assert_int_equal(env.auto_converge, 0);
+		assert_int_equal(env.post_copy, 1);
+		assert_int_equal(env.post_copy_after_s, 150);
+	}
+	/* not a migration: nothing */
+	aras_engine_mig_envelope(&s, &vcpu, &env);
+	assert_int_equal(env.bandwidth_mib, 0);
+	assert_int_equal(env.post_copy, 0);
+	assert_int_equal(aras_mib_of_bytes(MIB / 2 - 1), 0);
+	assert_int_equal(aras_mib_of_bytes(MIB / 2), 1);
+	assert_int_equal(aras_mib_of_bytes(256 * MIB), 256);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1249,6 +1387,10 @@ int main(void)
 		cmocka_unit_test(test_state_notify_limit),
 		cmocka_unit_test(test_removed_vm_forgotten),
 		cmocka_unit_test(test_vm_churn_bounded),
+		cmocka_unit_test(test_mig_progress),
+		cmocka_unit_test(test_mig_progress_without_completed),
+		cmocka_unit_test(test_mig_progress_failed),
+		cmocka_unit_test(test_mig_envelope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

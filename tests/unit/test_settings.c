@@ -59,6 +59,13 @@ static const struct {
 	{ ARAS_S_STATE_NOTIFY_LIMIT, "stateNotifyLimit", "arasStateNotifyLimit", 22, ARAS_ST_UINT, 20, 1,
 	  10000, 1 },
 	{ ARAS_S_STEAL_THRESHOLD, "stealThreshold", "arasStealThreshold", 23, ARAS_ST_UINT, 10, 0, 100, 1 },
+	{ ARAS_S_MIGRATION_BANDWIDTH, "migrationBandwidth", "arasMigrationBandwidth", 24, ARAS_ST_UINT, 0, 0,
+	  1000000, 1 },
+	{ ARAS_S_MIGRATION_AUTO_CONVERGE, "migrationAutoConverge", "arasMigrationAutoConverge", 25,
+	  ARAS_ST_ENUM, ARAS_TRUE, 1, 2, 1 },
+	{ ARAS_S_MIGRATION_POST_COPY, "migrationPostCopy", "arasMigrationPostCopy", 26, ARAS_ST_ENUM,
+	  ARAS_FALSE, 1, 2, 1 },
+	{ ARAS_S_MIN_STAY, "minStay", "arasMinStay", 27, ARAS_ST_UINT, 0, 0, 604800, 1 },
 };
 
 static void table_matches_spec(void **state)
@@ -530,6 +537,42 @@ static void format_parse_round_trip(void **state)
 	}
 }
 
+/* The envelope's switches are TruthValues: true(1) / false(2), by name or number. */
+static void envelope_truth_values(void **state)
+{
+	static const int ids[] = { ARAS_S_MIGRATION_AUTO_CONVERGE, ARAS_S_MIGRATION_POST_COPY };
+	char why[128], buf[32];
+	uint32_t v = 0;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(ids); i++) {
+		assert_int_equal(aras_settings_parse(ids[i], "true", &v, why, sizeof(why)), 0);
+		assert_int_equal(v, ARAS_TRUE);
+		assert_int_equal(aras_settings_parse(ids[i], "False", &v, why, sizeof(why)), 0);
+		assert_int_equal(v, ARAS_FALSE);
+		assert_int_equal(aras_settings_parse(ids[i], "2", &v, why, sizeof(why)), 0);
+		assert_int_equal(v, ARAS_FALSE);
+		assert_int_equal(aras_settings_parse(ids[i], "on", &v, why, sizeof(why)), -ARAS_E_INVAL);
+		assert_int_equal(aras_settings_parse(ids[i], "3", &v, why, sizeof(why)), -ARAS_E_RANGE);
+		/* over SNMP: an INTEGER 1..2 */
+		assert_int_equal(aras_settings_decode(ids[i], ARAS_VT_INTEGER, 1, sizeof(long), NULL, 0, &v), 0);
+		assert_int_equal(v, ARAS_TRUE);
+		assert_int_equal(aras_settings_decode(ids[i], ARAS_VT_INTEGER, 0, sizeof(long), NULL, 0, &v),
+				 -ARAS_E_RANGE);
+		assert_int_equal(aras_settings_decode(ids[i], ARAS_VT_INTEGER, 3, sizeof(long), NULL, 0, &v),
+				 -ARAS_E_RANGE);
+		assert_int_equal(aras_settings_decode(ids[i], ARAS_VT_UNSIGNED, 1, sizeof(long), NULL, 0, &v),
+				 -ARAS_E_INVAL);
+		aras_settings_format(ids[i], ARAS_TRUE, buf, sizeof(buf));
+		assert_string_equal(buf, "true");
+	}
+	/* bandwidth and minStay: Unsigned32 with 0 allowed (unlimited / off) */
+	assert_int_equal(aras_settings_parse(ARAS_S_MIGRATION_BANDWIDTH, "0", &v, why, sizeof(why)), 0);
+	assert_int_equal(aras_settings_parse(ARAS_S_MIGRATION_BANDWIDTH, "1000001", &v, why, sizeof(why)),
+			 -ARAS_E_RANGE);
+	assert_int_equal(aras_settings_parse(ARAS_S_MIN_STAY, "604801", &v, why, sizeof(why)), -ARAS_E_RANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +591,7 @@ int main(void)
 		cmocka_unit_test(format_table),
 		cmocka_unit_test(format_truncates),
 		cmocka_unit_test(format_parse_round_trip),
+		cmocka_unit_test(envelope_truth_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
