@@ -86,6 +86,17 @@ sset "$VM_ENTRY.43.$WEB1" i 8 >/dev/null # resume(8)
 wait_get 10 "$VM_ENTRY.39.$WEB1" 4
 run "${P[@]}" --vm web1
 is "web1 resumed: OK" "$rc" 0
+# a placement rule broken (web1 runs on alpha, its group allows beta only): --alerts WARNING
+GRP_ONLYB=$BASE_OID.1.7.1.6.5.111.110.108.121.98 # arasGroupRowStatus."onlyb"
+sset "$GRP_ONLYB" i 4 "$BASE_OID.1.7.1.3.5.111.110.108.121.98" s beta "$VM_ENTRY.45.$WEB1" s onlyb >/dev/null
+wait_get 10 "$STATUS_OID.25.0" 1
+run "${P[@]}" --alerts
+is "--alerts with web1 breaking its placement rule: WARNING" "$rc" 1
+check "  the line and perfdata say so" grep -q "^ARASD WARNING - .*, 1 VM breaking placement rules | .*'rule_violations'=1;;;0;5" <<<"$out"
+sset "$GRP_ONLYB" i 6 >/dev/null # destroy: web1 leaves the group
+wait_get 10 "$STATUS_OID.25.0" 0
+run "${P[@]}" --alerts
+is "--alerts after the group is destroyed: OK" "$rc" 0
 run "${P[@]}" --vm web1 --alerts
 is "two modes: UNKNOWN (usage error)" "$rc" 3
 run "${P[@]}" --vm web1 -w 9x
