@@ -26,7 +26,8 @@
  * below it).  Prediction: a host over hostCpuHigh whose alert is still
  * pending sheds at once (after the held ones) when the least-squares trend
  * of its last samples is still over hostCpuHigh at the end of the hold
- * time and few hosts are over; such a move is never a relief move.  A VM at its maximum on a host with room
+ * time and few hosts are over, or when it is saturated (ARAS_CTL_SATURATED);
+ * such a move is never a relief move.  A VM at its maximum on a host with room
  * is not moved (another host gives it no more): one notice per episode.
  * Safety: per-VM cooldown after any action, never back to a host the VM
  * left within ARAS_CTL_NO_RETURN cooldowns, at most maxMigrations in flight in the cluster
@@ -71,6 +72,13 @@
  */
 #define ARAS_CTL_TREND_K 3
 #define ARAS_CTL_EARLY_HOSTS_PCT 15
+/*
+ * Saturated host: one at or above this CPU use (its VMs want at least
+ * what it has: the time SLATAH counts) whose alert is still pending sheds
+ * at once like an early one, trend or not and however many hosts are
+ * over; only to a target that stays under hostCpuHigh.
+ */
+#define ARAS_CTL_SATURATED 99
 /* After a VM left a host, its figures settle for holdTime, and at least this long. */
 #define ARAS_CTL_SETTLE_MIN_MS 30000
 

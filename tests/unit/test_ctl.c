@@ -1306,7 +1306,9 @@ static void host_trigger_relieves_full_host(void **state)
  * last three samples is still over hostCpuHigh at the end of the hold time
  * (60 s); a host on its way down waits for the hold time.  An early move
  * only goes where the target stays under hostCpuHigh (no relief move, and
- * no notice), and only while at most 15 % of the up hosts are over.
+ * no notice), and only while at most 15 % of the up hosts are over.  A
+ * saturated host (at or above 99 %: the time SLATAH counts) sheds at once
+ * under the same target rule, trend or not, however many hosts are over.
  * Samples 10 s apart; seven hosts (one over = 14 %).
  */
 static void host_trigger_early_on_trend(void **state)
@@ -1321,10 +1323,18 @@ static void host_trigger_early_on_trend(void **state)
 		{ "rising 70, 76, 84 %", { 70, 76, 84 }, 10, 10, 3,
 		  "host alpha cpu 84% >= 80%, trend 126% at the end of the hold time; db's load 25%" },
 		{ "flat at 85 %: the second sample shows the trend", { 85, 85, 85 }, 10, 10, 2, "trend 85%" },
-		{ "falling 99, 92, 85 %: under 80 % when the hold time ends", { 99, 92, 85 }, 10, 10, 0, NULL },
+		{ "falling 98, 92, 85 %: under 80 % when the hold time ends", { 98, 92, 85 }, 10, 10, 0, NULL },
 		{ "a single sample: no trend", { 0, 0, 90 }, 10, 10, 0, NULL },
 		{ "rising, but every target ends at or above 80 % (no relief move)", { 70, 76, 84 }, 60, 60, 0, NULL },
 		{ "rising, but gamma is over too (2 of 7 hosts)", { 70, 76, 84 }, 10, 90, 0, NULL },
+		/* saturated (ARAS_CTL_SATURATED): at once, trend or not, however many hosts are over */
+		{ "a single sample at 99 %: saturated", { 0, 0, 99 }, 10, 10, 3,
+		  "host alpha cpu 99% >= 80%, saturated; db's load 25%" },
+		{ "falling 100, 100, 99 % but saturated", { 100, 100, 99 }, 10, 10, 1, "saturated" },
+		{ "saturated while gamma is over too (2 of 7 hosts)", { 0, 0, 100 }, 10, 90, 3, "saturated" },
+		{ "a single sample at 98 %: not saturated, no trend", { 0, 0, 98 }, 10, 10, 0, NULL },
+		{ "saturated, but every target ends at or above 80 % (no relief move)", { 0, 0, 100 }, 60, 60, 0,
+		  NULL },
 	};
 
 	(void)state;
