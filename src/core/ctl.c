@@ -652,14 +652,15 @@ static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const 
 
 /*
  * Host-level trigger: a host whose CPU use has stayed at or above
- * hostCpuHigh for the hold time (its own SLA track) sheds one VM per
- * round, even when no single VM is hot (many medium VMs fill a host and
+ * hostCpuHigh for the hold time (its own SLA track) and is now at least
+ * ARAS_CTL_SHED_ABOVE points over it sheds one VM per round, even when no single VM is hot (many medium VMs fill a host and
  * each sees only its share).  The VM that relieves it is the one whose
  * move helps most per byte migrated: help = how far the move lowers the
  * host, up to its excess over the threshold, and never more than the gap
  * the target keeps below the source (a relief target, see place());
  * ties: the smaller VM, then the lower UUID.  A VM no host can take is
- * not chosen while another can move.
+ * not chosen while another can move, nor one whose help is under
+ * ARAS_CTL_MIN_GAIN points (or the host's whole excess, if less).
  * early = EARLY_TREND: the same for a host at or above hostCpuHigh whose
  * alert is still pending, when the least-squares trend of its last
  * ARAS_CTL_TREND_K samples is still at or above hostCpuHigh at the end of
@@ -690,7 +691,7 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 		if (h->state != ARAS_HOST_UP || h->maintenance)
 			continue;
 		if (!early) {
-			if (h->cpu_track.state != ARAS_ALERT_FIRING || cpu < high)
+			if (h->cpu_track.state != ARAS_ALERT_FIRING || cpu < high + ARAS_CTL_SHED_ABOVE)
 				continue;
 		} else {
 			/* over now, hold time not over yet, no move planned away from it this round */
@@ -739,6 +740,8 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 				help = load < excess ? load : excess;
 				if (after < pr[hp].cpu && pr[hp].cpu - after < help)
 					help = pr[hp].cpu - after;
+				if (help < (excess < ARAS_CTL_MIN_GAIN ? excess : ARAS_CTL_MIN_GAIN))
+					continue; /* not worth a migration */
 			}
 			per = (double)help / (double)(vm->mem_cur_kib ? vm->mem_cur_kib : 1);
 			if (!pick || per > pick_help || (per == pick_help && vm->mem_cur_kib < pick->mem_cur_kib)) {

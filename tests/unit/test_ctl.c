@@ -1464,6 +1464,42 @@ static void host_trigger_help_per_byte(void **state)
 }
 
 /*
+ * The host trigger's band and minimum gain: a held host sheds only from
+ * hostCpuHigh + ARAS_CTL_SHED_ABOVE (85 %), and not a VM whose move lowers
+ * it by less than ARAS_CTL_MIN_GAIN points while another gives that: idle
+ * (2 %, 0.1 GB) helps most per byte, busy (25 %, 2 GB) is the one that
+ * relieves.
+ */
+static void host_trigger_band_and_min_gain(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned cpu;
+		const char *want; /* the VM moved, or NULL */
+	} cases[] = {
+		{ "84 %: in the band, alone", 84, NULL },
+		{ "85 %: excess 6, idle's 2 points are under the minimum gain", 85, "busy" },
+		{ "100 %: excess 21", 100, "busy" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		const struct cluster cl = {
+			.h = { ALPHA(cases[i].cpu, 50, 10), BETA(10, 80) },
+			.v = { VM(1, "busy", 1, 1, 1, 100, 2000000, 2000000), VM(2, "idle", 1, 1, 1, 8, 100000, 2000000) },
+		};
+		struct fx *f = fx_new(&cl);
+
+		hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
+		decide(f, T0);
+		if (!cases[i].want ? f->n != 0 :
+		    f->n != 1 || f->d[0].no_target || f->d[0].target != 2 || strcmp(f->d[0].vm_name, cases[i].want) != 0)
+			fail_msg("%s: want %s:%s", cases[i].name, cases[i].want ? cases[i].want : "nothing", dump(f));
+		fx_free(f);
+	}
+}
+
+/*
  * Ping-pong: a relief move never takes a VM back to the host it left
  * within ARAS_CTL_NO_RETURN cooldowns, even when that host is the only one
  * that would relieve the source; after the window it may.
@@ -2605,6 +2641,7 @@ int main(void)
 		cmocka_unit_test(host_trigger_early_on_trend),
 		cmocka_unit_test(host_trigger_relief_above_high),
 		cmocka_unit_test(host_trigger_help_per_byte),
+		cmocka_unit_test(host_trigger_band_and_min_gain),
 		cmocka_unit_test(relief_not_back_within_window),
 		cmocka_unit_test(mem_host_view_not_acted_on),
 		cmocka_unit_test(caps_cluster),
