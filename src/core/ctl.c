@@ -714,20 +714,26 @@ static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const 
 
 /*
  * Host-level trigger: a host whose CPU use has stayed at or above
- * hostCpuHigh for the hold time (its own SLA track) sheds one VM per
- * round, even when no single VM is hot (many medium VMs fill a host and
+ * hostCpuHigh for the hold time (its own SLA track) and is now at least
+ * ARAS_CTL_SHED_ABOVE points over it sheds one VM per round, even when no single VM is hot (many medium VMs fill a host and
  * each sees only its share).  The VM that relieves it is the one whose
  * move helps most per byte migrated: help = how far the move lowers the
  * host, up to its excess over the threshold, and never more than the gap
  * the target keeps below the source (a relief target, see place());
  * ties: the smaller VM, then the lower UUID.  A VM no host can take is
- * not chosen while another can move.
- * early = 1: the same for a host at or above hostCpuHigh whose alert is
- * still pending, when the least-squares trend of its last
+ * not chosen while another can move, nor one whose help is under
+ * ARAS_CTL_MIN_GAIN points (or the host's whole excess, if less).
+ * early = EARLY_TREND: the same for a host at or above hostCpuHigh whose
+ * alert is still pending, when the least-squares trend of its last
  * ARAS_CTL_TREND_K samples is still at or above hostCpuHigh at the end of
- * the hold time; such a move only goes to a target that stays under
- * hostCpuHigh (no relief move) and sends no no-target notice.
+ * the hold time, or when it is saturated (at or above ARAS_CTL_SATURATED);
+ * early = EARLY_SATURATED: only saturated ones (many hosts are over: the
+ * trend is no reason then, a host whose VMs want more than it has is).
+ * Such a move only goes to a target that stays under hostCpuHigh (no
+ * relief move) and sends no no-target notice.
  */
+#define EARLY_TREND 1
+#define EARLY_SATURATED 2
 static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
 			    const struct aras_plan *p, struct proj *pr, unsigned *cluster_moves, uint64_t now_ms,
 			    struct aras_decision *out, size_t n, size_t max, int early)
@@ -741,13 +747,13 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 		unsigned excess, pick_load = 0, fb_load = 0;
 		double pick_help = 0;
 		char cause[ARAS_ERRTEXT_MAX];
-		int flags = 0;
+		int flags = 0, saturated = 0;
 		unsigned cpu = pr[hp].cpu, pred = 0;
 
 		if (h->state != ARAS_HOST_UP || h->maintenance)
 			continue;
 		if (!early) {
-			if (h->cpu_track.state != ARAS_ALERT_FIRING || cpu < high)
+			if (h->cpu_track.state != ARAS_ALERT_FIRING || cpu < high + ARAS_CTL_SHED_ABOVE)
 				continue;
 		} else {
 			/* over now, hold time not over yet, no move planned away from it this round */
@@ -756,9 +762,10 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 			if (h->cpu_track.state != ARAS_ALERT_PENDING || cpu < high || cpu != h->cpu_usage)
 				continue;
 			pc = predict_cpu(c, h->index, ARAS_CTL_TREND_K, hold_ms);
-			if (pc < (int)high)
+			saturated = cpu >= ARAS_CTL_SATURATED;
+			if (!saturated && (early == EARLY_SATURATED || pc < (int)high))
 				continue;
-			pred = (unsigned)pc;
+			pred = pc < 0 ? 0 : (unsigned)pc;
 			flags = PM_NO_NOTICE;
 		}
 		if (leaving(p, out, n, h->index) || settling(c, st, h->index, now_ms))
@@ -797,6 +804,8 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 				help = load < excess ? load : excess;
 				if (after < pr[hp].cpu && pr[hp].cpu - after < help)
 					help = pr[hp].cpu - after;
+				if (help < (excess < ARAS_CTL_MIN_GAIN ? excess : ARAS_CTL_MIN_GAIN))
+					continue; /* not worth a migration */
 			}
 			per = (double)help / (double)(vm->mem_cur_kib ? vm->mem_cur_kib : 1);
 			if (!pick || per > pick_help || (per == pick_help && vm->mem_cur_kib < pick->mem_cur_kib)) {
@@ -814,7 +823,10 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 		}
 		if (!pick)
 			continue;
-		if (early)
+		if (saturated)
+			snprintf(cause, sizeof(cause), "host %s cpu %u%% >= %u%%, saturated; %s's load %u%%", h->name, cpu,
+				 high, pick->name, pick_load);
+		else if (early)
 			snprintf(cause, sizeof(cause),
 				 "host %s cpu %u%% >= %u%%, trend %u%% at the end of the hold time; %s's load %u%%",
 				 h->name, cpu, high, pred, pick->name, pick_load);
@@ -1141,12 +1153,14 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 		}
 	}
 	/*
-	 * hosts whose overload has held first, then the early ones, only while
-	 * few hosts are over: then the room left is kept for the held ones
+	 * hosts whose overload has held first, then the early ones: on their
+	 * trend only while few hosts are over (then the room left is kept for
+	 * the held ones), saturated ones always
 	 */
 	n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max, 0);
-	if (over_at_most(m, s->v[ARAS_S_HOST_CPU_HIGH], ARAS_CTL_EARLY_HOSTS_PCT))
-		n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max, 1);
+	n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max,
+			  over_at_most(m, s->v[ARAS_S_HOST_CPU_HIGH], ARAS_CTL_EARLY_HOSTS_PCT) ? EARLY_TREND :
+												    EARLY_SATURATED);
 out:
 	aras_rules_map_free(&rm);
 	free(pr);

@@ -25,10 +25,14 @@
  * time sheds one VM per round even when no single VM is hot: the one whose
  * move helps most per byte of memory migrated (help: the CPU points the
  * host loses, up to its excess, and no more than the gap the target keeps
- * below it).  Prediction: a host over hostCpuHigh whose alert is still
+ * below it); a held host sheds only from ARAS_CTL_SHED_ABOVE points over
+ * hostCpuHigh, and only a VM whose move lowers it by ARAS_CTL_MIN_GAIN
+ * points (or its whole excess) while one does, else the one with the most
+ * load.  Prediction: a host over hostCpuHigh whose alert is still
  * pending sheds at once (after the held ones) when the least-squares trend
  * of its last samples is still over hostCpuHigh at the end of the hold
- * time and few hosts are over; such a move is never a relief move.  A VM at its maximum on a host with room
+ * time and few hosts are over, or when it is saturated (ARAS_CTL_SATURATED);
+ * such a move is never a relief move.  A VM at its maximum on a host with room
  * is not moved (another host gives it no more): one notice per episode.
  * Safety: per-VM cooldown after any action, never back to a host the VM
  * left within ARAS_CTL_NO_RETURN cooldowns, at most maxMigrations in flight in the cluster
@@ -80,6 +84,25 @@
  */
 #define ARAS_CTL_TREND_K 3
 #define ARAS_CTL_EARLY_HOSTS_PCT 15
+/*
+ * Saturated host: one at or above this CPU use (its VMs want at least
+ * what it has: the time SLATAH counts) whose alert is still pending sheds
+ * at once like an early one, trend or not and however many hosts are
+ * over; only to a target that stays under hostCpuHigh.
+ */
+#define ARAS_CTL_SATURATED 99
+/*
+ * Host trigger hysteresis: a host whose CPU alert fires (at hostCpuHigh)
+ * sheds only while at least this many points above hostCpuHigh; between
+ * the two it is left alone (a host just over is where most moves land).
+ */
+#define ARAS_CTL_SHED_ABOVE 5
+/*
+ * Minimum gain: a VM the host trigger sheds must lower the host by at
+ * least this many points (or by its whole excess over hostCpuHigh, if
+ * less): a move of a nearly idle VM costs a migration and relieves nothing.
+ */
+#define ARAS_CTL_MIN_GAIN 5
 /* After a VM left a host, its figures settle for holdTime, and at least this long. */
 #define ARAS_CTL_SETTLE_MIN_MS 30000
 

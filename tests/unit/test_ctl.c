@@ -1312,7 +1312,9 @@ static void host_trigger_relieves_full_host(void **state)
  * last three samples is still over hostCpuHigh at the end of the hold time
  * (60 s); a host on its way down waits for the hold time.  An early move
  * only goes where the target stays under hostCpuHigh (no relief move, and
- * no notice), and only while at most 15 % of the up hosts are over.
+ * no notice), and only while at most 15 % of the up hosts are over.  A
+ * saturated host (at or above 99 %: the time SLATAH counts) sheds at once
+ * under the same target rule, trend or not, however many hosts are over.
  * Samples 10 s apart; seven hosts (one over = 14 %).
  */
 static void host_trigger_early_on_trend(void **state)
@@ -1327,10 +1329,18 @@ static void host_trigger_early_on_trend(void **state)
 		{ "rising 70, 76, 84 %", { 70, 76, 84 }, 10, 10, 3,
 		  "host alpha cpu 84% >= 80%, trend 126% at the end of the hold time; db's load 25%" },
 		{ "flat at 85 %: the second sample shows the trend", { 85, 85, 85 }, 10, 10, 2, "trend 85%" },
-		{ "falling 99, 92, 85 %: under 80 % when the hold time ends", { 99, 92, 85 }, 10, 10, 0, NULL },
+		{ "falling 98, 92, 85 %: under 80 % when the hold time ends", { 98, 92, 85 }, 10, 10, 0, NULL },
 		{ "a single sample: no trend", { 0, 0, 90 }, 10, 10, 0, NULL },
 		{ "rising, but every target ends at or above 80 % (no relief move)", { 70, 76, 84 }, 60, 60, 0, NULL },
 		{ "rising, but gamma is over too (2 of 7 hosts)", { 70, 76, 84 }, 10, 90, 0, NULL },
+		/* saturated (ARAS_CTL_SATURATED): at once, trend or not, however many hosts are over */
+		{ "a single sample at 99 %: saturated", { 0, 0, 99 }, 10, 10, 3,
+		  "host alpha cpu 99% >= 80%, saturated; db's load 25%" },
+		{ "falling 100, 100, 99 % but saturated", { 100, 100, 99 }, 10, 10, 1, "saturated" },
+		{ "saturated while gamma is over too (2 of 7 hosts)", { 0, 0, 100 }, 10, 90, 3, "saturated" },
+		{ "a single sample at 98 %: not saturated, no trend", { 0, 0, 98 }, 10, 10, 0, NULL },
+		{ "saturated, but every target ends at or above 80 % (no relief move)", { 0, 0, 100 }, 60, 60, 0,
+		  NULL },
 	};
 
 	(void)state;
@@ -1457,6 +1467,42 @@ static void host_trigger_help_per_byte(void **state)
 	if (f->n != 1 || !f->d[0].no_target)
 		fail_msg("a new episode: want a notice again:%s", dump(f));
 	fx_free(f);
+}
+
+/*
+ * The host trigger's band and minimum gain: a held host sheds only from
+ * hostCpuHigh + ARAS_CTL_SHED_ABOVE (85 %), and not a VM whose move lowers
+ * it by less than ARAS_CTL_MIN_GAIN points while another gives that: idle
+ * (2 %, 0.1 GB) helps most per byte, busy (25 %, 2 GB) is the one that
+ * relieves.
+ */
+static void host_trigger_band_and_min_gain(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned cpu;
+		const char *want; /* the VM moved, or NULL */
+	} cases[] = {
+		{ "84 %: in the band, alone", 84, NULL },
+		{ "85 %: excess 6, idle's 2 points are under the minimum gain", 85, "busy" },
+		{ "100 %: excess 21", 100, "busy" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(cases); i++) {
+		const struct cluster cl = {
+			.h = { ALPHA(cases[i].cpu, 50, 10), BETA(10, 80) },
+			.v = { VM(1, "busy", 1, 1, 1, 100, 2000000, 2000000), VM(2, "idle", 1, 1, 1, 8, 100000, 2000000) },
+		};
+		struct fx *f = fx_new(&cl);
+
+		hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
+		decide(f, T0);
+		if (!cases[i].want ? f->n != 0 :
+		    f->n != 1 || f->d[0].no_target || f->d[0].target != 2 || strcmp(f->d[0].vm_name, cases[i].want) != 0)
+			fail_msg("%s: want %s:%s", cases[i].name, cases[i].want ? cases[i].want : "nothing", dump(f));
+		fx_free(f);
+	}
 }
 
 /*
@@ -3118,6 +3164,7 @@ int main(void)
 		cmocka_unit_test(host_trigger_early_on_trend),
 		cmocka_unit_test(host_trigger_relief_above_high),
 		cmocka_unit_test(host_trigger_help_per_byte),
+		cmocka_unit_test(host_trigger_band_and_min_gain),
 		cmocka_unit_test(relief_not_back_within_window),
 		cmocka_unit_test(mem_host_view_not_acted_on),
 		cmocka_unit_test(caps_cluster),
