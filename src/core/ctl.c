@@ -346,6 +346,13 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 			       pr[h].into);
 			continue;
 		}
+		/* a CPU move to a host whose vCPUs already wait (steal) would only move the queue */
+		if (resource == ARAS_RES_CPU && s->v[ARAS_S_STEAL_THRESHOLD] && t->steal_valid &&
+		    t->steal_mean >= s->v[ARAS_S_STEAL_THRESHOLD]) {
+			APPEND(why, whylen, "%s%s contended (mean steal %u%% >= %u%%)", why[0] ? "; " : "", t->name,
+			       t->steal_mean, s->v[ARAS_S_STEAL_THRESHOLD]);
+			continue;
+		}
 		load = aras_ctl_vm_load(vm, t->cpus);
 		cpu_after = pr[h].cpu + load;
 		fk = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
@@ -914,12 +921,16 @@ static size_t rule_moves(struct aras_ctl *c, const struct aras_model *m, const s
 		aras_rules_explain(m, st, vm, &cv->rule, cause, sizeof(cause));
 		if (aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
 			snprintf(why, sizeof(why), "VM opted out of allocation (arasVmAllocOptOut)");
-		else if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS])
+		else if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS]) {
+			c->queued++;
 			return n; /* wait for a slot */
-		else if ((t = place(c, m, st, pr, vm, ARAS_RES_NONE, now_ms, 0, 0, why, sizeof(why))) != 0) {
+		} else if ((t = place(c, m, st, pr, vm, ARAS_RES_NONE, now_ms, 0, 0, why, sizeof(why))) != 0) {
 			n += (size_t)plan_move(c, m, st, pr, cluster_moves, vm, ARAS_RES_NONE, ARAS_ORIGIN_CONTROLLER,
 					       t, cause, now_ms, &out[n], PM_NO_NOTICE);
 			continue;
+		} else if (per_host_full(c, m, st, pr, vm, ARAS_RES_NONE, now_ms, 0, 0)) {
+			c->queued++;
+			continue; /* a host that fits is only busy receiving: wait, no notice */
 		}
 		if (cv->rule_notice_sent)
 			continue;

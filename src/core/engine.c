@@ -752,7 +752,10 @@ void aras_engine_progress(struct aras_engine *e, uint32_t action, const struct a
 {
 	struct aras_action *a = e->plan ? aras_plan_get(e->plan, action) : NULL;
 
-	if (!a || !st || a->kind != ARAS_KIND_MIGRATE || a->state != ARAS_AS_RUNNING)
+	if (!a || !st || a->kind != ARAS_KIND_MIGRATE)
+		return;
+	/* a completed job's figures come after its result (src/virt/collect.c) */
+	if (a->state != ARAS_AS_RUNNING && !(st->completed && a->state == ARAS_AS_SUCCEEDED))
 		return;
 	a->data_processed = aras_mib_of_bytes(st->processed);
 	a->data_remaining = aras_mib_of_bytes(st->remaining);
@@ -914,16 +917,18 @@ int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
 	return 0;
 }
 
-int aras_engine_check_orders(const struct aras_engine *e, const struct aras_orders *os, char *why,
-			     size_t whylen)
+int aras_engine_check_orders(const struct aras_engine *e, const struct aras_state *st,
+			     const struct aras_orders *os, char *why, size_t whylen)
 {
 	struct aras_rules_map rm;
 	char w[ARAS_ERRTEXT_MAX];
 	int rc = 0;
 
-	if (!e->state.ngroups || !os || os->n < 2)
+	if (!st)
+		st = &e->state;
+	if (!st->ngroups || !os || !os->n)
 		return 0;
-	if (aras_rules_map_init(&rm, &e->model, &e->state, e->plan) < 0) {
+	if (aras_rules_map_init(&rm, &e->model, st, e->plan) < 0) {
 		snprintf(why, whylen, "out of memory");
 		return -ARAS_E_NOMEM;
 	}
@@ -934,11 +939,12 @@ int aras_engine_check_orders(const struct aras_engine *e, const struct aras_orde
 
 		if (!vm)
 			continue;
-		if (!aras_rules_allows(&rm, &e->model, &e->state, vm, o->target, w, sizeof(w))) {
-			snprintf(why, whylen, "placement rule, with the PDU's other orders: %s", w);
+		if (!aras_rules_allows(&rm, &e->model, st, vm, o->target, w, sizeof(w))) {
+			snprintf(why, whylen, "placement rule, with the PDU's other values and orders: %s",
+				 w);
 			rc = -ARAS_E_INCONSIST;
 		}
-		aras_rules_map_move(&rm, &e->model, &e->state, vm, vm->host, o->target);
+		aras_rules_map_move(&rm, &e->model, st, vm, vm->host, o->target);
 	}
 	aras_rules_map_free(&rm);
 	return rc;

@@ -175,13 +175,15 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 
 /*
  * A running migration's progress (st->completed = 0) or the statistics of
- * its completed job (st->completed = 1, before its result): the action
- * row's data processed / remaining / total (MiB), and at the end its
- * downtime and duration (ms).  Ignored for an action that is not a
- * running migration.  aras_engine_result then completes what the job did
- * not report: a successful migration has nothing remaining, and its
- * duration is the time from its start to its result when libvirt gave
- * none.
+ * its completed job (st->completed = 1; the daemon sends them after the
+ * result, which must not wait for a second connection to the
+ * destination): the action row's data processed / remaining / total
+ * (MiB), and at the end its downtime and duration (ms).  Ignored for an
+ * action that is not a migration, running (progress) or running or
+ * succeeded (completed figures).  aras_engine_result completes what the
+ * job did not report: a successful migration has nothing remaining, and
+ * its duration is the time from its start to its result until libvirt's
+ * figures arrive.
  */
 void aras_engine_progress(struct aras_engine *e, uint32_t action, const struct aras_mig_stats *st);
 
@@ -248,13 +250,17 @@ int aras_orders_add(struct aras_orders *os, const struct aras_order *o);
 int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen);
 void aras_orders_clear(struct aras_orders *os);
 /*
- * The PDU's migrate orders together against the placement rules: each
- * order is checked with the ones before it applied (two members of an
- * anti-affinity group sent to one host in one SET break the rule even when
- * each alone does not).  0 or -ARAS_E_INCONSIST with why.
+ * The PDU's migrate orders together against the placement rules as the
+ * SET leaves them (st: the staged state, with the PDU's groups and
+ * memberships; NULL: the live one): each order is checked with the ones
+ * before it applied (two members of an anti-affinity group sent to one
+ * host in one SET break the rule even when each alone does not; a VM put
+ * into a group and sent next to a member in the same SET too).  Each order
+ * alone was also checked against the live rules (aras_engine_check_order).
+ * 0 or -ARAS_E_INCONSIST with why.
  */
-int aras_engine_check_orders(const struct aras_engine *e, const struct aras_orders *os, char *why,
-			     size_t whylen);
+int aras_engine_check_orders(const struct aras_engine *e, const struct aras_state *st,
+			     const struct aras_orders *os, char *why, size_t whylen);
 
 /* Run one order now (checked already; one no longer possible is a no-op or a failed action). */
 void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms);

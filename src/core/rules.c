@@ -106,6 +106,12 @@ int aras_rules_host_listed(const char *list, const char *name)
 	return 0;
 }
 
+/* A host an affinity group may call home: up and not in maintenance. */
+static int home_ok(const struct aras_host *h)
+{
+	return h->state == ARAS_HOST_UP && !h->maintenance;
+}
+
 /* Members of g on host position h other than vm. */
 static unsigned others_at(const struct aras_rules_map *rm, const struct aras_model *m,
 			  const struct aras_vm *vm, int g, size_t h)
@@ -147,8 +153,16 @@ int aras_rules_allows(const struct aras_rules_map *rm, const struct aras_model *
 		return 1;
 	}
 	for (size_t h = 0; h < rm->nhosts; h++) {
-		unsigned c = others_at(rm, m, vm, g, h);
+		unsigned c;
 
+		/*
+		 * The group's home is where its members can stay: members on a
+		 * host going into maintenance or down do not hold the others
+		 * there (else an affinity group could never be evacuated).
+		 */
+		if (!home_ok(&m->hosts[h]))
+			continue;
+		c = others_at(rm, m, vm, g, h);
 		if (c > most) {
 			most = c;
 			most_h = h;
@@ -255,11 +269,23 @@ size_t aras_rules_violations(const struct aras_model *m, const struct aras_state
 			/* affinity: home is the host with most members (ties: where one that stays is) */
 			size_t best = mem[0];
 			unsigned best_c = 0;
+			int any_home = 0;
+
+			for (size_t k = 0; k < nmem; k++) {
+				const struct aras_host *hk = aras_model_host(m, m->vms[mem[k]]->host);
+
+				if (hk && home_ok(hk) && out[mem[k]].kind != ARAS_RB_HOSTS)
+					any_home = 1;
+			}
 
 			for (size_t k = 0; k < nmem; k++) {
 				unsigned c = 0;
 				size_t lead = mem[k];
+				const struct aras_host *hk = aras_model_host(m, m->vms[mem[k]]->host);
 
+				/* home: a host it may stay on (rules.h), when any member has one */
+				if (any_home && (!hk || !home_ok(hk) || out[mem[k]].kind == ARAS_RB_HOSTS))
+					continue;
 				for (size_t j = 0; j < nmem; j++)
 					if (m->vms[mem[j]]->host == m->vms[mem[k]]->host) {
 						c++;

@@ -459,7 +459,9 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 							   0;
 		if (d && strcmp(d, "notInService") == 0)
 			g.active = 0;
+		/* "notInService" is the optional 4th word only: in the hosts' place it is no host */
 		if (strlen(a) > ARAS_GROUP_NAME_MAX || (c && strlen(c) > ARAS_GROUP_HOSTS_MAX) ||
+		    (c && strcmp(c, "notInService") == 0) ||
 		    (d && !g.active && strtok_r(NULL, " \t\r\n", &save)) || (d && g.active)) {
 			snprintf(why, whylen, "bad group line");
 			return -ARAS_E_INVAL;

@@ -86,7 +86,7 @@ void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo,
 		return;
 	txn.orders_checked = 1;
 	if (aras_orders_check(&txn.orders, why, sizeof(why)) < 0 ||
-	    aras_engine_check_orders(&d->eng, &txn.orders, why, sizeof(why)) < 0) {
+	    aras_engine_check_orders(&d->eng, &txn.staged, &txn.orders, why, sizeof(why)) < 0) {
 		log_info("SNMP SET rejected: %s", why);
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTVALUE);
 	}

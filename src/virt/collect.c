@@ -502,7 +502,20 @@ static void mig_cancel(struct mig *m)
 	pthread_mutex_unlock(&m->lock);
 }
 
-/* The long job is over: off the list; its result goes to the loop unless stopping. */
+/* A long job's result to the loop, unless stopping; c->lock held. */
+static void hand_result(struct aras_collector *c, struct aras_job_result *r)
+{
+	if (r && !c->stop) {
+		post_result(c, r); /* r belongs to the loop thread now */
+	} else if (r) {
+		/* the engine is gone: the log is the only record */
+		aras_log_tok(LOG_WARNING, "virt", "arasd stopping: action %u %s%s", (unsigned)r->action,
+			     r->ok ? "succeeded" : "ended: ", r->ok ? "" : r->err);
+		free(r);
+	}
+}
+
+/* The long job is over: off the list; its result (if any left) goes to the loop unless stopping. */
 static void mig_finish(struct mig *m, struct aras_job_result *r)
 {
 	struct aras_collector *c = m->c;
@@ -513,14 +526,7 @@ static void mig_finish(struct mig *m, struct aras_job_result *r)
 		;
 	if (*p)
 		*p = m->next;
-	if (r && !c->stop) {
-		post_result(c, r); /* r belongs to the loop thread now */
-	} else if (r) {
-		/* the engine is gone: the log is the only record */
-		aras_log_tok(LOG_WARNING, "virt", "arasd stopping: action %u %s%s", (unsigned)r->action,
-			     r->ok ? "succeeded" : "ended: ", r->ok ? "" : r->err);
-		free(r);
-	}
+	hand_result(c, r);
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -543,12 +549,9 @@ static void *mig_main(void *arg)
 	have_wd = m->job.kind == ARAS_KIND_MIGRATE && pthread_create(&wd, NULL, mig_watchdog, m) == 0;
 	if (r) {
 		r->action = m->job.action;
-		if (m->job.kind == ARAS_KIND_MIGRATE) {
+		if (m->job.kind == ARAS_KIND_MIGRATE)
 			r->ok = aras_virt_migrate(m->conn, m->dom, &m->job, r->err, sizeof(r->err)) == 0;
-			/* downtime and duration of the completed job (arasActionDowntime / Duration) */
-			if (r->ok && aras_virt_completed_stats(m->dom, &m->job, &r->stats) == 1)
-				r->has_stats = 1;
-		} else
+		else
 			r->ok = aras_virt_lifecycle(m->dom, &m->job, r->err, sizeof(r->err), &r->detail) == 0;
 	}
 	pthread_mutex_lock(&m->lock);
@@ -559,6 +562,23 @@ static void *mig_main(void *arg)
 		pthread_join(wd, NULL);
 	if (r)
 		r->ms = now_ms(CLOCK_MONOTONIC) - t0;
+	if (r && r->ok && m->job.kind == ARAS_KIND_MIGRATE) {
+		struct aras_mig_stats st;
+
+		/*
+		 * The result first: the completed job's figures (arasActionDowntime
+		 * / Duration) mostly come from the destination, through a
+		 * connection of its own whose virConnectOpen has no timeout; a
+		 * destination that hangs must not keep the action running and its
+		 * migration slot taken.  The figures follow as a progress message.
+		 */
+		pthread_mutex_lock(&m->c->lock);
+		hand_result(m->c, r);
+		pthread_mutex_unlock(&m->c->lock);
+		r = NULL;
+		if (aras_virt_completed_stats(m->dom, &m->job, &st) == 1)
+			post_progress(m, &st);
+	}
 	/*
 	 * No kick here: the engine asks for a poll at once when the loop takes
 	 * a successful result (fx.kick), and none after a failure (D2).

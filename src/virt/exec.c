@@ -176,8 +176,13 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 		flags |= VIR_MIGRATE_AUTO_CONVERGE;
 	if (job->post_copy)
 		flags |= VIR_MIGRATE_POSTCOPY;
-	if (job->bandwidth_mib)
+	if (job->bandwidth_mib) {
 		virTypedParamsAddULLong(&params, &n, &max, VIR_MIGRATE_PARAM_BANDWIDTH, job->bandwidth_mib);
+		/* the post-copy phase has a cap of its own (MiB/s too); unset it runs unlimited */
+		if (job->post_copy)
+			virTypedParamsAddULLong(&params, &n, &max, VIR_MIGRATE_PARAM_BANDWIDTH_POSTCOPY,
+						job->bandwidth_mib);
+	}
 	if (job->mig_uri[0]) {
 		virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_URI, job->mig_uri);
 		/* keep a tcp migration on loopback: the target QEMU listens where told */

@@ -3,23 +3,23 @@
 # with ARAS_LAB_ONLY=envelope; uses its helpers (arasd_run, boot, destroy,
 # actions, only_on, has_trap, hb_wait, fig, ok/not_ok/is/check).
 #
-#   S11a bandwidth: a guest holding 2 x 48 MiB of random data (aras.load=fill)
+#   S13a bandwidth: a guest holding 2 x 48 MiB of random data (aras.load=fill)
 #        moves A -> B uncapped, then B -> A with arasMigrationBandwidth
 #        8 MiB/s; both succeed, the action rows show the data moved and the
 #        duration, the capped one's rate (data / duration) stays within the
 #        cap; both times are printed as figures (no assertion on wall time)
-#   S11c progress: during the capped move arasActionDataProcessed, read
+#   S13c progress: during the capped move arasActionDataProcessed, read
 #        twice, grows and arasActionDataRemaining is shown
-#   S11b auto-converge: a guest rewriting 48 MiB of random data as fast as
+#   S13b auto-converge: a guest rewriting 48 MiB of random data as fast as
 #        it can (aras.load=dirty), capped at arasMigrationBandwidth: with
 #        arasMigrationAutoConverge false the migration copies until
 #        arasMigrationTimeout aborts it (failed(6), arasActionFailed, the
 #        guest stays on A); with true QEMU throttles the guest and it
 #        completes
-#   S11d post-copy: the same guest back to A with arasMigrationPostCopy true
+#   S13d post-copy: the same guest back to A with arasMigrationPostCopy true
 #        (auto-converge off): switched to post-copy at half the timeout, it
 #        completes
-echo "# --- S11 migration envelope"
+echo "# --- S13 migration envelope"
 arasd_run "policy manual" "migrationBandwidth 0"
 ENV_BW=$CFG.24.0 ENV_AC=$CFG.25.0 ENV_TMO=$CFG.20.0
 
@@ -34,6 +34,11 @@ env_migrate() {
 env_done() { local s; s=$(sget "$ACT.7.$1" 2>/dev/null) && [ "$s" = 5 -o "$s" = 6 ]; }
 # env_row INDEX: "processed remaining total downtime duration"
 env_row() { sget "$ACT.14.$1" "$ACT.15.$1" "$ACT.16.$1" "$ACT.17.$1" "$ACT.18.$1" | tr '\n' ' '; }
+# env_done_row INDEX: env_row of a succeeded migration once libvirt's completed
+# figures are in (they follow the result: src/virt/collect.c posts the result
+# before it asks the destination for them); at most 20 s
+env_has_downtime() { [ "$(sget "$ACT.17.$1")" -gt 0 ] 2>/dev/null; }
+env_done_row() { wait_for 20 env_has_downtime "$1"; env_row "$1"; }
 
 # env_same_as_libvirt HOST NAME DOWNTIME DURATION LABEL: the row's downtime and
 # duration are libvirt's figures of the completed job (virsh domjobinfo
@@ -51,21 +56,21 @@ env_same_as_libvirt() {
 	fi
 }
 
-# ------------------------------------------------------------ S11a, S11c
+# ------------------------------------------------------------ S13a, S13c
 boot fill1 A fill 1 2 256 1024 0 48 || abort "boot fill1 on A"
 hb_wait fill1 60 "mb >= 48" >/dev/null || not_ok "fill1 wrote its 48 MiB"
 sset "$ENV_BW" u 0 >/dev/null
 t=$(now)
 env_migrate fill1 2 || not_ok "arasVmMigrateTo.fill1 = B: an action"
 if wait_for 120 env_done "$ENV_IDX" && [ "$(sget "$ACT.7.$ENV_IDX")" = 5 ]; then
-	ok "S11a uncapped migration of fill1 to B succeeded ($(since "$t") s)"
+	ok "S13a uncapped migration of fill1 to B succeeded ($(since "$t") s)"
 else
-	not_ok "S11a uncapped migration of fill1: state $(sget "$ACT.7.$ENV_IDX") $(sget "$ACT.11.$ENV_IDX")"
+	not_ok "S13a uncapped migration of fill1: state $(sget "$ACT.7.$ENV_IDX") $(sget "$ACT.11.$ENV_IDX")"
 fi
-read -r u_proc u_rem u_tot u_down u_dur <<<"$(env_row "$ENV_IDX")"
-env_same_as_libvirt B fill1 "$u_down" "$u_dur" "S11a uncapped"
-fig "S11a uncapped" "processed $u_proc MiB, total $u_tot MiB, downtime $u_down ms, duration $u_dur ms ($(jobtime B fill1))"
-check "S11a uncapped: the row shows the data moved (>= 48 MiB) and a duration" \
+read -r u_proc u_rem u_tot u_down u_dur <<<"$(env_done_row "$ENV_IDX")"
+env_same_as_libvirt B fill1 "$u_down" "$u_dur" "S13a uncapped"
+fig "S13a uncapped" "processed $u_proc MiB, total $u_tot MiB, downtime $u_down ms, duration $u_dur ms ($(jobtime B fill1))"
+check "S13a uncapped: the row shows the data moved (>= 48 MiB) and a duration" \
 	test "${u_proc:-0}" -ge 48 -a "${u_dur:-0}" -gt 0 -a "${u_rem:-1}" = 0
 
 # the uncapped copy runs at about 10 MiB/s here (TCG, 2 cores): cap well below
@@ -74,7 +79,7 @@ sset "$ENV_BW" u $ENV_CAP >/dev/null || not_ok "snmpset arasMigrationBandwidth $
 is "arasMigrationBandwidth reads $ENV_CAP" "$(sget "$ENV_BW")" $ENV_CAP
 t=$(now)
 env_migrate fill1 1 || not_ok "arasVmMigrateTo.fill1 = A: an action"
-# S11c: progress while it runs
+# S13c: progress while it runs
 p1= p2= rem=
 for i in $(seq 60); do
 	[ "$(sget "$ACT.7.$ENV_IDX")" = 4 ] || { sleep 0.5; continue; }
@@ -92,31 +97,31 @@ for i in $(seq 60); do
 	sleep 0.5
 done
 if [ -n "$p1" ] && [ -n "$p2" ] && [ "$p2" -gt "$p1" ]; then
-	ok "S11c arasActionDataProcessed grows while the capped migration runs: $p1 -> $p2 MiB (remaining $rem MiB)"
+	ok "S13c arasActionDataProcessed grows while the capped migration runs: $p1 -> $p2 MiB (remaining $rem MiB)"
 else
-	not_ok "S11c arasActionDataProcessed while running: '${p1:-none}' then '${p2:-none}'"
+	not_ok "S13c arasActionDataProcessed while running: '${p1:-none}' then '${p2:-none}'"
 fi
 if wait_for 180 env_done "$ENV_IDX" && [ "$(sget "$ACT.7.$ENV_IDX")" = 5 ]; then
-	ok "S11a capped migration of fill1 to A succeeded ($(since "$t") s)"
+	ok "S13a capped migration of fill1 to A succeeded ($(since "$t") s)"
 else
-	not_ok "S11a capped migration of fill1: state $(sget "$ACT.7.$ENV_IDX") $(sget "$ACT.11.$ENV_IDX")"
+	not_ok "S13a capped migration of fill1: state $(sget "$ACT.7.$ENV_IDX") $(sget "$ACT.11.$ENV_IDX")"
 fi
-read -r c_proc c_rem c_tot c_down c_dur <<<"$(env_row "$ENV_IDX")"
-env_same_as_libvirt A fill1 "$c_down" "$c_dur" "S11a capped"
-fig "S11a capped $ENV_CAP MiB/s" "processed $c_proc MiB, total $c_tot MiB, downtime $c_down ms, duration $c_dur ms ($(jobtime A fill1))"
-fig "S11a capped / uncapped duration" "$c_dur ms / $u_dur ms = x$(fdiv "${c_dur:-0}" "${u_dur:-0}" %.1f)"
+read -r c_proc c_rem c_tot c_down c_dur <<<"$(env_done_row "$ENV_IDX")"
+env_same_as_libvirt A fill1 "$c_down" "$c_dur" "S13a capped"
+fig "S13a capped $ENV_CAP MiB/s" "processed $c_proc MiB, total $c_tot MiB, downtime $c_down ms, duration $c_dur ms ($(jobtime A fill1))"
+fig "S13a capped / uncapped duration" "$c_dur ms / $u_dur ms = x$(fdiv "${c_dur:-0}" "${u_dur:-0}" %.1f)"
 c_rate=$(fdiv "$((${c_proc:-0} * 1000))" "${c_dur:-0}" %.1f)
 u_rate=$(fdiv "$((${u_proc:-0} * 1000))" "${u_dur:-0}" %.1f)
-fig "S11a rate (processed / duration)" "uncapped $u_rate MiB/s, capped $c_rate MiB/s (cap $ENV_CAP)"
-check "S11a capped: the data moved (>= 48 MiB), at no more than the cap (+25 %): $c_rate MiB/s" \
+fig "S13a rate (processed / duration)" "uncapped $u_rate MiB/s, capped $c_rate MiB/s (cap $ENV_CAP)"
+check "S13a capped: the data moved (>= 48 MiB), at no more than the cap (+25 %): $c_rate MiB/s" \
 	awk -v r="$c_rate" -v p="${c_proc:-0}" -v cap=$ENV_CAP 'BEGIN { exit !(p >= 48 && r > 0 && r <= cap * 1.25) }'
 destroy fill1
 
-# ------------------------------------------------------------------ S11b
+# ------------------------------------------------------------------ S13b
 boot dirty1 A dirty 1 2 256 1024 0 48 || abort "boot dirty1 on A"
 hb_wait dirty1 60 "mb >= 96" >/dev/null || not_ok "dirty1 rewrites its memory"
 rate dirty1 mb 4
-fig "S11b dirty1 dirties" "$RATE MiB/s (guest clock)"
+fig "S13b dirty1 dirties" "$RATE MiB/s (guest clock)"
 # the same arasMigrationTimeout for both runs (the auto-converged one took
 # about 70 s on the 2-core TCG lab)
 ENV_TMO_S=${ARAS_LAB_ENV_TMO:-110}
@@ -126,32 +131,32 @@ mark=$(mark_traps)
 t=$(now)
 env_migrate dirty1 2 || not_ok "arasVmMigrateTo.dirty1 = B: an action"
 if wait_for $((ENV_TMO_S + 60)) env_done "$ENV_IDX" && [ "$(sget "$ACT.7.$ENV_IDX")" = 6 ]; then
-	ok "S11b without auto-converge: failed(6) after $(since "$t") s: $(sget "$ACT.11.$ENV_IDX")"
+	ok "S13b without auto-converge: failed(6) after $(since "$t") s: $(sget "$ACT.11.$ENV_IDX")"
 else
-	not_ok "S11b without auto-converge: state $(sget "$ACT.7.$ENV_IDX"), want failed(6)"
+	not_ok "S13b without auto-converge: state $(sget "$ACT.7.$ENV_IDX"), want failed(6)"
 fi
 read -r n_proc n_rem n_tot n_down n_dur <<<"$(env_row "$ENV_IDX")"
-fig "S11b without auto-converge" "processed $n_proc MiB, still remaining $n_rem MiB of $n_tot MiB when aborted"
-check "S11b arasActionFailed for dirty1" wait_for 10 has_trap "$mark" $N_FAILED dirty1
-if only_on dirty1 A; then ok "S11b dirty1 stays on A"; else not_ok "S11b dirty1 on $(where dirty1)"; vm_diag dirty1; fi
+fig "S13b without auto-converge" "processed $n_proc MiB, still remaining $n_rem MiB of $n_tot MiB when aborted"
+check "S13b arasActionFailed for dirty1" wait_for 10 has_trap "$mark" $N_FAILED dirty1
+if only_on dirty1 A; then ok "S13b dirty1 stays on A"; else not_ok "S13b dirty1 on $(where dirty1)"; vm_diag dirty1; fi
 sset "$ENV_AC" i 1 >/dev/null || not_ok "snmpset auto-converge true"
 mark=$(mark_traps)
 t=$(now)
 env_migrate dirty1 2 || not_ok "arasVmMigrateTo.dirty1 = B again: an action"
 if wait_for $((ENV_TMO_S + 30)) env_done "$ENV_IDX" && [ "$(sget "$ACT.7.$ENV_IDX")" = 5 ]; then
-	ok "S11b with auto-converge: succeeded after $(since "$t") s"
+	ok "S13b with auto-converge: succeeded after $(since "$t") s"
 else
-	not_ok "S11b with auto-converge: state $(sget "$ACT.7.$ENV_IDX") $(sget "$ACT.11.$ENV_IDX")"
+	not_ok "S13b with auto-converge: state $(sget "$ACT.7.$ENV_IDX") $(sget "$ACT.11.$ENV_IDX")"
 fi
-read -r a_proc a_rem a_tot a_down a_dur <<<"$(env_row "$ENV_IDX")"
-env_same_as_libvirt B dirty1 "$a_down" "$a_dur" "S11b with auto-converge"
-fig "S11b with auto-converge" "processed $a_proc MiB, downtime $a_down ms, duration $a_dur ms ($(jobtime B dirty1))"
-check "S11b arasActionDone for dirty1" wait_for 10 has_trap "$mark" $N_DONE dirty1
-if only_on dirty1 B; then ok "S11b dirty1 now on B only"; else not_ok "S11b dirty1 on $(where dirty1)"; fi
+read -r a_proc a_rem a_tot a_down a_dur <<<"$(env_done_row "$ENV_IDX")"
+env_same_as_libvirt B dirty1 "$a_down" "$a_dur" "S13b with auto-converge"
+fig "S13b with auto-converge" "processed $a_proc MiB, downtime $a_down ms, duration $a_dur ms ($(jobtime B dirty1))"
+check "S13b arasActionDone for dirty1" wait_for 10 has_trap "$mark" $N_DONE dirty1
+if only_on dirty1 B; then ok "S13b dirty1 now on B only"; else not_ok "S13b dirty1 on $(where dirty1)"; fi
 hb0=$(hb_field dirty1 hb)
-check "S11b dirty1's heartbeat goes on on B" hb_wait dirty1 20 "hb > $hb0 + 1"
+check "S13b dirty1's heartbeat goes on on B" hb_wait dirty1 20 "hb > $hb0 + 1"
 
-# ------------------------------------------------------------------ S11d
+# ------------------------------------------------------------------ S13d
 # post-copy, no auto-converge: the same guest back to A switches to
 # post-copy at half arasMigrationTimeout and completes
 ENV_PC_TMO=${ARAS_LAB_ENV_PC_TMO:-60}
@@ -161,16 +166,16 @@ mark=$(mark_traps)
 t=$(now)
 env_migrate dirty1 1 || not_ok "arasVmMigrateTo.dirty1 = A: an action"
 if wait_for $((ENV_PC_TMO + 30)) env_done "$ENV_IDX" && [ "$(sget "$ACT.7.$ENV_IDX")" = 5 ]; then
-	ok "S11d post-copy: succeeded after $(since "$t") s (switched at $((ENV_PC_TMO / 2)) s)"
+	ok "S13d post-copy: succeeded after $(since "$t") s (switched at $((ENV_PC_TMO / 2)) s)"
 else
-	not_ok "S11d post-copy: state $(sget "$ACT.7.$ENV_IDX") $(sget "$ACT.11.$ENV_IDX")"
+	not_ok "S13d post-copy: state $(sget "$ACT.7.$ENV_IDX") $(sget "$ACT.11.$ENV_IDX")"
 fi
-check "S11d arasd switched it to post-copy" grep -q "action $ENV_IDX: migration still copying after $((ENV_PC_TMO / 2)) s: switched to post-copy" "$T/arasd.log"
+check "S13d arasd switched it to post-copy" grep -q "action $ENV_IDX: migration still copying after $((ENV_PC_TMO / 2)) s: switched to post-copy" "$T/arasd.log"
 read -r d_proc d_rem d_tot d_down d_dur <<<"$(env_row "$ENV_IDX")"
-fig "S11d post-copy" "processed $d_proc MiB, downtime $d_down ms, duration $d_dur ms ($(jobtime A dirty1))"
-if only_on dirty1 A; then ok "S11d dirty1 now on A only"; else not_ok "S11d dirty1 on $(where dirty1)"; fi
+fig "S13d post-copy" "processed $d_proc MiB, downtime $d_down ms, duration $d_dur ms ($(jobtime A dirty1))"
+if only_on dirty1 A; then ok "S13d dirty1 now on A only"; else not_ok "S13d dirty1 on $(where dirty1)"; fi
 hb0=$(hb_field dirty1 hb)
-check "S11d dirty1's heartbeat goes on on A" hb_wait dirty1 20 "hb > $hb0 + 1"
+check "S13d dirty1's heartbeat goes on on A" hb_wait dirty1 20 "hb > $hb0 + 1"
 destroy dirty1
-fig "S11 where arasd read the completed job's statistics" \
+fig "S13 where arasd read the completed job's statistics" \
 	"source $(grep -c 'statistics from the source' "$T/arasd.log"), destination $(grep -c 'statistics from the destination' "$T/arasd.log")"

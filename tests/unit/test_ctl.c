@@ -2763,7 +2763,7 @@ static const struct {
 	const char *name;
 	unsigned thr;           /* stealThreshold */
 	unsigned vm, host_mean; /* steal %, or NO_STEAL */
-	int beta_down;
+	int beta_down; /* 1: beta down; 2: beta contended (mean steal 30 %) */
 	int kind;
 	unsigned target;
 	uint64_t amount;
@@ -2783,6 +2783,8 @@ static const struct {
 	{ "threshold 0 turns it off", 0, 60, 60, 0, ARAS_KIND_ADD_VCPU, 0, 3, 0, { "vCPUs 2 -> 3 of 4" } },
 	{ "contended, nowhere to go: notice, no vCPU", 10, 40, 40, 1, ARAS_KIND_MIGRATE, 0, 0, 1,
 	  { "steal 40% >= 10%", "no host fits", "beta down" } },
+	{ "the only target contended too: notice, no move there", 10, 40, 40, 2, ARAS_KIND_MIGRATE, 0, 0, 1,
+	  { "steal 40% >= 10%", "beta contended (mean steal 30% >= 10%)" } },
 };
 
 static void steal_decisions(void **state)
@@ -2805,8 +2807,12 @@ static void steal_decisions(void **state)
 		vm->cpu_steal = vm->has_steal ? steal_cases[i].vm : 0;
 		h->steal_valid = steal_cases[i].host_mean != NO_STEAL;
 		h->steal_mean = h->steal_max = h->steal_valid ? steal_cases[i].host_mean : 0;
-		if (steal_cases[i].beta_down)
+		if (steal_cases[i].beta_down == 1)
 			hostk(f, 2)->state = ARAS_HOST_DOWN;
+		if (steal_cases[i].beta_down == 2) { /* beta's vCPUs wait too */
+			hostk(f, 2)->steal_valid = 1;
+			hostk(f, 2)->steal_mean = hostk(f, 2)->steal_max = 30;
+		}
 		fire(f, 1, ARAS_RES_CPU, 95);
 		if (decide(f, T0) != 1)
 			fail_msg("%s: %zu decisions, want 1:%s", steal_cases[i].name, f->n, dump(f));
@@ -3012,6 +3018,43 @@ static void rules_affinity_follows_the_group(void **state)
 }
 
 /*
+ * An affinity group whose members all sit on a host going into
+ * maintenance can be evacuated: the host they leave does not hold them, the
+ * first goes where it fits and the second follows it there, never elsewhere.
+ */
+static void rules_affinity_group_evacuates_together(void **state)
+{
+	const struct cluster cl = {
+		.h = { { 1, "alpha", 4, 40, 50, 10, HMAINT }, BETA(5, 90), GAMMA(30, 80) },
+		.v = { VM(1, "a1", 1, 1, 2, 20, 500000, 1000000), VM(2, "c1", 1, 1, 2, 20, 400000, 1000000) }
+	};
+	struct fx *f = fx_new(&cl);
+	const struct aras_decision *d;
+	unsigned first;
+
+	(void)state;
+	group_add(f, "app", ARAS_RULE_AFFINITY, "");
+	member(f, 1, "app");
+	member(f, 2, "app");
+	f->st.settings.v[ARAS_S_MAX_MIGRATIONS] = 1; /* one move a round: the second follows the first */
+	if (decide(f, T0) < 1)
+		fail_msg("nothing evacuated:%s", dump(f));
+	d = &f->d[0];
+	assert_int_equal(d->kind, ARAS_KIND_MIGRATE);
+	assert_int_equal(d->no_target, 0);
+	first = d->target;
+	assert_true(first == 2 || first == 3);
+	/* the first has arrived: the second goes to the same host */
+	aras_model_find_vm(&f->m, d->uuid)->host = first;
+	if (decide(f, T0 + S(1)) < 1)
+		fail_msg("second member not evacuated:%s", dump(f));
+	assert_int_equal(f->d[0].kind, ARAS_KIND_MIGRATE);
+	assert_int_equal(f->d[0].no_target, 0);
+	assert_int_equal(f->d[0].target, first);
+	fx_free(f);
+}
+
+/*
  * Repair: two members of an anti-affinity group on one host give one
  * violator; automatic moves exactly it, semiAutomatic decides the same
  * (the engine proposes), manual nothing.  No host fits: one notice.
@@ -3196,6 +3239,7 @@ int main(void)
 		cmocka_unit_test(rules_hosts_outside_never_chosen),
 		cmocka_unit_test(rules_anti_affinity_within_one_round),
 		cmocka_unit_test(rules_affinity_follows_the_group),
+		cmocka_unit_test(rules_affinity_group_evacuates_together),
 		cmocka_unit_test(rules_repair_moves_one_of_two),
 		cmocka_unit_test(rules_violations_who),
 		cmocka_unit_test(regress_ctl_shrink_back_and_sla_decision_same_round),

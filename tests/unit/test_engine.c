@@ -1207,13 +1207,62 @@ static void test_rules_orders_together(void **unused)
 	assert_int_equal(check(f, a, NULL), 0);
 	assert_int_equal(check(f, b, NULL), 0);
 	assert_int_equal(aras_orders_add(&os, &a), 0);
-	assert_int_equal(aras_engine_check_orders(&f->e, &os, why, sizeof(why)), 0);
+	assert_int_equal(aras_engine_check_orders(&f->e, NULL, &os, why, sizeof(why)), 0);
 	assert_int_equal(aras_orders_add(&os, &b), 0);
 	assert_int_equal(aras_orders_check(&os, why, sizeof(why)), 0);
-	assert_int_equal(aras_engine_check_orders(&f->e, &os, why, sizeof(why)), -ARAS_E_INCONSIST);
+	assert_int_equal(aras_engine_check_orders(&f->e, NULL, &os, why, sizeof(why)), -ARAS_E_INCONSIST);
 	if (!strstr(why, "antiAffinity group apart"))
 		fail_msg("why: %s", why);
 	aras_orders_clear(&os);
+	fx_free(f);
+}
+
+/*
+ * Orders are checked against the rules as the SET leaves them: a VM put
+ * into a group in the same PDU as its migrate-to (the live state has no
+ * such group yet).  One order alone is checked too.
+ */
+static void test_rules_orders_staged(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_orders os = { 0 };
+	struct aras_order a = migrate(1, 3);
+	struct aras_state st;
+	struct aras_group g;
+	uint8_t u[ARAS_UUID_LEN];
+	char why[256] = "";
+
+	(void)unused;
+	for (int second = 0; second < 2; second++) {
+		struct aras_host_sample s;
+
+		memset(&s, 0, sizeof(s));
+		s.host_index = 3;
+		s.ok = 1;
+		s.t_ms = second ? T0 + 5000 : T0 - 5000;
+		s.cpus = 4;
+		s.mem_total_kib = MEM_TOTAL;
+		s.has_mem_free = 1;
+		s.mem_free_kib = MEM_TOTAL;
+		assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0);
+	}
+	aras_state_init(&st);
+	assert_int_equal(aras_state_copy(&st, &f->e.state), 0);
+	memset(&g, 0, sizeof(g));
+	snprintf(g.name, sizeof(g.name), "pin");
+	snprintf(g.hosts, sizeof(g.hosts), "h1");
+	g.rule = ARAS_RULE_ANTI_AFFINITY;
+	g.active = 1;
+	assert_int_equal(aras_state_put_group(&st, &g), 0);
+	mkuuid(u, 1);
+	assert_int_equal(aras_state_set_vm_group(&st, u, "pin"), 0);
+	assert_int_equal(aras_orders_add(&os, &a), 0);
+	assert_int_equal(aras_engine_check_orders(&f->e, NULL, &os, why, sizeof(why)), 0);
+	assert_int_equal(aras_engine_check_orders(&f->e, &st, &os, why, sizeof(why)), -ARAS_E_INCONSIST);
+	if (!strstr(why, "pin"))
+		fail_msg("why: %s", why);
+	aras_orders_clear(&os);
+	aras_state_free(&st);
 	fx_free(f);
 }
 
@@ -1298,6 +1347,37 @@ static void test_mig_progress_without_completed(void **unused)
 	fx_free(f);
 }
 
+/*
+ * The completed job's figures come after the result (the daemon posts the
+ * result before it opens a connection to the destination): they replace
+ * the duration measured from start to result; a late in-flight reading
+ * changes nothing.
+ */
+static void test_mig_completed_after_result(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_action *a = running_migration(f, T0);
+	struct aras_mig_stats late = { .processed = 10 * MIB, .remaining = 5 * MIB, .total = 15 * MIB };
+	struct aras_mig_stats done = { .processed = 300 * MIB,
+				       .total = 300 * MIB,
+				       .completed = 1,
+				       .downtime_ms = 147,
+				       .elapsed_ms = 20800 };
+
+	(void)unused;
+	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 21000);
+	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
+	assert_int_equal(a->duration_ms, 21000);
+	aras_engine_progress(&f->e, a->index, &late);
+	assert_int_equal(a->data_processed, 0);
+	aras_engine_progress(&f->e, a->index, &done);
+	assert_int_equal(a->data_processed, 300);
+	assert_int_equal(a->data_remaining, 0);
+	assert_int_equal(a->downtime_ms, 147);
+	assert_int_equal(a->duration_ms, 20800);
+	fx_free(f);
+}
+
 /* A failed migration keeps its last reading (what was left) and has no duration. */
 static void test_mig_progress_failed(void **unused)
 {
@@ -1360,6 +1440,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules_episode),
 		cmocka_unit_test(test_rules_orders_together),
+		cmocka_unit_test(test_rules_orders_staged),
 		cmocka_unit_test(test_sample_hosts),
 		cmocka_unit_test(test_host_stall),
 		cmocka_unit_test(test_check_migrate),
@@ -1389,6 +1470,7 @@ int main(void)
 		cmocka_unit_test(test_vm_churn_bounded),
 		cmocka_unit_test(test_mig_progress),
 		cmocka_unit_test(test_mig_progress_without_completed),
+		cmocka_unit_test(test_mig_completed_after_result),
 		cmocka_unit_test(test_mig_progress_failed),
 		cmocka_unit_test(test_mig_envelope),
 	};

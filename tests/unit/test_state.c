@@ -1010,6 +1010,7 @@ static void load_bad_group_lines(void **state)
 		"group db friends\n",
 		"group db antiAffinity h1 extra\n",
 		"group db antiAffinity h1 notInService more\n",
+		"group db antiAffinity notInService\n",
 		"group d/b antiAffinity\n",
 		"group 012345678901234567890123456789012 antiAffinity\n",
 		"group db antiAffinity h1,,h2\n",
