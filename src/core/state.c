@@ -127,6 +127,21 @@ static void drop_if_empty(struct aras_state *st, size_t i)
 	st->nprefs--;
 }
 
+/* A VM with no preferences yet gets an all-zero entry at position i (its sorted place). */
+static int prefs_insert(struct aras_state *st, size_t i, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	struct aras_vm_prefs *p = realloc(st->prefs, (st->nprefs + 1) * sizeof(*p));
+
+	if (!p)
+		return -ARAS_E_NOMEM;
+	st->prefs = p;
+	memmove(&p[i + 1], &p[i], (st->nprefs - i) * sizeof(*p));
+	memset(&p[i], 0, sizeof(*p));
+	memcpy(p[i].uuid, uuid, ARAS_UUID_LEN);
+	st->nprefs++;
+	return 0;
+}
+
 int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int field,
 			unsigned value)
 {
@@ -139,14 +154,8 @@ int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN]
 	if (i == st->nprefs || memcmp(st->prefs[i].uuid, uuid, ARAS_UUID_LEN) != 0) {
 		if (value == 0)
 			return 0;
-		p = realloc(st->prefs, (st->nprefs + 1) * sizeof(*p));
-		if (!p)
+		if (prefs_insert(st, i, uuid) < 0)
 			return -ARAS_E_NOMEM;
-		st->prefs = p;
-		memmove(&p[i + 1], &p[i], (st->nprefs - i) * sizeof(*p));
-		memset(&p[i], 0, sizeof(*p));
-		memcpy(p[i].uuid, uuid, ARAS_UUID_LEN);
-		st->nprefs++;
 	}
 	p = &st->prefs[i];
 	*field_ptr(p, field) = value;
@@ -287,21 +296,14 @@ const char *aras_state_vm_group(const struct aras_state *st, const uint8_t uuid[
 int aras_state_set_vm_group(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], const char *name)
 {
 	size_t i = prefs_bound(st, uuid), len = strlen(name);
-	struct aras_vm_prefs *p;
 
 	if (len && aras_group_name_ok(name, len) < 0)
 		return -ARAS_E_RANGE;
 	if (i == st->nprefs || memcmp(st->prefs[i].uuid, uuid, ARAS_UUID_LEN) != 0) {
 		if (!len)
 			return 0;
-		p = realloc(st->prefs, (st->nprefs + 1) * sizeof(*p));
-		if (!p)
+		if (prefs_insert(st, i, uuid) < 0)
 			return -ARAS_E_NOMEM;
-		st->prefs = p;
-		memmove(&p[i + 1], &p[i], (st->nprefs - i) * sizeof(*p));
-		memset(&p[i], 0, sizeof(*p));
-		memcpy(p[i].uuid, uuid, ARAS_UUID_LEN);
-		st->nprefs++;
 	}
 	snprintf(st->prefs[i].group, sizeof(st->prefs[i].group), "%s", name);
 	drop_if_empty(st, i);

@@ -1179,17 +1179,9 @@ static void test_rules_episode(void **unused)
 	fx_free(f);
 }
 
-/* Two migrate orders of one SET that together break an anti-affinity rule: refused; each alone passes. */
-static void test_rules_orders_together(void **unused)
+/* Host 3 answers (empty, two polls: its figures are from a real interval). */
+static void host3_up(struct fx *f)
 {
-	static const uint32_t pair[] = { 1, 2 };
-	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
-	struct aras_orders os = { 0 };
-	struct aras_order a = migrate(1, 3), b = migrate(2, 3);
-	char why[256] = "";
-
-	(void)unused;
-	/* host 3 answers now (empty) */
 	for (int second = 0; second < 2; second++) {
 		struct aras_host_sample s;
 
@@ -1203,6 +1195,19 @@ static void test_rules_orders_together(void **unused)
 		s.mem_free_kib = MEM_TOTAL;
 		assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0);
 	}
+}
+
+/* Two migrate orders of one SET that together break an anti-affinity rule: refused; each alone passes. */
+static void test_rules_orders_together(void **unused)
+{
+	static const uint32_t pair[] = { 1, 2 };
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_orders os = { 0 };
+	struct aras_order a = migrate(1, 3), b = migrate(2, 3);
+	char why[256] = "";
+
+	(void)unused;
+	host3_up(f);
 	commit_group(f, "apart", "", pair, 2, 0);
 	assert_int_equal(check(f, a, NULL), 0);
 	assert_int_equal(check(f, b, NULL), 0);
@@ -1233,19 +1238,7 @@ static void test_rules_orders_staged(void **unused)
 	char why[256] = "";
 
 	(void)unused;
-	for (int second = 0; second < 2; second++) {
-		struct aras_host_sample s;
-
-		memset(&s, 0, sizeof(s));
-		s.host_index = 3;
-		s.ok = 1;
-		s.t_ms = second ? T0 + 5000 : T0 - 5000;
-		s.cpus = 4;
-		s.mem_total_kib = MEM_TOTAL;
-		s.has_mem_free = 1;
-		s.mem_free_kib = MEM_TOTAL;
-		assert_int_equal(aras_engine_sample(&f->e, &s, 0), 0);
-	}
+	host3_up(f);
 	aras_state_init(&st);
 	assert_int_equal(aras_state_copy(&st, &f->e.state), 0);
 	memset(&g, 0, sizeof(g));
