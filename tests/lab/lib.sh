@@ -77,14 +77,29 @@ starttime() {
 }
 
 # pid_record KEY PID: remember a process we started (replaces KEY).
+# Guests boot in parallel (two guest.sh at once): every change of the pids
+# file holds $PIDS.lock, else two rewrites through one temporary file could
+# drop lines (a lost libvirtd-A made a booted guest look nowhere).
 pid_record() {
 	local st
 	st=$(starttime "$2") || st=0
-	pid_forget "$1"
-	echo "$1 $2 $st" >>"$PIDS"
+	(
+		flock 9
+		pids_drop "$1"
+		echo "$1 $2 $st" >>"$PIDS"
+	) 9>>"$PIDS.lock"
 }
 
 pid_forget() {
+	[ -f "$PIDS" ] || return 0
+	(
+		flock 9
+		pids_drop "$1"
+	) 9>>"$PIDS.lock"
+}
+
+# pids_drop KEY: the pids file without KEY (the caller holds $PIDS.lock)
+pids_drop() {
 	[ -f "$PIDS" ] || return 0
 	awk -v k="$1" '$1 != k' "$PIDS" >"$PIDS.new" && mv -f "$PIDS.new" "$PIDS"
 }
