@@ -89,21 +89,50 @@ void aras_rules_map_move(struct aras_rules_map *rm, const struct aras_model *m, 
 	add(rm, m, g, to, 1);
 }
 
+/*
+ * The items of a comma-separated host list, one per call: the item at *s
+ * (its length in *len), *s moved past it; 0 when none is left.
+ */
+static int next_item(const char **s, const char **item, size_t *len)
+{
+	const char *e;
+
+	if (!**s)
+		return 0;
+	e = strchr(*s, ',');
+	*item = *s;
+	*len = e ? (size_t)(e - *s) : strlen(*s);
+	*s = e ? e + 1 : *s + *len;
+	return 1;
+}
+
 int aras_rules_host_listed(const char *list, const char *name)
 {
-	size_t n = strlen(name);
+	size_t n = strlen(name), len;
+	const char *item;
 
-	for (const char *s = list; *s;) {
-		const char *e = strchr(s, ',');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-
-		if (len == n && strncmp(s, name, n) == 0)
+	while (next_item(&list, &item, &len))
+		if (len == n && strncmp(item, name, n) == 0)
 			return 1;
-		if (!e)
-			break;
-		s = e + 1;
-	}
 	return 0;
+}
+
+int aras_rules_hosts_known(const struct aras_model *m, const char *list, char *bad, size_t badlen)
+{
+	size_t len;
+	const char *item;
+
+	while (next_item(&list, &item, &len)) {
+		int found = 0;
+
+		for (size_t h = 0; h < m->nhosts && !found; h++)
+			found = strlen(m->hosts[h].name) == len && strncmp(m->hosts[h].name, item, len) == 0;
+		if (!found) {
+			snprintf(bad, badlen, "%.*s", (int)len, item);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* A host an affinity group may call home: up and not in maintenance. */

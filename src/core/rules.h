@@ -52,6 +52,11 @@ int aras_rules_allows(const struct aras_rules_map *rm, const struct aras_model *
 
 /* Is name in the comma-separated list? */
 int aras_rules_host_listed(const char *list, const char *name);
+/*
+ * Is every name of the comma-separated list a configured host
+ * (arasGroupHosts)?  1, or 0 with the first unknown name in bad.
+ */
+int aras_rules_hosts_known(const struct aras_model *m, const char *list, char *bad, size_t badlen);
 
 /* What a VM breaks now. */
 enum aras_rule_break { ARAS_RB_NONE = 0, ARAS_RB_HOSTS = 1, ARAS_RB_ANTI = 2, ARAS_RB_AFFINITY = 3 };

@@ -802,29 +802,6 @@ static int group_get(void *vrow, unsigned col, netsnmp_variable_list *var)
 	return 0;
 }
 
-/* Every name in the comma-separated list is a configured host (arasHostName). */
-static int hosts_known(const char *list, char *bad, size_t badlen)
-{
-	const struct aras_model *m = &mib.d->eng.model;
-
-	for (const char *s = list; *s;) {
-		const char *e = strchr(s, ',');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		int found = 0;
-
-		for (size_t h = 0; h < m->nhosts && !found; h++)
-			found = strlen(m->hosts[h].name) == len && strncmp(m->hosts[h].name, s, len) == 0;
-		if (!found) {
-			snprintf(bad, badlen, "%.*s", (int)len, s);
-			return 0;
-		}
-		if (!e)
-			break;
-		s = e + 1;
-	}
-	return 1;
-}
-
 /* One varbind of arasGroupTable in RESERVE1, staged (RowStatus varbinds first, see group_reserve_all). */
 static void group_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, unsigned col,
 			  const netsnmp_variable_list *idx)
@@ -902,7 +879,7 @@ static void group_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_i
 			break;
 		}
 		snprintf(g.hosts, sizeof(g.hosts), "%s", bad);
-		if (!hosts_known(g.hosts, bad, sizeof(bad))) {
+		if (!aras_rules_hosts_known(&mib.d->eng.model, g.hosts, bad, sizeof(bad))) {
 			log_info("arasGroupHosts %s rejected: no host named '%s'", name, bad);
 			err = SNMP_ERR_INCONSISTENTVALUE;
 		} else if (!cur) {
