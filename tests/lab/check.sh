@@ -262,6 +262,12 @@ host_states() {
 
 # traps: counted from TRAP_MARK (a line number of traps.log) on
 mark_traps() { wc -l <"$T/traps.log"; }
+# arasd's log since a mark, as comments: what the controller decided
+# (or refused, and why) when a check that waits on it fails
+log_mark() { wc -l <"$T/arasd.log"; }
+log_since() { # MARK [LINES]
+	tail -n +"$(($1 + 1))" "$T/arasd.log" | tail -n "${2:-40}" | sed 's/^/#   arasd: /'
+}
 traps_since() { # MARK NOTIFICATION NAME
 	tail -n +"$(($1 + 1))" "$T/traps.log" | grep -E "OID: ${NOTIFY_OID//./\\.}\.$2([[:space:]]|$)" | grep -cF "\"$3\""
 }
@@ -620,14 +626,20 @@ hb0=$(hb_field cpu2 hb)
 lat_start s4 "$VM_ENTRY.$V_CPU.${VOID[cpu2]}" "$H_STATE.2" "$STATUS_OID.3.0"
 mono_start s4 "$VM_ENTRY.$V_CPUTIME.${VOID[cpu2]}"
 t_set=$(now)
-sset "$C_HOSTCPU" u 70 "$C_CPU" u 80 "$VM_ENTRY.$V_OPTOUT.${VOID[cpu2]}" i 2 >/dev/null ||
-	not_ok "snmpset arasHostCpuHigh 70, arasCpuThreshold 80, optOut false"
+lmark=$(log_mark)
+# hostCpuHigh 60: a held host sheds from 5 points over it (ARAS_CTL_SHED_ABOVE),
+# and host A's two TCG guests give it anything from 72 to 100 %; at 70 a
+# slower machine kept it under 75 for the whole minute (CI, stop 26)
+sset "$C_HOSTCPU" u 60 "$C_CPU" u 80 "$VM_ENTRY.$V_OPTOUT.${VOID[cpu2]}" i 2 >/dev/null ||
+	not_ok "snmpset arasHostCpuHigh 60, arasCpuThreshold 80, optOut false"
 if wait_migration cpu2 60; then
 	t_done=$(now)
 	ok "arasd migrated cpu2 to B instead of adding a vCPU"
 	fig "S4 hold-to-action" "SET->migration done $(dt "$t_set" "$t_done") s; migration $MIG_S s over SNMP; $(jobtime B cpu2)"
 else
 	not_ok "cpu2 migration (action ${MIG_IDX:-none}, state $(sget "$ACT.7.${MIG_IDX:-0}" 2>/dev/null))"
+	echo "# S4 arasHostCpuUsage A $(hget "$H_CPU" 1) %, B $(hget "$H_CPU" 2) %; arasVmCpuUsage cpu2 $(vget cpu2 $V_CPU) %, mem1 $(vget mem1 $V_CPU) %"
+	log_since "$lmark"
 fi
 lat_stop s4
 fig "S4 SNMP GET latency during the migration" "$LAT"
@@ -638,7 +650,7 @@ is "arasVmHostIndex.cpu2 = 2" "$(vget cpu2 $V_HOST)" 2
 is "cpu2 kept 1 vCPU (virsh)" "$(vsh B vcpucount cpu2 --live --active 2>/dev/null)" 1
 reason=$(sget "$ACT.8.${MIG_IDX:-0}" 2>/dev/null)
 echo "# S4 reason: $reason"
-check "reason: host A cpu at or above 70 %" grep -qE "cpu [0-9]+% >= 70%|at or above 70%" <<<"$reason"
+check "reason: host A cpu at or above 60 %" grep -qE "cpu [0-9]+% >= 60%|at or above 60%" <<<"$reason"
 is "no addVcpu action for cpu2" "$(actions cpu2 | awk '$2 == 1' | wc -l)" 0
 check "arasActionDone for cpu2's migration" wait_for 10 has_trap "$mark" $N_DONE cpu2
 if l=$(hb_wait cpu2 20 "hb > $hb0 + 3"); then
@@ -651,6 +663,8 @@ counters_forward s4 arasVmCpuTime.cpu2
 rate cpu2 iters 6
 fig "S4 cpu2 on B: iter_per_s" "$RATE (on A $c1, x$(fdiv "$RATE" "$c1"))"
 t_moved=$(now)
+# back to 70 for what follows (B keeps cpu2's 50 % and takes A's idle guests in S5)
+sset "$C_HOSTCPU" u 70 >/dev/null || not_ok "snmpset arasHostCpuHigh 70"
 # free host A: mem1 goes; two idle guests for S5 and S7 meanwhile
 destroy mem1
 
@@ -668,6 +682,7 @@ settled idle2
 wait_for 20 vis idle1 $V_STATE 1 && wait_for 20 vis idle2 $V_STATE 1 ||
 	not_ok "arasd lists idle1 and idle2 running"
 mark=$(mark_traps)
+lmark=$(log_mark)
 t=$(now)
 sset "$H_MAINT.1" i 1 >/dev/null || not_ok "snmpset arasHostMaintenance.1 = true"
 is "arasHostState.1 = maintenance(3)" "$(hget "$H_STATE" 1)" 3
@@ -675,6 +690,7 @@ if wait_for 90 all_on B idle1 idle2; then
 	ok "maintenance: idle1 and idle2 evacuated to B in $(since "$t") s"
 else
 	not_ok "maintenance: idle1 on $(where idle1), idle2 on $(where idle2)"
+	log_since "$lmark"
 fi
 is "both evacuations have origin maintenance(3)" "$(actions idle1 | awk '$2 == 5 { print $4; exit }')$(actions idle2 | awk '$2 == 5 { print $4; exit }')" 33
 wait_for 10 none_running
