@@ -102,7 +102,9 @@ start_arasd || not_ok "arasd restarts"
 # --- 4. one host's libvirt hangs: a listener that accepts and never answers,
 # then stopped (SIGSTOP) - what a hung remote libvirtd looks like to the client
 HUNG_PORT=$(pick_port)
-python3 -c "
+# /usr/bin/python3: the PID stopped below must be the listener itself, not
+# a wrapper on the caller's PATH (pyenv's shim is a shell script)
+/usr/bin/python3 -c "
 import socket, time, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(16)
@@ -112,7 +114,9 @@ while True:
 " "$HUNG_PORT" &
 HUNG_PID=$!
 record_pid $HUNG_PID
-sleep 0.5
+# stopped only once it listens: before, arasd would see a refused connection
+bound() { ss -Hltn "sport = :$HUNG_PORT" | grep -q .; }
+wait_for 20 bound || not_ok "the hung host's listener binds 127.0.0.1:$HUNG_PORT"
 kill -STOP "$HUNG_PID"
 kill "$ARASD_PID"; wait "$ARASD_PID" 2>/dev/null
 HOSTS_CONF=("host alpha $URI_A 1" "host hung qemu+tcp://127.0.0.1:$HUNG_PORT/system 2")
