@@ -185,6 +185,8 @@ for ((i = 0; i < ${#SETS[@]}; i += 2)); do
 	replay "bb2-$set" "$BB" -p aras,thr
 	check "$set: Bitbrains twice: identical CSV" cmp -s "$T/bb1-$set.csv" "$T/bb2-$set.csv"
 	check "$set: Bitbrains twice: identical action log" cmp -s "$T/bb1-$set.log" "$T/bb2-$set.log"
+	check "$set: Bitbrains: aras acts ($(awk '$2 == "aras"' "$T/bb1-$set.log" | wc -l) log lines)" \
+		test "$(awk '$2 == "aras"' "$T/bb1-$set.log" | wc -l)" -gt 0
 	is "$set: Bitbrains: one VM per file, a step per sample of the longest" \
 		"$(awk -F, 'NR == 2 { print $3, $5 }' "$T/bb1-$set.csv")" \
 		"$(ls "$BB"/vm*.csv | wc -l) $(for f in "$BB"/vm*.csv; do echo $(($(wc -l <"$f") - 1)); done | sort -n | tail -1)"
