@@ -1049,6 +1049,15 @@ void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const 
 	    aras_evlog_resize(e->evlog, size) < 0)
 		elog(e, LOG_ERR, "cannot resize the event log to %u rows", (unsigned)size);
 	sync_maintenance(e, 1);
+	/*
+	 * A shorter poll interval shortens the hang watch (stall_ms): a host
+	 * whose next poll was due at the old interval has not hung; count
+	 * its silence from this change, as from the first look.
+	 */
+	if (e->state.settings.v[ARAS_S_POLL_INTERVAL] < old.settings.v[ARAS_S_POLL_INTERVAL])
+		for (size_t i = 0; i < e->model.nhosts; i++)
+			if (e->model.hosts[i].seen_ms)
+				e->model.hosts[i].seen_ms = now_ms;
 	for (int i = 0; i < ARAS_S_COUNT; i++) {
 		char a[64], b[64];
 

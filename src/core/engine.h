@@ -267,8 +267,9 @@ void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64
 
 /*
  * A SET's COMMIT: *staged becomes the state (moved in, *staged left
- * empty), the event log resized, maintenance transitions announced,
- * changed settings logged, then os's orders run in order.
+ * empty), the event log resized, maintenance transitions announced, a
+ * shorter pollInterval's hang watch counted from now_ms, changed settings
+ * logged, then os's orders run in order.
  */
 void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const struct aras_orders *os,
 			uint64_t now_ms);

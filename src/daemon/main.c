@@ -177,6 +177,7 @@ struct daemon_run {
 	struct aras_loop *loop;
 	struct aras_collector *col;
 	uint32_t polls_seen, state_seen;
+	uint32_t poll_s;            /* the collector's poll interval */
 };
 
 /* Signal pipe: TERM/INT stop, HUP reopens the history file. */
@@ -253,15 +254,21 @@ static void on_sample(void *arg)
 
 /*
  * The controller decides on new figures only: after samples, and after an
- * operator's SET changed what it works from.
+ * operator's SET changed what it works from.  A SET of arasPollInterval
+ * goes to the pollers here, in the turn of its commit.
  */
 static void on_turn(void *arg)
 {
 	struct daemon_run *r = arg;
 	struct arasd *d = r->d;
+	uint32_t poll_s = d->eng.state.settings.v[ARAS_S_POLL_INTERVAL];
 
 	if (d->counters.polls == r->polls_seen && d->eng.state_gen == r->state_seen)
 		return;
+	if (poll_s != r->poll_s) {
+		aras_collector_set_interval(r->col, poll_s);
+		r->poll_s = poll_s;
+	}
 	r->polls_seen = d->counters.polls;
 	r->state_seen = d->eng.state_gen;
 	aras_engine_round(&d->eng, aras_loop_now_ms());
@@ -467,6 +474,7 @@ static int run(struct arasd *d)
 		goto out;
 	}
 	d->collector = r.col;
+	r.poll_s = d->eng.state.settings.v[ARAS_S_POLL_INTERVAL];
 	if (aras_loop_new(&r.loop) < 0 || wire_loop(&r) < 0) {
 		log_err("cannot set up the loop");
 		goto out;

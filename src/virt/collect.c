@@ -54,7 +54,7 @@ struct worker {
 struct aras_collector {
 	struct worker *w;
 	size_t n;
-	unsigned poll_s;
+	unsigned poll_s;            /* under lock: a SET changes it (aras_collector_set_interval) */
 	int pipe[2];
 	int jpipe[2];               /* job results */
 	int epipe[2];               /* domain events (events.c) */
@@ -710,17 +710,23 @@ static void close_conn(struct worker *w)
 	w->conn = NULL;
 }
 
-/* Sleep up to secs, or until stop/kick; returns 1 when stopping. */
+/*
+ * Sleep secs, or with secs 0 the poll interval, or until stop/kick/a job;
+ * returns 1 when stopping.  The poll interval is read again at every
+ * wake-up, so a SET of it applies to the nap under way (its deadline is
+ * the new interval from the nap's start: at once if that is past).
+ */
 static int nap(struct worker *w, unsigned secs)
 {
 	struct aras_collector *c = w->c;
-	struct timespec until;
+	struct timespec start, until;
 	int stop;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += secs;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	pthread_mutex_lock(&c->lock);
 	while (!c->stop && !w->kicked && !w->jobs) {
+		until = start;
+		until.tv_sec += secs ? secs : c->poll_s;
 		if (pthread_cond_timedwait(&c->cond, &c->lock, &until) == ETIMEDOUT)
 			break;
 	}
@@ -732,6 +738,16 @@ static int nap(struct worker *w, unsigned secs)
 
 #define RECONNECT_FIRST_S 1
 
+static unsigned poll_interval(struct aras_collector *c)
+{
+	unsigned s;
+
+	pthread_mutex_lock(&c->lock);
+	s = c->poll_s;
+	pthread_mutex_unlock(&c->lock);
+	return s;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -742,12 +758,11 @@ static void *worker_main(void *arg)
 	 * pollInterval is.
 	 */
 	unsigned backoff = RECONNECT_FIRST_S;
-	unsigned backoff_max = c->poll_s * 8 < 60 ? 60 : c->poll_s * 8;
 
 	for (;;) {
 		struct aras_host_sample *s = calloc(1, sizeof(*s));
 		uint64_t cpu0 = now_ms(CLOCK_THREAD_CPUTIME_ID), wall0 = now_ms(CLOCK_MONOTONIC);
-		unsigned wait = c->poll_s;
+		unsigned wait = 0; /* the poll interval (nap) */
 
 		if (!s)
 			goto next;
@@ -782,9 +797,12 @@ static void *worker_main(void *arg)
 		s->cpu_ms = now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 		s->wall_ms = s->t_ms - wall0;
 		if (!s->ok) {
-			/* Retry an unreachable host with exponential backoff. */
-			wait = backoff;
-			backoff = backoff * 2 > backoff_max ? backoff_max : backoff * 2;
+			/* Retry an unreachable host with exponential backoff, up to 8 polls (at least 60 s). */
+			unsigned poll_s = poll_interval(c);
+			unsigned backoff_max = poll_s * 8 < 60 ? 60 : poll_s * 8;
+
+			wait = backoff < backoff_max ? backoff : backoff_max;
+			backoff = wait * 2 > backoff_max ? backoff_max : wait * 2;
 		}
 		post(c, s);
 next:
@@ -909,6 +927,15 @@ struct aras_job_result *aras_collector_next_result(struct aras_collector *c)
 	if (read(c->jpipe[0], &r, sizeof(r)) != sizeof(r))
 		return NULL;
 	return r;
+}
+
+void aras_collector_set_interval(struct aras_collector *c, unsigned poll_s)
+{
+	pthread_mutex_lock(&c->lock);
+	c->poll_s = poll_s ? poll_s : 1;
+	/* every napping worker takes its new deadline (nap) */
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
 }
 
 void aras_collector_kick(struct aras_collector *c)

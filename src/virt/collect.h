@@ -43,6 +43,14 @@ struct aras_host_sample *aras_collector_next(struct aras_collector *c);
 /* Ask every worker to poll now (e.g. after an action changed a VM). */
 void aras_collector_kick(struct aras_collector *c);
 
+/*
+ * A new poll interval (arasPollInterval SET): it applies to the wait under
+ * way, so each host is polled next poll_s after the end of its last poll,
+ * at once if that is past.  A host being retried after a failure keeps
+ * its backoff step, capped at 8 x poll_s (at least 60 s).
+ */
+void aras_collector_set_interval(struct aras_collector *c, unsigned poll_s);
+
 
 /*
  * Queue a job on host_index's worker; it runs on that host's connection

@@ -9,12 +9,21 @@
 # drs) run; a light trace still gets a cluster that can migrate; an arasd history file
 # replays; the same input gives the same CSV; bad input fails with the
 # line that is wrong.  Answers are read from the CSV and the action log.
+# The real traces: the excerpts in tests/fixtures/traces on every clone,
+# and the full ones of ../shared/traces (or $TRACES) as well where they are.
 T_NAME=replay
 . "$(dirname "$0")/../lib.sh"
 
 REPLAY=${REPLAY:-$TOP/arasd-replay}
 FX=$TOP/tests/fixtures/replay
 TRACES=${TRACES:-$TOP/../shared/traces}
+# trace sets: name and directory (planetlab/20110303.tsv, bitbrains-rnd/)
+SETS=(excerpt "$TOP/tests/fixtures/traces")
+if [ -f "$TRACES/planetlab/20110303.tsv" ] && [ -d "$TRACES/bitbrains-rnd" ]; then
+	SETS+=(shared "$TRACES")
+else
+	echo "# no full traces at $TRACES: the excerpts only"
+fi
 [ -x "$REPLAY" ] || make -C "$TOP" -s arasd-replay >/dev/null 2>&1
 
 # csv_get FILE POLICY COLUMN: one figure of one policy's line
@@ -136,14 +145,11 @@ is "relief: every policy has a line" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$
 check "relief: host_hours is the hosts' active time (3 hosts x 4 h)" \
 	test "$(csv_get "$T/relief.csv" none host_hours)" = 12.00
 is "drs moves one VM off h1 too" "$(csv_get "$T/relief.csv" drs migrations)" 1
-BB=$TRACES/bitbrains-rnd
-if [ -d "$BB" ]; then
-	replay light "$BB" --vms 10 -p none
-	is "10 Bitbrains VMs (one 32-core host would do): the minimum of 4 hosts" \
-		"$(awk -F, 'NR == 2 { print $4 }' "$T/light.csv")" 4
-else
-	ok "# SKIP no Bitbrains trace at $BB"
-fi
+for ((i = 0; i < ${#SETS[@]}; i += 2)); do
+	replay "light-${SETS[i]}" "${SETS[i + 1]}/bitbrains-rnd" --vms 10 -p none
+	is "${SETS[i]}: 10 Bitbrains VMs (one 32-core host would do): the minimum of 4 hosts" \
+		"$(awk -F, 'NR == 2 { print $3, $4 }' "$T/light-${SETS[i]}.csv")" "10 4"
+done
 
 # 4. a history file as arasd writes it
 if replay history "$FX/history.txt"; then ok "history replays"; else not_ok "history replays: $(cat "$T/history.err")"; fi
@@ -157,26 +163,34 @@ fixture_run hot-full
 cp "$T/hot-full.csv" "$T/a.csv"
 fixture_run hot-full
 check "hot-full twice: identical CSV" cmp -s "$T/a.csv" "$T/hot-full.csv"
-PL=$TRACES/planetlab/20110303.tsv
-if [ -f "$PL" ]; then
-	replay day1 "$PL"
-	replay day2 "$PL"
-	check "a PlanetLab day twice: identical CSV" cmp -s "$T/day1.csv" "$T/day2.csv"
-	check "a PlanetLab day twice: identical action log" cmp -s "$T/day1.log" "$T/day2.log"
-	is "the day's CSV has the six policies" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$T/day1.csv")" \
+# moves: how many migrations the action log of a run has
+moves() { awk '$3 == "migrate"' "$1" | wc -l; }
+for ((i = 0; i < ${#SETS[@]}; i += 2)); do
+	set=${SETS[i]}
+	PL=${SETS[i + 1]}/planetlab/20110303.tsv
+	BB=${SETS[i + 1]}/bitbrains-rnd
+	replay "day1-$set" "$PL"
+	replay "day2-$set" "$PL"
+	check "$set: a PlanetLab day twice: identical CSV" cmp -s "$T/day1-$set.csv" "$T/day2-$set.csv"
+	check "$set: a PlanetLab day twice: identical action log" cmp -s "$T/day1-$set.log" "$T/day2-$set.log"
+	is "$set: the day's CSV has the six policies" "$(awk -F, 'NR > 1 { printf "%s ", $6 }' "$T/day1-$set.csv")" \
 		"none aras thr lr mad drs "
-else
-	ok "# SKIP no PlanetLab trace at $PL"
-fi
-BB=$TRACES/bitbrains-rnd
-if [ -d "$BB" ]; then
-	replay bb1 "$BB" -p aras,thr
-	replay bb2 "$BB" -p aras,thr
-	check "Bitbrains twice: identical CSV" cmp -s "$T/bb1.csv" "$T/bb2.csv"
-	is "Bitbrains: 100 VMs, 2016 steps" "$(awk -F, 'NR == 2 { print $3, $5 }' "$T/bb1.csv")" "100 2016"
-else
-	ok "# SKIP no Bitbrains trace at $BB"
-fi
+	# what the file holds: its VM lines, and the samples of the first
+	is "$set: PlanetLab: the CSV's VMs and steps are the file's" \
+		"$(awk -F, 'NR == 2 { print $3, $5 }' "$T/day1-$set.csv")" \
+		"$(grep -cv '^#' "$PL") $(awk -F'\t' 'NR == 1 { print split($2, a, " ") }' "$PL")"
+	check "$set: PlanetLab: the policies do migrate (the log is not empty: $(moves "$T/day1-$set.log") moves)" \
+		test "$(moves "$T/day1-$set.log")" -gt 0
+	replay "bb1-$set" "$BB" -p aras,thr
+	replay "bb2-$set" "$BB" -p aras,thr
+	check "$set: Bitbrains twice: identical CSV" cmp -s "$T/bb1-$set.csv" "$T/bb2-$set.csv"
+	check "$set: Bitbrains twice: identical action log" cmp -s "$T/bb1-$set.log" "$T/bb2-$set.log"
+	check "$set: Bitbrains: aras acts ($(awk '$2 == "aras"' "$T/bb1-$set.log" | wc -l) log lines)" \
+		test "$(awk '$2 == "aras"' "$T/bb1-$set.log" | wc -l)" -gt 0
+	is "$set: Bitbrains: one VM per file, a step per sample of the longest" \
+		"$(awk -F, 'NR == 2 { print $3, $5 }' "$T/bb1-$set.csv")" \
+		"$(ls "$BB"/vm*.csv | wc -l) $(for f in "$BB"/vm*.csv; do echo $(($(wc -l <"$f") - 1)); done | sort -n | tail -1)"
+done
 
 # 6. settings, options and errors
 "$REPLAY" --no-table --csv "$T/t.csv" --timing -C "$FX/hot-full.cluster" "$FX/hot-full.tsv"

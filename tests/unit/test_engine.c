@@ -323,6 +323,45 @@ static void test_host_stall(void **unused)
 	fx_free(f);
 }
 
+/* pollInterval SET from 3600 to 1 s: the hang watch starts again at the SET, so a host
+ * whose last result came an old interval ago is not made down before its next poll. */
+static void commit_poll(struct fx *f, uint32_t poll_s, uint64_t now)
+{
+	struct aras_state st;
+
+	aras_state_init(&st);
+	assert_int_equal(aras_state_copy(&st, &f->e.state), 0);
+	aras_state_set_setting(&st, ARAS_S_POLL_INTERVAL, poll_s);
+	aras_engine_commit(&f->e, &st, NULL, now);
+	aras_state_free(&st);
+}
+
+static void test_poll_interval_set(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	struct aras_host *h1 = aras_model_host(&f->e.model, 1);
+	uint64_t set_at = T0 + 1000000; /* 1000 s after the last results: within 2 x 3600 + 30 s */
+
+	(void)unused;
+	commit_poll(f, 3600, T0);
+	aras_engine_watch_hosts(&f->e, set_at);
+	assert_int_equal(h1->state, ARAS_HOST_UP);
+	commit_poll(f, 1, set_at);
+	assert_int_equal(aras_engine_stall_ms(&f->e), 32000);
+	aras_engine_watch_hosts(&f->e, set_at + 1000);
+	assert_int_equal(h1->state, ARAS_HOST_UP);
+	assert_int_equal(aras_model_host(&f->e.model, 2)->state, ARAS_HOST_UP);
+	/* still silent 32 s after the SET: now that is a hang */
+	aras_engine_watch_hosts(&f->e, set_at + 32000);
+	assert_int_equal(h1->state, ARAS_HOST_DOWN);
+	assert_non_null(strstr(h1->last_error, "pollInterval 1 s"));
+	/* raising it again leaves the watch alone (it only grows) */
+	poll_host(f, 1, 1);
+	commit_poll(f, 60, set_at + 40000);
+	assert_int_equal(h1->seen_ms, T0);
+	fx_free(f);
+}
+
 /* ---- operator orders: every validation ---- */
 
 static void test_check_migrate(void **unused)
@@ -1436,6 +1475,7 @@ int main(void)
 		cmocka_unit_test(test_rules_orders_staged),
 		cmocka_unit_test(test_sample_hosts),
 		cmocka_unit_test(test_host_stall),
+		cmocka_unit_test(test_poll_interval_set),
 		cmocka_unit_test(test_check_migrate),
 		cmocka_unit_test(test_check_decide),
 		cmocka_unit_test(test_orders_staging),
