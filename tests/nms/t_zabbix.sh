@@ -22,7 +22,10 @@
 # polled state, and fires / resolves the paused trigger ({$ARAS.VM.PAUSED.MAX}
 # 5s); a hand-sent crash fires the crash trap trigger, a hand-sent
 # arasVmStateChangesCoalesced lands in its own item, a hand-sent
-# arasRuleViolated in its item and trigger (tagged with the group).  Prints (not asserted) the
+# arasRuleViolated in its item and trigger (tagged with the group).  Last,
+# two minutes with the trap triggers in PROBLEM: each trap trigger has
+# exactly one PROBLEM event per value of its item (no event from Zabbix's
+# 30-second timer).  Prints (not asserted) the
 # time to discover the VMs and the times from the SET to the trigger in
 # PROBLEM and to the trap's value in Zabbix.
 T_NAME=zabbix
