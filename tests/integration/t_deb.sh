@@ -178,12 +178,14 @@ CONF
 mkdir -p "$T/ns/snmp-state"
 ip netns exec "$NS" env SNMP_PERSISTENT_DIR="$T/ns/snmp-state" snmpd -f -Lf "$T/ns/snmpd.log" -C -c "$T/ns/snmpd.conf" \
 	-p "$T/ns/snmpd.pid" &
-record_pid $!
+NS_SNMPD=$!
+record_pid $NS_SNMPD
 printf 'host alpha test://%s 1\nagentxSocket %s\nstateFile %s\npollInterval 1\n' \
 	"$T/ns/hostA.xml" "$T/ns/agentx" "$T/ns/state" >"$T/ns/arasd.conf"
 wait_for 10 test -S "$T/ns/agentx"
 ip netns exec "$NS" /usr/sbin/arasd -f -c "$T/ns/arasd.conf" >>"$T/ns/arasd.log" 2>&1 &
-record_pid $!
+NS_ARASD=$!
+record_pid $NS_ARASD
 ns_attached() { ip netns exec "$NS" snmpget -v2c -c public -t 0.5 -r 0 -Oqv 127.0.0.1:161 "$STATUS_OID.12.0" | grep -q '"'; }
 check "snmpd on localhost:161 in $NS with the installed arasd attached" wait_for 20 ns_attached
 example=$(zcat /usr/share/man/man8/arasd.8.gz | sed -n 's/^\$ \(snmpwalk .*ARAS-MIB::arasVmTable\)$/\1/p')
@@ -193,7 +195,7 @@ mkdir -p "$T/ns/home"
 man_example() { ip netns exec "$NS" env -u MIBS -u MIBDIRS -u SNMPCONFPATH HOME="$T/ns/home" sh -c "$example" 2>&1; }
 out=$(man_example)
 check "arasd(8)'s example shows web1 by name" grep -q '^ARAS-MIB::arasVmName\..* = STRING: web1$' <<<"$out"
-is "  and no MIB is missing" "$(grep -ci 'cannot find\|did not find\|unlinked' <<<"$out")" 0
+is "  and nothing else: no module missing, no warning" "$(grep -v '^ARAS-MIB::' <<<"$out" | head -3)" ""
 grep -m1 arasVmName <<<"$out" | sed 's/^/# /'
 # an erlang-snmp upgrade moves its MIBs to a new versioned directory: a
 # stand-in package with snmp-999.0/mibs fires the same file trigger
@@ -213,6 +215,9 @@ check "  the example still shows names" grep -q '^ARAS-MIB::arasVmName\..* = STR
 dpkg --purge "$FAKE_ERL" >>"$T/fake.log" 2>&1
 is "  and when that directory goes, back to the remaining one" "$(readlink "$IETF_LINK")" "$ERL_MIBS"
 check "  the example still shows names" grep -q '^ARAS-MIB::arasVmName\..* = STRING: web1$' <<<"$(man_example)"
+kill "$NS_ARASD" "$NS_SNMPD"
+wait_for 10 sh -c "! kill -0 $NS_ARASD 2>/dev/null && ! kill -0 $NS_SNMPD 2>/dev/null"
+ip netns del "$NS" && NS=''
 
 # --- the installed daemon as its user, against a real master
 mkdir -m 755 "$T/run"

@@ -31,7 +31,7 @@ for t in t_stock.sh t_traps.sh; do
 	p=$(grep -c '^ok' "$T/$t.out")
 	f=$(grep -c '^not ok' "$T/$t.out")
 	is "$t with SNMP_PERSISTENT_DIR, MIBS, MIBDIRS, SNMPCONFPATH bogus and 127.0.0.1:161 taken: $p passed, exit 0" \
-		"$rc $f $([ "$p" -gt 20 ] && echo many)" "0 0 many"
+		"$rc $f $([ "$p" -ge 10 ] && echo some)" "0 0 some"
 	grep '^not ok' "$T/$t.out" | sed "s/^/# $t: /"
 done
 check "the listener on 127.0.0.1:161 is still there (nothing took its place)" port161
