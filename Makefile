@@ -157,6 +157,16 @@ install-nms:
 	install -D -m 644 conf/zabbix/snmptrapd-zabbix.conf $(DESTDIR)$(PREFIX)/share/arasd/zabbix/snmptrapd-zabbix.conf
 	install -D -m 644 conf/icinga/arasd.conf $(DESTDIR)$(PREFIX)/share/arasd/icinga/arasd.conf
 	install -D -m 644 conf/nagios/arasd.cfg $(DESTDIR)$(PREFIX)/share/arasd/nagios/arasd.cfg
+	@# what the README tells the owner to copy from the installed tree:
+	@# snmp_exporter module and alert rules, the trap receiver's handler and
+	@# snippet, and the demo's configuration with its test-driver hosts
+	for f in generator.yml snmp.yml arasd-rules.yml arasd-rules.test.yml prometheus.yml; do \
+		install -D -m 644 conf/prometheus/$$f $(DESTDIR)$(PREFIX)/share/arasd/prometheus/$$f; done
+	install -D -m 755 conf/snmptrapd/aras-trap-log $(DESTDIR)$(PREFIX)/share/arasd/snmptrapd/aras-trap-log
+	install -D -m 644 conf/snmptrapd/snmptrapd.conf $(DESTDIR)$(PREFIX)/share/arasd/snmptrapd/snmptrapd.conf
+	install -D -m 644 conf/demo.conf $(DESTDIR)$(PREFIX)/share/arasd/demo.conf
+	install -D -m 644 conf/fixture/hostA.xml $(DESTDIR)$(PREFIX)/share/arasd/fixture/hostA.xml
+	install -D -m 644 conf/fixture/hostB.xml $(DESTDIR)$(PREFIX)/share/arasd/fixture/hostB.xml
 .PHONY: install-nms
 # --- end of the NMS integration block
 

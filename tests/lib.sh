@@ -11,6 +11,12 @@ HOST_ENTRY=$BASE_OID.1.3.1
 CONFIG_OID=$BASE_OID.1.1
 STATUS_OID=$BASE_OID.1.2
 NOTIFY_OID=$BASE_OID.0
+# net-snmp's environment: none of the caller's may change what a test
+# sees (SNMP_PERSISTENT_DIR elsewhere hides the v3 users a test's snmpd
+# reads from its /var/lib/snmp, SNMPCONFPATH other client settings, MIBS /
+# MIBDIRS other modules).  No MIBs by default (numeric output); a test that
+# needs one of these sets it for the command.
+unset SNMPCONFPATH SNMPSHAREPATH SNMPLIBPATH SNMP_PERSISTENT_DIR SNMP_PERSISTENT_FILE MIBFILES
 export MIBS= MIBDIRS=
 
 T_NAME=${T_NAME:-test}

@@ -122,6 +122,24 @@ static int try_connections(struct arasd *d)
 }
 
 /*
+ * The history file was rotated (renamed or removed: the name is no longer
+ * the file arasd has open), so the next lines go to a new file by that name.
+ * Checked before every poll's lines: logrotate (or anyone) may rename it
+ * with no way to signal arasd (no systemd, another supervisor), and SIGHUP
+ * stays optional.
+ */
+static int history_rotated(const struct arasd *d)
+{
+	struct stat named, cur;
+
+	if (fstat(fileno((FILE *)d->history), &cur) != 0)
+		return 1;
+	if (stat(d->history_file, &named) != 0)
+		return errno == ENOENT;
+	return named.st_ino != cur.st_ino || named.st_dev != cur.st_dev;
+}
+
+/*
  * historyFile: one line per VM per poll, for arasd-replay:
  *   T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT
  * Appended with stdio buffering; flushed once per poll.
@@ -134,6 +152,12 @@ static void record_history(struct arasd *d, unsigned host)
 
 	if (!d->history_file)
 		return;
+	if (f && history_rotated(d)) {
+		if (fclose(f) != 0)
+			log_err("historyFile %s: %s", d->history_file, strerror(errno));
+		d->history = f = NULL;
+		log_info("historyFile %s was rotated: reopened by name", d->history_file);
+	}
 	if (!f) {
 		f = fopen(d->history_file, "a");
 		if (!f) {
@@ -158,8 +182,9 @@ static void record_history(struct arasd *d, unsigned host)
 }
 
 /*
- * SIGHUP: close the history file; the next poll opens it again by name
- * (logrotate renames it, then sends SIGHUP: the new lines go to a new file).
+ * SIGHUP: close the history file; the next poll opens it again by name.
+ * (A rename or removal of the file is also noticed without it: see
+ * history_rotated.)
  */
 static void reopen_files(struct arasd *d)
 {

@@ -11,7 +11,8 @@
 #  4. one host's libvirt hung: the other host is polled on time, GETs answer;
 #     after 2 x pollInterval + 30 s the hung host shows down with the reason;
 #     SIGTERM stops arasd after at most 10 s, the hung call left behind.
-#  5. SIGHUP reopens the history file (logrotate's rename + HUP).
+#  5. SIGHUP reopens the history file (logrotate's rename + HUP), and so
+#     does a rename alone (no signal).
 T_NAME=faults
 . "$(dirname "$0")/../lib.sh"
 
@@ -64,6 +65,14 @@ sleep 2.5
 is "the renamed file no longer grows" "$(wc -l <"$T/history.1")" "$n1"
 check "the new file grows (one line per VM per poll)" test "$(grep -vc '^#' "$T/history")" -ge 5
 check "arasd still serves after SIGHUP" arasd_attached
+# and with no signal at all (logrotate without systemd): the rename is seen
+# before the next poll's lines
+mv "$T/history" "$T/history.2"
+check "renamed with no SIGHUP: a new history file appears" wait_for 5 test -s "$T/history"
+n2=$(wc -l <"$T/history.2")
+wait_polls 3
+is "  the renamed file no longer grows" "$(wc -l <"$T/history.2")" "$n2"
+check "  arasd logged the reopen" grep -q "historyFile $T/history was rotated: reopened by name" "$T/arasd.log"
 
 # --- 2. the state file's directory full, or read-only ---
 umount_full() { mountpoint -q "$T/full" && umount "$T/full"; }

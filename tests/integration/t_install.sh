@@ -30,9 +30,10 @@ ls -d /usr/lib/erlang/lib/snmp-*/mibs >/dev/null 2>&1 && echo ./usr/share/snmp/m
 # what ships for an NMS, when the tree has it
 [ -e "$TOP/plugins/check_arasd" ] &&
 	printf '%s\n' ./usr/lib/nagios/plugins/check_arasd ./usr/share/man/man1/check_arasd.1 >>"$T/want"
-for d in zabbix icinga nagios; do
+for d in zabbix icinga nagios prometheus snmptrapd fixture; do
 	[ -d "$TOP/conf/$d" ] && (cd "$TOP/conf" && find "$d" -type f | sed 's|^|./usr/share/arasd/|') >>"$T/want"
 done
+echo ./usr/share/arasd/demo.conf >>"$T/want"
 sort -o "$T/want" "$T/want"
 check "install puts the $(wc -l <"$T/want") expected files" diff -u "$T/want" "$T/installed"
 mode() { stat -c '%a' "$D/$1" 2>&1; }

@@ -9,9 +9,28 @@
 # localhost); writes only for the authPriv user and only to ARAS's
 # writables (arasVmCommand's column reaches arasd); the same after SIGHUP; nothing logged as a warning; with the
 # stock snmp.conf plus `mibs +ARAS-MIB` names resolve (not without it).
+# Reached by an NMS elsewhere as the README says: the drop-in adds one
+# address of this machine (127.0.0.3 here) to the stock agentaddress
+# 127.0.0.1,[::1], and every client (from 127.0.0.2) talks to 127.0.0.3:161;
+# the README's former advice, `agentaddress udp:0.0.0.0:161` in the
+# drop-in, must stop snmpd ("Error opening specified endpoint").
+# The whole test runs in a network namespace of its own with only a
+# loopback: the stock addresses are port 161, whatever else on the machine
+# listens there.  Last, purge's note on removing the SNMPv3 user, applied to
+# snmpd's persistent file, leaves no such user.
+if [ -z "${ARAS_STOCK_NETNS:-}" ]; then
+	NS=aras-stock-$$
+	ip netns add "$NS" || { echo "not ok - ip netns add $NS"; exit 1; }
+	trap 'ip netns del "$NS" 2>/dev/null' EXIT
+	ip -n "$NS" link set lo up
+	ARAS_STOCK_NETNS=$NS ip netns exec "$NS" bash "$0" "$@"
+	exit $?
+fi
 T_NAME=stock
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
+SNMP_PORT=161
+AGENT=127.0.0.3:161
 
 nms_install
 is "make install DESTDIR + stock snmpd.conf/snmp.conf (package md5) in place" "$?" 0
@@ -24,21 +43,36 @@ echo "createUser $V3_USER SHA \"$V3_AUTH\" AES \"$V3_PRIV\"" >>"$T/var-lib-snmp/
 chown Debian-snmp:Debian-snmp "$T/var-lib-snmp/snmpd.conf"
 chmod 600 "$T/var-lib-snmp/snmpd.conf"
 
-# -LF w: what Debian's unit logs (-LOw: warnings and worse), into a file
+# -LF w: what Debian's unit logs (-LOw: warnings and worse), into a file;
+# the addresses are the stock file's and the drop-in's
 install -o Debian-snmp -g Debian-snmp -m 644 /dev/null "$T/snmpd.log"
-exec_installed snmpd -f -LF w "$T/snmpd.log" -u Debian-snmp -g Debian-snmp -I -smux,mteTrigger,mteTriggerConf \
-	-p "$T/snmpd.pid" -x "$T/agentx/master" "udp:127.0.0.1:$SNMP_PORT" >"$T/snmpd.out" 2>&1 &
-SNMPD_PID=$!
-record_pid $SNMPD_PID
+SNMPD_ARGS=(-u Debian-snmp -g Debian-snmp -I -smux,mteTrigger,mteTriggerConf -p "$T/snmpd.pid" -x "$T/agentx/master")
+DROPIN=$NMS_DEST/etc/snmp/snmpd.conf.d/arasd.conf
+cp -p "$DROPIN" "$T/dropin.orig"
+echo 'agentaddress udp:0.0.0.0:161' >>"$DROPIN"
+in_installed timeout 10 snmpd -f -Le "${SNMPD_ARGS[@]}" >"$T/snmpd0.out" 2>&1
+rc=$?
+check "the former advice, agentaddress udp:0.0.0.0:161 in the drop-in: snmpd exits (status $rc), 'Error opening specified endpoint'" \
+	sh -c "[ $rc != 124 ] && [ $rc != 0 ] && grep -q 'Error opening specified endpoint' '$T/snmpd0.out'"
+cp -p "$T/dropin.orig" "$DROPIN"
+echo 'agentaddress udp:127.0.0.3:161' >>"$DROPIN" # README: this machine's address the NMS reaches
+start_stock_snmpd() {
+	exec_installed snmpd -f -LF w "$T/snmpd.log" "${SNMPD_ARGS[@]}" >"$T/snmpd.out" 2>&1 &
+	SNMPD_PID=$!
+	record_pid $SNMPD_PID
+	wait_for 10 snmpget -v2c -c public -t 0.5 -r 0 "$AGENT" .1.3.6.1.2.1.1.3.0
+}
+start_stock_snmpd
 AGENTX=$T/agentx/master
-check "snmpd (stock config + drop-in) answers" wait_for 10 snmpget -v2c -c public -t 0.5 -r 0 "$AGENT" .1.3.6.1.2.1.1.3.0
+is "snmpd (stock config + drop-in's agentaddress udp:127.0.0.3:161) answers on 127.0.0.3:161" "$?" 0
+check "  and still on the stock 127.0.0.1:161" snmpget -v2c -c public -t 1 -r 0 127.0.0.1:161 .1.3.6.1.2.1.1.3.0
 is "snmpd runs as Debian-snmp" "$(ps -o user= -p "$SNMPD_PID")" Debian-snmp
 
 HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
 write_arasd_conf "stateFile $T/state" "holdTime 2" "policy semiAutomatic" "actions trap,allocate"
 start_arasd || { not_ok "arasd attaches to the stock snmpd"; exit 1; }
 
-# clients: v2c from 127.0.0.2 (not localhost), v3 as the created user
+# clients: v2c from 127.0.0.2 (not localhost) to 127.0.0.3, v3 as the created user
 far() { "$1" --clientaddr=127.0.0.2 -t 2 -r 1 "${@:2}"; }
 v2() { far "$1" -v2c -c public "${@:2}" "$AGENT" "${ARGS[@]}"; }
 v3() { # v3 LEVEL CMD ARGS...
@@ -128,4 +162,19 @@ check "  a numeric walk is shown by name too (as snmptrapd and check_snmp will)"
 rm "$T/share-snmp/mibs/ietf"
 out=$(names ARAS-MIB::arasVmTable)
 check "  and without the ietf link: Cannot find module (SNMPv2-SMI)" grep -q 'Cannot find module (SNMPv2-SMI)' <<<"$out"
+
+# purge's note (debian/arasd.postrm): snmpd stopped, its lines for the user
+# deleted from the persistent file, snmpd started: the user is gone
+check "the v3 user reads before" v3 authPriv snmpget "$VM_ENTRY.2.$WEB1"
+kill "$SNMPD_PID"
+wait_for 10 sh -c "! kill -0 $SNMPD_PID 2>/dev/null"
+check "snmpd saved the user in its persistent file" grep -q '^usmUser .* "arasadmin" ' "$T/var-lib-snmp/snmpd.conf"
+note=$(sed -n "s|^  \(sed -i .*\) /var/lib/snmp/snmpd.conf$|\1|p" "$TOP/debian/arasd.postrm")
+check "purge's note has a sed command ($note)" test -n "$note"
+eval "$note \"\$T/var-lib-snmp/snmpd.conf\""
+is "  which keeps the file Debian-snmp's" "$(stat -c '%U %a' "$T/var-lib-snmp/snmpd.conf")" "Debian-snmp 600"
+start_stock_snmpd
+check "snmpd started again" wait_for 10 sget .1.3.6.1.2.1.1.3.0
+v3 authPriv snmpget "$VM_ENTRY.2.$WEB1" >"$T/out" 2>&1
+check "the removed user is unknown to snmpd ($(head -1 "$T/out"))" grep -qi 'unknown user' "$T/out"
 exit 0

@@ -23,7 +23,7 @@ start_trapd
 mkdir -p "$T/trapconf"
 cp "$NMS_DEST/etc/snmp/snmp.conf" "$T/trapconf/snmp.conf"
 echo "mibs +ARAS-MIB" >>"$T/trapconf/snmp.conf"
-sed -e "s|/usr/local/bin/aras-trap-log|$TOP/conf/snmptrapd/aras-trap-log|" \
+sed -e "s|/usr/share/arasd/snmptrapd/aras-trap-log|$TOP/conf/snmptrapd/aras-trap-log|" \
 	-e "s|/var/log/arasd-traps.log|$T/aras-traps.log|" \
 	-e "s|^#forward \(.*\) udp:nms.example.net:162|forward \1 udp:127.0.0.1:$TRAP_PORT|" \
 	"$TOP/conf/snmptrapd/snmptrapd.conf" >"$T/trapconf/snmptrapd.conf"

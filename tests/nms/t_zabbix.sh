@@ -22,7 +22,10 @@
 # polled state, and fires / resolves the paused trigger ({$ARAS.VM.PAUSED.MAX}
 # 5s); a hand-sent crash fires the crash trap trigger, a hand-sent
 # arasVmStateChangesCoalesced lands in its own item, a hand-sent
-# arasRuleViolated in its item and trigger (tagged with the group).  Prints (not asserted) the
+# arasRuleViolated in its item and trigger (tagged with the group).  Last,
+# two minutes with the trap triggers in PROBLEM: each trap trigger has
+# exactly one PROBLEM event per value of its item (no event from Zabbix's
+# 30-second timer).  Prints (not asserted) the
 # time to discover the VMs and the times from the SET to the trigger in
 # PROBLEM and to the trap's value in Zabbix.
 T_NAME=zabbix
@@ -415,4 +418,27 @@ check "arasNotificationsDropped increased" test "$(sget "$STATUS_OID.6.0")" -gt 
 check "'arasd: notifications dropped' in PROBLEM" \
 	wait_for 90 problem 'arasd: notifications dropped (the master agent was away)'
 check "the restarted snmpd's coldStart trap lands in snmptrap.fallback" wait_for 30 has_trap snmptrap.fallback 'coldStart'
+# ---- one event per trap: each trap trigger's PROBLEM events, counted over
+# two minutes with the triggers in PROBLEM, equal the values of its item (a
+# trigger with a time-based function such as nodata() is re-evaluated by
+# Zabbix's timer every 30 s, and a "multiple" one made a new event each time)
+sset "$CONFIG_OID.3.0" u 90 >/dev/null
+TRAP_TRIGGERS=('arasd: SLA breach trap received|arasSlaBreach'
+	'arasd: allocation action failed trap received|arasActionFailed'
+	'arasd: VM crashed trap received|arasVmStateChange\\s.* -> crashed'
+	'arasd: placement rule violation trap received|arasRuleViolated'
+	'arasd: no migration target trap received|arasNoTarget')
+trig_id() { api trigger.get "{\"hostids\":\"$hid\",\"filter\":{\"description\":\"$1\"},\"output\":[\"triggerid\"]}" 'r[0]["triggerid"]'; }
+nevents() { api event.get "{\"source\":0,\"object\":0,\"value\":1,\"objectids\":\"$(trig_id "$1")\",\"countOutput\":true}" r; }
+ntraps() { trap_values "$1" | grep -c .; }
+declare -A E0 V0
+for tt in "${TRAP_TRIGGERS[@]}"; do
+	E0[$tt]=$(nevents "${tt%%|*}") V0[$tt]=$(ntraps "${tt#*|}")
+done
+sleep 120
+for tt in "${TRAP_TRIGGERS[@]}"; do
+	e=$(nevents "${tt%%|*}") v=$(ntraps "${tt#*|}")
+	echo "# '${tt%%|*}': $((v - ${V0[$tt]})) traps, $((e - ${E0[$tt]})) events in 120 s; $v traps, $e events in all (trigger value $(trig_value "${tt%%|*}"))"
+	is "'${tt%%|*}': one PROBLEM event per trap ($v traps) after two minutes" "$e" "$v"
+done
 exit 0
