@@ -1,0 +1,154 @@
+#!/bin/bash
+# Issue 20, item 1: an acknowledged life-cycle command survives a crash.
+# 100 rounds: arasd starts, one SET PDU carries a per-VM threshold and an
+# arasVmCommand, and arasd is killed with SIGKILL at a random point 0-50 ms
+# after the SET was acknowledged (noError).  Then:
+#   - the order journal (stateFile.orders) holds the command: it was
+#     written before the acknowledgement;
+#   - after the restart, arasd's own records show the command's outcome:
+#     an event row "before the restart: operator order N ... succeeded |
+#     failed" (its outcome was journalled before the kill), or an action row
+#     whose reason names "operator order N", succeeded or failed (it had no
+#     outcome: arasd ran it, or recorded it failed with the reason, after
+#     its first polls);
+#   - the threshold of the same PDU is kept.
+# No command may be lost.  libvirt's test driver is in-process: every start
+# reads the fixture again, so "took effect" is what arasd records (its
+# action rows, event rows and journal), not the VM's state across runs.
+# Figures: acknowledged, took effect before the kill, run at restart,
+# recorded failed, lost (must be 0).
+T_NAME=durable
+. "$(dirname "$0")/../lib.sh"
+
+ROUNDS=${DURABLE_ROUNDS:-100}
+HOSTS_CONF=("host alpha $(fixture hostA.xml) 1")
+POLL=1
+write_arasd_conf "stateFile $T/state" "actions trap"
+start_snmpd || { not_ok "snmpd starts"; exit 1; }
+
+ACT=$BASE_OID.1.6.1
+EV_TEXT=$BASE_OID.1.5.1.10
+CMD=43 THR=27
+uuids=(6a2e7c0e-1f3b-4b4e-9a51-0000000000a1 0f4c1d2e-8b7a-4c3d-8e2f-0000000000a2
+	c3b2a190-5d4e-4f60-a7b8-0000000000a3)
+# commands valid on a running VM: suspend, destroy, reboot, managedSave, shutdownForce
+cmds=(7 5 6 9 4)
+declare -A cmd_name=([7]=suspend [5]=destroy [6]=reboot [9]=managedSave [4]=shutdownForce)
+
+# start (or restart) arasd and wait for its first poll (3 VMs)
+up() {
+	start_arasd || return 1
+	wait_get 15 "$STATUS_OID.2.0" 3
+}
+
+# outcome_of ID: "before succeeded|failed" (an event row of the last run's
+# outcome) or "action succeeded|failed" (an action row of this run), or
+# nothing yet
+outcome_of() {
+	local id=$1 line idx st
+	line=$(snmpwalk -v2c -c public -t 2 -r 1 -Oqv "$AGENT" "$EV_TEXT" 2>/dev/null |
+		grep -F "before the restart: operator order $id: " | tail -1)
+	case $line in
+	*") succeeded"*) echo "before succeeded"; return ;;
+	*") failed"*) echo "before failed"; return ;;
+	esac
+	idx=$(swalk "$ACT.8" 2>/dev/null | grep -F "\"operator order $id: " | tail -1 |
+		sed "s/^$ACT.8.\([0-9]*\) .*/\1/")
+	[ -n "$idx" ] || return
+	st=$(sget "$ACT.7.$idx" 2>/dev/null)
+	case $st in
+	5) echo "action succeeded" ;;
+	6) echo "action failed" ;;
+	esac
+}
+resolved() { [ -n "$(outcome_of "$1")" ]; }
+
+acked=0 before_ok=0 ran_ok=0 failed=0 lost=0 journal_missing=0 thr_lost=0 refused=0
+declare -A why_failed
+prev_id= prev_thr= prev_vm=
+for round in $(seq 1 "$ROUNDS"); do
+	if ! up; then
+		not_ok "round $round: arasd starts again"
+		break
+	fi
+	# the last round's command: on record now
+	if [ -n "$prev_id" ]; then
+		wait_for 10 resolved "$prev_id"
+		out=$(outcome_of "$prev_id")
+		case $out in
+		"before succeeded") before_ok=$((before_ok + 1)) ;;
+		"action succeeded") ran_ok=$((ran_ok + 1)) ;;
+		"before failed" | "action failed")
+			failed=$((failed + 1))
+			why_failed[$out]=$((${why_failed[$out]:-0} + 1))
+			;;
+		*)
+			lost=$((lost + 1))
+			echo "# round $((round - 1)): order $prev_id is on no record after the restart"
+			;;
+		esac
+		got=$(sget "$VM_ENTRY.$THR.$(uuid_oid "$prev_vm")")
+		[ "$got" = "$prev_thr" ] || {
+			thr_lost=$((thr_lost + 1))
+			echo "# round $((round - 1)): threshold $prev_thr of the same PDU not kept (got '$got')"
+		}
+	fi
+	prev_id=
+	vm=${uuids[$((round % 3))]}
+	c=${cmds[$((round % ${#cmds[@]}))]}
+	thr=$((round % 90 + 5))
+	# one PDU: a threshold and a command; no retry (a retry would be a second order)
+	if out=$(snmpset -v2c -c private -t 5 -r 0 "$AGENT" "$VM_ENTRY.$THR.$(uuid_oid "$vm")" u "$thr" \
+		"$VM_ENTRY.$CMD.$(uuid_oid "$vm")" i "$c" 2>&1) && ! grep -q "Reason:\|Timeout" <<<"$out"; then
+		acked=$((acked + 1))
+		sleep "0.0$(printf '%02d' $((RANDOM % 51)))"
+	else
+		refused=$((refused + 1))
+		echo "# round $round: SET not acknowledged: $(head -2 <<<"$out" | tr '\n' ' ')"
+		vm=
+	fi
+	kill -9 "$ARASD_PID" 2>/dev/null
+	wait "$ARASD_PID" 2>/dev/null
+	# gone: its PID must not be killed again by the cleanup (it may be reused)
+	sed -i "/^$ARASD_PID\$/d" "$T/pids"
+	[ -n "$vm" ] || continue
+	# written (and fsynced) before the acknowledgement
+	line=$(grep "^order [0-9]* command $vm ${cmd_name[$c]}\$" "$T/state.orders" | tail -1)
+	if [ -z "$line" ]; then
+		journal_missing=$((journal_missing + 1))
+		lost=$((lost + 1))
+		echo "# round $round: the acknowledged ${cmd_name[$c]} of $vm is not in the journal"
+		continue
+	fi
+	prev_id=$(cut -d' ' -f2 <<<"$line") prev_thr=$thr prev_vm=$vm
+done
+# the last round's command after one more start
+if [ -n "$prev_id" ] && up; then
+	wait_for 10 resolved "$prev_id"
+	case $(outcome_of "$prev_id") in
+	"before succeeded") before_ok=$((before_ok + 1)) ;;
+	"action succeeded") ran_ok=$((ran_ok + 1)) ;;
+	"before failed" | "action failed") failed=$((failed + 1)) ;;
+	*) lost=$((lost + 1)) ;;
+	esac
+fi
+echo "# $ROUNDS rounds: $acked acknowledged, $before_ok took effect before the kill, $ran_ok run at restart," \
+	"$failed recorded failed, $lost lost; $refused not acknowledged"
+for k in "${!why_failed[@]}"; do echo "#   recorded failed ($k): ${why_failed[$k]}"; done
+is "every acknowledged command was in the journal when arasd was killed" "$journal_missing" 0
+is "no acknowledged command was lost: every one took effect or is recorded failed" "$lost" 0
+is "each one is accounted for once" $((before_ok + ran_ok + failed + lost)) "$acked"
+is "the threshold in the same PDU was kept every time" "$thr_lost" 0
+check "most rounds were acknowledged ($acked of $ROUNDS)" test "$acked" -ge $((ROUNDS * 9 / 10))
+# a recovered order's row says it was run again at start (at least one round, usually several)
+check "arasd logged running an order of the last run at start, or none was pending (ran $ran_ok)" \
+	sh -c "[ $ran_ok -eq 0 ] || grep -q 'order [0-9]* of the last run has no outcome: running it now' '$T/arasd.log'"
+
+# a bad journal line stops arasd at start with the file, line and reason (as the state file does)
+kill "$ARASD_PID" 2>/dev/null
+wait "$ARASD_PID" 2>/dev/null
+printf 'order 4000000000 command %s explode\n' "${uuids[0]}" >>"$T/state.orders"
+n=$(grep -c . "$T/state.orders")
+out=$("$ARASD" -n -c "$T/arasd.conf" 2>&1)
+check "arasd -n names the journal's bad line and why" grep -q "$T/state.orders:$n: order 4000000000: no command 'explode'" <<<"$out"
+exit 0
