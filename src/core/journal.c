@@ -170,7 +170,8 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 		snprintf(why, whylen, "expected 'order ID KIND UUID ...' with ID 1 .. 4294967294");
 		return -ARAS_E_INVAL;
 	}
-	if (find(l, id)) {
+	/* ids only grow: one below every id seen so far is the one to look for */
+	if (id < l->next_id && find(l, id)) {
 		snprintf(why, whylen, "order %u: a second order with this id", (unsigned)id);
 		return -ARAS_E_INVAL;
 	}
@@ -354,25 +355,25 @@ void aras_journal_close(struct aras_journal *j)
 	aras_journal_init(j);
 }
 
-static int pending_add(struct aras_journal *j, uint32_t id)
+static int pending_add(struct aras_journal *j, const struct aras_order *o)
 {
 	if (j->npending == j->cap) {
 		size_t cap = j->cap ? j->cap * 2 : 16;
-		uint32_t *v = realloc(j->pending, cap * sizeof(*v));
+		struct aras_order *v = realloc(j->pending, cap * sizeof(*v));
 
 		if (!v)
 			return -ARAS_E_NOMEM;
 		j->pending = v;
 		j->cap = cap;
 	}
-	j->pending[j->npending++] = id;
+	j->pending[j->npending++] = *o;
 	return 0;
 }
 
 static int pending_drop(struct aras_journal *j, uint32_t id)
 {
 	for (size_t i = 0; i < j->npending; i++)
-		if (j->pending[i] == id) {
+		if (j->pending[i].id == id) {
 			j->pending[i] = j->pending[--j->npending];
 			return 1;
 		}
@@ -384,11 +385,8 @@ size_t aras_journal_pending(const struct aras_journal *j)
 	return j->npending;
 }
 
-/*
- * Rewrite the file with the "next" line and keep's orders without outcome
- * (keep may be NULL), then (re)open it for appending.
- */
-static int rewrite(struct aras_journal *j, const struct aras_jlog *keep, char *why, size_t whylen)
+/* Rewrite the file with the "next" line and the orders without outcome, then (re)open it for appending. */
+static int rewrite(struct aras_journal *j, char *why, size_t whylen)
 {
 	char tmp[4096], dir[4096], line[ARAS_JOURNAL_LINE_MAX];
 	FILE *f = NULL;
@@ -407,10 +405,8 @@ static int rewrite(struct aras_journal *j, const struct aras_jlog *keep, char *w
 		"it runs\nnext %u\n",
 		(unsigned)j->next_id);
 	j->lines = 0;
-	for (size_t i = 0; keep && i < keep->n; i++) {
-		if (keep->v[i].outcome != ARAS_JOUT_PENDING)
-			continue;
-		if (aras_journal_format_order(&keep->v[i].o, line, sizeof(line)) < 0)
+	for (size_t i = 0; i < j->npending; i++) {
+		if (aras_journal_format_order(&j->pending[i], line, sizeof(line)) < 0)
 			continue;
 		fputs(line, f);
 		j->lines++;
@@ -466,11 +462,11 @@ int aras_journal_open(struct aras_journal *j, const char *path, const struct ara
 	if (keep && keep->next_id > j->next_id)
 		j->next_id = keep->next_id;
 	for (size_t i = 0; keep && i < keep->n; i++)
-		if (keep->v[i].outcome == ARAS_JOUT_PENDING && pending_add(j, keep->v[i].o.id) < 0) {
+		if (keep->v[i].outcome == ARAS_JOUT_PENDING && pending_add(j, &keep->v[i].o) < 0) {
 			snprintf(why, whylen, "out of memory");
 			return -ARAS_E_NOMEM;
 		}
-	return rewrite(j, keep, why, whylen);
+	return rewrite(j, why, whylen);
 }
 
 /* Append buf (whole lines) and make it durable; on failure cut the file back to where it was. */
@@ -527,7 +523,7 @@ int aras_journal_orders(struct aras_journal *j, struct aras_orders *os, char *wh
 		rc = append(j, buf, len, why, whylen);
 	free(buf);
 	for (size_t i = 0; i < os->n && rc == 0; i++)
-		if (pending_add(j, os->v[i].id) < 0) {
+		if (pending_add(j, &os->v[i]) < 0) {
 			snprintf(why, whylen, "out of memory");
 			rc = -ARAS_E_NOMEM;
 		}
@@ -547,18 +543,26 @@ int aras_journal_done(struct aras_journal *j, uint32_t id, int outcome, const ch
 		      size_t whylen)
 {
 	char line[ARAS_JOURNAL_LINE_MAX];
+	struct aras_order o;
+	size_t i;
 	int rc;
 
-	if (!j->path || !id || !pending_drop(j, id))
+	if (!j->path || !id)
 		return 0;
+	for (i = 0; i < j->npending && j->pending[i].id != id; i++)
+		;
+	if (i == j->npending)
+		return 0;
+	o = j->pending[i];
+	pending_drop(j, id);
 	aras_journal_format_done(id, outcome, text, line, sizeof(line));
 	rc = append(j, line, strlen(line), why, whylen);
 	if (rc < 0) {
-		pending_add(j, id); /* still without a durable outcome: resolved again at start */
+		pending_add(j, &o); /* still without a durable outcome: resolved again at start */
 		return rc;
 	}
 	j->lines++;
-	if (!j->npending && j->lines >= ARAS_JOURNAL_COMPACT_LINES)
-		return rewrite(j, NULL, why, whylen);
+	if (j->lines >= ARAS_JOURNAL_COMPACT_LINES && j->lines >= 4 * j->npending)
+		return rewrite(j, why, whylen);
 	return 0;
 }

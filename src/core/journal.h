@@ -21,10 +21,10 @@
  * A last line without its line feed is a write torn by a crash: it is
  * ignored (an order line is fsynced before the SET is acknowledged, so a
  * torn one never was).  Any other bad line is an error naming the file,
- * the line and the reason.  When no order is waiting for its outcome and
- * the file has ARAS_JOURNAL_COMPACT_LINES lines or more, it is rewritten
- * with its "next" line alone; arasd rewrites it at start too, keeping the
- * orders still without outcome.
+ * the line and the reason.  When the file has ARAS_JOURNAL_COMPACT_LINES
+ * lines or more, four times as many as orders waiting for their outcome,
+ * it is rewritten with its "next" line and those orders (an order that
+ * runs for hours does not let it grow); arasd rewrites it so at start too.
  */
 #ifndef ARAS_JOURNAL_H
 #define ARAS_JOURNAL_H
@@ -74,7 +74,7 @@ struct aras_journal {
 	int fd;
 	uint32_t next_id;
 	size_t lines;      /* lines since the last compaction */
-	uint32_t *pending; /* ids written with no outcome yet */
+	struct aras_order *pending; /* orders written with no outcome yet (o.id) */
 	size_t npending, cap;
 };
 
@@ -92,7 +92,7 @@ void aras_journal_close(struct aras_journal *j);
  * with why (the file is cut back to where it was; the ids are 0 again).
  */
 int aras_journal_orders(struct aras_journal *j, struct aras_orders *os, char *why, size_t whylen);
-/* An order's outcome (text: why, or what it did), fsynced; compacts when nothing waits. 0 or -ARAS_E_IO. */
+/* An order's outcome (text: why, or what it did), fsynced; compacts when long.  0 or -ARAS_E_IO. */
 int aras_journal_done(struct aras_journal *j, uint32_t id, int outcome, const char *text, char *why,
 		      size_t whylen);
 /* Orders written and still without outcome. */

@@ -501,7 +501,11 @@ static int run(struct arasd *d, const struct aras_jlog *jl)
 		goto out;
 	}
 	make_state_dir(d->state_file);
-	if (start_core(d) < 0 || start_journal(d, jl) < 0 || aras_snmp_start(d) < 0)
+	/*
+	 * The journal after the SNMP adapter (its event rows must reach the
+	 * table) and before the loop (the first SET is read there).
+	 */
+	if (start_core(d) < 0 || aras_snmp_start(d) < 0 || start_journal(d, jl) < 0)
 		goto out;
 	if (aras_collector_start(&r.col, ch, d->nhosts, d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
 		log_err("cannot start the pollers");

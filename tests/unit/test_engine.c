@@ -1451,7 +1451,7 @@ static const char *last_event(struct fx *f)
 {
 	size_t n = aras_evlog_count(f->e.evlog);
 
-	return n ? aras_evlog_at(f->e.evlog, n - 1)->text : "";
+	return n ? aras_evlog_at(f->e.evlog, n - 1)->a.text : "";
 }
 
 /* A proposal does not keep a command out: the command supersedes (rejects) it when it runs. */

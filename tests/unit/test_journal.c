@@ -335,6 +335,28 @@ static void test_file(void **state)
 	assert_int_equal(l.next_id, j.next_id);
 	assert_true(j.next_id > 10 + ARAS_JOURNAL_COMPACT_LINES / 2 - 2);
 	aras_jlog_free(&l);
+	/* an order that waits for hours does not let the file grow: compaction keeps it */
+	os.n = 1;
+	os.v[0].cmd = ARAS_CMD_SHUTDOWN;
+	assert_int_equal(aras_journal_orders(&j, &os, f->why, sizeof(f->why)), 0);
+	{
+		uint32_t waiting = os.v[0].id;
+
+		os.v[0].cmd = ARAS_CMD_SUSPEND;
+		for (unsigned i = 0; i < ARAS_JOURNAL_COMPACT_LINES; i++) {
+			assert_int_equal(aras_journal_orders(&j, &os, f->why, sizeof(f->why)), 0);
+			assert_int_equal(aras_journal_done(&j, os.v[0].id, ARAS_JOUT_SUCCEEDED, "ok", f->why,
+							   sizeof(f->why)),
+					 0);
+		}
+		assert_true(lines_of(f->path) <= ARAS_JOURNAL_COMPACT_LINES + 2);
+		assert_int_equal(aras_journal_pending(&j), 1);
+		assert_int_equal(aras_journal_load(f->path, &l, f->why, sizeof(f->why)), 0);
+		assert_int_equal(l.v[0].o.id, waiting);
+		assert_int_equal(l.v[0].o.cmd, ARAS_CMD_SHUTDOWN);
+		assert_int_equal(l.v[0].outcome, ARAS_JOUT_PENDING);
+		aras_jlog_free(&l);
+	}
 	aras_journal_close(&j);
 	aras_orders_clear(&os);
 }
