@@ -453,6 +453,8 @@ cleanup:
 int aras_journal_open(struct aras_journal *j, const char *path, const struct aras_jlog *keep, char *why,
 		      size_t whylen)
 {
+	struct stat sb;
+
 	aras_journal_close(j);
 	j->path = strdup(path);
 	if (!j->path) {
@@ -466,6 +468,9 @@ int aras_journal_open(struct aras_journal *j, const char *path, const struct ara
 			snprintf(why, whylen, "out of memory");
 			return -ARAS_E_NOMEM;
 		}
+	/* no file and nothing to keep: it is made with the first order */
+	if (!j->npending && stat(path, &sb) < 0 && errno == ENOENT)
+		return 0;
 	return rewrite(j, why, whylen);
 }
 
@@ -490,6 +495,12 @@ static int append(struct aras_journal *j, const char *buf, size_t len, char *why
 	if (at >= 0 && ftruncate(j->fd, at) == 0)
 		(void)fdatasync(j->fd);
 	return -ARAS_E_IO;
+}
+
+/* The file open for appending: made (or made again after a failure) when it is not. */
+static int ready(struct aras_journal *j, char *why, size_t whylen)
+{
+	return j->fd >= 0 ? 0 : rewrite(j, why, whylen);
 }
 
 int aras_journal_orders(struct aras_journal *j, struct aras_orders *os, char *why, size_t whylen)
@@ -519,7 +530,7 @@ int aras_journal_orders(struct aras_journal *j, struct aras_orders *os, char *wh
 		if (rc < 0)
 			snprintf(why, whylen, "order of an unknown kind %d", os->v[i].kind);
 	}
-	if (rc == 0)
+	if (rc == 0 && (rc = ready(j, why, whylen)) == 0)
 		rc = append(j, buf, len, why, whylen);
 	free(buf);
 	for (size_t i = 0; i < os->n && rc == 0; i++)
@@ -554,6 +565,8 @@ int aras_journal_done(struct aras_journal *j, uint32_t id, int outcome, const ch
 	if (i == j->npending)
 		return 0;
 	o = j->pending[i];
+	if ((rc = ready(j, why, whylen)) < 0)
+		return rc; /* still pending: resolved again at start */
 	pending_drop(j, id);
 	aras_journal_format_done(id, outcome, text, line, sizeof(line));
 	rc = append(j, line, strlen(line), why, whylen);

@@ -73,7 +73,7 @@ struct aras_journal {
 	char *path; /* NULL: no journal (every call succeeds and writes nothing) */
 	int fd;
 	uint32_t next_id;
-	size_t lines;      /* lines since the last compaction */
+	size_t lines;               /* lines since the last compaction */
 	struct aras_order *pending; /* orders written with no outcome yet (o.id) */
 	size_t npending, cap;
 };
@@ -82,7 +82,10 @@ void aras_journal_init(struct aras_journal *j);
 /*
  * Start on path: rewrite it (atomically) with the "next" line and keep's
  * orders that have no outcome (path's own content, read before with
- * aras_journal_load), and open it for appending.  0 or -ARAS_E_IO with why.
+ * aras_journal_load), and open it for appending; a file that does not
+ * exist, with nothing to keep, is made with the first order.  0 or
+ * -ARAS_E_IO with why: the journal is then made again at the next write
+ * (an order fails until it can be).
  */
 int aras_journal_open(struct aras_journal *j, const char *path, const struct aras_jlog *keep, char *why,
 		      size_t whylen);

@@ -400,12 +400,15 @@ static void journal_path(const struct arasd *d, char *buf, size_t len)
 /*
  * The orders the last run journalled: those without outcome go to the
  * engine to resolve after the first polls, those with one become event
- * rows; then the journal starts again with the first alone.  0 or -1 (logged).
+ * rows; then the journal starts again with the first alone.  0, or -1
+ * (logged) when out of memory: a journal that cannot be written is logged
+ * and made again at the next order.
  */
 static int start_journal(struct arasd *d, const struct aras_jlog *jl)
 {
 	char path[4096], why[512];
 	size_t pending = 0;
+	int rc;
 
 	journal_path(d, path, sizeof(path));
 	for (size_t i = 0; i < jl->n; i++) {
@@ -425,9 +428,15 @@ static int start_journal(struct arasd *d, const struct aras_jlog *jl)
 		log_warn("%s: %zu order%s acknowledged by the last run without outcome: resolved after the first "
 			 "polls",
 			 path, pending, pending == 1 ? "" : "s");
-	if (aras_journal_open(&d->journal, path, jl, why, sizeof(why)) < 0) {
-		log_err("cannot start the order journal: %s", why);
+	/* like a state file that cannot be written: arasd runs, and every SET with an order fails until it can */
+	rc = aras_journal_open(&d->journal, path, jl, why, sizeof(why));
+	if (rc == -ARAS_E_NOMEM) {
+		log_err("cannot start the order journal: out of memory");
 		return -1;
+	} else if (rc < 0) {
+		log_err("cannot write the order journal: %s (SETs with an order fail with commitFailed until it "
+			"can be written)",
+			why);
 	}
 	return 0;
 }

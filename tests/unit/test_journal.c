@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -270,10 +271,14 @@ static void test_file(void **state)
 	struct aras_orders os = { 0 };
 	struct aras_order o = order(ARAS_ORDER_COMMAND, U1);
 
-	/* a missing file is empty */
+	/* a missing file is empty, and is not made before an order */
 	assert_int_equal(aras_journal_load(f->path, &l, f->why, sizeof(f->why)), 0);
 	assert_int_equal(l.n, 0);
 	assert_int_equal(l.next_id, 1);
+	aras_journal_init(&j);
+	assert_int_equal(aras_journal_open(&j, f->path, &l, f->why, sizeof(f->why)), 0);
+	assert_int_equal(access(f->path, F_OK), -1);
+	aras_journal_close(&j);
 	aras_jlog_free(&l);
 	/* the last run: 5 pending, 6 done, 7 cancelled */
 	write_file(f->path, "next 5\norder 5 command " U1 " destroy\norder 6 command " U2 " start\n"
@@ -386,13 +391,30 @@ static void test_unwritable(void **state)
 {
 	struct fx *f = *state;
 	struct aras_journal j;
-	char path[200];
+	struct aras_orders os = { 0 };
+	struct aras_order o = order(ARAS_ORDER_COMMAND, U1);
+	char path[200], sub[200];
 
 	snprintf(path, sizeof(path), "%s/sub/state.orders", f->dir);
 	aras_journal_init(&j);
-	assert_int_equal(aras_journal_open(&j, path, NULL, f->why, sizeof(f->why)), -ARAS_E_IO);
+	/* nothing to keep: made with the first order */
+	assert_int_equal(aras_journal_open(&j, path, NULL, f->why, sizeof(f->why)), 0);
+	o.cmd = ARAS_CMD_START;
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_journal_orders(&j, &os, f->why, sizeof(f->why)), -ARAS_E_IO);
 	assert_non_null(strstr(f->why, "sub/state.orders.tmp"));
+	assert_int_equal(os.v[0].id, 0);
+	assert_int_equal(aras_journal_pending(&j), 0);
+	/* the directory appears: the next order makes the journal */
+	snprintf(sub, sizeof(sub), "%s/sub", f->dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(aras_journal_orders(&j, &os, f->why, sizeof(f->why)), 0);
+	assert_int_equal(os.v[0].id, 1);
+	assert_int_equal(lines_of(path), 3);
 	aras_journal_close(&j);
+	aras_orders_clear(&os);
+	unlink(path);
+	rmdir(sub);
 	/* not a regular file */
 	assert_int_equal(aras_journal_load(f->dir, &(struct aras_jlog){ 0 }, f->why, sizeof(f->why)),
 			 -ARAS_E_IO);
