@@ -45,11 +45,26 @@ wait_fast() {
 	done
 }
 # start (or restart) arasd and wait for its first poll (3 VMs)
+# (through a subshell that waits for it: bash would print "Killed" for a
+# child of its own that SIGKILL ends; the subshell says it to /dev/null)
 up() {
-	"$ARASD" -f -c "$T/arasd.conf" >>"$T/arasd.log" 2>&1 &
-	ARASD_PID=$!
-	record_pid $ARASD_PID
+	rm -f "$T/arasd.pid"
+	(
+		"$ARASD" -f -c "$T/arasd.conf" >>"$T/arasd.log" 2>&1 &
+		echo $! >"$T/arasd.pid"
+		wait
+	) 2>/dev/null &
+	wait_fast 5 test -s "$T/arasd.pid" || return 1
+	ARASD_PID=$(cat "$T/arasd.pid")
+	record_pid "$ARASD_PID"
 	wait_fast 15 get_is "$STATUS_OID.2.0" 3
+}
+# kill_arasd: SIGKILL, and wait until it is gone (it is not this shell's child)
+kill_arasd() {
+	kill -9 "$ARASD_PID" 2>/dev/null
+	wait_fast 10 eval '! kill -0 "$ARASD_PID" 2>/dev/null'
+	# gone: its PID must not be killed again by the cleanup (it may be reused)
+	sed -i "/^$ARASD_PID\$/d" "$T/pids"
 }
 
 # outcome_of ID: "before succeeded|failed" (an event row of the last run's
@@ -129,21 +144,18 @@ for round in $(seq 1 "$ROUNDS"); do
 			ack=1
 			sleep "0.0$(printf '%02d' $((RANDOM % 51)))"
 		fi
-		kill -9 "$ARASD_PID" 2>/dev/null
+		kill_arasd
 	else
 		# SIGKILL 0-40 ms after the SET left: while arasd handles it, or
 		# just after; only a SET that got its noError counts as acknowledged
 		snmpset "${set_args[@]}" >"$T/set.out" 2>&1 &
 		spid=$!
 		sleep "0.0$(printf '%02d' $((RANDOM % 41)))"
-		kill -9 "$ARASD_PID" 2>/dev/null
-		{ wait "$spid"; } 2>/dev/null && ! grep -q "Reason:\|Timeout" "$T/set.out" && ack=1
+		kill_arasd
+		wait "$spid" && ! grep -q "Reason:\|Timeout" "$T/set.out" && ack=1
 		out=$(cat "$T/set.out")
 		[ $ack = 1 ] && acked_flight=$((acked_flight + 1))
 	fi
-	{ wait "$ARASD_PID"; } 2>/dev/null
-	# gone: its PID must not be killed again by the cleanup (it may be reused)
-	sed -i "/^$ARASD_PID\$/d" "$T/pids"
 	# this round's order in the journal: the newest order line
 	line=$(awk -v last="$last_id" '$1 == "order" && $2 > last' "$T/state.orders" | tail -1)
 	if [ $ack = 1 ]; then
@@ -186,8 +198,7 @@ check "arasd logged running an order of the last run at start, or none was pendi
 	sh -c "[ $ran_ok -eq 0 ] || grep -q 'order [0-9]* of the last run has no outcome: running it now' '$T/arasd.log'"
 
 # a bad journal line stops arasd at start with the file, line and reason (as the state file does)
-kill "$ARASD_PID" 2>/dev/null
-wait "$ARASD_PID" 2>/dev/null
+kill_arasd
 printf 'order 4000000000 command %s explode\n' "${uuids[0]}" >>"$T/state.orders"
 n=$(grep -c . "$T/state.orders")
 out=$("$ARASD" -n -c "$T/arasd.conf" 2>&1)
