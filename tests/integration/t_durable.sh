@@ -1,8 +1,10 @@
 #!/bin/bash
 # Issue 20, item 1: an acknowledged life-cycle command survives a crash.
 # 100 rounds: arasd starts, one SET PDU carries a per-VM threshold and an
-# arasVmCommand, and arasd is killed with SIGKILL at a random point 0-50 ms
-# after the SET was acknowledged (noError).  Then:
+# arasVmCommand (every fourth round an arasVmMigrateTo, which the test
+# driver fails: the failed path), and arasd is killed with SIGKILL at a
+# random point 0-50 ms after the SET was acknowledged (noError), or, every
+# other round, 0-40 ms after the SET left.  Then:
 #   - the order journal (stateFile.orders) holds the command: it was
 #     written before the acknowledgement;
 #   - after the restart, arasd's own records show the command's outcome:
@@ -21,7 +23,7 @@ T_NAME=durable
 . "$(dirname "$0")/../lib.sh"
 
 ROUNDS=${DURABLE_ROUNDS:-100}
-HOSTS_CONF=("host alpha $(fixture hostA.xml) 1")
+HOSTS_CONF=("host alpha $(fixture hostA.xml) 1" "host beta $(fixture hostB.xml) 2")
 POLL=1
 write_arasd_conf "stateFile $T/state" "actions trap"
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
@@ -57,7 +59,7 @@ up() {
 	wait_fast 5 test -s "$T/arasd.pid" || return 1
 	ARASD_PID=$(cat "$T/arasd.pid")
 	record_pid "$ARASD_PID"
-	wait_fast 15 get_is "$STATUS_OID.2.0" 3
+	wait_fast 15 get_is "$STATUS_OID.2.0" 5
 }
 # kill_arasd: SIGKILL, and wait until it is gone (it is not this shell's child)
 kill_arasd() {
@@ -75,8 +77,8 @@ outcome_of() {
 	line=$(snmpwalk -v2c -c public -t 2 -r 1 -Oqv "$AGENT" "$EV_TEXT" 2>/dev/null |
 		grep -F "before the restart: operator order $id: " | tail -1)
 	case $line in
-	*") succeeded"*) echo "before succeeded"; return ;;
-	*") failed"*) echo "before failed"; return ;;
+	*" failed"*) echo "before failed"; return ;;
+	*" succeeded"*) echo "before succeeded"; return ;;
 	esac
 	idx=$(swalk "$ACT.8" 2>/dev/null | grep -F "\"operator order $id: " | tail -1 |
 		sed "s/^$ACT.8.\([0-9]*\) .*/\1/")
@@ -133,9 +135,14 @@ for round in $(seq 1 "$ROUNDS"); do
 	prev_id=
 	vm=${uuids[$((round % 3))]}
 	c=${cmds[$((round % ${#cmds[@]}))]}
+	what="command $vm ${cmd_name[$c]}" col=$CMD type=i val=$c
+	if [ $((round % 4)) = 0 ]; then
+		# every fourth: a move to beta (the test driver cannot migrate: it fails, on record)
+		what="migrate $vm 2" col=31 type=u val=2
+	fi
 	thr=$((round % 90 + 5))
 	set_args=(-v2c -c private -t 5 -r 0 "$AGENT" "$VM_ENTRY.$THR.$(uuid_oid "$vm")" u "$thr"
-		"$VM_ENTRY.$CMD.$(uuid_oid "$vm")" i "$c")
+		"$VM_ENTRY.$col.$(uuid_oid "$vm")" "$type" "$val")
 	# one PDU: a threshold and a command; no retry (a retry would be a second order)
 	ack=0
 	if [ $((round % 2)) = 1 ]; then
@@ -168,12 +175,12 @@ for round in $(seq 1 "$ROUNDS"); do
 			# it must have been written (and fsynced) before the acknowledgement
 			journal_missing=$((journal_missing + 1))
 			lost=$((lost + 1))
-			echo "# round $round: the acknowledged ${cmd_name[$c]} of $vm is not in the journal"
+			echo "# round $round: the acknowledged order ($what) is not in the journal"
 		fi
 		continue
 	fi
-	if ! grep -q "^order [0-9]* command $vm ${cmd_name[$c]}\$" <<<"$line"; then
-		not_ok "round $round: the journal's newest order is this round's (${cmd_name[$c]} of $vm): '$line'"
+	if ! grep -q "^order [0-9]* $what\$" <<<"$line"; then
+		not_ok "round $round: the journal's newest order is this round's ($what): '$line'"
 	fi
 	[ $ack = 1 ] || unacked_journalled=$((unacked_journalled + 1))
 	prev_id=$(cut -d' ' -f2 <<<"$line") prev_thr=$thr prev_vm=$vm prev_acked=$ack last_id=$prev_id
