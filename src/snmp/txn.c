@@ -115,6 +115,24 @@ void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo,
 	}
 }
 
+void aras_txn_abandon(struct arasd *d, const char *how)
+{
+	char why[256];
+
+	if (!txn.active || txn.done)
+		return;
+	/*
+	 * The master gave up on the SET.  Its staged values may be on disk;
+	 * put the live state back there, and its journalled orders are
+	 * cancelled (their VMs free again).
+	 */
+	log_warn("SNMP SET %ld %s; discarding it", txn.transid, how);
+	if (txn.saved && d->state_file && aras_state_save(&d->eng.state, d->state_file, why, sizeof(why)) < 0)
+		log_err("cannot restore %s: %s", d->state_file, why);
+	cancel_orders(d);
+	finish();
+}
+
 struct aras_state *aras_txn_stage(struct arasd *d, netsnmp_agent_request_info *reqinfo,
 				  netsnmp_request_info *r)
 {
@@ -122,19 +140,8 @@ struct aras_state *aras_txn_stage(struct arasd *d, netsnmp_agent_request_info *r
 
 	if (txn.active && txn.transid == id && !txn.done)
 		return &txn.staged;
-	if (txn.active && !txn.done) {
-		/*
-		 * A new SET while the last one never finished: the master gave
-		 * up on it.  Its staged values may be on disk; put the live
-		 * state back there before starting over.
-		 */
-		char why[256];
-
-		log_warn("SNMP SET %ld abandoned by the master; discarding it", txn.transid);
-		if (txn.saved && d->state_file && aras_state_save(&d->eng.state, d->state_file, why, sizeof(why)) < 0)
-			log_err("cannot restore %s: %s", d->state_file, why);
-		cancel_orders(d);
-	}
+	/* a new SET while the last one never finished */
+	aras_txn_abandon(d, "abandoned by the master");
 	finish();
 	aras_state_init(&txn.staged);
 	if (aras_state_copy(&txn.staged, &d->eng.state) < 0) {

@@ -59,6 +59,13 @@ void aras_txn_add_order(struct arasd *d, netsnmp_agent_request_info *reqinfo, ne
  */
 void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r);
 
+/*
+ * The master gave up on the SET in progress (a new one came, or the master
+ * went away): its state file write is undone, its journalled orders are
+ * cancelled and their VMs released.  how goes to the log.  No-op when none.
+ */
+void aras_txn_abandon(struct arasd *d, const char *how);
+
 /* Drop a transaction the master never finished (at exit). */
 void aras_txn_reset(void);
 
