@@ -99,6 +99,9 @@ void aras_engine_free(struct aras_engine *e)
 		aras_orders_clear(e->recover);
 	free(e->recover);
 	e->recover = NULL;
+	free(e->notes);
+	e->notes = NULL;
+	e->nnotes = 0;
 	e->held = NULL;
 	free(e->group_viol);
 	e->group_viol = NULL;
@@ -205,7 +208,7 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
 	     res.added, res.removed, (unsigned long long)s->cpu_ms);
 	/* the orders of the last run wait for every host's first poll */
-	if (e->recover)
+	if (e->recover || e->nnotes)
 		aras_engine_resolve(e, s->t_ms);
 	return rc;
 }
@@ -1263,15 +1266,46 @@ int aras_engine_recover(struct aras_engine *e, const struct aras_order *o)
 	return aras_orders_add(e->recover, o);
 }
 
+struct aras_order_note {
+	struct aras_order o;
+	int outcome;
+	char text[ARAS_ERRTEXT_MAX];
+};
+
+/* The event row of an order of the last run and its outcome. */
+static void history_row(struct aras_engine *e, const struct aras_order *o, int outcome, const char *text)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
+	const struct aras_host *h = vm ? aras_model_host(&e->model, vm->host) : NULL;
+	struct aras_alert al;
+	char u[ARAS_UUID_STRLEN], what[ARAS_REASON_MAX];
+
+	aras_uuid_format(o->uuid, u);
+	order_reason(o, what, sizeof(what));
+	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), o->uuid, vm ? vm->name : u, vm ? vm->host : 0,
+			h ? h->name : "", ARAS_RES_NONE);
+	snprintf(al.text, sizeof(al.text), "before the restart: %.100s %s%s%.100s", what,
+		 aras_order_outcome_name(outcome), text && text[0] ? ": " : "", text ? text : "");
+	elog(e, LOG_INFO, "VM %s: %s", al.vm_name, al.text);
+	record(e, &al);
+}
+
 void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms)
 {
 	struct aras_orders *os = e->recover;
 
-	if (!os)
+	if (!os && !e->nnotes)
 		return;
 	for (size_t i = 0; i < e->model.nhosts; i++)
 		if (e->model.hosts[i].state == ARAS_HOST_UNKNOWN)
 			return;
+	for (size_t i = 0; i < e->nnotes; i++)
+		history_row(e, &e->notes[i].o, e->notes[i].outcome, e->notes[i].text);
+	free(e->notes);
+	e->notes = NULL;
+	e->nnotes = 0;
+	if (!os)
+		return;
 	e->recover = NULL;
 	for (size_t i = 0; i < os->n; i++) {
 		const struct aras_order *o = &os->v[i];
@@ -1299,18 +1333,17 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms)
 void aras_engine_order_history(struct aras_engine *e, const struct aras_order *o, int outcome,
 			       const char *text)
 {
-	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
-	struct aras_alert al;
-	char u[ARAS_UUID_STRLEN], what[ARAS_REASON_MAX];
+	struct aras_order_note *v = realloc(e->notes, (e->nnotes + 1) * sizeof(*v));
 
-	aras_uuid_format(o->uuid, u);
-	order_reason(o, what, sizeof(what));
-	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), o->uuid, vm ? vm->name : u, vm ? vm->host : 0, "",
-			ARAS_RES_NONE);
-	snprintf(al.text, sizeof(al.text), "before the restart: %.100s %s%s%.100s", what,
-		 aras_order_outcome_name(outcome), text && text[0] ? ": " : "", text ? text : "");
-	elog(e, LOG_INFO, "VM %s: %s", al.vm_name, al.text);
-	record(e, &al);
+	if (!v) {
+		history_row(e, o, outcome, text);
+		return;
+	}
+	e->notes = v;
+	v[e->nnotes].o = *o;
+	v[e->nnotes].outcome = outcome;
+	snprintf(v[e->nnotes].text, sizeof(v[e->nnotes].text), "%s", text ? text : "");
+	e->nnotes++;
 }
 
 void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const struct aras_orders *os,

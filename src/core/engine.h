@@ -99,6 +99,9 @@ struct aras_engine_fx {
 	void (*order_done)(void *arg, uint32_t id, int outcome, const char *text);
 };
 
+/* An order of the last run and its outcome (aras_engine_order_history). */
+struct aras_order_note;
+
 struct aras_engine_opts {
 	size_t plan_capacity; /* 0: ARAS_ENGINE_PLAN_CAPACITY */
 	size_t max_decisions; /* 0: ARAS_ENGINE_MAX_DECISIONS */
@@ -141,7 +144,9 @@ struct aras_engine {
 	 * the controller leaves their VMs alone meanwhile.
 	 */
 	const struct aras_orders *held;
-	struct aras_orders *recover; /* journalled orders to resolve at start (aras_engine_recover) */
+	struct aras_orders *recover;   /* journalled orders to resolve at start (aras_engine_recover) */
+	struct aras_order_note *notes; /* the last run's outcomes, recorded at resolve */
+	size_t nnotes;
 };
 
 /* Before configuration: state and model empty (config fills them). */
@@ -337,7 +342,9 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms);
 /*
  * At start: an order the last run journalled with its outcome (enum
  * aras_jout, text): an event row saying so, so that the outcome of an
- * order acknowledged just before a crash is still on record.
+ * order acknowledged just before a crash is still on record.  Recorded
+ * with the recovered orders, once every host is known (the row names the
+ * VM); at once when out of memory.
  */
 void aras_engine_order_history(struct aras_engine *e, const struct aras_order *o, int outcome,
 			       const char *text);

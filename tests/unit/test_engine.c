@@ -1454,6 +1454,15 @@ static const char *last_event(struct fx *f)
 	return n ? aras_evlog_at(f->e.evlog, n - 1)->a.text : "";
 }
 
+/* The event row whose text has s, or NULL. */
+static const struct aras_event *find_event(struct fx *f, const char *s)
+{
+	for (size_t i = 0; i < aras_evlog_count(f->e.evlog); i++)
+		if (strstr(aras_evlog_at(f->e.evlog, i)->a.text, s))
+			return aras_evlog_at(f->e.evlog, i);
+	return NULL;
+}
+
 /* A proposal does not keep a command out: the command supersedes (rejects) it when it runs. */
 static void test_command_supersedes_proposal(void **unused)
 {
@@ -1582,6 +1591,7 @@ static void test_recover_orders(void **unused)
 	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
 	struct aras_order o;
 	struct aras_action *a;
+	const struct aras_event *ev;
 	unsigned failed;
 
 	(void)unused;
@@ -1599,10 +1609,15 @@ static void test_recover_orders(void **unused)
 	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
 	/* until resolved, the VM takes no other order and the controller leaves it alone */
 	assert_int_equal(check(f, command(1, ARAS_CMD_DESTROY), "order of the last run"), -ARAS_E_INCONSIST);
+	/* an order the last run finished: recorded with the others */
+	o = command(2, ARAS_CMD_REBOOT);
+	o.id = 10;
+	aras_engine_order_history(&f->e, &o, ARAS_JOUT_SUCCEEDED, "action 4 reboot succeeded");
 	/* a host not polled yet: nothing resolved */
 	aras_model_host(&f->e.model, 2)->state = ARAS_HOST_UNKNOWN;
 	aras_engine_resolve(&f->e, T0);
 	assert_int_equal(f->r.outcomes, 0);
+	assert_null(find_event(f, "before the restart"));
 	assert_int_equal(aras_plan_count(f->e.plan), 0);
 	/* its poll resolves them */
 	failed = f->r.failed;
@@ -1630,13 +1645,13 @@ static void test_recover_orders(void **unused)
 	aras_engine_result(&f->e, f->r.job[0], 1, NULL, T0 + 1);
 	assert_int_equal(f->r.last_order, 11);
 	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
-	/* the last run's outcomes: event rows */
-	o = command(2, ARAS_CMD_REBOOT);
-	o.id = 10;
-	aras_engine_order_history(&f->e, &o, ARAS_JOUT_SUCCEEDED, "action 4 reboot succeeded");
-	assert_non_null(strstr(last_event(f),
-			       "before the restart: operator order 10: arasVmCommand reboot(6) "
-			       "succeeded: action 4 reboot succeeded"));
+	/* the last run's outcome: an event row naming the VM */
+	ev = find_event(f,
+			"before the restart: operator order 10: arasVmCommand reboot(6) succeeded: action 4 "
+			"reboot succeeded");
+	assert_non_null(ev);
+	assert_string_equal(ev->a.vm_name, "calm");
+	assert_string_equal(ev->a.host_name, "h2");
 	fx_free(f);
 }
 
