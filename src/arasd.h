@@ -8,6 +8,7 @@
 #define ARASD_H
 
 #include "core/engine.h"
+#include "core/journal.h"
 #include "core/settings.h"
 
 #include <stdint.h>
@@ -43,6 +44,7 @@ struct aras_mail_settings {
 struct arasd {
 	const char *conf_file;
 	char *state_file;           /* persisted SETs (stateFile) */
+	struct aras_journal journal; /* acknowledged orders (stateFile.orders, core/journal.h) */
 	char *agentx_socket;        /* NULL: net-snmp's default */
 	unsigned ping_interval;     /* agentxPingInterval, seconds */
 	struct aras_host_conf *hosts;

@@ -95,6 +95,14 @@ void aras_engine_free(struct aras_engine *e)
 	aras_model_free(&e->model);
 	aras_state_free(&e->state);
 	free(e->dec);
+	if (e->recover)
+		aras_orders_clear(e->recover);
+	free(e->recover);
+	e->recover = NULL;
+	free(e->notes);
+	e->notes = NULL;
+	e->nnotes = 0;
+	e->held = NULL;
 	free(e->group_viol);
 	e->group_viol = NULL;
 	e->ngroup_viol = 0;
@@ -199,6 +207,9 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 	aras_model_summarize(&e->model, &e->summary);
 	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
 	     res.added, res.removed, (unsigned long long)s->cpu_ms);
+	/* the orders of the last run wait for every host's first poll */
+	if (e->recover || e->nnotes)
+		aras_engine_resolve(e, s->t_ms);
 	return rc;
 }
 
@@ -427,6 +438,28 @@ static void announce(struct aras_engine *e, const struct aras_action *a, int ev)
 		e->fx.notify_action(e->fx.arg, a);
 }
 
+/* A journalled order's outcome (core/journal.h), once. */
+static void order_outcome(struct aras_engine *e, uint32_t id, int ok, const char *text)
+{
+	if (id && e->fx.order_done)
+		e->fx.order_done(e->fx.arg, id, ok ? ARAS_JOUT_SUCCEEDED : ARAS_JOUT_FAILED,
+				 text ? text : "");
+}
+
+/* The action's order, if it carries one, ends with the action. */
+static void action_outcome(struct aras_engine *e, struct aras_action *a)
+{
+	char text[ARAS_ERRTEXT_MAX];
+	uint32_t id = a->order_id;
+
+	if (!id)
+		return;
+	a->order_id = 0;
+	snprintf(text, sizeof(text), "action %u %s %s%s%.200s", (unsigned)a->index, aras_kind_name(a->kind),
+		 aras_astate_name(a->state), a->error[0] ? ": " : "", a->error);
+	order_outcome(e, id, a->state == ARAS_AS_SUCCEEDED, text);
+}
+
 static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 {
 	uint32_t index = a->index;
@@ -523,11 +556,15 @@ void aras_engine_expire(struct aras_engine *e, uint64_t now_ms)
 				 e);
 }
 
-/* The approval of a proposal: re-check headroom (the cluster may have changed), then run. */
-static void approve(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
+/*
+ * The approval of a proposal (order_id: the operator's journalled order, or
+ * 0): re-check headroom (the cluster may have changed), then run.
+ */
+static void approve(struct aras_engine *e, struct aras_action *a, uint32_t order_id, uint64_t now_ms)
 {
 	char why[ARAS_ERRTEXT_MAX];
 
+	a->order_id = order_id;
 	if (aras_ctl_recheck(&e->ctl, &e->model, &e->state, e->plan, a, now_ms, why, sizeof(why)) < 0) {
 		a->state = ARAS_AS_FAILED;
 		a->finished = time(NULL);
@@ -535,6 +572,7 @@ static void approve(struct aras_engine *e, struct aras_action *a, uint64_t now_m
 		snprintf(a->error, sizeof(a->error), "approved but re-check failed: %.220s", why);
 		aras_ctl_note_result(&e->ctl, a, 0, now_ms);
 		announce(e, a, ARAS_EV_ACTION_FAILED);
+		action_outcome(e, a);
 		return;
 	}
 	a->state = ARAS_AS_APPROVED;
@@ -550,10 +588,35 @@ static int needs_approval(const struct aras_engine *e, const struct aras_decisio
 	       e->state.settings.v[ARAS_S_POLICY] == ARAS_POLICY_SEMI;
 }
 
+/* The VM has an order of the last run that waits for the first polls (aras_engine_recover). */
+static int recovering(const struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	for (size_t i = 0; e->recover && i < e->recover->n; i++)
+		if (memcmp(e->recover->v[i].uuid, uuid, ARAS_UUID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+/* The VM has an order of a SET between its ACTION and its COMMIT. */
+static int held(const struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	for (size_t i = 0; e->held && i < e->held->n; i++)
+		if (memcmp(e->held->v[i].uuid, uuid, ARAS_UUID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 static void act(struct aras_engine *e, const struct aras_decision *dec, uint64_t now_ms)
 {
 	struct aras_action *a;
 
+	/*
+	 * The operator's order, acknowledged already, runs at the SET's
+	 * COMMIT, or after the first polls (an order of the last run): nothing
+	 * beside it.
+	 */
+	if (held(e, dec->uuid) || recovering(e, dec->uuid))
+		return;
 	if (dec->no_target) {
 		no_target(e, dec);
 		return;
@@ -567,7 +630,7 @@ static void act(struct aras_engine *e, const struct aras_decision *dec, uint64_t
 			return;
 		announce(e, a, ARAS_EV_ACTION_PROPOSED);
 		if (e->opts.auto_approve)
-			approve(e, a, now_ms);
+			approve(e, a, 0, now_ms);
 		return;
 	}
 	a = create(e, dec, ARAS_AS_APPROVED, now_ms);
@@ -735,6 +798,7 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 			aras_model_vm_moved(&e->model, vm, a->target, now_ms);
 	}
 	announce(e, a, ok ? ARAS_EV_ACTION_DONE : ARAS_EV_ACTION_FAILED);
+	action_outcome(e, a);
 	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
 		backoff(e, a, ok, now_ms);
 	if (ok && ARAS_KIND_IS_LIFECYCLE(a->kind))
@@ -784,11 +848,43 @@ void aras_engine_mig_envelope(const struct aras_settings *s, const struct aras_a
 
 /* ---- operator orders ---- */
 
+const char *aras_order_outcome_name(int outcome)
+{
+	static const char *const names[] = { "pending", "succeeded", "failed", "cancelled" };
+
+	return outcome >= 0 && outcome <= ARAS_JOUT_CANCELLED ? names[outcome] : "?";
+}
+
+/*
+ * The open action of the VM that keeps an operator's order out (cmd: the
+ * command, 0 for a migrate order), or NULL.  A proposal does not: the
+ * order supersedes it.  A controller's (or maintenance's) action keeps
+ * out neither destroy nor shutdownForce: they never wait on the controller.
+ */
+static const struct aras_action *blocking_action(const struct aras_engine *e,
+						 const uint8_t uuid[ARAS_UUID_LEN], int cmd)
+{
+	for (size_t i = 0; e->plan && i < aras_plan_count(e->plan); i++) {
+		const struct aras_action *a = aras_plan_at(e->plan, i);
+
+		if (aras_action_finished(a) || memcmp(a->uuid, uuid, ARAS_UUID_LEN) != 0)
+			continue;
+		if (a->state == ARAS_AS_PROPOSED)
+			continue;
+		if ((cmd == ARAS_CMD_DESTROY || cmd == ARAS_CMD_SHUTDOWN_FORCE) &&
+		    a->origin != ARAS_ORIGIN_OPERATOR)
+			continue;
+		return a;
+	}
+	return NULL;
+}
+
 static int check_migrate(const struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], unsigned target,
 			 char *why, size_t whylen)
 {
 	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
 	const struct aras_host *t = aras_model_host(&e->model, target);
+	const struct aras_action *busy;
 
 	if (!vm) {
 		snprintf(why, whylen, "no such VM");
@@ -810,8 +906,13 @@ static int check_migrate(const struct aras_engine *e, const uint8_t uuid[ARAS_UU
 		snprintf(why, whylen, "VM %s is not running", vm->name);
 		return -ARAS_E_INCONSIST;
 	}
-	if (e->plan && aras_plan_open_for(e->plan, uuid)) {
-		snprintf(why, whylen, "VM %s has an action in progress", vm->name);
+	if ((busy = blocking_action(e, uuid, 0))) {
+		snprintf(why, whylen, "VM %s has an action in progress (action %u %s, %s)", vm->name,
+			 (unsigned)busy->index, aras_kind_name(busy->kind), aras_astate_name(busy->state));
+		return -ARAS_E_INCONSIST;
+	}
+	if (recovering(e, uuid)) {
+		snprintf(why, whylen, "VM %s has an order of the last run still to resolve", vm->name);
 		return -ARAS_E_INCONSIST;
 	}
 	if (aras_rules_group_of(&e->state, vm) >= 0) {
@@ -838,6 +939,7 @@ static int check_command(const struct aras_engine *e, const struct aras_order *o
 {
 	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
 	const struct aras_host *h;
+	const struct aras_action *busy;
 
 	if (o->cmd < ARAS_CMD_START || o->cmd > ARAS_CMD_MAX) {
 		snprintf(why, whylen, "no such command %d (start(2) .. restore(10))", o->cmd);
@@ -852,8 +954,13 @@ static int check_command(const struct aras_engine *e, const struct aras_order *o
 		snprintf(why, whylen, "host %s of VM %s is down", h ? h->name : "?", vm->name);
 		return -ARAS_E_INCONSIST;
 	}
-	if (e->plan && aras_plan_open_for(e->plan, o->uuid)) {
-		snprintf(why, whylen, "VM %s has an action in progress", vm->name);
+	if ((busy = blocking_action(e, o->uuid, o->cmd))) {
+		snprintf(why, whylen, "VM %s has an action in progress (action %u %s, %s)", vm->name,
+			 (unsigned)busy->index, aras_kind_name(busy->kind), aras_astate_name(busy->state));
+		return -ARAS_E_INCONSIST;
+	}
+	if (recovering(e, o->uuid)) {
+		snprintf(why, whylen, "VM %s has an order of the last run still to resolve", vm->name);
 		return -ARAS_E_INCONSIST;
 	}
 	return aras_vm_cmd_check(o->cmd, vm->state, vm->managed_save, why, whylen);
@@ -903,8 +1010,11 @@ int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
 	for (size_t i = 0; i < os->n; i++)
 		for (size_t j = 0; j < i; j++) {
 			const struct aras_order *a = &os->v[i], *b = &os->v[j];
+			/* rejecting the VM's proposal and ordering something else for it: the order wins anyway */
+			int supersede = (a->kind == ARAS_ORDER_DECIDE) != (b->kind == ARAS_ORDER_DECIDE) &&
+					(a->kind == ARAS_ORDER_DECIDE ? a : b)->state == ARAS_AS_REJECTED;
 
-			if (memcmp(a->uuid, b->uuid, ARAS_UUID_LEN) == 0 ||
+			if ((memcmp(a->uuid, b->uuid, ARAS_UUID_LEN) == 0 && !supersede) ||
 			    (a->kind == ARAS_ORDER_DECIDE && b->kind == ARAS_ORDER_DECIDE &&
 			     a->action == b->action)) {
 				char u[ARAS_UUID_STRLEN];
@@ -957,6 +1067,28 @@ void aras_orders_clear(struct aras_orders *os)
 	os->n = os->cap = 0;
 }
 
+/* What an operator's order is, as its action's reason says it: "operator order N: ..." */
+static void order_reason(const struct aras_order *o, char *buf, size_t len)
+{
+	char id[32] = "";
+
+	if (o->id)
+		snprintf(id, sizeof(id), " %u", (unsigned)o->id);
+	switch (o->kind) {
+	case ARAS_ORDER_COMMAND:
+		snprintf(buf, len, "operator order%s: arasVmCommand %s(%d)", id, aras_cmd_name(o->cmd),
+			 o->cmd);
+		return;
+	case ARAS_ORDER_MIGRATE:
+		snprintf(buf, len, "operator order%s: arasVmMigrateTo %u", id, o->target);
+		return;
+	default:
+		snprintf(buf, len, "operator order%s: arasActionState %s(%d) of action %u", id,
+			 aras_astate_name(o->state), o->state, (unsigned)o->action);
+		return;
+	}
+}
+
 static void reject(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 {
 	a->state = ARAS_AS_REJECTED;
@@ -967,9 +1099,80 @@ static void reject(struct aras_engine *e, struct aras_action *a, uint64_t now_ms
 	announce(e, a, ARAS_EV_INFO);
 }
 
+/*
+ * The operator's order o takes over the VM: its proposals are rejected
+ * (superseded), as an arasActionState rejected(3) would.
+ */
+static void supersede(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms)
+{
+	for (size_t i = 0; e->plan && i < aras_plan_count(e->plan); i++) {
+		struct aras_action *a = aras_plan_at(e->plan, i);
+
+		if (a->state != ARAS_AS_PROPOSED || memcmp(a->uuid, o->uuid, ARAS_UUID_LEN) != 0)
+			continue;
+		if (o->kind == ARAS_ORDER_COMMAND)
+			snprintf(a->error, sizeof(a->error),
+				 "superseded by the operator's arasVmCommand %s(%d)", aras_cmd_name(o->cmd),
+				 o->cmd);
+		else
+			snprintf(a->error, sizeof(a->error),
+				 "superseded by the operator's arasVmMigrateTo %u", o->target);
+		reject(e, a, now_ms);
+	}
+}
+
+/* An action row of the operator's order that failed before it could run (why), with its notification. */
+static void order_failed(struct aras_engine *e, const struct aras_order *o, const char *why, uint64_t now_ms)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
+	struct aras_decision dec;
+	struct aras_action *a;
+
+	if (o->kind == ARAS_ORDER_DECIDE || !e->plan) {
+		/* no row to fail: the decision's proposal is gone; the event row says so */
+		const struct aras_host *h = vm ? aras_model_host(&e->model, vm->host) : NULL;
+		struct aras_alert al;
+		char u[ARAS_UUID_STRLEN];
+
+		aras_uuid_format(o->uuid, u);
+		aras_alert_init(&al, ARAS_EV_INFO, time(NULL), o->uuid, vm ? vm->name : u, vm ? vm->host : 0,
+				h ? h->name : "", ARAS_RES_NONE);
+		snprintf(al.text, sizeof(al.text),
+			 "order %u (arasActionState %s of action %u) failed: %.180s", (unsigned)o->id,
+			 aras_astate_name(o->state), (unsigned)o->action, why);
+		elog(e, LOG_WARNING, "VM %s: %s", al.vm_name, al.text);
+		record(e, &al);
+		order_outcome(e, o->id, 0, why);
+		return;
+	}
+	memset(&dec, 0, sizeof(dec));
+	memcpy(dec.uuid, o->uuid, sizeof(dec.uuid));
+	if (vm)
+		snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
+	else
+		aras_uuid_format(o->uuid, dec.vm_name);
+	dec.kind = o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE : o->cmd + ARAS_CMD_KIND_OFFSET;
+	dec.source = vm ? vm->host : 0;
+	dec.target = o->kind == ARAS_ORDER_MIGRATE ? o->target : 0;
+	dec.resource = ARAS_RES_NONE;
+	dec.origin = ARAS_ORIGIN_OPERATOR;
+	order_reason(o, dec.reason, sizeof(dec.reason));
+	a = create(e, &dec, ARAS_AS_FAILED, now_ms);
+	if (!a) {
+		order_outcome(e, o->id, 0, why);
+		return;
+	}
+	a->finished = time(NULL);
+	a->finished_ms = now_ms;
+	snprintf(a->error, sizeof(a->error), "%s", why);
+	a->order_id = o->id;
+	announce(e, a, ARAS_EV_ACTION_FAILED);
+	action_outcome(e, a);
+}
+
 /* An operator's order: an approved action of origin operator that starts at once. */
 static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int kind, unsigned target,
-			    const char *reason, uint64_t now_ms)
+			    const char *reason, uint32_t order_id, uint64_t now_ms)
 {
 	struct aras_decision dec;
 	struct aras_action *a;
@@ -984,55 +1187,163 @@ static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int
 	dec.origin = ARAS_ORIGIN_OPERATOR;
 	snprintf(dec.reason, sizeof(dec.reason), "%s", reason);
 	a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
-	if (a) {
-		announce(e, a, ARAS_EV_ACTION_STARTED);
-		start(e, a, now_ms);
+	if (!a) {
+		order_outcome(e, order_id, 0, "the action table is full of unfinished actions");
+		return;
 	}
-}
-
-static void order_migrate(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], unsigned target,
-			  uint64_t now_ms)
-{
-	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
-	const struct aras_host *t = aras_model_host(&e->model, target);
-	char reason[ARAS_REASON_MAX];
-
-	if (!vm || !t)
-		return;
-	snprintf(reason, sizeof(reason), "ordered by the operator (arasVmMigrateTo %u, host %s)", target,
-		 t->name);
-	operator_action(e, vm, ARAS_KIND_MIGRATE, target, reason, now_ms);
-}
-
-static void order_command(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], int cmd, uint64_t now_ms)
-{
-	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
-	char reason[ARAS_REASON_MAX];
-
-	if (!vm)
-		return;
-	snprintf(reason, sizeof(reason), "ordered by the operator (arasVmCommand %s(%d))", aras_cmd_name(cmd),
-		 cmd);
-	operator_action(e, vm, cmd + ARAS_CMD_KIND_OFFSET, 0, reason, now_ms);
+	/* before start: a job that cannot be queued ends the action (and the order) at once */
+	a->order_id = order_id;
+	announce(e, a, ARAS_EV_ACTION_STARTED);
+	start(e, a, now_ms);
 }
 
 void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms)
 {
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
 	struct aras_action *a;
+	char reason[ARAS_REASON_MAX];
 
 	switch (o->kind) {
 	case ARAS_ORDER_DECIDE:
 		a = e->plan ? aras_plan_get(e->plan, o->action) : NULL;
-		if (!a || a->state != ARAS_AS_PROPOSED)
+		if (!a || a->state != ARAS_AS_PROPOSED || memcmp(a->uuid, o->uuid, ARAS_UUID_LEN) != 0) {
+			/* a rejection of a proposal that ended meanwhile (superseded by the PDU's own order) did its part */
+			char why[ARAS_ERRTEXT_MAX];
+
+			snprintf(why, sizeof(why), "action %u is %s, not a proposal any more",
+				 (unsigned)o->action, a ? aras_astate_name(a->state) : "gone");
+			if (o->state == ARAS_AS_REJECTED)
+				order_outcome(e, o->id, 1, why);
+			else
+				order_failed(e, o, why, now_ms);
 			return;
-		if (o->state == ARAS_AS_REJECTED)
+		}
+		if (o->state == ARAS_AS_REJECTED) {
 			reject(e, a, now_ms);
-		else
-			approve(e, a, now_ms);
+			order_outcome(e, o->id, 1, "rejected");
+		} else {
+			approve(e, a, o->id, now_ms);
+		}
 		return;
-	case ARAS_ORDER_MIGRATE: order_migrate(e, o->uuid, o->target, now_ms); return;
-	case ARAS_ORDER_COMMAND: order_command(e, o->uuid, o->cmd, now_ms); return;
+	case ARAS_ORDER_MIGRATE:
+	case ARAS_ORDER_COMMAND:
+		if (!vm || (o->kind == ARAS_ORDER_MIGRATE && !aras_model_host(&e->model, o->target))) {
+			order_failed(e, o, vm ? "no such host any more" : "the VM is gone", now_ms);
+			return;
+		}
+		supersede(e, o, now_ms);
+		order_reason(o, reason, sizeof(reason));
+		operator_action(e, vm,
+				o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE :
+								o->cmd + ARAS_CMD_KIND_OFFSET,
+				o->kind == ARAS_ORDER_MIGRATE ? o->target : 0, reason, o->id, now_ms);
+		return;
 	}
+}
+
+int aras_engine_check_all(const struct aras_engine *e, const struct aras_state *st,
+			  const struct aras_orders *os, char *why, size_t whylen)
+{
+	int rc;
+
+	for (size_t i = 0; os && i < os->n; i++)
+		if ((rc = aras_engine_check_order(e, &os->v[i], why, whylen)) < 0)
+			return rc;
+	if ((rc = aras_orders_check(os, why, whylen)) < 0)
+		return rc;
+	return aras_engine_check_orders(e, st, os, why, whylen);
+}
+
+void aras_engine_hold(struct aras_engine *e, const struct aras_orders *os)
+{
+	e->held = os && os->n ? os : NULL;
+}
+
+int aras_engine_recover(struct aras_engine *e, const struct aras_order *o)
+{
+	if (!e->recover && !(e->recover = calloc(1, sizeof(*e->recover))))
+		return -ARAS_E_NOMEM;
+	return aras_orders_add(e->recover, o);
+}
+
+struct aras_order_note {
+	struct aras_order o;
+	int outcome;
+	char text[ARAS_ERRTEXT_MAX];
+};
+
+/* The event row of an order of the last run and its outcome. */
+static void history_row(struct aras_engine *e, const struct aras_order *o, int outcome, const char *text)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
+	const struct aras_host *h = vm ? aras_model_host(&e->model, vm->host) : NULL;
+	struct aras_alert al;
+	char u[ARAS_UUID_STRLEN], what[ARAS_REASON_MAX];
+
+	aras_uuid_format(o->uuid, u);
+	order_reason(o, what, sizeof(what));
+	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), o->uuid, vm ? vm->name : u, vm ? vm->host : 0,
+			h ? h->name : "", ARAS_RES_NONE);
+	snprintf(al.text, sizeof(al.text), "before the restart: %.100s %s%s%.100s", what,
+		 aras_order_outcome_name(outcome), text && text[0] ? ": " : "", text ? text : "");
+	elog(e, LOG_INFO, "VM %s: %s", al.vm_name, al.text);
+	record(e, &al);
+}
+
+void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms)
+{
+	struct aras_orders *os = e->recover;
+
+	if (!os && !e->nnotes)
+		return;
+	for (size_t i = 0; i < e->model.nhosts; i++)
+		if (e->model.hosts[i].state == ARAS_HOST_UNKNOWN)
+			return;
+	for (size_t i = 0; i < e->nnotes; i++)
+		history_row(e, &e->notes[i].o, e->notes[i].outcome, e->notes[i].text);
+	free(e->notes);
+	e->notes = NULL;
+	e->nnotes = 0;
+	if (!os)
+		return;
+	e->recover = NULL;
+	for (size_t i = 0; i < os->n; i++) {
+		const struct aras_order *o = &os->v[i];
+		char why[ARAS_ERRTEXT_MAX], w[ARAS_ERRTEXT_MAX];
+
+		if (o->kind == ARAS_ORDER_DECIDE) {
+			snprintf(why, sizeof(why),
+				 "not run at restart: the proposals of the last run are gone (the controller "
+				 "proposes again if still needed)");
+			order_failed(e, o, why, now_ms);
+			continue;
+		}
+		if (aras_engine_check_order(e, o, w, sizeof(w)) < 0) {
+			snprintf(why, sizeof(why), "not run at restart: %.200s", w);
+			order_failed(e, o, why, now_ms);
+			continue;
+		}
+		elog(e, LOG_INFO, "order %u of the last run has no outcome: running it now", (unsigned)o->id);
+		aras_engine_order(e, o, now_ms);
+	}
+	aras_orders_clear(os);
+	free(os);
+}
+
+void aras_engine_order_history(struct aras_engine *e, const struct aras_order *o, int outcome,
+			       const char *text)
+{
+	struct aras_order_note *v = realloc(e->notes, (e->nnotes + 1) * sizeof(*v));
+
+	if (!v) {
+		history_row(e, o, outcome, text);
+		return;
+	}
+	e->notes = v;
+	v[e->nnotes].o = *o;
+	v[e->nnotes].outcome = outcome;
+	snprintf(v[e->nnotes].text, sizeof(v[e->nnotes].text), "%s", text ? text : "");
+	e->nnotes++;
 }
 
 void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const struct aras_orders *os,
@@ -1068,6 +1379,7 @@ void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const 
 		elog(e, LOG_INFO, "%s changed by SNMP SET: %s -> %s", aras_setting_defs[i].mib_name, a, b);
 	}
 	aras_state_free(&old);
+	e->held = NULL;
 	/* a rule created over running VMs, or a member added, shows at once */
 	aras_engine_rules(e);
 	for (size_t i = 0; os && i < os->n; i++)

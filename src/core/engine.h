@@ -10,9 +10,13 @@
  *   aras_engine_expire    the proposal clock alone
  *   aras_engine_result    a job ended
  *   aras_engine_vm_event  a libvirt domain event (a VM's state at once)
- *   aras_engine_check_* / aras_orders_* / aras_engine_commit
- *                         operator orders, staged with a SET and applied
- *                         at its COMMIT with the new state (all or none)
+ *   aras_engine_check_* / aras_orders_* / aras_engine_hold / aras_engine_commit
+ *                         operator orders, staged with a SET, checked again
+ *                         and held at its ACTION, applied at its COMMIT
+ *                         with the new state (all or none)
+ *   aras_engine_recover / aras_engine_resolve
+ *                         orders a SET acknowledged that had no outcome
+ *                         when arasd stopped (core/journal.h)
  * and leaves only through the effects table (struct aras_engine_fx): start
  * a job, send a notification, mail, run a script, kick the pollers, log a
  * line.  arasd wires the effects to its SNMP, libvirt and notify adapters
@@ -87,7 +91,16 @@ struct aras_engine_fx {
 	void (*kick)(void *arg);
 	/* One log line (syslog level). */
 	void (*log)(void *arg, int level, const char *line);
+	/*
+	 * A journalled order (o->id != 0) has its outcome: outcome is enum
+	 * aras_jout (succeeded or failed), text says why or
+	 * what.  Called once per order, after its action's notification.
+	 */
+	void (*order_done)(void *arg, uint32_t id, int outcome, const char *text);
 };
+
+/* An order of the last run and its outcome (aras_engine_order_history). */
+struct aras_order_note;
 
 struct aras_engine_opts {
 	size_t plan_capacity; /* 0: ARAS_ENGINE_PLAN_CAPACITY */
@@ -126,6 +139,14 @@ struct aras_engine {
 	uint32_t rule_violations_seen; /* arasRuleViolationsSeen: violation episodes since start */
 	unsigned *group_viol;          /* per st->groups entry: violating members (arasGroupViolations) */
 	size_t ngroup_viol;
+	/*
+	 * The orders of a SET between its ACTION and its COMMIT (aras_engine_hold):
+	 * the controller leaves their VMs alone meanwhile.
+	 */
+	const struct aras_orders *held;
+	struct aras_orders *recover;   /* journalled orders to resolve at start (aras_engine_recover) */
+	struct aras_order_note *notes; /* the last run's outcomes, recorded at resolve */
+	size_t nnotes;
 };
 
 /* Before configuration: state and model empty (config fills them). */
@@ -223,6 +244,7 @@ uint64_t aras_engine_stall_ms(const struct aras_engine *e);
 
 enum aras_order_kind { ARAS_ORDER_DECIDE = 1, ARAS_ORDER_MIGRATE = 2, ARAS_ORDER_COMMAND = 3 };
 struct aras_order {
+	uint32_t id;                 /* its id in the order journal (core/journal.h); 0: not journalled */
 	int kind;                    /* enum aras_order_kind */
 	int cmd;                     /* COMMAND: enum aras_cmd (arasVmCommand) */
 	uint32_t action;             /* DECIDE: arasActionIndex */
@@ -230,6 +252,16 @@ struct aras_order {
 	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE, COMMAND: the VM (DECIDE: the action's VM) */
 	unsigned target;             /* MIGRATE: host index */
 };
+
+/* A journalled order's outcome (core/journal.h). */
+enum aras_jout {
+	ARAS_JOUT_PENDING = 0,
+	ARAS_JOUT_SUCCEEDED = 1,
+	ARAS_JOUT_FAILED = 2,
+	ARAS_JOUT_CANCELLED = 3
+};
+/* "pending", "succeeded", "failed", "cancelled" ("?" otherwise) */
+const char *aras_order_outcome_name(int outcome);
 
 /* Orders staged for one SET. */
 struct aras_orders {
@@ -240,13 +272,22 @@ struct aras_orders {
 /*
  * Check one order against the live state: 0, or -ARAS_E_NOENT (no such
  * VM / action), -ARAS_E_RANGE (no such host, not approve/reject),
- * -ARAS_E_INCONSIST (not possible now), with why.
+ * -ARAS_E_INCONSIST (not possible now), with why.  An operator's command
+ * or migrate order wins over the controller: a proposal for the VM does
+ * not keep it out (the order supersedes it: the proposal is rejected when
+ * the order runs), and destroy(5) and shutdownForce(4) run even beside
+ * an approved or running controller (or maintenance) action.  Any other
+ * action in progress on the VM refuses the order.
  */
 int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why,
 			    size_t whylen);
 /* Stage an order: 0 or -ARAS_E_NOMEM. */
 int aras_orders_add(struct aras_orders *os, const struct aras_order *o);
-/* The staged orders together: at most one per VM and per action. 0 or -ARAS_E_INCONSIST with why. */
+/*
+ * The staged orders together: at most one per VM and per action, but for
+ * a rejection of the VM's proposal next to a command or migrate order for
+ * it (which supersedes it anyway).  0 or -ARAS_E_INCONSIST with why.
+ */
 int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen);
 void aras_orders_clear(struct aras_orders *os);
 /*
@@ -262,14 +303,57 @@ void aras_orders_clear(struct aras_orders *os);
 int aras_engine_check_orders(const struct aras_engine *e, const struct aras_state *st,
 			     const struct aras_orders *os, char *why, size_t whylen);
 
-/* Run one order now (checked already; one no longer possible is a no-op or a failed action). */
+/*
+ * Every check of a SET's orders at once, against the live state now: each
+ * order alone (aras_engine_check_order), together (aras_orders_check), and
+ * the placement rules with st (aras_engine_check_orders).  RESERVE2 runs
+ * it, and ACTION again: under AgentX the test and the commit are separate
+ * messages, and the loop may have started an action for a VM in between.
+ * 0 or -ARAS_E_* with why.
+ */
+int aras_engine_check_all(const struct aras_engine *e, const struct aras_state *st,
+			  const struct aras_orders *os, char *why, size_t whylen);
+/*
+ * A SET passed its ACTION: its orders' VMs are held (the controller starts
+ * nothing for them) until aras_engine_commit, or aras_engine_hold(e, NULL)
+ * when the SET is undone.  os must live until then.
+ */
+void aras_engine_hold(struct aras_engine *e, const struct aras_orders *os);
+
+/*
+ * Run one order now (checked already).  One no longer possible is a
+ * failed action (or, for a decision, a failed outcome); a journalled one
+ * (o->id) reports its outcome through order_done.
+ */
 void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms);
+
+/*
+ * At start: an order the last run journalled with no outcome.  Kept until
+ * every host has been polled once (or found down), then resolved by
+ * aras_engine_resolve: a command or migrate order that is still valid runs
+ * (its action's reason says so); one that is not, and every decision (the
+ * proposals of the last run are gone), is a failed action row (an event
+ * row and arasActionFailed; a decision, an event row) saying why.  0 or
+ * -ARAS_E_NOMEM.
+ */
+int aras_engine_recover(struct aras_engine *e, const struct aras_order *o);
+/* Resolve the recovered orders if every host's state is known (aras_engine_sample calls it). */
+void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms);
+/*
+ * At start: an order the last run journalled with its outcome (enum
+ * aras_jout, text): an event row saying so, so that the outcome of an
+ * order acknowledged just before a crash is still on record.  Recorded
+ * with the recovered orders, once every host is known (the row names the
+ * VM); at once when out of memory.
+ */
+void aras_engine_order_history(struct aras_engine *e, const struct aras_order *o, int outcome,
+			       const char *text);
 
 /*
  * A SET's COMMIT: *staged becomes the state (moved in, *staged left
  * empty), the event log resized, maintenance transitions announced, a
  * shorter pollInterval's hang watch counted from now_ms, changed settings
- * logged, then os's orders run in order.
+ * logged, the hold released, then os's orders run in order.
  */
 void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const struct aras_orders *os,
 			uint64_t now_ms);

@@ -50,6 +50,7 @@ struct aras_action {
 	/* a migration's progress (MiB) and, when it ended, downtime and duration (ms) */
 	uint64_t data_processed, data_remaining, data_total;
 	uint32_t downtime_ms, duration_ms;
+	uint32_t order_id;         /* the journalled operator order it carries out (core/journal.h), 0: none */
 	void *priv;                /* SNMP adapter's row */
 };
 

@@ -144,6 +144,17 @@ static void log_line(void *arg, int level, const char *line)
 	aras_log_tok(level, log_token, "%s", line);
 }
 
+static void order_done(void *arg, uint32_t id, int outcome, const char *text)
+{
+	struct arasd *d = arg;
+	char why[256];
+
+	/* not durable: the order is resolved again at the next start (core/journal.h) */
+	if (aras_journal_done(&d->journal, id, outcome, text, why, sizeof(why)) < 0)
+		aras_log_tok(LOG_ERR, log_token, "order journal: order %u %s: %s", (unsigned)id,
+			     aras_order_outcome_name(outcome), why);
+}
+
 void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx)
 {
 	memset(fx, 0, sizeof(*fx));
@@ -159,4 +170,5 @@ void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx)
 	fx->script = script;
 	fx->kick = kick;
 	fx->log = log_line;
+	fx->order_done = order_done;
 }

@@ -423,6 +423,56 @@ static void make_state_dir(const char *state_file)
 	}
 }
 
+/* The order journal's file: the state file's name + ".orders". */
+static void journal_path(const struct arasd *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.orders", d->state_file);
+}
+
+/*
+ * The orders the last run journalled: those without outcome go to the
+ * engine to resolve after the first polls, those with one become event
+ * rows; then the journal starts again with the first alone.  0, or -1
+ * (logged) when out of memory: a journal that cannot be written is logged
+ * and made again at the next order.
+ */
+static int start_journal(struct arasd *d, const struct aras_jlog *jl)
+{
+	char path[4096], why[512];
+	size_t pending = 0;
+	int rc;
+
+	journal_path(d, path, sizeof(path));
+	for (size_t i = 0; i < jl->n; i++) {
+		const struct aras_jentry *je = &jl->v[i];
+
+		if (je->outcome == ARAS_JOUT_PENDING) {
+			if (aras_engine_recover(&d->eng, &je->o) < 0) {
+				log_err("out of memory");
+				return -1;
+			}
+			pending++;
+		} else if (je->outcome != ARAS_JOUT_CANCELLED) {
+			aras_engine_order_history(&d->eng, &je->o, je->outcome, je->text);
+		}
+	}
+	if (pending)
+		log_warn("%s: %zu order%s acknowledged by the last run without outcome: resolved after the first "
+			 "polls",
+			 path, pending, pending == 1 ? "" : "s");
+	/* like a state file that cannot be written: arasd runs, and every SET with an order fails until it can */
+	rc = aras_journal_open(&d->journal, path, jl, why, sizeof(why));
+	if (rc == -ARAS_E_NOMEM) {
+		log_err("cannot start the order journal: out of memory");
+		return -1;
+	} else if (rc < 0) {
+		log_err("cannot write the order journal: %s (SETs with an order fail with commitFailed until it "
+			"can be written)",
+			why);
+	}
+	return 0;
+}
+
 /* The engine, mail and scripts: 0 or -1 (logged). */
 static int start_core(struct arasd *d)
 {
@@ -475,7 +525,7 @@ static int wire_loop(struct daemon_run *r)
 	return 0;
 }
 
-static int run(struct arasd *d)
+static int run(struct arasd *d, const struct aras_jlog *jl)
 {
 	struct aras_collect_host *ch = calloc(d->nhosts ? d->nhosts : 1, sizeof(*ch));
 	struct daemon_run r = { .d = d };
@@ -492,7 +542,11 @@ static int run(struct arasd *d)
 		goto out;
 	}
 	make_state_dir(d->state_file);
-	if (start_core(d) < 0 || aras_snmp_start(d) < 0)
+	/*
+	 * The journal after the SNMP adapter (its event rows must reach the
+	 * table) and before the loop (the first SET is read there).
+	 */
+	if (start_core(d) < 0 || aras_snmp_start(d) < 0 || start_journal(d, jl) < 0)
 		goto out;
 	if (aras_collector_start(&r.col, ch, d->nhosts, d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
 		log_err("cannot start the pollers");
@@ -519,6 +573,7 @@ out:
 	if (d->history)
 		fclose(d->history);
 	d->history = NULL;
+	aras_journal_close(&d->journal);
 	aras_mailer_free(d->mailer);
 	aras_scripts_free(d->scripts);
 	d->mailer = NULL;
@@ -532,8 +587,11 @@ int main(int argc, char **argv)
 	struct arasd d;
 	const char *xsock = NULL;
 	int foreground = 0, check = 0, probe = 0, debug = 0, opt, problems, rc;
+	struct aras_jlog jl;
 
 	memset(&d, 0, sizeof(d));
+	memset(&jl, 0, sizeof(jl));
+	aras_journal_init(&d.journal);
 	d.conf_file = DEFAULT_CONF;
 	d.ping_interval = 5;
 	while ((opt = getopt(argc, argv, "fntdc:x:hS")) != -1) {
@@ -571,6 +629,18 @@ int main(int argc, char **argv)
 			problems++;
 		}
 	}
+	if (!problems) {
+		/* Orders acknowledged by the last run (core/journal.h): a bad line is a problem as in the state file. */
+		char path[4096], why[512];
+
+		journal_path(&d, path, sizeof(path));
+		if (aras_journal_load(path, &jl, why, sizeof(why)) < 0) {
+			log_err("%s", why);
+			problems++;
+		} else if (jl.torn) {
+			log_warn("%s: its last line was cut by a crash (never acknowledged): ignored", path);
+		}
+	}
 	if (xsock) {
 		free(d.agentx_socket);
 		d.agentx_socket = strdup(xsock);
@@ -583,6 +653,7 @@ int main(int argc, char **argv)
 		rc = problems ? 1 : 0;
 		if (!problems && probe)
 			rc = try_connections(&d);
+		aras_jlog_free(&jl);
 		aras_engine_free(&d.eng);
 		aras_config_free(&d);
 		return rc;
@@ -590,6 +661,7 @@ int main(int argc, char **argv)
 	if (problems) {
 		log_err("%s: %d configuration problem%s, not starting", d.conf_file, problems,
 			problems == 1 ? "" : "s");
+		aras_jlog_free(&jl);
 		aras_engine_free(&d.eng);
 		aras_config_free(&d);
 		return 1;
@@ -607,7 +679,8 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	rc = run(&d);
+	rc = run(&d, &jl);
+	aras_jlog_free(&jl);
 	aras_engine_free(&d.eng);
 	aras_config_free(&d);
 	return rc;

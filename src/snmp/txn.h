@@ -4,9 +4,12 @@
  * over AgentX as separate PDUs of one transaction id.  Every varbind of the
  * PDU is staged into a copy of the state in RESERVE1; RESERVE2 checks each
  * against the whole staged copy (so cross-object rules see every change);
- * ACTION writes the staged copy to disk (atomically, fsynced) before the
- * response can leave; COMMIT makes it live.  A rejected SET changes
- * nothing, in memory or on disk.  Includes net-snmp types: src/snmp only.
+ * ACTION checks the PDU's orders again (the loop ran since RESERVE), writes
+ * the staged copy to disk (atomically, fsynced) and the orders to the
+ * order journal (fsynced, core/journal.h) before the response can leave,
+ * and holds the orders' VMs; COMMIT makes it live and runs the orders.  A
+ * rejected SET changes nothing, in memory or on disk (journalled orders of
+ * a SET undone are marked cancelled).  Includes net-snmp types: src/snmp only.
  */
 #ifndef ARAS_SNMP_TXN_H
 #define ARAS_SNMP_TXN_H
@@ -41,9 +44,11 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
  * An operator order of the PDU (struct aras_order, core/engine.h: approve
  * or reject a proposal, migrate a VM),
  * staged with the other varbinds: all orders of a PDU are checked against
- * each other in RESERVE2 and run at COMMIT, after the state is live; on
- * FREE/UNDO none runs.  So every order the agent acknowledges takes
- * effect, or the whole PDU fails.
+ * each other in RESERVE2, again at ACTION (commitFailed when one is no
+ * longer possible), journalled at ACTION and run at COMMIT, after the
+ * state is live; on FREE/UNDO none runs.  So every order the agent
+ * acknowledges takes effect or is recorded failed (after a crash too),
+ * or the whole PDU fails.
  */
 /* RESERVE1: stage an order (validated on its own already); error set on r when it cannot. */
 void aras_txn_add_order(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
@@ -53,6 +58,13 @@ void aras_txn_add_order(struct arasd *d, netsnmp_agent_request_info *reqinfo, ne
  * action); error set on r when they conflict.  Idempotent per PDU.
  */
 void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r);
+
+/*
+ * The master gave up on the SET in progress (a new one came, or the master
+ * went away): its state file write is undone, its journalled orders are
+ * cancelled and their VMs released.  how goes to the log.  No-op when none.
+ */
+void aras_txn_abandon(struct arasd *d, const char *how);
 
 /* Drop a transaction the master never finished (at exit). */
 void aras_txn_reset(void);

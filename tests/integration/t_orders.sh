@@ -3,6 +3,9 @@
 # whole PDU fails.  Two arasVmMigrateTo in one PDU give two actions; an
 # approval and a migrate order in one PDU both act; two orders for one VM
 # in one PDU are refused (inconsistentValue) and nothing happens.
+# Issue 20: the operator wins over a proposal: rejecting it and a command
+# for its VM in one PDU are accepted, and a command alone (destroy)
+# supersedes it.
 T_NAME=orders
 . "$(dirname "$0")/../lib.sh"
 
@@ -55,4 +58,38 @@ check "an order that fails fails the PDU: approving a finished action with a thr
 is "and the threshold in the same PDU is not applied" "$(sget "$VM_ENTRY.27.$db1")" 0
 sleep 1
 is "no action was created" "$(swalk "$ACT.3" | grep -c .)" "$n0"
+
+# 4. (issue 20) the operator wins over the controller: a waiting proposal
+#    blocks no command on its VM.  Rejecting it and a command for its VM in
+#    one PDU are accepted; a command alone supersedes (rejects) it.
+batch1=$(uuid_oid 2b3c4d5e-6f70-4182-93a4-0000000000b2)
+proposal_of() { # NAME: the index of its newest proposed(1) controller action
+	local idx
+	for idx in $(actions_of "$1" 1 | sort -n -r); do
+		[ "$(sget "$ACT.7.$idx")" = 1 ] && { echo "$idx"; return 0; }
+	done
+	return 1
+}
+check "arasCooldown 0 (a rejection must not hold the next proposal back)" sset "$CONFIG_OID.12.0" u 0
+sset "$VM_ENTRY.27.$batch1" u 20 >/dev/null
+check "a proposal for batch1 appears" wait_for 15 proposal_of batch1
+pidx=$(proposal_of batch1)
+out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$ACT.7.$pidx" i 3 "$VM_ENTRY.43.$batch1" i 7 2>&1)
+check "one PDU: reject batch1's proposal and suspend batch1 -> accepted ($(head -1 <<<"$out"))" \
+	eval '! grep -q "Reason:" <<<"$out"'
+check "the proposal is rejected(3)" wait_get 5 "$ACT.7.$pidx" 3
+check "batch1 is paused(9)" wait_get 10 "$VM_ENTRY.39.$batch1" 9
+check "resume batch1" sset "$VM_ENTRY.43.$batch1" i 8
+check "batch1 running(4) again" wait_get 10 "$VM_ENTRY.39.$batch1" 4
+new_proposal() { local i; i=$(proposal_of batch1) && [ "$i" != "$pidx" ]; }
+check "a new proposal for batch1 appears" wait_for 20 new_proposal
+pidx=$(proposal_of batch1)
+check "destroy(5) of batch1 while its proposal waits: accepted" sset "$VM_ENTRY.43.$batch1" i 5
+check "the proposal is rejected(3): superseded" wait_get 5 "$ACT.7.$pidx" 3
+check "its arasActionError says by what" \
+	sh -c "snmpget -v2c -c public -Oqv $AGENT $ACT.11.$pidx | grep -qF \"superseded by the operator's arasVmCommand destroy(5)\""
+check "batch1 is shutdown(12)" wait_get 10 "$VM_ENTRY.39.$batch1" 12
+didx=$(actions_of batch1 2 | sort -n | tail -1)
+is "the destroy is batch1's newest operator action, kind destroy(11)" "$(sget "$ACT.4.$didx")" 11
+check "and it succeeded(5)" wait_get 5 "$ACT.7.$didx" 5
 exit 0

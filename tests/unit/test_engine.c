@@ -39,6 +39,11 @@ struct rec {
 	int last_prev, last_oper, last_kind;
 	uint32_t job[MAXJ];
 	int job_rc; /* what start_job returns */
+	/* journalled orders' outcomes (order_done) */
+	unsigned outcomes;
+	uint32_t last_order;
+	int last_outcome;
+	char last_text[ARAS_ERRTEXT_MAX];
 };
 
 struct fx {
@@ -128,6 +133,16 @@ static void fx_kick(void *arg)
 	((struct rec *)arg)->kicks++;
 }
 
+static void fx_order_done(void *arg, uint32_t id, int outcome, const char *text)
+{
+	struct rec *r = arg;
+
+	r->outcomes++;
+	r->last_order = id;
+	r->last_outcome = outcome;
+	snprintf(r->last_text, sizeof(r->last_text), "%s", text);
+}
+
 static void poll_host(struct fx *f, unsigned host, int second)
 {
 	struct aras_vm_sample v[2];
@@ -189,7 +204,8 @@ static struct fx *fx_new(int policy, const struct aras_engine_opts *o)
 				     .script = fx_script,
 				     .notify_vm_state = fx_vm_state,
 				     .notify_coalesced = fx_coalesced,
-				     .kick = fx_kick };
+				     .kick = fx_kick,
+				     .order_done = fx_order_done };
 
 	assert_non_null(f);
 	fx.arg = &f->r;
@@ -1467,6 +1483,253 @@ static void test_mig_envelope(void **unused)
 	assert_int_equal(aras_mib_of_bytes(256 * MIB), 256);
 }
 
+/* ---- issue 20: the operator wins over the controller; orders re-checked; journalled orders ---- */
+
+/* The newest event row's text. */
+static const char *last_event(struct fx *f)
+{
+	size_t n = aras_evlog_count(f->e.evlog);
+
+	return n ? aras_evlog_at(f->e.evlog, n - 1)->a.text : "";
+}
+
+/* The event row whose text has s, or NULL. */
+static const struct aras_event *find_event(struct fx *f, const char *s)
+{
+	for (size_t i = 0; i < aras_evlog_count(f->e.evlog); i++)
+		if (strstr(aras_evlog_at(f->e.evlog, i)->a.text, s))
+			return aras_evlog_at(f->e.evlog, i);
+	return NULL;
+}
+
+/* A proposal does not keep a command out: the command supersedes (rejects) it when it runs. */
+static void test_command_supersedes_proposal(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_SEMI, NULL);
+	struct aras_action *p;
+	struct aras_orders os = { 0 };
+	struct aras_order o;
+	char why[256];
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	p = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(p->state, ARAS_AS_PROPOSED);
+	/* every command and a migrate order pass the check (destroy too) */
+	assert_int_equal(check(f, command(1, ARAS_CMD_DESTROY), NULL), 0);
+	assert_int_equal(check(f, command(1, ARAS_CMD_SUSPEND), NULL), 0);
+	assert_int_equal(check(f, migrate(1, 2), NULL), 0);
+	/* rejecting the proposal and a command for its VM in one PDU: accepted */
+	o = decide(p->index, ARAS_AS_REJECTED, 1);
+	o.id = 4;
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = command(1, ARAS_CMD_DESTROY);
+	o.id = 5;
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)), 0);
+	/* approving it and a command for its VM: still two orders for one VM */
+	os.v[0].state = ARAS_AS_APPROVED;
+	assert_int_equal(aras_orders_check(&os, why, sizeof(why)), -ARAS_E_INCONSIST);
+	assert_non_null(strstr(why, "two orders for VM"));
+	aras_orders_clear(&os);
+	/* the command alone: the proposal is rejected, saying why, and the command runs */
+	o = command(1, ARAS_CMD_DESTROY);
+	o.id = 6;
+	aras_engine_order(&f->e, &o, T0 + 1);
+	assert_int_equal(p->state, ARAS_AS_REJECTED);
+	assert_non_null(strstr(p->error, "superseded by the operator's arasVmCommand destroy(5)"));
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_DESTROY);
+	/* its action carries the order: the outcome goes to the journal with the result */
+	assert_int_equal(f->r.outcomes, 0);
+	aras_engine_result(&f->e, f->r.job[0], 1, NULL, T0 + 2);
+	assert_int_equal(f->r.outcomes, 1);
+	assert_int_equal(f->r.last_order, 6);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
+	assert_non_null(strstr(f->r.last_text, "destroy succeeded"));
+	fx_free(f);
+}
+
+/* destroy and shutdownForce never wait on the controller; other commands do, and nothing waits on itself. */
+static void test_destroy_beside_controller(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	struct aras_order o;
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(aras_plan_at(f->e.plan, 0)->state, ARAS_AS_RUNNING);
+	assert_int_equal(check(f, command(1, ARAS_CMD_SUSPEND), "action in progress (action 1"),
+			 -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, migrate(1, 2), "action in progress"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(1, ARAS_CMD_DESTROY), NULL), 0);
+	assert_int_equal(check(f, command(1, ARAS_CMD_SHUTDOWN_FORCE), NULL), 0);
+	o = command(1, ARAS_CMD_DESTROY);
+	aras_engine_order(&f->e, &o, T0 + 1);
+	assert_int_equal(f->r.jobs, 2);
+	/* the operator's own destroy keeps a second one out */
+	assert_int_equal(check(f, command(1, ARAS_CMD_SHUTDOWN_FORCE), "action in progress"),
+			 -ARAS_E_INCONSIST);
+	fx_free(f);
+}
+
+/*
+ * RESERVE checked the order; the controller started an action for the VM
+ * before ACTION: the check at ACTION fails.  From ACTION to COMMIT the VM
+ * is held: the controller starts nothing for it.
+ */
+static void test_orders_rechecked_and_held(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_AUTO, NULL);
+	struct aras_orders os = { 0 };
+	struct aras_order o = command(1, ARAS_CMD_SUSPEND);
+	char why[256] = "";
+
+	(void)unused;
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)), 0); /* RESERVE */
+	fire(f);
+	aras_engine_round(&f->e, T0); /* the loop, between the two messages */
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)),
+			 -ARAS_E_INCONSIST); /* ACTION */
+	assert_non_null(strstr(why, "action in progress"));
+	aras_orders_clear(&os);
+	fx_free(f);
+
+	/* held from ACTION to COMMIT */
+	f = fx_new(ARAS_POLICY_AUTO, NULL);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)), 0);
+	aras_engine_hold(&f->e, &os);
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	assert_int_equal(f->r.jobs, 0);
+	assert_int_equal(aras_plan_count(f->e.plan), 0);
+	{
+		struct aras_state st;
+
+		aras_state_init(&st);
+		assert_int_equal(aras_state_copy(&st, &f->e.state), 0);
+		aras_engine_commit(&f->e, &st, &os, T0 + 1); /* releases the hold, runs the order */
+		aras_state_free(&st);
+	}
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_SUSPEND);
+	assert_null(f->e.held);
+	aras_orders_clear(&os);
+	fx_free(f);
+}
+
+/* Orders of the last run without outcome: run if valid, else a failed row saying why; after every host's first poll. */
+static void test_recover_orders(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_order o;
+	struct aras_action *a;
+	const struct aras_event *ev;
+	unsigned failed;
+
+	(void)unused;
+	o = command(1, ARAS_CMD_SUSPEND);
+	o.id = 11;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = command(3, ARAS_CMD_DESTROY); /* VM 3 is shut off */
+	o.id = 12;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = decide(7, ARAS_AS_APPROVED, 2);
+	o.id = 13;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = command(9, ARAS_CMD_START); /* a VM no host lists any more */
+	o.id = 14;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	/* until resolved, the VM takes no other order and the controller leaves it alone */
+	assert_int_equal(check(f, command(1, ARAS_CMD_DESTROY), "order of the last run"), -ARAS_E_INCONSIST);
+	/* an order the last run finished: recorded with the others */
+	o = command(2, ARAS_CMD_REBOOT);
+	o.id = 10;
+	aras_engine_order_history(&f->e, &o, ARAS_JOUT_SUCCEEDED, "action 4 reboot succeeded");
+	/* a host not polled yet: nothing resolved */
+	aras_model_host(&f->e.model, 2)->state = ARAS_HOST_UNKNOWN;
+	aras_engine_resolve(&f->e, T0);
+	assert_int_equal(f->r.outcomes, 0);
+	assert_null(find_event(f, "before the restart"));
+	assert_int_equal(aras_plan_count(f->e.plan), 0);
+	/* its poll resolves them */
+	failed = f->r.failed;
+	poll_host(f, 2, 1);
+	assert_null(f->e.recover);
+	/* 11 runs: a suspend action carrying the order */
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_SUSPEND);
+	a = aras_plan_get(f->e.plan, f->r.job[0]);
+	assert_non_null(a);
+	assert_int_equal(a->order_id, 11);
+	assert_non_null(strstr(a->reason, "operator order 11: arasVmCommand suspend(7)"));
+	/* 12 and 14: failed action rows (arasActionFailed), 13: an event row; each a failed outcome */
+	assert_int_equal(f->r.failed, failed + 2);
+	assert_int_equal(f->r.outcomes, 3);
+	assert_int_equal(f->r.last_order, 14);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_FAILED);
+	assert_non_null(strstr(f->r.last_text, "not run at restart: no such VM"));
+	a = aras_plan_at(f->e.plan, 1);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_int_equal(a->kind, ARAS_KIND_DESTROY);
+	assert_int_equal(a->origin, ARAS_ORIGIN_OPERATOR);
+	assert_non_null(strstr(a->error, "not run at restart: destroy needs the VM"));
+	assert_non_null(strstr(a->reason, "operator order 12"));
+	aras_engine_result(&f->e, f->r.job[0], 1, NULL, T0 + 1);
+	assert_int_equal(f->r.last_order, 11);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
+	/* the last run's outcome: an event row naming the VM */
+	ev = find_event(f,
+			"before the restart: operator order 10: arasVmCommand reboot(6) succeeded: action 4 "
+			"reboot succeeded");
+	assert_non_null(ev);
+	assert_string_equal(ev->a.vm_name, "calm");
+	assert_string_equal(ev->a.host_name, "h2");
+	fx_free(f);
+}
+
+/* A journalled decision's outcome: a rejection is done at once, an approval with its action. */
+static void test_decision_outcomes(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_SEMI, NULL);
+	struct aras_order o;
+	struct aras_action *a;
+
+	(void)unused;
+	fire(f);
+	aras_engine_round(&f->e, T0);
+	a = aras_plan_at(f->e.plan, 0);
+	o = decide(a->index, ARAS_AS_APPROVED, 1);
+	o.id = 21;
+	aras_engine_order(&f->e, &o, T0 + 1);
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(f->r.outcomes, 0);
+	aras_engine_result(&f->e, a->index, 0, "boom", T0 + 2);
+	assert_int_equal(f->r.outcomes, 1);
+	assert_int_equal(f->r.last_order, 21);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_FAILED);
+	assert_non_null(strstr(f->r.last_text, "boom"));
+	/* a decision on what is no longer a proposal (ended between ACTION and COMMIT) */
+	o.id = 22;
+	o.state = ARAS_AS_REJECTED;
+	aras_engine_order(&f->e, &o, T0 + 3);
+	assert_int_equal(f->r.last_order, 22);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
+	o.id = 23;
+	o.state = ARAS_AS_APPROVED;
+	aras_engine_order(&f->e, &o, T0 + 3);
+	assert_int_equal(f->r.last_order, 23);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_FAILED);
+	assert_non_null(strstr(last_event(f), "order 23"));
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1506,6 +1769,11 @@ int main(void)
 		cmocka_unit_test(test_mig_completed_after_result),
 		cmocka_unit_test(test_mig_progress_failed),
 		cmocka_unit_test(test_mig_envelope),
+		cmocka_unit_test(test_command_supersedes_proposal),
+		cmocka_unit_test(test_destroy_beside_controller),
+		cmocka_unit_test(test_orders_rechecked_and_held),
+		cmocka_unit_test(test_recover_orders),
+		cmocka_unit_test(test_decision_outcomes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
