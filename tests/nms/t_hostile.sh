@@ -9,7 +9,7 @@
 # conf/snmptrapd/aras-trap-log and conf/zabbix/aras-zabbix-trap write one
 # line (one record) per notification with the names C-style escaped, no
 # control byte, no forged field; arasd's log has no forged line and no
-# control byte; check_arasd prints one escaped line, refuses the ambiguous
+# control byte, nor has `arasd -t`; check_arasd prints one escaped line, refuses the ambiguous
 # "twin" (UNKNOWN listing both hosts) and finds it by --host or --uuid.
 T_NAME=hostile
 . "$(dirname "$0")/../lib.sh"
@@ -162,6 +162,11 @@ check "arasd's log: the breach of the line-feed VM on one line, escaped" grep -q
 	'VM lf\nARAS-MIB::arasEventHostName.99 "forged"\nforged1\nforged2' "$f"
 check "arasd's log: CR, C1 and ESC escaped" sh -c "grep -qF 'VM cr\\rOK all clear' '$f' &&
 	grep -qF 'VM c1\\xc2\\x9b2Jwiped' '$f' && grep -qF 'b\\x1b[2Jeta' '$f'"
+
+# ---- arasd -t: one line per host, escaped
+out=$("$ARASD" -t -c "$T/arasd.conf" 2>&1)
+is "arasd -t: no control byte" "$(printf '%s' "$out" | LC_ALL=C grep -c -P '[\x00-\x09\x0b-\x1f\x7f]')" 0
+check "arasd -t: the host name escaped" grep -qF 'host b\x1b[2Jeta (index 2, ' <<<"$out"
 
 # ---- check_arasd: one escaped line; twin by --host or --uuid only (the
 # VMs' CPU alert fires: CRITICAL, where UNKNOWN would be a VM not found)
