@@ -204,6 +204,33 @@ san: $(SAN_DIR)/arasd $(SAN_DIR)/arasd-replay $(SAN_UNIT)
 san-check: san
 	SAN_TESTS="$(SAN_TESTS)" bash tests/san-check.sh
 
+# make tsan: arasd and the unit tests built with ThreadSanitizer in
+# build/tsan; make tsan-check runs the unit tests and the integration tests
+# that drive the worker threads (TSAN_TESTS, tests/run.sh) with them: every
+# report is a failure (tests/tsan-check.sh).  arasd-replay has no threads.
+TSAN_DIR   = build/tsan
+TSAN_FLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_CORE  = $(CORE_SRC:%.c=$(TSAN_DIR)/%.o)
+TSAN_ADAPT = $(ADAPT_SRC:%.c=$(TSAN_DIR)/%.o)
+TSAN_UNIT  = $(UNIT_SRC:%.c=$(TSAN_DIR)/%)
+
+$(TSAN_DIR)/src/core/%.o: src/core/%.c src/core/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
+$(TSAN_DIR)/src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TSAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
+$(TSAN_DIR)/arasd: $(TSAN_CORE) $(TSAN_ADAPT)
+	$(CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+$(TSAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(TSAN_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+
+tsan: $(TSAN_DIR)/arasd $(TSAN_UNIT)
+
+tsan-check: tsan
+	TSAN_TESTS="$(TSAN_TESTS)" bash tests/tsan-check.sh
+
 # make fuzz [FUZZ_TIME=N]: every libFuzzer target in tests/fuzz/ (clang,
 # ASan+UBSan) for N seconds (60) from its corpus in tests/fuzz/corpus/NAME/;
 # a crash is left as crash-* in build/fuzz and fails the run.
@@ -244,4 +271,4 @@ clean:
 	rm -rf build
 
 .PHONY: all demo install uninstall unit check test lint nms-check lab-check format clean bench-bin prometheus
-.PHONY: san san-check fuzz fuzz-bin fuzz-check build-matrix
+.PHONY: san san-check tsan tsan-check fuzz fuzz-bin fuzz-check build-matrix

@@ -46,4 +46,18 @@ void aras_uuid_format(const uint8_t uuid[ARAS_UUID_LEN], char *buf);
 /* Parse the 8-4-4-4-12 form (dashes optional); 0 or -ARAS_E_INVAL. */
 int aras_uuid_parse(const char *s, uint8_t uuid[ARAS_UUID_LEN]);
 
+/*
+ * The one escape of text that ends up in a line of arasd's log or a mail
+ * (names, libvirt's error texts): s into buf (size bytes, always
+ * NUL-terminated when size > 0) with \n, \r, \t and \\ for those bytes,
+ * \xHH for every other byte below 0x20 and for 0x7f, and \xc2\xHH for the
+ * C1 controls U+0080..U+009F in UTF-8 (c2 80..c2 9f): no byte that ends a
+ * line or drives a terminal is left.  Everything else (printable ASCII,
+ * the rest of UTF-8) is kept.  An escape that does not fit is left out
+ * whole.  Returns the length written.  The trap handlers and check_arasd
+ * write the same form (README "Logs").
+ */
+#define ARAS_ESCAPE_GROWTH 4 /* the most an input byte can grow to */
+size_t aras_escape(char *buf, size_t size, const char *s);
+
 #endif

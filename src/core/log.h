@@ -2,7 +2,9 @@
  * log.h - arasd's one logging entry point.  Messages go to stderr (-f) or
  * syslog; net-snmp's own log is routed here by the SNMP adapter.  Repeated
  * identical messages are rate limited so a dead master or host does not
- * flood syslog.
+ * flood syslog.  Each message is one line, its control characters escaped
+ * (aras_escape in aras.h).  Any thread may log (the collector's workers do);
+ * aras_log_init() runs before the first thread starts.
  */
 #ifndef ARAS_LOG_H
 #define ARAS_LOG_H

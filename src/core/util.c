@@ -1,5 +1,6 @@
 /*
- * util.c - error strings and UUID text forms, shared by every module.
+ * util.c - error strings, UUID text forms and the escape of names for
+ * lines, shared by every module.
  */
 #include "aras.h"
 #include "alert.h"
@@ -32,6 +33,36 @@ void aras_uuid_format(const uint8_t uuid[ARAS_UUID_LEN], char *buf)
 		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7],
 		 uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
+}
+
+size_t aras_escape(char *buf, size_t size, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (size == 0)
+		return 0;
+	for (; *p; p++) {
+		char e[9];
+		int k, c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+
+		if (*p == '\n' || *p == '\r' || *p == '\t' || *p == '\\')
+			k = snprintf(e, sizeof(e), "\\%c",
+				     *p == '\n' ? 'n' : *p == '\r' ? 'r' : *p == '\t' ? 't' : '\\');
+		else if (*p < 0x20 || *p == 0x7f)
+			k = snprintf(e, sizeof(e), "\\x%02x", *p);
+		else if (c1)
+			k = snprintf(e, sizeof(e), "\\xc2\\x%02x", p[1]);
+		else
+			k = snprintf(e, sizeof(e), "%c", *p);
+		if (o + (size_t)k >= size)
+			break;
+		memcpy(buf + o, e, (size_t)k);
+		o += (size_t)k;
+		p += c1;
+	}
+	buf[o] = '\0';
+	return o;
 }
 
 static int hexval(int c)

@@ -110,9 +110,15 @@ static int try_connections(struct arasd *d)
 		free(p);
 		return 1;
 	}
-	for (size_t i = 0; i < d->nhosts; i++)
-		printf("host %s (index %u, %s): %s%s\n", d->hosts[i].name, d->hosts[i].index,
-		       d->hosts[i].uri, p[i].ok ? "" : "UNREACHABLE: ", p[i].msg);
+	/* a host's name and libvirt's message may hold any byte: escaped as in the log */
+	for (size_t i = 0; i < d->nhosts; i++) {
+		char line[sizeof(p[i].msg) + 2048], esc[sizeof(line) * ARAS_ESCAPE_GROWTH];
+
+		snprintf(line, sizeof(line), "host %s (index %u, %s): %s%s", d->hosts[i].name,
+			 d->hosts[i].index, d->hosts[i].uri, p[i].ok ? "" : "UNREACHABLE: ", p[i].msg);
+		aras_escape(esc, sizeof(esc), line);
+		printf("%s\n", esc);
+	}
 	master = aras_snmp_probe_master(d->agentx_socket, used, sizeof(used), msg, sizeof(msg));
 	printf("agentx %s: %s%s\n", used, master < 0 ? "UNREACHABLE: " : "", msg);
 	printf("%zu of %zu host%s reachable, AgentX master %s\n", d->nhosts - (size_t)failed, d->nhosts,

@@ -12,8 +12,8 @@
  * alone drives the multi handle; the loop thread only renders mails,
  * hands them over (inbox, curl_multi_wakeup()) and collects results
  * (outbox) when the worker writes a byte to done_pipe, which the loop
- * watches.  The worker never logs (log.c is not thread safe): it stores
- * curl's error text in the job and the loop logs it.
+ * watches.  The worker never logs: it stores curl's error text in the job
+ * and the loop logs it, with the mail's other outcomes.
  *
  * Everything that goes into a header passes through hdr_clean(), which
  * replaces CR, LF and every other control byte: a VM name may hold anything
@@ -160,23 +160,14 @@ static char *hdr_dup(const char *src)
 	return d;
 }
 
-/* A body value: control bytes are shown as \r, \n, \t or \xNN. */
+/* A body value: escaped as every line arasd writes is (aras_escape). */
 static void sb_put_value(struct sbuf *b, const char *s, size_t max)
 {
-	for (size_t i = 0; i < max && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
+	char in[ARAS_REASON_MAX], out[sizeof(in) * ARAS_ESCAPE_GROWTH];
 
-		if (c == '\r')
-			sb_puts(b, "\\r");
-		else if (c == '\n')
-			sb_puts(b, "\\n");
-		else if (c == '\t')
-			sb_puts(b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			sb_printf(b, "\\x%02x", c);
-		else
-			sb_putn(b, (const char *)&c, 1);
-	}
+	snprintf(in, sizeof(in), "%.*s", (int)(max < sizeof(in) ? max : sizeof(in) - 1), s);
+	aras_escape(out, sizeof(out), in);
+	sb_puts(b, out);
 }
 
 static int has_8bit(const char *s, size_t n)

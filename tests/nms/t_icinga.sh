@@ -104,8 +104,8 @@ is "bad range: UNKNOWN" "$rc" 3
 check "bad range named" grep -q "bad threshold range '9x'" <<<"$out"
 run --help
 is "--help exits 0" "$rc" 0
-check "--help documents -H, -C, -l, -w, --vm, --host, --alerts" sh -c \
-	"for o in -H -C -l -u -a -A -x -X -w -c --vm --host --alerts; do printf '%s\n' \"\$1\" | grep -q -- \" \$o\" || exit 1; done" _ "$out"
+check "--help documents -H, -C, -l, -w, --vm, --uuid, --host, --alerts" sh -c \
+	"for o in -H -C -l -u -a -A -x -X -w -c --vm --uuid --host --alerts; do printf '%s\n' \"\$1\" | grep -q -- \" \$o\" || exit 1; done" _ "$out"
 run --version
 is "--version exits 0" "$rc" 0
 check "--version prints the version" grep -q '^check_arasd [0-9]' <<<"$out"

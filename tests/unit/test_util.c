@@ -1,5 +1,6 @@
 /*
- * test_util.c - error strings and UUID text forms (src/core/util.c).
+ * test_util.c - error strings, UUID text forms and the escape of names for
+ * lines (src/core/util.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -196,6 +197,90 @@ static void strerror_distinct(void **state)
 				fail_msg("codes %d and %d share the text '%s'", a, b, aras_strerror(a));
 }
 
+/* aras_escape: the one C-style form of the log, the mail and the handlers. */
+static const struct {
+	const char *name;
+	const char *in;
+	const char *want;
+} esc_cases[] = {
+	{ "plain", "web1", "web1" },
+	{ "empty", "", "" },
+	{ "line feed", "a\nb", "a\\nb" },
+	{ "a forged log line", "x\narasd: virt: host alpha down", "x\\narasd: virt: host alpha down" },
+	{ "carriage return", "ok\rFAIL", "ok\\rFAIL" },
+	{ "tab", "a\tb", "a\\tb" },
+	{ "backslash", "a\\nb", "a\\\\nb" },
+	{ "ESC (terminal escape)", "\x1b[2Jx", "\\x1b[2Jx" },
+	{ "NUL-free low controls", "\x01\x07\x08\x0b\x0c\x1f", "\\x01\\x07\\x08\\x0b\\x0c\\x1f" },
+	{ "DEL", "a\x7f", "a\\x7f" },
+	{ "C1 CSI U+009B in UTF-8", "a\xc2\x9b" "2Jb", "a\\xc2\\x9b" "2Jb" },
+	{ "C1 first and last", "\xc2\x80\xc2\x9f", "\\xc2\\x80\\xc2\\x9f" },
+	{ "U+00A0 and U+00E9 kept", "\xc2\xa0\xc3\xa9", "\xc2\xa0\xc3\xa9" },
+	{ "other UTF-8 kept (euro, CJK)", "\xe2\x82\xac\xe4\xb8\xad", "\xe2\x82\xac\xe4\xb8\xad" },
+	{ "lone c2 at the end kept", "a\xc2", "a\xc2" },
+	{ "quotes and spaces kept", "odd \"vm\" 'x'", "odd \"vm\" 'x'" },
+};
+
+static void escape_table(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
+		size_t n = aras_escape(buf, sizeof(buf), esc_cases[i].in);
+
+		if (strcmp(buf, esc_cases[i].want) != 0 || n != strlen(buf))
+			fail_msg("%s: escaped to '%s' (%zu), want '%s'", esc_cases[i].name, buf, n,
+				 esc_cases[i].want);
+	}
+}
+
+/* No byte of the output is a control, whatever the input byte. */
+static void escape_every_byte(void **state)
+{
+	char in[3] = { 0 }, out[16];
+
+	(void)state;
+	for (int b = 1; b < 256; b++) {
+		for (int next = 0; next < 256; next += 0x10) {
+			in[0] = (char)b;
+			in[1] = (char)next;
+			aras_escape(out, sizeof(out), in);
+			for (const unsigned char *p = (const unsigned char *)out; *p; p++) {
+				if (*p < 0x20 || *p == 0x7f)
+					fail_msg("byte %02x %02x: control %02x in the output", b, next, *p);
+				if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+					fail_msg("byte %02x %02x: a C1 control in the output", b, next);
+			}
+		}
+	}
+}
+
+/* Truncation: always NUL-terminated, never half an escape, the length returned. */
+static void escape_truncates_whole(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(aras_escape(buf, sizeof(buf), "abcdefghij"), 7);
+	assert_string_equal(buf, "abcdefg");
+	assert_int_equal(aras_escape(buf, sizeof(buf), "abcde\x1b"), 5);
+	assert_string_equal(buf, "abcde");
+	assert_int_equal(aras_escape(buf, sizeof(buf), "ab\xc2\x9b"), 2);
+	assert_string_equal(buf, "ab");
+	assert_int_equal(aras_escape(buf, 1, "abc"), 0);
+	assert_string_equal(buf, "");
+	buf[0] = 'x';
+	assert_int_equal(aras_escape(buf, 0, "abc"), 0);
+	assert_int_equal(buf[0], 'x');
+	/* the worst case fits in ARAS_ESCAPE_GROWTH times the input */
+	{
+		char big[4 * ARAS_ESCAPE_GROWTH + 1];
+
+		assert_int_equal(aras_escape(big, sizeof(big), "\x01\xc2\x80\x7f"), 4 + 8 + 4);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +290,9 @@ int main(void)
 		cmocka_unit_test(uuid_parse_invalid_table),
 		cmocka_unit_test(strerror_table),
 		cmocka_unit_test(strerror_distinct),
+		cmocka_unit_test(escape_table),
+		cmocka_unit_test(escape_every_byte),
+		cmocka_unit_test(escape_truncates_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
