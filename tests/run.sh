@@ -26,19 +26,21 @@ tally() {
 	pass=$((pass + p))
 	fail=$((fail + f))
 	skip=$((skip + s))
-	echo "# $name: $p passed, $f failed, $s skipped"
+	echo "# $name: $p passed, $f failed, $s skipped ($((SECONDS - t0)) s)"
 }
 
 for t in tests/unit/test_*; do
 	case $t in *.c) continue ;; esac
 	[ -x "$t" ] || continue
 	echo "# unit: $t"
+	t0=$SECONDS
 	CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | tee "$out" | grep -E '^(not )?ok|^#' 
 	tally "$t" "${PIPESTATUS[0]}"
 done
 for t in ${TESTS:-tests/integration/t_*.sh tests/nms/t_*.sh}; do
 	[ -f "$t" ] || continue
 	echo "# integration: $t"
+	t0=$SECONDS
 	timeout 600 bash "$t" 2>&1 | tee "$out"
 	tally "$t" "${PIPESTATUS[0]}"
 done
@@ -77,6 +79,7 @@ if [ -z "${TESTS:-}" ] && [ "${ARAS_RELIABILITY_CHECK:-1}" != 0 ]; then
 		name=${step%% SAN_TESTS=*}
 		name=${name%% TSAN_TESTS=*}
 		echo "# reliability: $name"
+		t0=$SECONDS
 		timeout 1200 sh -c "$step" 2>&1 | tee "$out"
 		tally "$name" "${PIPESTATUS[0]}"
 	done
@@ -85,8 +88,10 @@ fi
 # (at most 15).  ARAS_LAB_CHECK=0 skips it (a quick run while developing).
 if [ -z "${TESTS:-}" ] && [ "${ARAS_LAB_CHECK:-1}" != 0 ] && [ -f tests/lab/check.sh ]; then
 	echo "# lab: tests/lab/check.sh"
+	t0=$SECONDS
 	timeout 1440 bash tests/lab/check.sh 2>&1 | tee "$out"
 	tally tests/lab/check.sh "${PIPESTATUS[0]}"
 fi
+echo "# tests/run.sh: $SECONDS s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -18,6 +18,9 @@ export ASAN_OPTIONS="detect_leaks=1:log_path=$logs/asan:abort_on_error=0:fast_un
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"
 export ARASD=$top/build/san/arasd REPLAY=$top/build/san/arasd-replay
+# t_durable's 100 kill -9 rounds are the crash test of the release build;
+# here they look for memory errors in the journal's recovery: 25 do
+export DURABLE_ROUNDS=${DURABLE_ROUNDS:-25}
 out=$(mktemp)
 pass=0
 fail=0

@@ -10,10 +10,17 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * What a callback writes to.  Made in a worker, read in libvirt's event
+ * thread: libvirt's registration hands it over under glib's locks, which
+ * ThreadSanitizer cannot see, so the worker publishes it (release) and
+ * each callback takes it (acquire): the order is explicit, not borrowed.
+ */
 struct sink {
 	unsigned host;
 	int fd;
 	int *lost;
+	int published;
 };
 
 static uint64_t mono_ms(void)
@@ -26,6 +33,8 @@ static uint64_t mono_ms(void)
 
 static void post(const struct sink *k, virDomainPtr dom, struct aras_vm_event *ev)
 {
+	if (!__atomic_load_n(&k->published, __ATOMIC_ACQUIRE))
+		return; /* cannot happen: published before it is registered */
 	ev->host_index = k->host;
 	ev->t_ms = mono_ms();
 	if (virDomainGetUUID(dom, ev->uuid) < 0)
@@ -191,6 +200,7 @@ int aras_virt_events_register(struct aras_virt_events *ev, virConnectPtr conn, u
 		k->host = host_index;
 		k->fd = fd;
 		k->lost = lost;
+		__atomic_store_n(&k->published, 1, __ATOMIC_RELEASE);
 		ev->ids[i] = virConnectDomainEventRegisterAny(conn, NULL, ids[i], cbs[i], k, free);
 		if (ev->ids[i] < 0)
 			free(k);

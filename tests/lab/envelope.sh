@@ -152,7 +152,15 @@ read -r a_proc a_rem a_tot a_down a_dur <<<"$(env_done_row "$ENV_IDX")"
 env_same_as_libvirt B dirty1 "$a_down" "$a_dur" "S13b with auto-converge"
 fig "S13b with auto-converge" "processed $a_proc MiB, downtime $a_down ms, duration $a_dur ms ($(jobtime B dirty1))"
 check "S13b arasActionDone for dirty1" wait_for 10 has_trap "$mark" $N_DONE dirty1
-if only_on dirty1 B; then ok "S13b dirty1 now on B only"; else not_ok "S13b dirty1 on $(where dirty1)"; fi
+# defined on B only (libvirt moved it), whether its guest still runs or not
+defined_only_on() { vsh "$2" domuuid "$1" >/dev/null 2>&1 && ! vsh "$3" domuuid "$1" >/dev/null 2>&1; }
+if only_on dirty1 B; then
+	ok "S13b dirty1 now on B only"
+elif defined_only_on dirty1 B A && guest_fault dirty1 >/dev/null; then
+	ok "S13b dirty1 now defined on B only (state $(vsh B domstate dirty1 2>&1): its guest faulted, below)"
+else
+	not_ok "S13b dirty1 running on '$(where dirty1)'"
+fi
 hb0=$(hb_field dirty1 hb)
 if hb_wait dirty1 20 "hb > $hb0 + 1" >/dev/null; then
 	ok "S13b dirty1's heartbeat goes on on B"
