@@ -285,53 +285,17 @@ int aras_journal_parse(const char *buf, size_t len, const char *name, struct ara
 
 int aras_journal_load(const char *path, struct aras_jlog *out, char *why, size_t whylen)
 {
-	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc;
+	char *buf;
+	size_t len;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->next_id = 1;
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(why, whylen, "%s: %s", path, strerror(errno));
-		return -ARAS_E_IO;
-	}
-	/* a device or FIFO would never end */
-	if (fstat(fd, &sb) < 0) {
-		snprintf(why, whylen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -ARAS_E_IO;
-	}
-	if (!S_ISREG(sb.st_mode) || sb.st_size > (off_t)ARAS_JOURNAL_MAX_BYTES) {
-		snprintf(why, whylen, "%s: %s", path,
-			 !S_ISREG(sb.st_mode) ? "not a regular file" : "larger than 64 MiB");
-		close(fd);
-		return -ARAS_E_IO;
-	}
-	buf = malloc((size_t)sb.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ARAS_E_NOMEM;
-	}
-	while (len < (size_t)sb.st_size) {
-		ssize_t r = read(fd, buf + len, (size_t)sb.st_size - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len < (size_t)sb.st_size) {
-		snprintf(why, whylen, "%s: read error", path);
-		rc = -ARAS_E_IO;
-	} else {
-		rc = aras_journal_parse(buf, len, path, out, why, whylen);
-	}
+	rc = aras_file_read(path, ARAS_JOURNAL_MAX_BYTES, "larger than 64 MiB", &buf, &len, why, whylen);
+	if (rc <= 0)
+		return rc;
+	rc = aras_journal_parse(buf, len, path, out, why, whylen);
 	free(buf);
-	close(fd);
 	return rc;
 }
 

@@ -561,13 +561,14 @@ int aras_state_parse(struct aras_state *st, const char *buf, size_t len, const c
 	return rc;
 }
 
-int aras_state_load(struct aras_state *st, const char *path, char *why, size_t whylen)
+int aras_file_read(const char *path, size_t max, const char *too_big, char **buf, size_t *len, char *why,
+		   size_t whylen)
 {
 	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
+	*buf = NULL;
+	*len = 0;
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -575,36 +576,49 @@ int aras_state_load(struct aras_state *st, const char *path, char *why, size_t w
 		return -ARAS_E_IO;
 	}
 	/* a device or FIFO (/dev/zero) would never end */
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > (off_t)ARAS_STATE_MAX_BYTES) {
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size > (off_t)max) {
 		int e = errno;
 
 		snprintf(why, whylen, "%s: %s", path,
-			 fstat(fd, &sb) < 0 ? strerror(e) :
-			 !S_ISREG(sb.st_mode) ? "not a regular file" : "larger than 64 MiB: not a state file");
+			 fstat(fd, &sb) < 0 ? strerror(e) : !S_ISREG(sb.st_mode) ? "not a regular file" : too_big);
 		close(fd);
 		return -ARAS_E_IO;
 	}
-	buf = malloc((size_t)sb.st_size + 1);
-	if (!buf) {
+	*buf = malloc((size_t)sb.st_size + 1);
+	if (!*buf) {
 		close(fd);
 		return -ARAS_E_NOMEM;
 	}
-	while (len < (size_t)sb.st_size) {
-		ssize_t r = read(fd, buf + len, (size_t)sb.st_size - len);
+	while (*len < (size_t)sb.st_size) {
+		ssize_t r = read(fd, *buf + *len, (size_t)sb.st_size - *len);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
-		len += (size_t)r;
+		*len += (size_t)r;
 	}
-	if (len < (size_t)sb.st_size) {
-		snprintf(why, whylen, "%s: read error", path);
-		rc = -ARAS_E_IO;
-	} else {
-		rc = aras_state_parse(st, buf, len, path, why, whylen);
-	}
-	free(buf);
 	close(fd);
+	(*buf)[*len] = '\0';
+	if (*len < (size_t)sb.st_size) {
+		snprintf(why, whylen, "%s: read error", path);
+		free(*buf);
+		*buf = NULL;
+		return -ARAS_E_IO;
+	}
+	return 1;
+}
+
+int aras_state_load(struct aras_state *st, const char *path, char *why, size_t whylen)
+{
+	char *buf;
+	size_t len;
+	int rc = aras_file_read(path, ARAS_STATE_MAX_BYTES, "larger than 64 MiB: not a state file", &buf, &len, why,
+				whylen);
+
+	if (rc <= 0)
+		return rc;
+	rc = aras_state_parse(st, buf, len, path, why, whylen);
+	free(buf);
 	return rc;
 }

@@ -116,6 +116,14 @@ void aras_state_set_setting(struct aras_state *st, int id, uint32_t value);
 /* Write atomically; 0 or -ARAS_E_IO with a reason. */
 int aras_state_save(const struct aras_state *st, const char *path, char *why, size_t whylen);
 /*
+ * Read a whole regular file of at most max bytes (the state file, the
+ * order journal): 1 with *buf (malloc'd, NUL-terminated) and *len, 0 when
+ * there is no such file, -ARAS_E_IO with "path: reason" in why (too_big
+ * names a file over max; a device or FIFO is refused), -ARAS_E_NOMEM.
+ */
+int aras_file_read(const char *path, size_t max, const char *too_big, char **buf, size_t *len, char *why,
+		   size_t whylen);
+/*
  * Merge a saved file onto st (persisted settings win over what st holds).
  * A missing file is not an error.  A bad line: -ARAS_E_INVAL with
  * "path:line: reason" in why; nothing of st is changed then.
