@@ -73,6 +73,11 @@ lint:
 	sh mib/lint.sh
 	sh tools/includes.sh
 	sh tools/format.sh
+	sh tools/enums.sh
+
+# The MIB's enumerations rewritten from the core's tables (tools/enums.sh).
+enums:
+	sh tools/enums.sh fix
 
 # What ships for an NMS, proven against the real software (tests/nms/):
 # stock Debian snmpd, Zabbix, Icinga, Nagios, Prometheus snmp_exporter, snmptrapd.

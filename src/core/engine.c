@@ -751,7 +751,7 @@ static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, i
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ARAS_VEV_STATE;
 	ev.t_ms = now_ms;
-	aras_cmd_outcome(a->kind - ARAS_CMD_KIND_OFFSET, detail == ARAS_RESULT_FORCED, &ev.state, &ev.reason,
+	aras_cmd_outcome(aras_kind_cmd(a->kind), detail == ARAS_RESULT_FORCED, &ev.state, &ev.reason,
 			 &ev.managed_save);
 	vm_event_state(vm, &ev);
 }
@@ -1151,7 +1151,7 @@ static void order_failed(struct aras_engine *e, const struct aras_order *o, cons
 		snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
 	else
 		aras_uuid_format(o->uuid, dec.vm_name);
-	dec.kind = o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE : o->cmd + ARAS_CMD_KIND_OFFSET;
+	dec.kind = o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE : aras_kind_of_cmd(o->cmd);
 	dec.source = vm ? vm->host : 0;
 	dec.target = o->kind == ARAS_ORDER_MIGRATE ? o->target : 0;
 	dec.resource = ARAS_RES_NONE;
@@ -1234,8 +1234,7 @@ void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64
 		supersede(e, o, now_ms);
 		order_reason(o, reason, sizeof(reason));
 		operator_action(e, vm,
-				o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE :
-								o->cmd + ARAS_CMD_KIND_OFFSET,
+				o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE : aras_kind_of_cmd(o->cmd),
 				o->kind == ARAS_ORDER_MIGRATE ? o->target : 0, reason, o->id, now_ms);
 		return;
 	}

@@ -4,6 +4,8 @@
  */
 #include "plan.h"
 
+#include "vmstate.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,14 +175,57 @@ size_t aras_plan_expire(struct aras_plan *p, uint64_t now_ms, unsigned timeout_s
 	return n;
 }
 
+/*
+ * Every action kind, in one place: its arasActionKind label, and for the
+ * operator's life-cycle kinds the arasVmCommand it carries out (0: an
+ * allocation or a migration).  tools/enums.sh checks (make lint) and
+ * writes (make enums) the MIB's enumeration from the labels.
+ */
+static const struct {
+	const char *name;
+	int cmd;
+} kinds[ARAS_KIND_MAX + 1] = {
+	[ARAS_KIND_ADD_VCPU] = { "addVcpu", 0 },
+	[ARAS_KIND_GROW_MEM] = { "growMemory", 0 },
+	[ARAS_KIND_ADD_DISK] = { "addDisk", 0 },
+	[ARAS_KIND_GROW_DISK] = { "growDisk", 0 },
+	[ARAS_KIND_MIGRATE] = { "migrate", 0 },
+	[ARAS_KIND_REMOVE_VCPU] = { "removeVcpu", 0 },
+	[ARAS_KIND_SHRINK_MEM] = { "shrinkMemory", 0 },
+	[ARAS_KIND_START] = { "start", ARAS_CMD_START },
+	[ARAS_KIND_SHUTDOWN] = { "shutdown", ARAS_CMD_SHUTDOWN },
+	[ARAS_KIND_SHUTDOWN_FORCE] = { "shutdownForce", ARAS_CMD_SHUTDOWN_FORCE },
+	[ARAS_KIND_DESTROY] = { "destroy", ARAS_CMD_DESTROY },
+	[ARAS_KIND_REBOOT] = { "reboot", ARAS_CMD_REBOOT },
+	[ARAS_KIND_SUSPEND] = { "suspend", ARAS_CMD_SUSPEND },
+	[ARAS_KIND_RESUME] = { "resume", ARAS_CMD_RESUME },
+	[ARAS_KIND_MANAGED_SAVE] = { "managedSave", ARAS_CMD_MANAGED_SAVE },
+	[ARAS_KIND_RESTORE] = { "restore", ARAS_CMD_RESTORE },
+};
+
 const char *aras_kind_name(int kind)
 {
-	static const char *const names[] = { "", "addVcpu", "growMemory", "addDisk", "growDisk",
-					     "migrate", "removeVcpu", "shrinkMemory", "start", "shutdown",
-					     "shutdownForce", "destroy", "reboot", "suspend", "resume",
-					     "managedSave", "restore" };
+	return (kind >= 1 && kind <= ARAS_KIND_MAX && kinds[kind].name) ? kinds[kind].name : "unknown";
+}
 
-	return (kind >= 1 && kind <= ARAS_KIND_MAX) ? names[kind] : "unknown";
+int aras_kind_cmd(int kind)
+{
+	return (kind >= 1 && kind <= ARAS_KIND_MAX) ? kinds[kind].cmd : 0;
+}
+
+int aras_kind_of_cmd(int cmd)
+{
+	for (int k = 1; k <= ARAS_KIND_MAX; k++)
+		if (cmd != 0 && kinds[k].cmd == cmd)
+			return k;
+	return 0;
+}
+
+const char *aras_origin_name(int origin)
+{
+	static const char *const names[] = { "", "controller", "operator", "maintenance" };
+
+	return (origin >= 1 && origin <= ARAS_ORIGIN_MAINTENANCE) ? names[origin] : "unknown";
 }
 
 const char *aras_astate_name(int state)

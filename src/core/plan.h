@@ -18,7 +18,7 @@
 enum aras_kind { ARAS_KIND_ADD_VCPU = 1, ARAS_KIND_GROW_MEM = 2, ARAS_KIND_ADD_DISK = 3,
 		 ARAS_KIND_GROW_DISK = 4, ARAS_KIND_MIGRATE = 5, ARAS_KIND_REMOVE_VCPU = 6,
 		 ARAS_KIND_SHRINK_MEM = 7,
-		 /* the operator's life-cycle commands: arasVmCommand + 6 (core/vmstate.h) */
+		 /* the operator's life-cycle commands (aras_kind_cmd: their arasVmCommand) */
 		 ARAS_KIND_START = 8, ARAS_KIND_SHUTDOWN = 9, ARAS_KIND_SHUTDOWN_FORCE = 10,
 		 ARAS_KIND_DESTROY = 11, ARAS_KIND_REBOOT = 12, ARAS_KIND_SUSPEND = 13,
 		 ARAS_KIND_RESUME = 14, ARAS_KIND_MANAGED_SAVE = 15, ARAS_KIND_RESTORE = 16 };
@@ -104,7 +104,12 @@ int aras_plan_check_decision(const struct aras_plan *p, uint32_t index, int stat
 size_t aras_plan_expire(struct aras_plan *p, uint64_t now_ms, unsigned timeout_s,
 			void (*fn)(struct aras_action *a, void *arg), void *arg);
 
-const char *aras_kind_name(int kind);
+const char *aras_kind_name(int kind);   /* "addVcpu", ... "unknown" */
+/* The arasVmCommand (enum aras_cmd) a life-cycle kind carries out; 0 for any other kind. */
+int aras_kind_cmd(int kind);
+/* The action kind of arasVmCommand cmd; 0 for none(1) or an unknown command. */
+int aras_kind_of_cmd(int cmd);
+const char *aras_origin_name(int origin); /* "controller", "operator", "maintenance", "unknown" */
 const char *aras_astate_name(int state);
 
 #endif

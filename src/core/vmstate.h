@@ -29,7 +29,7 @@ enum aras_oper {
 	ARAS_OPER_CRASHED = 13,
 };
 
-/* arasVmCommand; the action kind of command c is c + ARAS_CMD_KIND_OFFSET. */
+/* arasVmCommand; its action kind: aras_kind_of_cmd() (core/plan.h). */
 enum aras_cmd {
 	ARAS_CMD_NONE = 1,
 	ARAS_CMD_START = 2,
@@ -43,7 +43,6 @@ enum aras_cmd {
 	ARAS_CMD_RESTORE = 10,
 };
 #define ARAS_CMD_MAX ARAS_CMD_RESTORE
-#define ARAS_CMD_KIND_OFFSET 6
 
 /* What the engine knows beyond libvirt's state (an action of arasd in flight). */
 enum aras_busy {

@@ -15,6 +15,7 @@
 #include "testlib.h"
 
 #include "core/model.h"
+#include "core/plan.h"
 #include "core/vmstate.h"
 
 static void test_oper(void **unused)
@@ -74,9 +75,19 @@ static void test_names(void **unused)
 	assert_string_equal(aras_oper_name(14), "?");
 	assert_string_equal(aras_cmd_name(ARAS_CMD_MANAGED_SAVE), "managedSave");
 	assert_string_equal(aras_cmd_name(0), "?");
-	/* the action kind of each command is the MIB's arasActionKind */
-	assert_int_equal(ARAS_CMD_START + ARAS_CMD_KIND_OFFSET, 8);
-	assert_int_equal(ARAS_CMD_RESTORE + ARAS_CMD_KIND_OFFSET, 16);
+	/* each command has its action kind, of the same name, and back (core/plan.c's table) */
+	for (int c = ARAS_CMD_START; c <= ARAS_CMD_MAX; c++) {
+		int k = aras_kind_of_cmd(c);
+
+		assert_true(ARAS_KIND_IS_LIFECYCLE(k));
+		assert_string_equal(aras_kind_name(k), aras_cmd_name(c));
+		assert_int_equal(aras_kind_cmd(k), c);
+	}
+	assert_int_equal(aras_kind_of_cmd(ARAS_CMD_START), ARAS_KIND_START);
+	assert_int_equal(aras_kind_of_cmd(ARAS_CMD_RESTORE), ARAS_KIND_RESTORE);
+	assert_int_equal(aras_kind_of_cmd(ARAS_CMD_NONE), 0);
+	assert_int_equal(aras_kind_of_cmd(ARAS_CMD_MAX + 1), 0);
+	assert_int_equal(aras_kind_cmd(ARAS_KIND_MIGRATE), 0);
 }
 
 /* Every command in every state: allowed exactly where the MIB says. */
