@@ -246,24 +246,6 @@ void aras_engine_watch_hosts(struct aras_engine *e, uint64_t now_ms)
 
 /* ---- VM life cycle (core/vmstate.h) ---- */
 
-/*
- * What a running action of this kind does to its VM.  Kept on the VM from
- * the action's start to its result (set_busy), so that a poll need not
- * look each VM up in the action table.
- */
-static int busy_of(int kind)
-{
-	switch (kind) {
-	case ARAS_KIND_MIGRATE: return ARAS_BUSY_MIGRATING;
-	case ARAS_KIND_MANAGED_SAVE: return ARAS_BUSY_SAVING;
-	case ARAS_KIND_RESTORE: return ARAS_BUSY_RESTORING;
-	case ARAS_KIND_START: return ARAS_BUSY_STARTING;
-	case ARAS_KIND_SHUTDOWN:
-	case ARAS_KIND_SHUTDOWN_FORCE: return ARAS_BUSY_SHUTTING_DOWN;
-	}
-	return ARAS_BUSY_NONE;
-}
-
 /* A state change to the event log, the notification (rate-limited), and for a crash mail and script. */
 static void announce_state(struct aras_engine *e, struct aras_vm *vm, uint64_t now_ms, time_t wall)
 {
@@ -470,7 +452,7 @@ static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 	/* a life-cycle command is no allocation: no cooldown, no backoff */
 	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
 		aras_ctl_note_action(&e->ctl, a, now_ms);
-	set_busy(e, a, busy_of(a->kind), now_ms);
+	set_busy(e, a, aras_kind_busy(a->kind), now_ms);
 	rc = e->fx.start_job ? e->fx.start_job(e->fx.arg, a) : -ARAS_E_NOENT;
 	if (rc < 0) {
 		char err[ARAS_ERRTEXT_MAX];

@@ -176,31 +176,34 @@ size_t aras_plan_expire(struct aras_plan *p, uint64_t now_ms, unsigned timeout_s
 }
 
 /*
- * Every action kind, in one place: its arasActionKind label, and for the
+ * Every action kind, in one place: its arasActionKind label; for the
  * operator's life-cycle kinds the arasVmCommand it carries out (0: an
- * allocation or a migration).  tools/enums.sh checks (make lint) and
- * writes (make enums) the MIB's enumeration from the labels.
+ * allocation or a migration); what it does to its VM while it runs
+ * (enum aras_busy: arasVmOperState migrating, suspending, ...).
+ * tools/enums.sh checks (make lint) and writes (make enums) the MIB's
+ * enumeration from the labels.
  */
 static const struct {
 	const char *name;
 	int cmd;
+	int busy;
 } kinds[ARAS_KIND_MAX + 1] = {
-	[ARAS_KIND_ADD_VCPU] = { "addVcpu", 0 },
-	[ARAS_KIND_GROW_MEM] = { "growMemory", 0 },
-	[ARAS_KIND_ADD_DISK] = { "addDisk", 0 },
-	[ARAS_KIND_GROW_DISK] = { "growDisk", 0 },
-	[ARAS_KIND_MIGRATE] = { "migrate", 0 },
-	[ARAS_KIND_REMOVE_VCPU] = { "removeVcpu", 0 },
-	[ARAS_KIND_SHRINK_MEM] = { "shrinkMemory", 0 },
-	[ARAS_KIND_START] = { "start", ARAS_CMD_START },
-	[ARAS_KIND_SHUTDOWN] = { "shutdown", ARAS_CMD_SHUTDOWN },
-	[ARAS_KIND_SHUTDOWN_FORCE] = { "shutdownForce", ARAS_CMD_SHUTDOWN_FORCE },
-	[ARAS_KIND_DESTROY] = { "destroy", ARAS_CMD_DESTROY },
-	[ARAS_KIND_REBOOT] = { "reboot", ARAS_CMD_REBOOT },
-	[ARAS_KIND_SUSPEND] = { "suspend", ARAS_CMD_SUSPEND },
-	[ARAS_KIND_RESUME] = { "resume", ARAS_CMD_RESUME },
-	[ARAS_KIND_MANAGED_SAVE] = { "managedSave", ARAS_CMD_MANAGED_SAVE },
-	[ARAS_KIND_RESTORE] = { "restore", ARAS_CMD_RESTORE },
+	[ARAS_KIND_ADD_VCPU] = { "addVcpu", 0, ARAS_BUSY_NONE },
+	[ARAS_KIND_GROW_MEM] = { "growMemory", 0, ARAS_BUSY_NONE },
+	[ARAS_KIND_ADD_DISK] = { "addDisk", 0, ARAS_BUSY_NONE },
+	[ARAS_KIND_GROW_DISK] = { "growDisk", 0, ARAS_BUSY_NONE },
+	[ARAS_KIND_MIGRATE] = { "migrate", 0, ARAS_BUSY_MIGRATING },
+	[ARAS_KIND_REMOVE_VCPU] = { "removeVcpu", 0, ARAS_BUSY_NONE },
+	[ARAS_KIND_SHRINK_MEM] = { "shrinkMemory", 0, ARAS_BUSY_NONE },
+	[ARAS_KIND_START] = { "start", ARAS_CMD_START, ARAS_BUSY_STARTING },
+	[ARAS_KIND_SHUTDOWN] = { "shutdown", ARAS_CMD_SHUTDOWN, ARAS_BUSY_SHUTTING_DOWN },
+	[ARAS_KIND_SHUTDOWN_FORCE] = { "shutdownForce", ARAS_CMD_SHUTDOWN_FORCE, ARAS_BUSY_SHUTTING_DOWN },
+	[ARAS_KIND_DESTROY] = { "destroy", ARAS_CMD_DESTROY, ARAS_BUSY_NONE },
+	[ARAS_KIND_REBOOT] = { "reboot", ARAS_CMD_REBOOT, ARAS_BUSY_NONE },
+	[ARAS_KIND_SUSPEND] = { "suspend", ARAS_CMD_SUSPEND, ARAS_BUSY_NONE },
+	[ARAS_KIND_RESUME] = { "resume", ARAS_CMD_RESUME, ARAS_BUSY_NONE },
+	[ARAS_KIND_MANAGED_SAVE] = { "managedSave", ARAS_CMD_MANAGED_SAVE, ARAS_BUSY_SAVING },
+	[ARAS_KIND_RESTORE] = { "restore", ARAS_CMD_RESTORE, ARAS_BUSY_RESTORING },
 };
 
 const char *aras_kind_name(int kind)
@@ -211,6 +214,11 @@ const char *aras_kind_name(int kind)
 int aras_kind_cmd(int kind)
 {
 	return (kind >= 1 && kind <= ARAS_KIND_MAX) ? kinds[kind].cmd : 0;
+}
+
+int aras_kind_busy(int kind)
+{
+	return (kind >= 1 && kind <= ARAS_KIND_MAX) ? kinds[kind].busy : ARAS_BUSY_NONE;
 }
 
 int aras_kind_of_cmd(int cmd)

@@ -107,6 +107,8 @@ size_t aras_plan_expire(struct aras_plan *p, uint64_t now_ms, unsigned timeout_s
 const char *aras_kind_name(int kind);   /* "addVcpu", ... "unknown" */
 /* The arasVmCommand (enum aras_cmd) a life-cycle kind carries out; 0 for any other kind. */
 int aras_kind_cmd(int kind);
+/* What a running action of this kind does to its VM (enum aras_busy, core/vmstate.h). */
+int aras_kind_busy(int kind);
 /* The action kind of arasVmCommand cmd; 0 for none(1) or an unknown command. */
 int aras_kind_of_cmd(int cmd);
 const char *aras_origin_name(int origin); /* "controller", "operator", "maintenance", "unknown" */

@@ -88,6 +88,12 @@ static void test_names(void **unused)
 	assert_int_equal(aras_kind_of_cmd(ARAS_CMD_NONE), 0);
 	assert_int_equal(aras_kind_of_cmd(ARAS_CMD_MAX + 1), 0);
 	assert_int_equal(aras_kind_cmd(ARAS_KIND_MIGRATE), 0);
+	/* what a running action does to its VM */
+	assert_int_equal(aras_kind_busy(ARAS_KIND_MIGRATE), ARAS_BUSY_MIGRATING);
+	assert_int_equal(aras_kind_busy(ARAS_KIND_SHUTDOWN_FORCE), ARAS_BUSY_SHUTTING_DOWN);
+	assert_int_equal(aras_kind_busy(ARAS_KIND_MANAGED_SAVE), ARAS_BUSY_SAVING);
+	assert_int_equal(aras_kind_busy(ARAS_KIND_ADD_VCPU), ARAS_BUSY_NONE);
+	assert_int_equal(aras_kind_busy(0), ARAS_BUSY_NONE);
 }
 
 /* Every command in every state: allowed exactly where the MIB says. */
