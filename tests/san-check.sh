@@ -10,8 +10,8 @@
 # SAN_TESTS picks integration tests (default: tests/integration/t_*.sh).
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
-logs=$(mktemp -d /tmp/aras-san.XXXXXX)
-trap 'rm -rf "$logs"' EXIT
+san_tag=san san_what=sanitizer san_show='ERROR|SUMMARY|runtime error' san_dir=build/san
+. tests/sanlib.sh # $logs, $out, pass, fail, san_*
 # slow unwinding: net-snmp frames have no frame pointers, and the suppression
 # names a function deep in the stack
 export ASAN_OPTIONS="detect_leaks=1:log_path=$logs/asan:abort_on_error=0:fast_unwind_on_malloc=0:malloc_context_size=30"
@@ -21,45 +21,14 @@ export ARASD=$top/build/san/arasd REPLAY=$top/build/san/arasd-replay
 # t_durable's 100 kill -9 rounds are the crash test of the release build;
 # here they look for memory errors in the journal's recovery: 25 do
 export DURABLE_ROUNDS=${DURABLE_ROUNDS:-25}
-out=$(mktemp)
-pass=0
-fail=0
-reports() { # NAME: fail when a sanitizer wrote a report
-	local f n
-	n=$(ls "$logs" | wc -l)
-	if [ "$n" -eq 0 ]; then
-		echo "ok - $1: no sanitizer report"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $1: $n sanitizer report(s)"
-		for f in "$logs"/*; do grep -E 'ERROR|SUMMARY|runtime error' "$f" | head -3 | sed 's/^/#   /'; done
-		mkdir -p build/san/reports && cp "$logs"/* build/san/reports/ && rm -f "$logs"/*
-		fail=$((fail + 1))
-	fi
-}
-for t in build/san/tests/unit/test_*; do
-	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out" 2>&1
-	rc=$?
-	p=$(grep -c '^ok' "$out")
-	f=$(grep -c '^not ok' "$out")
-	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	pass=$((pass + p))
-	fail=$((fail + f))
-	echo "# san unit ${t##*/}: $p passed, $f failed"
-	reports "san unit ${t##*/}"
-done
+san_units
 # Integration tests wait on clocks (a poll, a burst, a reconnect) that the
 # sanitizers slow 2-10x: make check leaves out those whose windows are too
 # tight for that (tests/run.sh's SAN_TESTS); the others' assertions count,
 # and so does any sanitizer report from any process they started.
 slowed=0
 for t in ${SAN_TESTS:-tests/integration/t_*.sh}; do
-	timeout 600 bash "$t" >"$out" 2>&1
-	rc=$?
-	p=$(grep -c '^ok' "$out")
-	f=$(grep -c '^not ok' "$out")
-	grep '^not ok' "$out" | sed 's/^/# slowed: /'
-	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	san_integration "$t" "# slowed: "
 	echo "# san $t: $p passed, $f failed"
 	if [ "${SAN_STRICT:-1}" = 1 ]; then
 		pass=$((pass + p))
@@ -69,9 +38,7 @@ for t in ${SAN_TESTS:-tests/integration/t_*.sh}; do
 		if [ "$p" -gt 0 ]; then echo "ok - san $t ran ($p assertions passed)"; pass=$((pass + 1));
 		else echo "not ok - san $t ran no assertion"; fail=$((fail + 1)); fi
 	fi
-	reports "san $t"
+	san_reports "san $t"
 done
 [ "$slowed" -gt 0 ] && echo "# san: $slowed integration assertions failed under the sanitizers' slowdown (SAN_STRICT=0: not counted)"
-rm -f "$out"
-echo "san: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+san_done

@@ -13,54 +13,19 @@
 # tests/run.sh).
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
-logs=$(mktemp -d /tmp/aras-tsan.XXXXXX)
-trap 'rm -rf "$logs"' EXIT
+san_tag=tsan san_what=ThreadSanitizer san_show='^WARNING: ThreadSanitizer|^SUMMARY' san_dir=build/tsan
+. tests/sanlib.sh # $logs, $out, pass, fail, san_*
 # halt_on_error=0: a test goes on after a report, so one run shows them all;
 # exitcode=0: the report files, not the exit status, say a report was made
 # (a daemon killed by a test has no exit status to give)
 export TSAN_OPTIONS="log_path=$logs/tsan:halt_on_error=0:exitcode=0:second_deadlock_stack=1:suppressions=$top/tests/tsan.supp:print_suppressions=0"
 export ARASD=$top/build/tsan/arasd
-out=$(mktemp)
-pass=0
-fail=0
-reports() { # NAME: fail when ThreadSanitizer wrote a report
-	local f n
-	n=$(ls "$logs" | wc -l)
-	if [ "$n" -eq 0 ]; then
-		echo "ok - $1: no ThreadSanitizer report"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $1: $n ThreadSanitizer report file(s)"
-		for f in "$logs"/*; do
-			grep -E '^WARNING: ThreadSanitizer|^SUMMARY' "$f" | head -4 | sed 's/^/#   /'
-		done
-		mkdir -p build/tsan/reports && cp "$logs"/* build/tsan/reports/ && rm -f "$logs"/*
-		fail=$((fail + 1))
-	fi
-}
-for t in build/tsan/tests/unit/test_*; do
-	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out" 2>&1
-	rc=$?
-	p=$(grep -c '^ok' "$out")
-	f=$(grep -c '^not ok' "$out")
-	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	pass=$((pass + p))
-	fail=$((fail + f))
-	echo "# tsan unit ${t##*/}: $p passed, $f failed"
-	reports "tsan unit ${t##*/}"
-done
+san_units
 for t in ${TSAN_TESTS:-tests/integration/t_*.sh}; do
-	timeout 600 bash "$t" >"$out" 2>&1
-	rc=$?
-	p=$(grep -c '^ok' "$out")
-	f=$(grep -c '^not ok' "$out")
-	grep '^not ok' "$out" | sed 's/^/# /'
-	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	san_integration "$t" "# "
 	pass=$((pass + p))
 	fail=$((fail + f))
 	echo "# tsan $t: $p passed, $f failed"
-	reports "tsan $t"
+	san_reports "tsan $t"
 done
-rm -f "$out"
-echo "tsan: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+san_done

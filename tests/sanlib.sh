@@ -1,0 +1,59 @@
+# tests/sanlib.sh - what tests/san-check.sh and tests/tsan-check.sh share,
+# sourced by both: run a test, count its TAP lines, and count as a failure
+# any report the sanitizer wrote to the private directory $logs.  The
+# caller sets, before sourcing: san_tag (the prefix of its lines: san,
+# tsan), san_what (the sanitizer's name in the lines), san_show (an ERE of
+# the report lines worth printing), san_dir (the build: build/san, ...).
+logs=$(mktemp -d "/tmp/aras-$san_tag.XXXXXX")
+out=$(mktemp)
+trap 'rm -rf "$logs" "$out"' EXIT
+pass=0
+fail=0
+
+# NAME: fail when the sanitizer wrote a report; a failing run keeps them in $san_dir/reports
+san_reports() {
+	local f n
+	n=$(ls "$logs" | wc -l)
+	if [ "$n" -eq 0 ]; then
+		echo "ok - $1: no $san_what report"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $1: $n $san_what report(s)"
+		for f in "$logs"/*; do grep -E "$san_show" "$f" | head -4 | sed 's/^/#   /'; done
+		mkdir -p "$san_dir/reports" && cp "$logs"/* "$san_dir/reports/" && rm -f "$logs"/*
+		fail=$((fail + 1))
+	fi
+}
+
+# RC: sets p and f from $out's TAP lines (a non-zero exit with no failed line is one failure)
+san_tally() {
+	p=$(grep -c '^ok' "$out")
+	f=$(grep -c '^not ok' "$out")
+	[ "$1" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+}
+
+# Every unit test of the build, each followed by its report check.
+san_units() {
+	local t
+	for t in "$san_dir"/tests/unit/test_*; do
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out" 2>&1
+		san_tally $?
+		pass=$((pass + p))
+		fail=$((fail + f))
+		echo "# $san_tag unit ${t##*/}: $p passed, $f failed"
+		san_reports "$san_tag unit ${t##*/}"
+	done
+}
+
+# TEST PREFIX: run one integration test into $out, its failed lines printed with PREFIX; sets p and f
+san_integration() {
+	timeout 600 bash "$1" >"$out" 2>&1
+	san_tally $?
+	grep '^not ok' "$out" | sed "s/^/$2/"
+}
+
+# "TAG: N passed, N failed", and the exit status
+san_done() {
+	echo "$san_tag: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
