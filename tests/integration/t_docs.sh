@@ -19,8 +19,12 @@ for f in $docs; do
 	check "$f is linked from README.md" grep -qF "]($f" README.md
 done
 
-# slug TEXT: GitHub's anchor for a heading (ASCII headings)
-slug() { printf '%s' "$1" | tr 'A-Z' 'a-z' | LC_ALL=C sed 's/[^a-z0-9 _-]//g; s/ /-/g'; }
+# anchors FILE: GitHub's anchor of each heading outside fenced code blocks
+# (lower case, punctuation dropped, spaces to '-'; ASCII headings)
+anchors() {
+	LC_ALL=C awk '/^ *```/ { code = !code; next }
+		!code && /^#+ / { sub(/^#+ /, ""); h = tolower($0); gsub(/[^a-z0-9 _-]/, "", h); gsub(/ /, "-", h); print h }' "$1"
+}
 # links FILE: the targets of [text](target), outside fenced code blocks
 links() { awk '/^ *```/ { code = !code; next } !code' "$1" | grep -o '\]([^) ]*)' | sed 's/^](//; s/)$//'; }
 bad=
@@ -31,20 +35,12 @@ for f in README.md $docs; do
 		case $l in http://* | https://* | mailto:*) continue ;; esac
 		count=$((count + 1))
 		path=${l%%#*}
-		anchor=
-		case $l in *'#'*) anchor=${l#*#} ;; esac
 		target=$f
 		[ -n "$path" ] && target=$dir/$path
 		if [ ! -e "$target" ]; then
 			bad="$bad $f:$l"
-			continue
-		fi
-		if [ -n "$anchor" ]; then
-			found=
-			while IFS= read -r h; do
-				[ "$(slug "$h")" = "$anchor" ] && { found=1; break; }
-			done < <(awk '/^ *```/ { code = !code; next } !code && /^#+ / { sub(/^#+ /, ""); print }' "$target")
-			[ -n "$found" ] || bad="$bad $f:$l"
+		elif [ "$path" != "$l" ] && ! anchors "$target" | grep -qxF -- "${l#*#}"; then
+			bad="$bad $f:$l"
 		fi
 	done
 done
