@@ -111,8 +111,11 @@ I_DATA  = $(DESTDIR)$(PREFIX)/share/man/man8/arasd.8 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/arasd-replay.1 \
 	  $(DESTDIR)$(PREFIX)/share/snmp/mibs/ARAS-MIB.txt \
 	  $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md \
+	  $(DOCS:%=$(DESTDIR)$(PREFIX)/share/doc/arasd/%) \
 	  $(DESTDIR)$(UNITDIR)/arasd.service \
 	  $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
+# docs/*.md next to the README, so its relative links hold once installed
+DOCS    = $(wildcard docs/*.md)
 I_CONF  = $(DESTDIR)$(sysconfdir)/arasd/arasd.conf
 I_SNMPD = $(DESTDIR)$(sysconfdir)/snmp/snmpd.conf.d/arasd.conf
 
@@ -129,6 +132,7 @@ install: arasd arasd-replay
 	ietf=$$(ls -d /usr/lib/erlang/lib/snmp-*/mibs 2>/dev/null | tail -1); d=$(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; \
 		if [ -n "$$ietf" ] && { [ -L $$d ] || [ ! -e $$d ]; }; then ln -sfn $$ietf $$d; fi
 	install -D -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/arasd/README.md
+	for f in $(DOCS); do install -D -m 644 $$f $(DESTDIR)$(PREFIX)/share/doc/arasd/$$f; done
 	install -D -m 644 conf/arasd.service $(DESTDIR)$(UNITDIR)/arasd.service
 	install -D -m 644 conf/arasd.logrotate $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
 	@# 640: it may hold mailPassword; group arasd (the service's user) reads it
@@ -150,7 +154,7 @@ uninstall:
 		if cmp -s "$${f%%:*}" "$${f##*:}"; then rm -f "$${f%%:*}"; \
 		elif [ -e "$${f%%:*}" ]; then echo "kept $${f%%:*} (changed since install)"; fi; \
 	done
-	-rmdir $(DESTDIR)$(PREFIX)/share/doc/arasd $(DESTDIR)$(sysconfdir)/arasd 2>/dev/null
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/arasd/docs $(DESTDIR)$(PREFIX)/share/doc/arasd $(DESTDIR)$(sysconfdir)/arasd 2>/dev/null
 
 # --- NMS integration files (Zabbix template, Nagios/Icinga plugin and
 # definitions): a block of its own, `install` depends on it.
@@ -162,7 +166,7 @@ install-nms:
 	install -D -m 644 conf/zabbix/snmptrapd-zabbix.conf $(DESTDIR)$(PREFIX)/share/arasd/zabbix/snmptrapd-zabbix.conf
 	install -D -m 644 conf/icinga/arasd.conf $(DESTDIR)$(PREFIX)/share/arasd/icinga/arasd.conf
 	install -D -m 644 conf/nagios/arasd.cfg $(DESTDIR)$(PREFIX)/share/arasd/nagios/arasd.cfg
-	@# what the README tells the owner to copy from the installed tree:
+	@# what the README and docs/ tell the owner to copy from the installed tree:
 	@# snmp_exporter module and alert rules, the trap receiver's handler and
 	@# snippet, and the demo's configuration with its test-driver hosts
 	for f in generator.yml snmp.yml arasd-rules.yml arasd-rules.test.yml prometheus.yml; do \

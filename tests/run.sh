@@ -64,12 +64,12 @@ done
 # migrations, several in one PDU).  Each costs several times its time under
 # TSan, so not every test: the others start the same threads with nothing
 # new to share (t_set, t_sla, t_rules, t_steal, t_envelope, t_master_restart),
-# or run no arasd (t_config, t_mib, t_man, t_install, t_replay, t_defects;
+# or run no arasd (t_config, t_mib, t_man, t_install, t_replay, t_defects, t_docs;
 # t_notify drives the mail worker through tests/notify_drive, a release
 # build); t_hostdown and t_faults wait on windows that do not hold
 # slowed (t_hostdown's first poll result, t_faults' sleeps), t_burst's 1000
 # notifications neither; t_deb and t_sandbox run the release build.  About
-# 2 1/2 min in all (README, Reliability).
+# 2 1/2 min in all (docs/reliability.md).
 TSAN_TESTS="tests/integration/t_inventory.sh tests/integration/t_lifecycle.sh tests/integration/t_alloc.sh tests/integration/t_orders.sh"
 if [ -z "${TESTS:-}" ] && [ "${ARAS_RELIABILITY_CHECK:-1}" != 0 ]; then
 	for step in "make -s CI=1 fuzz-check" \

@@ -48,9 +48,9 @@ is "shipped conf/arasd.conf passes -n ($out)" "$?" 0
 out=$("$ARASD" -n -c "$TOP/conf/demo.conf" 2>&1)
 is "shipped conf/demo.conf passes -n ($out)" "$?" 0
 
-# the README's settings table is what the settings table says (arasd -S)
+# docs/configuration.md's settings table is what the settings table says (arasd -S)
 "$ARASD" -S >"$T/settings.md"
-check "README settings section matches 'arasd -S'" sh -c "grep -F -x -f '$T/settings.md' '$TOP/README.md' | wc -l | grep -qx $(wc -l <"$T/settings.md")"
+check "docs/configuration.md settings section matches 'arasd -S'" sh -c "grep -F -x -f '$T/settings.md' '$TOP/docs/configuration.md' | wc -l | grep -qx $(wc -l <"$T/settings.md")"
 
 printf 'agentxSocket %s\nhost a test:///default\ncpuThreshold 500\n' "$AGENTX" >"$T/run.conf"
 timeout 10 "$ARASD" -f -c "$T/run.conf" >"$T/run.out" 2>&1

@@ -98,6 +98,10 @@ is "/var/log/arasd 750 arasd:arasd" "$(mode /var/log/arasd)" "750 arasd:arasd"
 for m in man8/arasd.8 man5/arasd.conf.5 man1/arasd-replay.1; do
 	check "man page $m installed" test -f "/usr/share/man/$m.gz"
 done
+# the README and every docs/ file it links to (dh_compress may gzip them)
+for f in README.md $(cd "$TOP" && ls docs/*.md); do
+	check "/usr/share/doc/arasd/$f installed" sh -c "test -f /usr/share/doc/arasd/$f || test -f /usr/share/doc/arasd/$f.gz"
+done
 check "the MIB installed" test -f /usr/share/snmp/mibs/ARAS-MIB.txt
 check "the package ships no link into erlang-snmp's directory" sh -c "! dpkg -L arasd | grep -q '/mibs/ietf'"
 check "Recommends erlang-snmp (the IETF base MIBs ARAS-MIB imports)" sh -c "dpkg-deb -f '$deb' Recommends | grep -qw erlang-snmp"
@@ -107,7 +111,7 @@ if [ -n "$ERL_MIBS" ]; then
 else
 	not_ok "erlang-snmp is installed (tests/deps.sh; the package recommends it)"
 fi
-# what the README tells the owner to copy, installed under /usr/share/arasd
+# what the README and docs/ tell the owner to copy, installed under /usr/share/arasd
 for f in prometheus/snmp.yml prometheus/arasd-rules.yml prometheus/arasd-rules.test.yml prometheus/prometheus.yml \
 	prometheus/generator.yml snmptrapd/snmptrapd.conf zabbix/snmptrapd-zabbix.conf zabbix/arasd_template.yaml \
 	icinga/arasd.conf nagios/arasd.cfg demo.conf fixture/hostA.xml fixture/hostB.xml; do
@@ -121,9 +125,9 @@ for c in /usr/share/arasd/snmptrapd/snmptrapd.conf /usr/share/arasd/zabbix/snmpt
 		check "${c##*/}: its traphandle $h is installed" test -x "$h"
 	done
 done
-readme_paths=$(grep -o '/usr/share/arasd/[A-Za-z0-9_./-]*' "$TOP/README.md" | sed 's/[.]$//' | sort -u)
+readme_paths=$(cat "$TOP/README.md" "$TOP"/docs/*.md | grep -o '/usr/share/arasd/[A-Za-z0-9_./-]*' | sed 's/[.]$//' | sort -u)
 missing=$(for p in $readme_paths; do [ -e "$p" ] || printf '%s ' "$p"; done)
-is "every /usr/share/arasd path the README names is installed ($(wc -w <<<"$readme_paths"))" "$missing" ""
+is "every /usr/share/arasd path the README and docs/ name is installed ($(wc -w <<<"$readme_paths"))" "$missing" ""
 conff=$(dpkg-query -W -f='${Conffiles}\n' arasd | awk 'NF {print $1}' | sort | tr '\n' ' ')
 is "conffiles" "$conff" "/etc/arasd/arasd.conf /etc/logrotate.d/arasd /etc/snmp/snmpd.conf.d/arasd.conf "
 pw=$(getent passwd arasd)

@@ -34,6 +34,8 @@ for d in zabbix icinga nagios prometheus snmptrapd fixture; do
 	[ -d "$TOP/conf/$d" ] && (cd "$TOP/conf" && find "$d" -type f | sed 's|^|./usr/share/arasd/|') >>"$T/want"
 done
 echo ./usr/share/arasd/demo.conf >>"$T/want"
+# docs/ next to the README
+(cd "$TOP" && ls docs/*.md | sed 's|^|./usr/share/doc/arasd/|') >>"$T/want"
 sort -o "$T/want" "$T/want"
 check "install puts the $(wc -l <"$T/want") expected files" diff -u "$T/want" "$T/installed"
 mode() { stat -c '%a' "$D/$1" 2>&1; }
