@@ -9,7 +9,7 @@
 #include "core/log.h"
 #include "notify/mail.h"
 #include "notify/script.h"
-#include "snmp/mib.h"
+#include "snmp/notify.h"
 #include "virt/collect.h"
 
 #include <stdio.h>

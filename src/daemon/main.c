@@ -16,7 +16,7 @@
 #include "notify/script.h"
 #include "snmp/agent.h"
 #include "snmp/config.h"
-#include "snmp/mib.h"
+#include "snmp/notify.h"
 #include "snmp/probe.h"
 #include "virt/collect.h"
 #include "virt/probe.h"

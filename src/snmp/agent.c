@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "mib.h"
+#include "notify.h"
 #include "oids.h"
 #include "txn.h"
 

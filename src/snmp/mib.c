@@ -132,8 +132,9 @@ static int pref_field(unsigned col)
 	return -1;
 }
 
-static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_list *var)
+static int vm_value(const void *row, unsigned col, netsnmp_variable_list *var)
 {
+	const struct aras_vm *vm = row;
 	int field = pref_field(col);
 
 	if (field == ARAS_PREF_OPT_OUT) {
@@ -207,11 +208,6 @@ static int vm_value(const struct aras_vm *vm, unsigned col, netsnmp_variable_lis
 	default: return -1;
 	}
 	return 0;
-}
-
-int aras_mib_vm_value(netsnmp_variable_list *var, const struct aras_vm *vm, unsigned col)
-{
-	return vm_value(vm, col, var);
 }
 
 /* An order column's value: type, row, range.  0, or -1 with the request's error set. */
@@ -367,9 +363,19 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 		netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
 }
 
-static int vm_get(void *row, unsigned col, netsnmp_variable_list *var)
+static const void *vm_obj(void *row)
 {
-	return vm_value(((struct vm_row *)row)->vm, col, var);
+	return ((struct vm_row *)row)->vm;
+}
+
+/* An arasVmTable instance: the 16 octets of the UUID, without a length (IMPLIED). */
+static size_t vm_index(const void *row, oid *out)
+{
+	const struct aras_vm *vm = row;
+
+	for (int i = 0; i < ARAS_UUID_LEN; i++)
+		out[i] = vm->uuid[i];
+	return ARAS_UUID_LEN;
 }
 
 static void vm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *vrow, unsigned col)
@@ -480,8 +486,10 @@ static void idx_row_drop(netsnmp_container *c, void **priv)
 
 /* ---- arasHostTable ---- */
 
-static int host_value(const struct aras_host *h, unsigned col, netsnmp_variable_list *var)
+static int host_value(const void *row, unsigned col, netsnmp_variable_list *var)
 {
+	const struct aras_host *h = row;
+
 	switch (col) {
 	case ARAS_HC_NAME: set_str(var, h->name); break;
 	case ARAS_HC_URI: set_str(var, h->uri); break;
@@ -543,11 +551,15 @@ static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *
 	}
 }
 
-static int host_get(void *row, unsigned col, netsnmp_variable_list *var)
+static const void *host_obj(void *row)
 {
-	const struct aras_host *h = aras_model_host(&mib.d->eng.model, ((struct idx_row *)row)->host);
+	return aras_model_host(&mib.d->eng.model, ((struct idx_row *)row)->host);
+}
 
-	return h ? host_value(h, col, var) : -1;
+static size_t host_index(const void *row, oid *out)
+{
+	out[0] = ((const struct aras_host *)row)->index;
+	return 1;
 }
 
 /* ---- arasEventTable ---- */
@@ -578,9 +590,9 @@ static void set_date(netsnmp_variable_list *var, time_t t)
 	snmp_set_var_typed_value(var, ASN_OCTET_STR, b, sizeof(b));
 }
 
-static int event_value(const struct aras_event *e, unsigned col, netsnmp_variable_list *var)
+static int event_value(const void *row, unsigned col, netsnmp_variable_list *var)
 {
-	const struct aras_alert *a = &e->a;
+	const struct aras_alert *a = &((const struct aras_event *)row)->a;
 
 	switch (col) {
 	case ARAS_EC_TIME: set_date(var, a->when); break;
@@ -607,9 +619,16 @@ static int event_value(const struct aras_event *e, unsigned col, netsnmp_variabl
 	return 0;
 }
 
-static int event_get(void *row, unsigned col, netsnmp_variable_list *var)
+/* arasEventTable and arasActionTable rows point at their object. */
+static const void *idx_obj(void *row)
 {
-	return event_value(((struct idx_row *)row)->obj, col, var);
+	return ((struct idx_row *)row)->obj;
+}
+
+static size_t event_index(const void *row, oid *out)
+{
+	out[0] = ((const struct aras_event *)row)->index;
+	return 1;
 }
 
 static void event_added(struct aras_event *e, void *arg)
@@ -631,8 +650,10 @@ static uint32_t gauge32(uint64_t v)
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
-static int action_value(const struct aras_action *a, unsigned col, netsnmp_variable_list *var)
+static int action_value(const void *row, unsigned col, netsnmp_variable_list *var)
 {
+	const struct aras_action *a = row;
+
 	switch (col) {
 	case ARAS_AC_VM_UUID: snmp_set_var_typed_value(var, ASN_OCTET_STR, a->uuid, ARAS_UUID_LEN); break;
 	case ARAS_AC_VM_NAME: set_str(var, a->vm_name); break;
@@ -695,9 +716,10 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	}
 }
 
-static int action_get(void *row, unsigned col, netsnmp_variable_list *var)
+static size_t action_index(const void *row, oid *out)
 {
-	return action_value(((struct idx_row *)row)->obj, col, var);
+	out[0] = ((const struct aras_action *)row)->index;
+	return 1;
 }
 
 static void action_added(struct aras_action *a, void *arg)
@@ -779,22 +801,39 @@ void aras_mib_groups_sync(struct arasd *d)
 	}
 }
 
-static int group_get(void *vrow, unsigned col, netsnmp_variable_list *var)
+/* A row's group in the live state (NULL: gone since the last sync). */
+static const void *group_obj(void *vrow)
 {
-	const struct grp_row *row = vrow;
-	const struct aras_engine *e = &mib.d->eng;
-	int gi = aras_state_group_index(&e->state, row->name);
-	const struct aras_group *g;
+	const struct aras_state *st = &mib.d->eng.state;
+	int gi = aras_state_group_index(st, ((struct grp_row *)vrow)->name);
 
-	if (gi < 0)
-		return -1;
-	g = &e->state.groups[gi];
+	return gi < 0 ? NULL : &st->groups[gi];
+}
+
+/* An arasGroupTable instance: the name, length first. */
+static size_t group_index(const void *row, oid *out)
+{
+	const char *name = ((const struct aras_group *)row)->name;
+	size_t len = strlen(name);
+
+	out[0] = len;
+	for (size_t k = 0; k < len; k++)
+		out[1 + k] = (u_char)name[k];
+	return 1 + len;
+}
+
+static int group_value(const void *row, unsigned col, netsnmp_variable_list *var)
+{
+	const struct aras_group *g = row;
+	const struct aras_engine *e = &mib.d->eng;
+	size_t gi = (size_t)(g - e->state.groups);
+
 	switch (col) {
 	case ARAS_GC_RULE: set_int(var, g->rule); break;
 	case ARAS_GC_HOSTS: set_str(var, g->hosts); break;
 	case ARAS_GC_MEMBERS: set_uint(var, ASN_GAUGE, aras_state_group_members(&e->state, g->name)); break;
 	case ARAS_GC_VIOLATIONS:
-		set_uint(var, ASN_GAUGE, (size_t)gi < e->ngroup_viol ? e->group_viol[gi] : 0);
+		set_uint(var, ASN_GAUGE, gi < e->ngroup_viol ? e->group_viol[gi] : 0);
 		break;
 	case ARAS_GC_ROW_STATUS: set_int(var, g->active ? RS_ACTIVE : RS_NOTINSERVICE); break;
 	default: return -1;
@@ -921,21 +960,143 @@ static void group_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info 
 		aras_txn_phase(mib.d, reqinfo, r);
 }
 
+/* ---- arasStatus scalars ---- */
+
+/* arasStatus.col (row: NULL, the scalars have none). */
+static int status_value(const void *row, unsigned col, netsnmp_variable_list *var)
+{
+	const struct arasd *d = mib.d;
+	const struct aras_counters *c = &d->counters;
+
+	(void)row;
+	switch (col) {
+	case ARAS_ST_HOST_COUNT: set_uint(var, ASN_GAUGE, d->eng.model.nhosts); break;
+	case ARAS_ST_VM_COUNT: set_uint(var, ASN_GAUGE, d->eng.model.nvms); break;
+	case ARAS_ST_POLLS: set_uint(var, ASN_COUNTER, c->polls); break;
+	case ARAS_ST_LAST_POLL_TIME: set_uint(var, ASN_UNSIGNED, c->last_poll_ms); break;
+	case ARAS_ST_NOTIF_SENT: set_uint(var, ASN_COUNTER, c->notif_sent); break;
+	case ARAS_ST_NOTIF_DROPPED: set_uint(var, ASN_COUNTER, c->notif_dropped); break;
+	case ARAS_ST_EVENTS_DROPPED:
+		set_uint(var, ASN_COUNTER, d->eng.evlog ? aras_evlog_dropped(d->eng.evlog) : 0);
+		break;
+	case ARAS_ST_MAIL_SENT: set_uint(var, ASN_COUNTER, c->mail_sent); break;
+	case ARAS_ST_MAIL_FAILED: set_uint(var, ASN_COUNTER, c->mail_failed); break;
+	case ARAS_ST_SCRIPT_RUNS: set_uint(var, ASN_COUNTER, c->script_runs); break;
+	case ARAS_ST_SCRIPT_FAILED: set_uint(var, ASN_COUNTER, c->script_failed); break;
+	case ARAS_ST_VERSION: set_str(var, ARASD_VERSION); break;
+	case ARAS_ST_VMS_ALERTING:
+	case ARAS_ST_VMS_CPU_ALERTING:
+	case ARAS_ST_VMS_MEM_ALERTING:
+	case ARAS_ST_VMS_DISK_ALERTING:
+	case ARAS_ST_HOSTS_DOWN:
+	case ARAS_ST_HOSTS_MAINT: {
+		/* kept by the engine as states change: no walk over the VMs here */
+		const struct aras_model_summary *s = &d->eng.summary;
+
+		set_uint(var, ASN_GAUGE,
+			 col == ARAS_ST_VMS_ALERTING ? s->vms_alerting :
+			 col == ARAS_ST_HOSTS_DOWN ? s->hosts_down :
+			 col == ARAS_ST_HOSTS_MAINT ? s->hosts_maint :
+			 s->res_alerting[col - ARAS_ST_VMS_CPU_ALERTING]);
+		break;
+	}
+	case ARAS_ST_ACTIONS_RUNNING:
+	case ARAS_ST_PROPOSALS_WAITING: {
+		unsigned active, waiting;
+
+		aras_plan_tally(d->eng.plan, &active, &waiting);
+		set_uint(var, ASN_GAUGE, col == ARAS_ST_ACTIONS_RUNNING ? active : waiting);
+		break;
+	}
+	case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, d->eng.actions_failed); break;
+	case ARAS_ST_STATE_CHANGES: set_uint(var, ASN_COUNTER, d->eng.vm_state_changes); break;
+	case ARAS_ST_STATE_COALESCED: set_uint(var, ASN_COUNTER, d->eng.state_coalesced); break;
+	case ARAS_ST_RULE_VIOLATIONS: set_uint(var, ASN_GAUGE, d->eng.rule_violations); break;
+	case ARAS_ST_RULE_VIOLATIONS_SEEN: set_uint(var, ASN_COUNTER, d->eng.rule_violations_seen); break;
+	case ARAS_ST_ACTIONS_BACKED_OFF:
+		set_uint(var, ASN_COUNTER, (uint32_t)d->eng.backoff.deferred);
+		break;
+	case ARAS_ST_MOVES_HELD_MIN_STAY: set_uint(var, ASN_COUNTER, d->eng.ctl.held_min_stay); break;
+	case ARAS_ST_MIGRATIONS_QUEUED: set_uint(var, ASN_GAUGE, d->eng.ctl.queued); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* A scalar's instance: .0 */
+static size_t scalar_index(const void *row, oid *out)
+{
+	(void)row;
+	out[0] = 0;
+	return 1;
+}
+
+/* ---- one encoder per object ---- */
+
+/*
+ * Every value ARAS-MIB reads out, by table: the table handlers answer
+ * GET/GETNEXT with it and notify.c builds every notification's varbinds
+ * with it (aras_mib_add_varbind), so that a notification's varbind always
+ * equals the GET of the same instance (tests/integration/t_notify_get.sh).
+ * No object is encoded anywhere else.
+ */
+struct obj_table {
+	oid base[ARAS_OID_BASE_LEN + 3]; /* the entry (table), or the group (scalars) */
+	size_t base_len;
+	/* column col of the object into var: 0, or -1 (no such instance: a sparse column) */
+	int (*value)(const void *obj, unsigned col, netsnmp_variable_list *var);
+	/* the object's instance sub-identifiers into out (at most ARAS_INDEX_MAX): their count */
+	size_t (*index)(const void *obj, oid *out);
+	/* the object of a registered container row (NULL: gone); NULL for the scalars */
+	const void *(*obj)(void *row);
+};
+
+/* The longest instance: an arasGroupTable name (length and 32 characters). */
+#define ARAS_INDEX_MAX (1 + ARAS_GROUP_NAME_MAX)
+
+static const struct obj_table obj_tables[] = {
+	[ARAS_MIB_STATUS] = { { ARAS_OID_STATUS }, ARAS_OID_BASE_LEN + 2, status_value, scalar_index, NULL },
+	[ARAS_MIB_HOST] = { { ARAS_OID_HOST_ENTRY }, ARAS_OID_BASE_LEN + 3, host_value, host_index, host_obj },
+	[ARAS_MIB_VM] = { { ARAS_OID_VM_ENTRY }, ARAS_OID_BASE_LEN + 3, vm_value, vm_index, vm_obj },
+	[ARAS_MIB_EVENT] = { { ARAS_OID_EVENT_ENTRY }, ARAS_OID_BASE_LEN + 3, event_value, event_index, idx_obj },
+	[ARAS_MIB_ACTION] = { { ARAS_OID_ACTION_ENTRY }, ARAS_OID_BASE_LEN + 3, action_value, action_index, idx_obj },
+	[ARAS_MIB_GROUP] = { { ARAS_OID_GROUP_ENTRY }, ARAS_OID_BASE_LEN + 3, group_value, group_index, group_obj },
+};
+
+int aras_mib_add_varbind(netsnmp_variable_list **vars, enum aras_mib_table t, unsigned col, const void *obj)
+{
+	const struct obj_table *tb = &obj_tables[t];
+	oid o[ARAS_OID_BASE_LEN + 4 + ARAS_INDEX_MAX];
+	netsnmp_variable_list *v, tmp;
+	size_t len = tb->base_len;
+
+	memcpy(o, tb->base, len * sizeof(oid));
+	o[len++] = col;
+	len += tb->index(obj, o + len);
+	/* encode first: a sparse column without a value adds no varbind */
+	memset(&tmp, 0, sizeof(tmp));
+	if (tb->value(obj, col, &tmp) < 0)
+		return -1;
+	v = snmp_varlist_add_variable(vars, o, len, tmp.type, tmp.val.string, tmp.val_len);
+	snmp_free_var_internals(&tmp);
+	return v ? 0 : -1;
+}
+
 /* ---- one handler for every table ---- */
 
 /* What a table needs: read a column of a row; one SET phase of one varbind (NULL: read-only). */
 struct table_ops {
-	int (*get)(void *row, unsigned col, netsnmp_variable_list *var);
+	const struct obj_table *enc;
 	void (*set)(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *row, unsigned col);
 	/* RESERVE1 of all the PDU's varbinds at once (NULL: set, one by one) */
 	void (*reserve1)(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests);
 };
 
-static const struct table_ops vm_ops = { vm_get, vm_set, NULL };
-static const struct table_ops host_ops = { host_get, host_set, NULL };
-static const struct table_ops event_ops = { event_get, NULL, NULL };
-static const struct table_ops action_ops = { action_get, action_set, NULL };
-static const struct table_ops group_ops = { group_get, group_set, group_reserve_all };
+static const struct table_ops vm_ops = { &obj_tables[ARAS_MIB_VM], vm_set, NULL };
+static const struct table_ops host_ops = { &obj_tables[ARAS_MIB_HOST], host_set, NULL };
+static const struct table_ops event_ops = { &obj_tables[ARAS_MIB_EVENT], NULL, NULL };
+static const struct table_ops action_ops = { &obj_tables[ARAS_MIB_ACTION], action_set, NULL };
+static const struct table_ops group_ops = { &obj_tables[ARAS_MIB_GROUP], group_set, group_reserve_all };
 
 /* table_container has found the row (NULL for a SET on a missing one). */
 static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
@@ -959,7 +1120,9 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 		if (!ti)
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_GENERR);
 		else if (reqinfo->mode == MODE_GET) {
-			if (!row || ops->get(row, ti->colnum, r->requestvb) < 0)
+			const void *obj = row ? ops->enc->obj(row) : NULL;
+
+			if (!obj || ops->enc->value(obj, ti->colnum, r->requestvb) < 0)
 				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 		} else if (!ops->set)
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
@@ -1057,69 +1220,14 @@ static int config_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 static int status_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-	const struct arasd *d = mib.d;
-	const struct aras_counters *c = &d->counters;
-	int col = (int)(intptr_t)reginfo->my_reg_void;
+	unsigned col = (unsigned)(intptr_t)reginfo->my_reg_void;
 
 	(void)handler;
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
-		netsnmp_variable_list *var = r->requestvb;
-
-		if (reqinfo->mode != MODE_GET) {
+		if (reqinfo->mode != MODE_GET)
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
-			continue;
-		}
-		switch (col) {
-		case ARAS_ST_HOST_COUNT: set_uint(var, ASN_GAUGE, d->eng.model.nhosts); break;
-		case ARAS_ST_VM_COUNT: set_uint(var, ASN_GAUGE, d->eng.model.nvms); break;
-		case ARAS_ST_POLLS: set_uint(var, ASN_COUNTER, c->polls); break;
-		case ARAS_ST_LAST_POLL_TIME: set_uint(var, ASN_UNSIGNED, c->last_poll_ms); break;
-		case ARAS_ST_NOTIF_SENT: set_uint(var, ASN_COUNTER, c->notif_sent); break;
-		case ARAS_ST_NOTIF_DROPPED: set_uint(var, ASN_COUNTER, c->notif_dropped); break;
-		case ARAS_ST_EVENTS_DROPPED:
-			set_uint(var, ASN_COUNTER, d->eng.evlog ? aras_evlog_dropped(d->eng.evlog) : 0);
-			break;
-		case ARAS_ST_MAIL_SENT: set_uint(var, ASN_COUNTER, c->mail_sent); break;
-		case ARAS_ST_MAIL_FAILED: set_uint(var, ASN_COUNTER, c->mail_failed); break;
-		case ARAS_ST_SCRIPT_RUNS: set_uint(var, ASN_COUNTER, c->script_runs); break;
-		case ARAS_ST_SCRIPT_FAILED: set_uint(var, ASN_COUNTER, c->script_failed); break;
-		case ARAS_ST_VERSION: set_str(var, ARASD_VERSION); break;
-		case ARAS_ST_VMS_ALERTING:
-		case ARAS_ST_VMS_CPU_ALERTING:
-		case ARAS_ST_VMS_MEM_ALERTING:
-		case ARAS_ST_VMS_DISK_ALERTING:
-		case ARAS_ST_HOSTS_DOWN:
-		case ARAS_ST_HOSTS_MAINT: {
-			/* kept by the engine as states change: no walk over the VMs here */
-			const struct aras_model_summary *s = &d->eng.summary;
-
-			set_uint(var, ASN_GAUGE,
-				 col == ARAS_ST_VMS_ALERTING ? s->vms_alerting :
-				 col == ARAS_ST_HOSTS_DOWN ? s->hosts_down :
-				 col == ARAS_ST_HOSTS_MAINT ? s->hosts_maint :
-				 s->res_alerting[col - ARAS_ST_VMS_CPU_ALERTING]);
-			break;
-		}
-		case ARAS_ST_ACTIONS_RUNNING:
-		case ARAS_ST_PROPOSALS_WAITING: {
-			unsigned active, waiting;
-
-			aras_plan_tally(d->eng.plan, &active, &waiting);
-			set_uint(var, ASN_GAUGE, col == ARAS_ST_ACTIONS_RUNNING ? active : waiting);
-			break;
-		}
-		case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, d->eng.actions_failed); break;
-		case ARAS_ST_STATE_CHANGES: set_uint(var, ASN_COUNTER, d->eng.vm_state_changes); break;
-		case ARAS_ST_STATE_COALESCED: set_uint(var, ASN_COUNTER, d->eng.state_coalesced); break;
-		case ARAS_ST_RULE_VIOLATIONS: set_uint(var, ASN_GAUGE, d->eng.rule_violations); break;
-		case ARAS_ST_RULE_VIOLATIONS_SEEN: set_uint(var, ASN_COUNTER, d->eng.rule_violations_seen); break;
-		case ARAS_ST_ACTIONS_BACKED_OFF:
-			set_uint(var, ASN_COUNTER, (uint32_t)d->eng.backoff.deferred);
-			break;
-		case ARAS_ST_MOVES_HELD_MIN_STAY: set_uint(var, ASN_COUNTER, d->eng.ctl.held_min_stay); break;
-		case ARAS_ST_MIGRATIONS_QUEUED: set_uint(var, ASN_GAUGE, d->eng.ctl.queued); break;
-		default: netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-		}
+		else if (status_value(NULL, col, r->requestvb) < 0)
+			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
 	}
 	return SNMP_ERR_NOERROR;
 }

@@ -5,10 +5,16 @@
  * counted in arasNotificationsDropped and logged once per outage.  So are
  * the ones written to the master but not acknowledged when it went away
  * (see struct ack): none is lost without being counted.
+ *
+ * A notification's varbinds are columns of one row (ARAS-MIB's OBJECTS
+ * clause), listed in the table below and encoded by mib.c's encoder of
+ * each column, the one that answers a GET of the same instance: no object
+ * is encoded here.
  */
-#include "mib.h"
+#include "notify.h"
 
 #include "arasd.h"
+#include "mib.h"
 
 #include "core/log.h"
 #include "oids.h"
@@ -38,9 +44,51 @@ static netsnmp_variable_list *notify_begin_at(unsigned n, u_long up)
 	return vars;
 }
 
-static netsnmp_variable_list *notify_begin(unsigned n)
+/* What each notification carries: columns of one row of one table, in the MIB's OBJECTS order. */
+static const struct notification {
+	const char *name;
+	enum aras_mib_table table;
+	unsigned cols[10]; /* 0-terminated */
+} notifications[] = {
+	[ARAS_N_SLA_BREACH] = { "arasSlaBreach", ARAS_MIB_EVENT,
+				{ ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE, ARAS_EC_VALUE,
+				  ARAS_EC_THRESHOLD, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME } },
+	[ARAS_N_SLA_CLEAR] = { "arasSlaClear", ARAS_MIB_EVENT,
+			       { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE, ARAS_EC_VALUE,
+				 ARAS_EC_THRESHOLD, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME } },
+	[ARAS_N_HOST_STATE] = { "arasHostStateChange", ARAS_MIB_HOST,
+				{ ARAS_HC_NAME, ARAS_HC_STATE, ARAS_HC_LAST_ERROR } },
+	[ARAS_N_ACTION_DONE] = { "arasActionDone", ARAS_MIB_ACTION,
+				 { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE, ARAS_AC_TARGET,
+				   ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_VM_UUID_STRING } },
+	[ARAS_N_ACTION_FAILED] = { "arasActionFailed", ARAS_MIB_ACTION,
+				   { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE, ARAS_AC_TARGET,
+				     ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_ERROR, ARAS_AC_VM_UUID_STRING } },
+	[ARAS_N_ACTION_PROPOSED] = { "arasActionProposed", ARAS_MIB_ACTION,
+				     { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE, ARAS_AC_TARGET,
+				       ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_VM_UUID_STRING } },
+	[ARAS_N_NO_TARGET] = { "arasNoTarget", ARAS_MIB_EVENT,
+			       { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE, ARAS_EC_TEXT,
+				 ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME } },
+	[ARAS_N_VM_STATE] = { "arasVmStateChange", ARAS_MIB_VM,
+			      { ARAS_VC_NAME, ARAS_VC_UUID_STRING, ARAS_VC_HOST_NAME, ARAS_VC_PREV_OPER_STATE,
+				ARAS_VC_OPER_STATE, ARAS_VC_STATE_REASON } },
+	[ARAS_N_STATE_COALESCED] = { "arasVmStateChangesCoalesced", ARAS_MIB_STATUS,
+				     { ARAS_ST_STATE_COALESCED, ARAS_ST_STATE_CHANGES } },
+	[ARAS_N_RULE_VIOLATED] = { "arasRuleViolated", ARAS_MIB_EVENT,
+				   { ARAS_EC_GROUP, ARAS_EC_VM_NAME, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST,
+				     ARAS_EC_HOST_NAME, ARAS_EC_TEXT } },
+};
+
+/* Notification n about row (NULL for arasStatus) as it is now, dated up. */
+static netsnmp_variable_list *notify_vars(unsigned n, u_long up, const void *row)
 {
-	return notify_begin_at(n, netsnmp_get_agent_uptime());
+	const struct notification *nt = &notifications[n];
+	netsnmp_variable_list *vars = notify_begin_at(n, up);
+
+	for (const unsigned *c = nt->cols; *c; c++)
+		aras_mib_add_varbind(&vars, nt->table, *c, row);
+	return vars;
 }
 
 /*
@@ -158,12 +206,11 @@ static void queue(struct arasd *d, struct note n, const char *what)
 	nq.q[(nq.head + nq.count++) % NOTIFY_QUEUE] = n;
 }
 
-static void notify_send(struct arasd *d, netsnmp_variable_list *vars, const char *what)
+/* Notification n about row, its varbinds built now. */
+static void notify_send(struct arasd *d, unsigned n, const void *row)
 {
-	queue(d, (struct note){ .vars = vars }, what);
+	queue(d, (struct note){ .vars = notify_vars(n, netsnmp_get_agent_uptime(), row) }, notifications[n].name);
 }
-
-static netsnmp_variable_list *event_vars(const struct ev_note *en);
 
 int aras_notify_flush(struct arasd *d)
 {
@@ -177,7 +224,7 @@ int aras_notify_flush(struct arasd *d)
 			drop(d, n, "(queued)", "AgentX master lost");
 			continue;
 		}
-		vars = n.ev ? event_vars(n.ev) : n.vars;
+		vars = n.ev ? notify_vars(n.ev->n, n.ev->up, &n.ev->ev) : n.vars;
 		free(n.ev);
 		send_v2trap(vars);
 		snmp_free_varbind(vars);
@@ -190,99 +237,12 @@ int aras_notify_flush(struct arasd *d)
 
 void aras_notify_host_state(struct arasd *d, const struct aras_host *h)
 {
-	oid o[] = { ARAS_OID_HOST_ENTRY, 0, 0 };
-	size_t len = OID_LENGTH(o);
-	netsnmp_variable_list *vars = notify_begin(ARAS_N_HOST_STATE);
-	long state = aras_host_mib_state(h);
-
-	o[len - 1] = h->index;
-	o[len - 2] = ARAS_HC_NAME;
-	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, h->name, strlen(h->name));
-	o[len - 2] = ARAS_HC_STATE;
-	snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &state, sizeof(state));
-	o[len - 2] = ARAS_HC_LAST_ERROR;
-	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, h->last_error, strlen(h->last_error));
-	notify_send(d, vars, "arasHostStateChange");
+	notify_send(d, ARAS_N_HOST_STATE, h);
 }
 
-/* Add the given arasEventTable columns of event e to vars. */
-static void add_event_cols(netsnmp_variable_list **varsp, const struct aras_event *e, const unsigned *cols,
-			   size_t ncols)
+static void queue_event(struct arasd *d, const struct aras_event *e, unsigned n)
 {
-	oid o[] = { ARAS_OID_EVENT_ENTRY, 0, 0 };
-	size_t len = OID_LENGTH(o);
-	const struct aras_alert *a = &e->a;
-	netsnmp_variable_list *vars = *varsp;
-
-	o[len - 1] = e->index;
-	for (size_t i = 0; i < ncols; i++) {
-		long iv;
-		u_long uv;
-
-		o[len - 2] = cols[i];
-		switch (cols[i]) {
-		case ARAS_EC_VM_UUID:
-			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->uuid, ARAS_UUID_LEN);
-			break;
-		case ARAS_EC_VM_NAME:
-			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->vm_name, strlen(a->vm_name));
-			break;
-		case ARAS_EC_RESOURCE:
-			iv = a->resource;
-			snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &iv, sizeof(iv));
-			break;
-		case ARAS_EC_TEXT:
-			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->text, strlen(a->text));
-			break;
-		case ARAS_EC_HOST_NAME:
-			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->host_name,
-						  strlen(a->host_name));
-			break;
-		case ARAS_EC_GROUP:
-			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->group, strlen(a->group));
-			break;
-		case ARAS_EC_VM_UUID_STRING: {
-			char u[ARAS_UUID_STRLEN];
-
-			aras_uuid_format(a->uuid, u);
-			snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, u, a->has_vm ? strlen(u) : 0);
-			break;
-		}
-		default:
-			uv = cols[i] == ARAS_EC_HOST ? a->host_index :
-			     cols[i] == ARAS_EC_VALUE ? a->value : a->threshold;
-			snmp_varlist_add_variable(&vars, o, len, ASN_UNSIGNED, &uv, sizeof(uv));
-		}
-	}
-	*varsp = vars;
-}
-
-/* arasSlaBreach / arasSlaClear / arasNoTarget: the event row's objects each carries. */
-static const unsigned sla_cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
-				     ARAS_EC_RESOURCE, ARAS_EC_VALUE, ARAS_EC_THRESHOLD,
-				     ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME };
-static const unsigned no_target_cols[] = { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST,
-					   ARAS_EC_RESOURCE, ARAS_EC_TEXT, ARAS_EC_VM_UUID_STRING,
-					   ARAS_EC_HOST_NAME };
-
-static const unsigned rule_cols[] = { ARAS_EC_GROUP, ARAS_EC_VM_NAME, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST,
-				      ARAS_EC_HOST_NAME, ARAS_EC_TEXT };
-
-static netsnmp_variable_list *event_vars(const struct ev_note *en)
-{
-	netsnmp_variable_list *vars = notify_begin_at(en->n, en->up);
-
-	if (en->n == ARAS_N_RULE_VIOLATED)
-		add_event_cols(&vars, &en->ev, rule_cols, ARAS_ARRAY_SIZE(rule_cols));
-	else if (en->n == ARAS_N_NO_TARGET)
-		add_event_cols(&vars, &en->ev, no_target_cols, ARAS_ARRAY_SIZE(no_target_cols));
-	else
-		add_event_cols(&vars, &en->ev, sla_cols, ARAS_ARRAY_SIZE(sla_cols));
-	return vars;
-}
-
-static void queue_event(struct arasd *d, const struct aras_event *e, unsigned n, const char *what)
-{
+	const char *what = notifications[n].name;
 	struct ev_note *en = malloc(sizeof(*en));
 
 	if (!en) {
@@ -299,92 +259,32 @@ static void queue_event(struct arasd *d, const struct aras_event *e, unsigned n,
 void aras_notify_event(struct arasd *d, const struct aras_event *e)
 {
 	switch (e->a.type) {
-	case ARAS_EV_BREACH: queue_event(d, e, ARAS_N_SLA_BREACH, "arasSlaBreach"); return;
-	case ARAS_EV_CLEAR: queue_event(d, e, ARAS_N_SLA_CLEAR, "arasSlaClear"); return;
-	case ARAS_EV_RULE_VIOLATION: queue_event(d, e, ARAS_N_RULE_VIOLATED, "arasRuleViolated"); return;
+	case ARAS_EV_BREACH: queue_event(d, e, ARAS_N_SLA_BREACH); return;
+	case ARAS_EV_CLEAR: queue_event(d, e, ARAS_N_SLA_CLEAR); return;
+	case ARAS_EV_RULE_VIOLATION: queue_event(d, e, ARAS_N_RULE_VIOLATED); return;
 	}
 }
 
 void aras_notify_no_target(struct arasd *d, const struct aras_event *e)
 {
-	queue_event(d, e, ARAS_N_NO_TARGET, "arasNoTarget");
+	queue_event(d, e, ARAS_N_NO_TARGET);
 }
 
 void aras_notify_action(struct arasd *d, const struct aras_action *a)
 {
-	oid o[] = { ARAS_OID_ACTION_ENTRY, 0, 0 };
-	size_t len = OID_LENGTH(o);
-	netsnmp_variable_list *vars;
-	unsigned n;
-	long kind = a->kind, state = a->state;
-	u_long src = a->source, dst = a->target;
-	char ustr[ARAS_UUID_STRLEN];
-
 	switch (a->state) {
-	case ARAS_AS_PROPOSED: n = ARAS_N_ACTION_PROPOSED; break;
-	case ARAS_AS_SUCCEEDED: n = ARAS_N_ACTION_DONE; break;
-	case ARAS_AS_FAILED: n = ARAS_N_ACTION_FAILED; break;
-	default: return;
+	case ARAS_AS_PROPOSED: notify_send(d, ARAS_N_ACTION_PROPOSED, a); return;
+	case ARAS_AS_SUCCEEDED: notify_send(d, ARAS_N_ACTION_DONE, a); return;
+	case ARAS_AS_FAILED: notify_send(d, ARAS_N_ACTION_FAILED, a); return;
 	}
-	vars = notify_begin(n);
-	o[len - 1] = a->index;
-	o[len - 2] = ARAS_AC_VM_UUID;
-	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->uuid, ARAS_UUID_LEN);
-	o[len - 2] = ARAS_AC_VM_NAME;
-	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->vm_name, strlen(a->vm_name));
-	o[len - 2] = ARAS_AC_KIND;
-	snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &kind, sizeof(kind));
-	o[len - 2] = ARAS_AC_SOURCE;
-	snmp_varlist_add_variable(&vars, o, len, ASN_UNSIGNED, &src, sizeof(src));
-	o[len - 2] = ARAS_AC_TARGET;
-	snmp_varlist_add_variable(&vars, o, len, ASN_UNSIGNED, &dst, sizeof(dst));
-	o[len - 2] = ARAS_AC_STATE;
-	snmp_varlist_add_variable(&vars, o, len, ASN_INTEGER, &state, sizeof(state));
-	o[len - 2] = ARAS_AC_REASON;
-	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->reason, strlen(a->reason));
-	if (n == ARAS_N_ACTION_FAILED) {
-		o[len - 2] = ARAS_AC_ERROR;
-		snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, a->error, strlen(a->error));
-	}
-	o[len - 2] = ARAS_AC_VM_UUID_STRING;
-	aras_uuid_format(a->uuid, ustr);
-	snmp_varlist_add_variable(&vars, o, len, ASN_OCTET_STR, ustr, strlen(ustr));
-	notify_send(d, vars, n == ARAS_N_ACTION_DONE ? "arasActionDone" :
-			     n == ARAS_N_ACTION_FAILED ? "arasActionFailed" : "arasActionProposed");
 }
 
 void aras_notify_vm_state(struct arasd *d, const struct aras_vm *vm)
 {
-	static const unsigned cols[] = { ARAS_VC_NAME, ARAS_VC_UUID_STRING, ARAS_VC_HOST_NAME,
-					 ARAS_VC_PREV_OPER_STATE, ARAS_VC_OPER_STATE,
-					 ARAS_VC_STATE_REASON };
-	oid o[ARAS_OID_BASE_LEN + 4 + ARAS_UUID_LEN] = { ARAS_OID_VM_ENTRY, 0 };
-	size_t len = ARAS_OID_BASE_LEN + 4 + ARAS_UUID_LEN;
-	netsnmp_variable_list *vars = notify_begin(ARAS_N_VM_STATE);
-
-	for (int i = 0; i < ARAS_UUID_LEN; i++)
-		o[ARAS_OID_BASE_LEN + 4 + i] = vm->uuid[i];
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		netsnmp_variable_list *v;
-
-		o[ARAS_OID_BASE_LEN + 3] = cols[i];
-		v = snmp_varlist_add_variable(&vars, o, len, ASN_NULL, NULL, 0);
-		if (v)
-			aras_mib_vm_value(v, vm, cols[i]);
-	}
-	notify_send(d, vars, "arasVmStateChange");
+	notify_send(d, ARAS_N_VM_STATE, vm);
 }
 
 void aras_notify_state_coalesced(struct arasd *d)
 {
-	oid o[] = { ARAS_OID_STATUS, ARAS_ST_STATE_COALESCED, 0 };
-	size_t len = OID_LENGTH(o);
-	netsnmp_variable_list *vars = notify_begin(ARAS_N_STATE_COALESCED);
-	u_long n = d->eng.state_coalesced;
-
-	snmp_varlist_add_variable(&vars, o, len, ASN_COUNTER, &n, sizeof(n));
-	o[len - 2] = ARAS_ST_STATE_CHANGES;
-	n = d->eng.vm_state_changes;
-	snmp_varlist_add_variable(&vars, o, len, ASN_COUNTER, &n, sizeof(n));
-	notify_send(d, vars, "arasVmStateChangesCoalesced");
+	notify_send(d, ARAS_N_STATE_COALESCED, NULL);
 }
