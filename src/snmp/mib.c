@@ -6,6 +6,9 @@
  * address for life; the model tells us through hooks when VMs come and go.
  * Values are read from the VM at request time, so a poll updates the table
  * without touching the container at all.
+ *
+ * Each table's values come from one encoder (obj_tables below), which
+ * also builds every notification's varbinds (notify.c).
  */
 #include "mib.h"
 
@@ -1075,8 +1078,10 @@ int aras_mib_add_varbind(netsnmp_variable_list **vars, enum aras_mib_table t, un
 	len += tb->index(obj, o + len);
 	/* encode first: a sparse column without a value adds no varbind */
 	memset(&tmp, 0, sizeof(tmp));
-	if (tb->value(obj, col, &tmp) < 0)
+	if (tb->value(obj, col, &tmp) < 0) {
+		snmp_free_var_internals(&tmp);
 		return -1;
+	}
 	v = snmp_varlist_add_variable(vars, o, len, tmp.type, tmp.val.string, tmp.val_len);
 	snmp_free_var_internals(&tmp);
 	return v ? 0 : -1;
@@ -1084,7 +1089,7 @@ int aras_mib_add_varbind(netsnmp_variable_list **vars, enum aras_mib_table t, un
 
 /* ---- one handler for every table ---- */
 
-/* What a table needs: read a column of a row; one SET phase of one varbind (NULL: read-only). */
+/* What a table needs: its encoder (obj_tables); one SET phase of one varbind (NULL: read-only). */
 struct table_ops {
 	const struct obj_table *enc;
 	void (*set)(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *row, unsigned col);
