@@ -12,7 +12,10 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CORE_SRC  = $(wildcard src/core/*.c)
 CORE_OBJ  = $(CORE_SRC:.c=.o)
-ADAPT_SRC = $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) $(wildcard src/daemon/*.c)
+# src/util: what adapters share that is not pure (the log sink: clock, syslog)
+UTIL_SRC  = $(wildcard src/util/*.c)
+UTIL_OBJ  = $(UTIL_SRC:.c=.o)
+ADAPT_SRC = $(UTIL_SRC) $(wildcard src/snmp/*.c) $(wildcard src/virt/*.c) $(wildcard src/notify/*.c) $(wildcard src/daemon/*.c)
 ADAPT_OBJ = $(ADAPT_SRC:.c=.o)
 REPLAY_SRC = $(wildcard src/replay/*.c)
 REPLAY_OBJ = $(REPLAY_SRC:.c=.o)
@@ -39,8 +42,8 @@ src/core/%.o: src/core/%.c src/core/*.h
 src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-# Unit tests link only core objects and cmocka (and libm, for the replay's).
-tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ)
+# Unit tests link only core and util objects and cmocka (and libm, for the replay's).
+tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ) $(UTIL_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 
 unit: $(UNIT_BIN)
@@ -48,7 +51,7 @@ unit: $(UNIT_BIN)
 # Drives the real notify adapters for tests/integration/t_notify.sh, which
 # builds it itself (make tests/notify_drive); not part of all or unit.
 NOTIFY_OBJ = $(patsubst %.c,%.o,$(wildcard src/notify/*.c))
-tests/notify_drive: tests/notify_drive.c $(NOTIFY_OBJ) $(CORE_OBJ)
+tests/notify_drive: tests/notify_drive.c $(NOTIFY_OBJ) $(CORE_OBJ) $(UTIL_OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 bench-bin: bench/floor
@@ -72,6 +75,7 @@ test: all unit
 lint:
 	sh mib/lint.sh
 	sh tools/includes.sh
+	sh tools/core-closed.sh
 	sh tools/format.sh
 	sh tools/enums.sh
 
@@ -204,7 +208,7 @@ $(SAN_DIR)/arasd: $(SAN_CORE) $(SAN_ADAPT)
 	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 $(SAN_DIR)/arasd-replay: $(SAN_REPLAY) $(SAN_CORE)
 	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lm
-$(SAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(SAN_CORE)
+$(SAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(SAN_CORE) $(UTIL_SRC:%.c=$(SAN_DIR)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 
@@ -231,7 +235,7 @@ $(TSAN_DIR)/src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	$(CC) $(CFLAGS) $(TSAN_FLAGS) $(PKG_CFLAGS) -c -o $@ $<
 $(TSAN_DIR)/arasd: $(TSAN_CORE) $(TSAN_ADAPT)
 	$(CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
-$(TSAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(TSAN_CORE)
+$(TSAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(TSAN_CORE) $(UTIL_SRC:%.c=$(TSAN_DIR)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 

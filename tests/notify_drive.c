@@ -16,7 +16,7 @@
  * "notify_drive: longest loop call N ms" (the loop must never block).
  */
 #include "core/alert.h"
-#include "core/log.h"
+#include "util/log.h"
 #include "notify/mail.h"
 #include "notify/script.h"
 

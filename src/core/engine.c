@@ -5,7 +5,6 @@
  */
 #include "engine.h"
 
-#include "log.h"
 #include "rate.h"
 #include "sla.h"
 
@@ -13,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 static void elog(struct aras_engine *e, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -28,7 +28,72 @@ static void elog(struct aras_engine *e, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	e->fx.log(e->fx.arg, level, line);
+	e->fx.log(e->fx.arg, level, "engine", line);
+}
+
+/*
+ * The rows of the model, the action table and the event log come and go
+ * inside the core; an adapter that indexes them hears of it through the
+ * effects (the core's only way out).
+ */
+static void vm_removed(struct aras_vm *vm, void *arg)
+{
+	struct aras_engine *e = arg;
+
+	if (e->fx.vm_removed)
+		e->fx.vm_removed(e->fx.arg, vm);
+}
+
+static void vms_added(struct aras_model *m, size_t count, void *arg)
+{
+	struct aras_engine *e = arg;
+
+	(void)m;
+	if (e->fx.vms_added)
+		e->fx.vms_added(e->fx.arg, count);
+}
+
+static void vm_moved(const char *name, const struct aras_host *from, const struct aras_host *to, void *arg)
+{
+	struct aras_engine *e = arg;
+	char line[512];
+
+	if (!e->fx.log)
+		return;
+	snprintf(line, sizeof(line), "VM %s: now on host %s (was on %s)", name, to->name, from ? from->name : "?");
+	e->fx.log(e->fx.arg, LOG_INFO, "model", line);
+}
+
+static void action_added(struct aras_action *a, void *arg)
+{
+	struct aras_engine *e = arg;
+
+	if (e->fx.action_added)
+		e->fx.action_added(e->fx.arg, a);
+}
+
+static void action_dropped(struct aras_action *a, void *arg)
+{
+	struct aras_engine *e = arg;
+
+	if (e->fx.action_dropped)
+		e->fx.action_dropped(e->fx.arg, a);
+}
+
+static void event_added(struct aras_event *ev, void *arg)
+{
+	struct aras_engine *e = arg;
+
+	if (e->fx.event_added)
+		e->fx.event_added(e->fx.arg, ev);
+}
+
+static void event_dropped(struct aras_event *ev, void *arg)
+{
+	struct aras_engine *e = arg;
+
+	if (e->fx.event_dropped)
+		e->fx.event_dropped(e->fx.arg, ev);
 }
 
 void aras_engine_init(struct aras_engine *e)
@@ -36,6 +101,10 @@ void aras_engine_init(struct aras_engine *e)
 	memset(e, 0, sizeof(*e));
 	aras_state_init(&e->state);
 	aras_model_init(&e->model);
+	e->model.hooks.vm_removed = vm_removed;
+	e->model.hooks.vms_added = vms_added;
+	e->model.hooks.vm_moved = vm_moved;
+	e->model.hooks.arg = e;
 	aras_ctl_init(&e->ctl);
 	aras_backoff_init(&e->backoff);
 }
@@ -77,9 +146,12 @@ int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o,
 		return -ARAS_E_NOMEM;
 	if ((rc = aras_plan_new(&e->plan, e->opts.plan_capacity)) < 0)
 		return rc;
+	aras_plan_set_hooks(e->plan, &(struct aras_plan_hooks){ action_added, action_dropped, e });
 	if (e->opts.event_log &&
 	    (rc = aras_evlog_new(&e->evlog, e->state.settings.v[ARAS_S_EVENT_LOG_SIZE])) < 0)
 		return rc;
+	if (e->evlog)
+		aras_evlog_set_hooks(e->evlog, &(struct aras_evlog_hooks){ event_added, event_dropped, e });
 	sync_maintenance(e, 0);
 	return 0;
 }
@@ -146,7 +218,7 @@ void aras_engine_host_event(struct aras_engine *e, const struct aras_host *h)
 	struct aras_alert a;
 	int st = aras_host_mib_state(h);
 
-	aras_alert_init(&a, st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP, time(NULL), NULL,
+	aras_alert_init(&a, st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP, e->wall, NULL,
 			NULL, h->index, h->name, ARAS_RES_NONE);
 	snprintf(a.text, sizeof(a.text), "host %.64s is %s%s%.160s", h->name,
 		 st == ARAS_HOST_DOWN        ? "down" :
@@ -183,8 +255,10 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 	int before = h ? aras_host_mib_state(h) : 0;
 	int was_unknown = h && h->state == ARAS_HOST_UNKNOWN;
 	int after;
-	int rc = aras_model_apply(&e->model, s, e->state.settings.v[ARAS_S_DISK_IO_CAPACITY], &res);
+	int rc;
 
+	e->wall = wall;
+	rc = aras_model_apply(&e->model, s, e->state.settings.v[ARAS_S_DISK_IO_CAPACITY], &res);
 	if (rc < 0)
 		elog(e, LOG_ERR, "host %u: cannot apply poll: %s", s->host_index, aras_strerror(rc));
 	if (!h)
@@ -209,7 +283,7 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 	     res.added, res.removed, (unsigned long long)s->cpu_ms);
 	/* the orders of the last run wait for every host's first poll */
 	if (e->recover || e->nnotes)
-		aras_engine_resolve(e, s->t_ms);
+		aras_engine_resolve(e, s->t_ms, wall);
 	return rc;
 }
 
@@ -218,7 +292,7 @@ uint64_t aras_engine_stall_ms(const struct aras_engine *e)
 	return ((uint64_t)e->state.settings.v[ARAS_S_POLL_INTERVAL] * 2 + 30) * 1000;
 }
 
-void aras_engine_watch_hosts(struct aras_engine *e, uint64_t now_ms)
+void aras_engine_watch_hosts(struct aras_engine *e, uint64_t now_ms, time_t wall)
 {
 	uint64_t stall = aras_engine_stall_ms(e);
 
@@ -240,7 +314,7 @@ void aras_engine_watch_hosts(struct aras_engine *e, uint64_t now_ms)
 			 "%u s)",
 			 (unsigned long long)((now_ms - h->seen_ms) / 1000),
 			 (unsigned)e->state.settings.v[ARAS_S_POLL_INTERVAL]);
-		aras_engine_sample(e, &s, time(NULL));
+		aras_engine_sample(e, &s, wall);
 	}
 }
 
@@ -316,7 +390,7 @@ static void set_busy(struct aras_engine *e, const struct aras_action *a, int bus
 	if (!vm)
 		return;
 	vm->busy = busy;
-	vm_oper_update(e, vm, now_ms, time(NULL));
+	vm_oper_update(e, vm, now_ms, e->wall);
 }
 
 void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms)
@@ -364,6 +438,7 @@ int aras_engine_vm_event(struct aras_engine *e, const struct aras_vm_event *ev, 
 	const struct aras_host *h;
 	struct aras_alert al;
 
+	e->wall = wall;
 	elog(e, LOG_DEBUG, "host %u: domain event %s", ev->host_index, ev->what);
 	if (ev->kind == ARAS_VEV_REREAD || !vm || vm->host != ev->host_index)
 		return 1;
@@ -408,7 +483,7 @@ static void announce(struct aras_engine *e, const struct aras_action *a, int ev)
 	const struct aras_host *h = aras_model_host(&e->model, a->source);
 	const struct aras_host *t = a->target ? aras_model_host(&e->model, a->target) : NULL;
 
-	aras_alert_init(&al, ev, time(NULL), a->uuid, a->vm_name, a->source, h ? h->name : "", a->resource);
+	aras_alert_init(&al, ev, e->wall, a->uuid, a->vm_name, a->source, h ? h->name : "", a->resource);
 	snprintf(al.text, sizeof(al.text), "action %u %s %s%s%s: %.150s%s%.80s", (unsigned)a->index,
 		 aras_kind_name(a->kind), aras_astate_name(a->state), t ? " to " : "", t ? t->name : "",
 		 a->reason, a->error[0] ? "; error: " : "", a->error);
@@ -458,7 +533,7 @@ static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 		char err[ARAS_ERRTEXT_MAX];
 
 		snprintf(err, sizeof(err), "cannot queue the job: %s", aras_strerror(rc));
-		aras_engine_result(e, index, 0, err, now_ms);
+		aras_engine_result(e, index, 0, err, now_ms, e->wall);
 	}
 }
 
@@ -467,7 +542,7 @@ static struct aras_action *create(struct aras_engine *e, const struct aras_decis
 {
 	struct aras_action a, *na;
 
-	aras_action_from_decision(&a, dec, state, time(NULL), now_ms);
+	aras_action_from_decision(&a, dec, state, e->wall, now_ms);
 	na = aras_plan_add(e->plan, &a);
 	if (!na)
 		elog(e, LOG_ERR, "action table full of unfinished actions; VM %s not handled", dec->vm_name);
@@ -481,7 +556,7 @@ static void no_target(struct aras_engine *e, const struct aras_decision *dec)
 	struct aras_alert al;
 	struct aras_event *ev;
 
-	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), dec->uuid, dec->vm_name, dec->source, h ? h->name : "",
+	aras_alert_init(&al, ARAS_EV_INFO, e->wall, dec->uuid, dec->vm_name, dec->source, h ? h->name : "",
 			dec->resource);
 	snprintf(al.text, sizeof(al.text), "no move: %.240s", dec->reason);
 	elog(e, LOG_WARNING, "VM %s: %s", dec->vm_name, al.text);
@@ -510,7 +585,7 @@ static void backoff(struct aras_engine *e, const struct aras_action *a, int ok, 
 	}
 	if (ok || streak == 0 || (streak & (streak - 1)) != 0)
 		return;
-	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), a->uuid, a->vm_name, a->source, h ? h->name : "",
+	aras_alert_init(&al, ARAS_EV_INFO, e->wall, a->uuid, a->vm_name, a->source, h ? h->name : "",
 			a->resource);
 	snprintf(al.text, sizeof(al.text),
 		 "backoff: %u failed action%s in a row on host %s: no action there for %lld.%03lld s, none "
@@ -525,14 +600,15 @@ static void on_expired(struct aras_action *a, void *arg)
 {
 	struct aras_engine *e = arg;
 
-	a->finished = time(NULL);
+	a->finished = e->wall;
 	snprintf(a->error, sizeof(a->error), "not approved within %u s",
 		 (unsigned)e->state.settings.v[ARAS_S_PROPOSAL_TIMEOUT]);
 	announce(e, a, ARAS_EV_INFO);
 }
 
-void aras_engine_expire(struct aras_engine *e, uint64_t now_ms)
+void aras_engine_expire(struct aras_engine *e, uint64_t now_ms, time_t wall)
 {
+	e->wall = wall;
 	if (e->plan)
 		aras_plan_expire(e->plan, now_ms, e->state.settings.v[ARAS_S_PROPOSAL_TIMEOUT], on_expired,
 				 e);
@@ -549,7 +625,7 @@ static void approve(struct aras_engine *e, struct aras_action *a, uint32_t order
 	a->order_id = order_id;
 	if (aras_ctl_recheck(&e->ctl, &e->model, &e->state, e->plan, a, now_ms, why, sizeof(why)) < 0) {
 		a->state = ARAS_AS_FAILED;
-		a->finished = time(NULL);
+		a->finished = e->wall;
 		a->finished_ms = now_ms;
 		snprintf(a->error, sizeof(a->error), "approved but re-check failed: %.220s", why);
 		aras_ctl_note_result(&e->ctl, a, 0, now_ms);
@@ -631,7 +707,7 @@ static void rule_event(struct aras_engine *e, const struct aras_vm *vm, int type
 	struct aras_alert al;
 	struct aras_event *ev;
 
-	aras_alert_init(&al, type, time(NULL), vm->uuid, vm->name, vm->host, h ? h->name : "", ARAS_RES_NONE);
+	aras_alert_init(&al, type, e->wall, vm->uuid, vm->name, vm->host, h ? h->name : "", ARAS_RES_NONE);
 	snprintf(al.group, sizeof(al.group), "%s", group);
 	snprintf(al.text, sizeof(al.text), "%s", text);
 	elog(e, type == ARAS_EV_RULE_VIOLATION ? LOG_WARNING : LOG_INFO, "%s: VM %s on %s: %s",
@@ -704,13 +780,14 @@ out:
 	free(gv);
 }
 
-void aras_engine_round(struct aras_engine *e, uint64_t now_ms)
+void aras_engine_round(struct aras_engine *e, uint64_t now_ms, time_t wall)
 {
 	size_t n;
 
+	e->wall = wall;
 	if (!e->plan)
 		return;
-	aras_engine_expire(e, now_ms);
+	aras_engine_expire(e, now_ms, wall);
 	aras_engine_rules(e);
 	n = aras_ctl_decide(&e->ctl, &e->model, &e->state, e->plan, &e->ctl_opts, now_ms, e->dec,
 			    e->opts.max_decisions);
@@ -738,16 +815,18 @@ static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, i
 	vm_event_state(vm, &ev);
 }
 
-void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms)
+void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms,
+			time_t wall)
 {
-	aras_engine_result_detail(e, action, ok, err, ARAS_RESULT_PLAIN, now_ms);
+	aras_engine_result_detail(e, action, ok, err, ARAS_RESULT_PLAIN, now_ms, wall);
 }
 
 void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, const char *err, int detail,
-			       uint64_t now_ms)
+			       uint64_t now_ms, time_t wall)
 {
 	struct aras_action *a = e->plan ? aras_plan_get(e->plan, action) : NULL;
 
+	e->wall = wall;
 	if (!a)
 		return;
 	if (ok && detail == ARAS_RESULT_FORCED) {
@@ -757,7 +836,7 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 			 (unsigned)e->state.settings.v[ARAS_S_SHUTDOWN_TIMEOUT]);
 	}
 	a->state = ok ? ARAS_AS_SUCCEEDED : ARAS_AS_FAILED;
-	a->finished = time(NULL);
+	a->finished = e->wall;
 	a->finished_ms = now_ms;
 	if (!ok)
 		snprintf(a->error, sizeof(a->error), "%s", err ? err : "");
@@ -1074,7 +1153,7 @@ static void order_reason(const struct aras_order *o, char *buf, size_t len)
 static void reject(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 {
 	a->state = ARAS_AS_REJECTED;
-	a->finished = time(NULL);
+	a->finished = e->wall;
 	a->finished_ms = now_ms;
 	/* the operator said no: do not propose it again before the cooldown */
 	aras_ctl_note_action(&e->ctl, a, now_ms);
@@ -1117,7 +1196,7 @@ static void order_failed(struct aras_engine *e, const struct aras_order *o, cons
 		char u[ARAS_UUID_STRLEN];
 
 		aras_uuid_format(o->uuid, u);
-		aras_alert_init(&al, ARAS_EV_INFO, time(NULL), o->uuid, vm ? vm->name : u, vm ? vm->host : 0,
+		aras_alert_init(&al, ARAS_EV_INFO, e->wall, o->uuid, vm ? vm->name : u, vm ? vm->host : 0,
 				h ? h->name : "", ARAS_RES_NONE);
 		snprintf(al.text, sizeof(al.text),
 			 "order %u (arasActionState %s of action %u) failed: %.180s", (unsigned)o->id,
@@ -1144,7 +1223,7 @@ static void order_failed(struct aras_engine *e, const struct aras_order *o, cons
 		order_outcome(e, o->id, 0, why);
 		return;
 	}
-	a->finished = time(NULL);
+	a->finished = e->wall;
 	a->finished_ms = now_ms;
 	snprintf(a->error, sizeof(a->error), "%s", why);
 	a->order_id = o->id;
@@ -1179,12 +1258,13 @@ static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int
 	start(e, a, now_ms);
 }
 
-void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms)
+void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms, time_t wall)
 {
 	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
 	struct aras_action *a;
 	char reason[ARAS_REASON_MAX];
 
+	e->wall = wall;
 	switch (o->kind) {
 	case ARAS_ORDER_DECIDE:
 		a = e->plan ? aras_plan_get(e->plan, o->action) : NULL;
@@ -1263,7 +1343,7 @@ static void history_row(struct aras_engine *e, const struct aras_order *o, int o
 
 	aras_uuid_format(o->uuid, u);
 	order_reason(o, what, sizeof(what));
-	aras_alert_init(&al, ARAS_EV_INFO, time(NULL), o->uuid, vm ? vm->name : u, vm ? vm->host : 0,
+	aras_alert_init(&al, ARAS_EV_INFO, e->wall, o->uuid, vm ? vm->name : u, vm ? vm->host : 0,
 			h ? h->name : "", ARAS_RES_NONE);
 	snprintf(al.text, sizeof(al.text), "before the restart: %.100s %s%s%.100s", what,
 		 aras_order_outcome_name(outcome), text && text[0] ? ": " : "", text ? text : "");
@@ -1271,10 +1351,11 @@ static void history_row(struct aras_engine *e, const struct aras_order *o, int o
 	record(e, &al);
 }
 
-void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms)
+void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 {
 	struct aras_orders *os = e->recover;
 
+	e->wall = wall;
 	if (!os && !e->nnotes)
 		return;
 	for (size_t i = 0; i < e->model.nhosts; i++)
@@ -1305,18 +1386,19 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms)
 			continue;
 		}
 		elog(e, LOG_INFO, "order %u of the last run has no outcome: running it now", (unsigned)o->id);
-		aras_engine_order(e, o, now_ms);
+		aras_engine_order(e, o, now_ms, wall);
 	}
 	aras_orders_clear(os);
 	free(os);
 }
 
 void aras_engine_order_history(struct aras_engine *e, const struct aras_order *o, int outcome,
-			       const char *text)
+			       const char *text, time_t wall)
 {
 	struct aras_order_note *v = realloc(e->notes, (e->nnotes + 1) * sizeof(*v));
 
 	if (!v) {
+		e->wall = wall;
 		history_row(e, o, outcome, text);
 		return;
 	}
@@ -1328,11 +1410,12 @@ void aras_engine_order_history(struct aras_engine *e, const struct aras_order *o
 }
 
 void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const struct aras_orders *os,
-			uint64_t now_ms)
+			uint64_t now_ms, time_t wall)
 {
 	struct aras_state old = e->state;
 	uint32_t size;
 
+	e->wall = wall;
 	e->state = *staged;
 	memset(staged, 0, sizeof(*staged));
 	e->state_gen++;
@@ -1364,5 +1447,5 @@ void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const 
 	/* a rule created over running VMs, or a member added, shows at once */
 	aras_engine_rules(e);
 	for (size_t i = 0; os && i < os->n; i++)
-		aras_engine_order(e, &os->v[i], now_ms);
+		aras_engine_order(e, &os->v[i], now_ms, wall);
 }

@@ -19,7 +19,11 @@
  *                         when arasd stopped (core/journal.h)
  * and leaves only through the effects table (struct aras_engine_fx): start
  * a job, send a notification, mail, run a script, kick the pollers, log a
- * line.  arasd wires the effects to its SNMP, libvirt and notify adapters
+ * line, a row added to or dropped from its tables; and through return
+ * values.  Time is an input: every call that records a time takes the
+ * caller's clock (now_ms, monotonic; wall, seconds since the epoch:
+ * arasd's time(NULL), the replay's simulated clock); the core reads no
+ * clock (tools/core-closed.sh, make lint).  arasd wires the effects to its SNMP, libvirt and notify adapters
  * (src/daemon/effects.c), arasd-replay to its simulator (src/replay/pol_aras.c).
  *
  * Life cycle of an action:
@@ -89,14 +93,30 @@ struct aras_engine_fx {
 	void (*notify_coalesced)(void *arg, unsigned count);
 	/* A change worth a fresh poll of every host now. */
 	void (*kick)(void *arg);
-	/* One log line (syslog level). */
-	void (*log)(void *arg, int level, const char *line);
+	/*
+	 * One log line (syslog level); tok names the part of the core that
+	 * speaks ("engine", "model"), as the daemon's log lines do.
+	 */
+	void (*log)(void *arg, int level, const char *tok, const char *line);
 	/*
 	 * A journalled order (o->id != 0) has its outcome: outcome is enum
 	 * aras_jout (succeeded or failed), text says why or
 	 * what.  Called once per order, after its action's notification.
 	 */
 	void (*order_done)(void *arg, uint32_t id, int outcome, const char *text);
+	/*
+	 * Rows of the engine's tables come and go (an adapter that indexes
+	 * them, the SNMP tables, follows): an action row added to the action
+	 * table or dropped from it (before it is reused or freed), an event
+	 * row added to the event log or dropped, a VM about to be freed, count
+	 * VMs merged into the model (its rows may have moved: walk them again).
+	 */
+	void (*action_added)(void *arg, struct aras_action *a);
+	void (*action_dropped)(void *arg, struct aras_action *a);
+	void (*event_added)(void *arg, struct aras_event *ev);
+	void (*event_dropped)(void *arg, struct aras_event *ev);
+	void (*vm_removed)(void *arg, struct aras_vm *vm);
+	void (*vms_added)(void *arg, size_t count);
 };
 
 /* An order of the last run and its outcome (aras_engine_order_history). */
@@ -122,6 +142,7 @@ struct aras_engine {
 	struct aras_backoff backoff;
 	struct aras_engine_opts opts;
 	struct aras_engine_fx fx;
+	time_t wall; /* the wall clock of the call in progress (from its caller) */
 	struct aras_decision *dec; /* one round's decisions */
 	uint32_t actions_failed;   /* arasActionsFailed */
 	unsigned long breaches;    /* SLA breach alerts seen */
@@ -180,11 +201,12 @@ void aras_engine_host_event(struct aras_engine *e, const struct aras_host *h);
 void aras_engine_rules(struct aras_engine *e);
 
 /* Expire proposals older than proposalTimeout. */
-void aras_engine_expire(struct aras_engine *e, uint64_t now_ms);
+void aras_engine_expire(struct aras_engine *e, uint64_t now_ms, time_t wall);
 /* One controller round: expire, decide, then per decision: no-target notice, backoff, policy gate, start. */
-void aras_engine_round(struct aras_engine *e, uint64_t now_ms);
+void aras_engine_round(struct aras_engine *e, uint64_t now_ms, time_t wall);
 /* A job ended (ok, or err says why). */
-void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms);
+void aras_engine_result(struct aras_engine *e, uint32_t action, int ok, const char *err, uint64_t now_ms,
+			time_t wall);
 /* How a job ended beyond ok or not. */
 enum aras_result_detail {
 	ARAS_RESULT_PLAIN = 0,
@@ -192,7 +214,7 @@ enum aras_result_detail {
 };
 /* The same with a detail (enum aras_result_detail). */
 void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, const char *err, int detail,
-			       uint64_t now_ms);
+			       uint64_t now_ms, time_t wall);
 
 /*
  * A running migration's progress (st->completed = 0) or the statistics of
@@ -236,7 +258,7 @@ void aras_engine_flush_notify(struct aras_engine *e, uint64_t now_ms);
  * failed poll, with the reason; its next result, whenever the call
  * returns, sets it again.  The daemon's 1 s timer calls it.
  */
-void aras_engine_watch_hosts(struct aras_engine *e, uint64_t now_ms);
+void aras_engine_watch_hosts(struct aras_engine *e, uint64_t now_ms, time_t wall);
 /* 2 x pollInterval + 30 s: a poll that is slow, or libvirt's own 30 s job timeout, is not a hang. */
 uint64_t aras_engine_stall_ms(const struct aras_engine *e);
 
@@ -325,7 +347,7 @@ void aras_engine_hold(struct aras_engine *e, const struct aras_orders *os);
  * failed action (or, for a decision, a failed outcome); a journalled one
  * (o->id) reports its outcome through order_done.
  */
-void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms);
+void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64_t now_ms, time_t wall);
 
 /*
  * At start: an order the last run journalled with no outcome.  Kept until
@@ -338,7 +360,7 @@ void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64
  */
 int aras_engine_recover(struct aras_engine *e, const struct aras_order *o);
 /* Resolve the recovered orders if every host's state is known (aras_engine_sample calls it). */
-void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms);
+void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall);
 /*
  * At start: an order the last run journalled with its outcome (enum
  * aras_jout, text): an event row saying so, so that the outcome of an
@@ -347,7 +369,7 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms);
  * VM); at once when out of memory.
  */
 void aras_engine_order_history(struct aras_engine *e, const struct aras_order *o, int outcome,
-			       const char *text);
+			       const char *text, time_t wall);
 
 /*
  * A SET's COMMIT: *staged becomes the state (moved in, *staged left
@@ -356,6 +378,6 @@ void aras_engine_order_history(struct aras_engine *e, const struct aras_order *o
  * logged, the hold released, then os's orders run in order.
  */
 void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const struct aras_orders *os,
-			uint64_t now_ms);
+			uint64_t now_ms, time_t wall);
 
 #endif

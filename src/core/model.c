@@ -8,15 +8,11 @@
  * whole life, so the SNMP adapter can point its rows at it.
  */
 #include "model.h"
-#include "log.h"
 
 #include "rate.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Log lines of this file say where they come from (core/log.h). */
-static const char log_token[] = "model";
 
 void aras_model_init(struct aras_model *m)
 {
@@ -590,9 +586,8 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
 			res->updated++;
 		}
 		if (vm->host != h->index) {
-			const struct aras_host *was = aras_model_host(m, vm->host);
-
-			log_info("VM %s: now on host %s (was on %s)", vs->name, h->name, was ? was->name : "?");
+			if (m->hooks.vm_moved)
+				m->hooks.vm_moved(vs->name, aras_model_host(m, vm->host), h, m->hooks.arg);
 		}
 		vm_update(vm, vs, h->index, s->t_ms, start_ms, disk_io_cap_kib);
 		vm->gen = h->gen;

@@ -166,6 +166,8 @@ struct aras_model_hooks {
 	void (*vm_removed)(struct aras_vm *vm, void *arg);
 	/* Called once after new VMs were merged in (count of them). */
 	void (*vms_added)(struct aras_model *m, size_t count, void *arg);
+	/* A poll found a VM on another host (from: NULL when its host left the model). */
+	void (*vm_moved)(const char *name, const struct aras_host *from, const struct aras_host *to, void *arg);
 	void *arg;
 };
 

@@ -6,16 +6,17 @@
 
 #include "arasd.h"
 
-#include "core/log.h"
+#include "util/log.h"
 #include "notify/mail.h"
 #include "notify/script.h"
+#include "snmp/mib.h"
 #include "snmp/notify.h"
 #include "virt/collect.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "engine";
 
 static const struct aras_host_conf *host_conf(const struct arasd *d, unsigned index)
@@ -138,10 +139,11 @@ static void kick(void *arg)
 		aras_collector_kick(d->collector);
 }
 
-static void log_line(void *arg, int level, const char *line)
+/* The core names its part ("engine", "model"): the token its lines had. */
+static void log_line(void *arg, int level, const char *tok, const char *line)
 {
 	(void)arg;
-	aras_log_tok(level, log_token, "%s", line);
+	aras_log_tok(level, tok ? tok : log_token, "%s", line);
 }
 
 static void order_done(void *arg, uint32_t id, int outcome, const char *text)
@@ -171,4 +173,11 @@ void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx)
 	fx->kick = kick;
 	fx->log = log_line;
 	fx->order_done = order_done;
+	/* arasActionTable, arasEventTable and arasVmTable follow the engine's rows */
+	fx->action_added = aras_mib_action_added;
+	fx->action_dropped = aras_mib_action_dropped;
+	fx->event_added = aras_mib_event_added;
+	fx->event_dropped = aras_mib_event_dropped;
+	fx->vm_removed = aras_mib_vm_removed;
+	fx->vms_added = aras_mib_vms_added;
 }

@@ -5,7 +5,7 @@
 #include "loop.h"
 
 #include "core/aras.h"
-#include "core/log.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "loop";
 
 struct watch {

@@ -9,7 +9,7 @@
  */
 #include "arasd.h"
 
-#include "core/log.h"
+#include "util/log.h"
 #include "effects.h"
 #include "loop.h"
 #include "notify/mail.h"
@@ -31,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "daemon";
 
 #define DEFAULT_CONF "/etc/arasd/arasd.conf"
@@ -239,7 +239,7 @@ static void on_results(void *arg)
 			continue;
 		}
 		aras_engine_result_detail(&r->d->eng, res->action, res->ok, res->err, res->detail,
-					  aras_loop_now_ms());
+					  aras_loop_now_ms(), time(NULL));
 		free(res);
 	}
 }
@@ -302,7 +302,7 @@ static void on_turn(void *arg)
 	}
 	r->polls_seen = d->counters.polls;
 	r->state_seen = d->eng.state_gen;
-	aras_engine_round(&d->eng, aras_loop_now_ms());
+	aras_engine_round(&d->eng, aras_loop_now_ms(), time(NULL));
 }
 
 /*
@@ -312,10 +312,11 @@ static void on_turn(void *arg)
 static void on_expire_timer(void *arg, uint64_t now_ms)
 {
 	struct aras_engine *e = &((struct daemon_run *)arg)->d->eng;
+	time_t wall = time(NULL);
 
-	aras_engine_expire(e, now_ms);
+	aras_engine_expire(e, now_ms, wall);
 	aras_engine_flush_notify(e, now_ms);
-	aras_engine_watch_hosts(e, now_ms);
+	aras_engine_watch_hosts(e, now_ms, wall);
 }
 
 static struct timeval tv_of(int ms)
@@ -459,7 +460,7 @@ static int start_journal(struct arasd *d, const struct aras_jlog *jl)
 			}
 			pending++;
 		} else if (je->outcome != ARAS_JOUT_CANCELLED) {
-			aras_engine_order_history(&d->eng, &je->o, je->outcome, je->text);
+			aras_engine_order_history(&d->eng, &je->o, je->outcome, je->text, time(NULL));
 		}
 	}
 	if (pending)

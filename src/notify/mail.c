@@ -21,7 +21,7 @@
  */
 #include "notify/mail.h"
 
-#include "core/log.h"
+#include "util/log.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "mail";
 
 struct mail_job {

@@ -20,7 +20,7 @@
  */
 #include "notify/script.h"
 
-#include "core/log.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "script";
 
 extern char **environ;

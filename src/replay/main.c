@@ -39,7 +39,7 @@ struct opts {
 	int kick;
 	unsigned pingpong_s;
 	double mig_cost;
-	const char *csv, *plot, *log;
+	const char *csv, *plot, *log, *events;
 	int table, timing, quiet;
 };
 
@@ -123,6 +123,9 @@ static void usage(FILE *f)
 "      --timing           add the replay's wall time (ms) to the CSV (not\n"
 "                         deterministic)\n"
 "      --log FILE         every action: T_S POLICY KIND VM FROM TO AMOUNT REASON\n"
+"      --events FILE      aras's event log, every row: T_S POLICY TYPE VM HOST\n"
+"                         TEXT (T_S: simulated seconds since the start, as\n"
+"                         in --log; the same input gives the same file)\n"
 "      --plot FILE.png    per-host CPU utilisation over time (needs gnuplot)\n"
 "      --pingpong-window S  a move back to a host left within S seconds is a\n"
 "                         ping-pong (default 3600)\n"
@@ -569,6 +572,7 @@ int main(int argc, char **argv)
 		{ "util", required_argument, NULL, 22 },      { "vms", required_argument, NULL, 23 },
 		{ "drs-target", required_argument, NULL, 24 }, { "rules", required_argument, NULL, 25 },
 		{ "anti-affinity", required_argument, NULL, 26 }, { "seed", required_argument, NULL, 27 },
+		{ "events", required_argument, NULL, 28 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
@@ -583,7 +587,7 @@ int main(int argc, char **argv)
 	const char **names = NULL;
 	const char *sets[64];
 	size_t nsets = 0;
-	FILE *logf = NULL;
+	FILE *logf = NULL, *evf = NULL;
 	int opt, rc = 1, policy_set = 0;
 	unsigned long u;
 	double d;
@@ -657,6 +661,7 @@ int main(int argc, char **argv)
 		case 17: o.table = 0; break;
 		case 18: o.timing = 1; break;
 		case 19: o.log = optarg; break;
+		case 28: o.events = optarg; break;
 		case 20: o.plot = optarg; break;
 		case 21: bad = parse_unsigned(optarg, 0, 100000000, &u); o.pingpong_s = (unsigned)u; break;
 		case 22: bad = parse_unsigned(optarg, 1, 100, &u); o.cl.util_pct = (unsigned)u; break;
@@ -740,6 +745,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "arasd-replay: %s: %s\n", o.log, strerror(errno));
 		goto out;
 	}
+	if (o.events && !(evf = fopen(o.events, "w"))) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", o.events, strerror(errno));
+		goto out;
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.poll_ms = (uint64_t)(o.poll_s ? o.poll_s : t.step_s) * 1000;
 	cfg.mig_cost = o.mig_cost;
@@ -761,7 +770,7 @@ int main(int argc, char **argv)
 		memset(&pol, 0, sizeof(pol));
 		if (o.policies[i] == POL_ARAS) {
 			int nr = i == o.npolicies;
-			struct aras_pol_aras_opts ao = { nr ? &free_st : &st, o.kick, &st };
+			struct aras_pol_aras_opts ao = { nr ? &free_st : &st, o.kick, &st, evf };
 
 			r = aras_pol_aras_new(&pol, &ao, &t, &cl);
 			if (nr)
@@ -814,6 +823,10 @@ int main(int argc, char **argv)
 out:
 	if (logf && fclose(logf) != 0) {
 		fprintf(stderr, "arasd-replay: %s: %s\n", o.log, strerror(errno));
+		rc = 1;
+	}
+	if (evf && fclose(evf) != 0) {
+		fprintf(stderr, "arasd-replay: %s: %s\n", o.events, strerror(errno));
 		rc = 1;
 	}
 	for (size_t i = 0; i < MAX_POLICIES + 1; i++)

@@ -11,8 +11,14 @@
  * As in arasd, a finished migration triggers a poll of every host and a
  * decision round (the collector's kick) unless the kick is turned off.
  *
+ * Time is the simulation's: every call hands the engine the simulated
+ * clock (now_ms, and as wall clock the simulated seconds since the start,
+ * the action log's T_S), so its events and actions carry simulated times
+ * and two runs of one input say the same, byte for byte.
+ *
  * Engine options that differ from the daemon (and keep the replay's
- * figures what they were): no failure backoff, no event log, a moved VM
+ * figures what they were): no failure backoff, no event log (but with
+ * --events, where its rows are written out as they come), a moved VM
  * is seen at the next poll (not moved in the model at once), 256 actions
  * in the table, and semiAutomatic proposals approved at once after the
  * same re-check an operator's approval runs; manual lets the controller do
@@ -26,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 /* The replay's action table (the daemon's: ARAS_ENGINE_PLAN_CAPACITY). */
 #define RP_PLAN_CAPACITY 256
@@ -41,7 +48,14 @@ struct rp_aras {
 	size_t *by_uuid;               /* VM positions sorted by UUID */
 	const struct aras_state *audit; /* rules counted each poll (NULL: none) */
 	struct aras_rules_flag *flags; /* scratch, per model VM */
+	FILE *events;                  /* --events, or NULL */
 };
+
+/* The engine's wall clock: simulated seconds since the start (the action log's T_S). */
+static time_t sim_wall(const struct aras_sim *s)
+{
+	return (time_t)(s->now_ms / 1000);
+}
 
 static size_t vm_of(const struct rp_aras *c, const uint8_t *uuid)
 {
@@ -151,8 +165,39 @@ static int start_job(void *arg, const struct aras_action *a)
 		}
 		break;
 	}
-	aras_engine_result(&c->e, index, rc == 0, rc == 0 ? "" : aras_strerror(rc), s->now_ms);
+	aras_engine_result(&c->e, index, rc == 0, rc == 0 ? "" : aras_strerror(rc), s->now_ms, sim_wall(s));
 	return 0;
+}
+
+/*
+ * Effect: a log line.  The model's "now on host" lines go to standard
+ * error as arasd's log sink printed them (the replay's only log lines so
+ * far); the engine's own are not printed (its events are, with --events).
+ */
+static void log_line(void *arg, int level, const char *tok, const char *line)
+{
+	char esc[512 * ARAS_ESCAPE_GROWTH];
+
+	(void)arg;
+	if (level > LOG_INFO || !tok || strcmp(tok, "model") != 0)
+		return;
+	aras_escape(esc, sizeof(esc), line);
+	fprintf(stderr, "arasd: %s: %s\n", tok, esc);
+}
+
+/* Effect: an event row (--events); its time is the simulated clock's. */
+static void event_added(void *arg, struct aras_event *ev)
+{
+	struct rp_aras *c = arg;
+	const struct aras_alert *a = &ev->a;
+	char text[sizeof(a->text) * ARAS_ESCAPE_GROWTH];
+
+	if (!c->events)
+		return;
+	aras_escape(text, sizeof(text), a->text);
+	fprintf(c->events, "%llu %s %s %s %s %s\n", (unsigned long long)a->when,
+		c->sim && c->sim->pol ? c->sim->pol->name : "aras", aras_event_name(a->type),
+		a->has_vm ? a->vm_name : "-", a->host_name[0] ? a->host_name : "-", text);
 }
 
 /* Effect: a wanted migration found no target. */
@@ -184,13 +229,13 @@ static int aras_poll(struct aras_sim *s, void *ctx, int kick)
 	c->sim = s;
 	for (size_t k = 0; k < n; k++) {
 		size_t h = c->order[k];
-		int rc = aras_engine_sample(&c->e, &c->hs[h], 0);
+		int rc = aras_engine_sample(&c->e, &c->hs[h], sim_wall(s));
 
 		if (rc < 0)
 			return rc;
 		s->hosts[h].arrived = 0;
 	}
-	aras_engine_round(&c->e, s->now_ms);
+	aras_engine_round(&c->e, s->now_ms, sim_wall(s));
 	s->m.alerts = c->e.breaches;
 	if (c->audit && c->audit->ngroups && c->flags) {
 		size_t v = aras_rules_violations(&c->e.model, c->audit, NULL, c->flags);
@@ -209,7 +254,7 @@ static void aras_migrated(struct aras_sim *s, void *ctx, size_t vm)
 
 	c->sim = s;
 	if (a && !aras_action_finished(a))
-		aras_engine_result(&c->e, a->index, 1, "", s->now_ms);
+		aras_engine_result(&c->e, a->index, 1, "", s->now_ms, sim_wall(s));
 }
 
 static int uuid_cmp(const void *a, const void *b, void *arg)
@@ -235,6 +280,7 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 	p->migrated = aras_migrated;
 	p->want_kick = o->kick;
 	c->t = t;
+	c->events = o->events;
 	aras_engine_init(&c->e);
 	c->e.ctl_opts.disk_step_mib = ARAS_DISK_STEP_DEFAULT_MIB;
 	if (aras_state_copy(&c->e.state, o->st) < 0)
@@ -256,8 +302,13 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 	}
 	{
 		struct aras_engine_opts eo = { .plan_capacity = RP_PLAN_CAPACITY,
-					       .max_decisions = t->nvms + cl->nhosts + 1, .auto_approve = 1 };
-		struct aras_engine_fx fx = { .arg = c, .start_job = start_job, .notify_no_target = no_target };
+					       .max_decisions = t->nvms + cl->nhosts + 1, .auto_approve = 1,
+					       .event_log = o->events != NULL };
+		struct aras_engine_fx fx = { .arg = c,
+					     .start_job = start_job,
+					     .notify_no_target = no_target,
+					     .log = log_line,
+					     .event_added = event_added };
 
 		rc = aras_engine_start(&c->e, &eo, &fx);
 		if (rc < 0)

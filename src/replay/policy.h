@@ -26,6 +26,12 @@ struct aras_pol_aras_opts {
 	 * of st): a run without rules counts what it would have broken.
 	 */
 	const struct aras_state *audit;
+	/*
+	 * The engine's event rows as they are recorded (--events), one line
+	 * each: T_S POLICY TYPE VM HOST TEXT (T_S: the event's time, the
+	 * simulated clock, as the action log's); NULL: no event log.
+	 */
+	FILE *events;
 };
 
 /* 0 or -ARAS_E_NOMEM. */

@@ -8,7 +8,7 @@
 
 #include "arasd.h"
 
-#include "core/log.h"
+#include "util/log.h"
 #include "mib.h"
 #include "notify.h"
 #include "oids.h"
@@ -23,7 +23,7 @@
 #include <net-snmp/agent/agent_callbacks.h>
 #include <net-snmp/agent/agent_sysORTable.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "snmp";
 
 static oid sysor_oid[] = { ARAS_OID_BASE };

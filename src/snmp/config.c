@@ -12,7 +12,7 @@
 
 #include "agent.h"
 #include "core/confline.h"
-#include "core/log.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -25,7 +25,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "config";
 
 /* File scope, because net-snmp's read_config handlers get only the token and the line. */

@@ -14,7 +14,7 @@
 
 #include "arasd.h"
 
-#include "core/log.h"
+#include "util/log.h"
 #include "oids.h"
 #include "txn.h"
 
@@ -26,7 +26,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "snmp";
 
 struct vm_row {
@@ -55,6 +55,7 @@ static struct {
 	netsnmp_container *events;
 	netsnmp_container *actions;
 	netsnmp_container *groups;
+	int live; /* registered: the engine's row effects (aras_mib_*_added/dropped) index rows */
 } mib;
 
 
@@ -416,12 +417,12 @@ static struct vm_row *vm_row_new(struct aras_vm *vm)
 	return row;
 }
 
-static void vm_removed(struct aras_vm *vm, void *arg)
+void aras_mib_vm_removed(void *arg, struct aras_vm *vm)
 {
 	struct vm_row *row = vm->priv;
 
 	(void)arg;
-	if (!row)
+	if (!mib.live || !row)
 		return;
 	CONTAINER_REMOVE(mib.vms, row);
 	vm->priv = NULL;
@@ -433,11 +434,15 @@ static void vm_removed(struct aras_vm *vm, void *arg)
  * cheap; inserting many in the middle of a large binary array is O(n^2)
  * memmove, so then rebuild in model (= index) order, which only appends.
  */
-static void vms_added(struct aras_model *m, size_t count, void *arg)
+void aras_mib_vms_added(void *arg, size_t count)
 {
-	int rebuild = count * 8 > m->nvms;
+	const struct aras_model *m = &mib.d->eng.model;
+	int rebuild;
 
 	(void)arg;
+	if (!mib.live)
+		return;
+	rebuild = count * 8 > m->nvms;
 	if (rebuild)
 		CONTAINER_CLEAR(mib.vms, NULL, NULL);
 	for (size_t i = 0; i < m->nvms; i++) {
@@ -634,16 +639,18 @@ static size_t event_index(const void *row, oid *out)
 	return 1;
 }
 
-static void event_added(struct aras_event *e, void *arg)
+void aras_mib_event_added(void *arg, struct aras_event *e)
 {
 	(void)arg;
-	idx_row_add(mib.events, e->index, e, &e->priv);
+	if (mib.live)
+		idx_row_add(mib.events, e->index, e, &e->priv);
 }
 
-static void event_dropped(struct aras_event *e, void *arg)
+void aras_mib_event_dropped(void *arg, struct aras_event *e)
 {
 	(void)arg;
-	idx_row_drop(mib.events, &e->priv);
+	if (mib.live)
+		idx_row_drop(mib.events, &e->priv);
 }
 
 /* ---- arasActionTable ---- */
@@ -725,16 +732,18 @@ static size_t action_index(const void *row, oid *out)
 	return 1;
 }
 
-static void action_added(struct aras_action *a, void *arg)
+void aras_mib_action_added(void *arg, struct aras_action *a)
 {
 	(void)arg;
-	idx_row_add(mib.actions, a->index, a, &a->priv);
+	if (mib.live)
+		idx_row_add(mib.actions, a->index, a, &a->priv);
 }
 
-static void action_dropped(struct aras_action *a, void *arg)
+void aras_mib_action_dropped(void *arg, struct aras_action *a)
 {
 	(void)arg;
-	idx_row_drop(mib.actions, &a->priv);
+	if (mib.live)
+		idx_row_drop(mib.actions, &a->priv);
 }
 
 /* ---- arasGroupTable ---- */
@@ -1339,8 +1348,6 @@ int aras_mib_register(struct arasd *d)
 	static const oid event_oid[] = { ARAS_OID_EVENT_TABLE };
 	static const oid action_oid[] = { ARAS_OID_ACTION_TABLE };
 	static const oid group_oid[] = { ARAS_OID_GROUP_TABLE };
-	struct aras_plan_hooks ph = { action_added, action_dropped, NULL };
-	struct aras_evlog_hooks eh = { event_added, event_dropped, NULL };
 	int rc = 0;
 
 	mib.d = d;
@@ -1380,11 +1387,7 @@ int aras_mib_register(struct arasd *d)
 			return -1;
 		row->host = d->eng.model.hosts[i].index;
 	}
-	aras_evlog_set_hooks(d->eng.evlog, &eh);
-	aras_plan_set_hooks(d->eng.plan, &ph);
-	d->eng.model.hooks.vm_removed = vm_removed;
-	d->eng.model.hooks.vms_added = vms_added;
-	d->eng.model.hooks.arg = NULL;
+	mib.live = 1; /* the engine's row effects (src/daemon/effects.c) reach the tables from now on */
 	return 0;
 }
 
@@ -1396,11 +1399,10 @@ static void free_row(void *row, void *ctx)
 
 void aras_mib_unregister(struct arasd *d)
 {
-	/* Rows of VMs are freed by the model's vm_removed hook; hosts here. */
+	/* The row effects are ignored from now on: every row is freed here. */
+	mib.live = 0;
 	if (mib.hosts)
 		CONTAINER_CLEAR(mib.hosts, free_row, NULL);
-	d->eng.model.hooks.vm_removed = NULL;
-	d->eng.model.hooks.vms_added = NULL;
 	for (size_t i = 0; i < d->eng.model.nvms; i++) {
 		free(d->eng.model.vms[i]->priv);
 		d->eng.model.vms[i]->priv = NULL;
@@ -1408,28 +1410,22 @@ void aras_mib_unregister(struct arasd *d)
 	if (mib.vms)
 		CONTAINER_CLEAR(mib.vms, NULL, NULL);
 	if (d->eng.evlog) {
-		struct aras_evlog_hooks none = { NULL, NULL, NULL };
-
 		for (size_t i = 0; i < aras_evlog_count(d->eng.evlog); i++) {
 			struct aras_event *e = aras_evlog_at(d->eng.evlog, i);
 
 			free(e->priv);
 			e->priv = NULL;
 		}
-		aras_evlog_set_hooks(d->eng.evlog, &none);
 	}
 	if (mib.events)
 		CONTAINER_CLEAR(mib.events, NULL, NULL);
 	if (d->eng.plan) {
-		struct aras_plan_hooks none = { NULL, NULL, NULL };
-
 		for (size_t i = 0; i < aras_plan_count(d->eng.plan); i++) {
 			struct aras_action *a = aras_plan_at(d->eng.plan, i);
 
 			free(a->priv);
 			a->priv = NULL;
 		}
-		aras_plan_set_hooks(d->eng.plan, &none);
 	}
 	if (mib.actions)
 		CONTAINER_CLEAR(mib.actions, NULL, NULL);

@@ -8,13 +8,29 @@
 #ifndef ARAS_SNMP_MIB_H
 #define ARAS_SNMP_MIB_H
 
+#include <stddef.h>
+
 struct arasd;         /* the daemon (arasd.h): served, never copied */
 struct variable_list; /* net-snmp's netsnmp_variable_list */
+struct aras_action;   /* core/plan.h */
+struct aras_event;    /* core/evlog.h */
+struct aras_vm;       /* core/model.h */
 
 int aras_mib_register(struct arasd *d);
 void aras_mib_unregister(struct arasd *d);
 /* After shutdown_agent(): free what the table registrations left (D9). */
 void aras_mib_free_tables(void);
+/*
+ * The engine's row effects (core/engine.h, struct aras_engine_fx; arg
+ * unused): the tables' indexes follow the action table, the event log and
+ * the model.  Ignored while the MIB is not registered.
+ */
+void aras_mib_action_added(void *arg, struct aras_action *a);
+void aras_mib_action_dropped(void *arg, struct aras_action *a);
+void aras_mib_event_added(void *arg, struct aras_event *e);
+void aras_mib_event_dropped(void *arg, struct aras_event *e);
+void aras_mib_vm_removed(void *arg, struct aras_vm *vm);
+void aras_mib_vms_added(void *arg, size_t count);
 /* arasGroupTable's rows follow the state's groups again (at registration, after a commit). */
 void aras_mib_groups_sync(struct arasd *d);
 

@@ -16,7 +16,7 @@
 #include "arasd.h"
 #include "mib.h"
 
-#include "core/log.h"
+#include "util/log.h"
 #include "oids.h"
 
 #include <stdlib.h>
@@ -26,7 +26,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "snmp";
 
 static const oid trap_oid_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };

@@ -6,13 +6,13 @@
 #include "arasd.h"
 
 #include "core/journal.h"
-#include "core/log.h"
+#include "util/log.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* Log lines of this file say where they come from (core/log.h). */
+/* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "snmp";
 
 /*
@@ -202,7 +202,7 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
 	case MODE_SET_COMMIT:
 		/* the staged state goes live, then the PDU's orders run, in its order */
 		txn.done = 1;
-		aras_engine_commit(&d->eng, &txn.staged, &txn.orders, mono_ms());
+		aras_engine_commit(&d->eng, &txn.staged, &txn.orders, mono_ms(), time(NULL));
 		finish();
 		return;
 	case MODE_SET_UNDO:

@@ -15,7 +15,7 @@
 
 #include "collect.h"
 
-#include "core/log.h"
+#include "util/log.h"
 #include "core/plan.h"
 #include "events.h"
 #include "exec.h"

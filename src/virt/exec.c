@@ -3,7 +3,7 @@
  */
 #include "exec.h"
 
-#include "core/log.h"
+#include "util/log.h"
 #include "core/plan.h"
 
 #include <stdio.h>

@@ -30,6 +30,7 @@
 #include "core/engine.h"
 
 #define T0 10000000ull /* time of the second poll, ms */
+#define T_WALL ((time_t)1700000000) /* the wall clock the tests hand the engine (time is an input) */
 #define MEM_TOTAL 10000000ull
 #define MAXJ 16
 
@@ -285,7 +286,7 @@ static void commit_maint(struct fx *f, unsigned host, int on, const struct aras_
 	aras_state_init(&st);
 	assert_int_equal(aras_state_copy(&st, &f->e.state), 0);
 	assert_int_equal(aras_state_set_maintenance(&st, host, on), 0);
-	aras_engine_commit(&f->e, &st, os, T0 + 1000);
+	aras_engine_commit(&f->e, &st, os, T0 + 1000, T_WALL);
 	aras_state_free(&st);
 }
 
@@ -318,23 +319,23 @@ static void test_host_stall(void **unused)
 	f->e.state.settings.v[ARAS_S_POLL_INTERVAL] = 10;
 	stall = aras_engine_stall_ms(&f->e);
 	assert_int_equal(stall, 50000);
-	aras_engine_watch_hosts(&f->e, T0 + stall - 1);
+	aras_engine_watch_hosts(&f->e, T0 + stall - 1, T_WALL);
 	assert_int_equal(h1->state, ARAS_HOST_UP);
 	assert_int_equal(f->r.host_notes, notes);
-	aras_engine_watch_hosts(&f->e, T0 + stall + 1000);
+	aras_engine_watch_hosts(&f->e, T0 + stall + 1000, T_WALL);
 	assert_int_equal(h1->state, ARAS_HOST_DOWN);
 	assert_int_equal(aras_model_host(&f->e.model, 2)->state, ARAS_HOST_DOWN);
 	assert_non_null(strstr(h1->last_error, "libvirt has not answered for 51 s"));
 	assert_int_equal(f->r.host_notes, notes + 2);        /* hosts 1 and 2; 3 was down already */
 	assert_int_equal(vm_of(f, 1)->state, ARAS_VM_OTHER); /* not running as far as arasd knows */
 	/* no repeat while it stays down */
-	aras_engine_watch_hosts(&f->e, T0 + 10 * stall);
+	aras_engine_watch_hosts(&f->e, T0 + 10 * stall, T_WALL);
 	assert_int_equal(f->r.host_notes, notes + 2);
 	/* the hung call returns: a result sets the state again, with its notice */
 	poll_host(f, 1, 1);
 	assert_int_equal(h1->state, ARAS_HOST_UP);
 	assert_int_equal(f->r.host_notes, notes + 3);
-	aras_engine_watch_hosts(&f->e, T0 + stall - 1);
+	aras_engine_watch_hosts(&f->e, T0 + stall - 1, T_WALL);
 	assert_int_equal(h1->state, ARAS_HOST_UP);
 	fx_free(f);
 }
@@ -348,7 +349,7 @@ static void commit_poll(struct fx *f, uint32_t poll_s, uint64_t now)
 	aras_state_init(&st);
 	assert_int_equal(aras_state_copy(&st, &f->e.state), 0);
 	aras_state_set_setting(&st, ARAS_S_POLL_INTERVAL, poll_s);
-	aras_engine_commit(&f->e, &st, NULL, now);
+	aras_engine_commit(&f->e, &st, NULL, now, T_WALL);
 	aras_state_free(&st);
 }
 
@@ -360,15 +361,15 @@ static void test_poll_interval_set(void **unused)
 
 	(void)unused;
 	commit_poll(f, 3600, T0);
-	aras_engine_watch_hosts(&f->e, set_at);
+	aras_engine_watch_hosts(&f->e, set_at, T_WALL);
 	assert_int_equal(h1->state, ARAS_HOST_UP);
 	commit_poll(f, 1, set_at);
 	assert_int_equal(aras_engine_stall_ms(&f->e), 32000);
-	aras_engine_watch_hosts(&f->e, set_at + 1000);
+	aras_engine_watch_hosts(&f->e, set_at + 1000, T_WALL);
 	assert_int_equal(h1->state, ARAS_HOST_UP);
 	assert_int_equal(aras_model_host(&f->e.model, 2)->state, ARAS_HOST_UP);
 	/* still silent 32 s after the SET: now that is a hang */
-	aras_engine_watch_hosts(&f->e, set_at + 32000);
+	aras_engine_watch_hosts(&f->e, set_at + 32000, T_WALL);
 	assert_int_equal(h1->state, ARAS_HOST_DOWN);
 	assert_non_null(strstr(h1->last_error, "pollInterval 1 s"));
 	/* raising it again leaves the watch alone (it only grows) */
@@ -398,7 +399,7 @@ static void test_check_migrate(void **unused)
 	{
 		struct aras_order o = migrate(1, 2);
 
-		aras_engine_order(&f->e, &o, T0);
+		aras_engine_order(&f->e, &o, T0, T_WALL);
 	}
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(check(f, migrate(1, 2), "action in progress"), -ARAS_E_INCONSIST);
@@ -413,7 +414,7 @@ static void test_check_decide(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	assert_int_equal(f->r.proposed, 1);
 	assert_int_equal(f->r.jobs, 0);
 	idx = aras_plan_at(f->e.plan, 0)->index;
@@ -426,7 +427,7 @@ static void test_check_decide(void **unused)
 	{
 		struct aras_order o = decide(idx, ARAS_AS_APPROVED, 1);
 
-		aras_engine_order(&f->e, &o, T0 + 1);
+		aras_engine_order(&f->e, &o, T0 + 1, T_WALL);
 	}
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(aras_plan_get(f->e.plan, idx)->state, ARAS_AS_RUNNING);
@@ -484,7 +485,7 @@ static void test_commit_runs_orders(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	prop = aras_plan_at(f->e.plan, 0)->index;
 	/* reject the proposal, move VM 2 to host 1: both run at commit, in order */
 	o = decide(prop, ARAS_AS_REJECTED, 1);
@@ -560,18 +561,18 @@ static void test_gate_automatic(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	assert_int_equal(f->r.proposed, 0);
 	assert_int_equal(f->r.jobs, 1);
 	a = aras_plan_get(f->e.plan, f->r.job[0]);
 	assert_int_equal(a->kind, ARAS_KIND_ADD_VCPU);
 	assert_int_equal(a->state, ARAS_AS_RUNNING);
-	aras_engine_result(&f->e, a->index, 1, "", T0 + 500);
+	aras_engine_result(&f->e, a->index, 1, "", T0 + 500, T_WALL);
 	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
 	assert_int_equal(f->r.done, 1);
 	assert_int_equal(f->r.kicks, 1);
 	/* cooldown: the next round does nothing for it */
-	aras_engine_round(&f->e, T0 + 1000);
+	aras_engine_round(&f->e, T0 + 1000, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	fx_free(f);
 }
@@ -584,27 +585,27 @@ static void test_gate_semi_reject_expire(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	a = aras_plan_at(f->e.plan, 0);
 	assert_int_equal(a->state, ARAS_AS_PROPOSED);
 	/* one open action per VM: another round proposes nothing more */
-	aras_engine_round(&f->e, T0 + 1000);
+	aras_engine_round(&f->e, T0 + 1000, T_WALL);
 	assert_int_equal(aras_plan_count(f->e.plan), 1);
 	/* not approved in proposalTimeout: expired, never run */
-	aras_engine_expire(&f->e, T0 + 300 * 1000);
+	aras_engine_expire(&f->e, T0 + 300 * 1000, T_WALL);
 	assert_int_equal(a->state, ARAS_AS_EXPIRED);
 	assert_non_null(strstr(a->error, "not approved within 300 s"));
 	assert_int_equal(f->r.jobs, 0);
 	/* a new proposal (the expiry started no cooldown), then rejected: no job */
-	aras_engine_round(&f->e, T0 + 301 * 1000);
+	aras_engine_round(&f->e, T0 + 301 * 1000, T_WALL);
 	a = aras_plan_at(f->e.plan, aras_plan_count(f->e.plan) - 1);
 	assert_int_equal(a->state, ARAS_AS_PROPOSED);
 	o = decide(a->index, ARAS_AS_REJECTED, 1);
-	aras_engine_order(&f->e, &o, T0 + 302 * 1000);
+	aras_engine_order(&f->e, &o, T0 + 302 * 1000, T_WALL);
 	assert_int_equal(a->state, ARAS_AS_REJECTED);
 	assert_int_equal(f->r.jobs, 0);
 	/* rejection starts the cooldown: not proposed again at once */
-	aras_engine_round(&f->e, T0 + 303 * 1000);
+	aras_engine_round(&f->e, T0 + 303 * 1000, T_WALL);
 	assert_int_equal(aras_plan_count(f->e.plan), 2);
 	fx_free(f);
 }
@@ -618,13 +619,13 @@ static void test_gate_semi_approve_recheck(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	a = aras_plan_at(f->e.plan, 0);
 	/* the VM reached its maximum meanwhile: approval re-checks and fails */
 	mkuuid(u, 1);
 	aras_model_find_vm(&f->e.model, u)->vcpus = 4;
 	o = decide(a->index, ARAS_AS_APPROVED, 1);
-	aras_engine_order(&f->e, &o, T0 + 1);
+	aras_engine_order(&f->e, &o, T0 + 1, T_WALL);
 	assert_int_equal(a->state, ARAS_AS_FAILED);
 	assert_non_null(strstr(a->error, "approved but re-check failed"));
 	assert_int_equal(f->r.jobs, 0);
@@ -639,10 +640,10 @@ static void test_gate_manual(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	assert_int_equal(aras_plan_count(f->e.plan), 0);
 	/* an operator's order is not the policy's to hold */
-	aras_engine_order(&f->e, &o, T0);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	fx_free(f);
 }
@@ -654,7 +655,7 @@ static void test_gate_auto_approve(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	assert_int_equal(f->r.proposed, 1);
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(aras_plan_at(f->e.plan, 0)->state, ARAS_AS_RUNNING);
@@ -671,7 +672,7 @@ static void test_job_not_queued(void **unused)
 	(void)unused;
 	f->r.job_rc = -ARAS_E_BUSY;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	a = aras_plan_at(f->e.plan, 0);
 	assert_int_equal(a->state, ARAS_AS_FAILED);
 	assert_non_null(strstr(a->error, "cannot queue the job"));
@@ -690,20 +691,20 @@ static void test_backoff_holds(void **unused)
 	(void)unused;
 	f->e.state.settings.v[ARAS_S_COOLDOWN] = 10;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	a = aras_plan_at(f->e.plan, 0);
-	aras_engine_result(&f->e, a->index, 0, "libvirt said no", T0 + 10);
+	aras_engine_result(&f->e, a->index, 0, "libvirt said no", T0 + 10, T_WALL);
 	assert_int_equal(a->state, ARAS_AS_FAILED);
 	assert_string_equal(a->error, "libvirt said no");
 	/* the streak of 1 is written to the event log */
 	assert_non_null(strstr(aras_evlog_at(f->e.evlog, aras_evlog_count(f->e.evlog) - 1)->a.text,
 			       "backoff: 1 failed"));
 	/* past the cooldown the controller wants it again; the backoff still holds it */
-	aras_engine_round(&f->e, after_cooldown);
+	aras_engine_round(&f->e, after_cooldown, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	assert_true(f->e.backoff.deferred >= 1);
 	/* once the backoff has run out, it goes */
-	aras_engine_round(&f->e, T0 + 10 + ARAS_BACKOFF_VM_BASE_MS);
+	aras_engine_round(&f->e, T0 + 10 + ARAS_BACKOFF_VM_BASE_MS, T_WALL);
 	assert_int_equal(f->r.jobs, 2);
 	fx_free(f);
 }
@@ -717,10 +718,10 @@ static void test_backoff_off(void **unused)
 	(void)unused;
 	f->e.state.settings.v[ARAS_S_COOLDOWN] = 10;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	a = aras_plan_at(f->e.plan, 0);
-	aras_engine_result(&f->e, a->index, 0, "no", T0 + 10);
-	aras_engine_round(&f->e, T0 + 11 * 1000);
+	aras_engine_result(&f->e, a->index, 0, "no", T0 + 10, T_WALL);
+	aras_engine_round(&f->e, T0 + 11 * 1000, T_WALL);
 	assert_int_equal(f->r.jobs, 2);
 	fx_free(f);
 }
@@ -817,7 +818,7 @@ static void test_check_command(void **unused)
 	{
 		struct aras_order o = command(1, ARAS_CMD_SUSPEND);
 
-		aras_engine_order(&f->e, &o, T0);
+		aras_engine_order(&f->e, &o, T0, T_WALL);
 	}
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(f->r.last_kind, ARAS_KIND_SUSPEND);
@@ -836,7 +837,7 @@ static void test_command_life_cycle(void **unused)
 	struct aras_action *a;
 
 	(void)unused;
-	aras_engine_order(&f->e, &o, T0);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
 	a = aras_plan_at(f->e.plan, 0);
 	assert_int_equal(a->kind, ARAS_KIND_MANAGED_SAVE);
 	assert_int_equal(a->origin, ARAS_ORIGIN_OPERATOR);
@@ -846,7 +847,7 @@ static void test_command_life_cycle(void **unused)
 	assert_int_equal(f->r.vm_states, 1);
 	assert_int_equal(f->r.last_prev, ARAS_OPER_RUNNING);
 	/* the result comes before libvirt's event: the outcome is known at once */
-	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 500);
+	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 500, T_WALL);
 	assert_int_equal(f->r.done, 1);
 	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SUSPENDED);
 	assert_int_equal(vm_of(f, 1)->managed_save, 1);
@@ -861,10 +862,10 @@ static void test_command_life_cycle(void **unused)
 	/* a failed command: the VM is back to its state, the action failed */
 	o = command(1, ARAS_CMD_RESTORE);
 	assert_int_equal(check(f, o, NULL), 0);
-	aras_engine_order(&f->e, &o, T0 + 1000);
+	aras_engine_order(&f->e, &o, T0 + 1000, T_WALL);
 	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_RESUMING);
 	a = aras_plan_at(f->e.plan, 1);
-	aras_engine_result(&f->e, a->index, 0, "virDomainCreate: boom", T0 + 1500);
+	aras_engine_result(&f->e, a->index, 0, "virDomainCreate: boom", T0 + 1500, T_WALL);
 	assert_int_equal(f->r.failed, 1);
 	assert_string_equal(a->error, "virDomainCreate: boom");
 	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SUSPENDED);
@@ -881,10 +882,10 @@ static void test_forced_shutdown(void **unused)
 
 	(void)unused;
 	f->e.state.settings.v[ARAS_S_SHUTDOWN_TIMEOUT] = 5;
-	aras_engine_order(&f->e, &o, T0);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
 	a = aras_plan_at(f->e.plan, 0);
 	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SHUTTINGDOWN);
-	aras_engine_result_detail(&f->e, a->index, 1, NULL, ARAS_RESULT_FORCED, T0 + 5100);
+	aras_engine_result_detail(&f->e, a->index, 1, NULL, ARAS_RESULT_FORCED, T0 + 5100, T_WALL);
 	assert_int_equal(vm_of(f, 1)->oper, ARAS_OPER_SHUTDOWN);
 	assert_int_equal(vm_of(f, 1)->reason, 2 /* destroyed */);
 	assert_non_null(strstr(a->reason, "powered off after 5 s"));
@@ -1101,8 +1102,8 @@ static void test_removed_vm_forgotten(void **unused)
 	mkuuid(calm, 2);
 	assert_non_null(aras_ctl_vm(&f->e.ctl, calm, 1));
 	fire(f);
-	aras_engine_round(&f->e, T0);
-	aras_engine_result(&f->e, aras_plan_at(f->e.plan, 0)->index, 0, "no", T0 + 10);
+	aras_engine_round(&f->e, T0, T_WALL);
+	aras_engine_result(&f->e, aras_plan_at(f->e.plan, 0)->index, 0, "no", T0 + 10, T_WALL);
 	assert_int_equal(f->e.ctl.n, 2);
 	assert_int_equal(backoff_vms(f), 1);
 	poll_one(f, 0, T0 + 1000); /* "hot" missing once: kept */
@@ -1187,7 +1188,7 @@ static void commit_group(struct fx *f, const char *name, const char *hosts, cons
 			assert_int_equal(aras_state_set_vm_group(&st, u, name), 0);
 		}
 	}
-	aras_engine_commit(&f->e, &st, NULL, T0 + 1000);
+	aras_engine_commit(&f->e, &st, NULL, T0 + 1000, T_WALL);
 	aras_state_free(&st);
 }
 
@@ -1218,11 +1219,11 @@ static void test_rules_episode(void **unused)
 	assert_int_equal(events_of(f, ARAS_EV_RULE_VIOLATION, "pin"), 1);
 	assert_int_equal(f->r.event_notes, notes + 1);
 	assert_int_equal(check(f, migrate(2, 3), "is down"), -ARAS_E_INCONSIST);
-	aras_engine_round(&f->e, T0 + 2000);
+	aras_engine_round(&f->e, T0 + 2000, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(f->r.last_kind, ARAS_KIND_MIGRATE);
-	aras_engine_round(&f->e, T0 + 3000);
-	aras_engine_round(&f->e, T0 + 4000);
+	aras_engine_round(&f->e, T0 + 3000, T_WALL);
+	aras_engine_round(&f->e, T0 + 4000, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(events_of(f, ARAS_EV_RULE_VIOLATION, NULL), 1);
 	assert_int_equal(f->r.event_notes, notes + 1);
@@ -1324,7 +1325,7 @@ static struct aras_action *running_migration(struct fx *f, uint64_t now_ms)
 	struct aras_order o = migrate(2, 1);
 	struct aras_action *a;
 
-	aras_engine_order(&f->e, &o, now_ms);
+	aras_engine_order(&f->e, &o, now_ms, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	a = aras_plan_get(f->e.plan, f->r.job[0]);
 	assert_non_null(a);
@@ -1360,7 +1361,7 @@ static void test_mig_progress(void **unused)
 				      .elapsed_ms = 31000,
 				      .completed = 1 };
 	aras_engine_progress(&f->e, a->index, &st);
-	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 45000);
+	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 45000, T_WALL);
 	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
 	assert_int_equal(a->data_processed, 350);
 	assert_int_equal(a->data_remaining, 0);
@@ -1386,7 +1387,7 @@ static void test_mig_progress_without_completed(void **unused)
 
 	(void)unused;
 	aras_engine_progress(&f->e, a->index, &st);
-	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 12345);
+	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 12345, T_WALL);
 	assert_int_equal(a->data_processed, 200);
 	assert_int_equal(a->data_remaining, 0);
 	assert_int_equal(a->data_total, 256);
@@ -1413,7 +1414,7 @@ static void test_mig_completed_after_result(void **unused)
 				       .elapsed_ms = 20800 };
 
 	(void)unused;
-	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 21000);
+	aras_engine_result(&f->e, a->index, 1, NULL, T0 + 21000, T_WALL);
 	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
 	assert_int_equal(a->duration_ms, 21000);
 	aras_engine_progress(&f->e, a->index, &late);
@@ -1436,7 +1437,7 @@ static void test_mig_progress_failed(void **unused)
 	(void)unused;
 	aras_engine_progress(&f->e, a->index, &st);
 	aras_engine_result(&f->e, a->index, 0, "operation aborted: migration job: canceled by client",
-			   T0 + 300000);
+			   T0 + 300000, T_WALL);
 	assert_int_equal(a->state, ARAS_AS_FAILED);
 	assert_int_equal(a->data_remaining, 100);
 	assert_int_equal(a->duration_ms, 0);
@@ -1513,7 +1514,7 @@ static void test_command_supersedes_proposal(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	p = aras_plan_at(f->e.plan, 0);
 	assert_int_equal(p->state, ARAS_AS_PROPOSED);
 	/* every command and a migrate order pass the check (destroy too) */
@@ -1536,14 +1537,14 @@ static void test_command_supersedes_proposal(void **unused)
 	/* the command alone: the proposal is rejected, saying why, and the command runs */
 	o = command(1, ARAS_CMD_DESTROY);
 	o.id = 6;
-	aras_engine_order(&f->e, &o, T0 + 1);
+	aras_engine_order(&f->e, &o, T0 + 1, T_WALL);
 	assert_int_equal(p->state, ARAS_AS_REJECTED);
 	assert_non_null(strstr(p->error, "superseded by the operator's arasVmCommand destroy(5)"));
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(f->r.last_kind, ARAS_KIND_DESTROY);
 	/* its action carries the order: the outcome goes to the journal with the result */
 	assert_int_equal(f->r.outcomes, 0);
-	aras_engine_result(&f->e, f->r.job[0], 1, NULL, T0 + 2);
+	aras_engine_result(&f->e, f->r.job[0], 1, NULL, T0 + 2, T_WALL);
 	assert_int_equal(f->r.outcomes, 1);
 	assert_int_equal(f->r.last_order, 6);
 	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
@@ -1559,7 +1560,7 @@ static void test_destroy_beside_controller(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(aras_plan_at(f->e.plan, 0)->state, ARAS_AS_RUNNING);
 	assert_int_equal(check(f, command(1, ARAS_CMD_SUSPEND), "action in progress (action 1"),
@@ -1568,7 +1569,7 @@ static void test_destroy_beside_controller(void **unused)
 	assert_int_equal(check(f, command(1, ARAS_CMD_DESTROY), NULL), 0);
 	assert_int_equal(check(f, command(1, ARAS_CMD_SHUTDOWN_FORCE), NULL), 0);
 	o = command(1, ARAS_CMD_DESTROY);
-	aras_engine_order(&f->e, &o, T0 + 1);
+	aras_engine_order(&f->e, &o, T0 + 1, T_WALL);
 	assert_int_equal(f->r.jobs, 2);
 	/* the operator's own destroy keeps a second one out */
 	assert_int_equal(check(f, command(1, ARAS_CMD_SHUTDOWN_FORCE), "action in progress"),
@@ -1592,7 +1593,7 @@ static void test_orders_rechecked_and_held(void **unused)
 	assert_int_equal(aras_orders_add(&os, &o), 0);
 	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)), 0); /* RESERVE */
 	fire(f);
-	aras_engine_round(&f->e, T0); /* the loop, between the two messages */
+	aras_engine_round(&f->e, T0, T_WALL); /* the loop, between the two messages */
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)),
 			 -ARAS_E_INCONSIST); /* ACTION */
@@ -1606,7 +1607,7 @@ static void test_orders_rechecked_and_held(void **unused)
 	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)), 0);
 	aras_engine_hold(&f->e, &os);
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	assert_int_equal(f->r.jobs, 0);
 	assert_int_equal(aras_plan_count(f->e.plan), 0);
 	{
@@ -1614,7 +1615,7 @@ static void test_orders_rechecked_and_held(void **unused)
 
 		aras_state_init(&st);
 		assert_int_equal(aras_state_copy(&st, &f->e.state), 0);
-		aras_engine_commit(&f->e, &st, &os, T0 + 1); /* releases the hold, runs the order */
+		aras_engine_commit(&f->e, &st, &os, T0 + 1, T_WALL); /* releases the hold, runs the order */
 		aras_state_free(&st);
 	}
 	assert_int_equal(f->r.jobs, 1);
@@ -1651,10 +1652,10 @@ static void test_recover_orders(void **unused)
 	/* an order the last run finished: recorded with the others */
 	o = command(2, ARAS_CMD_REBOOT);
 	o.id = 10;
-	aras_engine_order_history(&f->e, &o, ARAS_JOUT_SUCCEEDED, "action 4 reboot succeeded");
+	aras_engine_order_history(&f->e, &o, ARAS_JOUT_SUCCEEDED, "action 4 reboot succeeded", T_WALL);
 	/* a host not polled yet: nothing resolved */
 	aras_model_host(&f->e.model, 2)->state = ARAS_HOST_UNKNOWN;
-	aras_engine_resolve(&f->e, T0);
+	aras_engine_resolve(&f->e, T0, T_WALL);
 	assert_int_equal(f->r.outcomes, 0);
 	assert_null(find_event(f, "before the restart"));
 	assert_int_equal(aras_plan_count(f->e.plan), 0);
@@ -1681,7 +1682,7 @@ static void test_recover_orders(void **unused)
 	assert_int_equal(a->origin, ARAS_ORIGIN_OPERATOR);
 	assert_non_null(strstr(a->error, "not run at restart: destroy needs the VM"));
 	assert_non_null(strstr(a->reason, "operator order 12"));
-	aras_engine_result(&f->e, f->r.job[0], 1, NULL, T0 + 1);
+	aras_engine_result(&f->e, f->r.job[0], 1, NULL, T0 + 1, T_WALL);
 	assert_int_equal(f->r.last_order, 11);
 	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
 	/* the last run's outcome: an event row naming the VM */
@@ -1703,14 +1704,14 @@ static void test_decision_outcomes(void **unused)
 
 	(void)unused;
 	fire(f);
-	aras_engine_round(&f->e, T0);
+	aras_engine_round(&f->e, T0, T_WALL);
 	a = aras_plan_at(f->e.plan, 0);
 	o = decide(a->index, ARAS_AS_APPROVED, 1);
 	o.id = 21;
-	aras_engine_order(&f->e, &o, T0 + 1);
+	aras_engine_order(&f->e, &o, T0 + 1, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	assert_int_equal(f->r.outcomes, 0);
-	aras_engine_result(&f->e, a->index, 0, "boom", T0 + 2);
+	aras_engine_result(&f->e, a->index, 0, "boom", T0 + 2, T_WALL);
 	assert_int_equal(f->r.outcomes, 1);
 	assert_int_equal(f->r.last_order, 21);
 	assert_int_equal(f->r.last_outcome, ARAS_JOUT_FAILED);
@@ -1718,12 +1719,12 @@ static void test_decision_outcomes(void **unused)
 	/* a decision on what is no longer a proposal (ended between ACTION and COMMIT) */
 	o.id = 22;
 	o.state = ARAS_AS_REJECTED;
-	aras_engine_order(&f->e, &o, T0 + 3);
+	aras_engine_order(&f->e, &o, T0 + 3, T_WALL);
 	assert_int_equal(f->r.last_order, 22);
 	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
 	o.id = 23;
 	o.state = ARAS_AS_APPROVED;
-	aras_engine_order(&f->e, &o, T0 + 3);
+	aras_engine_order(&f->e, &o, T0 + 3, T_WALL);
 	assert_int_equal(f->r.last_order, 23);
 	assert_int_equal(f->r.last_outcome, ARAS_JOUT_FAILED);
 	assert_non_null(strstr(last_event(f), "order 23"));

@@ -1,5 +1,5 @@
 /*
- * test_log.c - the log sink (src/core/log.c): every message is one line with
+ * test_log.c - the log sink (src/util/log.c): every message is one line with
  * its control characters escaped (a VM name with a line feed, a CR or a
  * terminal escape forges nothing), repeats are counted, and threads may log
  * at once (make tsan-check runs this under ThreadSanitizer: the repeat
@@ -19,7 +19,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "util/log.h"
 
 static char path[] = "/tmp/aras-test-log.XXXXXX";
 static int saved_stderr = -1;

@@ -5,6 +5,9 @@
  * flood syslog.  Each message is one line, its control characters escaped
  * (aras_escape in aras.h).  Any thread may log (the collector's workers do);
  * aras_log_init() runs before the first thread starts.
+ * Not part of src/core (it reads the clock and talks to syslog): the core
+ * logs through its effects table (core/engine.h, fx.log), which arasd
+ * wires here (src/daemon/effects.c).
  */
 #ifndef ARAS_LOG_H
 #define ARAS_LOG_H

@@ -9,7 +9,7 @@
  */
 #include "log.h"
 
-#include "aras.h"
+#include "core/aras.h"
 
 #include <pthread.h>
 #include <stdio.h>
