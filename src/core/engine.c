@@ -60,7 +60,8 @@ static void vm_moved(const char *name, const struct aras_host *from, const struc
 
 	if (!e->fx.log)
 		return;
-	snprintf(line, sizeof(line), "VM %s: now on host %s (was on %s)", name, to->name, from ? from->name : "?");
+	snprintf(line, sizeof(line), "VM %s: now on host %s (was on %s)", name, to->name,
+		 from ? from->name : "?");
 	e->fx.log(e->fx.arg, LOG_INFO, "model", line);
 }
 
@@ -218,8 +219,8 @@ void aras_engine_host_event(struct aras_engine *e, const struct aras_host *h)
 	struct aras_alert a;
 	int st = aras_host_mib_state(h);
 
-	aras_alert_init(&a, st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP, e->wall, NULL,
-			NULL, h->index, h->name, ARAS_RES_NONE);
+	aras_alert_init(&a, st == ARAS_HOST_DOWN ? ARAS_EV_HOST_DOWN : ARAS_EV_HOST_UP, e->wall, NULL, NULL,
+			h->index, h->name, ARAS_RES_NONE);
 	snprintf(a.text, sizeof(a.text), "host %.64s is %s%s%.160s", h->name,
 		 st == ARAS_HOST_DOWN        ? "down" :
 		 st == ARAS_HOST_MAINTENANCE ? "in maintenance" :

@@ -142,7 +142,7 @@ struct aras_engine {
 	struct aras_backoff backoff;
 	struct aras_engine_opts opts;
 	struct aras_engine_fx fx;
-	time_t wall; /* the wall clock of the call in progress (from its caller) */
+	time_t wall;               /* the wall clock of the call in progress (from its caller) */
 	struct aras_decision *dec; /* one round's decisions */
 	uint32_t actions_failed;   /* arasActionsFailed */
 	unsigned long breaches;    /* SLA breach alerts seen */

@@ -8,7 +8,9 @@
 # one that would only take the overload over); the baselines (thr, lr, mad,
 # drs) run; a light trace still gets a cluster that can migrate; an arasd history file
 # replays; the same input gives the same CSV; bad input fails with the
-# line that is wrong.  Answers are read from the CSV and the action log.
+# line that is wrong; the engine's event rows (--events) carry simulated
+# times and two runs give the same bytes.  Answers are read from the CSV,
+# the action log and the event rows.
 # The real traces: the excerpts in tests/fixtures/traces on every clone,
 # and the full ones of ../shared/traces (or $TRACES) as well where they are.
 T_NAME=replay
@@ -185,6 +187,21 @@ for ((i = 0; i < ${#SETS[@]}; i += 2)); do
 	replay "bb2-$set" "$BB" -p aras,thr
 	check "$set: Bitbrains twice: identical CSV" cmp -s "$T/bb1-$set.csv" "$T/bb2-$set.csv"
 	check "$set: Bitbrains twice: identical action log" cmp -s "$T/bb1-$set.log" "$T/bb2-$set.log"
+	# the engine's event rows (--events) carry the simulated clock: two runs say the same, byte for byte
+	replay "ev1-$set" "$BB" -p aras --events "$T/ev1-$set.ev"
+	replay "ev2-$set" "$BB" -p aras --events "$T/ev2-$set.ev"
+	check "$set: Bitbrains twice with --events: identical event output" cmp -s "$T/ev1-$set.ev" "$T/ev2-$set.ev"
+	check "$set: Bitbrains twice with --events: identical CSV" cmp -s "$T/ev1-$set.csv" "$T/ev2-$set.csv"
+	is "$set: --events changes no figure (aras's CSV line as without it)" \
+		"$(awk -F, '$6 == "aras"' "$T/ev1-$set.csv")" "$(awk -F, '$6 == "aras"' "$T/bb1-$set.csv")"
+	check "$set: --events: aras's actions start and end there ($(wc -l <"$T/ev1-$set.ev") rows)" \
+		sh -c "grep -q ' actionStarted ' '$T/ev1-$set.ev' && grep -q ' actionDone ' '$T/ev1-$set.ev'"
+	is "$set: --events: every time is simulated (0 .. the trace's end), none wall-clock" \
+		"$(awk -v end="$(($(awk -F, 'NR == 2 { print $5 }' "$T/bb1-$set.csv") * 300))" \
+			'$1 !~ /^[0-9]+$/ || $1 > end { bad++ } END { print bad + 0 }' "$T/ev1-$set.ev")" 0
+	is "$set: --events: each action row at its action log line's time" \
+		"$(awk '$3 == "actionStarted" { print $1, $4 }' "$T/ev1-$set.ev" | head -3)" \
+		"$(awk '$2 == "aras" { print $1, $4 }' "$T/ev1-$set.log" | head -3)"
 	check "$set: Bitbrains: aras acts ($(awk '$2 == "aras"' "$T/bb1-$set.log" | wc -l) log lines)" \
 		test "$(awk '$2 == "aras"' "$T/bb1-$set.log" | wc -l)" -gt 0
 	is "$set: Bitbrains: one VM per file, a step per sample of the longest" \

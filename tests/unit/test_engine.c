@@ -29,7 +29,7 @@
 
 #include "core/engine.h"
 
-#define T0 10000000ull /* time of the second poll, ms */
+#define T0 10000000ull              /* time of the second poll, ms */
 #define T_WALL ((time_t)1700000000) /* the wall clock the tests hand the engine (time is an input) */
 #define MEM_TOTAL 10000000ull
 #define MAXJ 16
@@ -288,6 +288,101 @@ static void commit_maint(struct fx *f, unsigned host, int on, const struct aras_
 	assert_int_equal(aras_state_set_maintenance(&st, host, on), 0);
 	aras_engine_commit(&f->e, &st, os, T0 + 1000, T_WALL);
 	aras_state_free(&st);
+}
+
+/* ---- time is an input; rows and log lines leave through the effects ---- */
+
+struct seen {
+	unsigned actions_added, events_added, model_lines;
+	char line[256];
+};
+
+static void seen_action(void *arg, struct aras_action *a)
+{
+	(void)a;
+	((struct seen *)arg)->actions_added++;
+}
+
+static void seen_event(void *arg, struct aras_event *ev)
+{
+	(void)ev;
+	((struct seen *)arg)->events_added++;
+}
+
+static void seen_log(void *arg, int level, const char *tok, const char *line)
+{
+	struct seen *w = arg;
+
+	(void)level;
+	if (strcmp(tok, "model") == 0) {
+		w->model_lines++;
+		snprintf(w->line, sizeof(w->line), "%s", line);
+	}
+}
+
+static void test_time_is_input(void **unused)
+{
+	struct aras_engine e;
+	struct seen w = { 0 };
+	struct aras_engine_opts o = { .event_log = 1 };
+	struct aras_engine_fx fx = { .arg = &w,
+				     .action_added = seen_action,
+				     .event_added = seen_event,
+				     .log = seen_log };
+	struct aras_vm_sample v;
+	struct aras_host_sample s;
+	struct aras_order cmd = { .kind = ARAS_ORDER_COMMAND, .cmd = ARAS_CMD_SHUTDOWN };
+	const struct aras_action *a;
+	const struct aras_event *ev;
+
+	(void)unused;
+	aras_engine_init(&e);
+	e.state.settings.v[ARAS_S_EVENT_LOG_SIZE] = 100;
+	assert_int_equal(aras_model_add_host(&e.model, 1, "h1", "test:///default"), 0);
+	assert_int_equal(aras_model_add_host(&e.model, 2, "h2", "test:///default"), 0);
+	assert_int_equal(aras_engine_start(&e, &o, &fx), 0);
+	memset(&v, 0, sizeof(v));
+	mkuuid(v.uuid, 1);
+	snprintf(v.name, sizeof(v.name), "vm1");
+	v.state = ARAS_VM_RUNNING;
+	v.vcpus = v.vcpus_max = 1;
+	v.mem_cur_kib = v.mem_max_kib = 1000000;
+	memset(&s, 0, sizeof(s));
+	s.ok = 1;
+	s.cpus = 4;
+	s.mem_total_kib = MEM_TOTAL;
+	s.t_ms = T0;
+	s.host_index = 2;
+	assert_int_equal(aras_engine_sample(&e, &s, 111), 0);
+	s.host_index = 1;
+	s.vms = &v;
+	s.nvms = 1;
+	assert_int_equal(aras_engine_sample(&e, &s, 111), 0);
+	/* an order's action and its rows carry the wall clock of the call that made them */
+	mkuuid(cmd.uuid, 1);
+	aras_engine_order(&e, &cmd, T0 + 1000, 222);
+	assert_int_equal(aras_plan_count(e.plan), 1);
+	a = aras_plan_at(e.plan, 0);
+	assert_int_equal(a->created, 222);
+	aras_engine_result(&e, a->index, 1, "", T0 + 2000, 333);
+	assert_int_equal(a->finished, 333);
+	assert_true(aras_evlog_count(e.evlog) >= 2);
+	for (size_t i = 0; i < aras_evlog_count(e.evlog); i++) {
+		ev = aras_evlog_at(e.evlog, i);
+		assert_true(ev->a.when == 222 || ev->a.when == 333);
+	}
+	ev = aras_evlog_at(e.evlog, aras_evlog_count(e.evlog) - 1);
+	assert_int_equal(ev->a.when, 333);
+	/* every row added was an effect */
+	assert_int_equal(w.actions_added, aras_plan_count(e.plan));
+	assert_int_equal(w.events_added, aras_evlog_count(e.evlog));
+	/* a VM a poll finds on another host: the model's line goes out through fx.log */
+	s.t_ms = T0 + 3000;
+	s.host_index = 2;
+	assert_int_equal(aras_engine_sample(&e, &s, 444), 0);
+	assert_int_equal(w.model_lines, 1);
+	assert_string_equal(w.line, "VM vm1: now on host h2 (was on h1)");
+	aras_engine_free(&e);
 }
 
 /* ---- the cluster as built ---- */
@@ -1737,6 +1832,7 @@ int main(void)
 		cmocka_unit_test(test_rules_episode),
 		cmocka_unit_test(test_rules_orders_together),
 		cmocka_unit_test(test_rules_orders_staged),
+		cmocka_unit_test(test_time_is_input),
 		cmocka_unit_test(test_sample_hosts),
 		cmocka_unit_test(test_host_stall),
 		cmocka_unit_test(test_poll_interval_set),
