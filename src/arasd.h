@@ -49,7 +49,7 @@ struct arasd {
 	unsigned ping_interval;     /* agentxPingInterval, seconds */
 	struct aras_host_conf *hosts;
 	size_t nhosts;
-	struct aras_engine eng;     /* state, model, controller, actions, event log, backoff */
+	struct aras_engine *eng;    /* state, model, controller, actions, event log, backoff (core/engine.h) */
 	char *disk_pool;            /* diskPool: where new disks are created */
 	int migration_unsafe;       /* migrationUnsafe yes: pass VIR_MIGRATE_UNSAFE */
 	char *history_file;         /* historyFile: per-poll usage for arasd-replay */

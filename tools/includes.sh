@@ -1,7 +1,8 @@
 #!/bin/sh
 # tools/includes.sh - the include graph of src/ (called by `make lint`):
-#  1. no include cycle between modules (foo.c + foo.h are one module: a
-#     module "uses" every module whose header one of its files includes);
+#  1. no include cycle between modules (foo.c + foo.h are one module, and
+#     foo_impl.h, its private definitions, with them: a module "uses" every
+#     module whose header one of its files includes);
 #  2. no include cycle between directories (src/ top level, src/core,
 #     src/snmp, src/virt, src/notify, src/replay);
 #  3. src/core includes only libc/POSIX headers (<...> without a '/', or
@@ -21,6 +22,7 @@ fail=0
 for f in $(find src -name '*.[ch]' | sort); do
 	dir=$(dirname "$f")
 	mod=${f%.*}
+	mod=${mod%_impl}
 	sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f" | while read -r inc; do
 		if [ -f "$dir/$inc" ]; then
 			h="$dir/$inc"
@@ -33,6 +35,7 @@ for f in $(find src -name '*.[ch]' | sort); do
 		fi
 		h=$(realpath --relative-to=. "$h")
 		hm=${h%.*}
+		hm=${hm%_impl}
 		[ "$hm" = "$mod" ] || echo "$mod $hm"
 		d1=$(dirname "$mod") d2=$(dirname "$hm")
 		[ "$d1" = "$d2" ] || echo "$d1 $d2" >>"$tmp/dirs"

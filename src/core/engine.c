@@ -3,7 +3,7 @@
  * gated and turned into actions, jobs' results, operator orders and SET
  * commits; effects out through the table the caller wired.
  */
-#include "engine.h"
+#include "engine_impl.h"
 
 #include "rate.h"
 #include "sla.h"
@@ -157,7 +157,22 @@ int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o,
 	return 0;
 }
 
+struct aras_engine *aras_engine_new(void)
+{
+	struct aras_engine *e = malloc(sizeof(*e));
+
+	if (e)
+		aras_engine_init(e);
+	return e;
+}
+
 void aras_engine_free(struct aras_engine *e)
+{
+	aras_engine_fini(e);
+	free(e);
+}
+
+void aras_engine_fini(struct aras_engine *e)
 {
 	if (!e)
 		return;
@@ -1449,4 +1464,75 @@ void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const 
 	aras_engine_rules(e);
 	for (size_t i = 0; os && i < os->n; i++)
 		aras_engine_order(e, &os->v[i], now_ms, wall);
+}
+
+/* ---- configuring and reading the engine (core/engine.h) ---- */
+
+struct aras_state *aras_engine_conf_state(struct aras_engine *e)
+{
+	return &e->state;
+}
+
+struct aras_model *aras_engine_conf_model(struct aras_engine *e)
+{
+	return &e->model;
+}
+
+struct aras_ctl_opts *aras_engine_conf_ctl(struct aras_engine *e)
+{
+	return &e->ctl_opts;
+}
+
+const struct aras_state *aras_engine_state(const struct aras_engine *e)
+{
+	return &e->state;
+}
+
+const struct aras_settings *aras_engine_settings(const struct aras_engine *e)
+{
+	return &e->state.settings;
+}
+
+uint32_t aras_engine_state_gen(const struct aras_engine *e)
+{
+	return e->state_gen;
+}
+
+const struct aras_model *aras_engine_model(const struct aras_engine *e)
+{
+	return &e->model;
+}
+
+struct aras_plan *aras_engine_plan(const struct aras_engine *e)
+{
+	return e->plan;
+}
+
+struct aras_evlog *aras_engine_evlog(const struct aras_engine *e)
+{
+	return e->evlog;
+}
+
+const struct aras_model_summary *aras_engine_summary(const struct aras_engine *e)
+{
+	return &e->summary;
+}
+
+void aras_engine_counters(const struct aras_engine *e, struct aras_engine_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->actions_failed = e->actions_failed;
+	c->breaches = e->breaches;
+	c->vm_state_changes = e->vm_state_changes;
+	c->state_coalesced = e->state_coalesced;
+	c->rule_violations = e->rule_violations;
+	c->rule_violations_seen = e->rule_violations_seen;
+	c->backed_off = e->backoff.deferred;
+	c->held_min_stay = e->ctl.held_min_stay;
+	c->migrations_queued = e->ctl.queued;
+}
+
+unsigned aras_engine_group_violations(const struct aras_engine *e, size_t gi)
+{
+	return gi < e->ngroup_viol ? e->group_viol[gi] : 0;
 }

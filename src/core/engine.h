@@ -131,52 +131,63 @@ struct aras_engine_opts {
 	int auto_approve;     /* semiAutomatic: proposals approved at once (replay's operator) */
 };
 
-struct aras_engine {
-	struct aras_state state; /* settings + per-VM preferences + maintenance */
-	uint32_t state_gen;      /* bumped by every commit */
-	struct aras_model model;
-	struct aras_ctl ctl;
-	struct aras_ctl_opts ctl_opts;
-	struct aras_plan *plan;   /* arasActionTable */
-	struct aras_evlog *evlog; /* NULL without opts.event_log */
-	struct aras_backoff backoff;
-	struct aras_engine_opts opts;
-	struct aras_engine_fx fx;
-	time_t wall;               /* the wall clock of the call in progress (from its caller) */
-	struct aras_decision *dec; /* one round's decisions */
-	uint32_t actions_failed;   /* arasActionsFailed */
-	unsigned long breaches;    /* SLA breach alerts seen */
-	uint32_t vm_state_changes; /* arasVmStateChangesSeen */
-	uint32_t state_coalesced;  /* arasStateNotificationsCoalesced */
-	struct aras_notify_limit state_limit;
-	/*
-	 * arasStatus's aggregates, refreshed where alert and host states change
-	 * (a sample, a maintenance change): an SNMP GET reads
-	 * them instead of walking every VM.
-	 */
-	struct aras_model_summary summary;
-	/* placement rules (core/rules.h), refreshed each round and at every commit */
-	unsigned rule_violations;      /* arasRuleViolations: VMs breaking a rule now */
-	uint32_t rule_violations_seen; /* arasRuleViolationsSeen: violation episodes since start */
-	unsigned *group_viol;          /* per st->groups entry: violating members (arasGroupViolations) */
-	size_t ngroup_viol;
-	/*
-	 * The orders of a SET between its ACTION and its COMMIT (aras_engine_hold):
-	 * the controller leaves their VMs alone meanwhile.
-	 */
-	const struct aras_orders *held;
-	struct aras_orders *recover;   /* journalled orders to resolve at start (aras_engine_recover) */
-	struct aras_order_note *notes; /* the last run's outcomes, recorded at resolve */
-	size_t nnotes;
-};
+/*
+ * The engine is opaque: its definition is core/engine_impl.h, for src/core
+ * and tests/unit only (tools/core-closed.sh); adapters read it through the
+ * accessors below ("reading the engine").
+ */
+struct aras_engine;
 
-/* Before configuration: state and model empty (config fills them). */
-void aras_engine_init(struct aras_engine *e);
+/* A new engine, before configuration: state and model empty (config fills them); NULL without memory. */
+struct aras_engine *aras_engine_new(void);
 /* Ready to run: plan, controller, backoff, event log; maintenance copied to the model. */
 int aras_engine_start(struct aras_engine *e, const struct aras_engine_opts *o,
 		      const struct aras_engine_fx *fx);
-/* Everything freed (NULL-safe, and after init alone). */
+/* Everything freed, the engine too (NULL-safe, and before start). */
 void aras_engine_free(struct aras_engine *e);
+
+/*
+ * ---- configuring the engine: before aras_engine_start only ----
+ * What the configuration (arasd.conf, the state file, the replay's
+ * settings and cluster) fills in: the state (settings, preferences,
+ * groups, maintenance), the model's hosts, the controller's options.
+ */
+struct aras_state *aras_engine_conf_state(struct aras_engine *e);
+struct aras_model *aras_engine_conf_model(struct aras_engine *e);
+struct aras_ctl_opts *aras_engine_conf_ctl(struct aras_engine *e);
+
+/*
+ * ---- reading the engine (loop thread; between engine calls) ----
+ * Read-only views: the live state (changed only by aras_engine_commit),
+ * its settings and generation (bumped by every commit), the model, the
+ * arasStatus aggregates and counters.  The action table and the event log
+ * are handed out as themselves (core/plan.h, core/evlog.h: read them with
+ * their functions); the only thing an adapter writes there is each row's
+ * priv, which is its own (the SNMP tables' back pointer).
+ */
+const struct aras_state *aras_engine_state(const struct aras_engine *e);
+const struct aras_settings *aras_engine_settings(const struct aras_engine *e);
+uint32_t aras_engine_state_gen(const struct aras_engine *e);
+const struct aras_model *aras_engine_model(const struct aras_engine *e);
+struct aras_plan *aras_engine_plan(const struct aras_engine *e);   /* NULL before start */
+struct aras_evlog *aras_engine_evlog(const struct aras_engine *e); /* NULL without an event log */
+/* arasStatus's aggregates (refreshed where alert and host states change). */
+const struct aras_model_summary *aras_engine_summary(const struct aras_engine *e);
+/* arasStatus's counters and gauges. */
+struct aras_engine_counters {
+	uint32_t actions_failed;       /* arasActionsFailed */
+	unsigned long breaches;        /* SLA breach alerts seen */
+	uint32_t vm_state_changes;     /* arasVmStateChangesSeen */
+	uint32_t state_coalesced;      /* arasStateNotificationsCoalesced */
+	unsigned rule_violations;      /* arasRuleViolations: VMs breaking a rule now */
+	uint32_t rule_violations_seen; /* arasRuleViolationsSeen */
+	uint64_t backed_off;           /* arasActionsBackedOff */
+	uint32_t held_min_stay;        /* arasMovesHeldMinStay */
+	uint32_t migrations_queued;    /* arasMigrationsQueued */
+};
+void aras_engine_counters(const struct aras_engine *e, struct aras_engine_counters *c);
+/* arasGroupViolations of the state's group gi (its position in groups[]): its violating members. */
+unsigned aras_engine_group_violations(const struct aras_engine *e, size_t gi);
 
 /*
  * A host's poll: fold it into the model, announce a host state change,

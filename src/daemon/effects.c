@@ -42,6 +42,7 @@ static int start_job(void *arg, const struct aras_action *a)
 {
 	struct arasd *d = arg;
 	const struct aras_host_conf *tc = a->target ? host_conf(d, a->target) : NULL;
+	const struct aras_settings *set = aras_engine_settings(d->eng);
 	struct aras_job job;
 
 	memset(&job, 0, sizeof(job));
@@ -49,13 +50,13 @@ static int start_job(void *arg, const struct aras_action *a)
 	job.kind = a->kind;
 	memcpy(job.uuid, a->uuid, sizeof(job.uuid));
 	job.amount = a->amount;
-	job.timeout_s = d->eng.state.settings.v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT :
-										  ARAS_S_MIGRATION_TIMEOUT];
+	job.timeout_s =
+		set->v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT : ARAS_S_MIGRATION_TIMEOUT];
 	job.unsafe = d->migration_unsafe;
 	if (a->kind == ARAS_KIND_MIGRATE) {
 		struct aras_mig_envelope env;
 
-		aras_engine_mig_envelope(&d->eng.state.settings, a, &env);
+		aras_engine_mig_envelope(set, a, &env);
 		job.bandwidth_mib = env.bandwidth_mib;
 		job.auto_converge = env.auto_converge;
 		job.post_copy = env.post_copy;

@@ -155,6 +155,7 @@ static void record_history(struct arasd *d, unsigned host)
 	FILE *f = d->history;
 	time_t now = time(NULL);
 	char uuid[ARAS_UUID_STRLEN];
+	const struct aras_model *m = aras_engine_model(d->eng);
 
 	if (!d->history_file)
 		return;
@@ -175,8 +176,8 @@ static void record_history(struct arasd *d, unsigned host)
 		d->history = f;
 		fprintf(f, "# arasd history: T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT\n");
 	}
-	for (size_t i = 0; i < d->eng.model.nvms; i++) {
-		const struct aras_vm *vm = d->eng.model.vms[i];
+	for (size_t i = 0; i < m->nvms; i++) {
+		const struct aras_vm *vm = m->vms[i];
 
 		if (vm->host != host || !vm->rates_valid)
 			continue;
@@ -233,12 +234,12 @@ static void on_results(void *arg)
 
 	while ((res = aras_collector_next_result(r->col)) != NULL) {
 		if (res->has_stats)
-			aras_engine_progress(&r->d->eng, res->action, &res->stats);
+			aras_engine_progress(r->d->eng, res->action, &res->stats);
 		if (res->msg == ARAS_JOB_PROGRESS) {
 			free(res);
 			continue;
 		}
-		aras_engine_result_detail(&r->d->eng, res->action, res->ok, res->err, res->detail,
+		aras_engine_result_detail(r->d->eng, res->action, res->ok, res->err, res->detail,
 					  aras_loop_now_ms(), time(NULL));
 		free(res);
 	}
@@ -256,7 +257,7 @@ static void on_events(void *arg)
 	time_t wall = time(NULL);
 
 	while (aras_collector_next_event(r->col, &ev))
-		reread |= aras_engine_vm_event(&r->d->eng, &ev, wall);
+		reread |= aras_engine_vm_event(r->d->eng, &ev, wall);
 	if (reread)
 		aras_collector_kick(r->col);
 }
@@ -274,8 +275,8 @@ static void on_sample(void *arg)
 
 	if (!s)
 		return;
-	h = aras_model_host(&d->eng.model, s->host_index);
-	aras_engine_sample(&d->eng, s, time(NULL));
+	h = aras_model_host(aras_engine_model(d->eng), s->host_index);
+	aras_engine_sample(d->eng, s, time(NULL));
 	if (h && s->ok)
 		record_history(d, h->index);
 	d->counters.polls++;
@@ -292,17 +293,17 @@ static void on_turn(void *arg)
 {
 	struct daemon_run *r = arg;
 	struct arasd *d = r->d;
-	uint32_t poll_s = d->eng.state.settings.v[ARAS_S_POLL_INTERVAL];
+	uint32_t poll_s = aras_engine_settings(d->eng)->v[ARAS_S_POLL_INTERVAL];
 
-	if (d->counters.polls == r->polls_seen && d->eng.state_gen == r->state_seen)
+	if (d->counters.polls == r->polls_seen && aras_engine_state_gen(d->eng) == r->state_seen)
 		return;
 	if (poll_s != r->poll_s) {
 		aras_collector_set_interval(r->col, poll_s);
 		r->poll_s = poll_s;
 	}
 	r->polls_seen = d->counters.polls;
-	r->state_seen = d->eng.state_gen;
-	aras_engine_round(&d->eng, aras_loop_now_ms(), time(NULL));
+	r->state_seen = aras_engine_state_gen(d->eng);
+	aras_engine_round(d->eng, aras_loop_now_ms(), time(NULL));
 }
 
 /*
@@ -311,7 +312,7 @@ static void on_turn(void *arg)
  */
 static void on_expire_timer(void *arg, uint64_t now_ms)
 {
-	struct aras_engine *e = &((struct daemon_run *)arg)->d->eng;
+	struct aras_engine *e = ((struct daemon_run *)arg)->d->eng;
 	time_t wall = time(NULL);
 
 	aras_engine_expire(e, now_ms, wall);
@@ -454,13 +455,13 @@ static int start_journal(struct arasd *d, const struct aras_jlog *jl)
 		const struct aras_jentry *je = &jl->v[i];
 
 		if (je->outcome == ARAS_JOUT_PENDING) {
-			if (aras_engine_recover(&d->eng, &je->o) < 0) {
+			if (aras_engine_recover(d->eng, &je->o) < 0) {
 				log_err("out of memory");
 				return -1;
 			}
 			pending++;
 		} else if (je->outcome != ARAS_JOUT_CANCELLED) {
-			aras_engine_order_history(&d->eng, &je->o, je->outcome, je->text, time(NULL));
+			aras_engine_order_history(d->eng, &je->o, je->outcome, je->text, time(NULL));
 		}
 	}
 	if (pending)
@@ -489,7 +490,7 @@ static int start_core(struct arasd *d)
 	struct aras_engine_fx fx;
 
 	aras_effects_wire(d, &fx);
-	if (aras_engine_start(&d->eng, &eo, &fx) < 0) {
+	if (aras_engine_start(d->eng, &eo, &fx) < 0) {
 		log_err("cannot start the engine");
 		return -1;
 	}
@@ -555,18 +556,18 @@ static int run(struct arasd *d, const struct aras_jlog *jl)
 	 */
 	if (start_core(d) < 0 || aras_snmp_start(d) < 0 || start_journal(d, jl) < 0)
 		goto out;
-	if (aras_collector_start(&r.col, ch, d->nhosts, d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]) < 0) {
+	if (aras_collector_start(&r.col, ch, d->nhosts, aras_engine_settings(d->eng)->v[ARAS_S_POLL_INTERVAL]) < 0) {
 		log_err("cannot start the pollers");
 		goto out;
 	}
 	d->collector = r.col;
-	r.poll_s = d->eng.state.settings.v[ARAS_S_POLL_INTERVAL];
+	r.poll_s = aras_engine_settings(d->eng)->v[ARAS_S_POLL_INTERVAL];
 	if (aras_loop_new(&r.loop) < 0 || wire_loop(&r) < 0) {
 		log_err("cannot set up the loop");
 		goto out;
 	}
 	log_info("arasd %s started: %zu hosts, poll every %u s", ARASD_VERSION, d->nhosts,
-		 (unsigned)d->eng.state.settings.v[ARAS_S_POLL_INTERVAL]);
+		 (unsigned)aras_engine_settings(d->eng)->v[ARAS_S_POLL_INTERVAL]);
 	if (aras_loop_run(r.loop) == 0) {
 		log_info("arasd stopping");
 		rc = 0;
@@ -620,7 +621,11 @@ int main(int argc, char **argv)
 	}
 	aras_log_init("arasd", foreground, debug ? LOG_DEBUG : LOG_INFO);
 	aras_snmp_log_bridge();
-	aras_engine_init(&d.eng);
+	d.eng = aras_engine_new();
+	if (!d.eng) {
+		log_err("out of memory");
+		return 1;
+	}
 	problems = aras_config_read(&d, d.conf_file);
 	if (!d.state_file)
 		d.state_file = strdup(DEFAULT_STATE);
@@ -628,10 +633,10 @@ int main(int argc, char **argv)
 		/* Values SET over SNMP win over the config file's defaults. */
 		char why[512];
 
-		if (aras_state_load(&d.eng.state, d.state_file, why, sizeof(why)) < 0) {
+		if (aras_state_load(aras_engine_conf_state(d.eng), d.state_file, why, sizeof(why)) < 0) {
 			log_err("%s", why);
 			problems++;
-		} else if (aras_settings_check_consistent(&d.eng.state.settings, why, sizeof(why)) < 0) {
+		} else if (aras_settings_check_consistent(aras_engine_settings(d.eng), why, sizeof(why)) < 0) {
 			log_err("%s with the values in %s: %s", d.conf_file, d.state_file, why);
 			problems++;
 		}
@@ -661,7 +666,7 @@ int main(int argc, char **argv)
 		if (!problems && probe)
 			rc = try_connections(&d);
 		aras_jlog_free(&jl);
-		aras_engine_free(&d.eng);
+		aras_engine_free(d.eng);
 		aras_config_free(&d);
 		return rc;
 	}
@@ -669,12 +674,12 @@ int main(int argc, char **argv)
 		log_err("%s: %d configuration problem%s, not starting", d.conf_file, problems,
 			problems == 1 ? "" : "s");
 		aras_jlog_free(&jl);
-		aras_engine_free(&d.eng);
+		aras_engine_free(d.eng);
 		aras_config_free(&d);
 		return 1;
 	}
 	for (size_t i = 0; i < d.nhosts; i++) {
-		aras_model_add_host(&d.eng.model, d.hosts[i].index, d.hosts[i].name, d.hosts[i].uri);
+		aras_model_add_host(aras_engine_conf_model(d.eng), d.hosts[i].index, d.hosts[i].name, d.hosts[i].uri);
 	}
 	if (!foreground && daemon(0, 0) < 0) {
 		log_err("daemon: %s", strerror(errno));
@@ -688,7 +693,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	rc = run(&d, &jl);
 	aras_jlog_free(&jl);
-	aras_engine_free(&d.eng);
+	aras_engine_free(d.eng);
 	aras_config_free(&d);
 	return rc;
 }

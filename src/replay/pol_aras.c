@@ -39,7 +39,7 @@
 
 struct rp_aras {
 	const struct aras_trace *t;
-	struct aras_engine e;
+	struct aras_engine *e;
 	struct aras_sim *sim;          /* the simulation of the call in progress */
 	struct aras_host_sample *hs;   /* per host */
 	struct aras_vm_sample *vs;     /* every VM, grouped by host each poll */
@@ -165,7 +165,7 @@ static int start_job(void *arg, const struct aras_action *a)
 		}
 		break;
 	}
-	aras_engine_result(&c->e, index, rc == 0, rc == 0 ? "" : aras_strerror(rc), s->now_ms, sim_wall(s));
+	aras_engine_result(c->e, index, rc == 0, rc == 0 ? "" : aras_strerror(rc), s->now_ms, sim_wall(s));
 	return 0;
 }
 
@@ -214,6 +214,7 @@ static void no_target(void *arg, const struct aras_decision *d, const struct ara
 static int aras_poll(struct aras_sim *s, void *ctx, int kick)
 {
 	struct rp_aras *c = ctx;
+	struct aras_engine_counters cnt;
 	size_t n = 0;
 
 	(void)kick;
@@ -229,16 +230,17 @@ static int aras_poll(struct aras_sim *s, void *ctx, int kick)
 	c->sim = s;
 	for (size_t k = 0; k < n; k++) {
 		size_t h = c->order[k];
-		int rc = aras_engine_sample(&c->e, &c->hs[h], sim_wall(s));
+		int rc = aras_engine_sample(c->e, &c->hs[h], sim_wall(s));
 
 		if (rc < 0)
 			return rc;
 		s->hosts[h].arrived = 0;
 	}
-	aras_engine_round(&c->e, s->now_ms, sim_wall(s));
-	s->m.alerts = c->e.breaches;
+	aras_engine_round(c->e, s->now_ms, sim_wall(s));
+	aras_engine_counters(c->e, &cnt);
+	s->m.alerts = cnt.breaches;
 	if (c->audit && c->audit->ngroups && c->flags) {
-		size_t v = aras_rules_violations(&c->e.model, c->audit, NULL, c->flags);
+		size_t v = aras_rules_violations(aras_engine_model(c->e), c->audit, NULL, c->flags);
 
 		s->m.rule_violations += v;
 		if (v > s->m.rule_violations_max)
@@ -250,11 +252,11 @@ static int aras_poll(struct aras_sim *s, void *ctx, int kick)
 static void aras_migrated(struct aras_sim *s, void *ctx, size_t vm)
 {
 	struct rp_aras *c = ctx;
-	struct aras_action *a = aras_plan_get(c->e.plan, c->mig_action[vm]);
+	struct aras_action *a = aras_plan_get(aras_engine_plan(c->e), c->mig_action[vm]);
 
 	c->sim = s;
 	if (a && !aras_action_finished(a))
-		aras_engine_result(&c->e, a->index, 1, "", s->now_ms, sim_wall(s));
+		aras_engine_result(c->e, a->index, 1, "", s->now_ms, sim_wall(s));
 }
 
 static int uuid_cmp(const void *a, const void *b, void *arg)
@@ -281,9 +283,11 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 	p->want_kick = o->kick;
 	c->t = t;
 	c->events = o->events;
-	aras_engine_init(&c->e);
-	c->e.ctl_opts.disk_step_mib = ARAS_DISK_STEP_DEFAULT_MIB;
-	if (aras_state_copy(&c->e.state, o->st) < 0)
+	c->e = aras_engine_new();
+	if (!c->e)
+		goto fail;
+	aras_engine_conf_ctl(c->e)->disk_step_mib = ARAS_DISK_STEP_DEFAULT_MIB;
+	if (aras_state_copy(aras_engine_conf_state(c->e), o->st) < 0)
 		goto fail;
 	c->hs = calloc(h, sizeof(*c->hs));
 	c->vs = calloc(n, sizeof(*c->vs));
@@ -296,7 +300,7 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 	if (!c->hs || !c->vs || !c->count || !c->order || !c->mig_action || !c->by_uuid || !c->flags)
 		goto fail;
 	for (size_t i = 0; i < cl->nhosts; i++) {
-		rc = aras_model_add_host(&c->e.model, (unsigned)i + 1, cl->hosts[i].name, "sim://");
+		rc = aras_model_add_host(aras_engine_conf_model(c->e), (unsigned)i + 1, cl->hosts[i].name, "sim://");
 		if (rc < 0)
 			goto fail;
 	}
@@ -310,7 +314,7 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 					     .log = log_line,
 					     .event_added = event_added };
 
-		rc = aras_engine_start(&c->e, &eo, &fx);
+		rc = aras_engine_start(c->e, &eo, &fx);
 		if (rc < 0)
 			goto fail;
 	}
@@ -334,7 +338,7 @@ void aras_pol_aras_free(struct aras_sim_policy *p)
 
 	if (!c)
 		return;
-	aras_engine_free(&c->e);
+	aras_engine_free(c->e);
 	free(c->hs);
 	free(c->vs);
 	free(c->count);

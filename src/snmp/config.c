@@ -199,7 +199,7 @@ static void setting_line(const char *token, char *line)
 		config_perror(id < 0 ? "unknown setting" : why);
 		return;
 	}
-	cfg->eng.state.settings.v[id] = v;
+	aras_engine_conf_state(cfg->eng)->settings.v[id] = v;
 }
 
 /* Tokens whose value is one string, stored in the context. */
@@ -315,9 +315,9 @@ static void diskmode_line(const char *token, char *line)
 {
 	(void)token;
 	if (line && strcasecmp(line, "add") == 0)
-		cfg->eng.ctl_opts.disk_grow = 0;
+		aras_engine_conf_ctl(cfg->eng)->disk_grow = 0;
 	else if (line && strcasecmp(line, "grow") == 0)
-		cfg->eng.ctl_opts.disk_grow = 1;
+		aras_engine_conf_ctl(cfg->eng)->disk_grow = 1;
 	else
 		config_perror("diskMode must be add or grow");
 }
@@ -331,7 +331,7 @@ static void diskstep_line(const char *token, char *line)
 		config_perror("diskStep must be a size in MiB from 1 to 16777216");
 		return;
 	}
-	cfg->eng.ctl_opts.disk_step_mib = v;
+	aras_engine_conf_ctl(cfg->eng)->disk_step_mib = v;
 }
 
 static void register_tokens(void)
@@ -382,16 +382,16 @@ int aras_config_read(struct arasd *d, const char *file)
 	problems = (int)(aras_snmp_log_problems() - before);
 	cfg = NULL;
 	hl_reset();
-	if (problems == 0 && aras_settings_check_consistent(&d->eng.state.settings, why, sizeof(why)) < 0) {
+	if (problems == 0 && aras_settings_check_consistent(aras_engine_settings(d->eng), why, sizeof(why)) < 0) {
 		log_err("%s: %s", file, why);
 		problems++;
 	}
-	if (problems == 0 && (d->eng.state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_EMAIL) &&
+	if (problems == 0 && (aras_engine_settings(d->eng)->v[ARAS_S_ACTIONS] & ARAS_ACT_EMAIL) &&
 	    (!d->mail.url || !d->mail.from || !d->mail.to)) {
 		log_err("%s: actions include email but mailServer, mailFrom or mailTo is missing", file);
 		problems++;
 	}
-	if (problems == 0 && (d->eng.state.settings.v[ARAS_S_ACTIONS] & ARAS_ACT_SCRIPT) && !d->script) {
+	if (problems == 0 && (aras_engine_settings(d->eng)->v[ARAS_S_ACTIONS] & ARAS_ACT_SCRIPT) && !d->script) {
 		log_err("%s: actions include script but no script line", file);
 		problems++;
 	}

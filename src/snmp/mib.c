@@ -111,7 +111,7 @@ static void stage_order(netsnmp_agent_request_info *reqinfo, netsnmp_request_inf
 			const struct aras_order *o, const char *object, const char *name)
 {
 	char why[256];
-	int rc = aras_engine_check_order(&mib.d->eng, o, why, sizeof(why));
+	int rc = aras_engine_check_order(mib.d->eng, o, why, sizeof(why));
 
 	if (rc < 0) {
 		log_info("%s %s rejected: %s", object, name, why);
@@ -142,11 +142,11 @@ static int vm_value(const void *row, unsigned col, netsnmp_variable_list *var)
 	int field = pref_field(col);
 
 	if (field == ARAS_PREF_OPT_OUT) {
-		set_int(var, aras_state_pref(&mib.d->eng.state, vm->uuid, field) ? 1 : 2);
+		set_int(var, aras_state_pref(aras_engine_state(mib.d->eng), vm->uuid, field) ? 1 : 2);
 		return 0;
 	}
 	if (field >= 0) {
-		set_uint(var, ASN_UNSIGNED, aras_state_pref(&mib.d->eng.state, vm->uuid, field));
+		set_uint(var, ASN_UNSIGNED, aras_state_pref(aras_engine_state(mib.d->eng), vm->uuid, field));
 		return 0;
 	}
 	switch (col) {
@@ -178,7 +178,7 @@ static int vm_value(const void *row, unsigned col, netsnmp_variable_list *var)
 	case ARAS_VC_CPU_TIME: set_c64(var, vm->total.cpu_ns); break;
 	case ARAS_VC_UUID_STRING: set_uuid_str(var, vm->uuid); break;
 	case ARAS_VC_HOST_NAME: {
-		const struct aras_host *h = aras_model_host(&mib.d->eng.model, vm->host);
+		const struct aras_host *h = aras_model_host(aras_engine_model(mib.d->eng), vm->host);
 
 		set_str(var, h ? h->name : "");
 		break;
@@ -208,7 +208,7 @@ static int vm_value(const void *row, unsigned col, netsnmp_variable_list *var)
 			return -1;
 		set_uint(var, ASN_UNSIGNED, vm->cpu_steal);
 		break;
-	case ARAS_VC_GROUP: set_str(var, aras_state_vm_group(&mib.d->eng.state, vm->uuid)); break;
+	case ARAS_VC_GROUP: set_str(var, aras_state_vm_group(aras_engine_state(mib.d->eng), vm->uuid)); break;
 	default: return -1;
 	}
 	return 0;
@@ -436,7 +436,7 @@ void aras_mib_vm_removed(void *arg, struct aras_vm *vm)
  */
 void aras_mib_vms_added(void *arg, size_t count)
 {
-	const struct aras_model *m = &mib.d->eng.model;
+	const struct aras_model *m = aras_engine_model(mib.d->eng);
 	int rebuild;
 
 	(void)arg;
@@ -561,7 +561,7 @@ static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *
 
 static const void *host_obj(void *row)
 {
-	return aras_model_host(&mib.d->eng.model, ((struct idx_row *)row)->host);
+	return aras_model_host(aras_engine_model(mib.d->eng), ((struct idx_row *)row)->host);
 }
 
 static size_t host_index(const void *row, oid *out)
@@ -788,8 +788,8 @@ void aras_mib_groups_sync(struct arasd *d)
 		row->next = grp.dead;
 		grp.dead = row;
 	}
-	for (size_t i = d->eng.state.ngroups; i-- > 0;) {
-		const struct aras_group *g = &d->eng.state.groups[i];
+	for (size_t i = aras_engine_state(d->eng)->ngroups; i-- > 0;) {
+		const struct aras_group *g = &aras_engine_state(d->eng)->groups[i];
 		struct grp_row *row = calloc(1, sizeof(*row));
 		size_t len = strlen(g->name);
 
@@ -816,7 +816,7 @@ void aras_mib_groups_sync(struct arasd *d)
 /* A row's group in the live state (NULL: gone since the last sync). */
 static const void *group_obj(void *vrow)
 {
-	const struct aras_state *st = &mib.d->eng.state;
+	const struct aras_state *st = aras_engine_state(mib.d->eng);
 	int gi = aras_state_group_index(st, ((struct grp_row *)vrow)->name);
 
 	return gi < 0 ? NULL : &st->groups[gi];
@@ -837,15 +837,16 @@ static size_t group_index(const void *row, oid *out)
 static int group_value(const void *row, unsigned col, netsnmp_variable_list *var)
 {
 	const struct aras_group *g = row;
-	const struct aras_engine *e = &mib.d->eng;
-	size_t gi = (size_t)(g - e->state.groups);
+	const struct aras_engine *e = mib.d->eng;
+	const struct aras_state *st = aras_engine_state(e);
+	size_t gi = (size_t)(g - st->groups);
 
 	switch (col) {
 	case ARAS_GC_RULE: set_int(var, g->rule); break;
 	case ARAS_GC_HOSTS: set_str(var, g->hosts); break;
-	case ARAS_GC_MEMBERS: set_uint(var, ASN_GAUGE, aras_state_group_members(&e->state, g->name)); break;
+	case ARAS_GC_MEMBERS: set_uint(var, ASN_GAUGE, aras_state_group_members(st, g->name)); break;
 	case ARAS_GC_VIOLATIONS:
-		set_uint(var, ASN_GAUGE, gi < e->ngroup_viol ? e->group_viol[gi] : 0);
+		set_uint(var, ASN_GAUGE, aras_engine_group_violations(e, gi));
 		break;
 	case ARAS_GC_ROW_STATUS: set_int(var, g->active ? RS_ACTIVE : RS_NOTINSERVICE); break;
 	default: return -1;
@@ -930,7 +931,7 @@ static void group_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_i
 			break;
 		}
 		snprintf(g.hosts, sizeof(g.hosts), "%s", bad);
-		if (!aras_rules_hosts_known(&mib.d->eng.model, g.hosts, bad, sizeof(bad))) {
+		if (!aras_rules_hosts_known(aras_engine_model(mib.d->eng), g.hosts, bad, sizeof(bad))) {
 			log_info("arasGroupHosts %s rejected: no host named '%s'", name, bad);
 			err = SNMP_ERR_INCONSISTENTVALUE;
 		} else if (!cur) {
@@ -979,17 +980,19 @@ static int status_value(const void *row, unsigned col, netsnmp_variable_list *va
 {
 	const struct arasd *d = mib.d;
 	const struct aras_counters *c = &d->counters;
+	struct aras_engine_counters cnt;
 
 	(void)row;
+	aras_engine_counters(d->eng, &cnt);
 	switch (col) {
-	case ARAS_ST_HOST_COUNT: set_uint(var, ASN_GAUGE, d->eng.model.nhosts); break;
-	case ARAS_ST_VM_COUNT: set_uint(var, ASN_GAUGE, d->eng.model.nvms); break;
+	case ARAS_ST_HOST_COUNT: set_uint(var, ASN_GAUGE, aras_engine_model(d->eng)->nhosts); break;
+	case ARAS_ST_VM_COUNT: set_uint(var, ASN_GAUGE, aras_engine_model(d->eng)->nvms); break;
 	case ARAS_ST_POLLS: set_uint(var, ASN_COUNTER, c->polls); break;
 	case ARAS_ST_LAST_POLL_TIME: set_uint(var, ASN_UNSIGNED, c->last_poll_ms); break;
 	case ARAS_ST_NOTIF_SENT: set_uint(var, ASN_COUNTER, c->notif_sent); break;
 	case ARAS_ST_NOTIF_DROPPED: set_uint(var, ASN_COUNTER, c->notif_dropped); break;
 	case ARAS_ST_EVENTS_DROPPED:
-		set_uint(var, ASN_COUNTER, d->eng.evlog ? aras_evlog_dropped(d->eng.evlog) : 0);
+		set_uint(var, ASN_COUNTER, aras_engine_evlog(d->eng) ? aras_evlog_dropped(aras_engine_evlog(d->eng)) : 0);
 		break;
 	case ARAS_ST_MAIL_SENT: set_uint(var, ASN_COUNTER, c->mail_sent); break;
 	case ARAS_ST_MAIL_FAILED: set_uint(var, ASN_COUNTER, c->mail_failed); break;
@@ -1003,7 +1006,7 @@ static int status_value(const void *row, unsigned col, netsnmp_variable_list *va
 	case ARAS_ST_HOSTS_DOWN:
 	case ARAS_ST_HOSTS_MAINT: {
 		/* kept by the engine as states change: no walk over the VMs here */
-		const struct aras_model_summary *s = &d->eng.summary;
+		const struct aras_model_summary *s = aras_engine_summary(d->eng);
 
 		set_uint(var, ASN_GAUGE,
 			 col == ARAS_ST_VMS_ALERTING ? s->vms_alerting :
@@ -1016,20 +1019,20 @@ static int status_value(const void *row, unsigned col, netsnmp_variable_list *va
 	case ARAS_ST_PROPOSALS_WAITING: {
 		unsigned active, waiting;
 
-		aras_plan_tally(d->eng.plan, &active, &waiting);
+		aras_plan_tally(aras_engine_plan(d->eng), &active, &waiting);
 		set_uint(var, ASN_GAUGE, col == ARAS_ST_ACTIONS_RUNNING ? active : waiting);
 		break;
 	}
-	case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, d->eng.actions_failed); break;
-	case ARAS_ST_STATE_CHANGES: set_uint(var, ASN_COUNTER, d->eng.vm_state_changes); break;
-	case ARAS_ST_STATE_COALESCED: set_uint(var, ASN_COUNTER, d->eng.state_coalesced); break;
-	case ARAS_ST_RULE_VIOLATIONS: set_uint(var, ASN_GAUGE, d->eng.rule_violations); break;
-	case ARAS_ST_RULE_VIOLATIONS_SEEN: set_uint(var, ASN_COUNTER, d->eng.rule_violations_seen); break;
+	case ARAS_ST_ACTIONS_FAILED: set_uint(var, ASN_COUNTER, cnt.actions_failed); break;
+	case ARAS_ST_STATE_CHANGES: set_uint(var, ASN_COUNTER, cnt.vm_state_changes); break;
+	case ARAS_ST_STATE_COALESCED: set_uint(var, ASN_COUNTER, cnt.state_coalesced); break;
+	case ARAS_ST_RULE_VIOLATIONS: set_uint(var, ASN_GAUGE, cnt.rule_violations); break;
+	case ARAS_ST_RULE_VIOLATIONS_SEEN: set_uint(var, ASN_COUNTER, cnt.rule_violations_seen); break;
 	case ARAS_ST_ACTIONS_BACKED_OFF:
-		set_uint(var, ASN_COUNTER, (uint32_t)d->eng.backoff.deferred);
+		set_uint(var, ASN_COUNTER, (uint32_t)cnt.backed_off);
 		break;
-	case ARAS_ST_MOVES_HELD_MIN_STAY: set_uint(var, ASN_COUNTER, d->eng.ctl.held_min_stay); break;
-	case ARAS_ST_MIGRATIONS_QUEUED: set_uint(var, ASN_GAUGE, d->eng.ctl.queued); break;
+	case ARAS_ST_MOVES_HELD_MIN_STAY: set_uint(var, ASN_COUNTER, cnt.held_min_stay); break;
+	case ARAS_ST_MIGRATIONS_QUEUED: set_uint(var, ASN_GAUGE, cnt.migrations_queued); break;
 	default: return -1;
 	}
 	return 0;
@@ -1202,7 +1205,7 @@ static int config_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	int id = (int)(intptr_t)reginfo->my_reg_void;
-	uint32_t v = mib.d->eng.state.settings.v[id];
+	uint32_t v = aras_engine_settings(mib.d->eng)->v[id];
 
 	(void)handler;
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
@@ -1380,12 +1383,12 @@ int aras_mib_register(struct arasd *d)
 	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions || !mib.groups)
 		return -1;
 	aras_mib_groups_sync(d);
-	for (size_t i = 0; i < d->eng.model.nhosts; i++) {
-		struct idx_row *row = idx_row_add(mib.hosts, d->eng.model.hosts[i].index, NULL, NULL);
+	for (size_t i = 0; i < aras_engine_model(d->eng)->nhosts; i++) {
+		struct idx_row *row = idx_row_add(mib.hosts, aras_engine_model(d->eng)->hosts[i].index, NULL, NULL);
 
 		if (!row)
 			return -1;
-		row->host = d->eng.model.hosts[i].index;
+		row->host = aras_engine_model(d->eng)->hosts[i].index;
 	}
 	mib.live = 1; /* the engine's row effects (src/daemon/effects.c) reach the tables from now on */
 	return 0;
@@ -1403,15 +1406,15 @@ void aras_mib_unregister(struct arasd *d)
 	mib.live = 0;
 	if (mib.hosts)
 		CONTAINER_CLEAR(mib.hosts, free_row, NULL);
-	for (size_t i = 0; i < d->eng.model.nvms; i++) {
-		free(d->eng.model.vms[i]->priv);
-		d->eng.model.vms[i]->priv = NULL;
+	for (size_t i = 0; i < aras_engine_model(d->eng)->nvms; i++) {
+		free(aras_engine_model(d->eng)->vms[i]->priv);
+		aras_engine_model(d->eng)->vms[i]->priv = NULL;
 	}
 	if (mib.vms)
 		CONTAINER_CLEAR(mib.vms, NULL, NULL);
-	if (d->eng.evlog) {
-		for (size_t i = 0; i < aras_evlog_count(d->eng.evlog); i++) {
-			struct aras_event *e = aras_evlog_at(d->eng.evlog, i);
+	if (aras_engine_evlog(d->eng)) {
+		for (size_t i = 0; i < aras_evlog_count(aras_engine_evlog(d->eng)); i++) {
+			struct aras_event *e = aras_evlog_at(aras_engine_evlog(d->eng), i);
 
 			free(e->priv);
 			e->priv = NULL;
@@ -1419,9 +1422,9 @@ void aras_mib_unregister(struct arasd *d)
 	}
 	if (mib.events)
 		CONTAINER_CLEAR(mib.events, NULL, NULL);
-	if (d->eng.plan) {
-		for (size_t i = 0; i < aras_plan_count(d->eng.plan); i++) {
-			struct aras_action *a = aras_plan_at(d->eng.plan, i);
+	if (aras_engine_plan(d->eng)) {
+		for (size_t i = 0; i < aras_plan_count(aras_engine_plan(d->eng)); i++) {
+			struct aras_action *a = aras_plan_at(aras_engine_plan(d->eng), i);
 
 			free(a->priv);
 			a->priv = NULL;

@@ -73,7 +73,7 @@ static void cancel_orders(struct arasd *d)
 
 	if (!txn.journalled)
 		return;
-	aras_engine_hold(&d->eng, NULL);
+	aras_engine_hold(d->eng, NULL);
 	for (size_t i = 0; i < txn.orders.n; i++)
 		if (aras_journal_done(&d->journal, txn.orders.v[i].id, ARAS_JOUT_CANCELLED, "its SET was not committed",
 				      why, sizeof(why)) < 0)
@@ -109,7 +109,7 @@ void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo,
 	if (!txn.active || txn.done || txn.orders_checked)
 		return;
 	txn.orders_checked = 1;
-	if (aras_engine_check_all(&d->eng, &txn.staged, &txn.orders, why, sizeof(why)) < 0) {
+	if (aras_engine_check_all(d->eng, &txn.staged, &txn.orders, why, sizeof(why)) < 0) {
 		log_info("SNMP SET rejected: %s", why);
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTVALUE);
 	}
@@ -127,7 +127,7 @@ void aras_txn_abandon(struct arasd *d, const char *how)
 	 * cancelled (their VMs free again).
 	 */
 	log_warn("SNMP SET %ld %s; discarding it", txn.transid, how);
-	if (txn.saved && d->state_file && aras_state_save(&d->eng.state, d->state_file, why, sizeof(why)) < 0)
+	if (txn.saved && d->state_file && aras_state_save(aras_engine_state(d->eng), d->state_file, why, sizeof(why)) < 0)
 		log_err("cannot restore %s: %s", d->state_file, why);
 	cancel_orders(d);
 	finish();
@@ -144,7 +144,7 @@ struct aras_state *aras_txn_stage(struct arasd *d, netsnmp_agent_request_info *r
 	aras_txn_abandon(d, "abandoned by the master");
 	finish();
 	aras_state_init(&txn.staged);
-	if (aras_state_copy(&txn.staged, &d->eng.state) < 0) {
+	if (aras_state_copy(&txn.staged, aras_engine_state(d->eng)) < 0) {
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_RESOURCEUNAVAILABLE);
 		return NULL;
 	}
@@ -170,7 +170,7 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
 		 * started an action for one of the VMs in between.  Failing
 		 * here still fails the whole SET, with nothing changed.
 		 */
-		if (txn.orders.n && aras_engine_check_all(&d->eng, &txn.staged, &txn.orders, why, sizeof(why)) < 0) {
+		if (txn.orders.n && aras_engine_check_all(d->eng, &txn.staged, &txn.orders, why, sizeof(why)) < 0) {
 			log_info("SNMP SET not applied: its orders are no longer possible: %s", why);
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_COMMITFAILED);
 			return;
@@ -196,17 +196,17 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
 			}
 			txn.journalled = 1;
 			/* until COMMIT the controller starts nothing for these VMs */
-			aras_engine_hold(&d->eng, &txn.orders);
+			aras_engine_hold(d->eng, &txn.orders);
 		}
 		return;
 	case MODE_SET_COMMIT:
 		/* the staged state goes live, then the PDU's orders run, in its order */
 		txn.done = 1;
-		aras_engine_commit(&d->eng, &txn.staged, &txn.orders, mono_ms(), time(NULL));
+		aras_engine_commit(d->eng, &txn.staged, &txn.orders, mono_ms(), time(NULL));
 		finish();
 		return;
 	case MODE_SET_UNDO:
-		if (txn.saved && d->state_file && aras_state_save(&d->eng.state, d->state_file, why, sizeof(why)) < 0)
+		if (txn.saved && d->state_file && aras_state_save(aras_engine_state(d->eng), d->state_file, why, sizeof(why)) < 0)
 			log_err("SET undo: cannot restore %s: %s", d->state_file, why);
 		cancel_orders(d);
 		finish();

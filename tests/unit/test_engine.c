@@ -27,7 +27,7 @@
 
 #include "testlib.h"
 
-#include "core/engine.h"
+#include "core/engine_impl.h"
 
 #define T0 10000000ull              /* time of the second poll, ms */
 #define T_WALL ((time_t)1700000000) /* the wall clock the tests hand the engine (time is an input) */
@@ -234,7 +234,7 @@ static struct fx *fx_new(int policy, const struct aras_engine_opts *o)
 
 static void fx_free(struct fx *f)
 {
-	aras_engine_free(&f->e);
+	aras_engine_fini(&f->e);
 	free(f);
 }
 
@@ -382,7 +382,7 @@ static void test_time_is_input(void **unused)
 	assert_int_equal(aras_engine_sample(&e, &s, 444), 0);
 	assert_int_equal(w.model_lines, 1);
 	assert_string_equal(w.line, "VM vm1: now on host h2 (was on h1)");
-	aras_engine_free(&e);
+	aras_engine_fini(&e);
 }
 
 /* ---- the cluster as built ---- */
@@ -644,7 +644,7 @@ static void test_maintenance_at_start(void **unused)
 	assert_int_equal(aras_model_host(&e.model, 1)->maintenance, 0);
 	assert_int_equal(aras_model_host(&e.model, 2)->maintenance, 1);
 	assert_null(e.evlog);
-	aras_engine_free(&e);
+	aras_engine_fini(&e);
 }
 
 /* ---- the policy gate ---- */
