@@ -2,14 +2,16 @@
 # make lint's checks pass on the tree, and each one fails on a copy of the
 # tree with a defect of its kind: an enumeration that drifted from the
 # core's table (tools/enums.sh), a library header in src/core
-# (tools/includes.sh), a file out of .clang-format's style (tools/format.sh).
+# (tools/includes.sh), a file out of .clang-format's style (tools/format.sh),
+# a clock read in src/core, an adapter's header there, the engine's private
+# header outside it (tools/core-closed.sh).
 T_NAME=lint
 . "$(dirname "$0")/../lib.sh"
 
 out=$(make -s -C "$TOP" lint 2>&1)
 rc=$?
 is "make lint exits 0" "$rc" 0
-for w in "mib lint: OK" "includes: OK" "format: OK" "enums: OK"; do
+for w in "mib lint: OK" "includes: OK" "core-closed: OK" "format: OK" "enums: OK"; do
 	check "make lint: $(grep -m1 "^$w" <<<"$out")" grep -q "^$w" <<<"$out"
 done
 
@@ -42,6 +44,22 @@ cp "$T/tree/src/core/plan.c" "$T/plan.orig"
 sed -i '0,/^#include <stdlib.h>/s//#include <net-snmp\/net-snmp-config.h>\n#include <stdlib.h>/' "$T/tree/src/core/plan.c"
 broken "a net-snmp header in src/core" tools/includes.sh "outside its adapter"
 cp "$T/plan.orig" "$T/tree/src/core/plan.c"
+
+cp "$T/tree/src/core/rate.c" "$T/rate.orig"
+printf 'long aras_rate_now(void);\nlong aras_rate_now(void) { return (long)time(NULL); }\n' >>"$T/tree/src/core/rate.c"
+broken "a time() call in src/core" tools/core-closed.sh "reads a clock (time is an input): src/core/rate.c"
+cp "$T/rate.orig" "$T/tree/src/core/rate.c"
+printf 'void aras_rate_tick(struct timespec *ts);\nvoid aras_rate_tick(struct timespec *ts) { clock_gettime(CLOCK_MONOTONIC, ts); }\n' \
+	>>"$T/tree/src/core/rate.c"
+broken "a clock_gettime() call in src/core" tools/core-closed.sh "reads a clock (time is an input): src/core/rate.c"
+cp "$T/rate.orig" "$T/tree/src/core/rate.c"
+sed -i '0,/^#include "rate.h"/s//#include "rate.h"\n#include "util\/log.h"/' "$T/tree/src/core/rate.c"
+broken "an adapter's header in src/core" tools/core-closed.sh '"util/log.h" is outside src/core'
+cp "$T/rate.orig" "$T/tree/src/core/rate.c"
+cp "$T/tree/src/snmp/txn.c" "$T/txn.orig"
+sed -i '0,/^#include "core\/journal.h"/s//#include "core\/journal.h"\n#include "core\/engine_impl.h"/' "$T/tree/src/snmp/txn.c"
+broken "the engine's private header outside src/core" tools/core-closed.sh "private header (use core/engine.h): src/snmp/txn.c"
+cp "$T/txn.orig" "$T/tree/src/snmp/txn.c"
 
 cp "$T/tree/src/core/engine.c" "$T/engine.orig"
 sed -i '0,/^\treturn /s//\treturn  /' "$T/tree/src/core/engine.c"
