@@ -198,7 +198,11 @@ unsigned aras_engine_group_violations(const struct aras_engine *e, size_t gi);
 int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, time_t wall);
 /* One SLA alert (from aras_engine_sample; public for tests). */
 void aras_engine_alert(struct aras_engine *e, const struct aras_alert *a);
-/* A host changed state (up, down, maintenance): log, event log, notification. */
+/*
+ * A host changed state (up, down, maintenance): log, event log, notification;
+ * the row carries the wall clock of the engine call in progress (from
+ * aras_engine_sample, aras_engine_commit).
+ */
 void aras_engine_host_event(struct aras_engine *e, const struct aras_host *h);
 
 /*
