@@ -51,7 +51,7 @@ unit: $(UNIT_BIN)
 # Drives the real notify adapters for tests/integration/t_notify.sh, which
 # builds it itself (make tests/notify_drive); not part of all or unit.
 NOTIFY_OBJ = $(patsubst %.c,%.o,$(wildcard src/notify/*.c))
-tests/notify_drive: tests/notify_drive.c $(NOTIFY_OBJ) $(CORE_OBJ) $(UTIL_OBJ)
+tests/notify_drive: tests/notify_drive.c $(NOTIFY_OBJ) src/daemon/loop.o $(CORE_OBJ) $(UTIL_OBJ)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 bench-bin: bench/floor

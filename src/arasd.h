@@ -10,6 +10,7 @@
 #include "core/engine.h"
 #include "core/journal.h"
 #include "core/settings.h"
+#include "counters.h"
 
 #include <stdint.h>
 
@@ -20,15 +21,6 @@ struct aras_host_conf {
 	char *name;
 	char *uri;
 	char *mig_uri;              /* migrationUri template ("%s" = VM name), or NULL */
-};
-
-struct aras_counters {
-	uint32_t polls;
-	uint32_t last_poll_ms;
-	uint32_t notif_sent, notif_dropped;
-	uint32_t events_dropped;
-	uint32_t mail_sent, mail_failed;
-	uint32_t script_runs, script_failed;
 };
 
 struct aras_mailer;
@@ -42,7 +34,6 @@ struct aras_mail_settings {
 };
 
 struct arasd {
-	const char *conf_file;
 	char *state_file;           /* persisted SETs (stateFile) */
 	struct aras_journal journal; /* acknowledged orders (stateFile.orders, core/journal.h) */
 	char *agentx_socket;        /* NULL: net-snmp's default */
@@ -52,8 +43,7 @@ struct arasd {
 	struct aras_engine *eng;    /* state, model, controller, actions, event log, backoff (core/engine.h) */
 	char *disk_pool;            /* diskPool: where new disks are created */
 	int migration_unsafe;       /* migrationUnsafe yes: pass VIR_MIGRATE_UNSAFE */
-	char *history_file;         /* historyFile: per-poll usage for arasd-replay */
-	void *history;              /* its FILE *, opened on first use */
+	char *history_file;         /* historyFile: per-poll usage for arasd-replay (daemon/history.h) */
 	struct aras_collector *collector;
 	struct aras_mail_settings mail;
 	struct aras_mailer *mailer;
@@ -61,7 +51,7 @@ struct arasd {
 	char *script_user;          /* scriptUser: run it as this user (arasd as root) */
 	unsigned script_timeout;
 	struct aras_scripts *scripts;
-	struct aras_counters counters;
+	struct aras_counters counters; /* changed only through counters.h */
 	int master_connected;
 };
 

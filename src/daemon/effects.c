@@ -112,7 +112,7 @@ static int mail(void *arg, const struct aras_alert *a)
 	if (!d->mailer)
 		return 0;
 	if (aras_mailer_send(d->mailer, a) < 0) {
-		d->counters.mail_failed++;
+		aras_counters_mail(&d->counters, 0, 1);
 		return -ARAS_E_IO;
 	}
 	return 0;
@@ -125,10 +125,10 @@ static int script(void *arg, const struct aras_alert *a)
 	if (!d->scripts)
 		return 0;
 	if (aras_scripts_run(d->scripts, a) < 0) {
-		d->counters.script_failed++;
+		aras_counters_script(&d->counters, 0, 1);
 		return -ARAS_E_IO;
 	}
-	d->counters.script_runs++;
+	aras_counters_script(&d->counters, 1, 0);
 	return 0;
 }
 

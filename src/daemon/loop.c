@@ -1,9 +1,13 @@
 /*
- * loop.c - see loop.h.  poll() over the union of every client's
- * descriptors; the sources' fd_sets are translated both ways.
+ * loop.c - see loop.h (at the top of src/).  poll() over the union of
+ * every client's descriptors; the sources' fd_sets are translated both
+ * ways.  A client removed during a turn is only marked (its callback
+ * cleared) and swept out after the turn, so that the arrays the turn
+ * walks never move under it.
  */
 #include "loop.h"
 
+#include "clock.h"
 #include "core/aras.h"
 #include "util/log.h"
 
@@ -11,20 +15,20 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Log lines of this file say where they come from (util/log.h). */
 static const char log_token[] = "loop";
 
 struct watch {
-	int fd;
-	void (*fn)(void *arg);
+	int fd, events;
+	void (*fn)(void *arg, int fd, int ready); /* NULL: removed */
 	void *arg;
 };
 
 struct timer {
+	int id;
 	uint64_t period_ms, due_ms;
-	void (*fn)(void *arg, uint64_t now_ms);
+	void (*fn)(void *arg, uint64_t now_ms); /* NULL: removed or fired once */
 	void *arg;
 };
 
@@ -44,22 +48,16 @@ struct aras_loop {
 	size_t nw;
 	struct timer *t;
 	size_t nt;
+	int next_timer_id;
 	struct idle *i;
 	size_t ni;
 	struct source *s;
 	size_t ns;
 	struct pollfd *pfd;
 	size_t pfd_cap;
+	int dirty; /* a watch or timer was removed: sweep after the turn */
 	int stop;
 };
-
-uint64_t aras_loop_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int aras_loop_new(struct aras_loop **out)
 {
@@ -85,31 +83,53 @@ static void *grow(void *v, size_t n, size_t sz)
 	return realloc(v, (n + 1) * sz);
 }
 
-int aras_loop_add_fd(struct aras_loop *l, int fd, void (*fn)(void *arg), void *arg)
+int aras_loop_add_fd(struct aras_loop *l, int fd, int events, void (*fn)(void *arg, int fd, int ready),
+		     void *arg)
 {
 	struct watch *w;
 
 	if (fd < 0 || fd >= FD_SETSIZE)
 		return -ARAS_E_RANGE;
+	for (size_t k = 0; k < l->nw; k++)
+		if (l->w[k].fd == fd && l->w[k].fn)
+			return -ARAS_E_BUSY;
 	if (!(w = grow(l->w, l->nw, sizeof(*w))))
 		return -ARAS_E_NOMEM;
 	l->w = w;
-	l->w[l->nw++] = (struct watch){ fd, fn, arg };
+	l->w[l->nw++] = (struct watch){ fd, events, fn, arg };
 	return 0;
 }
 
-int aras_loop_add_timer(struct aras_loop *l, uint64_t period_ms, void (*fn)(void *arg, uint64_t now_ms),
-			void *arg)
+void aras_loop_del_fd(struct aras_loop *l, int fd)
+{
+	for (size_t k = 0; k < l->nw; k++)
+		if (l->w[k].fd == fd && l->w[k].fn) {
+			l->w[k].fn = NULL;
+			l->dirty = 1;
+		}
+}
+
+int aras_loop_add_timer(struct aras_loop *l, uint64_t delay_ms, uint64_t period_ms,
+			void (*fn)(void *arg, uint64_t now_ms), void *arg)
 {
 	struct timer *t;
 
-	if (!period_ms)
-		return -ARAS_E_RANGE;
 	if (!(t = grow(l->t, l->nt, sizeof(*t))))
 		return -ARAS_E_NOMEM;
 	l->t = t;
-	l->t[l->nt++] = (struct timer){ period_ms, aras_loop_now_ms() + period_ms, fn, arg };
-	return 0;
+	if (++l->next_timer_id <= 0)
+		l->next_timer_id = 1;
+	l->t[l->nt++] = (struct timer){ l->next_timer_id, period_ms, aras_mono_ms() + delay_ms, fn, arg };
+	return l->next_timer_id;
+}
+
+void aras_loop_del_timer(struct aras_loop *l, int id)
+{
+	for (size_t k = 0; k < l->nt; k++)
+		if (l->t[k].id == id && l->t[k].fn) {
+			l->t[k].fn = NULL;
+			l->dirty = 1;
+		}
 }
 
 int aras_loop_add_idle(struct aras_loop *l, void (*fn)(void *arg), void *arg)
@@ -138,6 +158,23 @@ int aras_loop_add_source(struct aras_loop *l, const struct aras_loop_source *s)
 void aras_loop_stop(struct aras_loop *l)
 {
 	l->stop = 1;
+}
+
+/* Removed watches and gone timers out of the arrays, order kept. */
+static void sweep(struct aras_loop *l)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < l->nw; k++)
+		if (l->w[k].fn)
+			l->w[n++] = l->w[k];
+	l->nw = n;
+	n = 0;
+	for (size_t k = 0; k < l->nt; k++)
+		if (l->t[k].fn)
+			l->t[n++] = l->t[k];
+	l->nt = n;
+	l->dirty = 0;
 }
 
 static int add_pfd(struct aras_loop *l, size_t *n, int fd, short events)
@@ -172,7 +209,7 @@ static short revents_of(const struct aras_loop *l, size_t n, int fd)
 /* Every client's descriptors into l->pfd; the turn's timeout. */
 static int prepare(struct aras_loop *l, size_t *n, int *timeout_ms)
 {
-	uint64_t now = aras_loop_now_ms();
+	uint64_t now = aras_mono_ms();
 
 	*n = 0;
 	*timeout_ms = ARAS_LOOP_MAX_WAIT_MS;
@@ -182,9 +219,17 @@ static int prepare(struct aras_loop *l, size_t *n, int *timeout_ms)
 		if (left < (uint64_t)*timeout_ms)
 			*timeout_ms = (int)left;
 	}
-	for (size_t k = 0; k < l->nw; k++)
-		if (add_pfd(l, n, l->w[k].fd, POLLIN) < 0)
+	for (size_t k = 0; k < l->nw; k++) {
+		short ev;
+
+		if (!l->w[k].fn)
+			continue;
+		ev = (short)(((l->w[k].events & ARAS_LOOP_READ) ? POLLIN : 0) |
+			     ((l->w[k].events & ARAS_LOOP_WRITE) ? POLLOUT : 0));
+
+		if (add_pfd(l, n, l->w[k].fd, ev) < 0)
 			return -ARAS_E_NOMEM;
+	}
 	for (size_t k = 0; k < l->ns; k++) {
 		struct source *s = &l->s[k];
 
@@ -230,26 +275,55 @@ static int ready_sets(const struct aras_loop *l, size_t n, struct source *s)
 	return count;
 }
 
+/* What a watched descriptor is ready for, of what it is watched for. */
+static int watch_ready(const struct watch *w, short re)
+{
+	int ready = 0;
+
+	if ((w->events & ARAS_LOOP_READ) && (re & (POLLIN | POLLHUP | POLLERR)))
+		ready |= ARAS_LOOP_READ;
+	if ((w->events & ARAS_LOOP_WRITE) && (re & (POLLOUT | POLLERR)))
+		ready |= ARAS_LOOP_WRITE;
+	return ready;
+}
+
 static void dispatch(struct aras_loop *l, size_t n)
 {
 	uint64_t now;
 
-	for (size_t k = 0; k < l->nw && !l->stop; k++)
-		if (revents_of(l, n, l->w[k].fd) & (POLLIN | POLLHUP | POLLERR))
-			l->w[k].fn(l->w[k].arg);
+	/* by index, not pointer: a callback may add a client (and move the array) */
+	for (size_t k = 0; k < l->nw && !l->stop; k++) {
+		int ready;
+
+		if (!l->w[k].fn)
+			continue;
+		ready = watch_ready(&l->w[k], revents_of(l, n, l->w[k].fd));
+		if (ready)
+			l->w[k].fn(l->w[k].arg, l->w[k].fd, ready);
+	}
 	for (size_t k = 0; k < l->ni; k++)
 		l->i[k].fn(l->i[k].arg);
-	now = aras_loop_now_ms();
-	for (size_t k = 0; k < l->nt; k++)
-		if (l->t[k].due_ms <= now) {
+	now = aras_mono_ms();
+	for (size_t k = 0; k < l->nt; k++) {
+		void (*fn)(void *arg, uint64_t now_ms) = l->t[k].fn;
+
+		if (!fn || l->t[k].due_ms > now)
+			continue;
+		if (l->t[k].period_ms) {
 			l->t[k].due_ms = now + l->t[k].period_ms;
-			l->t[k].fn(l->t[k].arg, now);
+		} else {
+			l->t[k].fn = NULL; /* fired once: gone */
+			l->dirty = 1;
 		}
+		fn(l->t[k].arg, now);
+	}
 	for (size_t k = 0; k < l->ns; k++) {
 		struct source *s = &l->s[k];
 
 		s->s.dispatch(s->s.arg, ready_sets(l, n, s), &s->r, &s->w, &s->e);
 	}
+	if (l->dirty)
+		sweep(l);
 }
 
 int aras_loop_run(struct aras_loop *l)

@@ -22,6 +22,8 @@
 #include "notify/mail.h"
 
 #include "util/log.h"
+#include "counters.h"
+#include "loop.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -53,6 +55,7 @@ struct job_list {
 };
 
 struct aras_mailer {
+	struct aras_counters *counters; /* loop side: mails sent and failed (aras_mailer_attach) */
 	/* configuration, read-only once the worker runs */
 	char *url, *from_hdr, *from_addr, *to_hdr, *user, *password;
 	struct curl_slist *rcpt;
@@ -944,4 +947,34 @@ void aras_mailer_free(struct aras_mailer *m)
 	}
 	free(m);
 	curl_global_cleanup();
+}
+
+/* The loop's source (loop.h): the pipe while mails are pending, then the finished ones counted. */
+static void mail_prepare(void *arg, int *maxfd, fd_set *rd, fd_set *wr, fd_set *ex, int *timeout_ms)
+{
+	struct timeval tv = aras_loop_tv(*timeout_ms);
+
+	aras_mailer_prepare(arg, maxfd, rd, wr, ex, &tv);
+	aras_loop_lower(timeout_ms, &tv);
+}
+
+static void mail_dispatch(void *arg, int nready, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	struct aras_mailer *m = arg;
+	unsigned ok = 0, bad = 0;
+
+	(void)nready;
+	(void)rd;
+	(void)wr;
+	(void)ex;
+	aras_mailer_process(m, &ok, &bad);
+	aras_counters_mail(m->counters, ok, bad);
+}
+
+int aras_mailer_attach(struct aras_mailer *m, struct aras_loop *l, struct aras_counters *counters)
+{
+	struct aras_loop_source src = { m, mail_prepare, mail_dispatch };
+
+	m->counters = counters;
+	return aras_loop_add_source(l, &src);
 }

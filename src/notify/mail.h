@@ -67,6 +67,16 @@ void aras_mailer_prepare(struct aras_mailer *m, int *maxfd, fd_set *r, fd_set *w
  */
 void aras_mailer_process(struct aras_mailer *m, unsigned *sent, unsigned *failed);
 
+struct aras_loop;
+struct aras_counters;
+
+/*
+ * Register m with the loop (loop.h) as a source: prepare and process
+ * every turn, the mails finished counted in counters (aras_counters_mail).
+ * 0 or -ARAS_E_NOMEM.  The loop is freed before m.
+ */
+int aras_mailer_attach(struct aras_mailer *m, struct aras_loop *l, struct aras_counters *counters);
+
 /* Mails queued or in transfer. */
 unsigned aras_mailer_pending(const struct aras_mailer *m);
 

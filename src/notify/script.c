@@ -21,6 +21,8 @@
 #include "notify/script.h"
 
 #include "util/log.h"
+#include "counters.h"
+#include "loop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +65,7 @@ struct run_as {
 };
 
 struct aras_scripts {
+	struct aras_counters *counters; /* loop side: scripts failed (aras_scripts_attach) */
 	char *path;
 	unsigned timeout_s;
 	int debug;
@@ -541,4 +544,39 @@ void aras_scripts_free(struct aras_scripts *s)
 	run_as_clear(&s->as);
 	free(s->path);
 	free(s);
+}
+
+/* The loop's source (loop.h): no descriptor, a deadline; children reaped by polling every turn. */
+static void scripts_prepare(void *arg, int *maxfd, fd_set *rd, fd_set *wr, fd_set *ex, int *timeout_ms)
+{
+	struct timeval tv = aras_loop_tv(*timeout_ms);
+
+	(void)maxfd;
+	(void)rd;
+	(void)wr;
+	(void)ex;
+	aras_scripts_prepare(arg, &tv);
+	aras_loop_lower(timeout_ms, &tv);
+}
+
+static void scripts_dispatch(void *arg, int nready, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	struct aras_scripts *s = arg;
+	unsigned ok = 0, bad = 0;
+
+	(void)nready;
+	(void)rd;
+	(void)wr;
+	(void)ex;
+	/* waitpid WNOHANG every turn: a child's end wakes nobody, the deadline bounds the wait */
+	aras_scripts_reap(s, &ok, &bad);
+	aras_counters_script(s->counters, 0, bad);
+}
+
+int aras_scripts_attach(struct aras_scripts *s, struct aras_loop *l, struct aras_counters *counters)
+{
+	struct aras_loop_source src = { s, scripts_prepare, scripts_dispatch };
+
+	s->counters = counters;
+	return aras_loop_add_source(l, &src);
 }

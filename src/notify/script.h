@@ -2,7 +2,8 @@
  * script.h - runs the operator's alert script: one configured program,
  * started with fork/execve (never a shell), at most ARAS_SCRIPTS_MAX at
  * once, each killed with its process group past its timeout.  Nothing here
- * blocks: the loop (daemon/loop.c) reaps children with aras_scripts_reap().
+ * blocks: the loop (loop.h, aras_scripts_attach) reaps children with
+ * aras_scripts_reap().
  */
 #ifndef ARAS_NOTIFY_SCRIPT_H
 #define ARAS_NOTIFY_SCRIPT_H
@@ -68,6 +69,18 @@ void aras_scripts_reap(struct aras_scripts *s, unsigned *ok, unsigned *failed);
  * child is not reaped yet).  Nothing to do when no script runs.  A child
  * that ends before its deadline is reaped on the loop's next turn. */
 void aras_scripts_prepare(struct aras_scripts *s, struct timeval *tv);
+
+struct aras_loop;
+struct aras_counters;
+
+/*
+ * Register s with the loop (loop.h) as a source: the next deadline lowers
+ * the loop's wait, children are reaped every turn and the failed ones
+ * counted in counters (aras_counters_script; runs are counted by whoever
+ * calls aras_scripts_run).  0 or -ARAS_E_NOMEM.  The loop is freed
+ * before s.
+ */
+int aras_scripts_attach(struct aras_scripts *s, struct aras_loop *l, struct aras_counters *counters);
 
 /* Scripts still running (not yet reaped). */
 unsigned aras_scripts_running(const struct aras_scripts *s);

@@ -2,13 +2,15 @@
  * agent.c - arasd as a net-snmp AgentX subagent: start-up in the order
  * net-snmp needs (see notes in README "net-snmp start-up"), net-snmp's log
  * routed into ours, the master connection tracked for the drop counter,
- * and the loop helpers main.c calls every turn.
+ * and net-snmp's descriptors and timeouts registered with the loop
+ * (loop.h) as a source.
  */
 #include "agent.h"
 
 #include "arasd.h"
 
 #include "util/log.h"
+#include "loop.h"
 #include "mib.h"
 #include "notify.h"
 #include "oids.h"
@@ -96,8 +98,50 @@ static int session_init(int major, int minor, void *serverarg, void *clientarg)
 	return 0;
 }
 
-int aras_snmp_start(struct arasd *d)
+/* How soon to come back while notifications are queued (after the master's replies are read). */
+#define NOTIFY_RETRY_MS 5
+
+/*
+ * Before the loop's poll: queued notifications out (a batch a turn), then
+ * net-snmp's descriptors and its next timeout.
+ */
+static void snmp_prepare(void *arg, int *maxfd, fd_set *rd, fd_set *wr, fd_set *ex, int *timeout_ms)
 {
+	struct timeval tv, ours;
+	int block = 0;
+
+	(void)arg;
+	(void)wr;
+	(void)ex;
+	if (aras_notify_flush(daemon_ctx) && *timeout_ms > NOTIFY_RETRY_MS)
+		*timeout_ms = NOTIFY_RETRY_MS;
+	ours = tv = aras_loop_tv(*timeout_ms);
+	snmp_select_info(maxfd, rd, &tv, &block);
+	/* block = 1: net-snmp has no timeout pending and tv is undefined. */
+	if (block)
+		tv = ours;
+	aras_loop_lower(timeout_ms, &tv);
+}
+
+static void snmp_dispatch(void *arg, int nready, fd_set *rd, fd_set *wr, fd_set *ex)
+{
+	(void)arg;
+	(void)wr;
+	(void)ex;
+	/* nready counts net-snmp's own descriptors only: 0 is its timeout turn */
+	if (nready > 0)
+		snmp_read(rd);
+	else if (nready == 0)
+		snmp_timeout();
+	/* What agent_check_and_process() does after every turn. */
+	run_alarms();
+	netsnmp_check_outstanding_agent_requests();
+	snmp_store_if_needed();
+}
+
+int aras_snmp_start(struct arasd *d, struct aras_loop *l)
+{
+	struct aras_loop_source src = { NULL, snmp_prepare, snmp_dispatch };
 
 	daemon_ctx = d;
 	netsnmp_enable_subagent();
@@ -122,6 +166,10 @@ int aras_snmp_start(struct arasd *d)
 	register_sysORTable(sysor_oid, OID_LENGTH(sysor_oid),
 			    "ARAS-MIB: automatic resource allocation for libvirt VMs (arasd)");
 	init_snmp("arasd");
+	if (aras_loop_add_source(l, &src) < 0) {
+		log_err("cannot register net-snmp with the loop");
+		return -1;
+	}
 	return 0;
 }
 
@@ -137,27 +185,4 @@ void aras_snmp_stop(struct arasd *d)
 	shutdown_agent();
 	aras_mib_free_tables();
 	daemon_ctx = NULL;
-}
-
-void aras_snmp_prepare(int *maxfd, fd_set *rfds, struct timeval *tv)
-{
-	struct timeval ours = *tv;
-	int block = 0;
-
-	snmp_select_info(maxfd, rfds, tv, &block);
-	/* block = 1: net-snmp has no timeout pending and tv is undefined. */
-	if (block)
-		*tv = ours;
-}
-
-void aras_snmp_process(int nready, fd_set *rfds)
-{
-	if (nready > 0)
-		snmp_read(rfds);
-	else if (nready == 0)
-		snmp_timeout();
-	/* What agent_check_and_process() does after every turn. */
-	run_alarms();
-	netsnmp_check_outstanding_agent_requests();
-	snmp_store_if_needed();
 }

@@ -177,15 +177,14 @@ void aras_notify_master_lost(struct arasd *d, const void *session)
 	ack.sess = NULL;
 	if (!lost)
 		return;
-	d->counters.notif_sent -= (uint32_t)(lost < d->counters.notif_sent ? lost : d->counters.notif_sent);
-	d->counters.notif_dropped += (uint32_t)lost;
+	aras_counters_notif_unacked(&d->counters, lost);
 	log_warn("%lu notifications written to the AgentX master were not acknowledged before it went "
 		 "away: counted in arasNotificationsDropped", lost);
 }
 
 static void drop(struct arasd *d, struct note n, const char *what, const char *why)
 {
-	d->counters.notif_dropped++;
+	aras_counters_notif_dropped(&d->counters);
 	if (!nq.warned)
 		log_warn("notification %s dropped: %s (counting in arasNotificationsDropped)", what, why);
 	nq.warned = 1;
@@ -229,7 +228,7 @@ int aras_notify_flush(struct arasd *d)
 		send_v2trap(vars);
 		snmp_free_varbind(vars);
 		ack_handed();
-		d->counters.notif_sent++;
+		aras_counters_notif_sent(&d->counters);
 		nq.warned = 0;
 	}
 	return nq.count > 0;

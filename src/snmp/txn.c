@@ -4,6 +4,7 @@
 #include "txn.h"
 
 #include "arasd.h"
+#include "clock.h"
 
 #include "core/journal.h"
 #include "util/log.h"
@@ -31,14 +32,6 @@ static struct {
 	struct aras_state staged;
 	struct aras_orders orders;  /* operator orders of the PDU (core/engine.h) */
 } txn;
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int aras_snmp_err(int err)
 {
@@ -202,7 +195,7 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
 	case MODE_SET_COMMIT:
 		/* the staged state goes live, then the PDU's orders run, in its order */
 		txn.done = 1;
-		aras_engine_commit(d->eng, &txn.staged, &txn.orders, mono_ms(), time(NULL));
+		aras_engine_commit(d->eng, &txn.staged, &txn.orders, aras_mono_ms(), time(NULL));
 		finish();
 		return;
 	case MODE_SET_UNDO:

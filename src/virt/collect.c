@@ -15,6 +15,8 @@
 
 #include "collect.h"
 
+#include "clock.h"
+
 #include "util/log.h"
 #include "core/plan.h"
 #include "events.h"
@@ -62,19 +64,12 @@ struct aras_collector {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
-	struct mig *migs;           /* long jobs running (under lock) */
+	struct job_run *runs;       /* long jobs running (under lock) */
+	struct aras_collector_sink sink; /* the loop side (aras_collector_attach) */
 };
 
 /* How long aras_collector_stop waits for hung libvirt calls and long jobs. */
 #define ARAS_STOP_GRACE_S 10
-
-static uint64_t now_ms(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void quiet_error(void *arg, virErrorPtr err)
 {
@@ -392,9 +387,9 @@ static void post_result(struct aras_collector *c, struct aras_job_result *r)
  * the host's polls go on.  A migration has a watchdog that aborts it after
  * the timeout; a shutdown waits up to its own timeout (exec.c).
  */
-struct mig {
+struct job_run {
 	struct aras_collector *c;
-	struct mig *next;      /* c->migs, under c->lock */
+	struct job_run *next;      /* c->runs, under c->lock */
 	virConnectPtr conn;
 	virDomainPtr dom;
 	struct aras_job job;
@@ -405,15 +400,15 @@ struct mig {
 };
 
 /* A running migration's progress, to the loop (not once the collector stops). */
-static void post_progress(struct mig *m, const struct aras_mig_stats *st)
+static void post_progress(struct job_run *run, const struct aras_mig_stats *st)
 {
-	struct aras_collector *c = m->c;
+	struct aras_collector *c = run->c;
 	struct aras_job_result *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return;
 	r->msg = ARAS_JOB_PROGRESS;
-	r->action = m->job.action;
+	r->action = run->job.action;
 	r->has_stats = 1;
 	r->stats = *st;
 	pthread_mutex_lock(&c->lock);
@@ -438,22 +433,22 @@ static int ts_before(const struct timespec *a, const struct timespec *b)
 #define ARAS_MIG_PROGRESS_S 1
 static void *mig_watchdog(void *arg)
 {
-	struct mig *m = arg;
+	struct job_run *run = arg;
 	struct timespec start, until, tick;
-	int timed_out = 0, done, post_copy = m->job.post_copy;
+	int timed_out = 0, done, post_copy = run->job.post_copy;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	until = start;
-	until.tv_sec += m->job.timeout_s ? m->job.timeout_s : 300;
+	until.tv_sec += run->job.timeout_s ? run->job.timeout_s : 300;
 	tick = start;
-	pthread_mutex_lock(&m->lock);
-	while (!m->done && !timed_out && !__atomic_load_n(&m->cancel, __ATOMIC_ACQUIRE)) {
+	pthread_mutex_lock(&run->lock);
+	while (!run->done && !timed_out && !__atomic_load_n(&run->cancel, __ATOMIC_ACQUIRE)) {
 		struct timespec now;
 		int rc;
 
 		tick.tv_sec += ARAS_MIG_PROGRESS_S;
-		rc = pthread_cond_timedwait(&m->cond, &m->lock, ts_before(&tick, &until) ? &tick : &until);
-		if (m->done || __atomic_load_n(&m->cancel, __ATOMIC_ACQUIRE))
+		rc = pthread_cond_timedwait(&run->cond, &run->lock, ts_before(&tick, &until) ? &tick : &until);
+		if (run->done || __atomic_load_n(&run->cancel, __ATOMIC_ACQUIRE))
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (!ts_before(&now, &until)) {
@@ -462,44 +457,44 @@ static void *mig_watchdog(void *arg)
 		}
 		if (rc != ETIMEDOUT)
 			continue;
-		/* libvirt calls without the lock: mig_main may finish meanwhile */
-		pthread_mutex_unlock(&m->lock);
+		/* libvirt calls without the lock: job_main may finish meanwhile */
+		pthread_mutex_unlock(&run->lock);
 		{
 			struct aras_mig_stats st;
 
-			if (aras_virt_job_stats(m->dom, 0, &st) == 1)
-				post_progress(m, &st);
-			if (post_copy && (unsigned)(now.tv_sec - start.tv_sec) >= m->job.post_copy_after_s) {
+			if (aras_virt_job_stats(run->dom, 0, &st) == 1)
+				post_progress(run, &st);
+			if (post_copy && (unsigned)(now.tv_sec - start.tv_sec) >= run->job.post_copy_after_s) {
 				post_copy = 0;
-				if (virDomainMigrateStartPostCopy(m->dom, 0) == 0)
+				if (virDomainMigrateStartPostCopy(run->dom, 0) == 0)
 					aras_log_tok(LOG_NOTICE, "virt",
 						     "action %u: migration still copying after %u s: switched to post-copy",
-						     (unsigned)m->job.action, m->job.post_copy_after_s);
+						     (unsigned)run->job.action, run->job.post_copy_after_s);
 				else
 					aras_log_tok(LOG_WARNING, "virt", "action %u: cannot switch to post-copy: %s",
-						     (unsigned)m->job.action, virGetLastErrorMessage());
+						     (unsigned)run->job.action, virGetLastErrorMessage());
 			}
 		}
-		pthread_mutex_lock(&m->lock);
+		pthread_mutex_lock(&run->lock);
 	}
-	done = m->done;
-	pthread_mutex_unlock(&m->lock);
+	done = run->done;
+	pthread_mutex_unlock(&run->lock);
 	if (!done) {
 		if (!timed_out)
 			aras_log_tok(LOG_WARNING, "virt", "arasd is stopping: aborting the migration of action %u",
-				     (unsigned)m->job.action);
-		virDomainAbortJob(m->dom);
+				     (unsigned)run->job.action);
+		virDomainAbortJob(run->dom);
 	}
 	return NULL;
 }
 
 /* Ask a long job to give up (collector stopping); c->lock held. */
-static void mig_cancel(struct mig *m)
+static void job_cancel(struct job_run *run)
 {
-	pthread_mutex_lock(&m->lock);
-	__atomic_store_n(&m->cancel, 1, __ATOMIC_RELEASE);
-	pthread_cond_broadcast(&m->cond);
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_lock(&run->lock);
+	__atomic_store_n(&run->cancel, 1, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&run->cond);
+	pthread_mutex_unlock(&run->lock);
 }
 
 /* A long job's result to the loop, unless stopping; c->lock held. */
@@ -516,53 +511,50 @@ static void hand_result(struct aras_collector *c, struct aras_job_result *r)
 }
 
 /* The long job is over: off the list; its result (if any left) goes to the loop unless stopping. */
-static void mig_finish(struct mig *m, struct aras_job_result *r)
+static void job_finish(struct job_run *run, struct aras_job_result *r)
 {
-	struct aras_collector *c = m->c;
-	struct mig **p;
+	struct aras_collector *c = run->c;
+	struct job_run **p;
 
 	pthread_mutex_lock(&c->lock);
-	for (p = &c->migs; *p && *p != m; p = &(*p)->next)
+	for (p = &c->runs; *p && *p != run; p = &(*p)->next)
 		;
 	if (*p)
-		*p = m->next;
+		*p = run->next;
 	hand_result(c, r);
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void mig_free(struct mig *m)
+static void job_free(struct job_run *run)
 {
-	pthread_mutex_destroy(&m->lock);
-	pthread_cond_destroy(&m->cond);
-	free(m);
+	pthread_mutex_destroy(&run->lock);
+	pthread_cond_destroy(&run->cond);
+	free(run);
 }
 
-static void *mig_main(void *arg)
+static void *job_main(void *arg)
 {
-	struct mig *m = arg;
+	struct job_run *run = arg;
 	struct aras_job_result *r = calloc(1, sizeof(*r));
-	uint64_t t0 = now_ms(CLOCK_MONOTONIC);
 	pthread_t wd;
 	int have_wd;
 
-	have_wd = m->job.kind == ARAS_KIND_MIGRATE && pthread_create(&wd, NULL, mig_watchdog, m) == 0;
+	have_wd = run->job.kind == ARAS_KIND_MIGRATE && pthread_create(&wd, NULL, mig_watchdog, run) == 0;
 	if (r) {
-		r->action = m->job.action;
-		if (m->job.kind == ARAS_KIND_MIGRATE)
-			r->ok = aras_virt_migrate(m->conn, m->dom, &m->job, r->err, sizeof(r->err)) == 0;
+		r->action = run->job.action;
+		if (run->job.kind == ARAS_KIND_MIGRATE)
+			r->ok = aras_virt_migrate(run->conn, run->dom, &run->job, r->err, sizeof(r->err)) == 0;
 		else
-			r->ok = aras_virt_lifecycle(m->dom, &m->job, r->err, sizeof(r->err), &r->detail) == 0;
+			r->ok = aras_virt_lifecycle(run->dom, &run->job, r->err, sizeof(r->err), &r->detail) == 0;
 	}
-	pthread_mutex_lock(&m->lock);
-	m->done = 1;
-	pthread_cond_broadcast(&m->cond);
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_lock(&run->lock);
+	run->done = 1;
+	pthread_cond_broadcast(&run->cond);
+	pthread_mutex_unlock(&run->lock);
 	if (have_wd)
 		pthread_join(wd, NULL);
-	if (r)
-		r->ms = now_ms(CLOCK_MONOTONIC) - t0;
-	if (r && r->ok && m->job.kind == ARAS_KIND_MIGRATE) {
+	if (r && r->ok && run->job.kind == ARAS_KIND_MIGRATE) {
 		struct aras_mig_stats st;
 
 		/*
@@ -572,67 +564,66 @@ static void *mig_main(void *arg)
 		 * destination that hangs must not keep the action running and its
 		 * migration slot taken.  The figures follow as a progress message.
 		 */
-		pthread_mutex_lock(&m->c->lock);
-		hand_result(m->c, r);
-		pthread_mutex_unlock(&m->c->lock);
+		pthread_mutex_lock(&run->c->lock);
+		hand_result(run->c, r);
+		pthread_mutex_unlock(&run->c->lock);
 		r = NULL;
-		if (aras_virt_completed_stats(m->dom, &m->job, &st) == 1)
-			post_progress(m, &st);
+		if (aras_virt_completed_stats(run->dom, &run->job, &st) == 1)
+			post_progress(run, &st);
 	}
 	/*
 	 * No kick here: the engine asks for a poll at once when the loop takes
 	 * a successful result (fx.kick), and none after a failure (D2).
 	 */
-	virDomainFree(m->dom);
-	virConnectClose(m->conn); /* drops the reference taken for this thread */
-	mig_finish(m, r);         /* the last use of the collector */
-	mig_free(m);
+	virDomainFree(run->dom);
+	virConnectClose(run->conn); /* drops the reference taken for this thread */
+	job_finish(run, r);         /* the last use of the collector */
+	job_free(run);
 	return NULL;
 }
 
 /*
  * Start a long job (a migration or a life-cycle command) on its own thread,
- * listed in c->migs: 0, and the thread owns dom; -1, and dom stays the caller's.
+ * listed in c->runs: 0, and the thread owns dom; -1, and dom stays the caller's.
  */
 static int start_long_job(struct worker *w, virDomainPtr dom, const struct aras_job *job)
 {
 	struct aras_collector *c = w->c;
-	struct mig *m = calloc(1, sizeof(*m));
+	struct job_run *run = calloc(1, sizeof(*run));
 	pthread_condattr_t ca;
 	pthread_t t;
 
-	if (!m)
+	if (!run)
 		return -1;
-	m->c = c;
-	m->conn = w->conn;
-	m->dom = dom;
-	m->job = *job;
-	m->job.cancel = &m->cancel;
+	run->c = c;
+	run->conn = w->conn;
+	run->dom = dom;
+	run->job = *job;
+	run->job.cancel = &run->cancel;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&m->cond, &ca);
+	pthread_cond_init(&run->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	pthread_mutex_init(&m->lock, NULL);
+	pthread_mutex_init(&run->lock, NULL);
 	virConnectRef(w->conn);
 	pthread_mutex_lock(&c->lock);
-	m->next = c->migs;
-	c->migs = m;
+	run->next = c->runs;
+	c->runs = run;
 	pthread_mutex_unlock(&c->lock);
-	if (pthread_create(&t, NULL, mig_main, m) == 0) {
+	if (pthread_create(&t, NULL, job_main, run) == 0) {
 		pthread_detach(t);
 		return 0;
 	}
-	mig_finish(m, NULL);
+	job_finish(run, NULL);
 	virConnectClose(w->conn);
-	mig_free(m);
+	job_free(run);
 	return -1;
 }
 
-/* Run one job on the worker's connection; migrations get a thread. */
+/* Run one job on the worker's connection; long jobs (migrations, life-cycle commands) get a thread. */
 static void run_job(struct worker *w, const struct aras_job *job)
 {
 	struct aras_job_result *r = calloc(1, sizeof(*r));
-	uint64_t t0 = now_ms(CLOCK_MONOTONIC);
 	virDomainPtr dom = NULL;
 
 	if (!r)
@@ -659,7 +650,6 @@ static void run_job(struct worker *w, const struct aras_job *job)
 done:
 	if (dom)
 		virDomainFree(dom);
-	r->ms = now_ms(CLOCK_MONOTONIC) - t0;
 	post_result(w->c, r);
 }
 
@@ -781,7 +771,7 @@ static void *worker_main(void *arg)
 
 	for (;;) {
 		struct aras_host_sample *s = calloc(1, sizeof(*s));
-		uint64_t cpu0 = now_ms(CLOCK_THREAD_CPUTIME_ID), wall0 = now_ms(CLOCK_MONOTONIC);
+		uint64_t cpu0 = aras_clock_ms(CLOCK_THREAD_CPUTIME_ID), wall0 = aras_mono_ms();
 		unsigned wait = 0; /* the poll interval (nap) */
 
 		if (!s)
@@ -807,14 +797,14 @@ static void *worker_main(void *arg)
 				trim_heap();
 			}
 		}
-		s->start_ms = now_ms(CLOCK_MONOTONIC);
+		s->start_ms = aras_mono_ms();
 		if (!w->conn) {
 			set_err(s, "cannot connect");
 		} else if (poll_host(w->conn, s) < 0) {
 			close_conn(w);
 		}
-		s->t_ms = now_ms(CLOCK_MONOTONIC);
-		s->cpu_ms = now_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+		s->t_ms = aras_mono_ms();
+		s->cpu_ms = aras_clock_ms(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 		s->wall_ms = s->t_ms - wall0;
 		if (!s->ok) {
 			/* Retry an unreachable host with exponential backoff, up to 8 polls (at least 60 s). */
@@ -884,12 +874,7 @@ fail:
 	return -ARAS_E_NOMEM;
 }
 
-int aras_collector_fd(const struct aras_collector *c)
-{
-	return c->pipe[0];
-}
-
-struct aras_host_sample *aras_collector_next(struct aras_collector *c)
+static struct aras_host_sample *next_sample(struct aras_collector *c)
 {
 	struct aras_host_sample *s;
 
@@ -920,33 +905,75 @@ int aras_collector_submit(struct aras_collector *c, unsigned host_index, const s
 	return -ARAS_E_NOENT;
 }
 
-int aras_collector_event_fd(const struct aras_collector *c)
-{
-	return c->epipe[0];
-}
-
-int aras_collector_next_event(struct aras_collector *c, struct aras_vm_event *ev)
-{
-	return read(c->epipe[0], ev, sizeof(*ev)) == (ssize_t)sizeof(*ev);
-}
-
-int aras_collector_events_lost(struct aras_collector *c)
-{
-	return __atomic_exchange_n(&c->events_lost, 0, __ATOMIC_ACQ_REL);
-}
-
-int aras_collector_job_fd(const struct aras_collector *c)
-{
-	return c->jpipe[0];
-}
-
-struct aras_job_result *aras_collector_next_result(struct aras_collector *c)
+static struct aras_job_result *next_result(struct aras_collector *c)
 {
 	struct aras_job_result *r;
 
 	if (read(c->jpipe[0], &r, sizeof(r)) != sizeof(r))
 		return NULL;
 	return r;
+}
+
+/* The workers' job results, every one waiting, to the sink. */
+static void on_results(void *arg, int fd, int ready)
+{
+	struct aras_collector *c = arg;
+	struct aras_job_result *r;
+
+	(void)fd;
+	(void)ready;
+	while ((r = next_result(c)) != NULL) {
+		c->sink.result(c->sink.arg, r);
+		free(r);
+	}
+}
+
+/*
+ * One host's sample per turn: SNMP requests waiting meanwhile are served
+ * between two hosts' samples (the pipe stays readable for the next).
+ */
+static void on_sample(void *arg, int fd, int ready)
+{
+	struct aras_collector *c = arg;
+	struct aras_host_sample *s = next_sample(c);
+
+	(void)fd;
+	(void)ready;
+	if (!s)
+		return;
+	c->sink.sample(c->sink.arg, s);
+	aras_host_sample_free(s);
+}
+
+/*
+ * libvirt's domain events, to the sink at once.  However many there are
+ * (a host restart stops every VM), they cost at most one fresh poll; so
+ * does a full pipe (events lost: poll every host again).
+ */
+static void on_events(void *arg, int fd, int ready)
+{
+	struct aras_collector *c = arg;
+	struct aras_vm_event ev;
+	int reread = __atomic_exchange_n(&c->events_lost, 0, __ATOMIC_ACQ_REL);
+
+	(void)fd;
+	(void)ready;
+	while (read(c->epipe[0], &ev, sizeof(ev)) == (ssize_t)sizeof(ev))
+		reread |= c->sink.event(c->sink.arg, &ev);
+	if (reread)
+		aras_collector_kick(c);
+}
+
+int aras_collector_attach(struct aras_collector *c, struct aras_loop *l, const struct aras_collector_sink *sink)
+{
+	int rc;
+
+	c->sink = *sink;
+	if ((rc = aras_loop_add_fd(l, c->jpipe[0], ARAS_LOOP_READ, on_results, c)) < 0 ||
+	    (rc = aras_loop_add_fd(l, c->pipe[0], ARAS_LOOP_READ, on_sample, c)) < 0 ||
+	    (rc = aras_loop_add_fd(l, c->epipe[0], ARAS_LOOP_READ, on_events, c)) < 0)
+		return rc;
+	return 0;
 }
 
 void aras_collector_set_interval(struct aras_collector *c, unsigned poll_s)
@@ -972,7 +999,7 @@ static size_t long_jobs(const struct aras_collector *c)
 {
 	size_t n = 0;
 
-	for (const struct mig *m = c->migs; m; m = m->next)
+	for (const struct job_run *run = c->runs; run; run = run->next)
 		n++;
 	return n;
 }
@@ -1006,8 +1033,8 @@ void aras_collector_stop(struct aras_collector *c)
 	pthread_mutex_lock(&c->lock);
 	c->stop = 1;
 	pthread_cond_broadcast(&c->cond);
-	for (struct mig *m = c->migs; m; m = m->next)
-		mig_cancel(m);
+	for (struct job_run *run = c->runs; run; run = run->next)
+		job_cancel(run);
 	while (busy(c) && !timed_out)
 		timed_out = pthread_cond_timedwait(&c->cond, &c->lock, &until) == ETIMEDOUT;
 	if (busy(c)) {
@@ -1019,7 +1046,7 @@ void aras_collector_stop(struct aras_collector *c)
 				     c->w[i].index, c->w[i].uri, ARAS_STOP_GRACE_S);
 			pthread_detach(c->w[i].thread);
 		}
-		if (c->migs)
+		if (c->runs)
 			aras_log_tok(LOG_WARNING, "virt", "%zu long job(s) still running after %d s; not waiting",
 				     long_jobs(c), ARAS_STOP_GRACE_S);
 		pthread_mutex_unlock(&c->lock);
@@ -1038,7 +1065,7 @@ void aras_collector_stop(struct aras_collector *c)
 		}
 	}
 	if (c->pipe[0] >= 0) {
-		while ((s = aras_collector_next(c)) != NULL)
+		while ((s = next_sample(c)) != NULL)
 			aras_host_sample_free(s);
 		close(c->pipe[0]);
 		close(c->pipe[1]);
@@ -1046,7 +1073,7 @@ void aras_collector_stop(struct aras_collector *c)
 	if (c->jpipe[0] >= 0) {
 		struct aras_job_result *r;
 
-		while ((r = aras_collector_next_result(c)) != NULL)
+		while ((r = next_result(c)) != NULL)
 			free(r);
 		close(c->jpipe[0]);
 		close(c->jpipe[1]);

@@ -11,6 +11,7 @@
 
 #include "core/model.h"
 #include "job.h"
+#include "loop.h"
 
 #include <stddef.h>
 
@@ -34,12 +35,6 @@ void aras_virt_global_shutdown(void);
 int aras_collector_start(struct aras_collector **out, const struct aras_collect_host *hosts,
 			 size_t n, unsigned poll_s);
 
-/* The fd that becomes readable when results are waiting. */
-int aras_collector_fd(const struct aras_collector *c);
-
-/* Next finished sample (caller frees with aras_host_sample_free), or NULL. */
-struct aras_host_sample *aras_collector_next(struct aras_collector *c);
-
 /* Ask every worker to poll now (e.g. after an action changed a VM). */
 void aras_collector_kick(struct aras_collector *c);
 
@@ -54,20 +49,31 @@ void aras_collector_set_interval(struct aras_collector *c, unsigned poll_s);
 
 /*
  * Queue a job on host_index's worker; it runs on that host's connection
- * without blocking the loop (a migration in a thread of its own, with a
- * watchdog that aborts it after timeout_s).  -ARAS_E_NOENT unknown host.
+ * without blocking the loop (a long job -- a migration or a life-cycle
+ * command -- in a thread of its own; a migration with a watchdog that
+ * aborts it after timeout_s).  -ARAS_E_NOENT unknown host.
  */
 int aras_collector_submit(struct aras_collector *c, unsigned host_index, const struct aras_job *job);
-/* The fd that becomes readable when domain events (events.h) are waiting. */
-int aras_collector_event_fd(const struct aras_collector *c);
-/* Next domain event into *ev: 1, or 0 when none is waiting. */
-int aras_collector_next_event(struct aras_collector *c, struct aras_vm_event *ev);
-/* 1 once after events were lost (the pipe was full): poll every host again. */
-int aras_collector_events_lost(struct aras_collector *c);
-/* The fd that becomes readable when job results are waiting. */
-int aras_collector_job_fd(const struct aras_collector *c);
-/* Next job result (caller frees with free()), or NULL. */
-struct aras_job_result *aras_collector_next_result(struct aras_collector *c);
+
+/* Where the loop hands what the workers post (loop thread). */
+struct aras_collector_sink {
+	void *arg;
+	/* one host's sample per loop turn (freed after the call) */
+	void (*sample)(void *arg, const struct aras_host_sample *s);
+	/* every job result or progress message waiting (freed after the call) */
+	void (*result)(void *arg, const struct aras_job_result *r);
+	/* every domain event (events.h) waiting: 1 when every host should be polled again */
+	int (*event)(void *arg, const struct aras_vm_event *ev);
+};
+
+/*
+ * Register the collector's pipes with the loop: results, samples and
+ * domain events, in that order, each read on the loop thread and handed
+ * to sink (copied).  After events were lost (the pipe was full) or a
+ * sink asked for it, every host is polled again (aras_collector_kick).
+ * 0 or -ARAS_E_*.
+ */
+int aras_collector_attach(struct aras_collector *c, struct aras_loop *l, const struct aras_collector_sink *sink);
 
 /* Stop and join the workers, close connections, free c (NULL is fine). */
 void aras_collector_stop(struct aras_collector *c);

@@ -3,6 +3,8 @@
  */
 #include "events.h"
 
+#include "clock.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,20 +25,12 @@ struct sink {
 	int published;
 };
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void post(const struct sink *k, virDomainPtr dom, struct aras_vm_event *ev)
 {
 	if (!__atomic_load_n(&k->published, __ATOMIC_ACQUIRE))
 		return; /* cannot happen: published before it is registered */
 	ev->host_index = k->host;
-	ev->t_ms = mono_ms();
+	ev->t_ms = aras_mono_ms();
 	if (virDomainGetUUID(dom, ev->uuid) < 0)
 		ev->kind = ARAS_VEV_REREAD;
 	/* far below PIPE_BUF: written whole or not at all */

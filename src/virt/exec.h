@@ -1,7 +1,8 @@
 /*
  * exec.h - allocation actions on one libvirt domain: vCPU hot-add, balloon,
- * new or larger disk, live migration.  Called from the host's worker (or
- * its migration thread), never from the loop.
+ * new or larger disk, live migration, life-cycle commands.  Called from
+ * the host's worker (or the thread of a long job: a migration or a
+ * life-cycle command, collect.c), never from the loop.
  */
 #ifndef ARAS_VIRT_EXEC_H
 #define ARAS_VIRT_EXEC_H

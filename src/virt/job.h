@@ -31,7 +31,7 @@ struct aras_job {
 
 /* What a message on the result pipe is. */
 enum aras_job_msg {
-	ARAS_JOB_RESULT = 0,   /* the job ended (ok, err, ms, detail; stats if has_stats) */
+	ARAS_JOB_RESULT = 0,   /* the job ended (ok, err, detail; stats if has_stats) */
 	ARAS_JOB_PROGRESS = 1, /* a running migration's progress (stats) */
 };
 
@@ -40,8 +40,7 @@ struct aras_job_result {
 	uint32_t action;
 	int ok;
 	char err[ARAS_ERRTEXT_MAX];
-	uint64_t ms; /* how long it ran */
-	int detail;  /* enum aras_result_detail (core/engine.h): ARAS_RESULT_FORCED */
+	int detail; /* enum aras_result_detail (core/engine.h): ARAS_RESULT_FORCED */
 	int has_stats;
 	struct aras_mig_stats stats; /* PROGRESS, or a migration's completed job */
 };
