@@ -1,6 +1,9 @@
 /*
- * main.c - options, start-up, and the wiring of every subsystem into the
- * loop (loop.h) and of the engine's effects (effects.h).
+ * main.c - options, the configuration (and the state file and order
+ * journal it names), the modules built and started, the loop run, the
+ * modules torn down.  Each module registers its own descriptors and
+ * timers with the loop (loop.h); the engine's effects are wired in
+ * effects.c, its inputs in drive.c.
  *
  * One thread runs net-snmp and the engine; per-host libvirt workers run
  * beside it and hand their samples over a pipe (see virt/collect.h).
@@ -13,15 +16,13 @@
 #include "effects.h"
 #include "history.h"
 #include "loop.h"
+#include "probe.h"
 #include "notify/mail.h"
 #include "notify/script.h"
 #include "snmp/agent.h"
 #include "snmp/config.h"
-#include "snmp/notify.h"
-#include "snmp/probe.h"
 #include "util/log.h"
 #include "virt/collect.h"
-#include "virt/probe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,45 +89,6 @@ static void usage(FILE *f)
 		"  -x SOCKET  AgentX socket of the master agent (overrides agentxSocket)\n"
 		"  -S         print the settings table (Markdown) and exit\n"
 		"  -h         print this help and exit\n");
-}
-
-/*
- * -t: after a clean configuration check, try every host and the master.
- * One line per host and one for AgentX on stdout; 0 when all answer.
- */
-#define PROBE_TIMEOUT_S 20
-
-static int try_connections(struct arasd *d)
-{
-	struct aras_probe *p = calloc(d->nhosts ? d->nhosts : 1, sizeof(*p));
-	char used[1024], msg[512];
-	int failed, master;
-
-	if (!p)
-		return 1;
-	for (size_t i = 0; i < d->nhosts; i++)
-		p[i].uri = d->hosts[i].uri;
-	failed = aras_virt_probe(p, d->nhosts, PROBE_TIMEOUT_S);
-	if (failed < 0) {
-		fprintf(stderr, "cannot try the hosts: %s\n", aras_strerror(failed));
-		free(p);
-		return 1;
-	}
-	/* a host's name and libvirt's message may hold any byte: escaped as in the log */
-	for (size_t i = 0; i < d->nhosts; i++) {
-		char line[sizeof(p[i].msg) + 2048], esc[sizeof(line) * ARAS_ESCAPE_GROWTH];
-
-		snprintf(line, sizeof(line), "host %s (index %u, %s): %s%s", d->hosts[i].name,
-			 d->hosts[i].index, d->hosts[i].uri, p[i].ok ? "" : "UNREACHABLE: ", p[i].msg);
-		aras_escape(esc, sizeof(esc), line);
-		printf("%s\n", esc);
-	}
-	master = aras_snmp_probe_master(d->agentx_socket, used, sizeof(used), msg, sizeof(msg));
-	printf("agentx %s: %s%s\n", used, master < 0 ? "UNREACHABLE: " : "", msg);
-	printf("%zu of %zu host%s reachable, AgentX master %s\n", d->nhosts - (size_t)failed, d->nhosts,
-	       d->nhosts == 1 ? "" : "s", master < 0 ? "unreachable" : "reachable");
-	free(p);
-	return failed || master < 0;
 }
 
 /* What the signal pipe's callback needs. */
@@ -392,7 +354,7 @@ int main(int argc, char **argv)
 			printf("%s: OK (%zu hosts)\n", conf_file, d.nhosts);
 		rc = problems ? 1 : 0;
 		if (!problems && probe)
-			rc = try_connections(&d);
+			rc = aras_daemon_probe(&d);
 		aras_jlog_free(&jl);
 		aras_engine_free(d.eng);
 		aras_config_free(&d);
