@@ -1,8 +1,11 @@
 /*
- * arasd.h - the daemon's context: configuration, the current settings,
- * the engine (state, model, actions: core/engine.h), and the counters the
- * status scalars show.  Plain C: both
- * adapters and main.c share it, none of them puts library types here.
+ * arasd.h - the daemon's context: what the configuration file says, the
+ * engine (state, model, actions: core/engine.h), the adapters the
+ * engine's effects reach (daemon/effects.c), and the counters the status
+ * scalars show (counters.h).  Plain C: the SNMP adapter, effects.c and
+ * main.c share it, none of them puts library types here; the other
+ * modules get only their own state (mail, scripts, the collector, the
+ * history file, daemon/drive.c).
  */
 #ifndef ARASD_H
 #define ARASD_H
@@ -52,7 +55,6 @@ struct arasd {
 	unsigned script_timeout;
 	struct aras_scripts *scripts;
 	struct aras_counters counters; /* changed only through counters.h */
-	int master_connected;
 };
 
 #endif

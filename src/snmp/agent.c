@@ -70,13 +70,14 @@ static int master_up(int major, int minor, void *serverarg, void *clientarg)
 	(void)clientarg;
 	if (!daemon_ctx)
 		return 0;
-	daemon_ctx->master_connected = (minor == SNMPD_CALLBACK_INDEX_START);
+	if (minor == SNMPD_CALLBACK_INDEX_START)
+		aras_notify_master_up();
 	if (minor == SNMPD_CALLBACK_INDEX_STOP) {
 		aras_notify_master_lost(daemon_ctx, serverarg);
 		/* no COMMIT or UNDO will come for a SET in progress: its VMs must not stay held */
 		aras_txn_abandon(daemon_ctx, "left unfinished by the master that went away");
 	}
-	log_info("AgentX master %s", daemon_ctx->master_connected ? "connected" : "lost");
+	log_info("AgentX master %s", minor == SNMPD_CALLBACK_INDEX_START ? "connected" : "lost");
 	return 0;
 }
 

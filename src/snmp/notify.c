@@ -127,6 +127,7 @@ static struct {
 	struct note q[NOTIFY_QUEUE];
 	size_t head, count;
 	int warned;
+	int master_up; /* the AgentX master is connected: aras_notify_master_up / _lost */
 } nq;
 
 /*
@@ -163,11 +164,17 @@ static void ack_handed(void)
 	ack.handed++;
 }
 
+void aras_notify_master_up(void)
+{
+	nq.master_up = 1;
+}
+
 void aras_notify_master_lost(struct arasd *d, const void *session)
 {
 	const netsnmp_session *s = session;
 	unsigned long acked, lost;
 
+	nq.master_up = 0;
 	if (!s || s != ack.sess) {
 		ack.sess = NULL;
 		return;
@@ -194,7 +201,7 @@ static void drop(struct arasd *d, struct note n, const char *what, const char *w
 
 static void queue(struct arasd *d, struct note n, const char *what)
 {
-	if (!d->master_connected) {
+	if (!nq.master_up) {
 		drop(d, n, what, "AgentX master not connected");
 		return;
 	}
@@ -219,7 +226,7 @@ int aras_notify_flush(struct arasd *d)
 
 		nq.head = (nq.head + 1) % NOTIFY_QUEUE;
 		nq.count--;
-		if (!d->master_connected) {
+		if (!nq.master_up) {
 			drop(d, n, "(queued)", "AgentX master lost");
 			continue;
 		}

@@ -26,9 +26,12 @@ void aras_notify_state_coalesced(struct arasd *d);
 void aras_notify_no_target(struct arasd *d, const struct aras_event *e);
 /* Send the next batch of queued notifications; 1 if more are waiting. */
 int aras_notify_flush(struct arasd *d);
+/* The master connected (SNMPD_CALLBACK_INDEX_START): notifications are queued and sent. */
+void aras_notify_master_up(void);
 /*
  * The master went away (SNMPD_CALLBACK_INDEX_STOP, with its still-open
- * session): notifications it had not acknowledged count as dropped.
+ * session): notifications it had not acknowledged count as dropped, and
+ * new ones are dropped until it is back.
  */
 void aras_notify_master_lost(struct arasd *d, const void *session);
 
