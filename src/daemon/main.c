@@ -16,9 +16,9 @@
 #include "effects.h"
 #include "history.h"
 #include "loop.h"
-#include "probe.h"
 #include "notify/mail.h"
 #include "notify/script.h"
+#include "probe.h"
 #include "snmp/agent.h"
 #include "snmp/config.h"
 #include "util/log.h"
@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -206,7 +205,8 @@ static int start_core(struct arasd *d, struct aras_loop *l)
 	}
 	if (d->script && (aras_scripts_new(&d->scripts, d->script,
 					   d->script_timeout ? d->script_timeout : NOTIFY_TIMEOUT_DEFAULT_S) < 0 ||
-			  aras_scripts_set_user(d->scripts, d->script_user) < 0)) {
+			  aras_scripts_set_user(d->scripts, d->script_user) < 0 ||
+			  aras_scripts_attach(d->scripts, l, &d->counters) < 0)) {
 		log_err("cannot set up the alert script");
 		return -1;
 	}

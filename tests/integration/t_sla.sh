@@ -110,4 +110,9 @@ e=$(grep -lF 'ARAS_VM_NAME=evil$(touch pwned);x' "$T"/runs/* | head -1)
 check "the evil VM name reached the script verbatim" test -n "$e"
 check "and ran nothing: no file 'pwned' anywhere near" sh -c "! find '$T' '$TOP' /tmp -maxdepth 2 -name pwned 2>/dev/null | grep -q ."
 is "arasScriptRuns" "$(sget "$STATUS_OID.10.0")" 12
+# the loop reaps every child (notify/script.c's loop source): none left a zombie, none failed
+apid=$(tail -1 "$T/pids") # arasd, started last (in a subshell: ARASD_PID is not set here)
+check "arasd's pid is known ($apid)" test "$(cat /proc/$apid/comm 2>/dev/null)" = arasd
+check "every script run reaped (no zombie child of arasd)" wait_for 10 sh -c "! ps --ppid $apid -o stat= | grep -q Z"
+is "arasScriptFailed" "$(sget "$STATUS_OID.11.0")" 0
 exit 0
