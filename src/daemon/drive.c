@@ -33,11 +33,12 @@ static int on_event(void *arg, const struct aras_vm_event *ev)
 static void on_sample(void *arg, const struct aras_host_sample *s)
 {
 	struct aras_drive *dr = arg;
-	const struct aras_host *h = aras_model_host(aras_engine_model(dr->eng), s->host_index);
+	const struct aras_model *m = aras_engine_model(dr->eng);
+	const struct aras_host *h = aras_model_host(m, s->host_index);
 
 	aras_engine_sample(dr->eng, s, time(NULL));
 	if (h && s->ok)
-		aras_history_record(dr->history, dr->eng, h->index, time(NULL));
+		aras_history_record(dr->history, m, h->index, time(NULL));
 	aras_counters_poll(dr->counters, s->wall_ms);
 }
 

@@ -36,7 +36,7 @@ static int rotated(const struct aras_history *h)
 	return named.st_ino != cur.st_ino || named.st_dev != cur.st_dev;
 }
 
-void aras_history_record(struct aras_history *h, const struct aras_engine *e, unsigned host, time_t now)
+void aras_history_record(struct aras_history *h, const struct aras_model *m, unsigned host, time_t now)
 {
 	FILE *f = h->f;
 	char uuid[ARAS_UUID_STRLEN];
@@ -60,8 +60,8 @@ void aras_history_record(struct aras_history *h, const struct aras_engine *e, un
 		fprintf(f, "# arasd history: T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT "
 			   "IO_PCT\n");
 	}
-	for (size_t i = 0; i < aras_engine_model(e)->nvms; i++) {
-		const struct aras_vm *vm = aras_engine_model(e)->vms[i];
+	for (size_t i = 0; i < m->nvms; i++) {
+		const struct aras_vm *vm = m->vms[i];
 
 		if (vm->host != host || !vm->rates_valid)
 			continue;

@@ -7,7 +7,7 @@
 #ifndef ARAS_HISTORY_H
 #define ARAS_HISTORY_H
 
-#include "core/engine.h"
+#include "core/model.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -19,8 +19,8 @@ struct aras_history {
 
 /* Record into file (NULL: nothing recorded). */
 void aras_history_init(struct aras_history *h, char *file);
-/* Host host's VMs with valid rates, as polled at now. */
-void aras_history_record(struct aras_history *h, const struct aras_engine *e, unsigned host, time_t now);
+/* Host host's VMs with valid rates in m, as polled at now. */
+void aras_history_record(struct aras_history *h, const struct aras_model *m, unsigned host, time_t now);
 /* SIGHUP: close the file; the next poll opens it again by name.  Logged. */
 void aras_history_reopen(struct aras_history *h);
 void aras_history_close(struct aras_history *h);

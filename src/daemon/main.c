@@ -22,6 +22,7 @@
 #include "snmp/agent.h"
 #include "snmp/config.h"
 #include "util/log.h"
+#include "util/log.h"
 #include "virt/collect.h"
 
 #include <errno.h>
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Log lines of this file say where they come from (util/log.h). */
