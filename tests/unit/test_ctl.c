@@ -40,9 +40,9 @@
 #include "core/state.h"
 
 #define T0 10000000ull           /* time of the second poll, ms */
-#define S(x) ((uint64_t)(x) * 1000)
+#define S(x) (1000 * (uint64_t)(x))
 #define MEM_TOTAL 10000000ull    /* KiB per host */
-#define PCT(p) ((uint64_t)(p) * 100000) /* percent of a host's memory, in KiB */
+#define PCT(p) (100000 * (uint64_t)(p)) /* percent of a host's memory, in KiB */
 #define IO_CAP_KIB 1000u
 
 #define MAXH 8
@@ -383,10 +383,12 @@ static void done(struct fx *f, struct aras_action *a, int ok, uint64_t now)
 }
 
 /* Common hosts. */
+/* clang-format off: brace initialisers (clang-format 14 splits them over lines) */
 #define ALPHA(cpu, free, disk) { 1, "alpha", 4, cpu, free, disk, HUP }
 #define BETA(cpu, free) { 2, "beta", 4, cpu, free, 10, HUP }
 #define GAMMA(cpu, free) { 3, "gamma", 4, cpu, free, 10, HUP }
 #define VM(key, name, host, vcpus, max, cpu, mem, memmax) { key, name, host, vcpus, max, cpu, mem, memmax, 0 }
+/* clang-format on */
 
 /* ---- the VM load arithmetic --------------------------------------------- */
 

@@ -28,7 +28,7 @@
 #include "core/sla.h"
 #include "core/state.h"
 
-#define S(x) ((uint64_t)(x) * 1000) /* seconds -> ms */
+#define S(x) (1000 * (uint64_t)(x)) /* seconds -> ms */
 #define T0 7000000ull               /* some monotonic time, ms */
 #define IO_CAP_KIB 1000u            /* 1 024 000 B/s count as 100 % */
 
