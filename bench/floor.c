@@ -80,10 +80,10 @@ static const enum coltype col_type[MAX_COL + 1] = {
 };
 
 struct row {
-	netsnmp_index idx;           /* must come first (container key) */
+	netsnmp_index idx; /* must come first (container key) */
 	oid uuid_oid[UUID_LEN];
 	char name[32];
-	uint64_t v[MAX_COL + 1];     /* numeric value of each column */
+	uint64_t v[MAX_COL + 1]; /* numeric value of each column */
 };
 
 static volatile sig_atomic_t stop;
@@ -124,8 +124,8 @@ static void fill_row(struct row *r, unsigned long i, unsigned long n)
 	for (int k = 0; k < UUID_LEN; k++)
 		r->uuid_oid[k] = u[k];
 	snprintf(r->name, sizeof(r->name), "bench-vm-%05lu", i);
-	r->v[3] = i < n / 2 ? 1 : 2;    /* host index */
-	r->v[4] = 1;                    /* running */
+	r->v[3] = i < n / 2 ? 1 : 2; /* host index */
+	r->v[4] = 1;                 /* running */
 	r->v[5] = 2;
 	r->v[6] = 4;
 	r->v[7] = 0;
@@ -152,9 +152,7 @@ static void set_value(netsnmp_variable_list *var, const struct row *r, unsigned 
 	uint64_t v = r->v[col];
 
 	switch (col_type[col]) {
-	case C_STR:
-		snmp_set_var_typed_value(var, ASN_OCTET_STR, r->name, strlen(r->name));
-		break;
+	case C_STR: snmp_set_var_typed_value(var, ASN_OCTET_STR, r->name, strlen(r->name)); break;
 	case C_UNS:
 	case C_GAUGE: {
 		u_long u = v > 0xffffffffull ? 0xffffffffu : (u_long)v;

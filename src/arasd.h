@@ -23,7 +23,7 @@ struct aras_host_conf {
 	unsigned index;
 	char *name;
 	char *uri;
-	char *mig_uri;              /* migrationUri template ("%s" = VM name), or NULL */
+	char *mig_uri; /* migrationUri template ("%s" = VM name), or NULL */
 };
 
 struct aras_mailer;
@@ -32,26 +32,26 @@ struct aras_collector;
 
 struct aras_mail_settings {
 	char *url, *from, *to, *user, *password;
-	int starttls;               /* 0 off, 1 try, 2 required */
+	int starttls; /* 0 off, 1 try, 2 required */
 	unsigned timeout_s;
 };
 
 struct arasd {
-	char *state_file;           /* persisted SETs (stateFile) */
+	char *state_file;            /* persisted SETs (stateFile) */
 	struct aras_journal journal; /* acknowledged orders (stateFile.orders, core/journal.h) */
-	char *agentx_socket;        /* NULL: net-snmp's default */
-	unsigned ping_interval;     /* agentxPingInterval, seconds */
+	char *agentx_socket;         /* NULL: net-snmp's default */
+	unsigned ping_interval;      /* agentxPingInterval, seconds */
 	struct aras_host_conf *hosts;
 	size_t nhosts;
-	struct aras_engine *eng;    /* state, model, controller, actions, event log, backoff (core/engine.h) */
-	char *disk_pool;            /* diskPool: where new disks are created */
-	int migration_unsafe;       /* migrationUnsafe yes: pass VIR_MIGRATE_UNSAFE */
-	char *history_file;         /* historyFile: per-poll usage for arasd-replay (daemon/history.h) */
+	struct aras_engine *eng; /* state, model, controller, actions, event log, backoff (core/engine.h) */
+	char *disk_pool;         /* diskPool: where new disks are created */
+	int migration_unsafe;    /* migrationUnsafe yes: pass VIR_MIGRATE_UNSAFE */
+	char *history_file;      /* historyFile: per-poll usage for arasd-replay (daemon/history.h) */
 	struct aras_collector *collector;
 	struct aras_mail_settings mail;
 	struct aras_mailer *mailer;
-	char *script;               /* alert script (script PATH) */
-	char *script_user;          /* scriptUser: run it as this user (arasd as root) */
+	char *script;      /* alert script (script PATH) */
+	char *script_user; /* scriptUser: run it as this user (arasd as root) */
 	unsigned script_timeout;
 	struct aras_scripts *scripts;
 	struct aras_counters counters; /* changed only through counters.h */

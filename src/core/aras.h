@@ -12,15 +12,15 @@
 enum aras_err {
 	ARAS_OK = 0,
 	ARAS_E_NOMEM = 1,
-	ARAS_E_INVAL = 2,      /* malformed input (SNMP: wrongType/wrongLength) */
-	ARAS_E_RANGE = 3,      /* well formed but out of bounds (wrongValue) */
-	ARAS_E_INCONSIST = 4,  /* contradicts another setting (inconsistentValue) */
-	ARAS_E_RDONLY = 5,     /* not writable (notWritable) */
-	ARAS_E_NOENT = 6,      /* no such object or row (noCreation / noSuchName) */
-	ARAS_E_IO = 7,         /* file or system call failed */
-	ARAS_E_VIRT = 8,       /* libvirt call failed */
-	ARAS_E_BUSY = 9,       /* resource temporarily unavailable */
-	ARAS_E_LENGTH = 10,    /* value of the wrong length (wrongLength) */
+	ARAS_E_INVAL = 2,     /* malformed input (SNMP: wrongType/wrongLength) */
+	ARAS_E_RANGE = 3,     /* well formed but out of bounds (wrongValue) */
+	ARAS_E_INCONSIST = 4, /* contradicts another setting (inconsistentValue) */
+	ARAS_E_RDONLY = 5,    /* not writable (notWritable) */
+	ARAS_E_NOENT = 6,     /* no such object or row (noCreation / noSuchName) */
+	ARAS_E_IO = 7,        /* file or system call failed */
+	ARAS_E_VIRT = 8,      /* libvirt call failed */
+	ARAS_E_BUSY = 9,      /* resource temporarily unavailable */
+	ARAS_E_LENGTH = 10,   /* value of the wrong length (wrongLength) */
 };
 
 const char *aras_strerror(int err);

@@ -88,8 +88,8 @@ int aras_backoff_admit(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID_LEN]
 	return 1;
 }
 
-int64_t aras_backoff_result(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID_LEN], unsigned host,
-			    int ok, uint64_t now_ms, uint32_t *streak)
+int64_t aras_backoff_result(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID_LEN], unsigned host, int ok,
+			    uint64_t now_ms, uint32_t *streak)
 {
 	struct aras_backoff_entry *v, *h;
 	uint64_t hw;

@@ -34,7 +34,7 @@ struct aras_backoff_entry {
 struct aras_backoff {
 	struct aras_backoff_entry *v;
 	size_t n, cap;
-	uint64_t deferred;           /* decisions held back (arasActionsBackedOff) */
+	uint64_t deferred; /* decisions held back (arasActionsBackedOff) */
 };
 
 void aras_backoff_init(struct aras_backoff *b);
@@ -53,8 +53,8 @@ int aras_backoff_admit(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID_LEN]
  * new wait in ms (and *streak its failures in a row); on success 0 and
  * both streaks end.  -ARAS_E_NOMEM when the failure could not be recorded.
  */
-int64_t aras_backoff_result(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID_LEN], unsigned host,
-			    int ok, uint64_t now_ms, uint32_t *streak);
+int64_t aras_backoff_result(struct aras_backoff *b, const uint8_t uuid[ARAS_UUID_LEN], unsigned host, int ok,
+			    uint64_t now_ms, uint32_t *streak);
 
 /*
  * Drop the VM entries whose VM keep() says is gone (host entries stay);

@@ -50,7 +50,8 @@ int aras_conf_host_line(char *line, struct aras_host_line *h, const char **why)
 		*why = "host needs a name and a libvirt URI: host NAME URI [INDEX]";
 		return -1;
 	}
-	if (aras_conf_word(&p, &idx, 31) < 0 || (idx && aras_conf_word(&p, &extra, (size_t)-1) == 0 && extra)) {
+	if (aras_conf_word(&p, &idx, 31) < 0 ||
+	    (idx && aras_conf_word(&p, &extra, (size_t)-1) == 0 && extra)) {
 		*why = "host takes at most three arguments: NAME URI [INDEX]";
 		return -1;
 	}

@@ -19,8 +19,8 @@
 int aras_conf_word(char **p, char **word, size_t max);
 
 struct aras_host_line {
-	char *name, *uri;       /* point into the line */
-	unsigned index;         /* 1..65535, or 0 when not given */
+	char *name, *uri; /* point into the line */
+	unsigned index;   /* 1..65535, or 0 when not given */
 };
 
 /* Parse "NAME URI [INDEX]" in place: 0, or -1 with the reason in *why. */

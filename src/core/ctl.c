@@ -191,12 +191,12 @@ static unsigned free_pct(const struct aras_host *h, uint64_t free_kib)
 
 /* Host figures with this round's planned moves added. */
 struct proj {
-	unsigned cpu;          /* percent */
+	unsigned cpu; /* percent */
 	uint64_t free_kib;
-	unsigned io_vms;       /* VMs whose disk alert fires (contention) */
-	unsigned io_busy;      /* VMs with a disk alert in any stage (placement) */
-	unsigned into;         /* migrations into it */
-	unsigned out;          /* load (percent) of the moves away from it planned this round */
+	unsigned io_vms;              /* VMs whose disk alert fires (contention) */
+	unsigned io_busy;             /* VMs with a disk alert in any stage (placement) */
+	unsigned into;                /* migrations into it */
+	unsigned out;                 /* load (percent) of the moves away from it planned this round */
 	struct aras_rules_map *rules; /* pr[0] only: group members per host (rules.h); NULL: no rules */
 };
 
@@ -246,14 +246,16 @@ static void proj_init(const struct aras_model *m, const struct aras_plan *p, str
 		const struct aras_action *a = aras_plan_at(p, k);
 		const struct aras_vm *vm;
 
-		if (a->kind != ARAS_KIND_MIGRATE || (a->state != ARAS_AS_APPROVED && a->state != ARAS_AS_RUNNING))
+		if (a->kind != ARAS_KIND_MIGRATE ||
+		    (a->state != ARAS_AS_APPROVED && a->state != ARAS_AS_RUNNING))
 			continue;
 		vm = aras_model_find_vm(m, a->uuid);
 		for (size_t h = 0; vm && h < m->nhosts; h++) {
 			if (m->hosts[h].index != a->target || vm->host == a->target)
 				continue;
 			pr[h].cpu += aras_ctl_vm_load(vm, m->hosts[h].cpus);
-			pr[h].free_kib = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
+			pr[h].free_kib =
+				pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
 			pr[h].io_busy += (unsigned)io_busy(vm);
 		}
 	}
@@ -267,11 +269,11 @@ static size_t host_pos(const struct aras_model *m, unsigned index)
 	return m->nhosts;
 }
 
-#define APPEND(buf, len, ...)                                                                   \
-	do {                                                                                    \
-		size_t used_ = strlen(buf);                                                     \
-		if (used_ < (len))                                                              \
-			snprintf((buf) + used_, (len) - used_, __VA_ARGS__);                    \
+#define APPEND(buf, len, ...)                                                                                \
+	do {                                                                                                 \
+		size_t used_ = strlen(buf);                                                                  \
+		if (used_ < (len))                                                                           \
+			snprintf((buf) + used_, (len)-used_, __VA_ARGS__);                                   \
 	} while (0)
 
 /* At most pct % of the up hosts (not in maintenance) at or above high. */
@@ -349,8 +351,8 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 		/* a CPU move to a host whose vCPUs already wait (steal) would only move the queue */
 		if (resource == ARAS_RES_CPU && s->v[ARAS_S_STEAL_THRESHOLD] && t->steal_valid &&
 		    t->steal_mean >= s->v[ARAS_S_STEAL_THRESHOLD]) {
-			APPEND(why, whylen, "%s%s contended (mean steal %u%% >= %u%%)", why[0] ? "; " : "", t->name,
-			       t->steal_mean, s->v[ARAS_S_STEAL_THRESHOLD]);
+			APPEND(why, whylen, "%s%s contended (mean steal %u%% >= %u%%)", why[0] ? "; " : "",
+			       t->name, t->steal_mean, s->v[ARAS_S_STEAL_THRESHOLD]);
 			continue;
 		}
 		load = aras_ctl_vm_load(vm, t->cpus);
@@ -360,7 +362,8 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 		cpu_ok = cpu_after < cpu_high;
 		if (!cpu_ok && resource == ARAS_RES_CPU && relief_ok < 0)
 			relief_ok = over_at_most(m, cpu_high, ARAS_CTL_RELIEF_HOSTS_PCT);
-		if (!cpu_ok && !(resource == ARAS_RES_CPU && relief_ok && cpu_after + ARAS_CTL_RELIEF_GAIN <= src_cpu)) {
+		if (!cpu_ok &&
+		    !(resource == ARAS_RES_CPU && relief_ok && cpu_after + ARAS_CTL_RELIEF_GAIN <= src_cpu)) {
 			APPEND(why, whylen, "%s%s cpu %u%%+%u%% >= %u%%", why[0] ? "; " : "", t->name,
 			       pr[h].cpu, load, cpu_high);
 			continue;
@@ -395,15 +398,17 @@ static unsigned place(const struct aras_ctl *c, const struct aras_model *m, cons
 		uint64_t fk = pr[h].free_kib > vm->mem_cur_kib ? pr[h].free_kib - vm->mem_cur_kib : 0;
 
 		snprintf(why, whylen, "to %s: cpu %u%%+%u%% < %u%%, free memory %u%% >= %u%% after the move",
-			 t->name, pr[h].cpu, aras_ctl_vm_load(vm, t->cpus), cpu_high, free_pct(t, fk), mem_min);
+			 t->name, pr[h].cpu, aras_ctl_vm_load(vm, t->cpus), cpu_high, free_pct(t, fk),
+			 mem_min);
 	} else if (relief) {
 		size_t h = host_pos(m, relief);
 		const struct aras_host *t = &m->hosts[h];
 
 		snprintf(why, whylen,
-			 "no host stays under %u%%; relief to %s: cpu %u%%+%u%% = %u%%, %u points below the source's %u%%",
-			 cpu_high, t->name, pr[h].cpu, aras_ctl_vm_load(vm, t->cpus), relief_cpu, src_cpu - relief_cpu,
-			 src_cpu);
+			 "no host stays under %u%%; relief to %s: cpu %u%%+%u%% = %u%%, %u points below the "
+			 "source's %u%%",
+			 cpu_high, t->name, pr[h].cpu, aras_ctl_vm_load(vm, t->cpus), relief_cpu,
+			 src_cpu - relief_cpu, src_cpu);
 		best = relief;
 	}
 	return best;
@@ -514,12 +519,14 @@ static int per_host_full(const struct aras_ctl *c, const struct aras_model *m, c
 	int full = 0;
 
 	for (size_t h = 0; h < m->nhosts; h++)
-		full |= m->hosts[h].index != vm->host && pr[h].into >= st->settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST];
+		full |= m->hosts[h].index != vm->host &&
+			pr[h].into >= st->settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST];
 	if (!full)
 		return 0;
 	relaxed = *st; /* shallow: place() reads the settings and the preferences */
 	relaxed.settings.v[ARAS_S_MAX_MIGRATIONS_PER_HOST] = UINT32_MAX;
-	return place(c, m, &relaxed, pr, vm, resource, now_ms, only_host, flags & PM_IGNORE_COOLDOWN, NULL, 0) != 0;
+	return place(c, m, &relaxed, pr, vm, resource, now_ms, only_host, flags & PM_IGNORE_COOLDOWN, NULL,
+		     0) != 0;
 }
 
 /*
@@ -527,9 +534,9 @@ static int per_host_full(const struct aras_ctl *c, const struct aras_model *m, c
  * no-target notice.  Returns 1 if out was written.
  */
 static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
-		     struct proj *pr, unsigned *cluster_moves, struct aras_vm *vm, int resource,
-		     int origin, unsigned only_host, const char *cause, uint64_t now_ms,
-		     struct aras_decision *out, int flags)
+		     struct proj *pr, unsigned *cluster_moves, struct aras_vm *vm, int resource, int origin,
+		     unsigned only_host, const char *cause, uint64_t now_ms, struct aras_decision *out,
+		     int flags)
 {
 	char why[ARAS_ERRTEXT_MAX];
 	unsigned target;
@@ -579,8 +586,7 @@ static int plan_move(struct aras_ctl *c, const struct aras_model *m, const struc
 }
 
 /* The VM to move off a host with I/O contention: lowest priority, then least memory. */
-static const struct aras_vm *io_victim(const struct aras_model *m, const struct aras_state *st,
-				       unsigned host)
+static const struct aras_vm *io_victim(const struct aras_model *m, const struct aras_state *st, unsigned host)
 {
 	const struct aras_vm *best = NULL;
 
@@ -588,8 +594,7 @@ static const struct aras_vm *io_victim(const struct aras_model *m, const struct 
 		const struct aras_vm *vm = m->vms[i];
 		unsigned pb, pv;
 
-		if (vm->host != host || !io_bound(vm) ||
-		    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
+		if (vm->host != host || !io_bound(vm) || aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
 			continue;
 		if (!best) {
 			best = vm;
@@ -602,7 +607,6 @@ static const struct aras_vm *io_victim(const struct aras_model *m, const struct 
 	}
 	return best;
 }
-
 
 /* Already has a decision this round (one action per VM at a time). */
 static int decided(const struct aras_decision *out, size_t n, const uint8_t *uuid)
@@ -692,26 +696,31 @@ static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const 
 			cv->low_since_ms = now_ms;
 			continue;
 		}
-		if (now_ms - cv->low_since_ms < after || in_cooldown(cv, st, now_ms) || decided(out, n, vm->uuid) ||
-		    (p && aras_plan_open_for(p, vm->uuid)) || aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
+		if (now_ms - cv->low_since_ms < after || in_cooldown(cv, st, now_ms) ||
+		    decided(out, n, vm->uuid) || (p && aras_plan_open_for(p, vm->uuid)) ||
+		    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
 			continue;
 		if (cpu_low) {
-			decision_base(&out[n], vm, ARAS_KIND_REMOVE_VCPU, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER);
+			decision_base(&out[n], vm, ARAS_KIND_REMOVE_VCPU, ARAS_RES_CPU,
+				      ARAS_ORIGIN_CONTROLLER);
 			out[n].amount = vm->vcpus - 1;
 			out[n].before = vm->vcpus;
 			snprintf(out[n].reason, sizeof(out[n].reason),
-				 "cpu %u%% low for %llu s: return a vCPU arasd added (%u -> %u)", vm->cpu_usage,
-				 (unsigned long long)((now_ms - cv->low_since_ms) / 1000), vm->vcpus, vm->vcpus - 1);
+				 "cpu %u%% low for %llu s: return a vCPU arasd added (%u -> %u)",
+				 vm->cpu_usage, (unsigned long long)((now_ms - cv->low_since_ms) / 1000),
+				 vm->vcpus, vm->vcpus - 1);
 		} else {
 			uint64_t step = st->settings.v[ARAS_S_MEM_STEP];
 			uint64_t back = cv->added_mem_kib < step ? cv->added_mem_kib : step;
 
-			decision_base(&out[n], vm, ARAS_KIND_SHRINK_MEM, ARAS_RES_MEM, ARAS_ORIGIN_CONTROLLER);
+			decision_base(&out[n], vm, ARAS_KIND_SHRINK_MEM, ARAS_RES_MEM,
+				      ARAS_ORIGIN_CONTROLLER);
 			out[n].amount = vm->mem_cur_kib > back ? vm->mem_cur_kib - back : vm->mem_cur_kib;
 			out[n].before = vm->mem_cur_kib;
 			snprintf(out[n].reason, sizeof(out[n].reason),
 				 "memory %u%% low for %llu s: return %llu KiB arasd added", vm->mem_usage,
-				 (unsigned long long)((now_ms - cv->low_since_ms) / 1000), (unsigned long long)back);
+				 (unsigned long long)((now_ms - cv->low_since_ms) / 1000),
+				 (unsigned long long)back);
 		}
 		cv->low_since_ms = 0;
 		n++;
@@ -742,8 +751,8 @@ static size_t shrink_back(struct aras_ctl *c, const struct aras_model *m, const 
 #define EARLY_TREND 1
 #define EARLY_SATURATED 2
 static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
-			    const struct aras_plan *p, struct proj *pr, unsigned *cluster_moves, uint64_t now_ms,
-			    struct aras_decision *out, size_t n, size_t max, int early)
+			    const struct aras_plan *p, struct proj *pr, unsigned *cluster_moves,
+			    uint64_t now_ms, struct aras_decision *out, size_t n, size_t max, int early)
 {
 	unsigned high = st->settings.v[ARAS_S_HOST_CPU_HIGH];
 	uint64_t hold_ms = (uint64_t)st->settings.v[ARAS_S_HOLD_TIME] * 1000;
@@ -790,7 +799,8 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 			if (vm->host != h->index || !vm_running(vm) || !vm->rates_valid ||
 			    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT) ||
 			    in_cooldown(ctl_find(c, vm->uuid), st, now_ms) || decided(out, n, vm->uuid) ||
-			    (p && aras_plan_open_for(p, vm->uuid)) || in_min_stay(ctl_find(c, vm->uuid), st, now_ms))
+			    (p && aras_plan_open_for(p, vm->uuid)) ||
+			    in_min_stay(ctl_find(c, vm->uuid), st, now_ms))
 				continue;
 			load = aras_ctl_vm_load(vm, h->cpus);
 			if (load == 0)
@@ -815,7 +825,8 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 					continue; /* not worth a migration */
 			}
 			per = (double)help / (double)(vm->mem_cur_kib ? vm->mem_cur_kib : 1);
-			if (!pick || per > pick_help || (per == pick_help && vm->mem_cur_kib < pick->mem_cur_kib)) {
+			if (!pick || per > pick_help ||
+			    (per == pick_help && vm->mem_cur_kib < pick->mem_cur_kib)) {
 				pick = vm;
 				pick_load = load;
 				pick_help = per;
@@ -831,17 +842,19 @@ static size_t relieve_hosts(struct aras_ctl *c, const struct aras_model *m, cons
 		if (!pick)
 			continue;
 		if (saturated)
-			snprintf(cause, sizeof(cause), "host %s cpu %u%% >= %u%%, saturated; %s's load %u%%", h->name, cpu,
-				 high, pick->name, pick_load);
+			snprintf(cause, sizeof(cause), "host %s cpu %u%% >= %u%%, saturated; %s's load %u%%",
+				 h->name, cpu, high, pick->name, pick_load);
 		else if (early)
 			snprintf(cause, sizeof(cause),
-				 "host %s cpu %u%% >= %u%%, trend %u%% at the end of the hold time; %s's load %u%%",
+				 "host %s cpu %u%% >= %u%%, trend %u%% at the end of the hold time; %s's "
+				 "load %u%%",
 				 h->name, cpu, high, pred, pick->name, pick_load);
 		else
-			snprintf(cause, sizeof(cause), "host %s cpu %u%% >= %u%% for the hold time; %s's load %u%%",
-				 h->name, cpu, high, pick->name, pick_load);
-		n += (size_t)plan_move(c, m, st, pr, cluster_moves, pick, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 0,
-				       cause, now_ms, &out[n], flags);
+			snprintf(cause, sizeof(cause),
+				 "host %s cpu %u%% >= %u%% for the hold time; %s's load %u%%", h->name, cpu,
+				 high, pick->name, pick_load);
+		n += (size_t)plan_move(c, m, st, pr, cluster_moves, pick, ARAS_RES_CPU,
+				       ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms, &out[n], flags);
 		if (n && !out[n - 1].no_target && memcmp(out[n - 1].uuid, pick->uuid, ARAS_UUID_LEN) == 0)
 			pr[hp].cpu -= pick_load < pr[hp].cpu ? pick_load : pr[hp].cpu;
 	}
@@ -862,7 +875,8 @@ static void end_episodes(struct aras_ctl *c, const struct aras_model *m)
 		int active = 0;
 
 		for (int r = 0; r < ARAS_NRES; r++)
-			active |= vm->sla[r].state == ARAS_ALERT_FIRING || vm->sla[r].state == ARAS_ALERT_CLEARING;
+			active |= vm->sla[r].state == ARAS_ALERT_FIRING ||
+				  vm->sla[r].state == ARAS_ALERT_CLEARING;
 		if (cv && !active && !(h && (h->maintenance || h->cpu_track.state == ARAS_ALERT_FIRING)))
 			cv->no_target_sent = 0;
 	}
@@ -877,7 +891,8 @@ static size_t maintenance_moves(struct aras_ctl *c, const struct aras_model *m, 
 		struct aras_vm *vm = m->vms[i];
 		const struct aras_host *h = aras_model_host(m, vm->host);
 		const struct aras_ctl_vm *cv = ctl_find(c, vm->uuid);
-		const struct aras_host *home = cv && cv->evacuated_from ? aras_model_host(m, cv->evacuated_from) : NULL;
+		const struct aras_host *home =
+			cv && cv->evacuated_from ? aras_model_host(m, cv->evacuated_from) : NULL;
 		char cause[ARAS_ERRTEXT_MAX];
 
 		if (!vm_running(vm) || (p && aras_plan_open_for(p, vm->uuid)))
@@ -914,9 +929,9 @@ static size_t rule_moves(struct aras_ctl *c, const struct aras_model *m, const s
 		char cause[ARAS_ERRTEXT_MAX], why[ARAS_ERRTEXT_MAX];
 		unsigned t;
 
-		if (!cv || cv->rule.kind == ARAS_RB_NONE || !vm_running(vm) || !h || h->state != ARAS_HOST_UP ||
-		    h->maintenance || decided(out, n, vm->uuid) || in_cooldown(cv, st, now_ms) ||
-		    (p && aras_plan_open_for(p, vm->uuid)))
+		if (!cv || cv->rule.kind == ARAS_RB_NONE || !vm_running(vm) || !h ||
+		    h->state != ARAS_HOST_UP || h->maintenance || decided(out, n, vm->uuid) ||
+		    in_cooldown(cv, st, now_ms) || (p && aras_plan_open_for(p, vm->uuid)))
 			continue;
 		aras_rules_explain(m, st, vm, &cv->rule, cause, sizeof(cause));
 		if (aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT))
@@ -924,9 +939,11 @@ static size_t rule_moves(struct aras_ctl *c, const struct aras_model *m, const s
 		else if (*cluster_moves >= st->settings.v[ARAS_S_MAX_MIGRATIONS]) {
 			c->queued++;
 			return n; /* wait for a slot */
-		} else if ((t = place(c, m, st, pr, vm, ARAS_RES_NONE, now_ms, 0, 0, why, sizeof(why))) != 0) {
-			n += (size_t)plan_move(c, m, st, pr, cluster_moves, vm, ARAS_RES_NONE, ARAS_ORIGIN_CONTROLLER,
-					       t, cause, now_ms, &out[n], PM_NO_NOTICE);
+		} else if ((t = place(c, m, st, pr, vm, ARAS_RES_NONE, now_ms, 0, 0, why, sizeof(why))) !=
+			   0) {
+			n += (size_t)plan_move(c, m, st, pr, cluster_moves, vm, ARAS_RES_NONE,
+					       ARAS_ORIGIN_CONTROLLER, t, cause, now_ms, &out[n],
+					       PM_NO_NOTICE);
 			continue;
 		} else if (per_host_full(c, m, st, pr, vm, ARAS_RES_NONE, now_ms, 0, 0)) {
 			c->queued++;
@@ -945,8 +962,8 @@ static size_t rule_moves(struct aras_ctl *c, const struct aras_model *m, const s
 
 /* The VMs the SLA step considers this round, in no order yet; how many. */
 static size_t candidates(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
-			 const struct aras_plan *p, uint64_t now_ms, const struct aras_decision *out, size_t n,
-			 struct cand *cs)
+			 const struct aras_plan *p, uint64_t now_ms, const struct aras_decision *out,
+			 size_t n, struct cand *cs)
 {
 	size_t nc = 0;
 
@@ -956,8 +973,7 @@ static size_t candidates(const struct aras_ctl *c, const struct aras_model *m, c
 		int ex, r = worst_resource(vm, st, &ex);
 
 		if (!r || !vm_running(vm) || !h || h->state != ARAS_HOST_UP || h->maintenance ||
-		    decided(out, n, vm->uuid) ||
-		    aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT) ||
+		    decided(out, n, vm->uuid) || aras_state_pref(st, vm->uuid, ARAS_PREF_OPT_OUT) ||
 		    in_cooldown(ctl_find(c, vm->uuid), st, now_ms) || (p && aras_plan_open_for(p, vm->uuid)))
 			continue;
 		cs[nc].vm = vm;
@@ -998,8 +1014,8 @@ static int contended(const struct aras_settings *s, const struct aras_vm *vm, co
 		snprintf(what, whatlen, "steal %u%% >= %u%% (host %s mean %u%%)", vm->cpu_steal, thr, h->name,
 			 h->steal_mean);
 	else
-		snprintf(what, whatlen, "host %s mean steal %u%% >= %u%% (this VM %u%%)", h->name, h->steal_mean,
-			 thr, vm->cpu_steal);
+		snprintf(what, whatlen, "host %s mean steal %u%% >= %u%% (this VM %u%%)", h->name,
+			 h->steal_mean, thr, vm->cpu_steal);
 	return 1;
 }
 
@@ -1018,9 +1034,9 @@ static int vertical_cpu(struct aras_ctl *c, const struct aras_settings *s, struc
 		decision_base(d, vm, ARAS_KIND_ADD_VCPU, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER);
 		d->amount = vm->vcpus + 1;
 		d->before = vm->vcpus;
-		snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s cpu %u%% < %u%%: vCPUs %u -> %u of %u",
-			 cause, h->name, pr[hp].cpu, s->v[ARAS_S_HOST_CPU_HIGH], vm->vcpus, vm->vcpus + 1,
-			 vm->vcpus_max);
+		snprintf(d->reason, sizeof(d->reason),
+			 "%.200s; host %.64s cpu %u%% < %u%%: vCPUs %u -> %u of %u", cause, h->name,
+			 pr[hp].cpu, s->v[ARAS_S_HOST_CPU_HIGH], vm->vcpus, vm->vcpus + 1, vm->vcpus_max);
 		pr[hp].cpu += aras_ctl_vm_load(vm, h->cpus) / (vm->vcpus ? vm->vcpus : 1);
 		return 1;
 	}
@@ -1057,24 +1073,28 @@ static int vertical_mem(struct aras_ctl *c, const struct aras_settings *s, struc
 		d->amount = to;
 		d->before = vm->mem_cur_kib;
 		snprintf(d->reason, sizeof(d->reason),
-			 "%.200s; host %.64s free memory %u%% > %u%%: balloon %llu -> %llu KiB of %llu", cause,
-			 h->name, fp, s->v[ARAS_S_HOST_MEM_FREE_MIN], (unsigned long long)vm->mem_cur_kib,
-			 (unsigned long long)to, (unsigned long long)vm->mem_max_kib);
-		pr[hp].free_kib -= pr[hp].free_kib > to - vm->mem_cur_kib ? to - vm->mem_cur_kib : pr[hp].free_kib;
+			 "%.200s; host %.64s free memory %u%% > %u%%: balloon %llu -> %llu KiB of %llu",
+			 cause, h->name, fp, s->v[ARAS_S_HOST_MEM_FREE_MIN],
+			 (unsigned long long)vm->mem_cur_kib, (unsigned long long)to,
+			 (unsigned long long)vm->mem_max_kib);
+		pr[hp].free_kib -=
+			pr[hp].free_kib > to - vm->mem_cur_kib ? to - vm->mem_cur_kib : pr[hp].free_kib;
 		return 1;
 	}
 	if (fp > s->v[ARAS_S_HOST_MEM_FREE_MIN]) {
 		/* at its maximum memory: another host gives it no more */
-		APPEND(cause, causelen, "; at its maximum memory of %llu KiB", (unsigned long long)vm->mem_max_kib);
+		APPEND(cause, causelen, "; at its maximum memory of %llu KiB",
+		       (unsigned long long)vm->mem_max_kib);
 		return notice_once(c, vm, ARAS_RES_MEM, cause, d);
 	}
-	APPEND(cause, causelen, "; host free memory %u%% at or below %u%%", fp, s->v[ARAS_S_HOST_MEM_FREE_MIN]);
+	APPEND(cause, causelen, "; host free memory %u%% at or below %u%%", fp,
+	       s->v[ARAS_S_HOST_MEM_FREE_MIN]);
 	return WANT_MOVE;
 }
 
-static int vertical_disk(const struct aras_model *m, const struct aras_state *st, const struct aras_ctl_opts *o,
-			 struct proj *pr, size_t hp, struct aras_vm *vm, const struct aras_host *h, char *cause,
-			 size_t causelen, struct aras_decision *d)
+static int vertical_disk(const struct aras_model *m, const struct aras_state *st,
+			 const struct aras_ctl_opts *o, struct proj *pr, size_t hp, struct aras_vm *vm,
+			 const struct aras_host *h, char *cause, size_t causelen, struct aras_decision *d)
 {
 	const struct aras_settings *s = &st->settings;
 	const struct aras_vm *victim = io_victim(m, st, vm->host);
@@ -1086,11 +1106,11 @@ static int vertical_disk(const struct aras_model *m, const struct aras_state *st
 		return WANT_MOVE;
 	}
 	if (h->disk_usage < s->v[ARAS_S_HOST_DISK_LOW]) {
-		decision_base(d, vm, o && o->disk_grow ? ARAS_KIND_GROW_DISK : ARAS_KIND_ADD_DISK, ARAS_RES_DISK,
-			      ARAS_ORIGIN_CONTROLLER);
+		decision_base(d, vm, o && o->disk_grow ? ARAS_KIND_GROW_DISK : ARAS_KIND_ADD_DISK,
+			      ARAS_RES_DISK, ARAS_ORIGIN_CONTROLLER);
 		d->amount = o && o->disk_step_mib ? o->disk_step_mib : ARAS_DISK_STEP_DEFAULT_MIB;
-		snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s storage %u%% < %u%%: %s %llu MiB", cause,
-			 h->name, h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW],
+		snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s storage %u%% < %u%%: %s %llu MiB",
+			 cause, h->name, h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW],
 			 d->kind == ARAS_KIND_GROW_DISK ? "grow the disk by" : "add a disk of",
 			 (unsigned long long)d->amount);
 		return 1;
@@ -1139,7 +1159,8 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 		char cause[ARAS_ERRTEXT_MAX];
 		struct aras_decision *d = &out[n];
 
-		snprintf(cause, sizeof(cause), cs[k].excess >= 0 ? "%s %u%% >= %u%%" : "%s %u%% < %u%%, alert not yet clear",
+		snprintf(cause, sizeof(cause),
+			 cs[k].excess >= 0 ? "%s %u%% >= %u%%" : "%s %u%% < %u%%, alert not yet clear",
 			 aras_resource_name(r), vm->sla[r - ARAS_RES_CPU].value, thr);
 		if (r == ARAS_RES_CPU)
 			done = vertical_cpu(c, s, pr, hp, vm, h, cause, sizeof(cause), d);
@@ -1155,7 +1176,8 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 			held_min_stay(c, vm); /* the controller moved it lately: it stays put */
 			continue;
 		}
-		if (plan_move(c, m, st, pr, &cluster_moves, vm, r, ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms, d, 0)) {
+		if (plan_move(c, m, st, pr, &cluster_moves, vm, r, ARAS_ORIGIN_CONTROLLER, 0, cause, now_ms,
+			      d, 0)) {
 			if (!d->no_target && r == ARAS_RES_DISK) {
 				pr[hp].io_vms--;
 				pr[hp].io_busy--;
@@ -1170,8 +1192,9 @@ size_t aras_ctl_decide(struct aras_ctl *c, const struct aras_model *m, const str
 	 */
 	n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max, 0);
 	n = relieve_hosts(c, m, st, p, pr, &cluster_moves, now_ms, out, n, max,
-			  over_at_most(m, s->v[ARAS_S_HOST_CPU_HIGH], ARAS_CTL_EARLY_HOSTS_PCT) ? EARLY_TREND :
-												    EARLY_SATURATED);
+			  over_at_most(m, s->v[ARAS_S_HOST_CPU_HIGH], ARAS_CTL_EARLY_HOSTS_PCT) ?
+				  EARLY_TREND :
+				  EARLY_SATURATED);
 out:
 	aras_rules_map_free(&rm);
 	free(pr);
@@ -1207,8 +1230,9 @@ void aras_ctl_note_result(struct aras_ctl *c, const struct aras_action *a, int o
 		else if (a->kind == ARAS_KIND_GROW_MEM && a->amount > a->before)
 			cv->added_mem_kib += a->amount - a->before;
 		else if (a->kind == ARAS_KIND_SHRINK_MEM && a->before > a->amount)
-			cv->added_mem_kib -= cv->added_mem_kib < a->before - a->amount ? cv->added_mem_kib :
-											a->before - a->amount;
+			cv->added_mem_kib -= cv->added_mem_kib < a->before - a->amount ?
+						     cv->added_mem_kib :
+						     a->before - a->amount;
 	}
 	if (!ok || a->kind != ARAS_KIND_MIGRATE)
 		return;
@@ -1230,8 +1254,8 @@ void aras_ctl_note_result(struct aras_ctl *c, const struct aras_action *a, int o
 }
 
 int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
-		     const struct aras_plan *p, const struct aras_action *a, uint64_t now_ms,
-		     char *why, size_t whylen)
+		     const struct aras_plan *p, const struct aras_action *a, uint64_t now_ms, char *why,
+		     size_t whylen)
 {
 	const struct aras_vm *vm = aras_model_find_vm(m, a->uuid);
 	const struct aras_host *h = vm ? aras_model_host(m, vm->host) : NULL;
@@ -1267,8 +1291,8 @@ int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const
 		return 0;
 	case ARAS_KIND_GROW_MEM:
 		if (a->amount > vm->mem_max_kib || vm->mem_cur_kib >= a->amount) {
-			snprintf(why, whylen, "memory now %llu of %llu KiB", (unsigned long long)vm->mem_cur_kib,
-				 (unsigned long long)vm->mem_max_kib);
+			snprintf(why, whylen, "memory now %llu of %llu KiB",
+				 (unsigned long long)vm->mem_cur_kib, (unsigned long long)vm->mem_max_kib);
 			return -ARAS_E_INCONSIST;
 		}
 		if (free_pct(h, h->mem_free_kib) <= st->settings.v[ARAS_S_HOST_MEM_FREE_MIN]) {
@@ -1280,8 +1304,8 @@ int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const
 	case ARAS_KIND_MIGRATE:
 		/* an operator's order is not bound by the VM's cooldown */
 		if (aras_ctl_place(c, m, st, p, vm, a->resource, now_ms, a->target,
-				   a->origin == ARAS_ORIGIN_OPERATOR || a->origin == ARAS_ORIGIN_MAINTENANCE, w,
-				   sizeof(w)) != a->target) {
+				   a->origin == ARAS_ORIGIN_OPERATOR || a->origin == ARAS_ORIGIN_MAINTENANCE,
+				   w, sizeof(w)) != a->target) {
 			snprintf(why, whylen, "target no longer fits: %s", w);
 			return -ARAS_E_INCONSIST;
 		}

@@ -109,19 +109,19 @@
 /* What the controller remembers per VM (by UUID, so it outlives migrations). */
 struct aras_ctl_vm {
 	uint8_t uuid[ARAS_UUID_LEN];
-	uint64_t last_action_ms;   /* cooldown runs from here */
+	uint64_t last_action_ms; /* cooldown runs from here */
 	int has_action;
-	unsigned left_host;        /* host it last migrated away from */
+	unsigned left_host; /* host it last migrated away from */
 	uint64_t left_ms;
-	unsigned evacuated_from;   /* maintenance: return here afterwards */
-	int no_target_sent;        /* one no-target notice per alert episode */
+	unsigned evacuated_from; /* maintenance: return here afterwards */
+	int no_target_sent;      /* one no-target notice per alert episode */
 	/* shrink-back: what arasd added and since when it has been idle */
 	unsigned added_vcpus;
 	uint64_t added_mem_kib;
-	uint64_t low_since_ms;     /* 0 = not low */
+	uint64_t low_since_ms; /* 0 = not low */
 	/* placement rules: what it breaks now (set by the engine each round) */
 	struct aras_rules_flag rule;
-	int rule_notice_sent;      /* one "cannot repair" notice per violation episode */
+	int rule_notice_sent; /* one "cannot repair" notice per violation episode */
 	/* minStay: when the controller's last move of it ended, and whether a held move was counted */
 	int has_stay;
 	uint64_t stay_from_ms;
@@ -132,31 +132,31 @@ struct aras_ctl_vm {
 #define ARAS_CTL_TREND_N 8
 struct aras_ctl_host {
 	unsigned index;
-	unsigned n;                /* samples held, newest last */
+	unsigned n; /* samples held, newest last */
 	uint64_t t_ms[ARAS_CTL_TREND_N];
 	unsigned cpu[ARAS_CTL_TREND_N];
 };
 
 struct aras_ctl {
-	struct aras_ctl_vm *vms;   /* sorted by uuid */
+	struct aras_ctl_vm *vms; /* sorted by uuid */
 	size_t n;
 	struct aras_ctl_host *hosts;
 	size_t nhosts;
 	/* the migration envelope */
-	uint32_t held_min_stay;    /* arasMovesHeldMinStay: moves held by minStay (once per VM and stay) */
-	uint32_t queued;           /* arasMigrationsQueued: moves wanted last round, waiting for a slot */
+	uint32_t held_min_stay; /* arasMovesHeldMinStay: moves held by minStay (once per VM and stay) */
+	uint32_t queued;        /* arasMigrationsQueued: moves wanted last round, waiting for a slot */
 };
 
 struct aras_decision {
 	uint8_t uuid[ARAS_UUID_LEN];
 	char vm_name[ARAS_NAME_MAX];
-	int kind;                  /* enum aras_kind */
+	int kind; /* enum aras_kind */
 	unsigned source, target;
 	uint64_t amount;
-	uint64_t before;           /* vCPUs / memory before */
+	uint64_t before; /* vCPUs / memory before */
 	int resource;
-	int origin;                /* enum aras_origin */
-	int no_target;             /* migration wanted, nothing fits: only a notice */
+	int origin;    /* enum aras_origin */
+	int no_target; /* migration wanted, nothing fits: only a notice */
 	char reason[ARAS_REASON_MAX];
 };
 
@@ -174,8 +174,8 @@ size_t aras_ctl_prune(struct aras_ctl *c, const struct aras_model *m);
 
 /* Extra knobs not in the settings table. */
 struct aras_ctl_opts {
-	int disk_grow;             /* 0: add a new disk, 1: grow the VM's disk */
-	uint64_t disk_step_mib;    /* size of a new disk / growth */
+	int disk_grow;          /* 0: add a new disk, 1: grow the VM's disk */
+	uint64_t disk_step_mib; /* size of a new disk / growth */
 };
 
 /*
@@ -209,8 +209,8 @@ unsigned aras_ctl_place(const struct aras_ctl *c, const struct aras_model *m, co
  * VM gone or moved, at maximum, target down ...).
  */
 int aras_ctl_recheck(const struct aras_ctl *c, const struct aras_model *m, const struct aras_state *st,
-		     const struct aras_plan *p, const struct aras_action *a, uint64_t now_ms,
-		     char *why, size_t whylen);
+		     const struct aras_plan *p, const struct aras_action *a, uint64_t now_ms, char *why,
+		     size_t whylen);
 
 /* An action (state given, index unset) for a decision. */
 void aras_action_from_decision(struct aras_action *a, const struct aras_decision *d, int state, time_t wall,

@@ -10,7 +10,7 @@
 struct aras_evlog {
 	struct aras_event **ring; /* capacity slots, each allocated once */
 	size_t capacity;
-	size_t head;              /* slot of the oldest entry */
+	size_t head; /* slot of the oldest entry */
 	size_t count;
 	uint32_t next_index;
 	uint32_t dropped;

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 struct aras_event {
-	uint32_t index;         /* arasEventIndex */
+	uint32_t index; /* arasEventIndex */
 	struct aras_alert a;
-	void *priv;             /* owned by the SNMP adapter (its row) */
+	void *priv; /* owned by the SNMP adapter (its row) */
 };
 
 struct aras_evlog;

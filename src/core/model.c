@@ -205,8 +205,8 @@ static void vm_steal(struct aras_vm *vm, const struct aras_vm_sample *s, uint64_
 }
 
 /* Fold the raw counters of s into vm; rates need a previous sample. */
-static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsigned host,
-		      uint64_t t_ms, uint64_t start_ms, uint32_t io_cap_kib)
+static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsigned host, uint64_t t_ms,
+		      uint64_t start_ms, uint32_t io_cap_kib)
 {
 	uint64_t dt = vm->have_prev && t_ms > vm->t_ms ? t_ms - vm->t_ms : 0;
 	int reset = 0;
@@ -228,7 +228,8 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 		uint64_t dcpu = aras_counter_delta(vm->cpu_time_ns, s->cpu_time_ns, &reset);
 		uint64_t drd = aras_counter_delta(vm->rd_bytes, s->rd_bytes, &reset);
 		uint64_t dwr = aras_counter_delta(vm->wr_bytes, s->wr_bytes, &reset);
-		uint64_t dops = aras_counter_delta(vm->rd_reqs + vm->wr_reqs, s->rd_reqs + s->wr_reqs, &reset);
+		uint64_t dops =
+			aras_counter_delta(vm->rd_reqs + vm->wr_reqs, s->rd_reqs + s->wr_reqs, &reset);
 		uint64_t drx = aras_counter_delta(vm->rx_bytes, s->rx_bytes, &reset);
 		uint64_t dtx = aras_counter_delta(vm->tx_bytes, s->tx_bytes, &reset);
 		unsigned vcpus = s->vcpus ? s->vcpus : 1;
@@ -268,7 +269,8 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	vm->mem_max_kib = s->mem_max_kib;
 	if (s->has_guest_mem && s->guest_avail_kib) {
 		uint64_t used = s->guest_avail_kib > s->guest_usable_kib ?
-					s->guest_avail_kib - s->guest_usable_kib : 0;
+					s->guest_avail_kib - s->guest_usable_kib :
+					0;
 
 		vm->mem_usage = aras_percent(used, s->guest_avail_kib);
 		vm->mem_source = ARAS_MEM_GUEST;
@@ -282,8 +284,10 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	vm->wr_reqs = s->wr_reqs;
 	vm->rx_bytes = s->rx_bytes;
 	vm->tx_bytes = s->tx_bytes;
-	vm->disk_cap_mib = (uint32_t)(s->disk_cap_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_cap_bytes >> 20);
-	vm->disk_alloc_mib = (uint32_t)(s->disk_alloc_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_alloc_bytes >> 20);
+	vm->disk_cap_mib =
+		(uint32_t)(s->disk_cap_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_cap_bytes >> 20);
+	vm->disk_alloc_mib =
+		(uint32_t)(s->disk_alloc_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_alloc_bytes >> 20);
 	vm->t_ms = t_ms;
 	if (t_ms > vm->placed_ms)
 		vm->placed_ms = t_ms;
@@ -357,7 +361,7 @@ void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned targ
 	to->vm_count++;
 	vm->host = target;
 	vm->new_process = 1;
-	vm->gen = 0;       /* generations are per host: none of the target's yet */
+	vm->gen = 0; /* generations are per host: none of the target's yet */
 	vm->missing = 0;
 	vm->have_prev = 0; /* the target's counters start afresh */
 	vm->rates_valid = 0;
@@ -537,8 +541,8 @@ static int stale_listing(const struct aras_vm *vm, const struct aras_vm_sample *
 	return is_active(vm->state) && !is_active(vs->state);
 }
 
-int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
-		     uint32_t disk_io_cap_kib, struct aras_apply_result *res)
+int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uint32_t disk_io_cap_kib,
+		     struct aras_apply_result *res)
 {
 	struct aras_host *h = aras_model_host(m, s->host_index);
 	struct aras_vm **add = NULL;

@@ -13,18 +13,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum aras_host_state { ARAS_HOST_UNKNOWN = 0, ARAS_HOST_UP = 1, ARAS_HOST_DOWN = 2,
-		       ARAS_HOST_MAINTENANCE = 3 };
+enum aras_host_state {
+	ARAS_HOST_UNKNOWN = 0,
+	ARAS_HOST_UP = 1,
+	ARAS_HOST_DOWN = 2,
+	ARAS_HOST_MAINTENANCE = 3
+};
 /* libvirt's virDomainState values, with nostate mapped to OTHER (MIB enum). */
-enum aras_vm_state { ARAS_VM_RUNNING = 1, ARAS_VM_BLOCKED = 2, ARAS_VM_PAUSED = 3,
-		     ARAS_VM_SHUTDOWN = 4, ARAS_VM_SHUTOFF = 5, ARAS_VM_CRASHED = 6,
-		     ARAS_VM_PMSUSPENDED = 7, ARAS_VM_OTHER = 8 };
+enum aras_vm_state {
+	ARAS_VM_RUNNING = 1,
+	ARAS_VM_BLOCKED = 2,
+	ARAS_VM_PAUSED = 3,
+	ARAS_VM_SHUTDOWN = 4,
+	ARAS_VM_SHUTOFF = 5,
+	ARAS_VM_CRASHED = 6,
+	ARAS_VM_PMSUSPENDED = 7,
+	ARAS_VM_OTHER = 8
+};
 enum aras_mem_source { ARAS_MEM_GUEST = 1, ARAS_MEM_HOST = 2 };
 enum aras_hostmem_source { ARAS_HOSTMEM_NODE = 1, ARAS_HOSTMEM_ESTIMATED = 2 };
-enum aras_vm_class { ARAS_CLASS_NORMAL = 1, ARAS_CLASS_CPU = 2, ARAS_CLASS_MEM = 3,
-		     ARAS_CLASS_IO = 4 };
-enum aras_alert_state { ARAS_ALERT_OK = 1, ARAS_ALERT_PENDING = 2, ARAS_ALERT_FIRING = 3,
-			ARAS_ALERT_CLEARING = 4 };
+enum aras_vm_class { ARAS_CLASS_NORMAL = 1, ARAS_CLASS_CPU = 2, ARAS_CLASS_MEM = 3, ARAS_CLASS_IO = 4 };
+enum aras_alert_state {
+	ARAS_ALERT_OK = 1,
+	ARAS_ALERT_PENDING = 2,
+	ARAS_ALERT_FIRING = 3,
+	ARAS_ALERT_CLEARING = 4
+};
 
 /* SLA state of one resource of one VM (driven by sla.c). */
 struct aras_sla_track {
@@ -33,18 +47,17 @@ struct aras_sla_track {
 	unsigned value;    /* last value */
 };
 
-
 /* One VM as the virt adapter saw it in one poll (raw counters). */
 struct aras_vm_sample {
 	uint8_t uuid[ARAS_UUID_LEN];
 	char name[ARAS_NAME_MAX];
-	int state;                 /* enum aras_vm_state */
-	int reason;                /* libvirt's reason for state (virDomain*Reason) */
-	int managed_save;          /* shut off with a managed save image */
+	int state;        /* enum aras_vm_state */
+	int reason;       /* libvirt's reason for state (virDomain*Reason) */
+	int managed_save; /* shut off with a managed save image */
 	unsigned vcpus, vcpus_max;
 	uint64_t cpu_time_ns;
 	uint64_t mem_cur_kib, mem_max_kib;
-	int has_guest_mem;         /* balloon stats available + usable/unused */
+	int has_guest_mem; /* balloon stats available + usable/unused */
 	uint64_t guest_avail_kib, guest_usable_kib;
 	uint64_t rd_bytes, wr_bytes, rd_reqs, wr_reqs;
 	uint64_t disk_cap_bytes, disk_alloc_bytes;
@@ -62,12 +75,12 @@ struct aras_vm_sample {
 /* One host's poll result. */
 struct aras_host_sample {
 	unsigned host_index;
-	int ok;                    /* 0: host unreachable, err says why */
+	int ok; /* 0: host unreachable, err says why */
 	char err[ARAS_ERRTEXT_MAX];
-	uint64_t t_ms;             /* monotonic time of the poll (its end) */
-	uint64_t start_ms;         /* monotonic time the poll began (0: t_ms) */
-	uint64_t cpu_ms;           /* CPU time the poll cost the worker */
-	uint64_t wall_ms;          /* how long the poll took */
+	uint64_t t_ms;     /* monotonic time of the poll (its end) */
+	uint64_t start_ms; /* monotonic time the poll began (0: t_ms) */
+	uint64_t cpu_ms;   /* CPU time the poll cost the worker */
+	uint64_t wall_ms;  /* how long the poll took */
 	unsigned cpus;
 	uint64_t mem_total_kib;
 	int has_mem_free;
@@ -84,8 +97,8 @@ struct aras_host {
 	unsigned index;
 	char *name;
 	char *uri;
-	int state;                 /* enum aras_host_state; UNKNOWN until first poll */
-	int maintenance;           /* operator flag */
+	int state;       /* enum aras_host_state; UNKNOWN until first poll */
+	int maintenance; /* operator flag */
 	unsigned cpus;
 	unsigned cpu_usage;
 	uint64_t mem_total_kib, mem_free_kib;
@@ -93,30 +106,30 @@ struct aras_host {
 	unsigned disk_usage;
 	unsigned vm_count;
 	char last_error[ARAS_ERRTEXT_MAX];
-	uint64_t gen;              /* poll generation, to find VMs that vanished */
+	uint64_t gen;                    /* poll generation, to find VMs that vanished */
 	struct aras_sla_track cpu_track; /* host CPU vs hostCpuHigh, held like a VM alert */
 	int have_prev;
-	int usage_valid;           /* cpu_usage comes from a real interval */
+	int usage_valid; /* cpu_usage comes from a real interval */
 	uint64_t prev_t_ms, prev_busy_ns, prev_total_ns;
-	uint64_t seen_ms;          /* monotonic ms of the last poll result, ok or not (engine.c); 0 = none */
+	uint64_t seen_ms; /* monotonic ms of the last poll result, ok or not (engine.c); 0 = none */
 	/* steal over its running VMs that report it (arasHostCpuStealMean/Max) */
-	int steal_valid;           /* at least one such VM */
+	int steal_valid; /* at least one such VM */
 	unsigned steal_mean, steal_max;
 };
 
 struct aras_vm {
 	uint8_t uuid[ARAS_UUID_LEN];
 	char *name;
-	unsigned host;             /* arasHostIndex */
+	unsigned host; /* arasHostIndex */
 	int state;
-	int reason, managed_save;  /* as in aras_vm_sample */
+	int reason, managed_save; /* as in aras_vm_sample */
 	/* life cycle (engine.c, core/vmstate.h) */
-	int oper;                  /* arasVmOperState; 0 until computed */
-	int oper_known;            /* last oper other than unknown; 0 = none yet */
-	int prev_oper;             /* arasVmPrevOperState; 0 = no change seen */
-	uint32_t state_changes;    /* arasVmStateChanges */
-	uint64_t state_ms;         /* monotonic time of the last event that set state */
-	int busy;                  /* enum aras_busy: what a running action of arasd does to it */
+	int oper;               /* arasVmOperState; 0 until computed */
+	int oper_known;         /* last oper other than unknown; 0 = none yet */
+	int prev_oper;          /* arasVmPrevOperState; 0 = no change seen */
+	uint32_t state_changes; /* arasVmStateChanges */
+	uint64_t state_ms;      /* monotonic time of the last event that set state */
+	int busy;               /* enum aras_busy: what a running action of arasd does to it */
 	unsigned vcpus, vcpus_max;
 	uint64_t cpu_time_ns;
 	unsigned cpu_usage;
@@ -148,15 +161,15 @@ struct aras_vm {
 	int alert_state;
 	struct aras_sla_track sla[ARAS_NRES];
 	/* bookkeeping */
-	int rates_valid;           /* figures come from a real interval */
+	int rates_valid; /* figures come from a real interval */
 	uint64_t gen;
-	uint64_t t_ms;             /* time of the sample the figures come from */
+	uint64_t t_ms; /* time of the sample the figures come from */
 	int have_prev;
-	int missing;               /* its host's last poll did not list it */
-	int have_total;            /* total holds a first sample */
-	int new_process;           /* moved: the next sample is a new QEMU process */
-	uint64_t placed_ms;        /* when vm->host was last confirmed */
-	void *priv;                /* owned by the SNMP adapter (its table row) */
+	int missing;        /* its host's last poll did not list it */
+	int have_total;     /* total holds a first sample */
+	int new_process;    /* moved: the next sample is a new QEMU process */
+	uint64_t placed_ms; /* when vm->host was last confirmed */
+	void *priv;         /* owned by the SNMP adapter (its table row) */
 };
 
 struct aras_model;
@@ -167,21 +180,22 @@ struct aras_model_hooks {
 	/* Called once after new VMs were merged in (count of them). */
 	void (*vms_added)(struct aras_model *m, size_t count, void *arg);
 	/* A poll found a VM on another host (from: NULL when its host left the model). */
-	void (*vm_moved)(const char *name, const struct aras_host *from, const struct aras_host *to, void *arg);
+	void (*vm_moved)(const char *name, const struct aras_host *from, const struct aras_host *to,
+			 void *arg);
 	void *arg;
 };
 
 struct aras_model {
-	struct aras_host *hosts;   /* sorted by index */
+	struct aras_host *hosts; /* sorted by index */
 	size_t nhosts;
-	struct aras_vm **vms;      /* sorted by uuid */
+	struct aras_vm **vms; /* sorted by uuid */
 	size_t nvms, capvms;
 	struct aras_model_hooks hooks;
 };
 
 /* What one apply changed, for notifications and logs. */
 struct aras_apply_result {
-	int old_state, new_state;  /* host state before/after */
+	int old_state, new_state; /* host state before/after */
 	size_t added, removed, updated;
 };
 
@@ -201,8 +215,8 @@ size_t aras_model_vm_upper(const struct aras_model *m, const uint8_t uuid[ARAS_U
  * rate that counts as 100 % (arasDiskIoCapacity).  -ARAS_E_NOENT for an
  * unknown host index, -ARAS_E_NOMEM (model unchanged for new VMs).
  */
-int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s,
-		     uint32_t disk_io_cap_kib, struct aras_apply_result *res);
+int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uint32_t disk_io_cap_kib,
+		     struct aras_apply_result *res);
 
 /*
  * A migration of vm to host target ended well at now_ms: it runs there.
@@ -217,10 +231,10 @@ int aras_host_mib_state(const struct aras_host *h);
 
 /* What an NMS alerts on without walking a table (arasStatus aggregates). */
 struct aras_model_summary {
-	unsigned vms_alerting;             /* VMs with at least one alert firing */
+	unsigned vms_alerting;            /* VMs with at least one alert firing */
 	unsigned res_alerting[ARAS_NRES]; /* per resource: cpu, memory, disk */
-	unsigned hosts_down;               /* arasHostState down (incl. never reached) */
-	unsigned hosts_maint;              /* maintenance flag set, up or not */
+	unsigned hosts_down;              /* arasHostState down (incl. never reached) */
+	unsigned hosts_maint;             /* maintenance flag set, up or not */
 };
 
 void aras_model_summarize(const struct aras_model *m, struct aras_model_summary *s);
@@ -238,12 +252,12 @@ enum aras_vev_kind { ARAS_VEV_STATE = 1, ARAS_VEV_REBOOT = 2, ARAS_VEV_BALLOON =
 struct aras_vm_event {
 	unsigned host_index;
 	uint8_t uuid[ARAS_UUID_LEN];
-	int kind;              /* enum aras_vev_kind */
-	int state, reason;     /* STATE */
-	int managed_save;      /* STATE: 1/0, or -1 unknown (keep) */
-	uint64_t mem_kib;      /* BALLOON */
-	uint64_t t_ms;         /* monotonic time it arrived */
-	char what[32];         /* the libvirt event, for the log ("stopped/saved") */
+	int kind;          /* enum aras_vev_kind */
+	int state, reason; /* STATE */
+	int managed_save;  /* STATE: 1/0, or -1 unknown (keep) */
+	uint64_t mem_kib;  /* BALLOON */
+	uint64_t t_ms;     /* monotonic time it arrived */
+	char what[32];     /* the libvirt event, for the log ("stopped/saved") */
 };
 
 void aras_host_sample_free(struct aras_host_sample *s);

@@ -47,8 +47,8 @@ void aras_plan_set_hooks(struct aras_plan *p, const struct aras_plan_hooks *h)
 
 int aras_action_finished(const struct aras_action *a)
 {
-	return a->state == ARAS_AS_REJECTED || a->state == ARAS_AS_SUCCEEDED ||
-	       a->state == ARAS_AS_FAILED || a->state == ARAS_AS_EXPIRED;
+	return a->state == ARAS_AS_REJECTED || a->state == ARAS_AS_SUCCEEDED || a->state == ARAS_AS_FAILED ||
+	       a->state == ARAS_AS_EXPIRED;
 }
 
 void aras_plan_tally(const struct aras_plan *p, unsigned *active, unsigned *waiting)
@@ -238,8 +238,8 @@ const char *aras_origin_name(int origin)
 
 const char *aras_astate_name(int state)
 {
-	static const char *const names[] = { "", "proposed", "approved", "rejected", "running",
-					     "succeeded", "failed", "expired" };
+	static const char *const names[] = { "",        "proposed",  "approved", "rejected",
+					     "running", "succeeded", "failed",   "expired" };
 
 	return (state >= 1 && state <= ARAS_AS_EXPIRED) ? names[state] : "unknown";
 }

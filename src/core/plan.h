@@ -15,43 +15,61 @@
 #include <time.h>
 
 /* arasActionKind */
-enum aras_kind { ARAS_KIND_ADD_VCPU = 1, ARAS_KIND_GROW_MEM = 2, ARAS_KIND_ADD_DISK = 3,
-		 ARAS_KIND_GROW_DISK = 4, ARAS_KIND_MIGRATE = 5, ARAS_KIND_REMOVE_VCPU = 6,
-		 ARAS_KIND_SHRINK_MEM = 7,
-		 /* the operator's life-cycle commands (aras_kind_cmd: their arasVmCommand) */
-		 ARAS_KIND_START = 8, ARAS_KIND_SHUTDOWN = 9, ARAS_KIND_SHUTDOWN_FORCE = 10,
-		 ARAS_KIND_DESTROY = 11, ARAS_KIND_REBOOT = 12, ARAS_KIND_SUSPEND = 13,
-		 ARAS_KIND_RESUME = 14, ARAS_KIND_MANAGED_SAVE = 15, ARAS_KIND_RESTORE = 16 };
+enum aras_kind {
+	ARAS_KIND_ADD_VCPU = 1,
+	ARAS_KIND_GROW_MEM = 2,
+	ARAS_KIND_ADD_DISK = 3,
+	ARAS_KIND_GROW_DISK = 4,
+	ARAS_KIND_MIGRATE = 5,
+	ARAS_KIND_REMOVE_VCPU = 6,
+	ARAS_KIND_SHRINK_MEM = 7,
+	/* the operator's life-cycle commands (aras_kind_cmd: their arasVmCommand) */
+	ARAS_KIND_START = 8,
+	ARAS_KIND_SHUTDOWN = 9,
+	ARAS_KIND_SHUTDOWN_FORCE = 10,
+	ARAS_KIND_DESTROY = 11,
+	ARAS_KIND_REBOOT = 12,
+	ARAS_KIND_SUSPEND = 13,
+	ARAS_KIND_RESUME = 14,
+	ARAS_KIND_MANAGED_SAVE = 15,
+	ARAS_KIND_RESTORE = 16
+};
 #define ARAS_KIND_MAX ARAS_KIND_RESTORE
 /* A life-cycle command, not an allocation. */
 #define ARAS_KIND_IS_LIFECYCLE(k) ((k) >= ARAS_KIND_START && (k) <= ARAS_KIND_RESTORE)
 /* arasActionState */
-enum aras_astate { ARAS_AS_PROPOSED = 1, ARAS_AS_APPROVED = 2, ARAS_AS_REJECTED = 3,
-		   ARAS_AS_RUNNING = 4, ARAS_AS_SUCCEEDED = 5, ARAS_AS_FAILED = 6,
-		   ARAS_AS_EXPIRED = 7 };
+enum aras_astate {
+	ARAS_AS_PROPOSED = 1,
+	ARAS_AS_APPROVED = 2,
+	ARAS_AS_REJECTED = 3,
+	ARAS_AS_RUNNING = 4,
+	ARAS_AS_SUCCEEDED = 5,
+	ARAS_AS_FAILED = 6,
+	ARAS_AS_EXPIRED = 7
+};
 /* arasActionOrigin */
 enum aras_origin { ARAS_ORIGIN_CONTROLLER = 1, ARAS_ORIGIN_OPERATOR = 2, ARAS_ORIGIN_MAINTENANCE = 3 };
 
 struct aras_action {
-	uint32_t index;            /* arasActionIndex */
+	uint32_t index; /* arasActionIndex */
 	uint8_t uuid[ARAS_UUID_LEN];
 	char vm_name[ARAS_NAME_MAX];
 	int kind;
-	unsigned source, target;   /* host indexes; target 0 = in place */
-	uint64_t amount;           /* new vCPU count, new memory (KiB), disk size (MiB) */
-	uint64_t before;           /* vCPU count / memory (KiB) before the action */
-	int resource;              /* enum aras_resource that caused it */
+	unsigned source, target; /* host indexes; target 0 = in place */
+	uint64_t amount;         /* new vCPU count, new memory (KiB), disk size (MiB) */
+	uint64_t before;         /* vCPU count / memory (KiB) before the action */
+	int resource;            /* enum aras_resource that caused it */
 	int state;
 	int origin;
 	char reason[ARAS_REASON_MAX];
 	char error[ARAS_ERRTEXT_MAX];
-	time_t created, finished;  /* wall clock */
+	time_t created, finished;                     /* wall clock */
 	uint64_t created_ms, started_ms, finished_ms; /* monotonic */
 	/* a migration's progress (MiB) and, when it ended, downtime and duration (ms) */
 	uint64_t data_processed, data_remaining, data_total;
 	uint32_t downtime_ms, duration_ms;
-	uint32_t order_id;         /* the journalled operator order it carries out (core/journal.h), 0: none */
-	void *priv;                /* SNMP adapter's row */
+	uint32_t order_id; /* the journalled operator order it carries out (core/journal.h), 0: none */
+	void *priv;        /* SNMP adapter's row */
 };
 
 /*
@@ -83,7 +101,7 @@ void aras_plan_set_hooks(struct aras_plan *p, const struct aras_plan_hooks *h);
 struct aras_action *aras_plan_add(struct aras_plan *p, const struct aras_action *a);
 struct aras_action *aras_plan_get(const struct aras_plan *p, uint32_t index);
 size_t aras_plan_count(const struct aras_plan *p);
-struct aras_action *aras_plan_at(const struct aras_plan *p, size_t i);   /* 0 = oldest */
+struct aras_action *aras_plan_at(const struct aras_plan *p, size_t i); /* 0 = oldest */
 
 int aras_action_finished(const struct aras_action *a);
 /* Actions approved or running (*active), and proposals waiting (*waiting). */
@@ -104,7 +122,7 @@ int aras_plan_check_decision(const struct aras_plan *p, uint32_t index, int stat
 size_t aras_plan_expire(struct aras_plan *p, uint64_t now_ms, unsigned timeout_s,
 			void (*fn)(struct aras_action *a, void *arg), void *arg);
 
-const char *aras_kind_name(int kind);   /* "addVcpu", ... "unknown" */
+const char *aras_kind_name(int kind); /* "addVcpu", ... "unknown" */
 /* The arasVmCommand (enum aras_cmd) a life-cycle kind carries out; 0 for any other kind. */
 int aras_kind_cmd(int kind);
 /* What a running action of this kind does to its VM (enum aras_busy, core/vmstate.h). */

@@ -16,13 +16,16 @@ static const char *const policy_names[] = { "manual", "semiAutomatic", "automati
 static const char *const action_names[] = { "trap", "email", "script", "allocate" };
 static const char *const truth_names[] = { "true", "false" };
 
-#define UINT(tok, mib, sub, d, lo, hi, w, unit, help) \
-	{ tok, mib, sub, ARAS_ST_UINT, d, lo, hi, w, NULL, 0, unit, help }
+#define UINT(tok, mib, sub, d, lo, hi, w, unit, help)                                                        \
+	{                                                                                                    \
+		tok, mib, sub, ARAS_ST_UINT, d, lo, hi, w, NULL, 0, unit, help                               \
+	}
 
 const struct aras_setting_def aras_setting_defs[ARAS_S_COUNT] = {
 	[ARAS_S_POLICY] = { "policy", "arasPolicy", 1, ARAS_ST_ENUM, ARAS_POLICY_MANUAL, 1, 3, 1,
 			    policy_names, 3, "",
-			    "manual: only operator orders; semiAutomatic: proposals wait for approval; automatic: act" },
+			    "manual: only operator orders; semiAutomatic: proposals wait for approval; "
+			    "automatic: act" },
 	[ARAS_S_CPU_THRESHOLD] = UINT("cpuThreshold", "arasCpuThreshold", 2, 90, 0, 100, 1, "percent",
 				      "VM CPU use (of its vCPUs) that breaches the SLA"),
 	[ARAS_S_MEM_THRESHOLD] = UINT("memThreshold", "arasMemThreshold", 3, 90, 0, 100, 1, "percent",
@@ -33,22 +36,22 @@ const struct aras_setting_def aras_setting_defs[ARAS_S_COUNT] = {
 				  "how long a breach must last before it alerts"),
 	[ARAS_S_CLEAR_MARGIN] = UINT("clearMargin", "arasClearMargin", 6, 10, 0, 100, 1, "percent",
 				     "an alert clears below threshold minus this margin"),
-	[ARAS_S_ACTIONS] = { "actions", "arasActions", 7, ARAS_ST_BITS, ARAS_ACT_TRAP, 0, 15, 1,
-			     action_names, 4, "", "what an alert does: trap, email, script, allocate" },
+	[ARAS_S_ACTIONS] = { "actions", "arasActions", 7, ARAS_ST_BITS, ARAS_ACT_TRAP, 0, 15, 1, action_names,
+			     4, "", "what an alert does: trap, email, script, allocate" },
 	[ARAS_S_HOST_CPU_HIGH] = UINT("hostCpuHigh", "arasHostCpuHigh", 8, 80, 0, 100, 1, "percent",
 				      "host CPU use at or above which a vCPU is not added"),
-	[ARAS_S_HOST_MEM_FREE_MIN] = UINT("hostMemFreeMin", "arasHostMemFreeMin", 9, 20, 0, 100, 1,
-					  "percent", "host free memory needed to grow a balloon"),
+	[ARAS_S_HOST_MEM_FREE_MIN] = UINT("hostMemFreeMin", "arasHostMemFreeMin", 9, 20, 0, 100, 1, "percent",
+					  "host free memory needed to grow a balloon"),
 	[ARAS_S_HOST_DISK_LOW] = UINT("hostDiskLow", "arasHostDiskLow", 10, 70, 0, 100, 1, "percent",
 				      "host storage use below which a disk may be added"),
-	[ARAS_S_DISK_IO_CAPACITY] = UINT("diskIoCapacity", "arasDiskIoCapacity", 11, 102400, 1, 4194304,
-					 1, "KiB/s", "disk I/O rate that counts as 100 % for a VM"),
+	[ARAS_S_DISK_IO_CAPACITY] = UINT("diskIoCapacity", "arasDiskIoCapacity", 11, 102400, 1, 4194304, 1,
+					 "KiB/s", "disk I/O rate that counts as 100 % for a VM"),
 	[ARAS_S_COOLDOWN] = UINT("cooldown", "arasCooldown", 12, 600, 0, 86400, 1, "seconds",
 				 "per-VM quiet time after an action"),
 	[ARAS_S_MAX_MIGRATIONS] = UINT("maxMigrations", "arasMaxMigrations", 13, 2, 1, 64, 1, "",
 				       "concurrent live migrations in the cluster"),
-	[ARAS_S_MAX_MIGRATIONS_PER_HOST] = UINT("maxMigrationsPerHost", "arasMaxMigrationsPerHost", 14,
-						1, 1, 16, 1, "", "concurrent live migrations into one host"),
+	[ARAS_S_MAX_MIGRATIONS_PER_HOST] = UINT("maxMigrationsPerHost", "arasMaxMigrationsPerHost", 14, 1, 1,
+						16, 1, "", "concurrent live migrations into one host"),
 	[ARAS_S_PROPOSAL_TIMEOUT] = UINT("proposalTimeout", "arasProposalTimeout", 15, 900, 10, 86400, 1,
 					 "seconds", "a proposed action expires after this time"),
 	[ARAS_S_MEM_STEP] = UINT("memStep", "arasMemStep", 16, 262144, 1024, 16777216, 1, "KiB",
@@ -61,24 +64,30 @@ const struct aras_setting_def aras_setting_defs[ARAS_S_COUNT] = {
 				      "how often every host is polled (a SET applies to the wait under way)"),
 	[ARAS_S_MIGRATION_TIMEOUT] = UINT("migrationTimeout", "arasMigrationTimeout", 20, 300, 10, 3600, 1,
 					  "seconds", "a live migration still running after this is aborted"),
-	[ARAS_S_SHUTDOWN_TIMEOUT] = UINT("shutdownTimeout", "arasShutdownTimeout", 21, 120, 5, 3600, 1,
-					 "seconds", "how long a shutdown command waits for the guest to power off"),
-	[ARAS_S_STATE_NOTIFY_LIMIT] = UINT("stateNotifyLimit", "arasStateNotifyLimit", 22, 20, 1, 10000, 1,
-					   "notifications", "arasVmStateChange notifications sent in any 10 seconds"),
+	[ARAS_S_SHUTDOWN_TIMEOUT] =
+		UINT("shutdownTimeout", "arasShutdownTimeout", 21, 120, 5, 3600, 1, "seconds",
+		     "how long a shutdown command waits for the guest to power off"),
+	[ARAS_S_STATE_NOTIFY_LIMIT] =
+		UINT("stateNotifyLimit", "arasStateNotifyLimit", 22, 20, 1, 10000, 1, "notifications",
+		     "arasVmStateChange notifications sent in any 10 seconds"),
 	[ARAS_S_STEAL_THRESHOLD] = UINT("stealThreshold", "arasStealThreshold", 23, 10, 0, 100, 1, "percent",
 					"VM or host-mean steal at or above which a CPU alert moves a VM "
 					"instead of adding a vCPU (0 = off)"),
 	/* the migration envelope */
-	[ARAS_S_MIGRATION_BANDWIDTH] = UINT("migrationBandwidth", "arasMigrationBandwidth", 24, 0, 0, 1000000, 1,
-					    "MiB/s", "cap on a live migration's transfer rate (0 = unlimited)"),
+	[ARAS_S_MIGRATION_BANDWIDTH] =
+		UINT("migrationBandwidth", "arasMigrationBandwidth", 24, 0, 0, 1000000, 1, "MiB/s",
+		     "cap on a live migration's transfer rate (0 = unlimited)"),
 	[ARAS_S_MIGRATION_AUTO_CONVERGE] = { "migrationAutoConverge", "arasMigrationAutoConverge", 25,
 					     ARAS_ST_ENUM, ARAS_TRUE, 1, 2, 1, truth_names, 2, "",
-					     "throttle a guest's vCPUs while its memory does not converge (every move)" },
+					     "throttle a guest's vCPUs while its memory does not converge "
+					     "(every move)" },
 	[ARAS_S_MIGRATION_POST_COPY] = { "migrationPostCopy", "arasMigrationPostCopy", 26, ARAS_ST_ENUM,
 					 ARAS_FALSE, 1, 2, 1, truth_names, 2, "",
-					 "switch a migration that does not converge to post-copy at half the timeout" },
-	[ARAS_S_MIN_STAY] = UINT("minStay", "arasMinStay", 27, 0, 0, 604800, 1, "seconds",
-				 "a VM the controller moved is not moved again by it for this long (0 = off)"),
+					 "switch a migration that does not converge to post-copy at half the "
+					 "timeout" },
+	[ARAS_S_MIN_STAY] =
+		UINT("minStay", "arasMinStay", 27, 0, 0, 604800, 1, "seconds",
+		     "a VM the controller moved is not moved again by it for this long (0 = off)"),
 };
 
 void aras_settings_defaults(struct aras_settings *s)
@@ -118,8 +127,8 @@ static int parse_name(const struct aras_setting_def *d, const char *s, size_t le
 	return -1;
 }
 
-static int parse_bits(const struct aras_setting_def *d, const char *text, uint32_t *out,
-		      char *why, size_t whylen)
+static int parse_bits(const struct aras_setting_def *d, const char *text, uint32_t *out, char *why,
+		      size_t whylen)
 {
 	uint32_t bits = 0;
 	const char *p = text;
@@ -139,7 +148,8 @@ static int parse_bits(const struct aras_setting_def *d, const char *text, uint32
 		len = strcspn(p, ", \t");
 		b = parse_name(d, p, len);
 		if (b < 0) {
-			snprintf(why, whylen, "%s: unknown action '%.*s' (expected trap, email, script, allocate or none)",
+			snprintf(why, whylen,
+				 "%s: unknown action '%.*s' (expected trap, email, script, allocate or none)",
 				 d->token, (int)len, p);
 			return -ARAS_E_INVAL;
 		}
@@ -179,8 +189,8 @@ int aras_settings_parse(int id, const char *text, uint32_t *out, char *why, size
 		return -ARAS_E_INVAL;
 	}
 	if (v < d->min || v > d->max) {
-		snprintf(why, whylen, "%s: %s out of range %u..%u", d->token, text,
-			 (unsigned)d->min, (unsigned)d->max);
+		snprintf(why, whylen, "%s: %s out of range %u..%u", d->token, text, (unsigned)d->min,
+			 (unsigned)d->max);
 		return -ARAS_E_RANGE;
 	}
 	*out = (uint32_t)v;
@@ -195,21 +205,23 @@ int aras_settings_check_consistent(const struct aras_settings *s, char *why, siz
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(thr); i++) {
 		/* a threshold of 0 turns the resource off: no margin to respect */
 		if (s->v[thr[i]] && margin > s->v[thr[i]]) {
-			snprintf(why, whylen, "clearMargin %u is larger than %s %u: the alert could never clear",
+			snprintf(why, whylen,
+				 "clearMargin %u is larger than %s %u: the alert could never clear",
 				 (unsigned)margin, aras_setting_defs[thr[i]].token, (unsigned)s->v[thr[i]]);
 			return -ARAS_E_INCONSIST;
 		}
 	}
 	if (s->v[ARAS_S_MAX_MIGRATIONS_PER_HOST] > s->v[ARAS_S_MAX_MIGRATIONS]) {
 		snprintf(why, whylen, "maxMigrationsPerHost %u exceeds maxMigrations %u",
-			 (unsigned)s->v[ARAS_S_MAX_MIGRATIONS_PER_HOST], (unsigned)s->v[ARAS_S_MAX_MIGRATIONS]);
+			 (unsigned)s->v[ARAS_S_MAX_MIGRATIONS_PER_HOST],
+			 (unsigned)s->v[ARAS_S_MAX_MIGRATIONS]);
 		return -ARAS_E_INCONSIST;
 	}
 	return 0;
 }
 
-int aras_settings_validate_set(const struct aras_settings *cur, int id, uint32_t val,
-			       char *why, size_t whylen)
+int aras_settings_validate_set(const struct aras_settings *cur, int id, uint32_t val, char *why,
+			       size_t whylen)
 {
 	struct aras_settings next;
 

@@ -58,9 +58,9 @@ enum aras_action_bit {
 enum aras_stype { ARAS_ST_UINT, ARAS_ST_ENUM, ARAS_ST_BITS };
 
 struct aras_setting_def {
-	const char *token;      /* config-file keyword, e.g. "cpuThreshold" */
-	const char *mib_name;   /* e.g. "arasCpuThreshold" */
-	unsigned subid;         /* arasConfig.<subid>.0 */
+	const char *token;    /* config-file keyword, e.g. "cpuThreshold" */
+	const char *mib_name; /* e.g. "arasCpuThreshold" */
+	unsigned subid;       /* arasConfig.<subid>.0 */
 	enum aras_stype type;
 	uint32_t def, min, max;
 	int snmp_writable;
@@ -118,8 +118,8 @@ int aras_settings_check_consistent(const struct aras_settings *s, char *why, siz
  * out of bounds -> RANGE, contradicting the others -> INCONSIST.  cur is
  * not changed; on 0 the caller may store val.
  */
-int aras_settings_validate_set(const struct aras_settings *cur, int id, uint32_t val,
-			       char *why, size_t whylen);
+int aras_settings_validate_set(const struct aras_settings *cur, int id, uint32_t val, char *why,
+			       size_t whylen);
 
 /* Render a value the way the config file writes it ("automatic", "trap,email"). */
 void aras_settings_format(int id, uint32_t val, char *buf, size_t len);

@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int aras_sla_step(struct aras_sla_track *t, unsigned value, const struct aras_sla_params *p,
-		  uint64_t now_ms)
+int aras_sla_step(struct aras_sla_track *t, unsigned value, const struct aras_sla_params *p, uint64_t now_ms)
 {
 	uint64_t hold_ms = (uint64_t)p->hold_s * 1000;
 	/* 0 % always counts as recovered, even with a margin >= the threshold */
@@ -63,10 +62,10 @@ int aras_sla_step(struct aras_sla_track *t, unsigned value, const struct aras_sl
 }
 
 static const int thr_setting[ARAS_NRES] = { ARAS_S_CPU_THRESHOLD, ARAS_S_MEM_THRESHOLD,
-					     ARAS_S_DISK_THRESHOLD };
+					    ARAS_S_DISK_THRESHOLD };
 
-void aras_sla_params_for(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN],
-			 int resource, struct aras_sla_params *p)
+void aras_sla_params_for(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int resource,
+			 struct aras_sla_params *p)
 {
 	const struct aras_vm_prefs *pr = aras_state_find_prefs(st, uuid);
 	int r = resource - ARAS_RES_CPU;
@@ -109,7 +108,7 @@ static void fill_alert(struct aras_alert *a, int type, const struct aras_vm *vm,
 
 /* A VM that stopped running: its active alerts end, saying why. */
 void aras_sla_stopped(struct aras_vm *vm, const struct aras_state *st, const struct aras_host *h, time_t wall,
-		    aras_alert_fn *emit, void *arg)
+		      aras_alert_fn *emit, void *arg)
 {
 	for (int r = 0; r < ARAS_NRES; r++) {
 		struct aras_sla_track *t = &vm->sla[r];
@@ -190,8 +189,10 @@ void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsign
 				snprintf(a.text, sizeof(a.text), "%s %s %u%% %s %u%%%s",
 					 aras_resource_name(a.resource),
 					 ev == ARAS_SLA_FIRE ? "at" : "back to", v,
-					 ev == ARAS_SLA_FIRE ? ">=" : "<", ev == ARAS_SLA_FIRE ? p.threshold :
-					 (p.threshold > p.margin ? p.threshold - p.margin : 0),
+					 ev == ARAS_SLA_FIRE ? ">=" : "<",
+					 ev == ARAS_SLA_FIRE ?
+						 p.threshold :
+						 (p.threshold > p.margin ? p.threshold - p.margin : 0),
 					 ev == ARAS_SLA_FIRE ? " for the hold time" : "");
 				emit(&a, arg);
 			}

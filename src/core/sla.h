@@ -24,12 +24,11 @@ struct aras_sla_params {
 enum aras_sla_event { ARAS_SLA_NONE = 0, ARAS_SLA_FIRE = 1, ARAS_SLA_CLEAR = 2 };
 
 /* One sample for one track; returns the event it causes, if any. */
-int aras_sla_step(struct aras_sla_track *t, unsigned value, const struct aras_sla_params *p,
-		  uint64_t now_ms);
+int aras_sla_step(struct aras_sla_track *t, unsigned value, const struct aras_sla_params *p, uint64_t now_ms);
 
 /* Effective parameters of a resource for a VM (per-VM override wins when non-zero). */
-void aras_sla_params_for(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN],
-			 int resource, struct aras_sla_params *p);
+void aras_sla_params_for(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int resource,
+			 struct aras_sla_params *p);
 
 /* The value of a resource for a VM (cpu_usage, mem_usage, io_usage). */
 unsigned aras_sla_value(const struct aras_vm *vm, int resource);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static const char *const pref_names[ARAS_PREF_COUNT] = { "priority", "cpuThreshold", "memThreshold",
-							  "diskThreshold", "optOut" };
+							 "diskThreshold", "optOut" };
 
 void aras_state_init(struct aras_state *st)
 {
@@ -142,8 +142,7 @@ static int prefs_insert(struct aras_state *st, size_t i, const uint8_t uuid[ARAS
 	return 0;
 }
 
-int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int field,
-			unsigned value)
+int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int field, unsigned value)
 {
 	size_t i = prefs_bound(st, uuid);
 	struct aras_vm_prefs *p;
@@ -203,7 +202,9 @@ int aras_group_hosts_ok(const char *hosts, size_t len)
 
 const char *aras_group_rule_name(int rule)
 {
-	return rule == ARAS_RULE_ANTI_AFFINITY ? "antiAffinity" : rule == ARAS_RULE_AFFINITY ? "affinity" : "?";
+	return rule == ARAS_RULE_ANTI_AFFINITY ? "antiAffinity" :
+	       rule == ARAS_RULE_AFFINITY      ? "affinity" :
+						 "?";
 }
 
 static size_t group_bound(const struct aras_state *st, const char *name)
@@ -246,7 +247,8 @@ int aras_state_put_group(struct aras_state *st, const struct aras_group *g)
 	if (aras_group_name_ok(g->name, strnlen(g->name, sizeof(g->name))) < 0 ||
 	    (g->rule != ARAS_RULE_ANTI_AFFINITY && g->rule != ARAS_RULE_AFFINITY) ||
 	    aras_group_hosts_ok(g->hosts, strnlen(g->hosts, sizeof(g->hosts))) < 0 ||
-	    strnlen(g->name, sizeof(g->name)) == sizeof(g->name) || strnlen(g->hosts, sizeof(g->hosts)) == sizeof(g->hosts))
+	    strnlen(g->name, sizeof(g->name)) == sizeof(g->name) ||
+	    strnlen(g->hosts, sizeof(g->hosts)) == sizeof(g->hosts))
 		return -ARAS_E_RANGE;
 	i = group_bound(st, g->name);
 	if (i < st->ngroups && strcmp(st->groups[i].name, g->name) == 0) {
@@ -384,8 +386,8 @@ int aras_state_save(const struct aras_state *st, const char *path, char *why, si
 	for (size_t i = 0; i < st->ngroups; i++) {
 		const struct aras_group *g = &st->groups[i];
 
-		fprintf(f, "group %s %s %s%s\n", g->name, aras_group_rule_name(g->rule), g->hosts[0] ? g->hosts : "-",
-			g->active ? "" : " notInService");
+		fprintf(f, "group %s %s %s%s\n", g->name, aras_group_rule_name(g->rule),
+			g->hosts[0] ? g->hosts : "-", g->active ? "" : " notInService");
 	}
 	for (size_t i = 0; i < st->nprefs; i++) {
 		if (!st->prefs[i].group[0])
@@ -457,8 +459,8 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 		memset(&g, 0, sizeof(g));
 		g.active = 1;
 		g.rule = strcmp(b, "antiAffinity") == 0 ? ARAS_RULE_ANTI_AFFINITY :
-			 strcmp(b, "affinity") == 0	 ? ARAS_RULE_AFFINITY :
-							   0;
+			 strcmp(b, "affinity") == 0     ? ARAS_RULE_AFFINITY :
+							  0;
 		if (d && strcmp(d, "notInService") == 0)
 			g.active = 0;
 		/* "notInService" is the optional 4th word only: in the hosts' place it is no host */
@@ -472,7 +474,8 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 		if (c && strcmp(c, "-") != 0)
 			snprintf(g.hosts, sizeof(g.hosts), "%s", c);
 		if (aras_state_put_group(st, &g) < 0) {
-			snprintf(why, whylen, "bad group line (NAME antiAffinity|affinity [HOST,...|-] [notInService])");
+			snprintf(why, whylen,
+				 "bad group line (NAME antiAffinity|affinity [HOST,...|-] [notInService])");
 			return -ARAS_E_INVAL;
 		}
 		return 0;
@@ -481,8 +484,8 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 	    !strtok_r(NULL, " \t\r\n", &save)) {
 		uint8_t uuid[ARAS_UUID_LEN];
 
-		if (aras_uuid_parse(a, uuid) < 0 || strlen(c) > ARAS_GROUP_NAME_MAX || !aras_state_group(st, c) ||
-		    aras_state_set_vm_group(st, uuid, c) < 0) {
+		if (aras_uuid_parse(a, uuid) < 0 || strlen(c) > ARAS_GROUP_NAME_MAX ||
+		    !aras_state_group(st, c) || aras_state_set_vm_group(st, uuid, c) < 0) {
 			snprintf(why, whylen, "bad vm group line (the group must be defined before)");
 			return -ARAS_E_INVAL;
 		}
@@ -514,8 +517,9 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 		}
 		return 0;
 	}
-	snprintf(why, whylen, "expected 'setting TOKEN VALUE', 'vm UUID FIELD VALUE', 'maintenance HOST', "
-			      "'group NAME RULE [HOSTS]' or 'vm UUID group NAME'");
+	snprintf(why, whylen,
+		 "expected 'setting TOKEN VALUE', 'vm UUID FIELD VALUE', 'maintenance HOST', "
+		 "'group NAME RULE [HOSTS]' or 'vm UUID group NAME'");
 	return -ARAS_E_INVAL;
 }
 
@@ -537,7 +541,8 @@ int aras_state_parse(struct aras_state *st, const char *buf, size_t len, const c
 
 		lineno++;
 		if (n > ARAS_STATE_LINE_MAX) {
-			snprintf(why, whylen, "%s:%u: line longer than %u bytes", name, lineno, ARAS_STATE_LINE_MAX);
+			snprintf(why, whylen, "%s:%u: line longer than %u bytes", name, lineno,
+				 ARAS_STATE_LINE_MAX);
 			rc = -ARAS_E_INVAL;
 			break;
 		}
@@ -580,7 +585,9 @@ int aras_file_read(const char *path, size_t max, const char *too_big, char **buf
 		int e = errno;
 
 		snprintf(why, whylen, "%s: %s", path,
-			 fstat(fd, &sb) < 0 ? strerror(e) : !S_ISREG(sb.st_mode) ? "not a regular file" : too_big);
+			 fstat(fd, &sb) < 0   ? strerror(e) :
+			 !S_ISREG(sb.st_mode) ? "not a regular file" :
+						too_big);
 		close(fd);
 		return -ARAS_E_IO;
 	}
@@ -613,8 +620,8 @@ int aras_state_load(struct aras_state *st, const char *path, char *why, size_t w
 {
 	char *buf;
 	size_t len;
-	int rc = aras_file_read(path, ARAS_STATE_MAX_BYTES, "larger than 64 MiB: not a state file", &buf, &len, why,
-				whylen);
+	int rc = aras_file_read(path, ARAS_STATE_MAX_BYTES, "larger than 64 MiB: not a state file", &buf,
+				&len, why, whylen);
 
 	if (rc <= 0)
 		return rc;

@@ -26,7 +26,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-
 /* Placement rules (arasGroupTable; see rules.h). */
 #define ARAS_GROUP_NAME_MAX 32
 #define ARAS_GROUP_HOSTS_MAX 255
@@ -35,31 +34,37 @@ enum aras_group_rule { ARAS_RULE_ANTI_AFFINITY = 1, ARAS_RULE_AFFINITY = 2 };
 
 struct aras_group {
 	char name[ARAS_GROUP_NAME_MAX + 1];
-	int rule;                                /* enum aras_group_rule */
-	char hosts[ARAS_GROUP_HOSTS_MAX + 1];    /* comma-separated host names; "" = any */
-	int active;                              /* RowStatus active (else notInService) */
+	int rule;                             /* enum aras_group_rule */
+	char hosts[ARAS_GROUP_HOSTS_MAX + 1]; /* comma-separated host names; "" = any */
+	int active;                           /* RowStatus active (else notInService) */
 };
 
 struct aras_vm_prefs {
 	uint8_t uuid[ARAS_UUID_LEN];
-	unsigned priority;              /* 0..100, higher served first */
-	unsigned thr[ARAS_NRES];  /* cpu, memory, disk; 0 = global */
-	int opt_out;                    /* 1: the controller leaves this VM alone */
+	unsigned priority;                   /* 0..100, higher served first */
+	unsigned thr[ARAS_NRES];             /* cpu, memory, disk; 0 = global */
+	int opt_out;                         /* 1: the controller leaves this VM alone */
 	char group[ARAS_GROUP_NAME_MAX + 1]; /* arasVmGroup; "" = none */
 };
 
 /* Per-VM preference fields, as SNMP columns and file keywords. */
-enum aras_pref_field { ARAS_PREF_PRIORITY, ARAS_PREF_THR_CPU, ARAS_PREF_THR_MEM,
-		       ARAS_PREF_THR_DISK, ARAS_PREF_OPT_OUT, ARAS_PREF_COUNT };
+enum aras_pref_field {
+	ARAS_PREF_PRIORITY,
+	ARAS_PREF_THR_CPU,
+	ARAS_PREF_THR_MEM,
+	ARAS_PREF_THR_DISK,
+	ARAS_PREF_OPT_OUT,
+	ARAS_PREF_COUNT
+};
 
 struct aras_state {
 	struct aras_settings settings;
-	uint32_t persisted;             /* bit i: setting i was SET over SNMP */
-	struct aras_vm_prefs *prefs;    /* sorted by uuid */
+	uint32_t persisted;          /* bit i: setting i was SET over SNMP */
+	struct aras_vm_prefs *prefs; /* sorted by uuid */
 	size_t nprefs;
 	unsigned maint[ARAS_MAINT_MAX]; /* hosts in maintenance (arasHostMaintenance) */
 	size_t nmaint;
-	struct aras_group *groups;      /* placement rules, sorted by name (strcmp) */
+	struct aras_group *groups; /* placement rules, sorted by name (strcmp) */
 	size_t ngroups;
 };
 
@@ -76,8 +81,7 @@ unsigned aras_state_pref(const struct aras_state *st, const uint8_t uuid[ARAS_UU
  * Validate and set one field: range -ARAS_E_RANGE (priority/thresholds
  * 0..100, optOut 0/1).  A VM whose prefs all return to 0 is dropped.
  */
-int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int field,
-			unsigned value);
+int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int field, unsigned value);
 int aras_state_check_pref(int field, unsigned value);
 
 /*

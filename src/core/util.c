@@ -30,9 +30,9 @@ const char *aras_strerror(int err)
 void aras_uuid_format(const uint8_t uuid[ARAS_UUID_LEN], char *buf)
 {
 	snprintf(buf, ARAS_UUID_STRLEN,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7],
-		 uuid[8], uuid[9], uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", uuid[0], uuid[1],
+		 uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7], uuid[8], uuid[9], uuid[10], uuid[11],
+		 uuid[12], uuid[13], uuid[14], uuid[15]);
 }
 
 size_t aras_escape(char *buf, size_t size, const char *s)
@@ -48,7 +48,10 @@ size_t aras_escape(char *buf, size_t size, const char *s)
 
 		if (*p == '\n' || *p == '\r' || *p == '\t' || *p == '\\')
 			k = snprintf(e, sizeof(e), "\\%c",
-				     *p == '\n' ? 'n' : *p == '\r' ? 'r' : *p == '\t' ? 't' : '\\');
+				     *p == '\n' ? 'n' :
+				     *p == '\r' ? 'r' :
+				     *p == '\t' ? 't' :
+						  '\\');
 		else if (*p < 0x20 || *p == 0x7f)
 			k = snprintf(e, sizeof(e), "\\x%02x", *p);
 		else if (c1)
@@ -108,15 +111,26 @@ const char *aras_resource_name(int resource)
 
 const char *aras_event_name(int type)
 {
-	static const char *const names[] = { "", "breach", "clear", "actionProposed", "actionStarted",
-					     "actionDone", "actionFailed", "hostDown", "hostUp", "info",
-					     "stateChange", "crashed", "ruleViolation", "ruleRepaired" };
+	static const char *const names[] = { "",
+					     "breach",
+					     "clear",
+					     "actionProposed",
+					     "actionStarted",
+					     "actionDone",
+					     "actionFailed",
+					     "hostDown",
+					     "hostUp",
+					     "info",
+					     "stateChange",
+					     "crashed",
+					     "ruleViolation",
+					     "ruleRepaired" };
 
 	return (type >= 1 && type <= ARAS_EV_RULE_REPAIRED) ? names[type] : "unknown";
 }
 
-void aras_alert_init(struct aras_alert *a, int type, time_t when, const uint8_t *uuid,
-		     const char *vm_name, unsigned host_index, const char *host_name, int resource)
+void aras_alert_init(struct aras_alert *a, int type, time_t when, const uint8_t *uuid, const char *vm_name,
+		     unsigned host_index, const char *host_name, int resource)
 {
 	memset(a, 0, sizeof(*a));
 	a->type = type;

@@ -72,24 +72,24 @@ static void print_settings(void)
 			aras_settings_format(i, s->min, lo, sizeof(lo));
 			aras_settings_format(i, s->max, hi, sizeof(hi));
 		}
-		printf("| `%s` | %s.%u | %s | %s%s%s | %s | %s | %s |\n", s->token, s->mib_name, s->subid, def, lo,
-		       s->type == ARAS_ST_BITS ? " .. " : "..", hi, s->unit, s->snmp_writable ? "rw" : "ro", s->help);
+		printf("| `%s` | %s.%u | %s | %s%s%s | %s | %s | %s |\n", s->token, s->mib_name, s->subid,
+		       def, lo, s->type == ARAS_ST_BITS ? " .. " : "..", hi, s->unit,
+		       s->snmp_writable ? "rw" : "ro", s->help);
 	}
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: arasd [-f] [-n] [-t] [-d] [-c FILE] [-x SOCKET] [-S] [-h]\n"
-		"  -f         stay in the foreground, log to stderr (default: daemon, syslog)\n"
-		"  -n         check the configuration and exit (1 on any problem)\n"
-		"  -t         check the configuration, then try each host's libvirt connection\n"
-		"             and the AgentX socket; report per host, exit 1 if any fails\n"
-		"  -d         debug logging\n"
-		"  -c FILE    configuration file (default " DEFAULT_CONF ")\n"
-		"  -x SOCKET  AgentX socket of the master agent (overrides agentxSocket)\n"
-		"  -S         print the settings table (Markdown) and exit\n"
-		"  -h         print this help and exit\n");
+	fprintf(f, "usage: arasd [-f] [-n] [-t] [-d] [-c FILE] [-x SOCKET] [-S] [-h]\n"
+		   "  -f         stay in the foreground, log to stderr (default: daemon, syslog)\n"
+		   "  -n         check the configuration and exit (1 on any problem)\n"
+		   "  -t         check the configuration, then try each host's libvirt connection\n"
+		   "             and the AgentX socket; report per host, exit 1 if any fails\n"
+		   "  -d         debug logging\n"
+		   "  -c FILE    configuration file (default " DEFAULT_CONF ")\n"
+		   "  -x SOCKET  AgentX socket of the master agent (overrides agentxSocket)\n"
+		   "  -S         print the settings table (Markdown) and exit\n"
+		   "  -h         print this help and exit\n");
 }
 
 /* What the signal pipe's callback needs. */
@@ -166,7 +166,8 @@ static int start_journal(struct arasd *d, const struct aras_jlog *jl)
 		}
 	}
 	if (pending)
-		log_warn("%s: %zu order%s acknowledged by the last run without outcome: resolved after the first "
+		log_warn("%s: %zu order%s acknowledged by the last run without outcome: resolved after the "
+			 "first "
 			 "polls",
 			 path, pending, pending == 1 ? "" : "s");
 	/* like a state file that cannot be written: arasd runs, and every SET with an order fails until it can */
@@ -175,7 +176,8 @@ static int start_journal(struct arasd *d, const struct aras_jlog *jl)
 		log_err("cannot start the order journal: out of memory");
 		return -1;
 	} else if (rc < 0) {
-		log_err("cannot write the order journal: %s (SETs with an order fail with commitFailed until it "
+		log_err("cannot write the order journal: %s (SETs with an order fail with commitFailed until "
+			"it "
 			"can be written)",
 			why);
 	}
@@ -187,7 +189,9 @@ static int start_core(struct arasd *d, struct aras_loop *l)
 {
 	struct aras_engine_opts eo = { .plan_capacity = ARAS_ENGINE_PLAN_CAPACITY,
 				       .max_decisions = ARAS_ENGINE_MAX_DECISIONS,
-				       .event_log = 1, .backoff = 1, .follow_moves = 1 };
+				       .event_log = 1,
+				       .backoff = 1,
+				       .follow_moves = 1 };
 	struct aras_engine_fx fx;
 
 	aras_effects_wire(d, &fx);
@@ -196,19 +200,26 @@ static int start_core(struct arasd *d, struct aras_loop *l)
 		return -1;
 	}
 	if (d->mail.url) {
-		struct aras_mail_conf mc = { d->mail.url, d->mail.from, d->mail.to, d->mail.starttls,
-					     d->mail.user, d->mail.password,
-					     d->mail.timeout_s ? d->mail.timeout_s : NOTIFY_TIMEOUT_DEFAULT_S };
+		struct aras_mail_conf mc = { d->mail.url,
+					     d->mail.from,
+					     d->mail.to,
+					     d->mail.starttls,
+					     d->mail.user,
+					     d->mail.password,
+					     d->mail.timeout_s ? d->mail.timeout_s :
+								 NOTIFY_TIMEOUT_DEFAULT_S };
 
-		if (aras_mailer_new(&d->mailer, &mc) < 0 || aras_mailer_attach(d->mailer, l, &d->counters) < 0) {
+		if (aras_mailer_new(&d->mailer, &mc) < 0 ||
+		    aras_mailer_attach(d->mailer, l, &d->counters) < 0) {
 			log_err("cannot set up mail");
 			return -1;
 		}
 	}
-	if (d->script && (aras_scripts_new(&d->scripts, d->script,
-					   d->script_timeout ? d->script_timeout : NOTIFY_TIMEOUT_DEFAULT_S) < 0 ||
-			  aras_scripts_set_user(d->scripts, d->script_user) < 0 ||
-			  aras_scripts_attach(d->scripts, l, &d->counters) < 0)) {
+	if (d->script &&
+	    (aras_scripts_new(&d->scripts, d->script,
+			      d->script_timeout ? d->script_timeout : NOTIFY_TIMEOUT_DEFAULT_S) < 0 ||
+	     aras_scripts_set_user(d->scripts, d->script_user) < 0 ||
+	     aras_scripts_attach(d->scripts, l, &d->counters) < 0)) {
 		log_err("cannot set up the alert script");
 		return -1;
 	}
@@ -240,7 +251,8 @@ static int run(struct arasd *d, const struct aras_jlog *jl)
 		goto out;
 	}
 	make_state_dir(d->state_file);
-	if (aras_loop_new(&r.loop) < 0 || aras_loop_add_fd(r.loop, sig_pipe[0], ARAS_LOOP_READ, on_signals, &r) < 0) {
+	if (aras_loop_new(&r.loop) < 0 ||
+	    aras_loop_add_fd(r.loop, sig_pipe[0], ARAS_LOOP_READ, on_signals, &r) < 0) {
 		log_err("cannot set up the loop");
 		goto out;
 	}
@@ -250,12 +262,15 @@ static int run(struct arasd *d, const struct aras_jlog *jl)
 	 */
 	if (start_core(d, r.loop) < 0 || aras_snmp_start(d, r.loop) < 0 || start_journal(d, jl) < 0)
 		goto out;
-	if (aras_collector_start(&col, ch, d->nhosts, aras_engine_settings(d->eng)->v[ARAS_S_POLL_INTERVAL]) < 0) {
+	if (aras_collector_start(&col, ch, d->nhosts, aras_engine_settings(d->eng)->v[ARAS_S_POLL_INTERVAL]) <
+	    0) {
 		log_err("cannot start the pollers");
 		goto out;
 	}
 	d->collector = col;
-	r.drive = (struct aras_drive){ .eng = d->eng, .col = col, .history = &r.history,
+	r.drive = (struct aras_drive){ .eng = d->eng,
+				       .col = col,
+				       .history = &r.history,
 				       .counters = &d->counters };
 	if (aras_drive_attach(&r.drive, r.loop) < 0) {
 		log_err("cannot set up the loop");
@@ -297,8 +312,14 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "fntdc:x:hS")) != -1) {
 		switch (opt) {
 		case 'f': foreground = 1; break;
-		case 'n': check = 1; foreground = 1; break;
-		case 't': check = probe = 1; foreground = 1; break;
+		case 'n':
+			check = 1;
+			foreground = 1;
+			break;
+		case 't':
+			check = probe = 1;
+			foreground = 1;
+			break;
 		case 'd': debug = 1; break;
 		case 'c': conf_file = optarg; break;
 		case 'x': xsock = optarg; break;
@@ -328,7 +349,8 @@ int main(int argc, char **argv)
 		if (aras_state_load(aras_engine_conf_state(d.eng), d.state_file, why, sizeof(why)) < 0) {
 			log_err("%s", why);
 			problems++;
-		} else if (aras_settings_check_consistent(aras_engine_settings(d.eng), why, sizeof(why)) < 0) {
+		} else if (aras_settings_check_consistent(aras_engine_settings(d.eng), why, sizeof(why)) <
+			   0) {
 			log_err("%s with the values in %s: %s", conf_file, d.state_file, why);
 			problems++;
 		}
@@ -371,7 +393,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (size_t i = 0; i < d.nhosts; i++) {
-		aras_model_add_host(aras_engine_conf_model(d.eng), d.hosts[i].index, d.hosts[i].name, d.hosts[i].uri);
+		aras_model_add_host(aras_engine_conf_model(d.eng), d.hosts[i].index, d.hosts[i].name,
+				    d.hosts[i].uri);
 	}
 	if (!foreground && daemon(0, 0) < 0) {
 		log_err("daemon: %s", strerror(errno));

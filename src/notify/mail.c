@@ -42,10 +42,10 @@ static const char log_token[] = "mail";
 
 struct mail_job {
 	struct mail_job *next;
-	CURL *easy;  /* created by the loop, cleaned up by the worker */
-	char *data;  /* the whole message, CRLF line ends */
+	CURL *easy; /* created by the loop, cleaned up by the worker */
+	char *data; /* the whole message, CRLF line ends */
 	size_t len, off;
-	int result;  /* CURLcode, set by the worker */
+	int result;                    /* CURLcode, set by the worker */
 	char desc[ARAS_NAME_MAX + 40]; /* "breach of web1", for the log */
 	char err[CURL_ERROR_SIZE];
 };
@@ -272,8 +272,8 @@ static void fmt_iso8601(time_t t, char *buf, size_t n)
 		snprintf(buf, n, "unknown");
 		return;
 	}
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* RFC 5322 date-time in UTC, with English names whatever the locale. */
@@ -345,13 +345,12 @@ static void build_subject(const struct aras_alert *a, char *buf, size_t n)
 
 		snprintf(tmp, sizeof(tmp), "%.*s", ARAS_NAME_MAX - 1, a->host_name);
 		hdr_clean(host, sizeof(host), tmp);
-		snprintf(buf, n, "[arasd] %s: %s (index %u)%s%s", event_label(a->type), host,
-			 a->host_index, text[0] ? ": " : "", text);
+		snprintf(buf, n, "[arasd] %s: %s (index %u)%s%s", event_label(a->type), host, a->host_index,
+			 text[0] ? ": " : "", text);
 		break;
 	}
 	default:
-		snprintf(buf, n, "[arasd] %s: %s%s%s", event_label(a->type), who, text[0] ? ": " : "",
-			 text);
+		snprintf(buf, n, "[arasd] %s: %s%s%s", event_label(a->type), who, text[0] ? ": " : "", text);
 		break;
 	}
 }
@@ -400,8 +399,8 @@ static int build_message(struct aras_mailer *m, const struct aras_alert *a, stru
 	sb_printf(out, "From: %s\r\n", m->from_hdr);
 	sb_printf(out, "To: %s\r\n", m->to_hdr);
 	sb_subject(out, subject);
-	sb_printf(out, "Message-ID: <%lld.%ld.%lu.arasd@%s>\r\n", (long long)now, (long)getpid(),
-		  ++m->seq, m->domain);
+	sb_printf(out, "Message-ID: <%lld.%ld.%lu.arasd@%s>\r\n", (long long)now, (long)getpid(), ++m->seq,
+		  m->domain);
 	sb_puts(out, "Auto-Submitted: auto-generated\r\n");
 	sb_puts(out, "MIME-Version: 1.0\r\n");
 	sb_puts(out, "Content-Type: text/plain; charset=UTF-8\r\n");
@@ -441,8 +440,7 @@ static char *envelope_addr(const char *s, size_t n)
 	if (!n || !memchr(s, '@', n))
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f || s[i] == '<' || s[i] == '>' ||
-		    s[i] == ',')
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f || s[i] == '<' || s[i] == '>' || s[i] == ',')
 			return NULL;
 	d = malloc(n + 1);
 	if (d) {
@@ -542,8 +540,7 @@ int aras_mailer_new(struct aras_mailer **out, const struct aras_mail_conf *conf)
 	int rc = -ARAS_E_INVAL, global = 0;
 
 	*out = NULL;
-	if (!conf->url || (strncmp(conf->url, "smtp://", 7) != 0 &&
-			   strncmp(conf->url, "smtps://", 8) != 0)) {
+	if (!conf->url || (strncmp(conf->url, "smtp://", 7) != 0 && strncmp(conf->url, "smtps://", 8) != 0)) {
 		log_err("mail: URL must be smtp://host[:port] or smtps://host[:port]");
 		goto cleanup;
 	}
@@ -582,9 +579,9 @@ int aras_mailer_new(struct aras_mailer **out, const struct aras_mail_conf *conf)
 	rc = parse_rcpt(m, conf->to);
 	if (rc < 0)
 		goto cleanup;
-	m->use_ssl = conf->starttls == 2 ? (long)CURLUSESSL_ALL
-		     : conf->starttls == 1 ? (long)CURLUSESSL_TRY
-					   : (long)CURLUSESSL_NONE;
+	m->use_ssl = conf->starttls == 2 ? (long)CURLUSESSL_ALL :
+		     conf->starttls == 1 ? (long)CURLUSESSL_TRY :
+					   (long)CURLUSESSL_NONE;
 	m->timeout_s = conf->timeout_s ? (long)conf->timeout_s : 60;
 	set_domain(m);
 	rc = -ARAS_E_IO;

@@ -16,13 +16,13 @@
 #include <sys/time.h>
 
 struct aras_mail_conf {
-	const char *url;      /* smtp://host[:port] or smtps://host[:port] */
-	const char *from;     /* "ops@example.org" or "arasd <ops@example.org>" */
-	const char *to;       /* comma-separated list, same forms as from */
-	int starttls;         /* 0 off, 1 if offered (CURLUSESSL_TRY), 2 required (CURLUSESSL_ALL) */
-	const char *user;     /* NULL or "": no SMTP AUTH */
+	const char *url;  /* smtp://host[:port] or smtps://host[:port] */
+	const char *from; /* "ops@example.org" or "arasd <ops@example.org>" */
+	const char *to;   /* comma-separated list, same forms as from */
+	int starttls;     /* 0 off, 1 if offered (CURLUSESSL_TRY), 2 required (CURLUSESSL_ALL) */
+	const char *user; /* NULL or "": no SMTP AUTH */
 	const char *password;
-	unsigned timeout_s;   /* whole transfer, connect included; 0: 60 s */
+	unsigned timeout_s; /* whole transfer, connect included; 0: 60 s */
 };
 
 /* At most this many mails queued or in transfer; more are refused. */

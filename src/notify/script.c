@@ -49,7 +49,7 @@ struct child {
 	pid_t pid; /* 0: free slot */
 	int errfd; /* read end of the exec-error pipe */
 	int killed;
-	struct timespec deadline; /* CLOCK_MONOTONIC */
+	struct timespec deadline;      /* CLOCK_MONOTONIC */
 	char desc[ARAS_NAME_MAX + 40]; /* "breach of web1", for the log */
 };
 
@@ -124,7 +124,8 @@ int aras_scripts_set_user(struct aras_scripts *s, const char *user)
 	if (pw->pw_uid == geteuid())
 		return 0; /* already that user */
 	if (geteuid() != 0) {
-		log_warn("scriptUser %s ignored: arasd runs as uid %ld and cannot switch users; scripts run as uid %ld",
+		log_warn("scriptUser %s ignored: arasd runs as uid %ld and cannot switch users; scripts run "
+			 "as uid %ld",
 			 user, (long)geteuid(), (long)geteuid());
 		return 0;
 	}
@@ -240,15 +241,15 @@ static int fd_above_stdio(int fd)
 
 /* The child, between fork() and execve(): async-signal-safe calls only. */
 static void __attribute__((noreturn))
-child_exec(const char *path, char *const argv[], char *const envp[], int errw, int debug,
-	   long maxfd, const struct sigaction *dfl, const sigset_t *empty, const struct run_as *as)
+child_exec(const char *path, char *const argv[], char *const envp[], int errw, int debug, long maxfd,
+	   const struct sigaction *dfl, const sigset_t *empty, const struct run_as *as)
 {
 	int e, nul;
 
 	setpgid(0, 0);
 	/* groups first, the uid last: after setuid() the others are not ours to change */
-	if (as->on && (setgroups((size_t)as->ngroups, as->groups) < 0 || setgid(as->gid) < 0 ||
-		       setuid(as->uid) < 0))
+	if (as->on &&
+	    (setgroups((size_t)as->ngroups, as->groups) < 0 || setgid(as->gid) < 0 || setuid(as->uid) < 0))
 		goto fail;
 	/* arasd ignores SIGPIPE, and ignored dispositions survive execve;
 	 * handlers would too until execve, with our signals blocked till then */
@@ -445,8 +446,8 @@ static void finish(struct aras_scripts *s, struct child *c, int st, unsigned *ok
 		log_warn("script %s (%s) failed: exit status %d", s->path, c->desc, WEXITSTATUS(st));
 		(*failed)++;
 	} else {
-		log_warn("script %s (%s) failed: killed by signal %d (%s)", s->path, c->desc,
-			 WTERMSIG(st), strsignal(WTERMSIG(st)));
+		log_warn("script %s (%s) failed: killed by signal %d (%s)", s->path, c->desc, WTERMSIG(st),
+			 strsignal(WTERMSIG(st)));
 		(*failed)++;
 	}
 	close(c->errfd);
@@ -484,8 +485,8 @@ void aras_scripts_reap(struct aras_scripts *s, unsigned *ok, unsigned *failed)
 			}
 		} else if (errno != EINTR) {
 			/* ECHILD: someone set SIGCHLD to SIG_IGN or reaped it */
-			log_warn("script %s (%s): lost track of pid %ld: %s", s->path, c->desc,
-				 (long)c->pid, strerror(errno));
+			log_warn("script %s (%s): lost track of pid %ld: %s", s->path, c->desc, (long)c->pid,
+				 strerror(errno));
 			close(c->errfd);
 			memset(c, 0, sizeof(*c));
 			s->nrun--;

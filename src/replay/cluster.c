@@ -51,7 +51,8 @@ struct cfile {
 	size_t nvms;
 };
 
-static int cl_fail(char *why, size_t whylen, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int cl_fail(char *why, size_t whylen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 static int cl_fail(char *why, size_t whylen, int rc, const char *fmt, ...)
 {
@@ -151,7 +152,8 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			if ((n != 5 && n != 6) || num(w[2], 1, 4096, &a) < 0 || num(w[3], 1, 1e6, &b) < 0 ||
 			    num(w[4], 1, 1e9, &c) < 0 || (n == 6 && num(w[5], 1, 100000, &count) < 0)) {
 				rc = cl_fail(why, whylen, -ARAS_E_INVAL,
-					  "%s:%zu: host NAME CORES MHZ MEM_MIB [COUNT] (cores 1..4096)", path, lineno);
+					     "%s:%zu: host NAME CORES MHZ MEM_MIB [COUNT] (cores 1..4096)",
+					     path, lineno);
 				break;
 			}
 			for (unsigned k = 0; k < (unsigned)count && rc == 0; k++) {
@@ -164,9 +166,11 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 				rc = add_host(cf, name, (unsigned)a, b, (uint64_t)c);
 			}
 		} else if (strcasecmp(w[0], "vmtype") == 0) {
-			if (n != 3 || num(w[1], 1, 1e7, &a) < 0 || num(w[2], 1, 1e9, &b) < 0 || cf->ntypes == MAX_TYPES) {
-				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: vmtype MHZ MEM_MIB (at most %d types)", path,
-					  lineno, MAX_TYPES);
+			if (n != 3 || num(w[1], 1, 1e7, &a) < 0 || num(w[2], 1, 1e9, &b) < 0 ||
+			    cf->ntypes == MAX_TYPES) {
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL,
+					     "%s:%zu: vmtype MHZ MEM_MIB (at most %d types)", path, lineno,
+					     MAX_TYPES);
 				break;
 			}
 			cf->types[cf->ntypes].mhz = a;
@@ -174,21 +178,23 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			cf->ntypes++;
 		} else if (strcasecmp(w[0], "vcpus") == 0) {
 			if (n != 3 || num(w[1], 1, 4096, &a) < 0 || num(w[2], 1, 4096, &b) < 0 || b < a) {
-				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: vcpus START MAX (1 <= START <= MAX)", path,
-					  lineno);
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL,
+					     "%s:%zu: vcpus START MAX (1 <= START <= MAX)", path, lineno);
 				break;
 			}
 			cf->vcpus = (unsigned)a;
 			cf->vcpus_max = (unsigned)b;
 		} else if (strcasecmp(w[0], "bandwidth") == 0) {
 			if (n != 2 || num(w[1], 1, 1e7, &a) < 0) {
-				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: bandwidth MBIT", path, lineno);
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: bandwidth MBIT", path,
+					     lineno);
 				break;
 			}
 			cf->bandwidth = a;
 		} else if (strcasecmp(w[0], "memuse") == 0) {
 			if (n != 2 || num(w[1], 0, 100, &a) < 0) {
-				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: memuse PCT (0..100)", path, lineno);
+				rc = cl_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: memuse PCT (0..100)", path,
+					     lineno);
 				break;
 			}
 			cf->memuse = (unsigned)a;
@@ -196,10 +202,13 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			struct vmline *nv, *v;
 
 			a = b = c = d = e = 0;
-			if (n < 3 || n == 4 || n > 7 || (n >= 5 && (num(w[3], 1, 1e7, &a) < 0 || num(w[4], 1, 1e9, &b) < 0)) ||
-			    (n >= 6 && num(w[5], 1, 4096, &c) < 0) || (n == 7 && (num(w[6], 1, 4096, &d) < 0 || d < c))) {
+			if (n < 3 || n == 4 || n > 7 ||
+			    (n >= 5 && (num(w[3], 1, 1e7, &a) < 0 || num(w[4], 1, 1e9, &b) < 0)) ||
+			    (n >= 6 && num(w[5], 1, 4096, &c) < 0) ||
+			    (n == 7 && (num(w[6], 1, 4096, &d) < 0 || d < c))) {
 				rc = cl_fail(why, whylen, -ARAS_E_INVAL,
-					  "%s:%zu: vm NAME HOST [MHZ MEM_MIB [VCPUS [VCPUS_MAX]]]", path, lineno);
+					     "%s:%zu: vm NAME HOST [MHZ MEM_MIB [VCPUS [VCPUS_MAX]]]", path,
+					     lineno);
 				break;
 			}
 			nv = realloc(cf->vms, (cf->nvms + 1) * sizeof(*nv));
@@ -224,8 +233,8 @@ static int read_file(const char *path, struct cfile *cf, char *why, size_t whyle
 			v->lineno = lineno;
 		} else {
 			rc = cl_fail(why, whylen, -ARAS_E_INVAL,
-				  "%s:%zu: unknown item '%s' (host, vmtype, vcpus, vm, bandwidth, memuse)", path, lineno,
-				  w[0]);
+				     "%s:%zu: unknown item '%s' (host, vmtype, vcpus, vm, bandwidth, memuse)",
+				     path, lineno, w[0]);
 			break;
 		}
 		if (rc < 0)
@@ -293,7 +302,9 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		goto out;
 	c->nvms = t->nvms;
 	c->nsteps = t->nsteps;
-	c->bandwidth_mbit = o->bandwidth_mbit ? o->bandwidth_mbit : cf.bandwidth ? cf.bandwidth : ARAS_CL_DEF_BANDWIDTH;
+	c->bandwidth_mbit = o->bandwidth_mbit ? o->bandwidth_mbit :
+			    cf.bandwidth      ? cf.bandwidth :
+						ARAS_CL_DEF_BANDWIDTH;
 	{
 		struct aras_cl_host x;
 
@@ -367,14 +378,14 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		c->nhosts = cf.nhosts;
 		cf.hosts = NULL;
 		if (o->hosts && o->hosts != c->nhosts) {
-			rc = cl_fail(why, whylen, -ARAS_E_INCONSIST, "--hosts %u but the cluster file lists %zu hosts",
-				  o->hosts, c->nhosts);
+			rc = cl_fail(why, whylen, -ARAS_E_INCONSIST,
+				     "--hosts %u but the cluster file lists %zu hosts", o->hosts, c->nhosts);
 			goto out;
 		}
 		snprintf(c->sizing, sizeof(c->sizing), "from the cluster file");
 	} else {
 		unsigned nh = o->hosts;
-		struct aras_cluster_opts ho = *o;   /* the hosts' kind (sizing may give fewer cores) */
+		struct aras_cluster_opts ho = *o; /* the hosts' kind (sizing may give fewer cores) */
 
 		if (nh) {
 			snprintf(c->sizing, sizeof(c->sizing), "--hosts");
@@ -388,7 +399,8 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 			/* a stray HOST_INDEX must not size a cluster of empty hosts that takes minutes */
 			if (nh > ARAS_CL_MAX_RECORDED_HOSTS) {
 				rc = cl_fail(why, whylen, -ARAS_E_RANGE,
-					     "the trace's largest HOST_INDEX is %u: more than %u hosts; give --hosts or --cluster",
+					     "the trace's largest HOST_INDEX is %u: more than %u hosts; give "
+					     "--hosts or --cluster",
 					     nh, ARAS_CL_MAX_RECORDED_HOSTS);
 				goto out;
 			}
@@ -430,11 +442,14 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 				}
 				if (mem < 0)
 					snprintf(c->sizing, sizeof(c->sizing),
-						 "the VMs' memory with a quarter to spare (more than for %u%% mean CPU)", util);
+						 "the VMs' memory with a quarter to spare (more than for "
+						 "%u%% mean CPU)",
+						 util);
 			}
 			if (!c->sizing[0])
 				snprintf(c->sizing, sizeof(c->sizing),
-					 "mean CPU utilisation %u%% over the trace (%.0f MHz mean demand)", util, total);
+					 "mean CPU utilisation %u%% over the trace (%.0f MHz mean demand)",
+					 util, total);
 			/* never a cluster where no migration can help (see ARAS_CL_MIN_HOSTS) */
 			if (nh < ARAS_CL_MIN_HOSTS) {
 				size_t len = strlen(c->sizing);
@@ -444,7 +459,9 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 					/* smaller hosts keep the utilisation: as few cores as give it on
 					 * the minimum, never fewer than the largest VM's vCPUs */
 					default_host(o, t->format, 0, &x);
-					cores = (unsigned)(total / (ARAS_CL_MIN_HOSTS * x.core_mhz * util / 100.0)) + 1;
+					cores = (unsigned)(total /
+							   (ARAS_CL_MIN_HOSTS * x.core_mhz * util / 100.0)) +
+						1;
 					for (size_t i = 0; i < t->nvms; i++)
 						if (c->vms[i].vcpus > vmax)
 							vmax = c->vms[i].vcpus;
@@ -456,11 +473,12 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 				if (cores) {
 					ho.host_cores = cores;
 					snprintf(c->sizing + len, sizeof(c->sizing) - len,
-						 "; the minimum of %u hosts, of %u cores each to keep it", ARAS_CL_MIN_HOSTS,
-						 cores);
+						 "; the minimum of %u hosts, of %u cores each to keep it",
+						 ARAS_CL_MIN_HOSTS, cores);
 				} else {
-					snprintf(c->sizing + len, sizeof(c->sizing) - len, "; raised from %u to the minimum of %u hosts",
-						 nh, ARAS_CL_MIN_HOSTS);
+					snprintf(c->sizing + len, sizeof(c->sizing) - len,
+						 "; raised from %u to the minimum of %u hosts", nh,
+						 ARAS_CL_MIN_HOSTS);
 				}
 				nh = ARAS_CL_MIN_HOSTS;
 			}
@@ -486,13 +504,14 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		for (i = 0; i < t->nvms && strcmp(t->vms[i].name, l->name) != 0; i++)
 			;
 		if (i == t->nvms) {
-			rc = cl_fail(why, whylen, -ARAS_E_NOENT, "%s:%zu: no VM '%s' in the trace", o->file, l->lineno,
-				  l->name);
+			rc = cl_fail(why, whylen, -ARAS_E_NOENT, "%s:%zu: no VM '%s' in the trace", o->file,
+				     l->lineno, l->name);
 			goto out;
 		}
 		h = find_host(c, l->host);
 		if (h < 0) {
-			rc = cl_fail(why, whylen, -ARAS_E_NOENT, "%s:%zu: no host '%s'", o->file, l->lineno, l->host);
+			rc = cl_fail(why, whylen, -ARAS_E_NOENT, "%s:%zu: no host '%s'", o->file, l->lineno,
+				     l->host);
 			goto out;
 		}
 		c->vms[i].host = (unsigned)h;
@@ -529,7 +548,8 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 			} else if (v->host != (unsigned)-1) {
 				continue;
 			} else if (pass == 1) {
-				if (t->format != ARAS_TRACE_HISTORY || !t->vms[i].host || t->vms[i].host > c->nhosts)
+				if (t->format != ARAS_TRACE_HISTORY || !t->vms[i].host ||
+				    t->vms[i].host > c->nhosts)
 					continue;
 				v->host = t->vms[i].host - 1;
 			} else {
@@ -542,8 +562,9 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 				}
 				if (k == c->nhosts) {
 					rc = cl_fail(why, whylen, -ARAS_E_RANGE,
-						  "VM %s (%llu MiB) fits on no host: the cluster has too little memory",
-						  t->vms[i].name, (unsigned long long)(v->mem_kib / 1024));
+						     "VM %s (%llu MiB) fits on no host: the cluster has too "
+						     "little memory",
+						     t->vms[i].name, (unsigned long long)(v->mem_kib / 1024));
 					goto out;
 				}
 				v->host = (unsigned)((rr + k) % c->nhosts);
@@ -551,15 +572,19 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 			}
 			mem_used[v->host] += v->mem_kib;
 			if (mem_used[v->host] > c->hosts[v->host].mem_kib) {
-				rc = cl_fail(why, whylen, -ARAS_E_RANGE, "host %s: VMs placed on it need more than its %llu MiB",
-					  c->hosts[v->host].name, (unsigned long long)(c->hosts[v->host].mem_kib / 1024));
+				rc = cl_fail(why, whylen, -ARAS_E_RANGE,
+					     "host %s: VMs placed on it need more than its %llu MiB",
+					     c->hosts[v->host].name,
+					     (unsigned long long)(c->hosts[v->host].mem_kib / 1024));
 				goto out;
 			}
 		}
 	}
-	snprintf(c->placement, sizeof(c->placement), "%s", cf.nvms ? "cluster file vm lines, then round robin" :
-		 t->format == ARAS_TRACE_HISTORY ? "recorded host of each VM's first line" :
-		 "round robin in trace order (VM i -> host i mod H, next with memory)");
+	snprintf(c->placement, sizeof(c->placement), "%s",
+		 cf.nvms ? "cluster file vm lines, then round robin" :
+		 t->format == ARAS_TRACE_HISTORY ?
+			   "recorded host of each VM's first line" :
+			   "round robin in trace order (VM i -> host i mod H, next with memory)");
 	switch (t->format) {
 	case ARAS_TRACE_PLANETLAB:
 		snprintf(c->vmsizes, sizeof(c->vmsizes),
@@ -568,12 +593,14 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		break;
 	case ARAS_TRACE_BITBRAINS:
 		snprintf(c->vmsizes, sizeof(c->vmsizes),
-			 "provisioned MHz, cores and memory; vCPUs start as provisioned%s, max twice that; demand = usage MHz",
+			 "provisioned MHz, cores and memory; vCPUs start as provisioned%s, max twice that; "
+			 "demand = usage MHz",
 			 o->vcpus_half ? " (halved: --vcpus half)" : "");
 		break;
 	default:
 		snprintf(c->vmsizes, sizeof(c->vmsizes),
-			 "recorded vCPUs (max 2x) and memory; demand = CPU_PCT x VCPUS x core MHz of the first host");
+			 "recorded vCPUs (max 2x) and memory; demand = CPU_PCT x VCPUS x core MHz of the "
+			 "first host");
 	}
 
 	/* Demand, memory in use and I/O per step. */
@@ -586,7 +613,9 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 		goto out;
 	}
 	{
-		unsigned memuse = o->mem_use_pct ? o->mem_use_pct : cf.memuse ? cf.memuse : ARAS_CL_DEF_MEMUSE;
+		unsigned memuse = o->mem_use_pct ? o->mem_use_pct :
+				  cf.memuse      ? cf.memuse :
+						   ARAS_CL_DEF_MEMUSE;
 
 		for (size_t i = 0; i < t->nvms; i++) {
 			const struct aras_cl_vm *v = &c->vms[i];
@@ -597,15 +626,20 @@ int aras_cluster_build(const struct aras_cluster_opts *o, const struct aras_trac
 				double cpu = t->cpu[at];
 
 				switch (t->cpu_unit) {
-				case ARAS_CPU_PCT_OF_REQ: c->demand_mhz[at] = (float)(cpu / 100.0 * v->req_mhz); break;
+				case ARAS_CPU_PCT_OF_REQ:
+					c->demand_mhz[at] = (float)(cpu / 100.0 * v->req_mhz);
+					break;
 				case ARAS_CPU_MHZ: c->demand_mhz[at] = (float)cpu; break;
 				default: c->demand_mhz[at] = (float)(cpu * core); break;
 				}
-				c->mem_used_kib[at] = t->mem_kib ? t->mem_kib[at] : (float)(memuse / 100.0 * (double)v->mem_kib);
+				c->mem_used_kib[at] = t->mem_kib ?
+							      t->mem_kib[at] :
+							      (float)(memuse / 100.0 * (double)v->mem_kib);
 				if (c->io_kibs)
-					c->io_kibs[at] = t->cpu_unit == ARAS_CPU_CORES ?
-								 (float)(t->io_kibs[at] / 100.0 * o->io_cap_kib) :
-								 t->io_kibs[at];
+					c->io_kibs[at] =
+						t->cpu_unit == ARAS_CPU_CORES ?
+							(float)(t->io_kibs[at] / 100.0 * o->io_cap_kib) :
+							t->io_kibs[at];
 			}
 		}
 	}

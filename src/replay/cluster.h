@@ -39,11 +39,11 @@ struct aras_cl_host {
 };
 
 struct aras_cl_vm {
-	unsigned host;             /* initial host, position in hosts[] */
-	double req_mhz;            /* requested (provisioned) capacity */
+	unsigned host;  /* initial host, position in hosts[] */
+	double req_mhz; /* requested (provisioned) capacity */
 	uint64_t mem_kib, mem_max_kib;
 	unsigned vcpus, vcpus_max;
-	unsigned type;             /* PlanetLab VM type (0-based), else 0 */
+	unsigned type; /* PlanetLab VM type (0-based), else 0 */
 };
 
 struct aras_cluster {
@@ -51,12 +51,12 @@ struct aras_cluster {
 	struct aras_cl_host *hosts;
 	struct aras_cl_vm *vms;
 	double bandwidth_mbit;
-	float *demand_mhz;         /* [vm * nsteps + step] */
-	float *mem_used_kib;       /* [vm * nsteps + step] */
-	float *io_kibs;            /* [vm * nsteps + step]; NULL: no I/O */
-	char placement[128];       /* how the initial placement was made */
-	char sizing[256];          /* how the number of hosts was chosen */
-	char vmsizes[256];         /* how VM sizes were derived */
+	float *demand_mhz;   /* [vm * nsteps + step] */
+	float *mem_used_kib; /* [vm * nsteps + step] */
+	float *io_kibs;      /* [vm * nsteps + step]; NULL: no I/O */
+	char placement[128]; /* how the initial placement was made */
+	char sizing[256];    /* how the number of hosts was chosen */
+	char vmsizes[256];   /* how VM sizes were derived */
 };
 
 struct aras_cluster_opts {

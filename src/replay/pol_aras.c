@@ -40,15 +40,15 @@
 struct rp_aras {
 	const struct aras_trace *t;
 	struct aras_engine *e;
-	struct aras_sim *sim;          /* the simulation of the call in progress */
-	struct aras_host_sample *hs;   /* per host */
-	struct aras_vm_sample *vs;     /* every VM, grouped by host each poll */
-	size_t *count, *order;         /* per host */
-	uint32_t *mig_action;          /* per VM: action index of its migration in flight */
-	size_t *by_uuid;               /* VM positions sorted by UUID */
+	struct aras_sim *sim;           /* the simulation of the call in progress */
+	struct aras_host_sample *hs;    /* per host */
+	struct aras_vm_sample *vs;      /* every VM, grouped by host each poll */
+	size_t *count, *order;          /* per host */
+	uint32_t *mig_action;           /* per VM: action index of its migration in flight */
+	size_t *by_uuid;                /* VM positions sorted by UUID */
 	const struct aras_state *audit; /* rules counted each poll (NULL: none) */
-	struct aras_rules_flag *flags; /* scratch, per model VM */
-	FILE *events;                  /* --events, or NULL */
+	struct aras_rules_flag *flags;  /* scratch, per model VM */
+	FILE *events;                   /* --events, or NULL */
 };
 
 /* The engine's wall clock: simulated seconds since the start (the action log's T_S). */
@@ -146,17 +146,11 @@ static int start_job(void *arg, const struct aras_action *a)
 		return -ARAS_E_NOENT;
 	switch (a->kind) {
 	case ARAS_KIND_ADD_VCPU:
-	case ARAS_KIND_REMOVE_VCPU:
-		rc = aras_sim_set_vcpus(s, vm, (unsigned)a->amount, a->reason);
-		break;
+	case ARAS_KIND_REMOVE_VCPU: rc = aras_sim_set_vcpus(s, vm, (unsigned)a->amount, a->reason); break;
 	case ARAS_KIND_GROW_MEM:
-	case ARAS_KIND_SHRINK_MEM:
-		rc = aras_sim_set_mem(s, vm, a->amount, a->reason);
-		break;
+	case ARAS_KIND_SHRINK_MEM: rc = aras_sim_set_mem(s, vm, a->amount, a->reason); break;
 	case ARAS_KIND_ADD_DISK:
-	case ARAS_KIND_GROW_DISK:
-		aras_sim_disk(s, vm, a->reason);
-		break;
+	case ARAS_KIND_GROW_DISK: aras_sim_disk(s, vm, a->reason); break;
 	case ARAS_KIND_MIGRATE:
 		rc = a->target >= 1 ? aras_sim_migrate(s, vm, a->target - 1, a->reason) : -ARAS_E_INVAL;
 		if (rc == 0) {
@@ -266,8 +260,8 @@ static int uuid_cmp(const void *a, const void *b, void *arg)
 	return memcmp(t->vms[*(const size_t *)a].uuid, t->vms[*(const size_t *)b].uuid, ARAS_UUID_LEN);
 }
 
-int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts *o, const struct aras_trace *t,
-		      const struct aras_cluster *cl)
+int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts *o,
+		      const struct aras_trace *t, const struct aras_cluster *cl)
 {
 	struct rp_aras *c = calloc(1, sizeof(*c));
 	size_t n = t->nvms ? t->nvms : 1, h = cl->nhosts ? cl->nhosts : 1;
@@ -300,13 +294,15 @@ int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts
 	if (!c->hs || !c->vs || !c->count || !c->order || !c->mig_action || !c->by_uuid || !c->flags)
 		goto fail;
 	for (size_t i = 0; i < cl->nhosts; i++) {
-		rc = aras_model_add_host(aras_engine_conf_model(c->e), (unsigned)i + 1, cl->hosts[i].name, "sim://");
+		rc = aras_model_add_host(aras_engine_conf_model(c->e), (unsigned)i + 1, cl->hosts[i].name,
+					 "sim://");
 		if (rc < 0)
 			goto fail;
 	}
 	{
 		struct aras_engine_opts eo = { .plan_capacity = RP_PLAN_CAPACITY,
-					       .max_decisions = t->nvms + cl->nhosts + 1, .auto_approve = 1,
+					       .max_decisions = t->nvms + cl->nhosts + 1,
+					       .auto_approve = 1,
 					       .event_log = o->events != NULL };
 		struct aras_engine_fx fx = { .arg = c,
 					     .start_job = start_job,

@@ -40,9 +40,9 @@ struct drs {
 	double target;
 	int have_prev;
 	uint64_t prev_ms;
-	double *prev_work, *load;      /* per VM */
-	double *u;                     /* per host: load / capacity */
-	unsigned *busy;                /* per host: migrations in flight in or out */
+	double *prev_work, *load; /* per VM */
+	double *u;                /* per host: load / capacity */
+	unsigned *busy;           /* per host: migrations in flight in or out */
 };
 
 static int drs_poll(struct aras_sim *s, void *ctx, int kick)
@@ -94,7 +94,8 @@ static int drs_poll(struct aras_sim *s, void *ctx, int kick)
 			size_t h = v->host;
 			double cs, ls, secs;
 
-			if (v->migrating || c->load[i] <= 0 || c->u[h] <= mean || c->busy[h] >= DRS_HOST_MIGRATIONS)
+			if (v->migrating || c->load[i] <= 0 || c->u[h] <= mean ||
+			    c->busy[h] >= DRS_HOST_MIGRATIONS)
 				continue;
 			cs = aras_cl_host_mhz(&s->cl->hosts[h]);
 			ls = c->load[i] / cs;
@@ -110,8 +111,8 @@ static int drs_poll(struct aras_sim *s, void *ctx, int kick)
 					continue;
 				lt = c->load[i] / aras_cl_host_mhz(&s->cl->hosts[g]);
 				nsum = sum - ls + lt;
-				nsq = sumsq - c->u[h] * c->u[h] - c->u[g] * c->u[g] + (c->u[h] - ls) * (c->u[h] - ls) +
-				      (c->u[g] + lt) * (c->u[g] + lt);
+				nsq = sumsq - c->u[h] * c->u[h] - c->u[g] * c->u[g] +
+				      (c->u[h] - ls) * (c->u[h] - ls) + (c->u[g] + lt) * (c->u[g] + lt);
 				nm = nsum / n;
 				nsd = sqrt(fmax(0, nsq / n - nm * nm));
 				if (nsd < best_sd - 1e-12) {
@@ -128,14 +129,15 @@ static int drs_poll(struct aras_sim *s, void *ctx, int kick)
 			double ls = c->load[bi] / aras_cl_host_mhz(&s->cl->hosts[h]);
 			double lt = c->load[bi] / aras_cl_host_mhz(&s->cl->hosts[bt]);
 
-			snprintf(why, sizeof(why), "host load sd %.1f%% > %.1f%%: %s %.1f%% -> %s %.1f%%, sd -> %.1f%%",
-				 100 * sd, 100 * c->target, s->cl->hosts[h].name, 100 * c->u[h], s->cl->hosts[bt].name,
-				 100 * c->u[bt], 100 * best_sd);
+			snprintf(why, sizeof(why),
+				 "host load sd %.1f%% > %.1f%%: %s %.1f%% -> %s %.1f%%, sd -> %.1f%%",
+				 100 * sd, 100 * c->target, s->cl->hosts[h].name, 100 * c->u[h],
+				 s->cl->hosts[bt].name, 100 * c->u[bt], 100 * best_sd);
 			if (aras_sim_migrate(s, bi, bt, why) < 0)
 				break;
 			sum += lt - ls;
-			sumsq += (c->u[h] - ls) * (c->u[h] - ls) - c->u[h] * c->u[h] + (c->u[bt] + lt) * (c->u[bt] + lt) -
-				 c->u[bt] * c->u[bt];
+			sumsq += (c->u[h] - ls) * (c->u[h] - ls) - c->u[h] * c->u[h] +
+				 (c->u[bt] + lt) * (c->u[bt] + lt) - c->u[bt] * c->u[bt];
 			c->u[h] -= ls;
 			c->u[bt] += lt;
 			c->busy[h]++;
@@ -145,7 +147,8 @@ static int drs_poll(struct aras_sim *s, void *ctx, int kick)
 	return 0;
 }
 
-int aras_pol_drs_new(struct aras_sim_policy *p, const struct aras_pol_drs_opts *o, const struct aras_cluster *cl)
+int aras_pol_drs_new(struct aras_sim_policy *p, const struct aras_pol_drs_opts *o,
+		     const struct aras_cluster *cl)
 {
 	struct drs *c = calloc(1, sizeof(*c));
 	size_t n = cl->nvms ? cl->nvms : 1, h = cl->nhosts ? cl->nhosts : 1;

@@ -43,18 +43,18 @@
 
 struct thr {
 	double threshold;
-	int detector;                  /* enum aras_pol_detector */
+	int detector; /* enum aras_pol_detector */
 	double safety;
-	double *hist;                  /* per VM: the last ARAS_POL_HIST loads (ring) */
+	double *hist; /* per VM: the last ARAS_POL_HIST loads (ring) */
 	size_t nhist, hpos;
-	double *hh;                    /* per host: utilisation history, oldest first */
-	double *migmax;                /* per host: its VMs' longest migration, s (this poll) */
+	double *hh;     /* per host: utilisation history, oldest first */
+	double *migmax; /* per host: its VMs' longest migration, s (this poll) */
 	int have_prev;
 	uint64_t prev_ms;
-	double *prev_work, *load;      /* per VM */
-	double *hload;                 /* per host */
+	double *prev_work, *load; /* per VM */
+	double *hload;            /* per host */
 	unsigned char *over, *chosen;
-	size_t *sel, *first, *next;    /* chosen VMs; per-host VM lists */
+	size_t *sel, *first, *next; /* chosen VMs; per-host VM lists */
 };
 
 static int by_load_desc(const void *a, const void *b, void *arg)
@@ -132,7 +132,9 @@ static int overloaded(struct thr *c, const struct aras_sim *s, size_t h, size_t 
 	}
 	if (c->detector == ARAS_DET_MAD)
 		return now / cap > 1 - c->safety * aras_pol_mad(u, n);
-	return c->safety * aras_pol_lr_predict(u + n - ARAS_POL_LR_K, ARAS_POL_LR_K, mig_polls(c, s, h, add)) >= 1;
+	return c->safety *
+		       aras_pol_lr_predict(u + n - ARAS_POL_LR_K, ARAS_POL_LR_K, mig_polls(c, s, h, add)) >=
+	       1;
 }
 
 static int thr_poll(struct aras_sim *s, void *ctx, int kick)
@@ -231,13 +233,14 @@ static int thr_poll(struct aras_sim *s, void *ctx, int kick)
 			}
 		}
 		if (best == (unsigned)-1) {
-			snprintf(why, sizeof(why), "host %s overloaded (%s): no host stays below it with %.0f MHz more",
+			snprintf(why, sizeof(why),
+				 "host %s overloaded (%s): no host stays below it with %.0f MHz more",
 				 s->cl->hosts[v->host].name, det_name(c, dn, sizeof(dn)), c->load[i]);
 			aras_sim_no_target(s, i, why);
 			continue;
 		}
-		snprintf(why, sizeof(why), "host %s overloaded (%s); %s at %.1f%% after", s->cl->hosts[v->host].name,
-			 det_name(c, dn, sizeof(dn)), s->cl->hosts[best].name,
+		snprintf(why, sizeof(why), "host %s overloaded (%s); %s at %.1f%% after",
+			 s->cl->hosts[v->host].name, det_name(c, dn, sizeof(dn)), s->cl->hosts[best].name,
 			 100 * (c->hload[best] + c->load[i]) / aras_cl_host_mhz(&s->cl->hosts[best]));
 		if (aras_sim_migrate(s, i, best, why) == 0) {
 			c->hload[best] += c->load[i];
@@ -248,7 +251,8 @@ static int thr_poll(struct aras_sim *s, void *ctx, int kick)
 	return 0;
 }
 
-int aras_pol_thr_new(struct aras_sim_policy *p, const struct aras_pol_thr_opts *o, const struct aras_cluster *cl)
+int aras_pol_thr_new(struct aras_sim_policy *p, const struct aras_pol_thr_opts *o,
+		     const struct aras_cluster *cl)
 {
 	struct thr *c = calloc(1, sizeof(*c));
 	size_t n = cl->nvms ? cl->nvms : 1, h = cl->nhosts ? cl->nhosts : 1;
@@ -273,7 +277,8 @@ int aras_pol_thr_new(struct aras_sim_policy *p, const struct aras_pol_thr_opts *
 	p->name = o->detector == ARAS_DET_LR ? "lr" : o->detector == ARAS_DET_MAD ? "mad" : "thr";
 	p->ctx = c;
 	p->poll = thr_poll;
-	if (!c->prev_work || !c->load || !c->hload || !c->over || !c->chosen || !c->sel || !c->first || !c->next || !c->hist || !c->hh || !c->migmax) {
+	if (!c->prev_work || !c->load || !c->hload || !c->over || !c->chosen || !c->sel || !c->first ||
+	    !c->next || !c->hist || !c->hh || !c->migmax) {
 		aras_pol_thr_free(p);
 		return -ARAS_E_NOMEM;
 	}

@@ -35,17 +35,17 @@ struct aras_pol_aras_opts {
 };
 
 /* 0 or -ARAS_E_NOMEM. */
-int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts *o, const struct aras_trace *t,
-		      const struct aras_cluster *cl);
+int aras_pol_aras_new(struct aras_sim_policy *p, const struct aras_pol_aras_opts *o,
+		      const struct aras_trace *t, const struct aras_cluster *cl);
 void aras_pol_aras_free(struct aras_sim_policy *p);
 
 enum aras_pol_detector { ARAS_DET_THR, ARAS_DET_LR, ARAS_DET_MAD };
 
 struct aras_pol_thr_opts {
-	double threshold;            /* host overloaded above this share of its CPU (0.8); LR/MAD: until
+	double threshold; /* host overloaded above this share of its CPU (0.8); LR/MAD: until
 	                                a host has the history they need */
-	int detector;                /* enum aras_pol_detector: thr, lr (LR-MMT), mad (MAD-MMT) */
-	double safety;               /* LR: 1.2, MAD: 2.5 (0: these) */
+	int detector;     /* enum aras_pol_detector: thr, lr (LR-MMT), mad (MAD-MMT) */
+	double safety;    /* LR: 1.2, MAD: 2.5 (0: these) */
 };
 
 /* Utilisation history kept per VM, and what the detectors need of it. */
@@ -58,14 +58,16 @@ double aras_pol_mad(const double *u, size_t n);
 /* Loess line through u[0..n) (oldest first, x = 1..n), evaluated at x = n + ahead. */
 double aras_pol_lr_predict(const double *u, size_t n, double ahead);
 
-int aras_pol_thr_new(struct aras_sim_policy *p, const struct aras_pol_thr_opts *o, const struct aras_cluster *cl);
+int aras_pol_thr_new(struct aras_sim_policy *p, const struct aras_pol_thr_opts *o,
+		     const struct aras_cluster *cl);
 void aras_pol_thr_free(struct aras_sim_policy *p);
 
 struct aras_pol_drs_opts {
-	double target;               /* balance while the host load standard deviation is above this (0.1) */
+	double target; /* balance while the host load standard deviation is above this (0.1) */
 };
 
-int aras_pol_drs_new(struct aras_sim_policy *p, const struct aras_pol_drs_opts *o, const struct aras_cluster *cl);
+int aras_pol_drs_new(struct aras_sim_policy *p, const struct aras_pol_drs_opts *o,
+		     const struct aras_cluster *cl);
 void aras_pol_drs_free(struct aras_sim_policy *p);
 
 #endif

@@ -111,8 +111,8 @@ int aras_sim_migrate(struct aras_sim *s, size_t vm, unsigned target, const char 
 	t = &s->hosts[target];
 	if (t->mem_used_kib + v->mem_kib > s->cl->hosts[target].mem_kib) {
 		s->m.migrations_failed++;
-		logf_(s, "migrateFailed", vm, s->cl->hosts[v->host].name, s->cl->hosts[target].name, v->mem_kib,
-		      "target has no memory for it");
+		logf_(s, "migrateFailed", vm, s->cl->hosts[v->host].name, s->cl->hosts[target].name,
+		      v->mem_kib, "target has no memory for it");
 		return -ARAS_E_RANGE;
 	}
 	/* memory / (bandwidth / 2): half the link, as in Beloglazov & Buyya */
@@ -215,7 +215,8 @@ static size_t finish_migrations(struct aras_sim *s)
 		if (v->has_left && v->left_host == dst && s->now_ms - v->left_ms <= s->cfg->pingpong_ms) {
 			s->m.pingpong++;
 			logf_(s, "pingpong", vm, s->cl->hosts[src].name, s->cl->hosts[dst].name,
-			      (unsigned long long)((s->now_ms - v->left_ms) / 1000), "back to a host it left");
+			      (unsigned long long)((s->now_ms - v->left_ms) / 1000),
+			      "back to a host it left");
 		}
 		v->has_left = 1;
 		v->left_host = src;
@@ -229,8 +230,8 @@ static size_t finish_migrations(struct aras_sim *s)
 }
 
 int aras_sim_run(const struct aras_cluster *cl, const char *const *vm_names, unsigned step_s,
-		 const struct aras_sim_cfg *cfg, const struct aras_sim_policy *pol, struct aras_sim_metrics *out,
-		 float **util_out)
+		 const struct aras_sim_cfg *cfg, const struct aras_sim_policy *pol,
+		 struct aras_sim_metrics *out, float **util_out)
 {
 	struct aras_sim s;
 	uint64_t next_poll = 0;

@@ -32,46 +32,46 @@
 #include <stdio.h>
 
 struct aras_sim_cfg {
-	uint64_t poll_ms;          /* how often the policy polls (divides the step or is a multiple) */
-	double mig_cost;           /* share of a migrating VM's CPU lost (0.10) */
-	uint64_t pingpong_ms;      /* a move back to a host left within this is a ping-pong */
-	int keep_util;             /* record per-host utilisation per step (for plots) */
-	FILE *log;                 /* action log, or NULL */
+	uint64_t poll_ms;     /* how often the policy polls (divides the step or is a multiple) */
+	double mig_cost;      /* share of a migrating VM's CPU lost (0.10) */
+	uint64_t pingpong_ms; /* a move back to a host left within this is a ping-pong */
+	int keep_util;        /* record per-host utilisation per step (for plots) */
+	FILE *log;            /* action log, or NULL */
 };
 
 struct aras_sim_vm {
-	unsigned host;             /* position in hosts[] */
+	unsigned host; /* position in hosts[] */
 	unsigned vcpus, vcpus_max;
 	uint64_t mem_kib, mem_max_kib;
 	int migrating;
 	unsigned mig_target;
 	uint64_t mig_start_ms, mig_end_ms;
-	int has_left;              /* for ping-pong: the host it last left, and when */
+	int has_left; /* for ping-pong: the host it last left, and when */
 	unsigned left_host;
 	uint64_t left_ms;
 	/* cumulative counters, read by the policies' polls */
-	double cpu_ns;             /* vCPU time it got, in ns of one vCPU */
-	double work;               /* MHz x ms it got */
-	double io_bytes;           /* disk bytes read + written */
-	double steal_ns;           /* wait for a host core (steal): what it wanted and the full host did not give, ns of one vCPU */
-	double want;               /* this stretch, MHz (scratch) */
+	double cpu_ns;   /* vCPU time it got, in ns of one vCPU */
+	double work;     /* MHz x ms it got */
+	double io_bytes; /* disk bytes read + written */
+	double steal_ns; /* wait for a host core (steal): what it wanted and the full host did not give, ns of one vCPU */
+	double want; /* this stretch, MHz (scratch) */
 };
 
 struct aras_sim_host {
-	double busy_ns, total_ns;  /* cumulative core time busy / elapsed */
-	double work;               /* MHz x ms busy */
+	double busy_ns, total_ns; /* cumulative core time busy / elapsed */
+	double work;              /* MHz x ms busy */
 	uint64_t active_ms, full_ms;
-	unsigned nvms;             /* VMs on it (a migrating VM counts on its source) */
-	uint64_t mem_used_kib;     /* its VMs' memory plus incoming migrations' */
-	int arrived;               /* a VM arrived since the policy last cleared it */
-	double load;               /* scratch: what its VMs want, MHz */
+	unsigned nvms;         /* VMs on it (a migrating VM counts on its source) */
+	uint64_t mem_used_kib; /* its VMs' memory plus incoming migrations' */
+	int arrived;           /* a VM arrived since the policy last cleared it */
+	double load;           /* scratch: what its VMs want, MHz */
 };
 
 struct aras_sim_metrics {
-	double demand, served;     /* MHz x ms */
+	double demand, served; /* MHz x ms */
 	double unserved_vmsize, unserved_contention, unserved_migration;
-	double slatah;             /* mean over hosts of time at 100 % / active time */
-	double host_hours;         /* hosts' active time (holding a VM), hours */
+	double slatah;     /* mean over hosts of time at 100 % / active time */
+	double host_hours; /* hosts' active time (holding a VM), hours */
 	unsigned long migrations, migrations_failed, vertical, vcpu_adds, mem_grows, disk_adds;
 	unsigned long pingpong, peak_migrations, no_target, alerts;
 	/* placement rules (aras only): violating VMs summed over polls, and the most at one poll */
@@ -100,12 +100,12 @@ struct aras_sim {
 	const struct aras_sim_policy *pol;
 	size_t nhosts, nvms, nsteps;
 	uint64_t step_ms, now_ms, end_ms;
-	size_t step;               /* the trace step now playing */
+	size_t step; /* the trace step now playing */
 	struct aras_sim_host *hosts;
 	struct aras_sim_vm *vms;
-	size_t *inflight;          /* VMs migrating, in start order */
+	size_t *inflight; /* VMs migrating, in start order */
 	size_t ninflight;
-	float *util;               /* [host * nsteps + step] mean utilisation, when keep_util */
+	float *util; /* [host * nsteps + step] mean utilisation, when keep_util */
 	struct aras_sim_metrics m;
 	const char *const *vm_names;
 };
@@ -116,8 +116,8 @@ struct aras_sim {
  * for it, is handed over in *util_out (free it).  0 or a negative aras_err.
  */
 int aras_sim_run(const struct aras_cluster *cl, const char *const *vm_names, unsigned step_s,
-		 const struct aras_sim_cfg *cfg, const struct aras_sim_policy *pol, struct aras_sim_metrics *out,
-		 float **util_out);
+		 const struct aras_sim_cfg *cfg, const struct aras_sim_policy *pol,
+		 struct aras_sim_metrics *out, float **util_out);
 
 /* ---- what a policy may do (during its poll) ---- */
 

@@ -159,7 +159,8 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 			while (*p && !isspace((unsigned char)*p))
 				p++;
 		if (!*p) {
-			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: a name and CPU samples expected", path, lineno);
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: a name and CPU samples expected",
+				     path, lineno);
 			goto out;
 		}
 		*p++ = '\0';
@@ -174,8 +175,8 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 			v = strtod(p, &end);
 			if (end == p || errno || !(v >= 0) || v > 1000 ||
 			    (*end && !isspace((unsigned char)*end))) {
-				rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: sample %zu is not a percentage", path,
-					  lineno, n + 1);
+				rc = tr_fail(why, whylen, -ARAS_E_INVAL,
+					     "%s:%zu: sample %zu is not a percentage", path, lineno, n + 1);
 				goto out;
 			}
 			if (n == ARAS_TRACE_MAX_STEPS) {
@@ -202,8 +203,8 @@ static int load_planetlab(const char *path, struct aras_trace *t, char *why, siz
 		if (t->nvms == 0) {
 			t->nsteps = n;
 		} else if (n != t->nsteps) {
-			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: %zu samples, the first VM has %zu", path,
-				  lineno, n, t->nsteps);
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: %zu samples, the first VM has %zu",
+				     path, lineno, n, t->nsteps);
 			goto out;
 		}
 		if ((rc = check_size(t->nvms + 1, n, path, lineno, why, whylen)) < 0)
@@ -317,14 +318,16 @@ static int bb_read(const char *path, struct bb_row **rows_out, size_t *nrows, ch
 			continue; /* header */
 		nf = bb_fields(line, v, 11, &bad);
 		if (nf >= 9 && !bad && !(v[1] >= 0 && v[1] <= ARAS_TRACE_MAX_VCPUS)) {
-			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: %g cores (0..%u)", path, lineno, v[1],
-				     ARAS_TRACE_MAX_VCPUS);
+			rc = tr_fail(why, whylen, -ARAS_E_INVAL, "%s:%zu: %g cores (0..%u)", path, lineno,
+				     v[1], ARAS_TRACE_MAX_VCPUS);
 			goto out;
 		}
 		if (nf < 9 || bad) {
 			rc = tr_fail(why, whylen, -ARAS_E_INVAL,
-				  "%s:%zu: expected 11 ';'-separated numbers from 0 to 1e12 (timestamp; cores; capacity MHz; usage MHz; usage %%; memory KB; memory used KB; disk read KB/s; disk write KB/s; ...)",
-				  path, lineno);
+				     "%s:%zu: expected 11 ';'-separated numbers from 0 to 1e12 (timestamp; "
+				     "cores; capacity MHz; usage MHz; usage %%; memory KB; memory used KB; "
+				     "disk read KB/s; disk write KB/s; ...)",
+				     path, lineno);
 			goto out;
 		}
 		if (n == ARAS_TRACE_MAX_STEPS) {
@@ -655,8 +658,9 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 		}
 		if (hist_parse(line, &rec[n], &what) < 0) {
 			rc = tr_fail(why, whylen, -ARAS_E_INVAL,
-				  "%s:%zu: expected T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB MEM_USAGE_PCT IO_PCT (bad %s)",
-				  path, lineno, what);
+				     "%s:%zu: expected T_UNIX HOST_INDEX UUID CPU_PCT VCPUS MEM_CUR_KIB "
+				     "MEM_USAGE_PCT IO_PCT (bad %s)",
+				     path, lineno, what);
 			goto out;
 		}
 		rec[n].order = n;
@@ -678,8 +682,8 @@ static int load_history(const char *path, unsigned step_s, struct aras_trace *t,
 	/* both within 0..2^40: no overflow; the span is checked before any allocation */
 	if ((uint64_t)(t1 - t0) / t->step_s >= ARAS_TRACE_MAX_STEPS) {
 		rc = tr_fail(why, whylen, -ARAS_E_RANGE,
-			     "%s:%zu: T_UNIX %lld is %lld s after line %zu's: more than %u steps of %u s", path, l1,
-			     t1, t1 - t0, l0, ARAS_TRACE_MAX_STEPS, t->step_s);
+			     "%s:%zu: T_UNIX %lld is %lld s after line %zu's: more than %u steps of %u s",
+			     path, l1, t1, t1 - t0, l0, ARAS_TRACE_MAX_STEPS, t->step_s);
 		goto out;
 	}
 	t->nsteps = (size_t)((t1 - t0) / t->step_s) + 1;

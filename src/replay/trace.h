@@ -48,8 +48,12 @@
 #define ARAS_TRACE_MAX_KIB (1ull << 40)
 #define ARAS_TRACE_MAX_FIELD 1e12
 
-enum aras_trace_format { ARAS_TRACE_AUTO = 0, ARAS_TRACE_PLANETLAB = 1, ARAS_TRACE_BITBRAINS = 2,
-			 ARAS_TRACE_HISTORY = 3 };
+enum aras_trace_format {
+	ARAS_TRACE_AUTO = 0,
+	ARAS_TRACE_PLANETLAB = 1,
+	ARAS_TRACE_BITBRAINS = 2,
+	ARAS_TRACE_HISTORY = 3
+};
 
 /* What the cpu matrix holds. */
 enum aras_trace_cpu_unit {
@@ -62,21 +66,21 @@ struct aras_trace_vm {
 	char *name;
 	uint8_t uuid[ARAS_UUID_LEN];
 	/* Sizes the trace gives (0 = not given). */
-	unsigned cores;            /* Bitbrains: provisioned cores; history: first VCPUS */
-	double req_mhz;            /* Bitbrains: provisioned MHz */
-	uint64_t mem_kib;          /* Bitbrains: provisioned; history: first MEM_CUR_KIB */
-	unsigned host;             /* history: first HOST_INDEX */
+	unsigned cores;   /* Bitbrains: provisioned cores; history: first VCPUS */
+	double req_mhz;   /* Bitbrains: provisioned MHz */
+	uint64_t mem_kib; /* Bitbrains: provisioned; history: first MEM_CUR_KIB */
+	unsigned host;    /* history: first HOST_INDEX */
 };
 
 struct aras_trace {
-	int format;                /* enum aras_trace_format */
-	int cpu_unit;              /* enum aras_trace_cpu_unit */
+	int format;   /* enum aras_trace_format */
+	int cpu_unit; /* enum aras_trace_cpu_unit */
 	unsigned step_s;
 	size_t nvms, nsteps;
 	struct aras_trace_vm *vms;
-	float *cpu;                /* [vm * nsteps + step] */
-	float *mem_kib;            /* memory in use, KiB; NULL when the format has none */
-	float *io_kibs;            /* disk read + write, KiB/s; NULL when none */
+	float *cpu;     /* [vm * nsteps + step] */
+	float *mem_kib; /* memory in use, KiB; NULL when the format has none */
+	float *io_kibs; /* disk read + write, KiB/s; NULL when none */
 };
 
 /*

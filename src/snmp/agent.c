@@ -147,8 +147,7 @@ int aras_snmp_start(struct arasd *d, struct aras_loop *l)
 	daemon_ctx = d;
 	netsnmp_enable_subagent();
 	if (d->agentx_socket)
-		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
-				      d->agentx_socket);
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, d->agentx_socket);
 	/* arasd reads its own config file; keep net-snmp away from its search path. */
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 	setenv("MIBS", "", 1);

@@ -47,9 +47,9 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
  */
 static struct {
 	uint8_t used[(ARAS_HOST_INDEX_MAX + 1) / 8];
-	const char **names;        /* hash set, size a power of two, NULL = free */
+	const char **names; /* hash set, size a power of two, NULL = free */
 	size_t names_cap;
-	size_t hosts_cap;          /* capacity of cfg->hosts */
+	size_t hosts_cap; /* capacity of cfg->hosts */
 	unsigned max_index;
 } hl;
 
@@ -205,16 +205,26 @@ static void setting_line(const char *token, char *line)
 /* Tokens whose value is one string, stored in the context. */
 static char **string_slot(const char *token)
 {
-	if (strcasecmp(token, "stateFile") == 0) return &cfg->state_file;
-	if (strcasecmp(token, "mailServer") == 0) return &cfg->mail.url;
-	if (strcasecmp(token, "mailFrom") == 0) return &cfg->mail.from;
-	if (strcasecmp(token, "mailTo") == 0) return &cfg->mail.to;
-	if (strcasecmp(token, "mailUser") == 0) return &cfg->mail.user;
-	if (strcasecmp(token, "mailPassword") == 0) return &cfg->mail.password;
-	if (strcasecmp(token, "script") == 0) return &cfg->script;
-	if (strcasecmp(token, "scriptUser") == 0) return &cfg->script_user;
-	if (strcasecmp(token, "diskPool") == 0) return &cfg->disk_pool;
-	if (strcasecmp(token, "historyFile") == 0) return &cfg->history_file;
+	if (strcasecmp(token, "stateFile") == 0)
+		return &cfg->state_file;
+	if (strcasecmp(token, "mailServer") == 0)
+		return &cfg->mail.url;
+	if (strcasecmp(token, "mailFrom") == 0)
+		return &cfg->mail.from;
+	if (strcasecmp(token, "mailTo") == 0)
+		return &cfg->mail.to;
+	if (strcasecmp(token, "mailUser") == 0)
+		return &cfg->mail.user;
+	if (strcasecmp(token, "mailPassword") == 0)
+		return &cfg->mail.password;
+	if (strcasecmp(token, "script") == 0)
+		return &cfg->script;
+	if (strcasecmp(token, "scriptUser") == 0)
+		return &cfg->script_user;
+	if (strcasecmp(token, "diskPool") == 0)
+		return &cfg->disk_pool;
+	if (strcasecmp(token, "historyFile") == 0)
+		return &cfg->history_file;
 	return NULL;
 }
 
@@ -288,7 +298,8 @@ static void miguri_line(const char *token, char *line)
 		return;
 	}
 	if (!name || !uri || (aras_conf_word(&p, &extra, SIZE_MAX) == 0 && extra)) {
-		config_perror("migrationUri needs a host name and a URI (unix:///path/%s.sock or tcp://127.0.0.1:PORT)");
+		config_perror("migrationUri needs a host name and a URI (unix:///path/%s.sock or "
+			      "tcp://127.0.0.1:PORT)");
 		return;
 	}
 	for (size_t i = 0; i < cfg->nhosts; i++) {
@@ -336,9 +347,9 @@ static void diskstep_line(const char *token, char *line)
 
 static void register_tokens(void)
 {
-	static const char *const strings[] = { "stateFile", "mailServer", "mailFrom", "mailTo",
-					       "mailUser", "mailPassword", "script", "scriptUser",
-					       "diskPool", "historyFile" };
+	static const char *const strings[] = { "stateFile", "mailServer",   "mailFrom", "mailTo",
+					       "mailUser",  "mailPassword", "script",   "scriptUser",
+					       "diskPool",  "historyFile" };
 	char help[160];
 
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(strings); i++)
@@ -382,7 +393,8 @@ int aras_config_read(struct arasd *d, const char *file)
 	problems = (int)(aras_snmp_log_problems() - before);
 	cfg = NULL;
 	hl_reset();
-	if (problems == 0 && aras_settings_check_consistent(aras_engine_settings(d->eng), why, sizeof(why)) < 0) {
+	if (problems == 0 &&
+	    aras_settings_check_consistent(aras_engine_settings(d->eng), why, sizeof(why)) < 0) {
 		log_err("%s: %s", file, why);
 		problems++;
 	}
@@ -391,7 +403,8 @@ int aras_config_read(struct arasd *d, const char *file)
 		log_err("%s: actions include email but mailServer, mailFrom or mailTo is missing", file);
 		problems++;
 	}
-	if (problems == 0 && (aras_engine_settings(d->eng)->v[ARAS_S_ACTIONS] & ARAS_ACT_SCRIPT) && !d->script) {
+	if (problems == 0 && (aras_engine_settings(d->eng)->v[ARAS_S_ACTIONS] & ARAS_ACT_SCRIPT) &&
+	    !d->script) {
 		log_err("%s: actions include script but no script line", file);
 		problems++;
 	}

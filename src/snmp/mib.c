@@ -40,7 +40,7 @@ struct idx_row {
 	netsnmp_index idx;
 	oid index_oid[1];
 	void *obj;
-	unsigned host;             /* arasHostTable: the host index */
+	unsigned host; /* arasHostTable: the host index */
 };
 
 /*
@@ -57,13 +57,6 @@ static struct {
 	netsnmp_container *groups;
 	int live; /* registered: the engine's row effects (aras_mib_*_added/dropped) index rows */
 } mib;
-
-
-
-
-
-
-
 
 /* ---- value helpers ---- */
 
@@ -215,8 +208,8 @@ static int vm_value(const void *row, unsigned col, netsnmp_variable_list *var)
 }
 
 /* An order column's value: type, row, range.  0, or -1 with the request's error set. */
-static int order_value(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
-		       const struct vm_row *row, u_char type, long min, long max, long *v)
+static int order_value(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, const struct vm_row *row,
+		       u_char type, long min, long max, long *v)
 {
 	const netsnmp_variable_list *var = r->requestvb;
 	int err = SNMP_ERR_NOERROR;
@@ -310,7 +303,8 @@ static void vm_group_check(netsnmp_agent_request_info *reqinfo, netsnmp_request_
 		return;
 	memcpy(name, var->val.string, var->val_len);
 	name[var->val_len] = '\0';
-	if (name[0] && (!aras_state_group(st, name) || strcmp(aras_state_vm_group(st, row->vm->uuid), name) != 0)) {
+	if (name[0] &&
+	    (!aras_state_group(st, name) || strcmp(aras_state_vm_group(st, row->vm->uuid), name) != 0)) {
 		log_info("arasVmGroup %s rejected: no group '%s'", row->vm->name, name);
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTVALUE);
 	}
@@ -320,8 +314,8 @@ static void vm_group_check(netsnmp_agent_request_info *reqinfo, netsnmp_request_
  * RESERVE1 of a per-VM preference: type, row, range; stage the value.
  * TruthValue columns take true(1)/false(2), stored as 1/0.
  */
-static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
-		       struct vm_row *row, unsigned col)
+static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, struct vm_row *row,
+		       unsigned col)
 {
 	netsnmp_variable_list *var = r->requestvb;
 	int field = pref_field(col);
@@ -387,9 +381,7 @@ static void vm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
 	struct vm_row *row = vrow;
 
 	switch (reqinfo->mode) {
-	case MODE_SET_RESERVE1:
-		vm_reserve(reqinfo, r, row, col);
-		return;
+	case MODE_SET_RESERVE1: vm_reserve(reqinfo, r, row, col); return;
 	case MODE_SET_RESERVE2:
 		/* per-VM values have no cross-object rules but the group; orders are checked together */
 		if (col == ARAS_VC_MIGRATE_TO || col == ARAS_VC_COMMAND)
@@ -552,10 +544,8 @@ static void host_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *
 		if (st && aras_state_set_maintenance(st, row->host, *var->val.integer == 1) < 0)
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_RESOURCEUNAVAILABLE);
 		return;
-	case MODE_SET_RESERVE2:
-		return;
-	default:
-		aras_txn_phase(mib.d, reqinfo, r);
+	case MODE_SET_RESERVE2: return;
+	default: aras_txn_phase(mib.d, reqinfo, r);
 	}
 }
 
@@ -716,9 +706,7 @@ static void action_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 		memcpy(o.uuid, act->uuid, ARAS_UUID_LEN);
 		stage_order(reqinfo, r, &o, "arasActionState for VM", act->vm_name);
 		return;
-	case MODE_SET_RESERVE2:
-		aras_txn_check_orders(mib.d, reqinfo, r);
-		return;
+	case MODE_SET_RESERVE2: aras_txn_check_orders(mib.d, reqinfo, r); return;
 	default:
 		/* the decision acts at COMMIT with the rest of the PDU (txn.h) */
 		aras_txn_phase(mib.d, reqinfo, r);
@@ -845,9 +833,7 @@ static int group_value(const void *row, unsigned col, netsnmp_variable_list *var
 	case ARAS_GC_RULE: set_int(var, g->rule); break;
 	case ARAS_GC_HOSTS: set_str(var, g->hosts); break;
 	case ARAS_GC_MEMBERS: set_uint(var, ASN_GAUGE, aras_state_group_members(st, g->name)); break;
-	case ARAS_GC_VIOLATIONS:
-		set_uint(var, ASN_GAUGE, aras_engine_group_violations(e, gi));
-		break;
+	case ARAS_GC_VIOLATIONS: set_uint(var, ASN_GAUGE, aras_engine_group_violations(e, gi)); break;
 	case ARAS_GC_ROW_STATUS: set_int(var, g->active ? RS_ACTIVE : RS_NOTINSERVICE); break;
 	default: return -1;
 	}
@@ -869,7 +855,8 @@ static void group_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_i
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
 		return;
 	}
-	if (col == ARAS_GC_HOSTS ? var->type != ASN_OCTET_STR : (var->type != ASN_INTEGER || var->val_len != sizeof(long))) {
+	if (col == ARAS_GC_HOSTS ? var->type != ASN_OCTET_STR :
+				   (var->type != ASN_INTEGER || var->val_len != sizeof(long))) {
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
 		return;
 	}
@@ -992,7 +979,8 @@ static int status_value(const void *row, unsigned col, netsnmp_variable_list *va
 	case ARAS_ST_NOTIF_SENT: set_uint(var, ASN_COUNTER, c->notif_sent); break;
 	case ARAS_ST_NOTIF_DROPPED: set_uint(var, ASN_COUNTER, c->notif_dropped); break;
 	case ARAS_ST_EVENTS_DROPPED:
-		set_uint(var, ASN_COUNTER, aras_engine_evlog(d->eng) ? aras_evlog_dropped(aras_engine_evlog(d->eng)) : 0);
+		set_uint(var, ASN_COUNTER,
+			 aras_engine_evlog(d->eng) ? aras_evlog_dropped(aras_engine_evlog(d->eng)) : 0);
 		break;
 	case ARAS_ST_MAIL_SENT: set_uint(var, ASN_COUNTER, c->mail_sent); break;
 	case ARAS_ST_MAIL_FAILED: set_uint(var, ASN_COUNTER, c->mail_failed); break;
@@ -1010,9 +998,9 @@ static int status_value(const void *row, unsigned col, netsnmp_variable_list *va
 
 		set_uint(var, ASN_GAUGE,
 			 col == ARAS_ST_VMS_ALERTING ? s->vms_alerting :
-			 col == ARAS_ST_HOSTS_DOWN ? s->hosts_down :
-			 col == ARAS_ST_HOSTS_MAINT ? s->hosts_maint :
-			 s->res_alerting[col - ARAS_ST_VMS_CPU_ALERTING]);
+			 col == ARAS_ST_HOSTS_DOWN   ? s->hosts_down :
+			 col == ARAS_ST_HOSTS_MAINT  ? s->hosts_maint :
+						       s->res_alerting[col - ARAS_ST_VMS_CPU_ALERTING]);
 		break;
 	}
 	case ARAS_ST_ACTIONS_RUNNING:
@@ -1028,9 +1016,7 @@ static int status_value(const void *row, unsigned col, netsnmp_variable_list *va
 	case ARAS_ST_STATE_COALESCED: set_uint(var, ASN_COUNTER, cnt.state_coalesced); break;
 	case ARAS_ST_RULE_VIOLATIONS: set_uint(var, ASN_GAUGE, cnt.rule_violations); break;
 	case ARAS_ST_RULE_VIOLATIONS_SEEN: set_uint(var, ASN_COUNTER, cnt.rule_violations_seen); break;
-	case ARAS_ST_ACTIONS_BACKED_OFF:
-		set_uint(var, ASN_COUNTER, (uint32_t)cnt.backed_off);
-		break;
+	case ARAS_ST_ACTIONS_BACKED_OFF: set_uint(var, ASN_COUNTER, (uint32_t)cnt.backed_off); break;
 	case ARAS_ST_MOVES_HELD_MIN_STAY: set_uint(var, ASN_COUNTER, cnt.held_min_stay); break;
 	case ARAS_ST_MIGRATIONS_QUEUED: set_uint(var, ASN_GAUGE, cnt.migrations_queued); break;
 	default: return -1;
@@ -1071,11 +1057,27 @@ struct obj_table {
 
 static const struct obj_table obj_tables[] = {
 	[ARAS_MIB_STATUS] = { { ARAS_OID_STATUS }, ARAS_OID_BASE_LEN + 2, status_value, scalar_index, NULL },
-	[ARAS_MIB_HOST] = { { ARAS_OID_HOST_ENTRY }, ARAS_OID_BASE_LEN + 3, host_value, host_index, host_obj },
+	[ARAS_MIB_HOST] = { { ARAS_OID_HOST_ENTRY },
+			    ARAS_OID_BASE_LEN + 3,
+			    host_value,
+			    host_index,
+			    host_obj },
 	[ARAS_MIB_VM] = { { ARAS_OID_VM_ENTRY }, ARAS_OID_BASE_LEN + 3, vm_value, vm_index, vm_obj },
-	[ARAS_MIB_EVENT] = { { ARAS_OID_EVENT_ENTRY }, ARAS_OID_BASE_LEN + 3, event_value, event_index, idx_obj },
-	[ARAS_MIB_ACTION] = { { ARAS_OID_ACTION_ENTRY }, ARAS_OID_BASE_LEN + 3, action_value, action_index, idx_obj },
-	[ARAS_MIB_GROUP] = { { ARAS_OID_GROUP_ENTRY }, ARAS_OID_BASE_LEN + 3, group_value, group_index, group_obj },
+	[ARAS_MIB_EVENT] = { { ARAS_OID_EVENT_ENTRY },
+			     ARAS_OID_BASE_LEN + 3,
+			     event_value,
+			     event_index,
+			     idx_obj },
+	[ARAS_MIB_ACTION] = { { ARAS_OID_ACTION_ENTRY },
+			      ARAS_OID_BASE_LEN + 3,
+			      action_value,
+			      action_index,
+			      idx_obj },
+	[ARAS_MIB_GROUP] = { { ARAS_OID_GROUP_ENTRY },
+			     ARAS_OID_BASE_LEN + 3,
+			     group_value,
+			     group_index,
+			     group_obj },
 };
 
 int aras_mib_add_varbind(netsnmp_variable_list **vars, enum aras_mib_table t, unsigned col, const void *obj)
@@ -1157,10 +1159,13 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 /* Decode a SET varbind for setting id (core/settings.h): 0 or an SNMP error. */
 static int config_decode(int id, const netsnmp_variable_list *var, uint32_t *out)
 {
-	int vt = var->type == ASN_INTEGER ? ARAS_VT_INTEGER : var->type == ASN_UNSIGNED ? ARAS_VT_UNSIGNED :
-		 var->type == ASN_OCTET_STR ? ARAS_VT_OCTETS : ARAS_VT_OTHER;
-	int rc = aras_settings_decode(id, vt, (vt == ARAS_VT_INTEGER || vt == ARAS_VT_UNSIGNED) ? *var->val.integer : 0,
-				      var->val_len, var->val.string, var->val_len, out);
+	int vt = var->type == ASN_INTEGER   ? ARAS_VT_INTEGER :
+		 var->type == ASN_UNSIGNED  ? ARAS_VT_UNSIGNED :
+		 var->type == ASN_OCTET_STR ? ARAS_VT_OCTETS :
+					      ARAS_VT_OTHER;
+	int rc = aras_settings_decode(
+		id, vt, (vt == ARAS_VT_INTEGER || vt == ARAS_VT_UNSIGNED) ? *var->val.integer : 0,
+		var->val_len, var->val.string, var->val_len, out);
 
 	return rc < 0 ? aras_snmp_err(rc) : 0;
 }
@@ -1196,8 +1201,7 @@ static void config_set(int id, netsnmp_agent_request_info *reqinfo, netsnmp_requ
 			netsnmp_set_request_error(reqinfo, r, aras_snmp_err(rc));
 		}
 		return;
-	default:
-		aras_txn_phase(mib.d, reqinfo, r);
+	default: aras_txn_phase(mib.d, reqinfo, r);
 	}
 }
 
@@ -1214,9 +1218,7 @@ static int config_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			continue;
 		}
 		switch (aras_setting_defs[id].type) {
-		case ARAS_ST_ENUM:
-			set_int(r->requestvb, (long)v);
-			break;
+		case ARAS_ST_ENUM: set_int(r->requestvb, (long)v); break;
 		case ARAS_ST_BITS: {
 			/* BITS: bit 0 is the most significant bit of the first octet. */
 			u_char octet = 0;
@@ -1227,8 +1229,7 @@ static int config_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			snmp_set_var_typed_value(r->requestvb, ASN_OCTET_STR, &octet, 1);
 			break;
 		}
-		default:
-			set_uint(r->requestvb, ASN_UNSIGNED, v);
+		default: set_uint(r->requestvb, ASN_UNSIGNED, v);
 		}
 	}
 	return SNMP_ERR_NOERROR;
@@ -1372,19 +1373,20 @@ int aras_mib_register(struct arasd *d)
 	 */
 	mib.vms = register_table("arasVmTable", vm_oid, OID_LENGTH(vm_oid), &vm_ops,
 				 ASN_PRIV_IMPLIED_OCTET_STR, ARAS_VC_MAX);
-	mib.hosts = register_table("arasHostTable", host_oid, OID_LENGTH(host_oid), &host_ops,
-				   ASN_UNSIGNED, ARAS_HC_MAX);
+	mib.hosts = register_table("arasHostTable", host_oid, OID_LENGTH(host_oid), &host_ops, ASN_UNSIGNED,
+				   ARAS_HC_MAX);
 	mib.actions = register_table("arasActionTable", action_oid, OID_LENGTH(action_oid), &action_ops,
 				     ASN_UNSIGNED, ARAS_AC_MAX);
 	mib.events = register_table("arasEventTable", event_oid, OID_LENGTH(event_oid), &event_ops,
 				    ASN_UNSIGNED, ARAS_EC_MAX);
-	mib.groups = register_table("arasGroupTable", group_oid, OID_LENGTH(group_oid), &group_ops, ASN_OCTET_STR,
-				    ARAS_GC_MAX);
+	mib.groups = register_table("arasGroupTable", group_oid, OID_LENGTH(group_oid), &group_ops,
+				    ASN_OCTET_STR, ARAS_GC_MAX);
 	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions || !mib.groups)
 		return -1;
 	aras_mib_groups_sync(d);
 	for (size_t i = 0; i < aras_engine_model(d->eng)->nhosts; i++) {
-		struct idx_row *row = idx_row_add(mib.hosts, aras_engine_model(d->eng)->hosts[i].index, NULL, NULL);
+		struct idx_row *row =
+			idx_row_add(mib.hosts, aras_engine_model(d->eng)->hosts[i].index, NULL, NULL);
 
 		if (!row)
 			return -1;

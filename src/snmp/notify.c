@@ -50,32 +50,46 @@ static const struct notification {
 	enum aras_mib_table table;
 	unsigned cols[10]; /* 0-terminated */
 } notifications[] = {
-	[ARAS_N_SLA_BREACH] = { "arasSlaBreach", ARAS_MIB_EVENT,
-				{ ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE, ARAS_EC_VALUE,
-				  ARAS_EC_THRESHOLD, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME } },
-	[ARAS_N_SLA_CLEAR] = { "arasSlaClear", ARAS_MIB_EVENT,
-			       { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE, ARAS_EC_VALUE,
-				 ARAS_EC_THRESHOLD, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME } },
-	[ARAS_N_HOST_STATE] = { "arasHostStateChange", ARAS_MIB_HOST,
+	[ARAS_N_SLA_BREACH] = { "arasSlaBreach",
+				ARAS_MIB_EVENT,
+				{ ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE,
+				  ARAS_EC_VALUE, ARAS_EC_THRESHOLD, ARAS_EC_VM_UUID_STRING,
+				  ARAS_EC_HOST_NAME } },
+	[ARAS_N_SLA_CLEAR] = { "arasSlaClear",
+			       ARAS_MIB_EVENT,
+			       { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE,
+				 ARAS_EC_VALUE, ARAS_EC_THRESHOLD, ARAS_EC_VM_UUID_STRING,
+				 ARAS_EC_HOST_NAME } },
+	[ARAS_N_HOST_STATE] = { "arasHostStateChange",
+				ARAS_MIB_HOST,
 				{ ARAS_HC_NAME, ARAS_HC_STATE, ARAS_HC_LAST_ERROR } },
-	[ARAS_N_ACTION_DONE] = { "arasActionDone", ARAS_MIB_ACTION,
-				 { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE, ARAS_AC_TARGET,
-				   ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_VM_UUID_STRING } },
-	[ARAS_N_ACTION_FAILED] = { "arasActionFailed", ARAS_MIB_ACTION,
-				   { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE, ARAS_AC_TARGET,
-				     ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_ERROR, ARAS_AC_VM_UUID_STRING } },
-	[ARAS_N_ACTION_PROPOSED] = { "arasActionProposed", ARAS_MIB_ACTION,
-				     { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE, ARAS_AC_TARGET,
-				       ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_VM_UUID_STRING } },
-	[ARAS_N_NO_TARGET] = { "arasNoTarget", ARAS_MIB_EVENT,
-			       { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE, ARAS_EC_TEXT,
-				 ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME } },
-	[ARAS_N_VM_STATE] = { "arasVmStateChange", ARAS_MIB_VM,
+	[ARAS_N_ACTION_DONE] = { "arasActionDone",
+				 ARAS_MIB_ACTION,
+				 { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE,
+				   ARAS_AC_TARGET, ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_VM_UUID_STRING } },
+	[ARAS_N_ACTION_FAILED] = { "arasActionFailed",
+				   ARAS_MIB_ACTION,
+				   { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE,
+				     ARAS_AC_TARGET, ARAS_AC_STATE, ARAS_AC_REASON, ARAS_AC_ERROR,
+				     ARAS_AC_VM_UUID_STRING } },
+	[ARAS_N_ACTION_PROPOSED] = { "arasActionProposed",
+				     ARAS_MIB_ACTION,
+				     { ARAS_AC_VM_UUID, ARAS_AC_VM_NAME, ARAS_AC_KIND, ARAS_AC_SOURCE,
+				       ARAS_AC_TARGET, ARAS_AC_STATE, ARAS_AC_REASON,
+				       ARAS_AC_VM_UUID_STRING } },
+	[ARAS_N_NO_TARGET] = { "arasNoTarget",
+			       ARAS_MIB_EVENT,
+			       { ARAS_EC_VM_UUID, ARAS_EC_VM_NAME, ARAS_EC_HOST, ARAS_EC_RESOURCE,
+				 ARAS_EC_TEXT, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST_NAME } },
+	[ARAS_N_VM_STATE] = { "arasVmStateChange",
+			      ARAS_MIB_VM,
 			      { ARAS_VC_NAME, ARAS_VC_UUID_STRING, ARAS_VC_HOST_NAME, ARAS_VC_PREV_OPER_STATE,
 				ARAS_VC_OPER_STATE, ARAS_VC_STATE_REASON } },
-	[ARAS_N_STATE_COALESCED] = { "arasVmStateChangesCoalesced", ARAS_MIB_STATUS,
+	[ARAS_N_STATE_COALESCED] = { "arasVmStateChangesCoalesced",
+				     ARAS_MIB_STATUS,
 				     { ARAS_ST_STATE_COALESCED, ARAS_ST_STATE_CHANGES } },
-	[ARAS_N_RULE_VIOLATED] = { "arasRuleViolated", ARAS_MIB_EVENT,
+	[ARAS_N_RULE_VIOLATED] = { "arasRuleViolated",
+				   ARAS_MIB_EVENT,
 				   { ARAS_EC_GROUP, ARAS_EC_VM_NAME, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST,
 				     ARAS_EC_HOST_NAME, ARAS_EC_TEXT } },
 };
@@ -111,9 +125,9 @@ static netsnmp_variable_list *notify_vars(unsigned n, u_long up, const void *row
  * bench/soak's RSS growth was.  The copy is about 0.8 KiB.
  */
 struct ev_note {
-	struct aras_event ev;   /* a copy: the log's row may be reused before it leaves */
-	u_long up;              /* sysUpTime.0 when it was queued */
-	unsigned n;             /* ARAS_N_SLA_BREACH, _SLA_CLEAR, _NO_TARGET or _RULE_VIOLATED */
+	struct aras_event ev; /* a copy: the log's row may be reused before it leaves */
+	u_long up;            /* sysUpTime.0 when it was queued */
+	unsigned n;           /* ARAS_N_SLA_BREACH, _SLA_CLEAR, _NO_TARGET or _RULE_VIOLATED */
 };
 
 /* A queued notification: its varbinds built at once, or an event's note (the other is NULL). */
@@ -141,9 +155,9 @@ static struct {
  * over-count, never a silent loss.  Only arasd sends on this session.
  */
 static struct {
-	const netsnmp_session *sess;  /* the session they were handed to */
-	unsigned long base;           /* its ack_count when we adopted it */
-	unsigned long handed;         /* handed to it since */
+	const netsnmp_session *sess; /* the session they were handed to */
+	unsigned long base;          /* its ack_count when we adopted it */
+	unsigned long handed;        /* handed to it since */
 } ack;
 
 /* net-snmp's AgentX session to the master (snmp_agent.c; no public header). */
@@ -186,7 +200,8 @@ void aras_notify_master_lost(struct arasd *d, const void *session)
 		return;
 	aras_counters_notif_unacked(&d->counters, lost);
 	log_warn("%lu notifications written to the AgentX master were not acknowledged before it went "
-		 "away: counted in arasNotificationsDropped", lost);
+		 "away: counted in arasNotificationsDropped",
+		 lost);
 }
 
 static void drop(struct arasd *d, struct note n, const char *what, const char *why)
@@ -215,7 +230,8 @@ static void queue(struct arasd *d, struct note n, const char *what)
 /* Notification n about row, its varbinds built now. */
 static void notify_send(struct arasd *d, unsigned n, const void *row)
 {
-	queue(d, (struct note){ .vars = notify_vars(n, netsnmp_get_agent_uptime(), row) }, notifications[n].name);
+	queue(d, (struct note){ .vars = notify_vars(n, netsnmp_get_agent_uptime(), row) },
+	      notifications[n].name);
 }
 
 int aras_notify_flush(struct arasd *d)

@@ -30,7 +30,7 @@ static struct {
 	int done;           /* COMMIT, FREE or UNDO finished it */
 	int orders_checked; /* RESERVE2 looked at the orders */
 	struct aras_state staged;
-	struct aras_orders orders;  /* operator orders of the PDU (core/engine.h) */
+	struct aras_orders orders; /* operator orders of the PDU (core/engine.h) */
 } txn;
 
 int aras_snmp_err(int err)
@@ -68,8 +68,8 @@ static void cancel_orders(struct arasd *d)
 		return;
 	aras_engine_hold(d->eng, NULL);
 	for (size_t i = 0; i < txn.orders.n; i++)
-		if (aras_journal_done(&d->journal, txn.orders.v[i].id, ARAS_JOUT_CANCELLED, "its SET was not committed",
-				      why, sizeof(why)) < 0)
+		if (aras_journal_done(&d->journal, txn.orders.v[i].id, ARAS_JOUT_CANCELLED,
+				      "its SET was not committed", why, sizeof(why)) < 0)
 			log_err("order journal: %s", why);
 	txn.journalled = 0;
 }
@@ -120,7 +120,8 @@ void aras_txn_abandon(struct arasd *d, const char *how)
 	 * cancelled (their VMs free again).
 	 */
 	log_warn("SNMP SET %ld %s; discarding it", txn.transid, how);
-	if (txn.saved && d->state_file && aras_state_save(aras_engine_state(d->eng), d->state_file, why, sizeof(why)) < 0)
+	if (txn.saved && d->state_file &&
+	    aras_state_save(aras_engine_state(d->eng), d->state_file, why, sizeof(why)) < 0)
 		log_err("cannot restore %s: %s", d->state_file, why);
 	cancel_orders(d);
 	finish();
@@ -163,7 +164,8 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
 		 * started an action for one of the VMs in between.  Failing
 		 * here still fails the whole SET, with nothing changed.
 		 */
-		if (txn.orders.n && aras_engine_check_all(d->eng, &txn.staged, &txn.orders, why, sizeof(why)) < 0) {
+		if (txn.orders.n &&
+		    aras_engine_check_all(d->eng, &txn.staged, &txn.orders, why, sizeof(why)) < 0) {
 			log_info("SNMP SET not applied: its orders are no longer possible: %s", why);
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_COMMITFAILED);
 			return;
@@ -199,7 +201,8 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
 		finish();
 		return;
 	case MODE_SET_UNDO:
-		if (txn.saved && d->state_file && aras_state_save(aras_engine_state(d->eng), d->state_file, why, sizeof(why)) < 0)
+		if (txn.saved && d->state_file &&
+		    aras_state_save(aras_engine_state(d->eng), d->state_file, why, sizeof(why)) < 0)
 			log_err("SET undo: cannot restore %s: %s", d->state_file, why);
 		cancel_orders(d);
 		finish();

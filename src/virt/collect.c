@@ -42,12 +42,12 @@ struct job_node {
 
 struct worker {
 	struct aras_collector *c;
-	struct job_node *jobs;      /* under c->lock */
+	struct job_node *jobs; /* under c->lock */
 	unsigned index;
 	char *uri;
 	pthread_t thread;
 	int started;
-	int done;                   /* worker_main returned (under c->lock) */
+	int done; /* worker_main returned (under c->lock) */
 	virConnectPtr conn;
 	struct aras_virt_events events; /* registered on conn */
 	int kicked;
@@ -56,15 +56,15 @@ struct worker {
 struct aras_collector {
 	struct worker *w;
 	size_t n;
-	unsigned poll_s;            /* under lock: a SET changes it (aras_collector_set_interval) */
+	unsigned poll_s; /* under lock: a SET changes it (aras_collector_set_interval) */
 	int pipe[2];
-	int jpipe[2];               /* job results */
-	int epipe[2];               /* domain events (events.c) */
-	int events_lost;            /* an event did not fit in epipe (atomic) */
+	int jpipe[2];    /* job results */
+	int epipe[2];    /* domain events (events.c) */
+	int events_lost; /* an event did not fit in epipe (atomic) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int stop;
-	struct job_run *runs;       /* long jobs running (under lock) */
+	struct job_run *runs;            /* long jobs running (under lock) */
 	struct aras_collector_sink sink; /* the loop side (aras_collector_attach) */
 };
 
@@ -193,16 +193,24 @@ static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int
 		*have |= 256;
 	} else if (strncmp(name, "block.", 6) == 0 && (dot = next_dot(name + 6)) != NULL) {
 		dot++;
-		if (strcmp(dot, "rd.bytes") == 0) v->rd_bytes += u;
-		else if (strcmp(dot, "wr.bytes") == 0) v->wr_bytes += u;
-		else if (strcmp(dot, "rd.reqs") == 0) v->rd_reqs += u;
-		else if (strcmp(dot, "wr.reqs") == 0) v->wr_reqs += u;
-		else if (strcmp(dot, "capacity") == 0) v->disk_cap_bytes += u;
-		else if (strcmp(dot, "allocation") == 0) v->disk_alloc_bytes += u;
+		if (strcmp(dot, "rd.bytes") == 0)
+			v->rd_bytes += u;
+		else if (strcmp(dot, "wr.bytes") == 0)
+			v->wr_bytes += u;
+		else if (strcmp(dot, "rd.reqs") == 0)
+			v->rd_reqs += u;
+		else if (strcmp(dot, "wr.reqs") == 0)
+			v->wr_reqs += u;
+		else if (strcmp(dot, "capacity") == 0)
+			v->disk_cap_bytes += u;
+		else if (strcmp(dot, "allocation") == 0)
+			v->disk_alloc_bytes += u;
 	} else if (strncmp(name, "net.", 4) == 0 && (dot = strchr(name + 4, '.')) != NULL) {
 		dot++;
-		if (strcmp(dot, "rx.bytes") == 0) v->rx_bytes += u;
-		else if (strcmp(dot, "tx.bytes") == 0) v->tx_bytes += u;
+		if (strcmp(dot, "rx.bytes") == 0)
+			v->rx_bytes += u;
+		else if (strcmp(dot, "tx.bytes") == 0)
+			v->tx_bytes += u;
 	}
 }
 
@@ -306,7 +314,8 @@ static void poll_node(virConnectPtr conn, struct aras_host_sample *s)
 		}
 	}
 	n = 0;
-	if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &n, 0) == 0 && n > 0 && n < 16) {
+	if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &n, 0) == 0 && n > 0 &&
+	    n < 16) {
 		virNodeMemoryStats st[16];
 		uint64_t fr = 0;
 
@@ -342,9 +351,8 @@ static void poll_node(virConnectPtr conn, struct aras_host_sample *s)
 static int poll_host(virConnectPtr conn, struct aras_host_sample *s)
 {
 	virDomainStatsRecordPtr *recs = NULL;
-	unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
-			      VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
-			      VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
+	unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
+			      VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
 	int n = virConnectGetAllDomainStats(conn, groups, &recs, 0);
 
 	if (n < 0) {
@@ -389,14 +397,14 @@ static void post_result(struct aras_collector *c, struct aras_job_result *r)
  */
 struct job_run {
 	struct aras_collector *c;
-	struct job_run *next;      /* c->runs, under c->lock */
+	struct job_run *next; /* c->runs, under c->lock */
 	virConnectPtr conn;
 	virDomainPtr dom;
 	struct aras_job job;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int done;
-	int cancel;            /* arasd is stopping (atomic; the job reads it too) */
+	int cancel; /* arasd is stopping (atomic; the job reads it too) */
 };
 
 /* A running migration's progress, to the loop (not once the collector stops). */
@@ -447,7 +455,8 @@ static void *mig_watchdog(void *arg)
 		int rc;
 
 		tick.tv_sec += ARAS_MIG_PROGRESS_S;
-		rc = pthread_cond_timedwait(&run->cond, &run->lock, ts_before(&tick, &until) ? &tick : &until);
+		rc = pthread_cond_timedwait(&run->cond, &run->lock,
+					    ts_before(&tick, &until) ? &tick : &until);
 		if (run->done || __atomic_load_n(&run->cancel, __ATOMIC_ACQUIRE))
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -464,14 +473,17 @@ static void *mig_watchdog(void *arg)
 
 			if (aras_virt_job_stats(run->dom, 0, &st) == 1)
 				post_progress(run, &st);
-			if (post_copy && (unsigned)(now.tv_sec - start.tv_sec) >= run->job.post_copy_after_s) {
+			if (post_copy &&
+			    (unsigned)(now.tv_sec - start.tv_sec) >= run->job.post_copy_after_s) {
 				post_copy = 0;
 				if (virDomainMigrateStartPostCopy(run->dom, 0) == 0)
 					aras_log_tok(LOG_NOTICE, "virt",
-						     "action %u: migration still copying after %u s: switched to post-copy",
+						     "action %u: migration still copying after %u s: "
+						     "switched to post-copy",
 						     (unsigned)run->job.action, run->job.post_copy_after_s);
 				else
-					aras_log_tok(LOG_WARNING, "virt", "action %u: cannot switch to post-copy: %s",
+					aras_log_tok(LOG_WARNING, "virt",
+						     "action %u: cannot switch to post-copy: %s",
 						     (unsigned)run->job.action, virGetLastErrorMessage());
 			}
 		}
@@ -481,7 +493,8 @@ static void *mig_watchdog(void *arg)
 	pthread_mutex_unlock(&run->lock);
 	if (!done) {
 		if (!timed_out)
-			aras_log_tok(LOG_WARNING, "virt", "arasd is stopping: aborting the migration of action %u",
+			aras_log_tok(LOG_WARNING, "virt",
+				     "arasd is stopping: aborting the migration of action %u",
 				     (unsigned)run->job.action);
 		virDomainAbortJob(run->dom);
 	}
@@ -544,9 +557,11 @@ static void *job_main(void *arg)
 	if (r) {
 		r->action = run->job.action;
 		if (run->job.kind == ARAS_KIND_MIGRATE)
-			r->ok = aras_virt_migrate(run->conn, run->dom, &run->job, r->err, sizeof(r->err)) == 0;
+			r->ok = aras_virt_migrate(run->conn, run->dom, &run->job, r->err, sizeof(r->err)) ==
+				0;
 		else
-			r->ok = aras_virt_lifecycle(run->dom, &run->job, r->err, sizeof(r->err), &r->detail) == 0;
+			r->ok = aras_virt_lifecycle(run->dom, &run->job, r->err, sizeof(r->err),
+						    &r->detail) == 0;
 	}
 	pthread_mutex_lock(&run->lock);
 	run->done = 1;
@@ -787,8 +802,10 @@ static void *worker_main(void *arg)
 				virConnectRegisterCloseCallback(w->conn, on_conn_closed, w, NULL);
 				if (aras_virt_events_register(&w->events, w->conn, w->index, c->epipe[1],
 							      &c->events_lost) < ARAS_VIRT_NEVENTS)
-					aras_log_tok(LOG_INFO, "virt", "host %u: %s: not every domain event is "
-						     "available; polls cover the rest", w->index, w->uri);
+					aras_log_tok(LOG_INFO, "virt",
+						     "host %u: %s: not every domain event is "
+						     "available; polls cover the rest",
+						     w->index, w->uri);
 				backoff = RECONNECT_FIRST_S;
 				/*
 				 * The test driver parses its whole fixture here; give the
@@ -815,7 +832,7 @@ static void *worker_main(void *arg)
 			backoff = wait * 2 > backoff_max ? backoff_max : wait * 2;
 		}
 		post(c, s);
-next:
+	next:
 		if (nap(w, wait))
 			break;
 	}
@@ -827,8 +844,8 @@ next:
 	return NULL;
 }
 
-int aras_collector_start(struct aras_collector **out, const struct aras_collect_host *hosts,
-			 size_t n, unsigned poll_s)
+int aras_collector_start(struct aras_collector **out, const struct aras_collect_host *hosts, size_t n,
+			 unsigned poll_s)
 {
 	struct aras_collector *c = calloc(1, sizeof(*c));
 	pthread_condattr_t ca;
@@ -964,7 +981,8 @@ static void on_events(void *arg, int fd, int ready)
 		aras_collector_kick(c);
 }
 
-int aras_collector_attach(struct aras_collector *c, struct aras_loop *l, const struct aras_collector_sink *sink)
+int aras_collector_attach(struct aras_collector *c, struct aras_loop *l,
+			  const struct aras_collector_sink *sink)
 {
 	int rc;
 
@@ -1042,13 +1060,15 @@ void aras_collector_stop(struct aras_collector *c)
 			if (!c->w[i].started || c->w[i].done)
 				continue;
 			aras_log_tok(LOG_WARNING, "virt",
-				     "host %u: %s: a libvirt call has not returned within %d s; not waiting for it",
+				     "host %u: %s: a libvirt call has not returned within %d s; not waiting "
+				     "for it",
 				     c->w[i].index, c->w[i].uri, ARAS_STOP_GRACE_S);
 			pthread_detach(c->w[i].thread);
 		}
 		if (c->runs)
-			aras_log_tok(LOG_WARNING, "virt", "%zu long job(s) still running after %d s; not waiting",
-				     long_jobs(c), ARAS_STOP_GRACE_S);
+			aras_log_tok(LOG_WARNING, "virt",
+				     "%zu long job(s) still running after %d s; not waiting", long_jobs(c),
+				     ARAS_STOP_GRACE_S);
 		pthread_mutex_unlock(&c->lock);
 		return; /* c stays: the threads left behind use it */
 	}

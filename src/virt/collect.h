@@ -32,8 +32,8 @@ int aras_virt_global_init(void);
 void aras_virt_global_shutdown(void);
 
 /* Start one worker per host.  0 or -ARAS_E_*. */
-int aras_collector_start(struct aras_collector **out, const struct aras_collect_host *hosts,
-			 size_t n, unsigned poll_s);
+int aras_collector_start(struct aras_collector **out, const struct aras_collect_host *hosts, size_t n,
+			 unsigned poll_s);
 
 /* Ask every worker to poll now (e.g. after an action changed a VM). */
 void aras_collector_kick(struct aras_collector *c);
@@ -45,7 +45,6 @@ void aras_collector_kick(struct aras_collector *c);
  * its backoff step, capped at 8 x poll_s (at least 60 s).
  */
 void aras_collector_set_interval(struct aras_collector *c, unsigned poll_s);
-
 
 /*
  * Queue a job on host_index's worker; it runs on that host's connection
@@ -73,7 +72,8 @@ struct aras_collector_sink {
  * sink asked for it, every host is polled again (aras_collector_kick).
  * 0 or -ARAS_E_*.
  */
-int aras_collector_attach(struct aras_collector *c, struct aras_loop *l, const struct aras_collector_sink *sink);
+int aras_collector_attach(struct aras_collector *c, struct aras_loop *l,
+			  const struct aras_collector_sink *sink);
 
 /* Stop and join the workers, close connections, free c (NULL is fine). */
 void aras_collector_stop(struct aras_collector *c);

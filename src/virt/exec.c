@@ -100,7 +100,8 @@ static int add_disk(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 	}
 	snprintf(xml, sizeof(xml),
 		 "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
-		 "<source file='%s'/><target dev='%s' bus='virtio'/></disk>", path, dev);
+		 "<source file='%s'/><target dev='%s' bus='virtio'/></disk>",
+		 path, dev);
 	if (virDomainAttachDeviceFlags(dom, xml, LIVE_CONFIG) < 0 &&
 	    virDomainAttachDeviceFlags(dom, xml, VIR_DOMAIN_AFFECT_LIVE) < 0) {
 		aras_virt_errtext(err, errlen, "attach disk");
@@ -152,10 +153,8 @@ int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 			return -1;
 		}
 		return 0;
-	case ARAS_KIND_ADD_DISK:
-		return add_disk(conn, dom, job, err, errlen);
-	case ARAS_KIND_GROW_DISK:
-		return grow_disk(dom, job, err, errlen);
+	case ARAS_KIND_ADD_DISK: return add_disk(conn, dom, job, err, errlen);
+	case ARAS_KIND_GROW_DISK: return grow_disk(dom, job, err, errlen);
 	}
 	snprintf(err, errlen, "unknown action kind %d", job->kind);
 	return -1;
@@ -187,7 +186,8 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 		virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_URI, job->mig_uri);
 		/* keep a tcp migration on loopback: the target QEMU listens where told */
 		if (strncmp(job->mig_uri, "tcp://127.", 10) == 0)
-			virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_LISTEN_ADDRESS, "127.0.0.1");
+			virTypedParamsAddString(&params, &n, &max, VIR_MIGRATE_PARAM_LISTEN_ADDRESS,
+						"127.0.0.1");
 	}
 	rc = virDomainMigrateToURI3(dom, job->dst_uri, params, (unsigned int)n, flags);
 	if (rc < 0)
@@ -221,8 +221,9 @@ int aras_virt_job_stats(virDomainPtr dom, int completed, struct aras_mig_stats *
 
 	memset(st, 0, sizeof(*st));
 	/* KEEP_COMPLETED: reading them does not take them from virsh domjobinfo --completed */
-	if (virDomainGetJobStats(dom, &type, &p, &n,
-				 completed ? VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED : 0) < 0)
+	if (virDomainGetJobStats(
+		    dom, &type, &p, &n,
+		    completed ? VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED : 0) < 0)
 		return -1;
 	if (type == VIR_DOMAIN_JOB_NONE || (completed && type != VIR_DOMAIN_JOB_COMPLETED)) {
 		virTypedParamsFree(p, n);
@@ -253,7 +254,8 @@ int aras_virt_completed_stats(virDomainPtr src, const struct aras_job *job, stru
 	if (ddom) {
 		rc = aras_virt_job_stats(ddom, 1, st) == 1;
 		if (rc)
-			aras_log_tok(LOG_INFO, "virt", "action %u: completed job statistics from the destination",
+			aras_log_tok(LOG_INFO, "virt",
+				     "action %u: completed job statistics from the destination",
 				     (unsigned)job->action);
 		virDomainFree(ddom);
 	}
@@ -319,13 +321,15 @@ static int shutdown_vm(virDomainPtr dom, const struct aras_job *job, char *err, 
 	if (rc == 0)
 		return 0;
 	if (rc == 2) {
-		snprintf(err, errlen, "arasd stopped before the guest powered off (the ACPI power button was pressed)");
+		snprintf(err, errlen,
+			 "arasd stopped before the guest powered off (the ACPI power button was pressed)");
 		return -1;
 	}
 	if (job->kind != ARAS_KIND_SHUTDOWN_FORCE) {
 		snprintf(err, errlen,
 			 "guest did not power off within %u s of the ACPI power button; it was left running "
-			 "(shutdownForce(4) or destroy(5) power it off)", t);
+			 "(shutdownForce(4) or destroy(5) power it off)",
+			 t);
 		return -1;
 	}
 	if (virDomainDestroy(dom) < 0) {
@@ -355,8 +359,7 @@ int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err,
 		rc = virDomainCreate(dom);
 		break;
 	case ARAS_KIND_SHUTDOWN:
-	case ARAS_KIND_SHUTDOWN_FORCE:
-		return shutdown_vm(dom, job, err, errlen, forced);
+	case ARAS_KIND_SHUTDOWN_FORCE: return shutdown_vm(dom, job, err, errlen, forced);
 	case ARAS_KIND_DESTROY:
 		what = "virDomainDestroy";
 		rc = virDomainDestroy(dom);
@@ -379,9 +382,7 @@ int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err,
 		what = "virDomainManagedSave";
 		rc = virDomainManagedSave(dom, 0);
 		break;
-	default:
-		snprintf(err, errlen, "not a life-cycle command: kind %d", job->kind);
-		return -1;
+	default: snprintf(err, errlen, "not a life-cycle command: kind %d", job->kind); return -1;
 	}
 	if (rc < 0)
 		aras_virt_errtext(err, errlen, what);

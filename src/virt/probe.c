@@ -32,7 +32,7 @@ struct probe_run {
 		char uri[1024];
 		int done, ok;
 		char msg[512];
-	} *slots;
+	} * slots;
 };
 
 static void quiet_error(void *arg, virErrorPtr err)

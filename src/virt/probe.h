@@ -10,8 +10,8 @@
 /* One host to try; the probe fills ok and msg. */
 struct aras_probe {
 	const char *uri;
-	int ok;            /* 1: connected and listed its domains */
-	char msg[512];     /* "libvirt 9.0.0, QEMU 7.2.0, 3 domains (2 running)" or the error */
+	int ok;        /* 1: connected and listed its domains */
+	char msg[512]; /* "libvirt 9.0.0, QEMU 7.2.0, 3 domains (2 running)" or the error */
 };
 
 /*

@@ -39,9 +39,9 @@
 #include "core/sla.h"
 #include "core/state.h"
 
-#define T0 10000000ull           /* time of the second poll, ms */
+#define T0 10000000ull /* time of the second poll, ms */
 #define S(x) (1000 * (uint64_t)(x))
-#define MEM_TOTAL 10000000ull    /* KiB per host */
+#define MEM_TOTAL 10000000ull           /* KiB per host */
 #define PCT(p) (100000 * (uint64_t)(p)) /* percent of a host's memory, in KiB */
 #define IO_CAP_KIB 1000u
 
@@ -384,10 +384,22 @@ static void done(struct fx *f, struct aras_action *a, int ok, uint64_t now)
 
 /* Common hosts. */
 /* clang-format off: brace initialisers (clang-format 14 splits them over lines) */
-#define ALPHA(cpu, free, disk) { 1, "alpha", 4, cpu, free, disk, HUP }
-#define BETA(cpu, free) { 2, "beta", 4, cpu, free, 10, HUP }
-#define GAMMA(cpu, free) { 3, "gamma", 4, cpu, free, 10, HUP }
-#define VM(key, name, host, vcpus, max, cpu, mem, memmax) { key, name, host, vcpus, max, cpu, mem, memmax, 0 }
+#define ALPHA(cpu, free, disk)                                                                               \
+	{                                                                                                    \
+		1, "alpha", 4, cpu, free, disk, HUP                                                          \
+	}
+#define BETA(cpu, free)                                                                                      \
+	{                                                                                                    \
+		2, "beta", 4, cpu, free, 10, HUP                                                             \
+	}
+#define GAMMA(cpu, free)                                                                                     \
+	{                                                                                                    \
+		3, "gamma", 4, cpu, free, 10, HUP                                                            \
+	}
+#define VM(key, name, host, vcpus, max, cpu, mem, memmax)                                                    \
+	{                                                                                                    \
+		key, name, host, vcpus, max, cpu, mem, memmax, 0                                             \
+	}
 /* clang-format on */
 
 /* ---- the VM load arithmetic --------------------------------------------- */
@@ -397,20 +409,16 @@ static void vm_load_math(void **state)
 	static const struct {
 		unsigned cpu, vcpus, host_cpus, want;
 	} cases[] = {
-		{ 50, 2, 4, 25 },    /* half of two vCPUs = a quarter of four CPUs */
-		{ 100, 4, 4, 100 },
-		{ 100, 8, 4, 100 },  /* more than the host: clamped */
-		{ 50, 3, 8, 19 },    /* 18.75 rounds to 19 */
-		{ 100, 1, 8, 13 },   /* 12.5 rounds up */
-		{ 10, 1, 16, 1 },    /* 0.625 */
-		{ 1, 1, 64, 0 },     /* 0.016 */
-		{ 0, 4, 4, 0 },
-		{ 90, 0, 4, 0 },     /* no vCPUs: nothing */
-		{ 33, 3, 0, 99 },    /* 0 CPUs counts as 1 */
-		{ 80, 2, 0, 100 },
-		{ 75, 2, 3, 50 },
-		{ 100, 64, 64, 100 },
-		{ 37, 5, 7, 26 },    /* 185 / 700 = 26.4 */
+		{ 50, 2, 4, 25 },                         /* half of two vCPUs = a quarter of four CPUs */
+		{ 100, 4, 4, 100 },   { 100, 8, 4, 100 }, /* more than the host: clamped */
+		{ 50, 3, 8, 19 },                         /* 18.75 rounds to 19 */
+		{ 100, 1, 8, 13 },                        /* 12.5 rounds up */
+		{ 10, 1, 16, 1 },                         /* 0.625 */
+		{ 1, 1, 64, 0 },                          /* 0.016 */
+		{ 0, 4, 4, 0 },       { 90, 0, 4, 0 },    /* no vCPUs: nothing */
+		{ 33, 3, 0, 99 },                         /* 0 CPUs counts as 1 */
+		{ 80, 2, 0, 100 },    { 75, 2, 3, 50 },
+		{ 100, 64, 64, 100 }, { 37, 5, 7, 26 }, /* 185 / 700 = 26.4 */
 	};
 
 	(void)state;
@@ -432,7 +440,8 @@ static void vm_load_math(void **state)
 static void fixture_figures(void **state)
 {
 	const struct cluster cl = {
-		.h = { ALPHA(37, 45, 63), { 2, "beta", 8, 0, 100, 0, HUP },
+		.h = { ALPHA(37, 45, 63),
+		       { 2, "beta", 8, 0, 100, 0, HUP },
 		       { 3, "gamma", 2, 100, 0, 100, HDOWN },
 		       { 4, "delta", 4, 0, 0, 0, HNEVER } },
 		.v = { VM(1, "web", 1, 2, 4, 50, 1000000, 2000000),
@@ -472,23 +481,87 @@ static const struct {
 	unsigned target;
 	const char *has[3];
 } cpu_cases[] = {
-	{ "host under hostCpuHigh: one more vCPU", 50, 2, 4, 95, 0, ARAS_KIND_ADD_VCPU, 3, 0,
+	{ "host under hostCpuHigh: one more vCPU",
+	  50,
+	  2,
+	  4,
+	  95,
+	  0,
+	  ARAS_KIND_ADD_VCPU,
+	  3,
+	  0,
 	  { "cpu 95% >= 80%", "host alpha cpu 50% < 80%", "vCPUs 2 -> 3 of 4" } },
-	{ "host one under hostCpuHigh", 79, 3, 4, 81, 0, ARAS_KIND_ADD_VCPU, 4, 0,
+	{ "host one under hostCpuHigh",
+	  79,
+	  3,
+	  4,
+	  81,
+	  0,
+	  ARAS_KIND_ADD_VCPU,
+	  4,
+	  0,
 	  { "cpu 81% >= 80%", "host alpha cpu 79% < 80%", "vCPUs 3 -> 4 of 4" } },
-	{ "idle host, one vCPU", 0, 1, 8, 100, 0, ARAS_KIND_ADD_VCPU, 2, 0,
+	{ "idle host, one vCPU",
+	  0,
+	  1,
+	  8,
+	  100,
+	  0,
+	  ARAS_KIND_ADD_VCPU,
+	  2,
+	  0,
 	  { "cpu 100% >= 80%", "cpu 0% < 80%", "vCPUs 1 -> 2 of 8" } },
-	{ "host at hostCpuHigh: migrate", 80, 2, 4, 95, 0, ARAS_KIND_MIGRATE, 0, 2,
+	{ "host at hostCpuHigh: migrate",
+	  80,
+	  2,
+	  4,
+	  95,
+	  0,
+	  ARAS_KIND_MIGRATE,
+	  0,
+	  2,
 	  { "cpu 95% >= 80%; host cpu 80% at or above 80%", "to beta: cpu 10%+25% < 80%",
 	    "free memory 70% >= 20% after the move" } },
-	{ "host over hostCpuHigh: migrate", 95, 1, 4, 90, 0, ARAS_KIND_MIGRATE, 0, 2,
+	{ "host over hostCpuHigh: migrate",
+	  95,
+	  1,
+	  4,
+	  90,
+	  0,
+	  ARAS_KIND_MIGRATE,
+	  0,
+	  2,
 	  { "cpu 90% >= 80%", "host cpu 95% at or above 80%", "to beta: cpu 10%+13% < 80%" } },
 	/* a move gives a VM at its maximum no more CPU: a notice, no migration */
-	{ "at its maximum of vCPUs on an idle host: notice only", 10, 4, 4, 99, 0, ARAS_KIND_MIGRATE, 0, 0,
+	{ "at its maximum of vCPUs on an idle host: notice only",
+	  10,
+	  4,
+	  4,
+	  99,
+	  0,
+	  ARAS_KIND_MIGRATE,
+	  0,
+	  0,
 	  { "cpu 99% >= 80%", "at its maximum of 4 vCPUs and host alpha has room", "nothing to do" } },
-	{ "one vCPU of one: notice only", 10, 1, 1, 85, 0, ARAS_KIND_MIGRATE, 0, 0,
+	{ "one vCPU of one: notice only",
+	  10,
+	  1,
+	  1,
+	  85,
+	  0,
+	  ARAS_KIND_MIGRATE,
+	  0,
+	  0,
 	  { "at its maximum of 1 vCPUs", "nothing to do" } },
-	{ "per-VM threshold in the reason", 50, 2, 4, 70, 60, ARAS_KIND_ADD_VCPU, 3, 0,
+	{ "per-VM threshold in the reason",
+	  50,
+	  2,
+	  4,
+	  70,
+	  60,
+	  ARAS_KIND_ADD_VCPU,
+	  3,
+	  0,
 	  { "cpu 70% >= 60%", "vCPUs 2 -> 3 of 4" } },
 };
 
@@ -503,8 +576,13 @@ static void cpu_bound_decisions(void **state)
 			       VM(2, "idle", 1, 1, 4, 5, 1000000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
-		struct want w = { 1, cpu_cases[i].kind, 1, cpu_cases[i].target, cpu_cases[i].amount,
-				  ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER,
+		struct want w = { 1,
+				  cpu_cases[i].kind,
+				  1,
+				  cpu_cases[i].target,
+				  cpu_cases[i].amount,
+				  ARAS_RES_CPU,
+				  ARAS_ORIGIN_CONTROLLER,
 				  cpu_cases[i].kind == ARAS_KIND_MIGRATE && cpu_cases[i].target == 0,
 				  { cpu_cases[i].has[0], cpu_cases[i].has[1], cpu_cases[i].has[2], NULL } };
 
@@ -530,22 +608,64 @@ static const struct {
 	uint64_t amount;
 	const char *has[3];
 } mem_cases[] = {
-	{ "room on the host: grow by memStep", 50, 1000000, 2000000, 262144, ARAS_KIND_GROW_MEM, 1262144,
+	{ "room on the host: grow by memStep",
+	  50,
+	  1000000,
+	  2000000,
+	  262144,
+	  ARAS_KIND_GROW_MEM,
+	  1262144,
 	  { "memory 90% >= 85%", "host alpha free memory 50% > 20%",
 	    "balloon 1000000 -> 1262144 KiB of 2000000" } },
-	{ "growth capped at the maximum", 50, 1900000, 2000000, 262144, ARAS_KIND_GROW_MEM, 2000000,
+	{ "growth capped at the maximum",
+	  50,
+	  1900000,
+	  2000000,
+	  262144,
+	  ARAS_KIND_GROW_MEM,
+	  2000000,
 	  { "balloon 1900000 -> 2000000 KiB of 2000000" } },
-	{ "memStep is the setting", 60, 1000000, 4000000, 1048576, ARAS_KIND_GROW_MEM, 2048576,
+	{ "memStep is the setting",
+	  60,
+	  1000000,
+	  4000000,
+	  1048576,
+	  ARAS_KIND_GROW_MEM,
+	  2048576,
 	  { "free memory 60% > 20%", "balloon 1000000 -> 2048576 KiB of 4000000" } },
-	{ "free one over hostMemFreeMin", 21, 1000000, 2000000, 262144, ARAS_KIND_GROW_MEM, 1262144,
+	{ "free one over hostMemFreeMin",
+	  21,
+	  1000000,
+	  2000000,
+	  262144,
+	  ARAS_KIND_GROW_MEM,
+	  1262144,
 	  { "free memory 21% > 20%" } },
-	{ "free at hostMemFreeMin: migrate", 20, 1000000, 2000000, 262144, ARAS_KIND_MIGRATE, 0,
+	{ "free at hostMemFreeMin: migrate",
+	  20,
+	  1000000,
+	  2000000,
+	  262144,
+	  ARAS_KIND_MIGRATE,
+	  0,
 	  { "memory 90% >= 85%; host free memory 20% at or below 20%", "to beta: cpu 10%+25% < 80%",
 	    "free memory 70% >= 20% after the move" } },
-	{ "free below hostMemFreeMin: migrate", 5, 1000000, 2000000, 262144, ARAS_KIND_MIGRATE, 0,
+	{ "free below hostMemFreeMin: migrate",
+	  5,
+	  1000000,
+	  2000000,
+	  262144,
+	  ARAS_KIND_MIGRATE,
+	  0,
 	  { "at or below 20%", "to beta" } },
 	/* at its maximum with room on the host: another host gives it no more */
-	{ "at its maximum: notice only", 50, 2000000, 2000000, 262144, ARAS_KIND_MIGRATE, 0,
+	{ "at its maximum: notice only",
+	  50,
+	  2000000,
+	  2000000,
+	  262144,
+	  ARAS_KIND_MIGRATE,
+	  0,
 	  { "memory 90% >= 85%; at its maximum memory of 2000000 KiB", "nothing to do" } },
 };
 
@@ -559,9 +679,14 @@ static void mem_bound_decisions(void **state)
 		};
 		struct fx *f = fx_new(&cl);
 		int notice = strstr(mem_cases[i].name, "notice only") != NULL;
-		struct want w = { 1, mem_cases[i].kind, 1,
+		struct want w = { 1,
+				  mem_cases[i].kind,
+				  1,
 				  mem_cases[i].kind == ARAS_KIND_MIGRATE && !notice ? 2 : 0,
-				  mem_cases[i].amount, ARAS_RES_MEM, ARAS_ORIGIN_CONTROLLER, notice,
+				  mem_cases[i].amount,
+				  ARAS_RES_MEM,
+				  ARAS_ORIGIN_CONTROLLER,
+				  notice,
 				  { mem_cases[i].has[0], mem_cases[i].has[1], mem_cases[i].has[2], NULL } };
 
 		f->st.settings.v[ARAS_S_MEM_STEP] = mem_cases[i].step;
@@ -584,17 +709,53 @@ static const struct {
 	uint64_t amount;
 	const char *has[3];
 } disk_cases[] = {
-	{ "storage under hostDiskLow, no options: a 1024 MiB disk", 50, 0, 0, 0, ARAS_KIND_ADD_DISK, 1024,
+	{ "storage under hostDiskLow, no options: a 1024 MiB disk",
+	  50,
+	  0,
+	  0,
+	  0,
+	  ARAS_KIND_ADD_DISK,
+	  1024,
 	  { "disk 95% >= 70%", "host alpha storage 50% < 70%: add a disk of 1024 MiB" } },
-	{ "one under hostDiskLow: add diskStep", 69, 1, 0, 2048, ARAS_KIND_ADD_DISK, 2048,
+	{ "one under hostDiskLow: add diskStep",
+	  69,
+	  1,
+	  0,
+	  2048,
+	  ARAS_KIND_ADD_DISK,
+	  2048,
 	  { "storage 69% < 70%: add a disk of 2048 MiB" } },
-	{ "grow instead of add", 10, 1, 1, 4096, ARAS_KIND_GROW_DISK, 4096,
+	{ "grow instead of add",
+	  10,
+	  1,
+	  1,
+	  4096,
+	  ARAS_KIND_GROW_DISK,
+	  4096,
 	  { "storage 10% < 70%: grow the disk by 4096 MiB" } },
-	{ "grow with no step: 1024", 10, 1, 1, 0, ARAS_KIND_GROW_DISK, 1024,
+	{ "grow with no step: 1024",
+	  10,
+	  1,
+	  1,
+	  0,
+	  ARAS_KIND_GROW_DISK,
+	  1024,
 	  { "grow the disk by 1024 MiB" } },
-	{ "storage at hostDiskLow: migrate", 70, 1, 0, 2048, ARAS_KIND_MIGRATE, 0,
+	{ "storage at hostDiskLow: migrate",
+	  70,
+	  1,
+	  0,
+	  2048,
+	  ARAS_KIND_MIGRATE,
+	  0,
 	  { "disk 95% >= 70%; host storage 70% >= 70%", "to beta: cpu 10%+25% < 80%" } },
-	{ "storage full: migrate even with grow", 95, 1, 1, 4096, ARAS_KIND_MIGRATE, 0,
+	{ "storage full: migrate even with grow",
+	  95,
+	  1,
+	  1,
+	  4096,
+	  ARAS_KIND_MIGRATE,
+	  0,
 	  { "host storage 95% >= 70%", "to beta" } },
 };
 
@@ -607,8 +768,14 @@ static void disk_bound_decisions(void **state)
 			.v = { VM(1, "files", 1, 2, 4, 50, 1000000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
-		struct want w = { 1, disk_cases[i].kind, 1, disk_cases[i].kind == ARAS_KIND_MIGRATE ? 2 : 0,
-				  disk_cases[i].amount, ARAS_RES_DISK, ARAS_ORIGIN_CONTROLLER, 0,
+		struct want w = { 1,
+				  disk_cases[i].kind,
+				  1,
+				  disk_cases[i].kind == ARAS_KIND_MIGRATE ? 2 : 0,
+				  disk_cases[i].amount,
+				  ARAS_RES_DISK,
+				  ARAS_ORIGIN_CONTROLLER,
+				  0,
 				  { disk_cases[i].has[0], disk_cases[i].has[1], disk_cases[i].has[2],
 				    NULL } };
 
@@ -671,21 +838,49 @@ static const struct {
 	uint32_t victim;
 	const char *has;
 } io_cases[] = {
-	{ "lower priority moves", 2, { 10, 0 }, { 1000000, 1000000 }, { 80, 99 }, 2,
+	{ "lower priority moves",
+	  2,
+	  { 10, 0 },
+	  { 1000000, 1000000 },
+	  { 80, 99 },
+	  2,
 	  "2 I/O-bound VMs contend on host alpha" },
-	{ "lower priority moves though first and least over", 2, { 0, 10 }, { 1000000, 1000000 },
-	  { 75, 99 }, 1,
+	{ "lower priority moves though first and least over",
+	  2,
+	  { 0, 10 },
+	  { 1000000, 1000000 },
+	  { 75, 99 },
+	  1,
 	  "2 I/O-bound VMs contend on host alpha" },
 	{ "equal priority: less memory moves", 2, { 0, 0 }, { 2000000, 1000000 }, { 99, 75 }, 2, "contend" },
-	{ "equal priority: less memory moves (first VM)", 2, { 0, 0 }, { 1000000, 1500000 }, { 75, 99 }, 1,
+	{ "equal priority: less memory moves (first VM)",
+	  2,
+	  { 0, 0 },
+	  { 1000000, 1500000 },
+	  { 75, 99 },
+	  1,
 	  "contend" },
-	{ "equal non-zero priority: less memory moves", 2, { 40, 40 }, { 1500000, 1000000 }, { 90, 90 }, 2,
+	{ "equal non-zero priority: less memory moves",
+	  2,
+	  { 40, 40 },
+	  { 1500000, 1000000 },
+	  { 90, 90 },
+	  2,
 	  "contend" },
 	{ "priority before memory", 2, { 0, 10 }, { 3000000, 1000000 }, { 90, 90 }, 1, "contend" },
-	{ "three VMs: still one move", 3, { 5, 5, 5 }, { 1500000, 1000000, 1200000 }, { 99, 98, 97 }, 2,
+	{ "three VMs: still one move",
+	  3,
+	  { 5, 5, 5 },
+	  { 1500000, 1000000, 1200000 },
+	  { 99, 98, 97 },
+	  2,
 	  "3 I/O-bound VMs contend on host alpha" },
-	{ "three VMs: lowest priority of three", 3, { 7, 5, 9 }, { 500000, 1000000, 400000 },
-	  { 99, 71, 97 }, 2,
+	{ "three VMs: lowest priority of three",
+	  3,
+	  { 7, 5, 9 },
+	  { 500000, 1000000, 400000 },
+	  { 99, 71, 97 },
+	  2,
 	  "3 I/O-bound VMs contend" },
 };
 
@@ -703,7 +898,14 @@ static void io_contention_moves_one(void **state)
 		};
 		struct fx *f = fx_new(&cl);
 		uint32_t v = io_cases[i].victim;
-		struct want w = { v, ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_RES_DISK, ARAS_ORIGIN_CONTROLLER, 0,
+		struct want w = { v,
+				  ARAS_KIND_MIGRATE,
+				  1,
+				  2,
+				  0,
+				  ARAS_RES_DISK,
+				  ARAS_ORIGIN_CONTROLLER,
+				  0,
 				  { io_cases[i].has, "to beta", NULL, NULL } };
 		char what[160];
 
@@ -730,9 +932,23 @@ static void io_single_vm_gets_a_disk(void **state)
 		       VM(3, "v3", 1, 1, 4, 10, 500000, 4000000) },
 	};
 	struct fx *f = fx_new(&cl);
-	struct want w1 = { 1, ARAS_KIND_ADD_DISK, 1, 0, 2048, ARAS_RES_DISK, ARAS_ORIGIN_CONTROLLER, 0,
+	struct want w1 = { 1,
+			   ARAS_KIND_ADD_DISK,
+			   1,
+			   0,
+			   2048,
+			   ARAS_RES_DISK,
+			   ARAS_ORIGIN_CONTROLLER,
+			   0,
 			   { "add a disk of 2048 MiB", NULL, NULL, NULL } };
-	struct want w2 = { 2, ARAS_KIND_ADD_DISK, 2, 0, 2048, ARAS_RES_DISK, ARAS_ORIGIN_CONTROLLER, 0,
+	struct want w2 = { 2,
+			   ARAS_KIND_ADD_DISK,
+			   2,
+			   0,
+			   2048,
+			   ARAS_RES_DISK,
+			   ARAS_ORIGIN_CONTROLLER,
+			   0,
 			   { "host beta storage 10% < 70%", NULL, NULL, NULL } };
 
 	(void)state;
@@ -779,10 +995,17 @@ static void io_target_with_disk_alert_in_any_stage(void **state)
 		};
 		struct fx *f = fx_new(&cl);
 		struct aras_vm *arrived = vmk(f, 2);
-		struct want w = { 1, ARAS_KIND_MIGRATE, 1, cases[i].moves ? 2 : 0, 0, ARAS_RES_DISK,
-				  ARAS_ORIGIN_CONTROLLER, !cases[i].moves,
+		struct want w = { 1,
+				  ARAS_KIND_MIGRATE,
+				  1,
+				  cases[i].moves ? 2 : 0,
+				  0,
+				  ARAS_RES_DISK,
+				  ARAS_ORIGIN_CONTROLLER,
+				  !cases[i].moves,
 				  { "host storage 90% >= 70%",
-				    cases[i].moves ? "to beta" : "beta already has an I/O-bound VM", NULL, NULL } };
+				    cases[i].moves ? "to beta" : "beta already has an I/O-bound VM", NULL,
+				    NULL } };
 		char what[64];
 
 		fire(f, 1, ARAS_RES_DISK, 99);
@@ -803,20 +1026,30 @@ static const struct {
 	unsigned want;
 	const char *has;
 } best_cases[] = {
-	{ "cpu headroom decides", { BETA(10, 90), GAMMA(20, 90) }, 2,
+	{ "cpu headroom decides",
+	  { BETA(10, 90), GAMMA(20, 90) },
+	  2,
 	  "to beta: cpu 10%+25% < 80%, free memory 80% >= 20% after the move" },
-	{ "memory headroom decides", { BETA(10, 40), GAMMA(30, 90) }, 3,
+	{ "memory headroom decides",
+	  { BETA(10, 40), GAMMA(30, 90) },
+	  3,
 	  "to gamma: cpu 30%+25% < 80%, free memory 80% >= 20%" },
 	{ "tie: the lower index", { GAMMA(20, 70), BETA(20, 70) }, 2, "to beta: cpu 20%+25%" },
-	{ "tie among the later hosts", { { 5, "delta", 4, 20, 70, 10, HUP }, GAMMA(20, 70), BETA(70, 90) }, 3,
+	{ "tie among the later hosts",
+	  { { 5, "delta", 4, 20, 70, 10, HUP }, GAMMA(20, 70), BETA(70, 90) },
+	  3,
 	  "to gamma: cpu 20%+25% < 80%, free memory 60% >= 20%" },
 	{ "load scaled to the target's CPUs",
-	  { { 2, "beta", 2, 20, 90, 10, HUP }, { 3, "gamma", 8, 40, 90, 10, HUP } }, 3,
+	  { { 2, "beta", 2, 20, 90, 10, HUP }, { 3, "gamma", 8, 40, 90, 10, HUP } },
+	  3,
 	  "to gamma: cpu 40%+13% < 80%, free memory 80% >= 20% after the move" },
-	{ "the best of three", { BETA(50, 90), GAMMA(10, 35), { 5, "delta", 8, 30, 60, 10, HUP } }, 5,
+	{ "the best of three",
+	  { BETA(50, 90), GAMMA(10, 35), { 5, "delta", 8, 30, 60, 10, HUP } },
+	  5,
 	  "to delta: cpu 30%+13% < 80%, free memory 50% >= 20% after the move" },
 	{ "a 2-CPU host with room wins over a busier 4-CPU one",
-	  { { 2, "beta", 2, 5, 90, 10, HUP }, GAMMA(45, 90) }, 2,
+	  { { 2, "beta", 2, 5, 90, 10, HUP }, GAMMA(45, 90) },
+	  2,
 	  "to beta: cpu 5%+50% < 80%" },
 };
 
@@ -861,7 +1094,11 @@ static const struct {
 	  "to beta: cpu 10%+25% < 80%, free memory 70% >= 20% after the move" },
 	{ "down", { 2, "beta", 4, 10, 80, 10, HDOWN }, ARAS_RES_CPU, R_NONE, 0, "beta down" },
 	{ "never polled", { 2, "beta", 4, 10, 80, 10, HNEVER }, ARAS_RES_CPU, R_NONE, 0, "beta down" },
-	{ "in maintenance", { 2, "beta", 4, 10, 80, 10, HMAINT }, ARAS_RES_CPU, R_NONE, 0,
+	{ "in maintenance",
+	  { 2, "beta", 4, 10, 80, 10, HMAINT },
+	  ARAS_RES_CPU,
+	  R_NONE,
+	  0,
 	  "beta in maintenance" },
 	{ "the only target would only take the overload over", BETA(56, 80), ARAS_RES_CPU, R_NONE, 0,
 	  "beta cpu 56%+25% >= 80%" },
@@ -941,23 +1178,29 @@ static void placement_only_host(void **state)
 
 	(void)state;
 	assert_int_equal(aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_CPU, T0, 0, 0, why,
-					sizeof(why)), 2);
+					sizeof(why)),
+			 2);
 	assert_int_equal(aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_CPU, T0, 3, 0, why,
-					sizeof(why)), 3);
+					sizeof(why)),
+			 3);
 	assert_non_null(strstr(why, "to gamma: cpu 40%+25% < 80%"));
 	assert_int_equal(aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_CPU, T0, 4, 0, why,
-					sizeof(why)), 0);
+					sizeof(why)),
+			 0);
 	assert_string_equal(why, "delta cpu 75%+25% >= 80%");
 	/* its own host is never a target, nor an unknown one */
 	assert_int_equal(aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_CPU, T0, 1, 0, why,
-					sizeof(why)), 0);
+					sizeof(why)),
+			 0);
 	assert_int_equal(aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_CPU, T0, 9, 0, why,
-					sizeof(why)), 0);
+					sizeof(why)),
+			 0);
 	/* every host ruled out: each named */
 	hostk(f, 2)->maintenance = 1;
 	hostk(f, 3)->state = ARAS_HOST_DOWN;
 	assert_int_equal(aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_CPU, T0, 0, 0, why,
-					sizeof(why)), 0);
+					sizeof(why)),
+			 0);
 	assert_string_equal(why, "beta in maintenance; gamma down; delta cpu 75%+25% >= 80%");
 	fx_free(f);
 }
@@ -971,10 +1214,16 @@ static void no_target_once_per_episode(void **state)
 		.v = { VM(1, "web", 1, 2, 2, 50, 1000000, 2000000) },
 	};
 	struct fx *f = fx_new(&cl);
-	struct want w = { 1, ARAS_KIND_MIGRATE, 1, 0, 0, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 1,
+	struct want w = { 1,
+			  ARAS_KIND_MIGRATE,
+			  1,
+			  0,
+			  0,
+			  ARAS_RES_CPU,
+			  ARAS_ORIGIN_CONTROLLER,
+			  1,
 			  { "cpu 95% >= 80%", "host cpu 90% at or above 80%",
-			    "no host fits: beta cpu 70%+25% >= 80%",
-			    NULL } };
+			    "no host fits: beta cpu 70%+25% >= 80%", NULL } };
 
 	(void)state;
 	fire(f, 1, ARAS_RES_CPU, 95);
@@ -1071,9 +1320,23 @@ static void round_projection_of_added_vcpus(void **state)
 		       VM(2, "db", 1, 2, 4, 100, 1000000, 2000000) },
 	};
 	struct fx *f = fx_new(&cl);
-	struct want w1 = { 1, ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 0,
+	struct want w1 = { 1,
+			   ARAS_KIND_ADD_VCPU,
+			   1,
+			   0,
+			   3,
+			   ARAS_RES_CPU,
+			   ARAS_ORIGIN_CONTROLLER,
+			   0,
 			   { "host alpha cpu 70% < 80%", NULL, NULL, NULL } };
-	struct want w2 = { 2, ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, 0,
+	struct want w2 = { 2,
+			   ARAS_KIND_MIGRATE,
+			   1,
+			   2,
+			   0,
+			   ARAS_RES_CPU,
+			   ARAS_ORIGIN_CONTROLLER,
+			   0,
 			   { "host cpu 95% at or above 80%", "to beta: cpu 10%+50% < 80%", NULL, NULL } };
 
 	(void)state;
@@ -1207,9 +1470,9 @@ static void cooldown_not_back_to_the_host_left(void **state)
 				 back_cases[i].want_place, back_cases[i].has);
 		decide(f, t1 + back_cases[i].dt);
 		if (back_cases[i].want_decide == 99 ? f->n != 1 || !f->d[0].no_target :
-		    back_cases[i].want_decide ?
-			    f->n != 1 || f->d[0].target != back_cases[i].want_decide || f->d[0].source != 2 :
-			    f->n != 0)
+		    back_cases[i].want_decide ? f->n != 1 || f->d[0].target != back_cases[i].want_decide ||
+							f->d[0].source != 2 :
+						f->n != 0)
 			fail_msg("%s: want %s:%s", back_cases[i].name,
 				 back_cases[i].want_decide ? "one migration" : "nothing (web in cooldown)",
 				 dump(f));
@@ -1243,7 +1506,8 @@ static void recheck_not_back_operator_exempt(void **state)
 	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &back, T0 + S(100), why, sizeof(why)),
 			 0);
 	back.origin = ARAS_ORIGIN_CONTROLLER;
-	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &back, T0 + S(20 + 600 * ARAS_CTL_NO_RETURN), why, sizeof(why)),
+	assert_int_equal(aras_ctl_recheck(&f->c, &f->m, &f->st, f->p, &back,
+					  T0 + S(20 + 600 * ARAS_CTL_NO_RETURN), why, sizeof(why)),
 			 0);
 	/* the operator's order still needs room */
 	back.origin = ARAS_ORIGIN_OPERATOR;
@@ -1268,15 +1532,27 @@ static const struct {
 	{ "an approved migration fills a cap of one", 1, 1, { { ARAS_KIND_MIGRATE, ARAS_AS_APPROVED } }, 0 },
 	{ "a running migration fills a cap of one", 1, 1, { { ARAS_KIND_MIGRATE, ARAS_AS_RUNNING } }, 0 },
 	{ "a cap of two has a slot left", 2, 1, { { ARAS_KIND_MIGRATE, ARAS_AS_RUNNING } }, 1 },
-	{ "two in flight fill a cap of two", 2, 2,
-	  { { ARAS_KIND_MIGRATE, ARAS_AS_RUNNING }, { ARAS_KIND_MIGRATE, ARAS_AS_APPROVED } }, 0 },
+	{ "two in flight fill a cap of two",
+	  2,
+	  2,
+	  { { ARAS_KIND_MIGRATE, ARAS_AS_RUNNING }, { ARAS_KIND_MIGRATE, ARAS_AS_APPROVED } },
+	  0 },
 	{ "a proposal does not count", 1, 1, { { ARAS_KIND_MIGRATE, ARAS_AS_PROPOSED } }, 1 },
-	{ "a finished one does not count", 1, 2,
-	  { { ARAS_KIND_MIGRATE, ARAS_AS_SUCCEEDED }, { ARAS_KIND_MIGRATE, ARAS_AS_FAILED } }, 1 },
-	{ "rejected and expired do not count", 1, 2,
-	  { { ARAS_KIND_MIGRATE, ARAS_AS_REJECTED }, { ARAS_KIND_MIGRATE, ARAS_AS_EXPIRED } }, 1 },
-	{ "other kinds do not count", 1, 2,
-	  { { ARAS_KIND_ADD_VCPU, ARAS_AS_RUNNING }, { ARAS_KIND_GROW_MEM, ARAS_AS_APPROVED } }, 1 },
+	{ "a finished one does not count",
+	  1,
+	  2,
+	  { { ARAS_KIND_MIGRATE, ARAS_AS_SUCCEEDED }, { ARAS_KIND_MIGRATE, ARAS_AS_FAILED } },
+	  1 },
+	{ "rejected and expired do not count",
+	  1,
+	  2,
+	  { { ARAS_KIND_MIGRATE, ARAS_AS_REJECTED }, { ARAS_KIND_MIGRATE, ARAS_AS_EXPIRED } },
+	  1 },
+	{ "other kinds do not count",
+	  1,
+	  2,
+	  { { ARAS_KIND_ADD_VCPU, ARAS_AS_RUNNING }, { ARAS_KIND_GROW_MEM, ARAS_AS_APPROVED } },
+	  1 },
 };
 
 /* Host trigger: a host held at/above hostCpuHigh sheds the smallest VM that covers the excess. */
@@ -1284,7 +1560,8 @@ static void host_trigger_relieves_full_host(void **state)
 {
 	const struct cluster cl = {
 		.h = { ALPHA(92, 50, 10), BETA(10, 80) },
-		.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000), VM(2, "db", 1, 2, 2, 50, 1000000, 2000000),
+		.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000),
+		       VM(2, "db", 1, 2, 2, 50, 1000000, 2000000),
 		       VM(3, "tiny", 1, 1, 1, 12, 500000, 2000000) },
 	};
 	struct fx *f;
@@ -1323,35 +1600,62 @@ static void host_trigger_early_on_trend(void **state)
 {
 	static const struct {
 		const char *name;
-		unsigned s[3];  /* alpha's samples; 0: none */
+		unsigned s[3]; /* alpha's samples; 0: none */
 		unsigned others, gamma;
 		unsigned want_round; /* round (1..3) in which db moves to beta; 0: never */
 		const char *has;
 	} cases[] = {
-		{ "rising 70, 76, 84 %", { 70, 76, 84 }, 10, 10, 3,
+		{ "rising 70, 76, 84 %",
+		  { 70, 76, 84 },
+		  10,
+		  10,
+		  3,
 		  "host alpha cpu 84% >= 80%, trend 126% at the end of the hold time; db's load 25%" },
 		{ "flat at 85 %: the second sample shows the trend", { 85, 85, 85 }, 10, 10, 2, "trend 85%" },
-		{ "falling 98, 92, 85 %: under 80 % when the hold time ends", { 98, 92, 85 }, 10, 10, 0, NULL },
+		{ "falling 98, 92, 85 %: under 80 % when the hold time ends",
+		  { 98, 92, 85 },
+		  10,
+		  10,
+		  0,
+		  NULL },
 		{ "a single sample: no trend", { 0, 0, 90 }, 10, 10, 0, NULL },
-		{ "rising, but every target ends at or above 80 % (no relief move)", { 70, 76, 84 }, 60, 60, 0, NULL },
+		{ "rising, but every target ends at or above 80 % (no relief move)",
+		  { 70, 76, 84 },
+		  60,
+		  60,
+		  0,
+		  NULL },
 		{ "rising, but gamma is over too (2 of 7 hosts)", { 70, 76, 84 }, 10, 90, 0, NULL },
 		/* saturated (ARAS_CTL_SATURATED): at once, trend or not, however many hosts are over */
-		{ "a single sample at 99 %: saturated", { 0, 0, 99 }, 10, 10, 3,
+		{ "a single sample at 99 %: saturated",
+		  { 0, 0, 99 },
+		  10,
+		  10,
+		  3,
 		  "host alpha cpu 99% >= 80%, saturated; db's load 25%" },
 		{ "falling 100, 100, 99 % but saturated", { 100, 100, 99 }, 10, 10, 1, "saturated" },
 		{ "saturated while gamma is over too (2 of 7 hosts)", { 0, 0, 100 }, 10, 90, 3, "saturated" },
 		{ "a single sample at 98 %: not saturated, no trend", { 0, 0, 98 }, 10, 10, 0, NULL },
-		{ "saturated, but every target ends at or above 80 % (no relief move)", { 0, 0, 100 }, 60, 60, 0,
+		{ "saturated, but every target ends at or above 80 % (no relief move)",
+		  { 0, 0, 100 },
+		  60,
+		  60,
+		  0,
 		  NULL },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		const struct cluster cl = {
-			.h = { ALPHA(cases[i].s[0], 50, 10), BETA(cases[i].others, 80), GAMMA(cases[i].gamma, 80),
-			       { 4, "delta", 4, cases[i].others, 80, 10, HUP }, { 5, "eps", 4, cases[i].others, 80, 10, HUP },
-			       { 6, "zeta", 4, cases[i].others, 80, 10, HUP }, { 7, "eta", 4, cases[i].others, 80, 10, HUP } },
-			.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000), VM(2, "db", 1, 2, 2, 50, 1000000, 2000000) },
+			.h = { ALPHA(cases[i].s[0], 50, 10),
+			       BETA(cases[i].others, 80),
+			       GAMMA(cases[i].gamma, 80),
+			       { 4, "delta", 4, cases[i].others, 80, 10, HUP },
+			       { 5, "eps", 4, cases[i].others, 80, 10, HUP },
+			       { 6, "zeta", 4, cases[i].others, 80, 10, HUP },
+			       { 7, "eta", 4, cases[i].others, 80, 10, HUP } },
+			.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000),
+			       VM(2, "db", 1, 2, 2, 50, 1000000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
 		unsigned moved = 0;
@@ -1367,11 +1671,14 @@ static void host_trigger_early_on_trend(void **state)
 			a->cpu_track.state = a->cpu_usage >= 80 ? ARAS_ALERT_PENDING : ARAS_ALERT_OK;
 			decide(f, T0 + S(10 * r));
 			if (f->n > 1 || (f->n == 1 && (f->d[0].no_target || f->d[0].target == 1)))
-				fail_msg("%s, round %u: want no decision or one move:%s", cases[i].name, r + 1, dump(f));
+				fail_msg("%s, round %u: want no decision or one move:%s", cases[i].name,
+					 r + 1, dump(f));
 			if (f->n == 1) {
 				moved = r + 1;
-				if (strcmp(f->d[0].vm_name, "db") != 0 || (cases[i].has && !strstr(f->d[0].reason, cases[i].has)))
-					fail_msg("%s: want db (least bytes) with '%s':%s", cases[i].name, cases[i].has, dump(f));
+				if (strcmp(f->d[0].vm_name, "db") != 0 ||
+				    (cases[i].has && !strstr(f->d[0].reason, cases[i].has)))
+					fail_msg("%s: want db (least bytes) with '%s':%s", cases[i].name,
+						 cases[i].has, dump(f));
 			}
 		}
 		if (moved != cases[i].want_round)
@@ -1395,8 +1702,10 @@ static void host_trigger_relief_above_high(void **state)
 		const char *has;
 	} cases[] = {
 		{ "beta ends at 85 %: 15 points under alpha", 60, 85, 2,
-		  "no host stays under 80%; relief to beta: cpu 60%+25% = 85%, 15 points below the source's 100%" },
-		{ "exactly 10 points under", 65, 85, 2, "relief to beta: cpu 65%+25% = 90%, 10 points below" },
+		  "no host stays under 80%; relief to beta: cpu 60%+25% = 85%, 15 points below the source's "
+		  "100%" },
+		{ "exactly 10 points under", 65, 85, 2,
+		  "relief to beta: cpu 65%+25% = 90%, 10 points below" },
 		{ "the lower of two relief targets", 65, 55, 3, "relief to gamma: cpu 55%+25% = 80%" },
 		{ "95 %: would only take the overload over", 70, 85, 0,
 		  "no host fits: beta cpu 70%+25% >= 80%; gamma cpu 85%+25% >= 80%" },
@@ -1408,16 +1717,21 @@ static void host_trigger_relief_above_high(void **state)
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		/* delta, eps: under hostCpuHigh without room; 2 of 5 hosts over: relief allowed */
 		const struct cluster cl = {
-			.h = { ALPHA(100, 50, 10), BETA(cases[i].beta, 80), GAMMA(cases[i].gamma, 80),
-			       { 4, "delta", 4, i == 4 ? 90 : 79, 80, 10, HUP }, { 5, "eps", 4, 79, 80, 10, HUP } },
-			.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000), VM(2, "db", 1, 2, 2, 50, 1000000, 2000000) },
+			.h = { ALPHA(100, 50, 10),
+			       BETA(cases[i].beta, 80),
+			       GAMMA(cases[i].gamma, 80),
+			       { 4, "delta", 4, i == 4 ? 90 : 79, 80, 10, HUP },
+			       { 5, "eps", 4, 79, 80, 10, HUP } },
+			.v = { VM(1, "web", 1, 1, 1, 100, 2000000, 2000000),
+			       VM(2, "db", 1, 2, 2, 50, 1000000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
 
 		hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
 		decide(f, T0);
 		if (f->n != 1 || f->d[0].kind != ARAS_KIND_MIGRATE || f->d[0].target != cases[i].want ||
-		    f->d[0].no_target != !cases[i].want || (cases[i].want && strcmp(f->d[0].vm_name, "db") != 0) ||
+		    f->d[0].no_target != !cases[i].want ||
+		    (cases[i].want && strcmp(f->d[0].vm_name, "db") != 0) ||
 		    !strstr(f->d[0].reason, cases[i].has))
 			fail_msg("%s: want %s (db: least bytes) with '%s':%s", cases[i].name,
 				 cases[i].want ? "a migration" : "a notice", cases[i].has, dump(f));
@@ -1443,7 +1757,8 @@ static void host_trigger_help_per_byte(void **state)
 {
 	const struct cluster cl = {
 		.h = { ALPHA(100, 50, 10), BETA(10, 80) },
-		.v = { VM(1, "big", 1, 2, 2, 100, 4000000, 4000000), VM(2, "small", 1, 1, 1, 80, 1000000, 2000000) },
+		.v = { VM(1, "big", 1, 2, 2, 100, 4000000, 4000000),
+		       VM(2, "small", 1, 1, 1, 80, 1000000, 2000000) },
 	};
 	struct fx *f = fx_new(&cl);
 
@@ -1494,15 +1809,18 @@ static void host_trigger_band_and_min_gain(void **state)
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		const struct cluster cl = {
 			.h = { ALPHA(cases[i].cpu, 50, 10), BETA(10, 80) },
-			.v = { VM(1, "busy", 1, 1, 1, 100, 2000000, 2000000), VM(2, "idle", 1, 1, 1, 8, 100000, 2000000) },
+			.v = { VM(1, "busy", 1, 1, 1, 100, 2000000, 2000000),
+			       VM(2, "idle", 1, 1, 1, 8, 100000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
 
 		hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
 		decide(f, T0);
 		if (!cases[i].want ? f->n != 0 :
-		    f->n != 1 || f->d[0].no_target || f->d[0].target != 2 || strcmp(f->d[0].vm_name, cases[i].want) != 0)
-			fail_msg("%s: want %s:%s", cases[i].name, cases[i].want ? cases[i].want : "nothing", dump(f));
+				     f->n != 1 || f->d[0].no_target || f->d[0].target != 2 ||
+					     strcmp(f->d[0].vm_name, cases[i].want) != 0)
+			fail_msg("%s: want %s:%s", cases[i].name, cases[i].want ? cases[i].want : "nothing",
+				 dump(f));
 		fx_free(f);
 	}
 }
@@ -1530,13 +1848,16 @@ static void relief_not_back_within_window(void **state)
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		const struct cluster cl = {
 			/* delta: under hostCpuHigh without room (2 of 4 hosts over: relief allowed) */
-			.h = { ALPHA(100, 50, 10), BETA(60, 80), GAMMA(95, 80), { 4, "delta", 4, 79, 80, 10, HUP } },
+			.h = { ALPHA(100, 50, 10),
+			       BETA(60, 80),
+			       GAMMA(95, 80),
+			       { 4, "delta", 4, 79, 80, 10, HUP } },
 			.v = { VM(1, "web", 1, 1, 1, 100, 1000000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
 		/* the controller moved web from beta to alpha at T0 */
-		struct aras_action a = mkact(1, "web", ARAS_KIND_MIGRATE, 2, 1, 0, ARAS_ORIGIN_CONTROLLER,
-					     ARAS_AS_RUNNING);
+		struct aras_action a =
+			mkact(1, "web", ARAS_KIND_MIGRATE, 2, 1, 0, ARAS_ORIGIN_CONTROLLER, ARAS_AS_RUNNING);
 
 		aras_ctl_note_action(&f->c, &a, T0 - S(20));
 		a.state = ARAS_AS_SUCCEEDED;
@@ -1544,8 +1865,9 @@ static void relief_not_back_within_window(void **state)
 		hostk(f, 1)->cpu_track.state = ARAS_ALERT_FIRING;
 		decide(f, T0 + cases[i].dt);
 		if (cases[i].want == 99 ? f->n != 0 :
-		    f->n != 1 || f->d[0].target != cases[i].want || f->d[0].no_target != !cases[i].want ||
-			    !strstr(f->d[0].reason, cases[i].has))
+					  f->n != 1 || f->d[0].target != cases[i].want ||
+						  f->d[0].no_target != !cases[i].want ||
+						  !strstr(f->d[0].reason, cases[i].has))
 			fail_msg("%s:%s", cases[i].name, dump(f));
 		fx_free(f);
 	}
@@ -1693,11 +2015,11 @@ static void priority_order(void **state)
 /* A VM the controller moved stays put for minStay (its own moves only). */
 static const struct {
 	const char *name;
-	int origin;     /* of the move that brought web to beta */
-	unsigned stay;  /* minStay, seconds */
-	uint64_t dt;    /* after that move's result */
-	unsigned want;  /* target of web's move, 0 = none */
-	unsigned held;  /* arasMovesHeldMinStay after two rounds */
+	int origin;    /* of the move that brought web to beta */
+	unsigned stay; /* minStay, seconds */
+	uint64_t dt;   /* after that move's result */
+	unsigned want; /* target of web's move, 0 = none */
+	unsigned held; /* arasMovesHeldMinStay after two rounds */
 } stay_cases[] = {
 	{ "controller move, past the cooldown: held", ARAS_ORIGIN_CONTROLLER, 1800, S(600), 0, 1 },
 	{ "controller move, 1 ms short of minStay: held", ARAS_ORIGIN_CONTROLLER, 1800, S(1800) - 1, 0, 1 },
@@ -1717,8 +2039,8 @@ static void min_stay_holds_controller_moves(void **state)
 			.v = { VM(1, "web", 1, 4, 4, 40, 1000000, 2000000) },
 		};
 		struct fx *f = fx_new(&cl);
-		struct aras_action a = mkact(1, "web", ARAS_KIND_MIGRATE, 1, 2, 0, stay_cases[i].origin,
-					     ARAS_AS_RUNNING);
+		struct aras_action a =
+			mkact(1, "web", ARAS_KIND_MIGRATE, 1, 2, 0, stay_cases[i].origin, ARAS_AS_RUNNING);
 		uint64_t t1 = T0 + S(20), now = t1 + stay_cases[i].dt;
 		const struct aras_decision *d;
 		size_t count;
@@ -1734,11 +2056,12 @@ static void min_stay_holds_controller_moves(void **state)
 		if (stay_cases[i].want ? !d || count != 1 || d->no_target || d->target != stay_cases[i].want :
 					 f->n != 0)
 			fail_msg("%s: want %s:%s", stay_cases[i].name,
-				 stay_cases[i].want ? "web to gamma" : "nothing (not even a notice)", dump(f));
+				 stay_cases[i].want ? "web to gamma" : "nothing (not even a notice)",
+				 dump(f));
 		decide(f, now + 1); /* a second round: the same hold is not counted again */
 		if (f->c.held_min_stay != stay_cases[i].held)
-			fail_msg("%s: %u moves held, want %u", stay_cases[i].name, (unsigned)f->c.held_min_stay,
-				 stay_cases[i].held);
+			fail_msg("%s: %u moves held, want %u", stay_cases[i].name,
+				 (unsigned)f->c.held_min_stay, stay_cases[i].held);
 		fx_free(f);
 	}
 }
@@ -1751,7 +2074,8 @@ static void min_stay_not_in_place_nor_maintenance(void **state)
 		.v = { VM(1, "web", 1, 2, 4, 40, 1000000, 2000000) },
 	};
 	struct fx *f = fx_new(&cl);
-	struct aras_action a = mkact(1, "web", ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_ORIGIN_CONTROLLER, ARAS_AS_RUNNING);
+	struct aras_action a =
+		mkact(1, "web", ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_ORIGIN_CONTROLLER, ARAS_AS_RUNNING);
 	uint64_t t1 = T0 + S(20);
 	const struct aras_decision *d;
 
@@ -1788,7 +2112,8 @@ static void queue_by_priority_when_a_slot_frees(void **state)
 {
 	const struct cluster cl = {
 		.h = { ALPHA(90, 50, 10), BETA(10, 80), GAMMA(85, 80) },
-		.v = { VM(1, "web", 1, 1, 1, 100, 1000000, 2000000), VM(2, "db", 1, 1, 1, 100, 1000000, 2000000),
+		.v = { VM(1, "web", 1, 1, 1, 100, 1000000, 2000000),
+		       VM(2, "db", 1, 1, 1, 100, 1000000, 2000000),
 		       VM(3, "batch", 1, 1, 1, 100, 1000000, 2000000) },
 	};
 	struct fx *f = fx_new(&cl);
@@ -1806,25 +2131,37 @@ static void queue_by_priority_when_a_slot_frees(void **state)
 	decide(f, T0);
 	d = dec_for(f, 2, NULL);
 	if (f->n != 1 || !d || d->no_target || d->target != 2 || f->c.queued != 2)
-		fail_msg("want db (priority 80) to beta and two queued (%u):%s", (unsigned)f->c.queued, dump(f));
+		fail_msg("want db (priority 80) to beta and two queued (%u):%s", (unsigned)f->c.queued,
+			 dump(f));
 	first = act(f, d, ARAS_AS_RUNNING, T0);
 	/* while it runs: still queued, nobody told "no target" */
 	decide(f, T0 + S(10));
 	if (f->n != 0 || f->c.queued != 2)
-		fail_msg("while db moves: want nothing and two queued (%u):%s", (unsigned)f->c.queued, dump(f));
+		fail_msg("while db moves: want nothing and two queued (%u):%s", (unsigned)f->c.queued,
+			 dump(f));
 	done(f, first, 1, T0 + S(20));
 	decide(f, T0 + S(30));
 	d = dec_for(f, 3, NULL);
 	if (f->n != 1 || !d || d->no_target || d->target != 2 || f->c.queued != 1)
-		fail_msg("slot free: want batch (priority 10) next, web queued (%u):%s", (unsigned)f->c.queued,
-			 dump(f));
+		fail_msg("slot free: want batch (priority 10) next, web queued (%u):%s",
+			 (unsigned)f->c.queued, dump(f));
 	fx_free(f);
 }
 
 /* ---- what keeps the controller away -------------------------------------- */
 
-enum { F_NONE, F_POLICY, F_ACTIONS, F_OPT_OUT, F_PRIORITY, F_OPEN, F_OTHER_OPEN, F_VMSTATE, F_ALERT,
-       F_HOSTDOWN };
+enum {
+	F_NONE,
+	F_POLICY,
+	F_ACTIONS,
+	F_OPT_OUT,
+	F_PRIORITY,
+	F_OPEN,
+	F_OTHER_OPEN,
+	F_VMSTATE,
+	F_ALERT,
+	F_HOSTDOWN
+};
 
 static const struct {
 	const char *name;
@@ -1925,12 +2262,15 @@ static void decide_respects_max(void **state)
 /* ---- maintenance ---------------------------------------------------------- */
 
 /* alpha in maintenance with three running VMs (load 5 %, memory 5 %) and a paused one. */
-#define MAINT_CLUSTER                                                                                      \
-	{ .h = { { 1, "alpha", 4, 40, 50, 10, HMAINT }, BETA(10, 80), GAMMA(10, 80) },                    \
-	  .v = { VM(1, "a1", 1, 1, 2, 20, 500000, 1000000), VM(2, "a2", 1, 1, 2, 20, 500000, 1000000),      \
-		 VM(3, "a3", 1, 1, 2, 20, 500000, 1000000),                                                \
-		 { 4, "a4", 1, 1, 2, 0, 500000, 1000000, ARAS_VM_PAUSED },                                 \
-		 VM(5, "b1", 2, 1, 2, 20, 500000, 1000000) } }
+#define MAINT_CLUSTER                                                                                        \
+	{                                                                                                    \
+		.h = { { 1, "alpha", 4, 40, 50, 10, HMAINT }, BETA(10, 80), GAMMA(10, 80) },                 \
+		.v = { VM(1, "a1", 1, 1, 2, 20, 500000, 1000000),                                            \
+		       VM(2, "a2", 1, 1, 2, 20, 500000, 1000000),                                            \
+		       VM(3, "a3", 1, 1, 2, 20, 500000, 1000000),                                            \
+		       { 4, "a4", 1, 1, 2, 0, 500000, 1000000, ARAS_VM_PAUSED },                             \
+		       VM(5, "b1", 2, 1, 2, 20, 500000, 1000000) }                                           \
+	}
 
 static const struct {
 	const char *name;
@@ -1964,8 +2304,14 @@ static void maintenance_evacuates_every_running_vm(void **state)
 		if (decide(f, T0) != 3)
 			fail_msg("%s: %zu decisions, want 3:%s", evac_cases[i].name, f->n, dump(f));
 		for (uint32_t k = 1; k <= 3; k++) {
-			struct want w = { k, ARAS_KIND_MIGRATE, 1, target[k - 1], 0, ARAS_RES_NONE,
-					  ARAS_ORIGIN_MAINTENANCE, 0,
+			struct want w = { k,
+					  ARAS_KIND_MIGRATE,
+					  1,
+					  target[k - 1],
+					  0,
+					  ARAS_RES_NONE,
+					  ARAS_ORIGIN_MAINTENANCE,
+					  0,
 					  { "host alpha in maintenance", NULL, NULL, NULL } };
 
 			check_dec(evac_cases[i].name, f, &w);
@@ -2112,8 +2458,14 @@ static void maintenance_return_home(void **state)
 	if (decide(f, T0 + S(60)) != 3)
 		fail_msg("want three returns:%s", dump(f));
 	for (uint32_t k = 1; k <= 3; k++) {
-		struct want w = { k, ARAS_KIND_MIGRATE, vmk(f, k)->host, 1, 0, ARAS_RES_NONE,
-				  ARAS_ORIGIN_MAINTENANCE, 0,
+		struct want w = { k,
+				  ARAS_KIND_MIGRATE,
+				  vmk(f, k)->host,
+				  1,
+				  0,
+				  ARAS_RES_NONE,
+				  ARAS_ORIGIN_MAINTENANCE,
+				  0,
 				  { "host alpha out of maintenance: return", "to alpha", NULL, NULL } };
 
 		check_dec("return", f, &w);
@@ -2151,7 +2503,14 @@ static void maintenance_return_after_failures_and_hops(void **state)
 	struct fx *f = fx_new(&cl);
 	struct aras_action *a1, *a2, *hop;
 	struct aras_decision d;
-	struct want w = { 2, ARAS_KIND_MIGRATE, 3, 1, 0, ARAS_RES_NONE, ARAS_ORIGIN_MAINTENANCE, 0,
+	struct want w = { 2,
+			  ARAS_KIND_MIGRATE,
+			  3,
+			  1,
+			  0,
+			  ARAS_RES_NONE,
+			  ARAS_ORIGIN_MAINTENANCE,
+			  0,
 			  { "return", NULL, NULL, NULL } };
 
 	(void)state;
@@ -2186,8 +2545,21 @@ static void maintenance_return_after_failures_and_hops(void **state)
 
 /* ---- recheck ---------------------------------------------------------------- */
 
-enum { X_NONE, X_ALPHA_CPU, X_ALPHA_FREE, X_VCPUS, X_BETA_CPU, X_BETA_FREE, X_BETA_DOWN, X_BETA_MAINT,
-       X_INFLIGHT, X_MOVED, X_VMSTATE, X_ALPHA_DOWN, X_UNKNOWN };
+enum {
+	X_NONE,
+	X_ALPHA_CPU,
+	X_ALPHA_FREE,
+	X_VCPUS,
+	X_BETA_CPU,
+	X_BETA_FREE,
+	X_BETA_DOWN,
+	X_BETA_MAINT,
+	X_INFLIGHT,
+	X_MOVED,
+	X_VMSTATE,
+	X_ALPHA_DOWN,
+	X_UNKNOWN
+};
 
 static const struct {
 	const char *name;
@@ -2213,8 +2585,8 @@ static const struct {
 	  "memory now 1000000 of 2000000 KiB" },
 	{ "grow memory: over the maximum", ARAS_KIND_GROW_MEM, 0, 3000000, X_NONE, 0, -ARAS_E_INCONSIST,
 	  "memory now 1000000 of 2000000 KiB" },
-	{ "grow memory: host free memory now at the minimum", ARAS_KIND_GROW_MEM, 0, 1262144,
-	  X_ALPHA_FREE, 20, -ARAS_E_INCONSIST, "host alpha free memory now at or below 20%" },
+	{ "grow memory: host free memory now at the minimum", ARAS_KIND_GROW_MEM, 0, 1262144, X_ALPHA_FREE,
+	  20, -ARAS_E_INCONSIST, "host alpha free memory now at or below 20%" },
 	{ "grow memory: one over", ARAS_KIND_GROW_MEM, 0, 1262144, X_ALPHA_FREE, 21, 0, NULL },
 	{ "add disk", ARAS_KIND_ADD_DISK, 0, 2048, X_NONE, 0, 0, NULL },
 	{ "grow disk", ARAS_KIND_GROW_DISK, 0, 2048, X_NONE, 0, 0, NULL },
@@ -2360,8 +2732,8 @@ static void shrink_back(void **state)
 				  4000000) },
 		};
 		struct fx *f = fx_new(&cl);
-		int what = shrink_cases[i].what, origin = what == SB_OPERATOR ? ARAS_ORIGIN_OPERATOR :
-										   ARAS_ORIGIN_CONTROLLER;
+		int what = shrink_cases[i].what,
+		    origin = what == SB_OPERATOR ? ARAS_ORIGIN_OPERATOR : ARAS_ORIGIN_CONTROLLER;
 		struct aras_action a;
 		size_t count;
 		const struct aras_decision *d;
@@ -2397,8 +2769,8 @@ static void shrink_back(void **state)
 				fail_msg("%s: want nothing:%s", shrink_cases[i].name, dump(f));
 		} else if (count != 1 || d->kind != shrink_cases[i].kind ||
 			   d->amount != shrink_cases[i].amount || d->before != shrink_cases[i].before ||
-			   d->origin != ARAS_ORIGIN_CONTROLLER ||
-			   d->target != 0 || !strstr(d->reason, shrink_cases[i].has)) {
+			   d->origin != ARAS_ORIGIN_CONTROLLER || d->target != 0 ||
+			   !strstr(d->reason, shrink_cases[i].has)) {
 			fail_msg("%s: want %s amount %llu before %llu '%s':%s", shrink_cases[i].name,
 				 kind_s(shrink_cases[i].kind), (unsigned long long)shrink_cases[i].amount,
 				 (unsigned long long)shrink_cases[i].before, shrink_cases[i].has, dump(f));
@@ -2415,8 +2787,8 @@ static void shrink_back_sequence(void **state)
 		.v = { VM(1, "web", 1, 3, 4, 10, 1500000, 4000000) },
 	};
 	struct fx *f = fx_new(&cl);
-	struct aras_action a = mkact(1, "web", ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_ORIGIN_CONTROLLER,
-				     ARAS_AS_SUCCEEDED);
+	struct aras_action a =
+		mkact(1, "web", ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_ORIGIN_CONTROLLER, ARAS_AS_SUCCEEDED);
 	struct aras_action *r;
 
 	(void)state;
@@ -2469,7 +2841,14 @@ static void regress_ctl_evacuation_blocked_by_not_back_rule(void **state)
 	struct fx *f = fx_new(&cl);
 	struct aras_action a =
 		mkact(1, "web", ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_ORIGIN_CONTROLLER, ARAS_AS_RUNNING);
-	struct want w = { 1, ARAS_KIND_MIGRATE, 2, 1, 0, ARAS_RES_NONE, ARAS_ORIGIN_MAINTENANCE, 0,
+	struct want w = { 1,
+			  ARAS_KIND_MIGRATE,
+			  2,
+			  1,
+			  0,
+			  ARAS_RES_NONE,
+			  ARAS_ORIGIN_MAINTENANCE,
+			  0,
 			  { "host beta in maintenance", "to alpha", NULL, NULL } };
 
 	(void)state;
@@ -2502,7 +2881,14 @@ static void regress_ctl_evacuation_no_target_every_round(void **state)
 		.v = { VM(1, "web", 1, 2, 4, 50, 1000000, 2000000) },
 	};
 	struct fx *f = fx_new(&cl);
-	struct want w = { 1, ARAS_KIND_MIGRATE, 1, 0, 0, ARAS_RES_NONE, ARAS_ORIGIN_MAINTENANCE, 1,
+	struct want w = { 1,
+			  ARAS_KIND_MIGRATE,
+			  1,
+			  0,
+			  0,
+			  ARAS_RES_NONE,
+			  ARAS_ORIGIN_MAINTENANCE,
+			  1,
 			  { "host alpha in maintenance", "no host fits: beta cpu 90%+25% >= 80%", NULL,
 			    NULL } };
 
@@ -2596,7 +2982,14 @@ static void regress_ctl_io_contention_with_a_vm_that_cannot_move(void **state)
 			       { 2, "old", 1, 1, 4, 10, cases[i].other_mem, 4000000, cases[i].vmstate } },
 		};
 		struct fx *f = fx_new(&cl);
-		struct want w = { 1, ARAS_KIND_ADD_DISK, 1, 0, 2048, ARAS_RES_DISK, ARAS_ORIGIN_CONTROLLER, 0,
+		struct want w = { 1,
+				  ARAS_KIND_ADD_DISK,
+				  1,
+				  0,
+				  2048,
+				  ARAS_RES_DISK,
+				  ARAS_ORIGIN_CONTROLLER,
+				  0,
 				  { "add a disk of 2048 MiB", NULL, NULL, NULL } };
 
 		vmk(f, 2)->sla[2].state = (uint8_t)cases[i].alert;
@@ -2734,8 +3127,8 @@ static void regress_ctl_shrink_back_and_sla_decision_same_round(void **state)
 		.v = { VM(1, "web", 1, 3, 4, 10, 1000000, 4000000) },
 	};
 	struct fx *f = fx_new(&cl);
-	struct aras_action add = mkact(1, "web", ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_ORIGIN_CONTROLLER,
-				       ARAS_AS_RUNNING);
+	struct aras_action add =
+		mkact(1, "web", ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_ORIGIN_CONTROLLER, ARAS_AS_RUNNING);
 	size_t count;
 
 	(void)state;
@@ -2765,27 +3158,75 @@ static const struct {
 	const char *name;
 	unsigned thr;           /* stealThreshold */
 	unsigned vm, host_mean; /* steal %, or NO_STEAL */
-	int beta_down; /* 1: beta down; 2: beta contended (mean steal 30 %) */
+	int beta_down;          /* 1: beta down; 2: beta contended (mean steal 30 %) */
 	int kind;
 	unsigned target;
 	uint64_t amount;
 	int no_target;
 	const char *has[3];
 } steal_cases[] = {
-	{ "no steal figures: add a vCPU", 10, NO_STEAL, NO_STEAL, 0, ARAS_KIND_ADD_VCPU, 0, 3, 0,
+	{ "no steal figures: add a vCPU",
+	  10,
+	  NO_STEAL,
+	  NO_STEAL,
+	  0,
+	  ARAS_KIND_ADD_VCPU,
+	  0,
+	  3,
+	  0,
 	  { "vCPUs 2 -> 3 of 4" } },
 	{ "little steal: add a vCPU", 10, 9, 9, 0, ARAS_KIND_ADD_VCPU, 0, 3, 0, { "vCPUs 2 -> 3 of 4" } },
-	{ "VM steal at the threshold: move, no vCPU", 10, 10, 4, 0, ARAS_KIND_MIGRATE, 2, 0, 0,
+	{ "VM steal at the threshold: move, no vCPU",
+	  10,
+	  10,
+	  4,
+	  0,
+	  ARAS_KIND_MIGRATE,
+	  2,
+	  0,
+	  0,
 	  { "cpu 95% >= 80%; steal 10% >= 10% (host alpha mean 4%): host contended, no vCPU added",
 	    "to beta" } },
-	{ "host mean steal over: move, no vCPU", 10, 2, 15, 0, ARAS_KIND_MIGRATE, 2, 0, 0,
+	{ "host mean steal over: move, no vCPU",
+	  10,
+	  2,
+	  15,
+	  0,
+	  ARAS_KIND_MIGRATE,
+	  2,
+	  0,
+	  0,
 	  { "host alpha mean steal 15% >= 10% (this VM 2%)", "no vCPU added", "to beta" } },
-	{ "host mean without the VM's own figure", 20, NO_STEAL, 30, 0, ARAS_KIND_MIGRATE, 2, 0, 0,
+	{ "host mean without the VM's own figure",
+	  20,
+	  NO_STEAL,
+	  30,
+	  0,
+	  ARAS_KIND_MIGRATE,
+	  2,
+	  0,
+	  0,
 	  { "host alpha mean steal 30% >= 20%" } },
 	{ "threshold 0 turns it off", 0, 60, 60, 0, ARAS_KIND_ADD_VCPU, 0, 3, 0, { "vCPUs 2 -> 3 of 4" } },
-	{ "contended, nowhere to go: notice, no vCPU", 10, 40, 40, 1, ARAS_KIND_MIGRATE, 0, 0, 1,
+	{ "contended, nowhere to go: notice, no vCPU",
+	  10,
+	  40,
+	  40,
+	  1,
+	  ARAS_KIND_MIGRATE,
+	  0,
+	  0,
+	  1,
 	  { "steal 40% >= 10%", "no host fits", "beta down" } },
-	{ "the only target contended too: notice, no move there", 10, 40, 40, 2, ARAS_KIND_MIGRATE, 0, 0, 1,
+	{ "the only target contended too: notice, no move there",
+	  10,
+	  40,
+	  40,
+	  2,
+	  ARAS_KIND_MIGRATE,
+	  0,
+	  0,
+	  1,
 	  { "steal 40% >= 10%", "beta contended (mean steal 30% >= 10%)" } },
 };
 
@@ -2800,9 +3241,16 @@ static void steal_decisions(void **state)
 		struct fx *f = fx_new(&cl);
 		struct aras_vm *vm = vmk(f, 1);
 		struct aras_host *h = hostk(f, 1);
-		struct want w = { 1, steal_cases[i].kind, 1, steal_cases[i].target, steal_cases[i].amount,
-				  ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER, steal_cases[i].no_target,
-				  { steal_cases[i].has[0], steal_cases[i].has[1], steal_cases[i].has[2], NULL } };
+		struct want w = { 1,
+				  steal_cases[i].kind,
+				  1,
+				  steal_cases[i].target,
+				  steal_cases[i].amount,
+				  ARAS_RES_CPU,
+				  ARAS_ORIGIN_CONTROLLER,
+				  steal_cases[i].no_target,
+				  { steal_cases[i].has[0], steal_cases[i].has[1], steal_cases[i].has[2],
+				    NULL } };
 
 		f->st.settings.v[ARAS_S_STEAL_THRESHOLD] = steal_cases[i].thr;
 		vm->has_steal = steal_cases[i].vm != NO_STEAL;
@@ -2867,9 +3315,12 @@ static size_t flag_violations(struct fx *f)
 	return n;
 }
 
-#define HOT_CLUSTER                                                                                        \
-	{ .h = { ALPHA(90, 50, 10), BETA(30, 80), GAMMA(5, 80) },                                          \
-	  .v = { VM(1, "a1", 1, 2, 2, 95, 500000, 1000000), VM(2, "b1", 2, 1, 2, 20, 500000, 1000000) } }
+#define HOT_CLUSTER                                                                                          \
+	{                                                                                                    \
+		.h = { ALPHA(90, 50, 10), BETA(30, 80), GAMMA(5, 80) },                                      \
+		.v = { VM(1, "a1", 1, 2, 2, 95, 500000, 1000000),                                            \
+		       VM(2, "b1", 2, 1, 2, 20, 500000, 1000000) }                                           \
+	}
 
 /* A host outside arasGroupHosts is never a target, whatever its headroom. */
 static void rules_hosts_outside_never_chosen(void **state)
@@ -2878,8 +3329,8 @@ static void rules_hosts_outside_never_chosen(void **state)
 		const char *hosts;
 		unsigned target; /* 0: no target */
 	} cases[] = {
-		{ "", 3 },                 /* no list: gamma, most headroom */
-		{ "alpha,beta", 2 },       /* gamma not listed */
+		{ "", 3 },           /* no list: gamma, most headroom */
+		{ "alpha,beta", 2 }, /* gamma not listed */
 		{ "beta", 2 },
 		{ "alpha", 0 },            /* only its own host: no move */
 		{ "alpha,gamma,zeta", 3 }, /* an unknown name matches nothing */
@@ -2889,8 +3340,15 @@ static void rules_hosts_outside_never_chosen(void **state)
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		const struct cluster cl = HOT_CLUSTER;
 		struct fx *f = fx_new(&cl);
-		struct want w = { 1, ARAS_KIND_MIGRATE, 1, cases[i].target, 0, ARAS_RES_CPU, ARAS_ORIGIN_CONTROLLER,
-				  cases[i].target == 0, { NULL, NULL, NULL, NULL } };
+		struct want w = { 1,
+				  ARAS_KIND_MIGRATE,
+				  1,
+				  cases[i].target,
+				  0,
+				  ARAS_RES_CPU,
+				  ARAS_ORIGIN_CONTROLLER,
+				  cases[i].target == 0,
+				  { NULL, NULL, NULL, NULL } };
 
 		group_add(f, "lic", ARAS_RULE_ANTI_AFFINITY, cases[i].hosts);
 		member(f, 1, "lic");
@@ -2901,8 +3359,10 @@ static void rules_hosts_outside_never_chosen(void **state)
 		check_dec(cases[i].hosts, f, &w);
 		/* the operator's path (recheck, migrate-to) asks the same question */
 		for (unsigned t = 2; t <= 3; t++) {
-			int listed = !cases[i].hosts[0] || strstr(cases[i].hosts, t == 2 ? "beta" : "gamma") != NULL;
-			unsigned got = aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_NONE, T0, t, 1, NULL, 0);
+			int listed = !cases[i].hosts[0] ||
+				     strstr(cases[i].hosts, t == 2 ? "beta" : "gamma") != NULL;
+			unsigned got = aras_ctl_place(&f->c, &f->m, &f->st, f->p, vmk(f, 1), ARAS_RES_NONE,
+						      T0, t, 1, NULL, 0);
 
 			if ((got == t) != listed)
 				fail_msg("%s: place on host %u gave %u", cases[i].hosts, t, got);
@@ -2922,7 +3382,8 @@ static void rules_anti_affinity_within_one_round(void **state)
 	for (int two_targets = 1; two_targets >= 0; two_targets--) {
 		const struct cluster cl = {
 			.h = { { 1, "alpha", 4, 40, 50, 10, HMAINT }, BETA(5, 90), GAMMA(10, 80) },
-			.v = { VM(1, "a1", 1, 1, 2, 20, 500000, 1000000), VM(2, "a2", 1, 1, 2, 20, 500000, 1000000) }
+			.v = { VM(1, "a1", 1, 1, 2, 20, 500000, 1000000),
+			       VM(2, "a2", 1, 1, 2, 20, 500000, 1000000) }
 		};
 		struct fx *f = fx_new(&cl);
 		const struct aras_decision *d1, *d2;
@@ -2952,7 +3413,8 @@ static void rules_anti_affinity_within_one_round(void **state)
 			{
 				struct aras_action a;
 
-				aras_action_from_decision(&a, d1->no_target ? d2 : d1, ARAS_AS_RUNNING, 0, T0);
+				aras_action_from_decision(&a, d1->no_target ? d2 : d1, ARAS_AS_RUNNING, 0,
+							  T0);
 				assert_non_null(aras_plan_add(f->p, &a));
 			}
 			decide(f, T0 + S(10));
@@ -2976,8 +3438,8 @@ static void steal_recheck_and_validity(void **state)
 	};
 	struct fx *f = fx_new(&cl);
 	struct aras_vm *vm = vmk(f, 1);
-	struct aras_action a = mkact(1, "web", ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_ORIGIN_CONTROLLER,
-				     ARAS_AS_PROPOSED);
+	struct aras_action a =
+		mkact(1, "web", ARAS_KIND_ADD_VCPU, 1, 0, 3, ARAS_ORIGIN_CONTROLLER, ARAS_AS_PROPOSED);
 	char why[ARAS_ERRTEXT_MAX] = "";
 
 	(void)state;
@@ -3006,7 +3468,14 @@ static void rules_affinity_follows_the_group(void **state)
 		.v = { VM(1, "a1", 1, 1, 2, 20, 500000, 1000000), VM(2, "c1", 3, 1, 2, 20, 500000, 1000000) }
 	};
 	struct fx *f = fx_new(&cl);
-	struct want w = { 1, ARAS_KIND_MIGRATE, 1, 3, 0, ARAS_RES_NONE, ARAS_ORIGIN_MAINTENANCE, 0,
+	struct want w = { 1,
+			  ARAS_KIND_MIGRATE,
+			  1,
+			  3,
+			  0,
+			  ARAS_RES_NONE,
+			  ARAS_ORIGIN_MAINTENANCE,
+			  0,
 			  { "host alpha in maintenance", NULL, NULL, NULL } };
 
 	(void)state;
@@ -3067,12 +3536,18 @@ static void rules_repair_moves_one_of_two(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < N_ELEM(policies); i++) {
-		const struct cluster cl = {
-			.h = { ALPHA(30, 50, 10), BETA(10, 80) },
-			.v = { VM(1, "r1", 1, 1, 2, 20, 600000, 1000000), VM(2, "r2", 1, 1, 2, 20, 500000, 1000000) }
-		};
+		const struct cluster cl = { .h = { ALPHA(30, 50, 10), BETA(10, 80) },
+					    .v = { VM(1, "r1", 1, 1, 2, 20, 600000, 1000000),
+						   VM(2, "r2", 1, 1, 2, 20, 500000, 1000000) } };
 		struct fx *f = fx_new(&cl);
-		struct want w = { 2, ARAS_KIND_MIGRATE, 1, 2, 0, ARAS_RES_NONE, ARAS_ORIGIN_CONTROLLER, 0,
+		struct want w = { 2,
+				  ARAS_KIND_MIGRATE,
+				  1,
+				  2,
+				  0,
+				  ARAS_RES_NONE,
+				  ARAS_ORIGIN_CONTROLLER,
+				  0,
 				  { "group rep (antiAffinity)", NULL, NULL, NULL } };
 
 		f->st.settings.v[ARAS_S_POLICY] = (uint32_t)policies[i];
@@ -3095,12 +3570,18 @@ static void rules_repair_moves_one_of_two(void **state)
 	}
 	{
 		/* the only other host is down: one notice, then silence */
-		const struct cluster cl = {
-			.h = { ALPHA(30, 50, 10), { 2, "beta", 4, 10, 80, 10, HDOWN } },
-			.v = { VM(1, "r1", 1, 1, 2, 20, 600000, 1000000), VM(2, "r2", 1, 1, 2, 20, 500000, 1000000) }
-		};
+		const struct cluster cl = { .h = { ALPHA(30, 50, 10), { 2, "beta", 4, 10, 80, 10, HDOWN } },
+					    .v = { VM(1, "r1", 1, 1, 2, 20, 600000, 1000000),
+						   VM(2, "r2", 1, 1, 2, 20, 500000, 1000000) } };
 		struct fx *f = fx_new(&cl);
-		struct want w = { 2, ARAS_KIND_MIGRATE, 1, 0, 0, ARAS_RES_NONE, ARAS_ORIGIN_CONTROLLER, 1,
+		struct want w = { 2,
+				  ARAS_KIND_MIGRATE,
+				  1,
+				  0,
+				  0,
+				  ARAS_RES_NONE,
+				  ARAS_ORIGIN_CONTROLLER,
+				  1,
 				  { "cannot repair", "beta down", NULL, NULL } };
 
 		group_add(f, "rep", ARAS_RULE_ANTI_AFFINITY, "");
@@ -3120,13 +3601,14 @@ static void rules_repair_moves_one_of_two(void **state)
 /* Who violates: anti-affinity (one of a pair, sticky), affinity (off home), hosts, stopped VMs not. */
 static void rules_violations_who(void **state)
 {
-	const struct cluster cl = {
-		.h = { ALPHA(30, 50, 10), BETA(10, 80), GAMMA(10, 80) },
-		.v = { VM(1, "p1", 1, 1, 2, 20, 500000, 1000000), VM(2, "p2", 1, 1, 2, 20, 500000, 1000000),
-		       VM(3, "f1", 2, 1, 2, 20, 500000, 1000000), VM(4, "f2", 2, 1, 2, 20, 500000, 1000000),
-		       VM(5, "f3", 3, 1, 2, 20, 500000, 1000000), VM(6, "h1", 3, 1, 2, 20, 500000, 1000000),
-		       { 7, "s1", 1, 1, 2, 0, 500000, 1000000, ARAS_VM_SHUTOFF } }
-	};
+	const struct cluster cl = { .h = { ALPHA(30, 50, 10), BETA(10, 80), GAMMA(10, 80) },
+				    .v = { VM(1, "p1", 1, 1, 2, 20, 500000, 1000000),
+					   VM(2, "p2", 1, 1, 2, 20, 500000, 1000000),
+					   VM(3, "f1", 2, 1, 2, 20, 500000, 1000000),
+					   VM(4, "f2", 2, 1, 2, 20, 500000, 1000000),
+					   VM(5, "f3", 3, 1, 2, 20, 500000, 1000000),
+					   VM(6, "h1", 3, 1, 2, 20, 500000, 1000000),
+					   { 7, "s1", 1, 1, 2, 0, 500000, 1000000, ARAS_VM_SHUTOFF } } };
 	struct fx *f = fx_new(&cl);
 	struct aras_rules_flag fl[MAXV];
 	unsigned char prev[MAXV];
@@ -3155,8 +3637,10 @@ static void rules_violations_who(void **state)
 	assert_int_equal(fl[p2].kind, ARAS_RB_ANTI);
 	for (size_t i = 0; i < f->m.nvms; i++) {
 		const char *n = f->m.vms[i]->name;
-		int want = strcmp(n, "p2") == 0 ? ARAS_RB_ANTI : strcmp(n, "f3") == 0 ? ARAS_RB_AFFINITY :
-			   strcmp(n, "h1") == 0 ? ARAS_RB_HOSTS : ARAS_RB_NONE;
+		int want = strcmp(n, "p2") == 0 ? ARAS_RB_ANTI :
+			   strcmp(n, "f3") == 0 ? ARAS_RB_AFFINITY :
+			   strcmp(n, "h1") == 0 ? ARAS_RB_HOSTS :
+						  ARAS_RB_NONE;
 
 		if (fl[i].kind != want)
 			fail_msg("%s: kind %d, want %d", n, fl[i].kind, want);

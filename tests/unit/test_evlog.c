@@ -22,7 +22,6 @@
 #include "core/aras.h"
 #include "core/evlog.h"
 
-
 /* ---- helpers ----------------------------------------------------------- */
 
 static struct aras_evlog *must_new(size_t capacity)
@@ -156,8 +155,8 @@ static const struct {
 	size_t capacity;
 	uint32_t adds;
 } overflow_cases[] = {
-	{ 1, 1 }, { 1, 2 }, { 1, 50 }, { 3, 3 }, { 3, 4 }, { 3, 10 }, { 4, 8 }, { 4, 9 },
-	{ 10, 9 }, { 10, 10 }, { 10, 11 }, { 10, 1000 }, { 7, 1001 },
+	{ 1, 1 }, { 1, 2 },  { 1, 50 },  { 3, 3 },   { 3, 4 },     { 3, 10 },   { 4, 8 },
+	{ 4, 9 }, { 10, 9 }, { 10, 10 }, { 10, 11 }, { 10, 1000 }, { 7, 1001 },
 };
 
 static void overflow_drops_oldest(void **state)
@@ -189,8 +188,8 @@ static void get_by_index(void **state)
 		uint32_t index;
 		int found;
 	} q[] = {
-		{ 0, 0 }, { 1, 0 }, { 6, 0 }, { 7, 0 }, { 8, 1 }, { 9, 1 }, { 10, 1 }, { 11, 0 },
-		{ 12, 0 }, { 1000, 0 }, { UINT32_MAX, 0 }, { UINT32_MAX - 1, 0 },
+		{ 0, 0 },  { 1, 0 },  { 6, 0 },  { 7, 0 },    { 8, 1 },          { 9, 1 },
+		{ 10, 1 }, { 11, 0 }, { 12, 0 }, { 1000, 0 }, { UINT32_MAX, 0 }, { UINT32_MAX - 1, 0 },
 	};
 
 	(void)state;
@@ -215,10 +214,10 @@ static void get_by_index(void **state)
 
 struct rec {
 	size_t n;
-	char kind[REC_MAX];        /* 'a' added, 'd' dropped */
+	char kind[REC_MAX]; /* 'a' added, 'd' dropped */
 	uint32_t index[REC_MAX];
 	unsigned value[REC_MAX];
-	size_t count_at[REC_MAX];  /* aras_evlog_count() when called */
+	size_t count_at[REC_MAX]; /* aras_evlog_count() when called */
 	const struct aras_evlog *l;
 	int bad_priv;
 };
@@ -263,8 +262,7 @@ static void set_rec(struct aras_evlog *l, struct rec *r)
 	aras_evlog_set_hooks(l, &h);
 }
 
-static void check_rec(const struct rec *r, const char *what, const char *kinds,
-		      const uint32_t *indexes)
+static void check_rec(const struct rec *r, const char *what, const char *kinds, const uint32_t *indexes)
 {
 	size_t n = strlen(kinds);
 
@@ -375,19 +373,18 @@ static void resize_larger_keeps_order(void **state)
 		size_t from, to;
 		uint32_t adds_before, adds_after;
 	} cases[] = {
-		{ 3, 6, 5, 3 }, { 3, 6, 5, 4 }, { 3, 6, 5, 10 }, { 4, 5, 2, 1 }, { 4, 5, 2, 5 },
-		{ 1, 100, 7, 99 }, { 5, 5, 12, 3 }, { 7, 8, 20, 1 },
+		{ 3, 6, 5, 3 }, { 3, 6, 5, 4 },    { 3, 6, 5, 10 }, { 4, 5, 2, 1 },
+		{ 4, 5, 2, 5 }, { 1, 100, 7, 99 }, { 5, 5, 12, 3 }, { 7, 8, 20, 1 },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		struct aras_evlog *l = must_new(cases[i].from);
 		uint32_t n, total = cases[i].adds_before + cases[i].adds_after;
-		uint32_t kept = cases[i].adds_before < cases[i].from ? cases[i].adds_before :
-								       (uint32_t)cases[i].from;
-		uint32_t kept2 = kept + cases[i].adds_after < cases[i].to ?
-					 kept + cases[i].adds_after :
-					 (uint32_t)cases[i].to;
+		uint32_t kept =
+			cases[i].adds_before < cases[i].from ? cases[i].adds_before : (uint32_t)cases[i].from;
+		uint32_t kept2 = kept + cases[i].adds_after < cases[i].to ? kept + cases[i].adds_after :
+									    (uint32_t)cases[i].to;
 		char what[80];
 
 		for (n = 1; n <= cases[i].adds_before; n++)
@@ -399,8 +396,8 @@ static void resize_larger_keeps_order(void **state)
 		assert_int_equal(aras_evlog_dropped(l), cases[i].adds_before - kept);
 		for (; n <= total; n++)
 			add_n(l, n);
-		snprintf(what, sizeof(what), "%zu -> %zu after %u, then %u", cases[i].from,
-			 cases[i].to, (unsigned)cases[i].adds_before, (unsigned)cases[i].adds_after);
+		snprintf(what, sizeof(what), "%zu -> %zu after %u, then %u", cases[i].from, cases[i].to,
+			 (unsigned)cases[i].adds_before, (unsigned)cases[i].adds_after);
 		check_window(l, what, total - kept2 + 1, total);
 		if (aras_evlog_dropped(l) != total - kept2)
 			fail_msg("%s: dropped %u, want %u", what, (unsigned)aras_evlog_dropped(l),
@@ -473,8 +470,8 @@ static void get_matches_at_through_many_adds(void **state)
 			check_window(l, "many adds", first, n);
 			if (aras_evlog_get(l, first - 1) || aras_evlog_get(l, n + 1) ||
 			    aras_evlog_get(l, n + 1000) || aras_evlog_get(l, 0))
-				fail_msg("size %zu, add %u: an index outside %u..%u was found",
-					 sizes[k], (unsigned)n, (unsigned)first, (unsigned)n);
+				fail_msg("size %zu, add %u: an index outside %u..%u was found", sizes[k],
+					 (unsigned)n, (unsigned)first, (unsigned)n);
 		}
 		aras_evlog_free(l);
 	}
@@ -547,8 +544,8 @@ static void regress_evlog_get_across_index_wrap(void **state)
 
 		assert_int_equal(aras_evlog_at(l, i)->index, want[i]);
 		if (!e || e->index != want[i])
-			fail_msg("get(%u) returned %s%u, want the event with that index",
-				 (unsigned)want[i], e ? "index " : "NULL ", e ? (unsigned)e->index : 0);
+			fail_msg("get(%u) returned %s%u, want the event with that index", (unsigned)want[i],
+				 e ? "index " : "NULL ", e ? (unsigned)e->index : 0);
 	}
 	assert_null(aras_evlog_get(l, 0));
 	assert_null(aras_evlog_get(l, 3));

@@ -92,10 +92,14 @@ static void hostile_names_one_line(void **state)
 	static const struct {
 		const char *name, *want;
 	} cases[] = {
-		{ "evil\narasd: virt: host beta down", "arasd: VM evil\\narasd: virt: host beta down stopped\n" },
+		{ "evil\narasd: virt: host beta down",
+		  "arasd: VM evil\\narasd: virt: host beta down stopped\n" },
 		{ "ok\rFAILED", "arasd: VM ok\\rFAILED stopped\n" },
 		{ "\x1b[2J\x1b[Hclean", "arasd: VM \\x1b[2J\\x1b[Hclean stopped\n" },
-		{ "c1\xc2\x9b" "2J", "arasd: VM c1\\xc2\\x9b" "2J stopped\n" },
+		{ "c1\xc2\x9b"
+		  "2J",
+		  "arasd: VM c1\\xc2\\x9b"
+		  "2J stopped\n" },
 		{ "back\\slash", "arasd: VM back\\\\slash stopped\n" },
 		{ "caf\xc3\xa9", "arasd: VM caf\xc3\xa9 stopped\n" },
 	};
@@ -148,7 +152,8 @@ static void repeats_counted(void **state)
 		aras_log(LOG_INFO, "same \x1b text");
 	aras_log(LOG_INFO, "other");
 	got = captured();
-	assert_string_equal(got, "arasd: same \\x1b text\narasd: last message repeated 4 times\narasd: other\n");
+	assert_string_equal(got,
+			    "arasd: same \\x1b text\narasd: last message repeated 4 times\narasd: other\n");
 	free(got);
 }
 

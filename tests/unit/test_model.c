@@ -21,10 +21,9 @@
 #include "core/aras.h"
 #include "core/model.h"
 
-#define IO_CAP_KIB 1000u         /* 1 024 000 bytes/s count as 100 % */
-#define T0 5000000ull             /* some monotonic time, ms */
-#define GIB (1024ull * 1024)      /* in KiB */
-
+#define IO_CAP_KIB 1000u     /* 1 024 000 bytes/s count as 100 % */
+#define T0 5000000ull        /* some monotonic time, ms */
+#define GIB (1024ull * 1024) /* in KiB */
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -46,8 +45,8 @@ static void vm_init(struct aras_vm_sample *v, uint32_t key, const char *name)
 	v->mem_max_kib = 2 * GIB;
 }
 
-static void host_init(struct aras_host_sample *s, unsigned index, uint64_t t_ms,
-		      struct aras_vm_sample *vms, size_t n)
+static void host_init(struct aras_host_sample *s, unsigned index, uint64_t t_ms, struct aras_vm_sample *vms,
+		      size_t n)
 {
 	memset(s, 0, sizeof(*s));
 	s->host_index = index;
@@ -61,8 +60,7 @@ static void host_init(struct aras_host_sample *s, unsigned index, uint64_t t_ms,
 	s->nvms = n;
 }
 
-static void apply_ok(struct aras_model *m, const struct aras_host_sample *s,
-		     struct aras_apply_result *res)
+static void apply_ok(struct aras_model *m, const struct aras_host_sample *s, struct aras_apply_result *res)
 {
 	struct aras_apply_result dummy;
 	int rc = aras_model_apply(m, s, IO_CAP_KIB, res ? res : &dummy);
@@ -113,9 +111,9 @@ static void advance(struct aras_vm_sample *v)
 	v->rd_bytes += 5120000;          /* 512 000 B/s */
 	v->wr_bytes += 2560000;          /* 256 000 B/s -> io 75 % of 1 024 000 */
 	v->rd_reqs += 1000;
-	v->wr_reqs += 500;               /* 150 ops/s */
-	v->rx_bytes += 10000;            /* 1 000 B/s */
-	v->tx_bytes += 12345;            /* 1 234.5 -> 1 235 B/s */
+	v->wr_reqs += 500;    /* 150 ops/s */
+	v->rx_bytes += 10000; /* 1 000 B/s */
+	v->tx_bytes += 12345; /* 1 234.5 -> 1 235 B/s */
 }
 
 static void assert_typical_rates(const char *what, const struct aras_vm *vm)
@@ -229,12 +227,12 @@ static void add_hosts_sorted_and_unique(void **state)
 		{ 5, "e", 0 },
 		{ 1, "a", 0 },
 		{ 3, "c", 0 },
-		{ 5, "other", -ARAS_E_INCONSIST },   /* index taken */
-		{ 9, "c", -ARAS_E_INCONSIST },       /* name taken */
+		{ 5, "other", -ARAS_E_INCONSIST }, /* index taken */
+		{ 9, "c", -ARAS_E_INCONSIST },     /* name taken */
 		{ 2, "b", 0 },
 		{ 100, "z", 0 },
 		{ 4, "d", 0 },
-		{ 1, "a", -ARAS_E_INCONSIST },       /* both taken */
+		{ 1, "a", -ARAS_E_INCONSIST }, /* both taken */
 		{ 0, "zero", 0 },
 	};
 	static const unsigned want_order[] = { 0, 1, 2, 3, 4, 5, 100 };
@@ -306,12 +304,9 @@ static void host_mib_state_table(void **state)
 	static const struct {
 		int state, maintenance, want;
 	} rows[] = {
-		{ ARAS_HOST_UNKNOWN, 0, ARAS_HOST_DOWN },
-		{ ARAS_HOST_UNKNOWN, 1, ARAS_HOST_DOWN },
-		{ ARAS_HOST_UP, 0, ARAS_HOST_UP },
-		{ ARAS_HOST_UP, 1, ARAS_HOST_MAINTENANCE },
-		{ ARAS_HOST_DOWN, 0, ARAS_HOST_DOWN },
-		{ ARAS_HOST_DOWN, 1, ARAS_HOST_DOWN },
+		{ ARAS_HOST_UNKNOWN, 0, ARAS_HOST_DOWN }, { ARAS_HOST_UNKNOWN, 1, ARAS_HOST_DOWN },
+		{ ARAS_HOST_UP, 0, ARAS_HOST_UP },        { ARAS_HOST_UP, 1, ARAS_HOST_MAINTENANCE },
+		{ ARAS_HOST_DOWN, 0, ARAS_HOST_DOWN },    { ARAS_HOST_DOWN, 1, ARAS_HOST_DOWN },
 	};
 
 	(void)state;
@@ -333,16 +328,16 @@ static void summarize_counts(void **state)
 	static const struct {
 		uint8_t sla[ARAS_NRES];
 	} vms[] = {
-		{ { ARAS_ALERT_FIRING, 0, 0 } },                               /* cpu */
+		{ { ARAS_ALERT_FIRING, 0, 0 } },                                 /* cpu */
 		{ { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_FIRING } }, /* all: one VM */
 		{ { ARAS_ALERT_PENDING, ARAS_ALERT_CLEARING, ARAS_ALERT_OK } },  /* none firing */
-		{ { 0, 0, ARAS_ALERT_FIRING } },                               /* disk */
-		{ { 0, 0, 0 } },                                               /* never evaluated */
+		{ { 0, 0, ARAS_ALERT_FIRING } },                                 /* disk */
+		{ { 0, 0, 0 } },                                                 /* never evaluated */
 	};
 	static const struct {
 		int state, maintenance;
 	} hosts[] = {
-		{ ARAS_HOST_UP, 0 }, { ARAS_HOST_UP, 1 }, { ARAS_HOST_DOWN, 0 },
+		{ ARAS_HOST_UP, 0 },   { ARAS_HOST_UP, 1 },      { ARAS_HOST_DOWN, 0 },
 		{ ARAS_HOST_DOWN, 1 }, { ARAS_HOST_UNKNOWN, 0 },
 	};
 	struct aras_vm v[N_ELEM(vms)], *pv[N_ELEM(vms)];
@@ -395,7 +390,7 @@ static void first_sample_adds_sorted(void **state)
 		snprintf(name, sizeof(name), "vm%u", (unsigned)keys[i]);
 		vm_init(&v[i], keys[i], name);
 		set_base_counters(&v[i]);
-		v[i].disk_cap_bytes = 21474836480ull;  /* 20 GiB */
+		v[i].disk_cap_bytes = 21474836480ull;      /* 20 GiB */
 		v[i].disk_alloc_bytes = 5368709120ull + 1; /* 5 GiB and a byte */
 	}
 	host_init(&s, 1, T0, v, N_ELEM(v));
@@ -453,8 +448,8 @@ static void second_host_merges_sorted(void **state)
 	struct aras_host_sample s;
 
 	for (uint32_t i = 0; i < 50; i++) {
-		vm_init(&a[i], 2 * (49 - i), "even");   /* 98, 96, ... 0 */
-		vm_init(&b[i], 2 * i + 1, "odd");       /* 1, 3, ... 99 */
+		vm_init(&a[i], 2 * (49 - i), "even"); /* 98, 96, ... 0 */
+		vm_init(&b[i], 2 * i + 1, "odd");     /* 1, 3, ... 99 */
 	}
 	host_init(&s, 2, T0, b, 50);
 	apply_ok(&f->m, &s, NULL);
@@ -486,21 +481,19 @@ static const struct rate_row {
 	uint32_t rd, wr, ops, rx, tx;
 	unsigned io;
 } rate_rows[] = {
-	{ "typical", ARAS_VM_RUNNING, 2, 5000000000ull, 5120000, 2560000, 1000, 500, 10000, 12345,
-	  25, 512000, 256000, 150, 1000, 1235, 75 },
+	{ "typical", ARAS_VM_RUNNING, 2, 5000000000ull, 5120000, 2560000, 1000, 500, 10000, 12345, 25, 512000,
+	  256000, 150, 1000, 1235, 75 },
 	{ "idle", ARAS_VM_RUNNING, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-	{ "cpu and io clamp at 100", ARAS_VM_RUNNING, 1, 15000000000ull, 20480000, 0, 0, 0, 0, 0,
-	  100, 2048000, 0, 0, 0, 0, 100 },
-	{ "blocked counts cpu", ARAS_VM_BLOCKED, 4, 10000000000ull, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0,
-	  0, 0 },
-	{ "paused: no cpu, io still", ARAS_VM_PAUSED, 2, 1000000000ull, 10240, 0, 3, 0, 0, 0, 0, 1024,
-	  0, 0, 0, 0, 0 },
-	{ "vcpus 0 counts as 1", ARAS_VM_RUNNING, 0, 5000000000ull, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0,
-	  0, 0 },
-	{ "cpu rounds half up", ARAS_VM_RUNNING, 4, 13400000000ull, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 0,
-	  0, 0 },                                                        /* 33.5 % */
+	{ "cpu and io clamp at 100", ARAS_VM_RUNNING, 1, 15000000000ull, 20480000, 0, 0, 0, 0, 0, 100,
+	  2048000, 0, 0, 0, 0, 100 },
+	{ "blocked counts cpu", ARAS_VM_BLOCKED, 4, 10000000000ull, 0, 0, 0, 0, 0, 0, 25, 0, 0, 0, 0, 0, 0 },
+	{ "paused: no cpu, io still", ARAS_VM_PAUSED, 2, 1000000000ull, 10240, 0, 3, 0, 0, 0, 0, 1024, 0, 0,
+	  0, 0, 0 },
+	{ "vcpus 0 counts as 1", ARAS_VM_RUNNING, 0, 5000000000ull, 0, 0, 0, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0 },
+	{ "cpu rounds half up", ARAS_VM_RUNNING, 4, 13400000000ull, 0, 0, 0, 0, 0, 0, 34, 0, 0, 0, 0, 0,
+	  0 }, /* 33.5 % */
 	{ "cpu rounds down", ARAS_VM_RUNNING, 4, 13390000000ull, 0, 0, 0, 0, 0, 0, 33, 0, 0, 0, 0, 0,
-	  0 },                                                           /* 33.475 % */
+	  0 }, /* 33.475 % */
 	{ "io rounding", ARAS_VM_RUNNING, 2, 0, 5068800, 0, 0, 0, 0, 0, 0, 506880, 0, 0, 0, 0, 50 },
 	{ "write only io", ARAS_VM_RUNNING, 2, 0, 0, 10240000, 0, 7, 0, 0, 0, 0, 1024000, 1, 0, 0, 100 },
 	{ "net only", ARAS_VM_RUNNING, 2, 0, 0, 0, 0, 0, 1234567890, 4, 0, 0, 0, 0, 123456789, 0, 0 },
@@ -1361,10 +1354,9 @@ static const struct {
 	  10040000000000ull, 0, 25 },
 	{ "node idle, VMs busy: node wins", 1, 1000000000000ull, 10000000000000ull, 1000000000000ull,
 	  10040000000000ull, 0, 0 },
-	{ "node busy counter reset", 1, 1000000000000ull, 10000000000000ull, 5, 10040000000000ull, 0,
-	  0 },
-	{ "test driver: fixed node counters", 1, 5000000000ull, 10000000000ull, 5000000000ull,
-	  10000000000ull, 0, 50 },
+	{ "node busy counter reset", 1, 1000000000000ull, 10000000000000ull, 5, 10040000000000ull, 0, 0 },
+	{ "test driver: fixed node counters", 1, 5000000000ull, 10000000000ull, 5000000000ull, 10000000000ull,
+	  0, 50 },
 	{ "no node stats", 0, 0, 0, 0, 0, 0, 50 },
 };
 
@@ -1462,7 +1454,7 @@ static void host_mem_table(void **state)
 		int st;
 		uint64_t cur;
 	} vms[] = {
-		{ ARAS_VM_RUNNING, 4 * GIB }, { ARAS_VM_BLOCKED, 1 * GIB },  { ARAS_VM_PAUSED, 2 * GIB },
+		{ ARAS_VM_RUNNING, 4 * GIB }, { ARAS_VM_BLOCKED, 1 * GIB }, { ARAS_VM_PAUSED, 2 * GIB },
 		{ ARAS_VM_SHUTOFF, 8 * GIB }, { ARAS_VM_CRASHED, 3 * GIB },
 	};
 
@@ -1552,7 +1544,7 @@ static void thousand_vms_lookup(void **state)
 	enum { N = 1000 };
 	struct fx *f = *state;
 	struct aras_vm_sample *v1 = calloc(N / 2, sizeof(*v1)), *v2 = calloc(N / 2, sizeof(*v2));
-	uint8_t (*ref)[ARAS_UUID_LEN] = calloc(N, sizeof(*ref));
+	uint8_t(*ref)[ARAS_UUID_LEN] = calloc(N, sizeof(*ref));
 	struct aras_host_sample s;
 	struct aras_apply_result res;
 
@@ -1565,9 +1557,9 @@ static void thousand_vms_lookup(void **state)
 		vm_init(v, 0, "vm");
 		random_uuid(v->uuid);
 		if (i == 10)
-			memset(v->uuid, 0, ARAS_UUID_LEN);      /* smallest possible */
+			memset(v->uuid, 0, ARAS_UUID_LEN); /* smallest possible */
 		if (i == 700)
-			memset(v->uuid, 0xff, ARAS_UUID_LEN);   /* largest possible */
+			memset(v->uuid, 0xff, ARAS_UUID_LEN); /* largest possible */
 		memcpy(ref[i], v->uuid, ARAS_UUID_LEN);
 	}
 	qsort(ref, N, ARAS_UUID_LEN, uuid_cmp);
@@ -1611,7 +1603,7 @@ static void thousand_vms_lookup(void **state)
 
 		memset(lo, 0, sizeof(lo));
 		memset(hi, 0xff, sizeof(hi));
-		assert_int_equal(aras_model_vm_upper(&f->m, lo), 1);  /* the all-zero VM */
+		assert_int_equal(aras_model_vm_upper(&f->m, lo), 1); /* the all-zero VM */
 		assert_int_equal(aras_model_vm_upper(&f->m, hi), N);
 		assert_non_null(aras_model_find_vm(&f->m, lo));
 		assert_non_null(aras_model_find_vm(&f->m, hi));
@@ -1770,8 +1762,8 @@ static void steal_percent_table(void **state)
 		{ 2, 5000000000ull, 7000000000ull, 10 }, /* 2 s of 2 x 10 s */
 		{ 4, 0, 20000000000ull, 50 },
 		{ 2, 0, 20000000000ull, 100 },
-		{ 1, 0, 30000000000ull, 100 },           /* more than wall time: clamped */
-		{ 3, 0, 2500000000ull, 8 },              /* 8.33 -> 8 */
+		{ 1, 0, 30000000000ull, 100 }, /* more than wall time: clamped */
+		{ 3, 0, 2500000000ull, 8 },    /* 8.33 -> 8 */
 	};
 	(void)state;
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(rows); i++) {

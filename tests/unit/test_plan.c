@@ -65,8 +65,8 @@ static struct aras_plan *must_new(size_t capacity)
 	return p;
 }
 
-static struct aras_action *must_add(struct aras_plan *p, uint32_t vm, int kind, int state,
-				    unsigned source, unsigned target)
+static struct aras_action *must_add(struct aras_plan *p, uint32_t vm, int kind, int state, unsigned source,
+				    unsigned target)
 {
 	struct aras_action a = mkaction(vm, kind, state, source, target);
 	struct aras_action *na = aras_plan_add(p, &a);
@@ -145,11 +145,11 @@ static void plan_add_get_at_count(void **state)
 
 	(void)state;
 	for (uint32_t i = 0; i < 5; i++) {
-		struct aras_action a = mkaction(100 + i, ARAS_KIND_ADD_VCPU + (int)i, ARAS_AS_PROPOSED, 1,
-						i == 4 ? 2 : 0);
+		struct aras_action a =
+			mkaction(100 + i, ARAS_KIND_ADD_VCPU + (int)i, ARAS_AS_PROPOSED, 1, i == 4 ? 2 : 0);
 
-		a.index = 999;                /* ignored: the plan assigns */
-		a.priv = (void *)&got;        /* reset: the copy is not the SNMP row */
+		a.index = 999;         /* ignored: the plan assigns */
+		a.priv = (void *)&got; /* reset: the copy is not the SNMP row */
 		got[i] = aras_plan_add(p, &a);
 		assert_non_null(got[i]);
 		assert_ptr_not_equal(got[i], &a);
@@ -218,7 +218,7 @@ static void plan_index_order_across_drops(void **state)
 
 static const struct {
 	const char *name;
-	int states[4];   /* of actions 1..4 in a table of capacity 4 */
+	int states[4];    /* of actions 1..4 in a table of capacity 4 */
 	uint32_t dropped; /* index dropped by the fifth add; 0: add refused */
 } full_cases[] = {
 	{ "all finished: the oldest goes", { SUC, FAI, REJ, EXP }, 1 },
@@ -269,9 +269,8 @@ static void plan_full_drops_oldest_finished(void **state)
 		    r.index[1] != 5 || r.ptr[1] != na)
 			fail_msg("%s: hooks %zu calls (%c %u, %c %u), want dropped %u then added 5",
 				 full_cases[c].name, r.n, r.n > 0 ? r.kind[0] : '-',
-				 r.n > 0 ? (unsigned)r.index[0] : 0,
-				 r.n > 1 ? r.kind[1] : '-', r.n > 1 ? (unsigned)r.index[1] : 0,
-				 (unsigned)full_cases[c].dropped);
+				 r.n > 0 ? (unsigned)r.index[0] : 0, r.n > 1 ? r.kind[1] : '-',
+				 r.n > 1 ? (unsigned)r.index[1] : 0, (unsigned)full_cases[c].dropped);
 		/* the dropped hook saw the action as it was */
 		assert_int_equal(r.state[0], full_cases[c].states[full_cases[c].dropped - 1]);
 		assert_int_equal(aras_plan_count(p), 4);
@@ -336,7 +335,7 @@ static void plan_action_finished(void **state)
 	static const struct {
 		int st, fin;
 	} cases[] = {
-		{ ARAS_AS_PROPOSED, 0 }, { ARAS_AS_APPROVED, 0 }, { ARAS_AS_RUNNING, 0 },
+		{ ARAS_AS_PROPOSED, 0 }, { ARAS_AS_APPROVED, 0 },  { ARAS_AS_RUNNING, 0 },
 		{ ARAS_AS_REJECTED, 1 }, { ARAS_AS_SUCCEEDED, 1 }, { ARAS_AS_FAILED, 1 },
 		{ ARAS_AS_EXPIRED, 1 },
 	};
@@ -358,17 +357,15 @@ static const struct {
 		uint32_t vm;
 		int state;
 	} acts[6];
-	uint32_t vm;       /* asked for */
-	uint32_t want;     /* index of the open action, 0 = NULL */
+	uint32_t vm;   /* asked for */
+	uint32_t want; /* index of the open action, 0 = NULL */
 } open_cases[] = {
 	{ "no actions at all", 0, { { 0, 0 } }, 1, 0 },
-	{ "only finished ones", 4,
-	  { { 1, SUC }, { 1, FAI }, { 1, REJ }, { 1, EXP } }, 1, 0 },
+	{ "only finished ones", 4, { { 1, SUC }, { 1, FAI }, { 1, REJ }, { 1, EXP } }, 1, 0 },
 	{ "proposed", 2, { { 1, SUC }, { 1, PRO } }, 1, 2 },
 	{ "approved", 2, { { 1, APP }, { 1, FAI } }, 1, 1 },
 	{ "running", 3, { { 2, RUN }, { 1, RUN }, { 2, PRO } }, 1, 2 },
-	{ "another VM's open action does not count", 3,
-	  { { 2, RUN }, { 3, PRO }, { 1, SUC } }, 1, 0 },
+	{ "another VM's open action does not count", 3, { { 2, RUN }, { 3, PRO }, { 1, SUC } }, 1, 0 },
 	{ "two open: the newest", 3, { { 1, RUN }, { 2, RUN }, { 1, PRO } }, 1, 3 },
 	{ "uuids differing in one byte", 2, { { 1, RUN }, { 0x1000001, RUN } }, 0x1000001, 2 },
 };
@@ -382,8 +379,8 @@ static void plan_open_for(void **state)
 		const struct aras_action *a;
 
 		for (size_t i = 0; i < open_cases[c].n; i++)
-			must_add(p, open_cases[c].acts[i].vm, ARAS_KIND_ADD_VCPU,
-				 open_cases[c].acts[i].state, 1, 0);
+			must_add(p, open_cases[c].acts[i].vm, ARAS_KIND_ADD_VCPU, open_cases[c].acts[i].state,
+				 1, 0);
 		mkuuid(u, open_cases[c].vm);
 		a = aras_plan_open_for(p, u);
 		if ((a ? a->index : 0) != open_cases[c].want)
@@ -401,15 +398,15 @@ static void plan_migrations_count(void **state)
 		int kind, st;
 		unsigned target;
 	} acts[] = {
-		{ ARAS_KIND_MIGRATE, ARAS_AS_APPROVED, 2 },   /* counts */
-		{ ARAS_KIND_MIGRATE, ARAS_AS_RUNNING, 2 },    /* counts */
-		{ ARAS_KIND_MIGRATE, ARAS_AS_RUNNING, 3 },    /* counts */
-		{ ARAS_KIND_MIGRATE, ARAS_AS_PROPOSED, 2 },   /* not yet */
-		{ ARAS_KIND_MIGRATE, ARAS_AS_SUCCEEDED, 2 },  /* done */
+		{ ARAS_KIND_MIGRATE, ARAS_AS_APPROVED, 2 },  /* counts */
+		{ ARAS_KIND_MIGRATE, ARAS_AS_RUNNING, 2 },   /* counts */
+		{ ARAS_KIND_MIGRATE, ARAS_AS_RUNNING, 3 },   /* counts */
+		{ ARAS_KIND_MIGRATE, ARAS_AS_PROPOSED, 2 },  /* not yet */
+		{ ARAS_KIND_MIGRATE, ARAS_AS_SUCCEEDED, 2 }, /* done */
 		{ ARAS_KIND_MIGRATE, ARAS_AS_FAILED, 3 },
 		{ ARAS_KIND_MIGRATE, ARAS_AS_REJECTED, 3 },
 		{ ARAS_KIND_MIGRATE, ARAS_AS_EXPIRED, 2 },
-		{ ARAS_KIND_ADD_VCPU, ARAS_AS_RUNNING, 2 },   /* not a migration */
+		{ ARAS_KIND_ADD_VCPU, ARAS_AS_RUNNING, 2 }, /* not a migration */
 		{ ARAS_KIND_GROW_MEM, ARAS_AS_APPROVED, 3 },
 		{ ARAS_KIND_ADD_DISK, ARAS_AS_RUNNING, 0 },
 	};
@@ -441,8 +438,8 @@ static void plan_migrations_count(void **state)
 static void plan_tally_counts(void **state)
 {
 	static const int states[] = { ARAS_AS_PROPOSED, ARAS_AS_PROPOSED, ARAS_AS_APPROVED,
-				       ARAS_AS_RUNNING, ARAS_AS_RUNNING, ARAS_AS_SUCCEEDED,
-				       ARAS_AS_FAILED, ARAS_AS_REJECTED, ARAS_AS_EXPIRED };
+				      ARAS_AS_RUNNING,  ARAS_AS_RUNNING,  ARAS_AS_SUCCEEDED,
+				      ARAS_AS_FAILED,   ARAS_AS_REJECTED, ARAS_AS_EXPIRED };
 	struct aras_plan *p = must_new(16);
 	unsigned active = 99, waiting = 99;
 
@@ -466,8 +463,8 @@ static void plan_tally_counts(void **state)
 
 static void plan_check_decision_codes(void **state)
 {
-	static const int states[] = { ARAS_AS_PROPOSED, ARAS_AS_APPROVED, ARAS_AS_REJECTED, ARAS_AS_RUNNING,
-				      ARAS_AS_SUCCEEDED, ARAS_AS_FAILED, ARAS_AS_EXPIRED };
+	static const int states[] = { ARAS_AS_PROPOSED,  ARAS_AS_APPROVED, ARAS_AS_REJECTED, ARAS_AS_RUNNING,
+				      ARAS_AS_SUCCEEDED, ARAS_AS_FAILED,   ARAS_AS_EXPIRED };
 	static const struct {
 		uint32_t index;
 		int state;
@@ -483,17 +480,17 @@ static void plan_check_decision_codes(void **state)
 		{ 1, 0, -ARAS_E_RANGE },
 		{ 1, 8, -ARAS_E_RANGE },
 		{ 1, -1, -ARAS_E_RANGE },
-		{ 2, ARAS_AS_APPROVED, -ARAS_E_INCONSIST },  /* already approved */
+		{ 2, ARAS_AS_APPROVED, -ARAS_E_INCONSIST }, /* already approved */
 		{ 2, ARAS_AS_REJECTED, -ARAS_E_INCONSIST },
-		{ 3, ARAS_AS_APPROVED, -ARAS_E_INCONSIST },  /* rejected */
-		{ 4, ARAS_AS_REJECTED, -ARAS_E_INCONSIST },  /* running */
-		{ 5, ARAS_AS_APPROVED, -ARAS_E_INCONSIST },  /* succeeded */
-		{ 6, ARAS_AS_REJECTED, -ARAS_E_INCONSIST },  /* failed */
-		{ 7, ARAS_AS_APPROVED, -ARAS_E_INCONSIST },  /* expired */
-		{ 4, 99, -ARAS_E_RANGE },                    /* a bad value before the state check */
+		{ 3, ARAS_AS_APPROVED, -ARAS_E_INCONSIST }, /* rejected */
+		{ 4, ARAS_AS_REJECTED, -ARAS_E_INCONSIST }, /* running */
+		{ 5, ARAS_AS_APPROVED, -ARAS_E_INCONSIST }, /* succeeded */
+		{ 6, ARAS_AS_REJECTED, -ARAS_E_INCONSIST }, /* failed */
+		{ 7, ARAS_AS_APPROVED, -ARAS_E_INCONSIST }, /* expired */
+		{ 4, 99, -ARAS_E_RANGE },                   /* a bad value before the state check */
 		{ 0, ARAS_AS_APPROVED, -ARAS_E_NOENT },
 		{ 8, ARAS_AS_APPROVED, -ARAS_E_NOENT },
-		{ 8, 99, -ARAS_E_NOENT },                    /* no such row wins over a bad value */
+		{ 8, 99, -ARAS_E_NOENT }, /* no such row wins over a bad value */
 		{ UINT32_MAX, ARAS_AS_REJECTED, -ARAS_E_NOENT },
 	};
 	struct aras_plan *p = must_new(8);
@@ -541,16 +538,13 @@ static void plan_expire_old_proposals(void **state)
 		uint64_t created_ms; /* relative to T0 */
 		int expires;
 	} acts[] = {
-		{ ARAS_AS_PROPOSED, 0, 1 },                /* 1000 s old */
-		{ ARAS_AS_PROPOSED, 100000, 1 },           /* exactly 900 s */
-		{ ARAS_AS_PROPOSED, 100001, 0 },           /* 1 ms short */
-		{ ARAS_AS_PROPOSED, 999999, 0 },           /* 1 ms old */
-		{ ARAS_AS_APPROVED, 0, 0 },                /* only proposals expire */
-		{ ARAS_AS_RUNNING, 0, 0 },
-		{ ARAS_AS_REJECTED, 0, 0 },
-		{ ARAS_AS_SUCCEEDED, 0, 0 },
-		{ ARAS_AS_FAILED, 0, 0 },
-		{ ARAS_AS_PROPOSED, 50000, 1 },
+		{ ARAS_AS_PROPOSED, 0, 1 },      /* 1000 s old */
+		{ ARAS_AS_PROPOSED, 100000, 1 }, /* exactly 900 s */
+		{ ARAS_AS_PROPOSED, 100001, 0 }, /* 1 ms short */
+		{ ARAS_AS_PROPOSED, 999999, 0 }, /* 1 ms old */
+		{ ARAS_AS_APPROVED, 0, 0 },      /* only proposals expire */
+		{ ARAS_AS_RUNNING, 0, 0 },       { ARAS_AS_REJECTED, 0, 0 },     { ARAS_AS_SUCCEEDED, 0, 0 },
+		{ ARAS_AS_FAILED, 0, 0 },        { ARAS_AS_PROPOSED, 50000, 1 },
 	};
 	const uint64_t now = T0 + 1000000;
 	struct aras_plan *p = must_new(16);
@@ -603,18 +597,12 @@ static void plan_names(void **state)
 		int v;
 		const char *kind, *st;
 	} cases[] = {
-		{ -1, "unknown", "unknown" },
-		{ 0, "unknown", "unknown" },
-		{ 1, "addVcpu", "proposed" },
-		{ 2, "growMemory", "approved" },
-		{ 3, "addDisk", "rejected" },
-		{ 4, "growDisk", "running" },
-		{ 5, "migrate", "succeeded" },
-		{ 6, "removeVcpu", "failed" },
-		{ 7, "shrinkMemory", "expired" },
-		{ 8, "start", "unknown" },
-		{ 16, "restore", "unknown" },
-		{ 17, "unknown", "unknown" },
+		{ -1, "unknown", "unknown" },     { 0, "unknown", "unknown" },
+		{ 1, "addVcpu", "proposed" },     { 2, "growMemory", "approved" },
+		{ 3, "addDisk", "rejected" },     { 4, "growDisk", "running" },
+		{ 5, "migrate", "succeeded" },    { 6, "removeVcpu", "failed" },
+		{ 7, "shrinkMemory", "expired" }, { 8, "start", "unknown" },
+		{ 16, "restore", "unknown" },     { 17, "unknown", "unknown" },
 		{ 1000, "unknown", "unknown" },
 	};
 

@@ -14,7 +14,6 @@
 
 #include "core/rate.h"
 
-
 /* ---- aras_counter_delta ------------------------------------------------ */
 
 static const struct {
@@ -73,21 +72,21 @@ static const struct {
 } rate_cases[] = {
 	{ "exact", 1000, 1000, 1000 },
 	{ "10 s interval", 10485760, 10000, 1048576 },
-	{ "round down below half", 12344, 10000, 1234 },    /* 1234.4 */
-	{ "round half up", 12345, 10000, 1235 },             /* 1234.5 */
-	{ "round up above half", 12346, 10000, 1235 },      /* 1234.6 */
-	{ "below half a unit", 4, 10000, 0 },                /* 0.4 */
-	{ "half a unit", 5, 10000, 1 },                      /* 0.5 */
+	{ "round down below half", 12344, 10000, 1234 }, /* 1234.4 */
+	{ "round half up", 12345, 10000, 1235 },         /* 1234.5 */
+	{ "round up above half", 12346, 10000, 1235 },   /* 1234.6 */
+	{ "below half a unit", 4, 10000, 0 },            /* 0.4 */
+	{ "half a unit", 5, 10000, 1 },                  /* 0.5 */
 	{ "sub-second interval", 3, 500, 6 },
-	{ "odd interval", 1, 3, 333 },                       /* 333.33 */
-	{ "odd interval up", 2, 3, 667 },                    /* 666.67 */
+	{ "odd interval", 1, 3, 333 },    /* 333.33 */
+	{ "odd interval up", 2, 3, 667 }, /* 666.67 */
 	{ "zero delta", 0, 10000, 0 },
 	{ "dt 0", 12345, 0, 0 },
 	{ "dt 0 huge delta", UINT64_MAX, 0, 0 },
 	{ "exactly UINT32_MAX", (uint64_t)UINT32_MAX * 10, 10000, UINT32_MAX },
 	{ "one above UINT32_MAX", (uint64_t)UINT32_MAX * 10 + 10, 10000, UINT32_MAX },
 	{ "saturate", (uint64_t)UINT32_MAX * 1000, 1, UINT32_MAX },
-	{ "saturate 1 ms", 4294968, 1, UINT32_MAX },         /* 4 294 968 000/s */
+	{ "saturate 1 ms", 4294968, 1, UINT32_MAX }, /* 4 294 968 000/s */
 	{ "just below saturation", 4294967, 1, 4294967000u },
 	/* deltas above UINT64_MAX / 1000 take the divide-first branch */
 	{ "huge delta, huge dt", UINT64_MAX / 2, UINT64_MAX / 4, 2000 },
@@ -100,8 +99,7 @@ static void rate_table(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(rate_cases) / sizeof(rate_cases[0]); i++)
-		CHECK_U64(rate_cases[i].name,
-			  aras_rate_per_sec(rate_cases[i].delta, rate_cases[i].dt_ms),
+		CHECK_U64(rate_cases[i].name, aras_rate_per_sec(rate_cases[i].delta, rate_cases[i].dt_ms),
 			  rate_cases[i].want);
 }
 
@@ -136,12 +134,10 @@ static void rate_monotone(void **state)
 static void regress_rate_huge_delta_saturates(void **state)
 {
 	(void)state;
-	CHECK_U64("ceil(2^64 / 1000) bytes in 1 ms",
-		  aras_rate_per_sec(18446744073709552ull, 1), UINT32_MAX);
+	CHECK_U64("ceil(2^64 / 1000) bytes in 1 ms", aras_rate_per_sec(18446744073709552ull, 1), UINT32_MAX);
 	CHECK_U64("2^63 bytes in 1 ms", aras_rate_per_sec(1ull << 63, 1), UINT32_MAX);
 	CHECK_U64("2^63 bytes in 2 ms", aras_rate_per_sec(1ull << 63, 2), UINT32_MAX);
-	CHECK_U64("UINT64_MAX / 1000 bytes in 10 s",
-		  aras_rate_per_sec(UINT64_MAX / 1000, 10000), UINT32_MAX);
+	CHECK_U64("UINT64_MAX / 1000 bytes in 10 s", aras_rate_per_sec(UINT64_MAX / 1000, 10000), UINT32_MAX);
 }
 
 /* ---- aras_percent ------------------------------------------------------ */
@@ -154,11 +150,11 @@ static const struct {
 	{ "zero", 0, 100, 0 },
 	{ "half", 50, 100, 50 },
 	{ "quarter", 1, 4, 25 },
-	{ "third rounds down", 1, 3, 33 },                   /* 33.33 */
-	{ "two thirds rounds up", 2, 3, 67 },                /* 66.67 */
-	{ "x.5 rounds up", 1, 8, 13 },                       /* 12.5 */
-	{ "below half", 4, 1000, 0 },                        /* 0.4 */
-	{ "half of a percent", 5, 1000, 1 },                 /* 0.5 */
+	{ "third rounds down", 1, 3, 33 },    /* 33.33 */
+	{ "two thirds rounds up", 2, 3, 67 }, /* 66.67 */
+	{ "x.5 rounds up", 1, 8, 13 },        /* 12.5 */
+	{ "below half", 4, 1000, 0 },         /* 0.4 */
+	{ "half of a percent", 5, 1000, 1 },  /* 0.5 */
 	{ "99.4", 994, 1000, 99 },
 	{ "99.5", 995, 1000, 100 },
 	{ "whole", 100, 100, 100 },
@@ -194,9 +190,9 @@ static void percent_matches_reference(void **state)
 			if (want > 100)
 				want = 100;
 			if (aras_percent(part, whole) != want)
-				fail_msg("percent(%llu, %llu) = %u, want %llu",
-					 (unsigned long long)part, (unsigned long long)whole,
-					 aras_percent(part, whole), (unsigned long long)want);
+				fail_msg("percent(%llu, %llu) = %u, want %llu", (unsigned long long)part,
+					 (unsigned long long)whole, aras_percent(part, whole),
+					 (unsigned long long)want);
 		}
 	}
 }
@@ -220,8 +216,8 @@ static void regress_percent_rounding_no_overflow(void **state)
  */
 static void regress_percent_huge_rounded(void **state)
 {
-	uint64_t whole = 1000ull << 50;               /* 1.1e18, part > UINT64_MAX / 100 */
-	uint64_t part = 996ull << 50;                 /* exactly 99.6 % */
+	uint64_t whole = 1000ull << 50; /* 1.1e18, part > UINT64_MAX / 100 */
+	uint64_t part = 996ull << 50;   /* exactly 99.6 % */
 
 	(void)state;
 	CHECK_U64("99.6 % of 1.1e18", aras_percent(part, whole), 100);

@@ -28,11 +28,12 @@
 #include "replay/sim.c"
 #include "replay/trace.c"
 
-#define NEAR(got, want) \
-	do { \
-		double g_ = (got), w_ = (want); \
-		if (g_ < w_ - 1e-6 * (1 + (w_ < 0 ? -w_ : w_)) || g_ > w_ + 1e-6 * (1 + (w_ < 0 ? -w_ : w_))) \
-			fail_msg("%s = %.9g, want %.9g", #got, g_, w_); \
+#define NEAR(got, want)                                                                                      \
+	do {                                                                                                 \
+		double g_ = (got), w_ = (want);                                                              \
+		if (g_ < w_ - 1e-6 * (1 + (w_ < 0 ? -w_ : w_)) ||                                            \
+		    g_ > w_ + 1e-6 * (1 + (w_ < 0 ? -w_ : w_)))                                              \
+			fail_msg("%s = %.9g, want %.9g", #got, g_, w_);                                      \
 	} while (0)
 
 /* A hand-built cluster: hosts (cores, MHz), VMs (host, vcpus, MiB), demand per step. */
@@ -550,11 +551,11 @@ static void history_parse(void **state)
 	assert_int_equal(t.nsteps, 2);
 	assert_int_equal(t.vms[0].host, 2);
 	assert_int_equal(t.vms[0].cores, 2);
-	NEAR(t.cpu[0], 1.5);           /* (1 + 2 cores) / 2 */
-	NEAR(t.cpu[1], 0);             /* a not seen in step 2 */
+	NEAR(t.cpu[0], 1.5); /* (1 + 2 cores) / 2 */
+	NEAR(t.cpu[1], 0);   /* a not seen in step 2 */
 	NEAR(t.mem_kib[0], 0.2 * 1048576);
 	NEAR(t.cpu[2 + 1], 0.4);
-	NEAR(t.io_kibs[2 + 1], 20);    /* percent until cluster.c scales it */
+	NEAR(t.io_kibs[2 + 1], 20); /* percent until cluster.c scales it */
 	aras_trace_free(&t);
 	unlink(p);
 	free(p);
@@ -572,11 +573,14 @@ static void bitbrains_parse_and_cluster(void **state)
 	struct aras_cluster cl;
 	struct aras_cluster_opts o;
 	char why[256];
-	char *p = write_tmp("Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tCPU usage [%];\t"
-			    "Memory capacity provisioned [KB];\tMemory usage [KB];\tDisk read throughput [KB/s];\t"
-			    "Disk write throughput [KB/s];\tNetwork received throughput [KB/s];\tNetwork transmitted throughput [KB/s]\n"
-			    "1;\t0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0\n"
-			    "301;\t4;\t10400.0;\t5200.0;\t50.0;\t4194304.0;\t1048576.0;\t100.0;\t50.0;\t0.0;\t0.0\n");
+	char *p = write_tmp(
+		"Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tCPU usage "
+		"[%];\t"
+		"Memory capacity provisioned [KB];\tMemory usage [KB];\tDisk read throughput [KB/s];\t"
+		"Disk write throughput [KB/s];\tNetwork received throughput [KB/s];\tNetwork transmitted "
+		"throughput [KB/s]\n"
+		"1;\t0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0;\t0.0\n"
+		"301;\t4;\t10400.0;\t5200.0;\t50.0;\t4194304.0;\t1048576.0;\t100.0;\t50.0;\t0.0;\t0.0\n");
 
 	(void)state;
 	assert_int_equal(aras_trace_load(p, ARAS_TRACE_AUTO, 0, &t, why, sizeof(why)), 0);
@@ -584,7 +588,7 @@ static void bitbrains_parse_and_cluster(void **state)
 	assert_int_equal(t.nvms, 1);
 	assert_int_equal(t.nsteps, 2);
 	assert_int_equal(t.vms[0].cores, 4);
-	NEAR(t.cpu[0], 0);             /* not running: no demand */
+	NEAR(t.cpu[0], 0); /* not running: no demand */
 	NEAR(t.cpu[1], 5200);
 	NEAR(t.io_kibs[1], 150);
 

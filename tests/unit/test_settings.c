@@ -16,7 +16,6 @@
 #include "core/aras.h"
 #include "core/settings.h"
 
-
 /*
  * The table as the MIB and the documentation promise it: token, MIB name,
  * subid, type, default, bounds, SNMP-writable.  A change to the table must
@@ -46,8 +45,8 @@ static const struct {
 	{ ARAS_S_MAX_MIGRATIONS, "maxMigrations", "arasMaxMigrations", 13, ARAS_ST_UINT, 2, 1, 64, 1 },
 	{ ARAS_S_MAX_MIGRATIONS_PER_HOST, "maxMigrationsPerHost", "arasMaxMigrationsPerHost", 14,
 	  ARAS_ST_UINT, 1, 1, 16, 1 },
-	{ ARAS_S_PROPOSAL_TIMEOUT, "proposalTimeout", "arasProposalTimeout", 15, ARAS_ST_UINT, 900, 10,
-	  86400, 1 },
+	{ ARAS_S_PROPOSAL_TIMEOUT, "proposalTimeout", "arasProposalTimeout", 15, ARAS_ST_UINT, 900, 10, 86400,
+	  1 },
 	{ ARAS_S_MEM_STEP, "memStep", "arasMemStep", 16, ARAS_ST_UINT, 262144, 1024, 16777216, 1 },
 	{ ARAS_S_SHRINK_AFTER, "shrinkAfter", "arasShrinkAfter", 17, ARAS_ST_UINT, 0, 0, 604800, 1 },
 	{ ARAS_S_EVENT_LOG_SIZE, "eventLogSize", "arasEventLogSize", 18, ARAS_ST_UINT, 1000, 10, 100000, 1 },
@@ -84,8 +83,8 @@ static void table_matches_spec(void **state)
 		    d->def != expect_table[i].def || d->min != expect_table[i].min ||
 		    d->max != expect_table[i].max || d->snmp_writable != expect_table[i].writable)
 			fail_msg("%s: subid/type/def/min/max/writable %u/%d/%u/%u/%u/%d differ from spec", t,
-				 d->subid, (int)d->type, (unsigned)d->def, (unsigned)d->min,
-				 (unsigned)d->max, d->snmp_writable);
+				 d->subid, (int)d->type, (unsigned)d->def, (unsigned)d->min, (unsigned)d->max,
+				 d->snmp_writable);
 		assert_non_null(d->help);
 		assert_non_null(d->unit);
 		if (d->type != ARAS_ST_UINT)
@@ -398,12 +397,11 @@ static void validate_set_migration_caps(void **state)
 			 -ARAS_E_INCONSIST);
 	assert_non_null(strstr(why, "maxMigrations"));
 	assert_int_equal(aras_settings_validate_set(&cur, ARAS_S_MAX_MIGRATIONS, 4, why, sizeof(why)), 0);
-	assert_int_equal(aras_settings_validate_set(&cur, ARAS_S_MAX_MIGRATIONS_PER_HOST, 9, why,
-						    sizeof(why)),
-			 -ARAS_E_INCONSIST);
-	assert_int_equal(aras_settings_validate_set(&cur, ARAS_S_MAX_MIGRATIONS_PER_HOST, 8, why,
-						    sizeof(why)),
-			 0);
+	assert_int_equal(
+		aras_settings_validate_set(&cur, ARAS_S_MAX_MIGRATIONS_PER_HOST, 9, why, sizeof(why)),
+		-ARAS_E_INCONSIST);
+	assert_int_equal(
+		aras_settings_validate_set(&cur, ARAS_S_MAX_MIGRATIONS_PER_HOST, 8, why, sizeof(why)), 0);
 	assert_memory_equal(&cur, &saved, sizeof(cur));
 }
 
@@ -463,7 +461,7 @@ static const struct {
 	{ ARAS_S_POLICY, 1, "manual" },
 	{ ARAS_S_POLICY, 2, "semiAutomatic" },
 	{ ARAS_S_POLICY, 3, "automatic" },
-	{ ARAS_S_POLICY, 0, "0" },   /* out of range: the number, not a name */
+	{ ARAS_S_POLICY, 0, "0" }, /* out of range: the number, not a name */
 	{ ARAS_S_POLICY, 4, "4" },
 	{ ARAS_S_ACTIONS, 0, "none" },
 	{ ARAS_S_ACTIONS, 1, "trap" },
@@ -557,7 +555,8 @@ static void envelope_truth_values(void **state)
 		assert_int_equal(aras_settings_parse(ids[i], "on", &v, why, sizeof(why)), -ARAS_E_INVAL);
 		assert_int_equal(aras_settings_parse(ids[i], "3", &v, why, sizeof(why)), -ARAS_E_RANGE);
 		/* over SNMP: an INTEGER 1..2 */
-		assert_int_equal(aras_settings_decode(ids[i], ARAS_VT_INTEGER, 1, sizeof(long), NULL, 0, &v), 0);
+		assert_int_equal(aras_settings_decode(ids[i], ARAS_VT_INTEGER, 1, sizeof(long), NULL, 0, &v),
+				 0);
 		assert_int_equal(v, ARAS_TRUE);
 		assert_int_equal(aras_settings_decode(ids[i], ARAS_VT_INTEGER, 0, sizeof(long), NULL, 0, &v),
 				 -ARAS_E_RANGE);

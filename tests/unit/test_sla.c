@@ -32,7 +32,6 @@
 #define T0 7000000ull               /* some monotonic time, ms */
 #define IO_CAP_KIB 1000u            /* 1 024 000 B/s count as 100 % */
 
-
 static const char *ev_name(int ev)
 {
 	switch (ev) {
@@ -77,62 +76,60 @@ struct seq_case {
 	struct step s[16];
 };
 
-#define SEQ(name_, thr, margin, hold, ...)                                                      \
-	{ name_, { thr, margin, hold },                                                         \
-	  sizeof((struct step[]){ __VA_ARGS__ }) / sizeof(struct step), { __VA_ARGS__ } }
+#define SEQ(name_, thr, margin, hold, ...)                                                                   \
+	{                                                                                                    \
+		name_, { thr, margin, hold }, sizeof((struct step[]){ __VA_ARGS__ }) / sizeof(struct step),  \
+		{                                                                                            \
+			__VA_ARGS__                                                                          \
+		}                                                                                            \
+	}
 
 static const struct seq_case seq_cases[] = {
 	/* The hold time is counted from the first sample over the threshold and
 	 * respected to the sample: FIRE on the first sample at or past it. */
-	SEQ("hold 10 s, samples every 2 s", 80, 10, 10,
-	    { S(0), 90, N_PEND }, { S(2), 90, N_PEND }, { S(4), 95, N_PEND }, { S(6), 90, N_PEND },
-	    { S(8), 100, N_PEND }, { S(10), 90, FIRE }, { S(12), 90, N_FIRING }),
-	SEQ("hold 10 s, samples every 3 s", 80, 10, 10,
-	    { S(0), 90, N_PEND }, { S(3), 90, N_PEND }, { S(6), 90, N_PEND }, { S(9), 90, N_PEND },
-	    { S(12), 90, FIRE }, { S(15), 90, N_FIRING }),
-	SEQ("hold 10 s, to the millisecond", 80, 10, 10,
-	    { 0, 81, N_PEND }, { 9999, 81, N_PEND }, { 10000, 81, FIRE }),
-	SEQ("hold counted from the first sample over", 80, 10, 10,
-	    { S(0), 50, N_OK }, { S(5), 90, N_PEND }, { S(14), 90, N_PEND }, { S(15), 90, FIRE }),
+	SEQ("hold 10 s, samples every 2 s", 80, 10, 10, { S(0), 90, N_PEND }, { S(2), 90, N_PEND },
+	    { S(4), 95, N_PEND }, { S(6), 90, N_PEND }, { S(8), 100, N_PEND }, { S(10), 90, FIRE },
+	    { S(12), 90, N_FIRING }),
+	SEQ("hold 10 s, samples every 3 s", 80, 10, 10, { S(0), 90, N_PEND }, { S(3), 90, N_PEND },
+	    { S(6), 90, N_PEND }, { S(9), 90, N_PEND }, { S(12), 90, FIRE }, { S(15), 90, N_FIRING }),
+	SEQ("hold 10 s, to the millisecond", 80, 10, 10, { 0, 81, N_PEND }, { 9999, 81, N_PEND },
+	    { 10000, 81, FIRE }),
+	SEQ("hold counted from the first sample over", 80, 10, 10, { S(0), 50, N_OK }, { S(5), 90, N_PEND },
+	    { S(14), 90, N_PEND }, { S(15), 90, FIRE }),
 	SEQ("hold 0 fires on the first sample", 80, 10, 0, { S(0), 90, FIRE }, { S(1), 90, N_FIRING }),
-	SEQ("at the threshold counts, one below does not", 80, 10, 0,
-	    { S(0), 79, N_OK }, { S(1), 80, FIRE }),
-	SEQ("spike shorter than the hold time", 80, 10, 10,
-	    { S(0), 90, N_PEND }, { S(4), 100, N_PEND }, { S(8), 79, N_OK }, { S(9), 50, N_OK },
+	SEQ("at the threshold counts, one below does not", 80, 10, 0, { S(0), 79, N_OK }, { S(1), 80, FIRE }),
+	SEQ("spike shorter than the hold time", 80, 10, 10, { S(0), 90, N_PEND }, { S(4), 100, N_PEND },
+	    { S(8), 79, N_OK }, { S(9), 50, N_OK },
 	    /* a new breach starts its own hold time */
-	    { S(10), 90, N_PEND }, { S(18), 90, N_PEND }, { S(19), 90, N_PEND },
-	    { S(20), 90, FIRE }),
-	SEQ("one sample below resets pending", 80, 10, 10,
-	    { S(0), 90, N_PEND }, { S(9), 79, N_OK }, { S(10), 90, N_PEND }, { S(19), 90, N_PEND },
-	    { S(20), 90, FIRE }),
-	SEQ("hysteresis: 75 and 70 keep firing, 69 clears", 80, 10, 0,
-	    { S(0), 90, FIRE }, { S(1), 75, N_FIRING }, { S(2), 79, N_FIRING }, { S(3), 70, N_FIRING },
-	    { S(4), 69, CLEAR }, { S(5), 75, N_OK }),
-	SEQ("margin 0 clears just below the threshold", 80, 0, 0,
-	    { S(0), 80, FIRE }, { S(1), 80, N_FIRING }, { S(2), 79, CLEAR }),
-	SEQ("clearing waits the hold time", 80, 10, 10,
-	    { S(0), 90, N_PEND }, { S(10), 90, FIRE }, { S(12), 69, N_CLEARING },
-	    { S(16), 10, N_CLEARING }, { S(21), 60, N_CLEARING }, { 21999, 60, N_CLEARING },
-	    { S(22), 60, CLEAR }, { S(24), 60, N_OK }),
-	SEQ("back above threshold-margin while clearing: firing, no event", 80, 10, 10,
-	    { S(0), 90, N_PEND }, { S(10), 90, FIRE }, { S(12), 60, N_CLEARING },
-	    { S(14), 70, N_FIRING }, { S(16), 60, N_CLEARING },
+	    { S(10), 90, N_PEND }, { S(18), 90, N_PEND }, { S(19), 90, N_PEND }, { S(20), 90, FIRE }),
+	SEQ("one sample below resets pending", 80, 10, 10, { S(0), 90, N_PEND }, { S(9), 79, N_OK },
+	    { S(10), 90, N_PEND }, { S(19), 90, N_PEND }, { S(20), 90, FIRE }),
+	SEQ("hysteresis: 75 and 70 keep firing, 69 clears", 80, 10, 0, { S(0), 90, FIRE },
+	    { S(1), 75, N_FIRING }, { S(2), 79, N_FIRING }, { S(3), 70, N_FIRING }, { S(4), 69, CLEAR },
+	    { S(5), 75, N_OK }),
+	SEQ("margin 0 clears just below the threshold", 80, 0, 0, { S(0), 80, FIRE }, { S(1), 80, N_FIRING },
+	    { S(2), 79, CLEAR }),
+	SEQ("clearing waits the hold time", 80, 10, 10, { S(0), 90, N_PEND }, { S(10), 90, FIRE },
+	    { S(12), 69, N_CLEARING }, { S(16), 10, N_CLEARING }, { S(21), 60, N_CLEARING },
+	    { 21999, 60, N_CLEARING }, { S(22), 60, CLEAR }, { S(24), 60, N_OK }),
+	SEQ("back above threshold-margin while clearing: firing, no event", 80, 10, 10, { S(0), 90, N_PEND },
+	    { S(10), 90, FIRE }, { S(12), 60, N_CLEARING }, { S(14), 70, N_FIRING },
+	    { S(16), 60, N_CLEARING },
 	    /* would have cleared at 22 s had the first clearing run counted */
 	    { S(22), 60, N_CLEARING }, { S(24), 60, N_CLEARING }, { S(26), 60, CLEAR }),
-	SEQ("above threshold while clearing: firing, no event", 80, 10, 10,
-	    { S(0), 90, N_PEND }, { S(10), 90, FIRE }, { S(11), 40, N_CLEARING },
-	    { S(12), 95, N_FIRING }, { S(30), 95, N_FIRING }),
-	SEQ("re-arm after clear: a second breach fires again", 80, 10, 0,
-	    { S(0), 90, FIRE }, { S(1), 50, CLEAR }, { S(2), 50, N_OK }, { S(3), 85, FIRE },
-	    { S(4), 85, N_FIRING }, { S(5), 10, CLEAR }),
-	SEQ("re-arm waits the hold time again", 80, 10, 5,
-	    { S(0), 90, N_PEND }, { S(5), 90, FIRE }, { S(6), 50, N_CLEARING }, { S(11), 50, CLEAR },
-	    { S(12), 90, N_PEND }, { S(16), 90, N_PEND }, { S(17), 90, FIRE }),
-	SEQ("threshold 0: not monitored", 0, 10, 0,
-	    { S(0), 100, N_OK }, { S(1), 100, N_OK }, { S(2), 0, N_OK }, { S(100), 100, N_OK }),
+	SEQ("above threshold while clearing: firing, no event", 80, 10, 10, { S(0), 90, N_PEND },
+	    { S(10), 90, FIRE }, { S(11), 40, N_CLEARING }, { S(12), 95, N_FIRING }, { S(30), 95, N_FIRING }),
+	SEQ("re-arm after clear: a second breach fires again", 80, 10, 0, { S(0), 90, FIRE },
+	    { S(1), 50, CLEAR }, { S(2), 50, N_OK }, { S(3), 85, FIRE }, { S(4), 85, N_FIRING },
+	    { S(5), 10, CLEAR }),
+	SEQ("re-arm waits the hold time again", 80, 10, 5, { S(0), 90, N_PEND }, { S(5), 90, FIRE },
+	    { S(6), 50, N_CLEARING }, { S(11), 50, CLEAR }, { S(12), 90, N_PEND }, { S(16), 90, N_PEND },
+	    { S(17), 90, FIRE }),
+	SEQ("threshold 0: not monitored", 0, 10, 0, { S(0), 100, N_OK }, { S(1), 100, N_OK },
+	    { S(2), 0, N_OK }, { S(100), 100, N_OK }),
 	SEQ("threshold 0, margin 0", 0, 0, 10, { S(0), 100, N_OK }, { S(20), 100, N_OK }),
-	SEQ("threshold 100", 100, 10, 0,
-	    { S(0), 99, N_OK }, { S(1), 100, FIRE }, { S(2), 90, N_FIRING }, { S(3), 89, CLEAR }),
+	SEQ("threshold 100", 100, 10, 0, { S(0), 99, N_OK }, { S(1), 100, FIRE }, { S(2), 90, N_FIRING },
+	    { S(3), 89, CLEAR }),
 };
 
 static void run_seq(const struct seq_case *c)
@@ -145,9 +142,9 @@ static void run_seq(const struct seq_case *c)
 		int ev = aras_sla_step(&t, s->value, &c->p, T0 + s->t_ms);
 
 		if (ev != s->want_ev || t.state != s->want_state)
-			fail_msg("%s: step %zu (t=%llu ms, value %u): event %s state %s, want %s %s",
-				 c->name, i, (unsigned long long)s->t_ms, s->value, ev_name(ev),
-				 st_name(t.state), ev_name(s->want_ev), st_name(s->want_state));
+			fail_msg("%s: step %zu (t=%llu ms, value %u): event %s state %s, want %s %s", c->name,
+				 i, (unsigned long long)s->t_ms, s->value, ev_name(ev), st_name(t.state),
+				 ev_name(s->want_ev), st_name(s->want_state));
 		if (t.value != s->value)
 			fail_msg("%s: step %zu: track value %u, want %u", c->name, i, t.value, s->value);
 	}
@@ -164,7 +161,10 @@ static void step_sequences(void **state)
 static void step_no_repeat_while_firing(void **state)
 {
 	static const struct aras_sla_params params[] = {
-		{ 80, 10, 0 }, { 80, 10, 10 }, { 50, 0, 3 }, { 100, 100, 1 },
+		{ 80, 10, 0 },
+		{ 80, 10, 10 },
+		{ 50, 0, 3 },
+		{ 100, 100, 1 },
 	};
 
 	(void)state;
@@ -253,8 +253,8 @@ static void step_threshold_off_then_on(void **state)
 static void regress_sla_clears_at_zero_when_margin_reaches_threshold(void **state)
 {
 	static const struct aras_sla_params params[] = {
-		{ 10, 10, 0 },  /* threshold == margin: accepted by check_consistent */
-		{ 5, 10, 0 },   /* per-VM override below the global margin */
+		{ 10, 10, 0 }, /* threshold == margin: accepted by check_consistent */
+		{ 5, 10, 0 },  /* per-VM override below the global margin */
 		{ 10, 10, 30 },
 	};
 
@@ -271,8 +271,8 @@ static void regress_sla_clears_at_zero_when_margin_reaches_threshold(void **stat
 			cleared = aras_sla_step(&t, 0, &params[k], T0 + S(params[k].hold_s + i)) ==
 				  ARAS_SLA_CLEAR;
 		if (!cleared)
-			fail_msg("threshold %u margin %u: still %s after 1000 s at 0 %%",
-				 params[k].threshold, params[k].margin, st_name(t.state));
+			fail_msg("threshold %u margin %u: still %s after 1000 s at 0 %%", params[k].threshold,
+				 params[k].margin, st_name(t.state));
 	}
 }
 
@@ -413,7 +413,7 @@ struct fx {
 	struct vmdef def[MAX_VMS];
 	struct aras_vm_sample smp[MAX_VMS]; /* running counters */
 	size_t ndef;
-	uint64_t last_t[3];                 /* per host, 0 = never polled */
+	uint64_t last_t[3]; /* per host, 0 = never polled */
 	struct aras_alert got[MAX_ALERTS];
 	size_t ngot;
 };
@@ -459,8 +459,8 @@ static int fx_teardown(void **state)
 
 #define FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
-static struct vmdef *add_def(struct fx *f, uint32_t key, const char *name, unsigned host,
-			     unsigned cpu, unsigned mem, unsigned io)
+static struct vmdef *add_def(struct fx *f, uint32_t key, const char *name, unsigned host, unsigned cpu,
+			     unsigned mem, unsigned io)
 {
 	struct vmdef *d = &f->def[f->ndef];
 	struct aras_vm_sample *v = &f->smp[f->ndef];
@@ -548,8 +548,8 @@ struct want_alert {
 	unsigned value, threshold;
 };
 
-static void check_alerts(const struct fx *f, const char *what, time_t wall,
-			 const struct want_alert *w, size_t n)
+static void check_alerts(const struct fx *f, const char *what, time_t wall, const struct want_alert *w,
+			 size_t n)
 {
 	if (f->ngot != n)
 		fail_msg("%s: %zu alerts, want %zu", what, f->ngot, n);
@@ -562,16 +562,15 @@ static void check_alerts(const struct fx *f, const char *what, time_t wall,
 		    a->threshold != w[i].threshold || strcmp(a->vm_name, w[i].vm) != 0 ||
 		    strcmp(a->host_name, w[i].host) != 0 || a->host_index != w[i].host_index)
 			fail_msg("%s: alert %zu is %s %s %u/%u vm '%s' host %u '%s'; "
-				 "want %s %s %u/%u vm '%s' host %u '%s'", what, i,
-				 aras_event_name(a->type), aras_resource_name(a->resource), a->value,
+				 "want %s %s %u/%u vm '%s' host %u '%s'",
+				 what, i, aras_event_name(a->type), aras_resource_name(a->resource), a->value,
 				 a->threshold, a->vm_name, a->host_index, a->host_name,
-				 aras_event_name(w[i].type), aras_resource_name(w[i].resource),
-				 w[i].value, w[i].threshold, w[i].vm, w[i].host_index, w[i].host);
+				 aras_event_name(w[i].type), aras_resource_name(w[i].resource), w[i].value,
+				 w[i].threshold, w[i].vm, w[i].host_index, w[i].host);
 		if (memcmp(a->uuid, u, ARAS_UUID_LEN) != 0 || !a->has_vm || a->when != wall)
 			fail_msg("%s: alert %zu: uuid/has_vm/when wrong", what, i);
 		if (!strstr(a->text, aras_resource_name(a->resource)))
-			fail_msg("%s: alert %zu: text '%s' does not name the resource", what, i,
-				 a->text);
+			fail_msg("%s: alert %zu: text '%s' does not name the resource", what, i, a->text);
 	}
 }
 
@@ -636,11 +635,10 @@ static void evaluate_emits_expected_alerts(void **state)
 		uint32_t key;
 		int alert_state, vm_class;
 	} after[] = {
-		{ 10, ARAS_ALERT_FIRING, ARAS_CLASS_CPU },   /* cpu +15 beats disk +5 */
-		{ 20, ARAS_ALERT_FIRING, ARAS_CLASS_MEM },
-		{ 30, ARAS_ALERT_OK, ARAS_CLASS_NORMAL },
-		{ 40, ARAS_ALERT_OK, ARAS_CLASS_NORMAL },    /* not running: untouched */
-		{ 50, ARAS_ALERT_OK, ARAS_CLASS_NORMAL },    /* 85 % under its own 90 */
+		{ 10, ARAS_ALERT_FIRING, ARAS_CLASS_CPU }, /* cpu +15 beats disk +5 */
+		{ 20, ARAS_ALERT_FIRING, ARAS_CLASS_MEM }, { 30, ARAS_ALERT_OK, ARAS_CLASS_NORMAL },
+		{ 40, ARAS_ALERT_OK, ARAS_CLASS_NORMAL }, /* not running: untouched */
+		{ 50, ARAS_ALERT_OK, ARAS_CLASS_NORMAL }, /* 85 % under its own 90 */
 	};
 
 	setup_cluster(f);
@@ -763,8 +761,8 @@ static void evaluate_running_states(void **state)
 		int vm_state;
 		int evaluated;
 	} cases[] = {
-		{ ARAS_VM_RUNNING, 1 },  { ARAS_VM_BLOCKED, 1 },  { ARAS_VM_PAUSED, 0 },
-		{ ARAS_VM_SHUTDOWN, 0 }, { ARAS_VM_SHUTOFF, 0 },  { ARAS_VM_CRASHED, 0 },
+		{ ARAS_VM_RUNNING, 1 },     { ARAS_VM_BLOCKED, 1 }, { ARAS_VM_PAUSED, 0 },
+		{ ARAS_VM_SHUTDOWN, 0 },    { ARAS_VM_SHUTOFF, 0 }, { ARAS_VM_CRASHED, 0 },
 		{ ARAS_VM_PMSUSPENDED, 0 }, { ARAS_VM_OTHER, 0 },
 	};
 
@@ -864,34 +862,66 @@ static const struct {
 	unsigned v[ARAS_NRES];
 	int want_state, want_class;
 } rank_cases[] = {
-	{ "all ok", { ARAS_ALERT_OK, ARAS_ALERT_OK, ARAS_ALERT_OK }, { 10, 10, 10 },
-	  ARAS_ALERT_OK, ARAS_CLASS_NORMAL },
-	{ "cpu starts pending", { ARAS_ALERT_OK, ARAS_ALERT_OK, ARAS_ALERT_OK }, { 85, 10, 10 },
-	  ARAS_ALERT_PENDING, ARAS_CLASS_NORMAL },
-	{ "pending", { ARAS_ALERT_OK, ARAS_ALERT_PENDING, ARAS_ALERT_OK }, { 10, 95, 10 },
-	  ARAS_ALERT_PENDING, ARAS_CLASS_NORMAL },
-	{ "clearing beats pending", { ARAS_ALERT_PENDING, ARAS_ALERT_CLEARING, ARAS_ALERT_OK },
-	  { 85, 50, 10 }, ARAS_ALERT_CLEARING, 0 },
-	{ "clearing beats pending, other order", { ARAS_ALERT_CLEARING, ARAS_ALERT_OK,
-						    ARAS_ALERT_PENDING },
-	  { 10, 10, 75 }, ARAS_ALERT_CLEARING, 0 },
+	{ "all ok",
+	  { ARAS_ALERT_OK, ARAS_ALERT_OK, ARAS_ALERT_OK },
+	  { 10, 10, 10 },
+	  ARAS_ALERT_OK,
+	  ARAS_CLASS_NORMAL },
+	{ "cpu starts pending",
+	  { ARAS_ALERT_OK, ARAS_ALERT_OK, ARAS_ALERT_OK },
+	  { 85, 10, 10 },
+	  ARAS_ALERT_PENDING,
+	  ARAS_CLASS_NORMAL },
+	{ "pending",
+	  { ARAS_ALERT_OK, ARAS_ALERT_PENDING, ARAS_ALERT_OK },
+	  { 10, 95, 10 },
+	  ARAS_ALERT_PENDING,
+	  ARAS_CLASS_NORMAL },
+	{ "clearing beats pending",
+	  { ARAS_ALERT_PENDING, ARAS_ALERT_CLEARING, ARAS_ALERT_OK },
+	  { 85, 50, 10 },
+	  ARAS_ALERT_CLEARING,
+	  0 },
+	{ "clearing beats pending, other order",
+	  { ARAS_ALERT_CLEARING, ARAS_ALERT_OK, ARAS_ALERT_PENDING },
+	  { 10, 10, 75 },
+	  ARAS_ALERT_CLEARING,
+	  0 },
 	{ "firing beats clearing and pending",
-	  { ARAS_ALERT_PENDING, ARAS_ALERT_CLEARING, ARAS_ALERT_FIRING }, { 85, 50, 75 },
-	  ARAS_ALERT_FIRING, ARAS_CLASS_IO },
-	{ "firing first, then pending", { ARAS_ALERT_FIRING, ARAS_ALERT_PENDING, ARAS_ALERT_OK },
-	  { 85, 95, 10 }, ARAS_ALERT_FIRING, ARAS_CLASS_CPU },
-	{ "cpu +15 beats memory +7", { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_OK },
-	  { 95, 97, 10 }, ARAS_ALERT_FIRING, ARAS_CLASS_CPU },
-	{ "memory +9 beats cpu +5", { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_OK },
-	  { 85, 99, 10 }, ARAS_ALERT_FIRING, ARAS_CLASS_MEM },
+	  { ARAS_ALERT_PENDING, ARAS_ALERT_CLEARING, ARAS_ALERT_FIRING },
+	  { 85, 50, 75 },
+	  ARAS_ALERT_FIRING,
+	  ARAS_CLASS_IO },
+	{ "firing first, then pending",
+	  { ARAS_ALERT_FIRING, ARAS_ALERT_PENDING, ARAS_ALERT_OK },
+	  { 85, 95, 10 },
+	  ARAS_ALERT_FIRING,
+	  ARAS_CLASS_CPU },
+	{ "cpu +15 beats memory +7",
+	  { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_OK },
+	  { 95, 97, 10 },
+	  ARAS_ALERT_FIRING,
+	  ARAS_CLASS_CPU },
+	{ "memory +9 beats cpu +5",
+	  { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_OK },
+	  { 85, 99, 10 },
+	  ARAS_ALERT_FIRING,
+	  ARAS_CLASS_MEM },
 	{ "disk +30 beats memory +1 and cpu +20",
-	  { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_FIRING }, { 100, 91, 100 },
-	  ARAS_ALERT_FIRING, ARAS_CLASS_IO },
-	{ "firing at the threshold", { ARAS_ALERT_OK, ARAS_ALERT_FIRING, ARAS_ALERT_OK },
-	  { 10, 90, 10 }, ARAS_ALERT_FIRING, ARAS_CLASS_MEM },
+	  { ARAS_ALERT_FIRING, ARAS_ALERT_FIRING, ARAS_ALERT_FIRING },
+	  { 100, 91, 100 },
+	  ARAS_ALERT_FIRING,
+	  ARAS_CLASS_IO },
+	{ "firing at the threshold",
+	  { ARAS_ALERT_OK, ARAS_ALERT_FIRING, ARAS_ALERT_OK },
+	  { 10, 90, 10 },
+	  ARAS_ALERT_FIRING,
+	  ARAS_CLASS_MEM },
 	{ "pending far over does not set the class",
-	  { ARAS_ALERT_PENDING, ARAS_ALERT_FIRING, ARAS_ALERT_OK }, { 100, 91, 10 },
-	  ARAS_ALERT_FIRING, ARAS_CLASS_MEM },
+	  { ARAS_ALERT_PENDING, ARAS_ALERT_FIRING, ARAS_ALERT_OK },
+	  { 100, 91, 10 },
+	  ARAS_ALERT_FIRING,
+	  ARAS_CLASS_MEM },
 };
 
 static struct aras_vm *one_valid_vm(struct fx *f)
@@ -903,8 +933,7 @@ static struct aras_vm *one_valid_vm(struct fx *f)
 	return must_vm(f, 10);
 }
 
-static void set_tracks(struct aras_vm *vm, const int st[ARAS_NRES], const unsigned v[ARAS_NRES],
-		       uint64_t now)
+static void set_tracks(struct aras_vm *vm, const int st[ARAS_NRES], const unsigned v[ARAS_NRES], uint64_t now)
 {
 	for (int r = 0; r < ARAS_NRES; r++) {
 		vm->sla[r].state = (uint8_t)st[r];
@@ -929,8 +958,8 @@ static void evaluate_alert_state_and_class(void **state)
 		if (f->ngot != 0)
 			fail_msg("%s: %zu events, want none", rank_cases[i].name, f->ngot);
 		if (vm->alert_state != rank_cases[i].want_state)
-			fail_msg("%s: alert_state %s, want %s", rank_cases[i].name,
-				 st_name(vm->alert_state), st_name(rank_cases[i].want_state));
+			fail_msg("%s: alert_state %s, want %s", rank_cases[i].name, st_name(vm->alert_state),
+				 st_name(rank_cases[i].want_state));
 		if (rank_cases[i].want_class && vm->vm_class != rank_cases[i].want_class)
 			fail_msg("%s: class %d, want %d", rank_cases[i].name, vm->vm_class,
 				 rank_cases[i].want_class);

@@ -27,7 +27,6 @@
 #include "core/settings.h"
 #include "core/state.h"
 
-
 /* ---- helpers ----------------------------------------------------------- */
 
 /* A UUID whose memcmp order is the order of key (testlib.h). */
@@ -59,8 +58,7 @@ static void assert_sorted(const struct aras_state *st, const char *what)
 {
 	for (size_t i = 1; i < st->nprefs; i++)
 		if (memcmp(st->prefs[i - 1].uuid, st->prefs[i].uuid, ARAS_UUID_LEN) >= 0)
-			fail_msg("%s: prefs[%zu] and prefs[%zu] out of order (or duplicate)", what,
-				 i - 1, i);
+			fail_msg("%s: prefs[%zu] and prefs[%zu] out of order (or duplicate)", what, i - 1, i);
 }
 
 /* Every pref entry has at least one non-zero field. */
@@ -97,11 +95,14 @@ static void assert_same(const struct aras_state *a, const struct aras_state *b, 
 	if (a->ngroups != b->ngroups)
 		fail_msg("%s: %zu groups, want %zu", what, a->ngroups, b->ngroups);
 	for (size_t i = 0; i < a->ngroups; i++)
-		if (strcmp(a->groups[i].name, b->groups[i].name) != 0 || a->groups[i].rule != b->groups[i].rule ||
-		    strcmp(a->groups[i].hosts, b->groups[i].hosts) != 0 || a->groups[i].active != b->groups[i].active)
+		if (strcmp(a->groups[i].name, b->groups[i].name) != 0 ||
+		    a->groups[i].rule != b->groups[i].rule ||
+		    strcmp(a->groups[i].hosts, b->groups[i].hosts) != 0 ||
+		    a->groups[i].active != b->groups[i].active)
 			fail_msg("%s: group %zu is %s/%d/%s/%d, want %s/%d/%s/%d", what, i, a->groups[i].name,
-				 a->groups[i].rule, a->groups[i].hosts, a->groups[i].active, b->groups[i].name,
-				 b->groups[i].rule, b->groups[i].hosts, b->groups[i].active);
+				 a->groups[i].rule, a->groups[i].hosts, a->groups[i].active,
+				 b->groups[i].name, b->groups[i].rule, b->groups[i].hosts,
+				 b->groups[i].active);
 }
 
 struct fx {
@@ -186,9 +187,9 @@ static const struct {
 	int field;
 	unsigned value;
 } roundtrip_cases[] = {
-	{ ARAS_PREF_PRIORITY, 1 },   { ARAS_PREF_PRIORITY, 50 },  { ARAS_PREF_PRIORITY, 100 },
-	{ ARAS_PREF_THR_CPU, 1 },    { ARAS_PREF_THR_CPU, 75 },   { ARAS_PREF_THR_CPU, 100 },
-	{ ARAS_PREF_THR_MEM, 42 },   { ARAS_PREF_THR_MEM, 100 },  { ARAS_PREF_THR_DISK, 3 },
+	{ ARAS_PREF_PRIORITY, 1 },   { ARAS_PREF_PRIORITY, 50 }, { ARAS_PREF_PRIORITY, 100 },
+	{ ARAS_PREF_THR_CPU, 1 },    { ARAS_PREF_THR_CPU, 75 },  { ARAS_PREF_THR_CPU, 100 },
+	{ ARAS_PREF_THR_MEM, 42 },   { ARAS_PREF_THR_MEM, 100 }, { ARAS_PREF_THR_DISK, 3 },
 	{ ARAS_PREF_THR_DISK, 100 }, { ARAS_PREF_OPT_OUT, 1 },
 };
 
@@ -213,12 +214,12 @@ static void pref_roundtrip(void **state)
 		if (p->priority != want[ARAS_PREF_PRIORITY] || p->thr[0] != want[ARAS_PREF_THR_CPU] ||
 		    p->thr[1] != want[ARAS_PREF_THR_MEM] || p->thr[2] != want[ARAS_PREF_THR_DISK] ||
 		    (unsigned)p->opt_out != want[ARAS_PREF_OPT_OUT])
-			fail_msg("field %d = %u: struct holds %u/%u/%u/%u/%d", f, v, p->priority,
-				 p->thr[0], p->thr[1], p->thr[2], p->opt_out);
+			fail_msg("field %d = %u: struct holds %u/%u/%u/%u/%d", f, v, p->priority, p->thr[0],
+				 p->thr[1], p->thr[2], p->opt_out);
 		for (int k = 0; k < ARAS_PREF_COUNT; k++)
 			if (pref(&st, 7, k) != want[k])
-				fail_msg("field %d = %u: pref(%d) = %u, want %u", f, v, k,
-					 pref(&st, 7, k), want[k]);
+				fail_msg("field %d = %u: pref(%d) = %u, want %u", f, v, k, pref(&st, 7, k),
+					 want[k]);
 		/* other VMs have none */
 		assert_int_equal(pref(&st, 8, f), 0);
 		mkuuid(u, 6);
@@ -392,8 +393,7 @@ static void check_pref_ranges(void **state)
 		mkuuid(u, check_cases[i].field == ARAS_PREF_OPT_OUT ? 9 : 10);
 		rc = aras_state_set_pref(&st, u, check_cases[i].field, check_cases[i].value);
 		if (rc != check_cases[i].want)
-			fail_msg("%s: set_pref = %d, want %d", check_cases[i].name, rc,
-				 check_cases[i].want);
+			fail_msg("%s: set_pref = %d, want %d", check_cases[i].name, rc, check_cases[i].want);
 		if (rc != 0)
 			assert_same(&st, &before, check_cases[i].name);
 		aras_state_free(&st);
@@ -419,8 +419,8 @@ static void set_setting_marks_persisted(void **state)
 	assert_int_equal(st.persisted, 1u << ARAS_S_CPU_THRESHOLD);
 	aras_state_set_setting(&st, ARAS_S_MIGRATION_TIMEOUT, 600);
 	aras_state_set_setting(&st, ARAS_S_POLICY, ARAS_POLICY_AUTO);
-	assert_int_equal(st.persisted, (1u << ARAS_S_CPU_THRESHOLD) |
-					       (1u << ARAS_S_MIGRATION_TIMEOUT) | (1u << ARAS_S_POLICY));
+	assert_int_equal(st.persisted, (1u << ARAS_S_CPU_THRESHOLD) | (1u << ARAS_S_MIGRATION_TIMEOUT) |
+					       (1u << ARAS_S_POLICY));
 	/* setting the default value still marks it: it was SET */
 	aras_state_set_setting(&st, ARAS_S_HOLD_TIME, def.v[ARAS_S_HOLD_TIME]);
 	assert_true(st.persisted & (1u << ARAS_S_HOLD_TIME));
@@ -508,11 +508,11 @@ static void load_merges(void **state)
 	assert_int_equal(aras_state_save(&a, f->path, f->why, sizeof(f->why)), 0);
 
 	aras_state_init(&b);
-	b.settings.v[ARAS_S_CPU_THRESHOLD] = 60;       /* from the config file */
-	b.settings.v[ARAS_S_HOLD_TIME] = 15;           /* ditto */
+	b.settings.v[ARAS_S_CPU_THRESHOLD] = 60; /* from the config file */
+	b.settings.v[ARAS_S_HOLD_TIME] = 15;     /* ditto */
 	aras_state_set_setting(&b, ARAS_S_COOLDOWN, 30);
-	set_ok(&b, 1, ARAS_PREF_THR_CPU, 40);          /* same VM, other field */
-	set_ok(&b, 3, ARAS_PREF_OPT_OUT, 1);           /* VM not in the file */
+	set_ok(&b, 1, ARAS_PREF_THR_CPU, 40); /* same VM, other field */
+	set_ok(&b, 3, ARAS_PREF_OPT_OUT, 1);  /* VM not in the file */
 	assert_int_equal(aras_state_load(&b, f->path, f->why, sizeof(f->why)), 0);
 	assert_int_equal(b.settings.v[ARAS_S_CPU_THRESHOLD], 75);
 	assert_int_equal(b.settings.v[ARAS_S_HOLD_TIME], 15);
@@ -647,9 +647,7 @@ static const struct {
 	  "vm " U1 " cpuThreshold 9\n"
 	  "vm " U1 " diskThreshold 900",
 	  3 },
-	{ "garbage after good lines",
-	  "setting memThreshold 55\nvm " U1 " optOut 1\n\n\n%%$#@!\n",
-	  5 },
+	{ "garbage after good lines", "setting memThreshold 55\nvm " U1 " optOut 1\n\n\n%%$#@!\n", 5 },
 };
 
 /* A bad line: -ARAS_E_INVAL, "path:LINE: reason", and st exactly as before. */
@@ -893,8 +891,8 @@ static void group_names_and_hosts(void **state)
 		{ "h1,,h2", -ARAS_E_RANGE, -ARAS_E_RANGE },
 		{ ",h1", -ARAS_E_RANGE, -ARAS_E_RANGE },
 		{ "h1,", -ARAS_E_RANGE, -ARAS_E_RANGE },
-		{ "0123456789012345678901234567890", 0, 0 },   /* 31 */
-		{ "01234567890123456789012345678901", 0, 0 },  /* 32 */
+		{ "0123456789012345678901234567890", 0, 0 },                /* 31 */
+		{ "01234567890123456789012345678901", 0, 0 },               /* 32 */
 		{ "012345678901234567890123456789012", -ARAS_E_LENGTH, 0 }, /* 33 */
 	};
 	char big[300];
@@ -902,8 +900,8 @@ static void group_names_and_hosts(void **state)
 	(void)state;
 	for (size_t i = 0; i < N_ELEM(cases); i++) {
 		if (aras_group_name_ok(cases[i].s, strlen(cases[i].s)) != cases[i].name_rc)
-			fail_msg("name '%s': %d, want %d", cases[i].s, aras_group_name_ok(cases[i].s, strlen(cases[i].s)),
-				 cases[i].name_rc);
+			fail_msg("name '%s': %d, want %d", cases[i].s,
+				 aras_group_name_ok(cases[i].s, strlen(cases[i].s)), cases[i].name_rc);
 		if (aras_group_hosts_ok(cases[i].s, strlen(cases[i].s)) != cases[i].hosts_rc)
 			fail_msg("hosts '%s': %d, want %d", cases[i].s,
 				 aras_group_hosts_ok(cases[i].s, strlen(cases[i].s)), cases[i].hosts_rc);

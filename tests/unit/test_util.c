@@ -19,20 +19,16 @@ static const struct {
 } uuid_cases[] = {
 	{ "zero", { 0 }, "00000000-0000-0000-0000-000000000000" },
 	{ "all ff",
-	  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	    0xff, 0xff },
+	  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
 	  "ffffffff-ffff-ffff-ffff-ffffffffffff" },
 	{ "sequence",
-	  { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd,
-	    0xee, 0xff },
+	  { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff },
 	  "00112233-4455-6677-8899-aabbccddeeff" },
 	{ "libvirt test domain",
-	  { 0x6a, 0x1a, 0x6f, 0x0d, 0x2d, 0x3c, 0x4c, 0x3e, 0x9b, 0x6e, 0x0b, 0x36, 0x4e, 0x2c,
-	    0xe6, 0x65 },
+	  { 0x6a, 0x1a, 0x6f, 0x0d, 0x2d, 0x3c, 0x4c, 0x3e, 0x9b, 0x6e, 0x0b, 0x36, 0x4e, 0x2c, 0xe6, 0x65 },
 	  "6a1a6f0d-2d3c-4c3e-9b6e-0b364e2ce665" },
 	{ "nibbles",
-	  { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54,
-	    0x32, 0x10 },
+	  { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10 },
 	  "01234567-89ab-cdef-fedc-ba9876543210" },
 };
 
@@ -147,8 +143,8 @@ static void uuid_parse_invalid_table(void **state)
 		int rc = aras_uuid_parse(bad_uuids[i].text, out);
 
 		if (rc != -ARAS_E_INVAL)
-			fail_msg("%s: parse('%s') = %d, want %d", bad_uuids[i].name, bad_uuids[i].text,
-				 rc, -ARAS_E_INVAL);
+			fail_msg("%s: parse('%s') = %d, want %d", bad_uuids[i].name, bad_uuids[i].text, rc,
+				 -ARAS_E_INVAL);
 	}
 }
 
@@ -213,7 +209,11 @@ static const struct {
 	{ "ESC (terminal escape)", "\x1b[2Jx", "\\x1b[2Jx" },
 	{ "NUL-free low controls", "\x01\x07\x08\x0b\x0c\x1f", "\\x01\\x07\\x08\\x0b\\x0c\\x1f" },
 	{ "DEL", "a\x7f", "a\\x7f" },
-	{ "C1 CSI U+009B in UTF-8", "a\xc2\x9b" "2Jb", "a\\xc2\\x9b" "2Jb" },
+	{ "C1 CSI U+009B in UTF-8",
+	  "a\xc2\x9b"
+	  "2Jb",
+	  "a\\xc2\\x9b"
+	  "2Jb" },
 	{ "C1 first and last", "\xc2\x80\xc2\x9f", "\\xc2\\x80\\xc2\\x9f" },
 	{ "U+00A0 and U+00E9 kept", "\xc2\xa0\xc3\xa9", "\xc2\xa0\xc3\xa9" },
 	{ "other UTF-8 kept (euro, CJK)", "\xe2\x82\xac\xe4\xb8\xad", "\xe2\x82\xac\xe4\xb8\xad" },
@@ -284,14 +284,10 @@ static void escape_truncates_whole(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(uuid_format_table),
-		cmocka_unit_test(uuid_parse_table),
-		cmocka_unit_test(uuid_round_trip_random),
-		cmocka_unit_test(uuid_parse_invalid_table),
-		cmocka_unit_test(strerror_table),
-		cmocka_unit_test(strerror_distinct),
-		cmocka_unit_test(escape_table),
-		cmocka_unit_test(escape_every_byte),
+		cmocka_unit_test(uuid_format_table),      cmocka_unit_test(uuid_parse_table),
+		cmocka_unit_test(uuid_round_trip_random), cmocka_unit_test(uuid_parse_invalid_table),
+		cmocka_unit_test(strerror_table),         cmocka_unit_test(strerror_distinct),
+		cmocka_unit_test(escape_table),           cmocka_unit_test(escape_every_byte),
 		cmocka_unit_test(escape_truncates_whole),
 	};
 

@@ -14,12 +14,12 @@
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-#define CHECK_U64(what, got, want)                                                                  \
-	do {                                                                                        \
-		unsigned long long g_ = (unsigned long long)(got);                                  \
-		unsigned long long w_ = (unsigned long long)(want);                                 \
-		if (g_ != w_)                                                                       \
-			fail_msg("%s: %s = %llu, want %llu", (what), #got, g_, w_);                 \
+#define CHECK_U64(what, got, want)                                                                           \
+	do {                                                                                                 \
+		unsigned long long g_ = (unsigned long long)(got);                                           \
+		unsigned long long w_ = (unsigned long long)(want);                                          \
+		if (g_ != w_)                                                                                \
+			fail_msg("%s: %s = %llu, want %llu", (what), #got, g_, w_);                          \
 	} while (0)
 
 /*
