@@ -275,7 +275,7 @@ fuzz-check: fuzz-bin
 build-matrix:
 	sh tests/build-matrix.sh
 
-# Rewrites the files of tools/format-checked.txt only (see tools/format.sh).
+# Rewrites every C file git tracks with .clang-format (see tools/format.sh).
 format:
 	sh tools/format.sh fix
 
