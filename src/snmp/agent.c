@@ -1,6 +1,6 @@
 /*
  * agent.c - arasd as a net-snmp AgentX subagent: start-up in the order
- * net-snmp needs (see notes in README "net-snmp start-up"), net-snmp's log
+ * net-snmp needs (each step says why, in aras_snmp_start below), net-snmp's log
  * routed into ours, the master connection tracked for the drop counter,
  * and net-snmp's descriptors and timeouts registered with the loop
  * (loop.h) as a source.
