@@ -2,7 +2,7 @@
 # subagent over libvirt.  One Makefile; flags from pkg-config.
 
 CC      ?= cc
-PKGS     = netsnmp-agent libvirt libcurl
+PKGS     = netsnmp-agent libvirt libcurl libmicrohttpd libcrypt libxml-2.0
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) $(if $(CI),-Werror) -Isrc
@@ -35,6 +35,9 @@ arasd-replay: $(REPLAY_OBJ) $(CORE_OBJ)
 src/replay/%.o: src/replay/%.c src/replay/*.h src/core/*.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# src/snmp/prom.c's table of series, generated from snmp.yml (make prometheus)
+src/snmp/prom.o: src/snmp/prom_table.h
+
 # Core objects: libc only, no library flags (the boundary holds by construction).
 src/core/%.o: src/core/%.c src/core/*.h
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -45,6 +48,12 @@ src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 # Unit tests link only core and util objects and cmocka (and libm, for the replay's).
 tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ) $(UTIL_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+
+# The domain XML parser (src/virt/domxml.c) is tested alone with libxml2.
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+tests/unit/test_domxml: tests/unit/test_domxml.c src/virt/domxml.c $(CORE_OBJ)
+	$(CC) $(CFLAGS) $(XML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(XML_LIBS) -lm
 
 unit: $(UNIT_BIN)
 
@@ -78,6 +87,7 @@ lint:
 	sh tools/core-closed.sh
 	sh tools/format.sh
 	sh tools/enums.sh
+	python3 tools/prom-table.py check conf/prometheus/snmp.yml src/snmp/prom_table.h
 
 # The MIB's enumerations rewritten from the core's tables (tools/enums.sh).
 enums:
@@ -95,6 +105,7 @@ nms-check: all
 prometheus:
 	cd conf/prometheus && MIBDIRS=$(CURDIR)/mib:$(lastword $(wildcard /usr/lib/erlang/lib/snmp-*/mibs)) \
 		prometheus-snmp-generator --fail-on-parse-errors generate -o snmp.yml
+	python3 tools/prom-table.py conf/prometheus/snmp.yml src/snmp/prom_table.h
 
 # arasd on the real two-host libvirt + QEMU lab (tests/lab/README.md): root, TCG.
 lab-check: all
@@ -178,6 +189,7 @@ install-nms:
 	install -D -m 755 conf/snmptrapd/aras-trap-log $(DESTDIR)$(PREFIX)/share/arasd/snmptrapd/aras-trap-log
 	install -D -m 644 conf/snmptrapd/snmptrapd.conf $(DESTDIR)$(PREFIX)/share/arasd/snmptrapd/snmptrapd.conf
 	install -D -m 644 conf/demo.conf $(DESTDIR)$(PREFIX)/share/arasd/demo.conf
+	install -D -m 644 conf/agent.conf $(DESTDIR)$(PREFIX)/share/arasd/agent.conf
 	install -D -m 644 conf/fixture/hostA.xml $(DESTDIR)$(PREFIX)/share/arasd/fixture/hostA.xml
 	install -D -m 644 conf/fixture/hostB.xml $(DESTDIR)$(PREFIX)/share/arasd/fixture/hostB.xml
 .PHONY: install-nms
@@ -211,6 +223,9 @@ $(SAN_DIR)/arasd-replay: $(SAN_REPLAY) $(SAN_CORE)
 $(SAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(SAN_CORE) $(UTIL_SRC:%.c=$(SAN_DIR)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+$(SAN_DIR)/tests/unit/test_domxml: tests/unit/test_domxml.c src/virt/domxml.c $(SAN_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(XML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(XML_LIBS) -lm
 
 san: $(SAN_DIR)/arasd $(SAN_DIR)/arasd-replay $(SAN_UNIT)
 
@@ -238,6 +253,9 @@ $(TSAN_DIR)/arasd: $(TSAN_CORE) $(TSAN_ADAPT)
 $(TSAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(TSAN_CORE) $(UTIL_SRC:%.c=$(TSAN_DIR)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+$(TSAN_DIR)/tests/unit/test_domxml: tests/unit/test_domxml.c src/virt/domxml.c $(TSAN_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TSAN_FLAGS) $(XML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(XML_LIBS) -lm
 
 tsan: $(TSAN_DIR)/arasd $(TSAN_UNIT)
 
@@ -260,15 +278,16 @@ FUZZ_CHECK_TIME ?= 10
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(REPLAY_SRC) src/core/*.h src/replay/*.h
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(if $(CI),-Werror) -Isrc $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) \
-		$(if $(findstring trace,$*),src/replay/trace.c) -lm
+		$(if $(findstring trace,$*),src/replay/trace.c) \
+		$(if $(findstring domxml,$*),$(XML_CFLAGS) src/virt/domxml.c $(XML_LIBS)) -lm
 
 fuzz-bin: $(FUZZ_BIN)
 
 fuzz: fuzz-bin
-	sh tests/fuzz/run.sh $(FUZZ_TIME) grow
+	bash tests/fuzz/run.sh $(FUZZ_TIME) grow
 
 fuzz-check: fuzz-bin
-	sh tests/fuzz/run.sh $(FUZZ_CHECK_TIME)
+	bash tests/fuzz/run.sh $(FUZZ_CHECK_TIME)
 
 # Every supported build is warning-free under -Werror: gcc and clang at
 # -O0, -O1, -O2, and the sanitizer flags (objects in build/matrix, thrown away).

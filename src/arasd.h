@@ -36,11 +36,45 @@ struct aras_mail_settings {
 	unsigned timeout_s;
 };
 
+/*
+ * How arasd serves ARAS-MIB: as an AgentX subagent of the host's snmpd (the
+ * default), or, with agentAddress, as a standalone SNMP agent on its own
+ * port (no AgentX hop: the path for large clusters, docs/nms.md), its
+ * access control and trap sinks from agentConfig (snmpd.conf syntax).
+ */
+struct aras_agent_conf {
+	char *agentx_socket;    /* agentxSocket; NULL: net-snmp's default */
+	unsigned ping_interval; /* agentxPingInterval, seconds */
+	char *address;          /* agentAddress; NULL: AgentX subagent */
+	char *config;           /* agentConfig: the standalone agent's snmpd.conf-style file */
+};
+
+/*
+ * The /metrics endpoint (metricsAddress...; daemon/http.c): ARAS-MIB in the
+ * Prometheus text format, as snmp_exporter's module arasd prints it
+ * (snmp/prom.h).  Off while port is 0.
+ */
+struct aras_metrics_user {
+	char *name;
+	char *hash; /* bcrypt ($2a$, $2b$, $2y$) */
+};
+
+struct aras_metrics_conf {
+	char *addr;    /* numeric IPv4 or IPv6 address; NULL: 127.0.0.1 */
+	unsigned port; /* metricsAddress's port; 0: no endpoint */
+	char *tls_cert, *tls_key;
+	struct aras_metrics_user *users; /* metricsUser lines: basic auth when any */
+	size_t nusers;
+};
+
+struct aras_http;
+
 struct arasd {
 	char *state_file;            /* persisted SETs (stateFile) */
 	struct aras_journal journal; /* acknowledged orders (stateFile.orders, core/journal.h) */
-	char *agentx_socket;         /* NULL: net-snmp's default */
-	unsigned ping_interval;      /* agentxPingInterval, seconds */
+	struct aras_agent_conf agent;
+	struct aras_metrics_conf metrics;
+	struct aras_http *http;
 	struct aras_host_conf *hosts;
 	size_t nhosts;
 	struct aras_engine *eng; /* state, model, controller, actions, event log, backoff (core/engine.h) */
@@ -55,6 +89,7 @@ struct arasd {
 	unsigned script_timeout;
 	struct aras_scripts *scripts;
 	struct aras_counters counters; /* changed only through counters.h */
+	char *vmmib_local;             /* vmMibLocalHost: the host VM-MIB's default context serves */
 };
 
 #endif

@@ -21,7 +21,7 @@ for v in $(echo "${MATRIX:-$all}" | sed 's/ \([a-z]*:\)/\n\1/g'); do
 	{
 		name=$cc$(echo "$opt" | tr -d ' =,' | cut -c1-24)
 		dir=build/matrix/$name
-		if make -s CI=1 CC=$cc SAN_DIR="$dir" SAN_FLAGS="-g $opt" \
+		if make -s -j"$(nproc)" CI=1 CC=$cc SAN_DIR="$dir" SAN_FLAGS="-g $opt" \
 			"$dir/arasd" "$dir/arasd-replay" \
 			$(ls tests/unit/test_*.c | sed "s|^|$dir/|; s|\.c\$||") >"$dir.log" 2>&1; then
 			echo "ok - build $cc $opt -Werror"

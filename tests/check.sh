@@ -4,5 +4,5 @@
 set -e
 cd "$(dirname "$0")/.."
 sh tests/deps.sh
-make -s CI=1 all unit
+make -s -j"$(nproc)" CI=1 all unit
 exec bash tests/run.sh

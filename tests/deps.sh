@@ -2,7 +2,7 @@
 # tests/deps.sh - install the Debian packages arasd's build, demo and tests
 # need, only those missing (apt-get update first when any is).
 PKGS="build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd libvirt-dev libvirt-clients
-libcurl4-openssl-dev libcmocka-dev smitools erlang-snmp python3-aiosmtpd python3
+libcurl4-openssl-dev libmicrohttpd-dev libcrypt-dev libxml2-dev openssl libcmocka-dev smitools erlang-snmp python3-aiosmtpd python3
 monitoring-plugins-standard iproute2 procps gnuplot-nox"
 # What the NMS checks (tests/nms/, make nms-check) run for real: Zabbix 6.0
 # server + frontend API on a private PostgreSQL, Icinga 2, Nagios 4 core,
@@ -13,8 +13,8 @@ icinga2 nagios4-core prometheus prometheus-snmp-exporter"
 PKGS="$PKGS curl"
 # Packaging (debian/), man pages, fuzzing and sanitizer builds.
 PKGS="$PKGS debhelper dpkg-dev fakeroot lintian mandoc clang libclang-rt-14-dev"
-# make lint: tools/format.sh (.clang-format).
-PKGS="$PKGS clang-format"
+# make lint: tools/format.sh (.clang-format); tools/prom-table.py reads snmp.yml.
+PKGS="$PKGS clang-format python3-yaml"
 # The package test checks the logrotate snippet; the sandbox test traces arasd.
 PKGS="$PKGS logrotate strace"
 missing=""

@@ -95,7 +95,23 @@ ${TRAPSINK:-trap2sink} 127.0.0.1:$TRAP_PORT public
 CONF
 }
 
+# ARAS_AGENT=standalone runs a test on the large-cluster path: no snmpd,
+# arasd itself the SNMP agent on $AGENT (agentAddress), its access control
+# and trap sinks the lines of the test's snmpd.conf that are not about
+# being a master (agentConfig $T/agent.conf).  start_snmpd then only
+# writes that file; a test that restarts or reads snmpd does not run so.
+standalone() { [ "${ARAS_AGENT:-}" = standalone ]; }
+write_agent_conf() {
+	[ -f "$T/snmpd.conf" ] || write_snmpd_conf
+	grep -viE '^[[:space:]]*(master|agentxsocket|agentxperms|agentaddress)([[:space:]]|$)' \
+		"$T/snmpd.conf" >"$T/agent.conf"
+}
+
 start_snmpd() {
+	if standalone; then
+		write_agent_conf
+		return 0
+	fi
 	[ -f "$T/snmpd.conf" ] || write_snmpd_conf
 	mkdir -p "$T/snmpd-state"
 	SNMP_PERSISTENT_DIR="$T/snmpd-state" snmpd -f -Lf "$T/snmpd.log" -C -c "$T/snmpd.conf" \
@@ -124,9 +140,17 @@ udp_bound() { ss -Hlun "src 127.0.0.1:$1" 2>/dev/null | grep -q .; }
 # write_arasd_conf [extra lines...] (hosts from $HOSTS_CONF lines)
 write_arasd_conf() {
 	{
-		echo "agentxSocket $AGENTX"
-		echo "agentxPingInterval ${PING:-2}"
+		if standalone; then
+			echo "agentAddress udp:127.0.0.1:$SNMP_PORT"
+			echo "agentConfig $T/agent.conf"
+		else
+			echo "agentxSocket $AGENTX"
+			echo "agentxPingInterval ${PING:-2}"
+		fi
 		echo "pollInterval ${POLL:-1}"
+		# never the machine's /var/lib/arasd/state (an installed arasd's,
+		# or another test's): a test's own stateFile line below wins
+		echo "stateFile $T/state"
 		printf '%s\n' "${HOSTS_CONF[@]}"
 		printf '%s\n' "$@"
 	} >"$T/arasd.conf"
@@ -134,6 +158,7 @@ write_arasd_conf() {
 
 # start_arasd: start on $T/arasd.conf and wait until its subtree answers.
 start_arasd() {
+	! standalone || write_agent_conf
 	"$ARASD" -f -c "$T/arasd.conf" "$@" >>"$T/arasd.log" 2>&1 &
 	ARASD_PID=$!
 	record_pid $ARASD_PID

@@ -45,11 +45,46 @@ san_units() {
 	done
 }
 
-# TEST PREFIX: run one integration test into $out, its failed lines printed with PREFIX; sets p and f
-san_integration() {
-	timeout 600 bash "$1" >"$out" 2>&1
-	san_tally $?
-	grep '^not ok' "$out" | sed "s/^/$2/"
+# san_lanes PREFIX TEST...: run each integration TEST, SAN_LANES (1) at
+# a time, each with a report directory of its own (the *_OPTIONS'
+# log_path moved into it); when a test and those before it are done, in
+# the list's order: its failed lines printed with PREFIX, p and f set, and
+# the caller's san_after TEST run with $out its output and $logs its reports.
+san_lanes() {
+	local prefix=$1 i n k=0 base=$logs lanes=${SAN_LANES:-1} main_out=$out
+	shift
+	local -a list=("$@")
+	n=$#
+	san_flush() {
+		local rc
+		while [ "$k" -lt "$n" ] && [ -f "$base/t$k.rc" ]; do
+			read -r rc <"$base/t$k.rc"
+			out=$base/t$k.out logs=$base/t$k.d
+			san_tally "$rc"
+			grep '^not ok' "$out" | sed "s/^/$prefix/"
+			san_after "${list[$k]}"
+			rm -rf "$out" "$logs" "$base/t$k.rc"
+			out=$main_out logs=$base
+			k=$((k + 1))
+		done
+	}
+	for ((i = 0; i < n; i++)); do
+		while [ "$(jobs -rp | wc -l)" -ge "$lanes" ]; do
+			wait -n
+			san_flush
+		done
+		mkdir -p "$base/t$i.d"
+		(
+			d=$base/t$i.d
+			export ASAN_OPTIONS="${ASAN_OPTIONS//$base\//$d/}" UBSAN_OPTIONS="${UBSAN_OPTIONS//$base\//$d/}"
+			export TSAN_OPTIONS="${TSAN_OPTIONS//$base\//$d/}"
+			timeout 600 bash "${list[$i]}" >"$base/t$i.out" 2>&1
+			echo $? >"$base/t$i.rc.tmp"
+			mv "$base/t$i.rc.tmp" "$base/t$i.rc"
+		) &
+	done
+	wait
+	san_flush
 }
 
 # "TAG: N passed, N failed", and the exit status

@@ -21,11 +21,13 @@ san_tag=tsan san_what=ThreadSanitizer san_show='^WARNING: ThreadSanitizer|^SUMMA
 export TSAN_OPTIONS="log_path=$logs/tsan:halt_on_error=0:exitcode=0:second_deadlock_stack=1:suppressions=$top/tests/tsan.supp:print_suppressions=0"
 export ARASD=$top/build/tsan/arasd
 san_units
-for t in ${TSAN_TESTS:-tests/integration/t_*.sh}; do
-	san_integration "$t" "# "
+san_after() {
 	pass=$((pass + p))
 	fail=$((fail + f))
-	echo "# tsan $t: $p passed, $f failed"
-	san_reports "tsan $t"
-done
+	echo "# tsan $1: $p passed, $f failed"
+	san_reports "tsan $1"
+}
+# one at a time (SAN_LANES 1): ThreadSanitizer slows them 5-15x
+# shellcheck disable=SC2086
+san_lanes "# " ${TSAN_TESTS:-tests/integration/t_*.sh}
 san_done

@@ -45,6 +45,13 @@ const char *aras_strerror(int err);
 void aras_uuid_format(const uint8_t uuid[ARAS_UUID_LEN], char *buf);
 /* Parse the 8-4-4-4-12 form (dashes optional); 0 or -ARAS_E_INVAL. */
 int aras_uuid_parse(const char *s, uint8_t uuid[ARAS_UUID_LEN]);
+/*
+ * In an array of n elements of size bytes each, sorted by the 16-byte UUID
+ * that starts off bytes into each, the index of the first whose UUID is
+ * not below uuid (n when none): where uuid is, or goes.
+ */
+size_t aras_uuid_lower(const void *base, size_t n, size_t size, size_t off,
+		       const uint8_t uuid[ARAS_UUID_LEN]);
 
 /*
  * The one escape of text that ends up in a line of arasd's log or a mail

@@ -6,6 +6,7 @@
 #include "rate.h"
 #include "sla.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,17 +98,7 @@ static int predict_cpu(const struct aras_ctl *c, unsigned index, unsigned k, uin
 
 static size_t ctl_bound(const struct aras_ctl *c, const uint8_t *uuid)
 {
-	size_t lo = 0, hi = c->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (memcmp(c->vms[mid].uuid, uuid, ARAS_UUID_LEN) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return aras_uuid_lower(c->vms, c->n, sizeof(*c->vms), offsetof(struct aras_ctl_vm, uuid), uuid);
 }
 
 struct aras_ctl_vm *aras_ctl_vm(struct aras_ctl *c, const uint8_t uuid[ARAS_UUID_LEN], int create)
@@ -1109,10 +1100,27 @@ static int vertical_disk(const struct aras_model *m, const struct aras_state *st
 		decision_base(d, vm, o && o->disk_grow ? ARAS_KIND_GROW_DISK : ARAS_KIND_ADD_DISK,
 			      ARAS_RES_DISK, ARAS_ORIGIN_CONTROLLER);
 		d->amount = o && o->disk_step_mib ? o->disk_step_mib : ARAS_DISK_STEP_DEFAULT_MIB;
-		snprintf(d->reason, sizeof(d->reason), "%.200s; host %.64s storage %u%% < %u%%: %s %llu MiB",
-			 cause, h->name, h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW],
-			 d->kind == ARAS_KIND_GROW_DISK ? "grow the disk by" : "add a disk of",
-			 (unsigned long long)d->amount);
+		{
+			/* which disk: the one added (exec.c's first free vdX), the one grown (vda) */
+			char which[ARAS_DEV_TARGET_MAX + 2] = "";
+			const struct aras_disk *full = aras_devices_fullest(&vm->dev);
+			char fullest[ARAS_DEV_TARGET_MAX + 32] = "";
+
+			if (d->kind == ARAS_KIND_GROW_DISK) {
+				snprintf(which, sizeof(which), " vda");
+			} else if (aras_devices_next_vd(&vm->dev, which + 1, sizeof(which) - 1) == 0) {
+				which[0] = ' ';
+			}
+			if (full)
+				snprintf(fullest, sizeof(fullest), " (fullest disk %s %u%%)", full->target,
+					 full->usage);
+			snprintf(d->reason, sizeof(d->reason),
+				 "%.200s; host %.64s storage %u%% < %u%%: %s%s %s %llu MiB%s", cause, h->name,
+				 h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW],
+				 d->kind == ARAS_KIND_GROW_DISK ? "grow the disk" : "add a disk", which,
+				 d->kind == ARAS_KIND_GROW_DISK ? "by" : "of", (unsigned long long)d->amount,
+				 fullest);
+		}
 		return 1;
 	}
 	APPEND(cause, causelen, "; host storage %u%% >= %u%%", h->disk_usage, s->v[ARAS_S_HOST_DISK_LOW]);

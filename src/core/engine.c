@@ -359,6 +359,8 @@ static void announce_state(struct aras_engine *e, struct aras_vm *vm, uint64_t n
 				e->fx.notify_vm_state(e->fx.arg, vm);
 		} else {
 			e->state_coalesced++;
+			if (e->fx.vm_state_held)
+				e->fx.vm_state_held(e->fx.arg, vm);
 		}
 	}
 	if (!crashed)
@@ -823,6 +825,12 @@ static void lifecycle_done(struct aras_engine *e, const struct aras_action *a, i
 
 	if (!vm || vm->host != a->source)
 		return;
+	if (a->kind == ARAS_KIND_UNDEFINE) {
+		/* gone from libvirt: its host's next sample drops its row (model.c) */
+		vm->missing = 1;
+		vm->undefined = 1;
+		return;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ARAS_VEV_STATE;
 	ev.t_ms = now_ms;
@@ -864,6 +872,12 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 	}
 	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
 		aras_ctl_note_result(&e->ctl, a, ok, now_ms);
+	if (ok && a->maximum) {
+		struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
+
+		if (vm)
+			vm->mem_max_next_kib = a->amount == vm->mem_max_kib ? 0 : a->amount;
+	}
 	if (ok && a->kind == ARAS_KIND_MIGRATE && a->target && e->opts.follow_moves) {
 		/*
 		 * It runs on the target now: say so at once, and ignore the
@@ -1012,35 +1026,163 @@ static int check_migrate(const struct aras_engine *e, const uint8_t uuid[ARAS_UU
 	return 0;
 }
 
+/*
+ * What every order for a VM needs (cmd: its command, 0 for an edit): its
+ * host up, no action of the VM that keeps the order out, no order of the
+ * last run still to resolve for it.  0 or -ARAS_E_INCONSIST with why.
+ */
+static int order_vm_free(const struct aras_engine *e, const struct aras_vm *vm, int cmd, char *why,
+			 size_t whylen)
+{
+	const struct aras_host *h = aras_model_host(&e->model, vm->host);
+	const struct aras_action *busy;
+
+	if (!h || h->state != ARAS_HOST_UP) {
+		snprintf(why, whylen, "host %s of VM %s is down", h ? h->name : "?", vm->name);
+		return -ARAS_E_INCONSIST;
+	}
+	if ((busy = blocking_action(e, vm->uuid, cmd))) {
+		snprintf(why, whylen, "VM %s has an action in progress (action %u %s, %s)", vm->name,
+			 (unsigned)busy->index, aras_kind_name(busy->kind), aras_astate_name(busy->state));
+		return -ARAS_E_INCONSIST;
+	}
+	if (recovering(e, vm->uuid)) {
+		snprintf(why, whylen, "VM %s has an order of the last run still to resolve", vm->name);
+		return -ARAS_E_INCONSIST;
+	}
+	return 0;
+}
+
 static int check_command(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
 {
 	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
-	const struct aras_host *h;
-	const struct aras_action *busy;
+	int rc;
 
 	if (o->cmd < ARAS_CMD_START || o->cmd > ARAS_CMD_MAX) {
-		snprintf(why, whylen, "no such command %d (start(2) .. restore(10))", o->cmd);
+		snprintf(why, whylen, "no such command %d (start(2) .. undefine(11))", o->cmd);
 		return -ARAS_E_RANGE;
 	}
 	if (!vm) {
 		snprintf(why, whylen, "no such VM");
 		return -ARAS_E_NOENT;
 	}
-	h = aras_model_host(&e->model, vm->host);
-	if (!h || h->state != ARAS_HOST_UP) {
-		snprintf(why, whylen, "host %s of VM %s is down", h ? h->name : "?", vm->name);
-		return -ARAS_E_INCONSIST;
-	}
-	if ((busy = blocking_action(e, o->uuid, o->cmd))) {
-		snprintf(why, whylen, "VM %s has an action in progress (action %u %s, %s)", vm->name,
-			 (unsigned)busy->index, aras_kind_name(busy->kind), aras_astate_name(busy->state));
-		return -ARAS_E_INCONSIST;
-	}
-	if (recovering(e, o->uuid)) {
-		snprintf(why, whylen, "VM %s has an order of the last run still to resolve", vm->name);
-		return -ARAS_E_INCONSIST;
-	}
+	if ((rc = order_vm_free(e, vm, o->cmd, why, whylen)) < 0)
+		return rc;
 	return aras_vm_cmd_check(o->cmd, vm->state, vm->managed_save, why, whylen);
+}
+
+const char *aras_edit_name(int edit)
+{
+	static const char *const names[] = { "vcpus", "memory", "maxMemory" };
+
+	return edit >= 1 && edit <= ARAS_EDIT_MAX ? names[edit - 1] : "?";
+}
+
+const char *aras_edit_object(int edit)
+{
+	static const char *const names[] = { "arasVmVcpusTarget", "arasVmMemTarget", "arasVmMemMaxTarget" };
+
+	return edit >= 1 && edit <= ARAS_EDIT_MAX ? names[edit - 1] : "?";
+}
+
+/* The action kind of an edit of vm: up or down from what it has. */
+static int edit_kind(const struct aras_vm *vm, const struct aras_order *o)
+{
+	switch (o->edit) {
+	case ARAS_EDIT_VCPUS: return o->value >= vm->vcpus ? ARAS_KIND_ADD_VCPU : ARAS_KIND_REMOVE_VCPU;
+	case ARAS_EDIT_MEM: return o->value >= vm->mem_cur_kib ? ARAS_KIND_GROW_MEM : ARAS_KIND_SHRINK_MEM;
+	default: return o->value >= vm->mem_max_kib ? ARAS_KIND_GROW_MEM : ARAS_KIND_SHRINK_MEM;
+	}
+}
+
+/* What the VM has of what the edit changes (the action's "before"). */
+static uint64_t edit_before(const struct aras_vm *vm, int edit)
+{
+	return edit == ARAS_EDIT_VCPUS ? vm->vcpus :
+	       edit == ARAS_EDIT_MEM   ? vm->mem_cur_kib :
+					 vm->mem_max_kib;
+}
+
+/* An edit's value against the VM itself: its maximum, the floor. */
+static int edit_range(const struct aras_vm *vm, const struct aras_order *o, char *why, size_t whylen)
+{
+	switch (o->edit) {
+	case ARAS_EDIT_VCPUS:
+		if (o->value >= 1 && o->value <= (vm->vcpus_max ? vm->vcpus_max : vm->vcpus))
+			return 0;
+		snprintf(why, whylen, "VM %s takes 1 .. %u vCPUs (its maximum), not %llu", vm->name,
+			 vm->vcpus_max ? vm->vcpus_max : vm->vcpus, (unsigned long long)o->value);
+		return -ARAS_E_RANGE;
+	case ARAS_EDIT_MEM:
+		if (o->value >= ARAS_EDIT_MEM_MIN_KIB && o->value <= vm->mem_max_kib)
+			return 0;
+		snprintf(why, whylen, "VM %s takes %u .. %llu KiB of memory (its maximum), not %llu",
+			 vm->name, ARAS_EDIT_MEM_MIN_KIB, (unsigned long long)vm->mem_max_kib,
+			 (unsigned long long)o->value);
+		return -ARAS_E_RANGE;
+	case ARAS_EDIT_MEM_MAX:
+		if (o->value >= ARAS_EDIT_MEM_MIN_KIB && o->value <= UINT32_MAX)
+			return 0;
+		snprintf(why, whylen, "a maximum memory of %u .. %u KiB, not %llu", ARAS_EDIT_MEM_MIN_KIB,
+			 UINT32_MAX, (unsigned long long)o->value);
+		return -ARAS_E_RANGE;
+	}
+	snprintf(why, whylen, "no such edit %d", o->edit);
+	return -ARAS_E_RANGE;
+}
+
+/* What the VM's host can carry (unless forced): its CPUs, its free memory, its memory. */
+static int edit_room(const struct aras_vm *vm, const struct aras_host *h, const struct aras_order *o,
+		     char *why, size_t whylen)
+{
+	switch (o->edit) {
+	case ARAS_EDIT_VCPUS:
+		if (!h->cpus || o->value <= h->cpus)
+			return 0;
+		snprintf(why, whylen,
+			 "%llu vCPUs is more than host %s's %u CPUs (arasVmEditForce true(1) overrides)",
+			 (unsigned long long)o->value, h->name, h->cpus);
+		return -ARAS_E_INCONSIST;
+	case ARAS_EDIT_MEM:
+		if (!aras_vm_state_active(vm->state) || o->value <= vm->mem_cur_kib ||
+		    o->value - vm->mem_cur_kib <= h->mem_free_kib)
+			return 0;
+		snprintf(why, whylen,
+			 "%llu KiB more for VM %s is more than host %s's %llu KiB free (arasVmEditForce "
+			 "true(1) "
+			 "overrides)",
+			 (unsigned long long)(o->value - vm->mem_cur_kib), vm->name, h->name,
+			 (unsigned long long)h->mem_free_kib);
+		return -ARAS_E_INCONSIST;
+	case ARAS_EDIT_MEM_MAX:
+		if (!h->mem_total_kib || o->value <= h->mem_total_kib)
+			return 0;
+		snprintf(why, whylen,
+			 "a maximum of %llu KiB is more than host %s's %llu KiB of memory (arasVmEditForce "
+			 "true(1) "
+			 "overrides)",
+			 (unsigned long long)o->value, h->name, (unsigned long long)h->mem_total_kib);
+		return -ARAS_E_INCONSIST;
+	}
+	return 0;
+}
+
+static int check_edit(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
+	int rc;
+
+	if (!vm) {
+		snprintf(why, whylen, "no such VM");
+		return -ARAS_E_NOENT;
+	}
+	if ((rc = edit_range(vm, o, why, whylen)) < 0 || (rc = order_vm_free(e, vm, 0, why, whylen)) < 0)
+		return rc;
+	if (vm->state == ARAS_VM_CRASHED || vm->state == ARAS_VM_OTHER || vm->missing) {
+		snprintf(why, whylen, "VM %s is neither running, paused nor shut off", vm->name);
+		return -ARAS_E_INCONSIST;
+	}
+	return o->force ? 0 : edit_room(vm, aras_model_host(&e->model, vm->host), o, why, whylen);
 }
 
 int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
@@ -1048,6 +1190,7 @@ int aras_engine_check_order(const struct aras_engine *e, const struct aras_order
 	int rc;
 
 	switch (o->kind) {
+	case ARAS_ORDER_EDIT: return check_edit(e, o, why, whylen);
 	case ARAS_ORDER_COMMAND: return check_command(e, o, why, whylen);
 	case ARAS_ORDER_MIGRATE: return check_migrate(e, o->uuid, o->target, why, whylen);
 	case ARAS_ORDER_DECIDE:
@@ -1066,6 +1209,31 @@ int aras_engine_check_order(const struct aras_engine *e, const struct aras_order
 /* Grow the staging list in steps of this many orders first. */
 #define ORDERS_FIRST_CAP 8
 
+static int forced(const struct aras_orders *os, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	for (size_t i = 0; i < os->nforced; i++)
+		if (memcmp(os->forced[i], uuid, ARAS_UUID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+int aras_orders_force(struct aras_orders *os, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	uint8_t(*v)[ARAS_UUID_LEN];
+
+	for (size_t i = 0; i < os->n; i++)
+		if (os->v[i].kind == ARAS_ORDER_EDIT && memcmp(os->v[i].uuid, uuid, ARAS_UUID_LEN) == 0)
+			os->v[i].force = 1;
+	if (forced(os, uuid))
+		return 0;
+	v = realloc(os->forced, (os->nforced + 1) * sizeof(*v));
+	if (!v)
+		return -ARAS_E_NOMEM;
+	memcpy(v[os->nforced++], uuid, ARAS_UUID_LEN);
+	os->forced = v;
+	return 0;
+}
+
 int aras_orders_add(struct aras_orders *os, const struct aras_order *o)
 {
 	if (os->n == os->cap) {
@@ -1077,7 +1245,10 @@ int aras_orders_add(struct aras_orders *os, const struct aras_order *o)
 		os->v = v;
 		os->cap = cap;
 	}
-	os->v[os->n++] = *o;
+	os->v[os->n] = *o;
+	if (o->kind == ARAS_ORDER_EDIT && forced(os, o->uuid))
+		os->v[os->n].force = 1;
+	os->n++;
 	return 0;
 }
 
@@ -1090,8 +1261,11 @@ int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
 			/* rejecting the VM's proposal and ordering something else for it: the order wins anyway */
 			int supersede = (a->kind == ARAS_ORDER_DECIDE) != (b->kind == ARAS_ORDER_DECIDE) &&
 					(a->kind == ARAS_ORDER_DECIDE ? a : b)->state == ARAS_AS_REJECTED;
+			/* edits of different things of one VM (vCPUs and memory) run together */
+			int edits = a->kind == ARAS_ORDER_EDIT && b->kind == ARAS_ORDER_EDIT &&
+				    a->edit != b->edit;
 
-			if ((memcmp(a->uuid, b->uuid, ARAS_UUID_LEN) == 0 && !supersede) ||
+			if ((memcmp(a->uuid, b->uuid, ARAS_UUID_LEN) == 0 && !supersede && !edits) ||
 			    (a->kind == ARAS_ORDER_DECIDE && b->kind == ARAS_ORDER_DECIDE &&
 			     a->action == b->action)) {
 				char u[ARAS_UUID_STRLEN];
@@ -1140,8 +1314,10 @@ int aras_engine_check_orders(const struct aras_engine *e, const struct aras_stat
 void aras_orders_clear(struct aras_orders *os)
 {
 	free(os->v);
+	free(os->forced);
 	os->v = NULL;
-	os->n = os->cap = 0;
+	os->forced = NULL;
+	os->n = os->cap = os->nforced = 0;
 }
 
 /* What an operator's order is, as its action's reason says it: "operator order N: ..." */
@@ -1158,6 +1334,12 @@ static void order_reason(const struct aras_order *o, char *buf, size_t len)
 		return;
 	case ARAS_ORDER_MIGRATE:
 		snprintf(buf, len, "operator order%s: arasVmMigrateTo %u", id, o->target);
+		return;
+	case ARAS_ORDER_EDIT:
+		snprintf(buf, len, "operator order%s: %s %llu%s%s", id, aras_edit_object(o->edit),
+			 (unsigned long long)o->value,
+			 o->edit == ARAS_EDIT_MEM_MAX ? " (from the next boot)" : "",
+			 o->force ? ", forced" : "");
 		return;
 	default:
 		snprintf(buf, len, "operator order%s: arasActionState %s(%d) of action %u", id,
@@ -1191,6 +1373,9 @@ static void supersede(struct aras_engine *e, const struct aras_order *o, uint64_
 			snprintf(a->error, sizeof(a->error),
 				 "superseded by the operator's arasVmCommand %s(%d)", aras_cmd_name(o->cmd),
 				 o->cmd);
+		else if (o->kind == ARAS_ORDER_EDIT)
+			snprintf(a->error, sizeof(a->error), "superseded by the operator's %s %llu",
+				 aras_edit_object(o->edit), (unsigned long long)o->value);
 		else
 			snprintf(a->error, sizeof(a->error),
 				 "superseded by the operator's arasVmMigrateTo %u", o->target);
@@ -1228,7 +1413,10 @@ static void order_failed(struct aras_engine *e, const struct aras_order *o, cons
 		snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
 	else
 		aras_uuid_format(o->uuid, dec.vm_name);
-	dec.kind = o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE : aras_kind_of_cmd(o->cmd);
+	dec.kind = o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE :
+		   o->kind == ARAS_ORDER_EDIT    ? (vm ? edit_kind(vm, o) : ARAS_KIND_GROW_MEM) :
+						   aras_kind_of_cmd(o->cmd);
+	dec.amount = o->kind == ARAS_ORDER_EDIT ? o->value : 0;
 	dec.source = vm ? vm->host : 0;
 	dec.target = o->kind == ARAS_ORDER_MIGRATE ? o->target : 0;
 	dec.resource = ARAS_RES_NONE;
@@ -1247,9 +1435,13 @@ static void order_failed(struct aras_engine *e, const struct aras_order *o, cons
 	action_outcome(e, a);
 }
 
-/* An operator's order: an approved action of origin operator that starts at once. */
+/*
+ * An operator's order: an approved action of origin operator that starts
+ * at once (o: an edit's amount, before and maximum; NULL otherwise).
+ */
 static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int kind, unsigned target,
-			    const char *reason, uint32_t order_id, uint64_t now_ms)
+			    const struct aras_order *o, const char *reason, uint32_t order_id,
+			    uint64_t now_ms)
 {
 	struct aras_decision dec;
 	struct aras_action *a;
@@ -1260,6 +1452,10 @@ static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int
 	dec.kind = kind;
 	dec.source = vm->host;
 	dec.target = target;
+	if (o) {
+		dec.amount = o->value;
+		dec.before = edit_before(vm, o->edit);
+	}
 	dec.resource = ARAS_RES_NONE;
 	dec.origin = ARAS_ORIGIN_OPERATOR;
 	snprintf(dec.reason, sizeof(dec.reason), "%s", reason);
@@ -1270,6 +1466,7 @@ static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int
 	}
 	/* before start: a job that cannot be queued ends the action (and the order) at once */
 	a->order_id = order_id;
+	a->maximum = o && o->edit == ARAS_EDIT_MEM_MAX;
 	announce(e, a, ARAS_EV_ACTION_STARTED);
 	start(e, a, now_ms);
 }
@@ -1313,9 +1510,72 @@ void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64
 		order_reason(o, reason, sizeof(reason));
 		operator_action(e, vm,
 				o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE : aras_kind_of_cmd(o->cmd),
-				o->kind == ARAS_ORDER_MIGRATE ? o->target : 0, reason, o->id, now_ms);
+				o->kind == ARAS_ORDER_MIGRATE ? o->target : 0, NULL, reason, o->id, now_ms);
+		return;
+	case ARAS_ORDER_EDIT:
+		if (!vm) {
+			order_failed(e, o, "the VM is gone", now_ms);
+			return;
+		}
+		supersede(e, o, now_ms);
+		order_reason(o, reason, sizeof(reason));
+		operator_action(e, vm, edit_kind(vm, o), 0, o, reason, o->id, now_ms);
 		return;
 	}
+}
+
+/*
+ * A SET's edits together: the memory its unforced edits add to running VMs
+ * of one host fits that host's free memory; a VM's memory stays within the
+ * maximum the same SET gives it.
+ */
+static int check_edits(const struct aras_engine *e, const struct aras_orders *os, char *why, size_t whylen)
+{
+	for (size_t i = 0; os && i < os->n; i++) {
+		const struct aras_order *o = &os->v[i];
+		const struct aras_vm *vm;
+		const struct aras_host *h;
+		uint64_t add = 0;
+
+		if (o->kind != ARAS_ORDER_EDIT || o->edit != ARAS_EDIT_MEM)
+			continue;
+		for (size_t j = 0; j < os->n; j++) {
+			const struct aras_order *m = &os->v[j];
+
+			if (m->kind == ARAS_ORDER_EDIT && m->edit == ARAS_EDIT_MEM_MAX &&
+			    memcmp(m->uuid, o->uuid, ARAS_UUID_LEN) == 0 && o->value > m->value) {
+				snprintf(why, whylen,
+					 "memory %llu KiB above the maximum %llu KiB of the same SET",
+					 (unsigned long long)o->value, (unsigned long long)m->value);
+				return -ARAS_E_INCONSIST;
+			}
+		}
+		if (o->force || !(vm = aras_model_find_vm(&e->model, o->uuid)) ||
+		    !(h = aras_model_host(&e->model, vm->host)))
+			continue;
+		/* the first unforced grow on this host sums them all */
+		for (size_t j = 0; j < os->n; j++) {
+			const struct aras_order *m = &os->v[j];
+			const struct aras_vm *mv;
+
+			if (m->kind != ARAS_ORDER_EDIT || m->edit != ARAS_EDIT_MEM || m->force ||
+			    !(mv = aras_model_find_vm(&e->model, m->uuid)) || mv->host != vm->host ||
+			    !aras_vm_state_active(mv->state) || m->value <= mv->mem_cur_kib)
+				continue;
+			if (j < i)
+				break; /* summed at order j already */
+			add += m->value - mv->mem_cur_kib;
+		}
+		if (add > h->mem_free_kib) {
+			snprintf(why, whylen,
+				 "the SET's edits add %llu KiB on host %s, more than its %llu KiB free "
+				 "(arasVmEditForce "
+				 "true(1) overrides)",
+				 (unsigned long long)add, h->name, (unsigned long long)h->mem_free_kib);
+			return -ARAS_E_INCONSIST;
+		}
+	}
+	return 0;
 }
 
 int aras_engine_check_all(const struct aras_engine *e, const struct aras_state *st,
@@ -1327,6 +1587,8 @@ int aras_engine_check_all(const struct aras_engine *e, const struct aras_state *
 		if ((rc = aras_engine_check_order(e, &os->v[i], why, whylen)) < 0)
 			return rc;
 	if ((rc = aras_orders_check(os, why, whylen)) < 0)
+		return rc;
+	if ((rc = check_edits(e, os, why, whylen)) < 0)
 		return rc;
 	return aras_engine_check_orders(e, st, os, why, whylen);
 }
@@ -1432,6 +1694,8 @@ void aras_engine_commit(struct aras_engine *e, struct aras_state *staged, const 
 	uint32_t size;
 
 	e->wall = wall;
+	/* vmIndex is not SET: the live map, with what was given since the SET was staged */
+	aras_state_vmidx_take(staged, &old);
 	e->state = *staged;
 	memset(staged, 0, sizeof(*staged));
 	e->state_gen++;
@@ -1511,6 +1775,11 @@ struct aras_plan *aras_engine_plan(const struct aras_engine *e)
 struct aras_evlog *aras_engine_evlog(const struct aras_engine *e)
 {
 	return e->evlog;
+}
+
+uint32_t aras_engine_vm_index(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], int *added)
+{
+	return aras_state_vmidx_assign(&e->state, uuid, added);
 }
 
 const struct aras_model_summary *aras_engine_summary(const struct aras_engine *e)

@@ -89,6 +89,11 @@ struct aras_engine_fx {
 	 * when arasActions has trap, at most arasStateNotifyLimit per window.
 	 */
 	void (*notify_vm_state)(void *arg, const struct aras_vm *vm);
+	/*
+	 * A change of vm's arasVmOperState that the limit held back (no
+	 * notify_vm_state for it): VM-MIB's bulk notifications list it.
+	 */
+	void (*vm_state_held)(void *arg, const struct aras_vm *vm);
 	/* count state changes were held back in the window that just ended. */
 	void (*notify_coalesced)(void *arg, unsigned count);
 	/* A change worth a fresh poll of every host now. */
@@ -171,6 +176,13 @@ uint32_t aras_engine_state_gen(const struct aras_engine *e);
 const struct aras_model *aras_engine_model(const struct aras_engine *e);
 struct aras_plan *aras_engine_plan(const struct aras_engine *e);   /* NULL before start */
 struct aras_evlog *aras_engine_evlog(const struct aras_engine *e); /* NULL without an event log */
+/*
+ * RFC 7666 vmIndex of a VM (the state's map, core/state.h): the one it
+ * has, or a new one (*added = 1: save the state file before showing it).
+ * 0 when out of memory or out of indexes.  A SET staged meanwhile does not
+ * lose it: aras_engine_commit keeps the live map.
+ */
+uint32_t aras_engine_vm_index(struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN], int *added);
 /* arasStatus's aggregates (refreshed where alert and host states change). */
 const struct aras_model_summary *aras_engine_summary(const struct aras_engine *e);
 /* arasStatus's counters and gauges. */
@@ -279,16 +291,37 @@ uint64_t aras_engine_stall_ms(const struct aras_engine *e);
 
 /* ---- operator orders ---- */
 
-enum aras_order_kind { ARAS_ORDER_DECIDE = 1, ARAS_ORDER_MIGRATE = 2, ARAS_ORDER_COMMAND = 3 };
+enum aras_order_kind {
+	ARAS_ORDER_DECIDE = 1,
+	ARAS_ORDER_MIGRATE = 2,
+	ARAS_ORDER_COMMAND = 3,
+	ARAS_ORDER_EDIT = 4
+};
+/*
+ * What an EDIT order changes (issue 24): the vCPU count, the current
+ * memory (balloon), both live and in the persistent definition, or the
+ * maximum memory of the persistent definition (the next boot's).
+ */
+enum aras_edit { ARAS_EDIT_VCPUS = 1, ARAS_EDIT_MEM = 2, ARAS_EDIT_MEM_MAX = 3 };
+#define ARAS_EDIT_MAX ARAS_EDIT_MEM_MAX
+/* The least memory an edit gives a VM (KiB): 64 MiB. */
+#define ARAS_EDIT_MEM_MIN_KIB 65536u
 struct aras_order {
 	uint32_t id;                 /* its id in the order journal (core/journal.h); 0: not journalled */
 	int kind;                    /* enum aras_order_kind */
 	int cmd;                     /* COMMAND: enum aras_cmd (arasVmCommand) */
 	uint32_t action;             /* DECIDE: arasActionIndex */
 	int state;                   /* DECIDE: approved(2) or rejected(3) */
-	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE, COMMAND: the VM (DECIDE: the action's VM) */
+	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE, COMMAND, EDIT: the VM (DECIDE: the action's VM) */
 	unsigned target;             /* MIGRATE: host index */
+	int edit;                    /* EDIT: enum aras_edit */
+	uint64_t value;              /* EDIT: vCPUs, or KiB */
+	int force;                   /* EDIT: beyond what the VM's host can carry (arasVmEditForce) */
 };
+/* "vcpus", "memory", "maxMemory" ("?" otherwise) */
+const char *aras_edit_name(int edit);
+/* Its ARAS-MIB object: arasVmVcpusTarget, arasVmMemTarget, arasVmMemMaxTarget ("?" otherwise) */
+const char *aras_edit_object(int edit);
 
 /* A journalled order's outcome (core/journal.h). */
 enum aras_jout {
@@ -304,12 +337,19 @@ const char *aras_order_outcome_name(int outcome);
 struct aras_orders {
 	struct aras_order *v;
 	size_t n, cap;
+	uint8_t (*forced)[ARAS_UUID_LEN]; /* VMs the SET's arasVmEditForce true(1) names */
+	size_t nforced;
 };
 
 /*
  * Check one order against the live state: 0, or -ARAS_E_NOENT (no such
- * VM / action), -ARAS_E_RANGE (no such host, not approve/reject),
- * -ARAS_E_INCONSIST (not possible now), with why.  An operator's command
+ * VM / action), -ARAS_E_RANGE (no such host, not approve/reject; an edit
+ * out of the VM's range: vCPUs 1 .. its maximum, memory
+ * ARAS_EDIT_MEM_MIN_KIB .. its maximum, a maximum of at least
+ * ARAS_EDIT_MEM_MIN_KIB), -ARAS_E_INCONSIST (not possible now; an edit
+ * beyond what its host can carry without o->force: more vCPUs than the
+ * host has CPUs, more memory than it has free for a running VM, a maximum
+ * above its memory), with why.  An operator's command
  * or migrate order wins over the controller: a proposal for the VM does
  * not keep it out (the order supersedes it: the proposal is rejected when
  * the order runs), and destroy(5) and shutdownForce(4) run even beside
@@ -318,8 +358,14 @@ struct aras_orders {
  */
 int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why,
 			    size_t whylen);
-/* Stage an order: 0 or -ARAS_E_NOMEM. */
+/* Stage an order (an edit of a VM forced in this SET is forced): 0 or -ARAS_E_NOMEM. */
 int aras_orders_add(struct aras_orders *os, const struct aras_order *o);
+/*
+ * arasVmEditForce true(1) for VM uuid in this SET: its edits, staged
+ * before or after, may go beyond what its host can carry.  0 or
+ * -ARAS_E_NOMEM.
+ */
+int aras_orders_force(struct aras_orders *os, const uint8_t uuid[ARAS_UUID_LEN]);
 /*
  * The staged orders together: at most one per VM and per action, but for
  * a rejection of the VM's proposal next to a command or migrate order for

@@ -39,6 +39,12 @@ int aras_journal_format_order(const struct aras_order *o, char *buf, size_t len)
 	case ARAS_ORDER_MIGRATE:
 		snprintf(buf, len, "order %u migrate %s %u\n", (unsigned)o->id, u, o->target);
 		return 0;
+	case ARAS_ORDER_EDIT:
+		if (o->edit < 1 || o->edit > ARAS_EDIT_MAX || o->value > UINT32_MAX)
+			return -ARAS_E_RANGE;
+		snprintf(buf, len, "order %u edit %s %s %llu%s\n", (unsigned)o->id, u,
+			 aras_edit_name(o->edit), (unsigned long long)o->value, o->force ? " force" : "");
+		return 0;
 	case ARAS_ORDER_DECIDE:
 		if (o->state != ARAS_AS_APPROVED && o->state != ARAS_AS_REJECTED)
 			return -ARAS_E_RANGE;
@@ -184,8 +190,8 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 		e.o.kind = ARAS_ORDER_COMMAND;
 		e.o.cmd = cmd_by_name(w[4]);
 		if (e.o.cmd < 0) {
-			snprintf(why, whylen, "order %u: no command '%.32s' (start .. restore)", (unsigned)id,
-				 w[4]);
+			snprintf(why, whylen, "order %u: no command '%.32s' (start .. undefine)",
+				 (unsigned)id, w[4]);
 			return -ARAS_E_INVAL;
 		}
 	} else if (strcmp(w[2], "migrate") == 0 && nw == 5) {
@@ -196,6 +202,19 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 			return -ARAS_E_INVAL;
 		}
 		e.o.target = v;
+	} else if (strcmp(w[2], "edit") == 0 && (nw == 6 || (nw == 7 && strcmp(w[6], "force") == 0))) {
+		e.o.kind = ARAS_ORDER_EDIT;
+		for (int k = 1; k <= ARAS_EDIT_MAX; k++)
+			if (strcmp(w[4], aras_edit_name(k)) == 0)
+				e.o.edit = k;
+		if (!e.o.edit || parse_u32(w[5], 1, UINT32_MAX, &v) < 0) {
+			snprintf(why, whylen,
+				 "order %u: expected 'edit UUID vcpus|memory|maxMemory VALUE [force]'",
+				 (unsigned)id);
+			return -ARAS_E_INVAL;
+		}
+		e.o.value = v;
+		e.o.force = nw == 7;
 	} else if (strcmp(w[2], "decide") == 0 && nw == 6) {
 		e.o.kind = ARAS_ORDER_DECIDE;
 		if (parse_u32(w[4], 1, UINT32_MAX, &e.o.action) < 0) {
@@ -212,8 +231,8 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 		}
 	} else {
 		snprintf(why, whylen,
-			 "order %u: expected 'command UUID NAME', 'migrate UUID HOST' or 'decide UUID ACTION "
-			 "approved|rejected'",
+			 "order %u: expected 'command UUID NAME', 'migrate UUID HOST', 'edit UUID WHAT VALUE "
+			 "[force]' or 'decide UUID ACTION approved|rejected'",
 			 (unsigned)id);
 		return -ARAS_E_INVAL;
 	}

@@ -24,6 +24,7 @@ static void vm_free(struct aras_vm *vm)
 	if (!vm)
 		return;
 	free(vm->name);
+	aras_devices_free(&vm->dev);
 	free(vm);
 }
 
@@ -164,6 +165,20 @@ static void vm_totals(struct aras_vm *vm, const struct aras_vm_sample *s)
 {
 	int np = vm->new_process;
 
+	if (!aras_vm_state_active(s->state)) {
+		/*
+		 * No QEMU process runs it: what libvirt reports for a shut-off
+		 * domain (the cgroup of a process still starting, the figure of
+		 * the last run) is counted once a process runs, from its start,
+		 * not twice (the lab saw a booting guest's 0.38 s counted again).
+		 */
+		if (!vm->have_total) {
+			memset(&vm->total, 0, sizeof(vm->total));
+			vm->have_total = 1;
+		}
+		vm->new_process = 1;
+		return;
+	}
 	if (!vm->have_total) {
 		vm->total.cpu_ns = s->cpu_time_ns;
 		vm->total.rd_bytes = s->rd_bytes;
@@ -209,7 +224,7 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 		      uint64_t start_ms, uint32_t io_cap_kib)
 {
 	uint64_t dt = vm->have_prev && t_ms > vm->t_ms ? t_ms - vm->t_ms : 0;
-	int reset = 0;
+	int reset = 0, np;
 
 	if (vm->have_prev && !aras_vm_state_active(vm->state) && aras_vm_state_active(s->state)) {
 		/* started (an event would have said so first): a new QEMU process */
@@ -223,7 +238,10 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 		vm->new_process = 1;
 		dt = 0;
 	}
+	np = vm->new_process && vm->have_total;
 	vm_totals(vm, s);
+	/* out of memory: the devices keep their last figures (the next poll tries again) */
+	(void)aras_devices_fold(&vm->dev, &s->dev, dt, np, t_ms);
 	if (dt) {
 		uint64_t dcpu = aras_counter_delta(vm->cpu_time_ns, s->cpu_time_ns, &reset);
 		uint64_t drd = aras_counter_delta(vm->rd_bytes, s->rd_bytes, &reset);
@@ -267,6 +285,8 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	vm->cpu_time_ns = s->cpu_time_ns;
 	vm->mem_cur_kib = s->mem_cur_kib;
 	vm->mem_max_kib = s->mem_max_kib;
+	if (vm->mem_max_next_kib == vm->mem_max_kib)
+		vm->mem_max_next_kib = 0; /* booted with it */
 	if (s->has_guest_mem && s->guest_avail_kib) {
 		uint64_t used = s->guest_avail_kib > s->guest_usable_kib ?
 					s->guest_avail_kib - s->guest_usable_kib :
@@ -466,6 +486,11 @@ static void host_update(struct aras_model *m, struct aras_host *h, const struct 
 	h->steal_max = steal_max;
 	h->vm_count = count;
 	h->cpus = s->cpus;
+	if (s->hv_type[0]) {
+		memcpy(h->hv_type, s->hv_type, sizeof(h->hv_type));
+		h->hv_type[sizeof(h->hv_type) - 1] = '\0';
+		h->hv_version = s->hv_version;
+	}
 	h->mem_total_kib = s->mem_total_kib;
 	if (s->has_mem_free) {
 		h->mem_free_kib = s->mem_free_kib;
@@ -521,6 +546,8 @@ static void host_down(struct aras_model *m, struct aras_host *h, const char *err
 static int stale_listing(const struct aras_vm *vm, const struct aras_vm_sample *vs, const struct aras_host *h,
 			 uint64_t start_ms)
 {
+	if (vm->undefined)
+		return 1; /* a listing taken before the undefine returned */
 	if (vm->host == h->index)
 		return vm->gen == h->gen; /* listed twice in one sample */
 	/*
@@ -622,6 +649,8 @@ void aras_host_sample_free(struct aras_host_sample *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->nvms; i++)
+		aras_devices_free(&s->vms[i].dev);
 	free(s->vms);
 	free(s);
 }

@@ -9,6 +9,7 @@
 #define ARAS_MODEL_H
 
 #include "aras.h"
+#include "device.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -70,6 +71,13 @@ struct aras_vm_sample {
 	int has_steal;
 	unsigned steal_vcpus;
 	uint64_t steal_ns;
+	/*
+	 * Each disk, interface and vCPU: identity from the domain XML the
+	 * virt adapter last read (dev.cfg.known 0: not read), raw counters
+	 * and has_stats from this poll.  Owned by the sample
+	 * (aras_host_sample_free); the model copies it.
+	 */
+	struct aras_vm_devices dev;
 };
 
 /* One host's poll result. */
@@ -89,6 +97,9 @@ struct aras_host_sample {
 	uint64_t cpu_busy_ns, cpu_total_ns;
 	int has_pools;
 	uint64_t pool_cap_bytes, pool_alloc_bytes;
+	/* the hypervisor (virConnectGetType, virConnectGetVersion): VM-MIB's vmHvSoftware / vmHvVersion */
+	char hv_type[32];    /* "QEMU", "TEST"; "" when not known */
+	uint32_t hv_version; /* major * 1000000 + minor * 1000 + release; 0 when not known */
 	size_t nvms;
 	struct aras_vm_sample *vms;
 };
@@ -101,6 +112,8 @@ struct aras_host {
 	int maintenance; /* operator flag */
 	unsigned cpus;
 	unsigned cpu_usage;
+	char hv_type[32]; /* the last poll's that said (aras_host_sample) */
+	uint32_t hv_version;
 	uint64_t mem_total_kib, mem_free_kib;
 	int mem_source;
 	unsigned disk_usage;
@@ -134,6 +147,7 @@ struct aras_vm {
 	uint64_t cpu_time_ns;
 	unsigned cpu_usage;
 	uint64_t mem_cur_kib, mem_max_kib;
+	uint64_t mem_max_next_kib; /* an edit of its maximum, in force from its next boot (0: none pending) */
 	unsigned mem_usage;
 	int mem_source;
 	uint64_t rd_bytes, wr_bytes, rd_reqs, wr_reqs, rx_bytes, tx_bytes;
@@ -157,6 +171,8 @@ struct aras_vm {
 	unsigned cpu_steal;
 	uint64_t steal_ns;
 	uint32_t disk_cap_mib, disk_alloc_mib;
+	/* disks, interfaces, vCPUs one by one (device.h); freed with the VM */
+	struct aras_vm_devices dev;
 	int vm_class;
 	int alert_state;
 	struct aras_sla_track sla[ARAS_NRES];
@@ -166,6 +182,7 @@ struct aras_vm {
 	uint64_t t_ms; /* time of the sample the figures come from */
 	int have_prev;
 	int missing;        /* its host's last poll did not list it */
+	int undefined;      /* arasd undefined it: its host's next sample drops it, listed or not */
 	int have_total;     /* total holds a first sample */
 	int new_process;    /* moved: the next sample is a new QEMU process */
 	uint64_t placed_ms; /* when vm->host was last confirmed */

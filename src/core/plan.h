@@ -32,11 +32,12 @@ enum aras_kind {
 	ARAS_KIND_SUSPEND = 13,
 	ARAS_KIND_RESUME = 14,
 	ARAS_KIND_MANAGED_SAVE = 15,
-	ARAS_KIND_RESTORE = 16
+	ARAS_KIND_RESTORE = 16,
+	ARAS_KIND_UNDEFINE = 17
 };
-#define ARAS_KIND_MAX ARAS_KIND_RESTORE
+#define ARAS_KIND_MAX ARAS_KIND_UNDEFINE
 /* A life-cycle command, not an allocation. */
-#define ARAS_KIND_IS_LIFECYCLE(k) ((k) >= ARAS_KIND_START && (k) <= ARAS_KIND_RESTORE)
+#define ARAS_KIND_IS_LIFECYCLE(k) ((k) >= ARAS_KIND_START && (k) <= ARAS_KIND_UNDEFINE)
 /* arasActionState */
 enum aras_astate {
 	ARAS_AS_PROPOSED = 1,
@@ -69,6 +70,7 @@ struct aras_action {
 	uint64_t data_processed, data_remaining, data_total;
 	uint32_t downtime_ms, duration_ms;
 	uint32_t order_id; /* the journalled operator order it carries out (core/journal.h), 0: none */
+	int maximum;       /* grow/shrinkMemory of the maximum, in the persistent definition (next boot) */
 	void *priv;        /* SNMP adapter's row */
 };
 

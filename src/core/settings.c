@@ -88,6 +88,14 @@ const struct aras_setting_def aras_setting_defs[ARAS_S_COUNT] = {
 	[ARAS_S_MIN_STAY] =
 		UINT("minStay", "arasMinStay", 27, 0, 0, 604800, 1, "seconds",
 		     "a VM the controller moved is not moved again by it for this long (0 = off)"),
+	/* RFC 7666 VM-MIB (vmObjects 9 and 10), served by snmp/vmmib.c, not under arasConfig */
+	[ARAS_S_VM_PER_VM_NOTIFY] = { "vmPerVMNotificationsEnabled", "vmPerVMNotificationsEnabled", 0,
+				      ARAS_ST_ENUM, ARAS_TRUE, 1, 2, 1, truth_names, 2, "",
+				      "VM-MIB: a VM's state change sends vmRunning ... vmDeleted" },
+	[ARAS_S_VM_BULK_NOTIFY] = { "vmBulkNotificationsEnabled", "vmBulkNotificationsEnabled", 0,
+				    ARAS_ST_ENUM, ARAS_TRUE, 1, 2, 1, truth_names, 2, "",
+				    "VM-MIB: changes held back by stateNotifyLimit (or with per-VM "
+				    "notifications off) leave as vmBulkRunning ... vmBulkDeleted" },
 };
 
 void aras_settings_defaults(struct aras_settings *s)
@@ -107,7 +115,7 @@ int aras_settings_by_token(const char *token)
 int aras_settings_by_subid(unsigned subid)
 {
 	for (int i = 0; i < ARAS_S_COUNT; i++)
-		if (aras_setting_defs[i].subid == subid)
+		if (subid && aras_setting_defs[i].subid == subid)
 			return i;
 	return -1;
 }

@@ -39,6 +39,9 @@ enum aras_setting_id {
 	ARAS_S_MIGRATION_AUTO_CONVERGE,
 	ARAS_S_MIGRATION_POST_COPY,
 	ARAS_S_MIN_STAY,
+	/* RFC 7666 VM-MIB's two switches (subid 0: not in arasConfig; snmp/vmmib.c) */
+	ARAS_S_VM_PER_VM_NOTIFY,
+	ARAS_S_VM_BULK_NOTIFY,
 	ARAS_S_COUNT
 };
 
@@ -60,7 +63,7 @@ enum aras_stype { ARAS_ST_UINT, ARAS_ST_ENUM, ARAS_ST_BITS };
 struct aras_setting_def {
 	const char *token;    /* config-file keyword, e.g. "cpuThreshold" */
 	const char *mib_name; /* e.g. "arasCpuThreshold" */
-	unsigned subid;       /* arasConfig.<subid>.0 */
+	unsigned subid;       /* arasConfig.<subid>.0; 0: another MIB's object (VM-MIB's, mib_name) */
 	enum aras_stype type;
 	uint32_t def, min, max;
 	int snmp_writable;

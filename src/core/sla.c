@@ -138,6 +138,30 @@ int aras_sla_not_running(int state)
 	       state == ARAS_VM_PMSUSPENDED;
 }
 
+/*
+ * A disk alert names the VM's disks that matter: the busiest (the most
+ * bytes/s over the last interval) and the fullest (allocation / capacity),
+ * when the hypervisor reports them (issue 23).
+ */
+static void disk_named(struct aras_alert *a, const struct aras_vm *vm)
+{
+	const struct aras_disk *full = aras_devices_fullest(&vm->dev), *busy = NULL;
+	size_t n = strlen(a->text);
+
+	for (size_t i = 0; i < vm->dev.ndisks; i++) {
+		const struct aras_disk *d = &vm->dev.disks[i];
+
+		if (d->rates_valid && (uint64_t)d->rd_rate + d->wr_rate > 0 &&
+		    (!busy || (uint64_t)d->rd_rate + d->wr_rate > (uint64_t)busy->rd_rate + busy->wr_rate))
+			busy = d;
+	}
+	if (busy && n < sizeof(a->text))
+		n += (size_t)snprintf(a->text + n, sizeof(a->text) - n, "; busiest disk %s", busy->target);
+	if (full && n < sizeof(a->text))
+		snprintf(a->text + n, sizeof(a->text) - n, "; fullest disk %s %u%%", full->target,
+			 full->usage);
+}
+
 static const int class_of[ARAS_NRES] = { ARAS_CLASS_CPU, ARAS_CLASS_MEM, ARAS_CLASS_IO };
 
 void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsigned host_index,
@@ -194,6 +218,8 @@ void aras_sla_evaluate(struct aras_model *m, const struct aras_state *st, unsign
 						 p.threshold :
 						 (p.threshold > p.margin ? p.threshold - p.margin : 0),
 					 ev == ARAS_SLA_FIRE ? " for the hold time" : "");
+				if (ARAS_RES_CPU + r == ARAS_RES_DISK)
+					disk_named(&a, vm);
 				emit(&a, arg);
 			}
 		}

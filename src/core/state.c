@@ -3,6 +3,7 @@
  */
 #include "state.h"
 
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -12,6 +13,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* struct aras_state's persisted has a bit per setting */
+_Static_assert(ARAS_S_COUNT <= 32, "aras_state.persisted holds 32 settings: widen it");
 
 static const char *const pref_names[ARAS_PREF_COUNT] = { "priority", "cpuThreshold", "memThreshold",
 							 "diskThreshold", "optOut" };
@@ -32,48 +36,126 @@ void aras_state_free(struct aras_state *st)
 	free(st->groups);
 	st->groups = NULL;
 	st->ngroups = 0;
+	free(st->vmidx);
+	st->vmidx = NULL;
+	st->nvmidx = st->capvmidx = 0;
 }
 
 int aras_state_copy(struct aras_state *dst, const struct aras_state *src)
 {
 	struct aras_vm_prefs *p = NULL;
 	struct aras_group *g = NULL;
+	struct aras_vmidx *x = NULL;
 
+	if (src->nvmidx) {
+		x = malloc(src->nvmidx * sizeof(*x));
+		if (!x)
+			return -ARAS_E_NOMEM;
+		memcpy(x, src->vmidx, src->nvmidx * sizeof(*x));
+	}
 	if (src->nprefs) {
 		p = malloc(src->nprefs * sizeof(*p));
-		if (!p)
+		if (!p) {
+			free(x);
 			return -ARAS_E_NOMEM;
+		}
 		memcpy(p, src->prefs, src->nprefs * sizeof(*p));
 	}
 	if (src->ngroups) {
 		g = malloc(src->ngroups * sizeof(*g));
 		if (!g) {
 			free(p);
+			free(x);
 			return -ARAS_E_NOMEM;
 		}
 		memcpy(g, src->groups, src->ngroups * sizeof(*g));
 	}
 	free(dst->prefs);
 	free(dst->groups);
+	free(dst->vmidx);
 	*dst = *src;
 	dst->prefs = p;
 	dst->groups = g;
+	dst->vmidx = x;
+	dst->capvmidx = src->nvmidx;
 	return 0;
+}
+
+static size_t vmidx_bound(const struct aras_state *st, const uint8_t *uuid)
+{
+	return aras_uuid_lower(st->vmidx, st->nvmidx, sizeof(*st->vmidx), offsetof(struct aras_vmidx, uuid),
+			       uuid);
+}
+
+uint32_t aras_state_vmidx(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	size_t i = vmidx_bound(st, uuid);
+
+	return i < st->nvmidx && memcmp(st->vmidx[i].uuid, uuid, ARAS_UUID_LEN) == 0 ? st->vmidx[i].index : 0;
+}
+
+static int vmidx_insert(struct aras_state *st, size_t at, const uint8_t *uuid, uint32_t index)
+{
+	if (st->nvmidx == st->capvmidx) {
+		size_t cap = st->capvmidx ? st->capvmidx * 2 : 64;
+		struct aras_vmidx *v = realloc(st->vmidx, cap * sizeof(*v));
+
+		if (!v)
+			return -ARAS_E_NOMEM;
+		st->vmidx = v;
+		st->capvmidx = cap;
+	}
+	memmove(&st->vmidx[at + 1], &st->vmidx[at], (st->nvmidx - at) * sizeof(*st->vmidx));
+	memcpy(st->vmidx[at].uuid, uuid, ARAS_UUID_LEN);
+	st->vmidx[at].index = index;
+	st->nvmidx++;
+	if (index > st->vmidx_last)
+		st->vmidx_last = index;
+	return 0;
+}
+
+uint32_t aras_state_vmidx_assign(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int *added)
+{
+	size_t i = vmidx_bound(st, uuid);
+
+	*added = 0;
+	if (i < st->nvmidx && memcmp(st->vmidx[i].uuid, uuid, ARAS_UUID_LEN) == 0)
+		return st->vmidx[i].index;
+	if (st->vmidx_last >= ARAS_VMIDX_MAX || vmidx_insert(st, i, uuid, st->vmidx_last + 1) < 0)
+		return 0;
+	*added = 1;
+	return st->vmidx_last;
+}
+
+int aras_state_vmidx_set(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], uint32_t index)
+{
+	size_t i = vmidx_bound(st, uuid);
+
+	if (index == 0 || index > ARAS_VMIDX_MAX)
+		return -ARAS_E_RANGE;
+	if (i < st->nvmidx && memcmp(st->vmidx[i].uuid, uuid, ARAS_UUID_LEN) == 0)
+		return st->vmidx[i].index == index ? 0 : -ARAS_E_INCONSIST;
+	for (size_t k = 0; k < st->nvmidx; k++)
+		if (st->vmidx[k].index == index)
+			return -ARAS_E_INCONSIST;
+	return vmidx_insert(st, i, uuid, index);
+}
+
+void aras_state_vmidx_take(struct aras_state *dst, struct aras_state *src)
+{
+	free(dst->vmidx);
+	dst->vmidx = src->vmidx;
+	dst->nvmidx = src->nvmidx;
+	dst->capvmidx = src->capvmidx;
+	dst->vmidx_last = src->vmidx_last;
+	src->vmidx = NULL;
+	src->nvmidx = src->capvmidx = 0;
 }
 
 static size_t prefs_bound(const struct aras_state *st, const uint8_t *uuid)
 {
-	size_t lo = 0, hi = st->nprefs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (memcmp(st->prefs[mid].uuid, uuid, ARAS_UUID_LEN) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return aras_uuid_lower(st->prefs, st->nprefs, sizeof(*st->prefs),
+			       offsetof(struct aras_vm_prefs, uuid), uuid);
 }
 
 const struct aras_vm_prefs *aras_state_find_prefs(const struct aras_state *st,
@@ -397,6 +479,10 @@ int aras_state_save(const struct aras_state *st, const char *path, char *why, si
 	}
 	for (size_t i = 0; i < st->nmaint; i++)
 		fprintf(f, "maintenance %u\n", st->maint[i]);
+	for (size_t i = 0; i < st->nvmidx; i++) {
+		aras_uuid_format(st->vmidx[i].uuid, uuid);
+		fprintf(f, "vmIndex %s %u\n", uuid, (unsigned)st->vmidx[i].index);
+	}
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
 		goto cleanup;
@@ -517,9 +603,21 @@ static int load_line(struct aras_state *st, char *line, char *why, size_t whylen
 		}
 		return 0;
 	}
+	if (strcmp(kind, "vmIndex") == 0 && a && b && !c) {
+		uint8_t uuid[ARAS_UUID_LEN];
+		char *end;
+		unsigned long v = strtoul(b, &end, 10);
+
+		if (aras_uuid_parse(a, uuid) < 0 || *end || b[0] == '-' || v > ARAS_VMIDX_MAX ||
+		    aras_state_vmidx_set(st, uuid, (uint32_t)v) < 0) {
+			snprintf(why, whylen, "bad vmIndex line (or an index given twice)");
+			return -ARAS_E_INVAL;
+		}
+		return 0;
+	}
 	snprintf(why, whylen,
 		 "expected 'setting TOKEN VALUE', 'vm UUID FIELD VALUE', 'maintenance HOST', "
-		 "'group NAME RULE [HOSTS]' or 'vm UUID group NAME'");
+		 "'group NAME RULE [HOSTS]', 'vm UUID group NAME' or 'vmIndex UUID N'");
 	return -ARAS_E_INVAL;
 }
 

@@ -16,6 +16,9 @@
  *                                or '-' (any host)
  *   vm UUID group NAME           the VM is a member of group NAME (defined in
  *                                the same file)
+ *   vmIndex UUID N               RFC 7666's vmIndex of the VM (snmp/vmmib.c):
+ *                                given once, never reused, kept while arasd
+ *                                runs and across restarts
  */
 #ifndef ARAS_STATE_H
 #define ARAS_STATE_H
@@ -57,6 +60,13 @@ enum aras_pref_field {
 	ARAS_PREF_COUNT
 };
 
+/* RFC 7666 vmIndex of a VM (VM-MIB's vmTable), by UUID. */
+struct aras_vmidx {
+	uint8_t uuid[ARAS_UUID_LEN];
+	uint32_t index; /* 1..2147483647 */
+};
+#define ARAS_VMIDX_MAX 2147483647u
+
 struct aras_state {
 	struct aras_settings settings;
 	uint32_t persisted;          /* bit i: setting i was SET over SNMP */
@@ -66,6 +76,9 @@ struct aras_state {
 	size_t nmaint;
 	struct aras_group *groups; /* placement rules, sorted by name (strcmp) */
 	size_t ngroups;
+	struct aras_vmidx *vmidx; /* VM-MIB vmIndex, sorted by uuid */
+	size_t nvmidx, capvmidx;
+	uint32_t vmidx_last; /* the highest index ever given (the next is one more) */
 };
 
 void aras_state_init(struct aras_state *st);
@@ -113,6 +126,21 @@ const char *aras_group_rule_name(int rule); /* "antiAffinity", "affinity" */
 /* Maintenance flag of a host; set returns -ARAS_E_NOMEM when 64 are set. */
 int aras_state_maintenance(const struct aras_state *st, unsigned host);
 int aras_state_set_maintenance(struct aras_state *st, unsigned host, int on);
+
+/*
+ * RFC 7666 vmIndex of a VM: its index, 0 when it has none.  assign gives
+ * it the next unused one (last + 1, never reused, also after the VM left)
+ * and returns it; 0 when out of memory or out of indexes.  *added is 1
+ * when the index is new (the caller saves the state file before it is
+ * shown).  set (the file parser) records a given one: 0, -ARAS_E_RANGE
+ * (0 or above ARAS_VMIDX_MAX), -ARAS_E_INCONSIST (the index or the VM has
+ * another), -ARAS_E_NOMEM.
+ */
+uint32_t aras_state_vmidx(const struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN]);
+uint32_t aras_state_vmidx_assign(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], int *added);
+int aras_state_vmidx_set(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN], uint32_t index);
+/* The live map moved into a staged state about to replace it (the map is not SET over SNMP). */
+void aras_state_vmidx_take(struct aras_state *dst, struct aras_state *src);
 
 /* Set a setting as an SNMP SET does (validated by the caller) and mark it persisted. */
 void aras_state_set_setting(struct aras_state *st, int id, uint32_t value);

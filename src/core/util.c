@@ -144,3 +144,19 @@ void aras_alert_init(struct aras_alert *a, int type, time_t when, const uint8_t 
 	snprintf(a->host_name, sizeof(a->host_name), "%s", host_name ? host_name : "");
 	a->resource = resource ? resource : ARAS_RES_NONE;
 }
+
+size_t aras_uuid_lower(const void *base, size_t n, size_t size, size_t off, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	const unsigned char *b = base;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(b + mid * size + off, uuid, ARAS_UUID_LEN) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

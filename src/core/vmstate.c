@@ -43,8 +43,8 @@ int aras_vm_oper(int st, int reason, int managed_save, int busy)
 		break;
 	}
 	switch (st) {
-	case ARAS_VM_RUNNING: return ARAS_OPER_RUNNING;
-	case ARAS_VM_BLOCKED: return ARAS_OPER_BLOCKED;
+	case ARAS_VM_RUNNING:
+	case ARAS_VM_BLOCKED: return ARAS_OPER_RUNNING;
 	case ARAS_VM_PAUSED:
 		switch (reason) {
 		case PAUSE_MIGRATION:
@@ -104,11 +104,12 @@ const char *aras_vm_reason_text(int st, int reason, char *buf, size_t len)
 	return buf;
 }
 
-static const char *const oper_names[] = { "unknown",      "other",     "preparing", "running", "blocked",
-					  "suspending",   "suspended", "resuming",  "paused",  "migrating",
-					  "shuttingdown", "shutdown",  "crashed" };
-static const char *const cmd_names[] = { "none",   "start",   "shutdown", "shutdownForce", "destroy",
-					 "reboot", "suspend", "resume",   "managedSave",   "restore" };
+static const char *const oper_names[] = { "unknown",    "other",        "preparing", "running",
+					  "suspending", "suspended",    "resuming",  "paused",
+					  "migrating",  "shuttingdown", "shutdown",  "crashed" };
+static const char *const cmd_names[] = { "none",        "start",   "shutdown", "shutdownForce",
+					 "destroy",     "reboot",  "suspend",  "resume",
+					 "managedSave", "restore", "undefine" };
 
 const char *aras_oper_name(int oper)
 {
@@ -159,8 +160,13 @@ int aras_vm_cmd_check(int cmd, int st, int managed_save, char *why, size_t whyle
 		ok = active(st);
 		need = "active (a QEMU process running)";
 		break;
+	case ARAS_CMD_UNDEFINE:
+		/* a managed save image goes with it (virsh undefine --managed-save) */
+		ok = st == ARAS_VM_SHUTOFF;
+		need = "shut off";
+		break;
 	default:
-		snprintf(why, whylen, "no such command %d (start(2) .. restore(10))", cmd);
+		snprintf(why, whylen, "no such command %d (start(2) .. undefine(11))", cmd);
 		return -ARAS_E_RANGE;
 	}
 	if (ok)
@@ -211,6 +217,11 @@ void aras_cmd_outcome(int cmd, int forced, int *st, int *reason, int *managed_sa
 		*reason = OFF_SAVED;
 		*managed_save = 1;
 		return;
+	case ARAS_CMD_UNDEFINE:
+		/* its last state, until its row goes (engine.c): shut off, no image */
+		*st = ARAS_VM_SHUTOFF;
+		*reason = 0;
+		return;
 	}
 }
 
@@ -241,4 +252,32 @@ unsigned aras_notify_limit_flush(struct aras_notify_limit *l, uint64_t now_ms)
 	l->held = 0;
 	l->window_ms = 0;
 	return n;
+}
+
+int aras_vm_admin_state(int st, int managed_save)
+{
+	switch (st) {
+	case ARAS_VM_RUNNING:
+	case ARAS_VM_BLOCKED: return ARAS_ADMIN_RUNNING;
+	case ARAS_VM_PAUSED: return ARAS_ADMIN_PAUSED;
+	case ARAS_VM_PMSUSPENDED: return ARAS_ADMIN_SUSPENDED;
+	case ARAS_VM_SHUTOFF: return managed_save ? ARAS_ADMIN_SUSPENDED : ARAS_ADMIN_SHUTDOWN;
+	}
+	return ARAS_ADMIN_SHUTDOWN;
+}
+
+unsigned aras_vm_notification(int oper)
+{
+	switch (oper) {
+	case ARAS_OPER_RUNNING: return 1;
+	case ARAS_OPER_SHUTTINGDOWN: return 2;
+	case ARAS_OPER_SHUTDOWN: return 3;
+	case ARAS_OPER_PAUSED: return 4;
+	case ARAS_OPER_SUSPENDING: return 5;
+	case ARAS_OPER_SUSPENDED: return 6;
+	case ARAS_OPER_RESUMING: return 7;
+	case ARAS_OPER_MIGRATING: return 8;
+	case ARAS_OPER_CRASHED: return 9;
+	}
+	return 0;
 }

@@ -12,21 +12,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* arasVmOperState (RFC 7666 VirtualMachineOperState) */
+/*
+ * arasVmOperState: RFC 7666's VirtualMachineOperState, its values exactly
+ * (the published RFC; the drafts had a blocked(5) and numbered the rest one
+ * higher).  libvirt's "blocked" (waiting on a resource, Xen/LXC) is
+ * running(4): the VM is up and scheduled.
+ */
 enum aras_oper {
 	ARAS_OPER_UNKNOWN = 1,
 	ARAS_OPER_OTHER = 2,
 	ARAS_OPER_PREPARING = 3,
 	ARAS_OPER_RUNNING = 4,
-	ARAS_OPER_BLOCKED = 5,
-	ARAS_OPER_SUSPENDING = 6,
-	ARAS_OPER_SUSPENDED = 7,
-	ARAS_OPER_RESUMING = 8,
-	ARAS_OPER_PAUSED = 9,
-	ARAS_OPER_MIGRATING = 10,
-	ARAS_OPER_SHUTTINGDOWN = 11,
-	ARAS_OPER_SHUTDOWN = 12,
-	ARAS_OPER_CRASHED = 13,
+	ARAS_OPER_SUSPENDING = 5,
+	ARAS_OPER_SUSPENDED = 6,
+	ARAS_OPER_RESUMING = 7,
+	ARAS_OPER_PAUSED = 8,
+	ARAS_OPER_MIGRATING = 9,
+	ARAS_OPER_SHUTTINGDOWN = 10,
+	ARAS_OPER_SHUTDOWN = 11,
+	ARAS_OPER_CRASHED = 12,
 };
 
 /* arasVmCommand; its action kind: aras_kind_of_cmd() (core/plan.h). */
@@ -41,8 +45,9 @@ enum aras_cmd {
 	ARAS_CMD_RESUME = 8,
 	ARAS_CMD_MANAGED_SAVE = 9,
 	ARAS_CMD_RESTORE = 10,
+	ARAS_CMD_UNDEFINE = 11,
 };
-#define ARAS_CMD_MAX ARAS_CMD_RESTORE
+#define ARAS_CMD_MAX ARAS_CMD_UNDEFINE
 
 /* What the engine knows beyond libvirt's state (an action of arasd in flight). */
 enum aras_busy {
@@ -65,7 +70,31 @@ int aras_vm_oper(int st, int reason, int managed_save, int busy);
 const char *aras_vm_reason_text(int st, int reason, char *buf, size_t len);
 
 const char *aras_oper_name(int oper); /* "running", "paused", ... "?" */
-const char *aras_cmd_name(int cmd);   /* "start", ... "?" */
+
+/* RFC 7666 VirtualMachineAdminState (vmAdminState): what the VM is meant to be. */
+enum aras_admin_state {
+	ARAS_ADMIN_RUNNING = 1,
+	ARAS_ADMIN_SUSPENDED = 2,
+	ARAS_ADMIN_PAUSED = 3,
+	ARAS_ADMIN_SHUTDOWN = 4
+};
+/*
+ * vmAdminState of a VM in libvirt state st (enum aras_vm_state): running
+ * and blocked are running, paused is paused, pmsuspended and a shut-off VM
+ * with a managed save image are suspended, anything else shutdown.
+ */
+int aras_vm_admin_state(int st, int managed_save);
+/*
+ * RFC 7666's per-VM notification (vmNotifications.N, 1..9) for a VM that
+ * entered oper: vmRunning(1), vmShuttingdown(2), vmShutdown(3),
+ * vmPaused(4), vmSuspending(5), vmSuspended(6), vmResuming(7),
+ * vmMigrating(8), vmCrashed(9); 0 for unknown, other and preparing (none).
+ * vmDeleted is 10; the bulk form of N is N + 10.
+ */
+#define ARAS_VMN_DELETED 10
+#define ARAS_VMN_BULK 10
+unsigned aras_vm_notification(int oper);
+const char *aras_cmd_name(int cmd); /* "start", ... "?" */
 
 /*
  * May command cmd run on a VM in libvirt state st (managed_save: it has a

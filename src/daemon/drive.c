@@ -4,6 +4,7 @@
 #include "drive.h"
 
 #include "clock.h"
+#include "snmp/vmmib.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -19,6 +20,7 @@ static void on_result(void *arg, const struct aras_job_result *res)
 		return;
 	aras_engine_result_detail(dr->eng, res->action, res->ok, res->err, res->detail, aras_mono_ms(),
 				  time(NULL));
+	aras_vmmib_touch();
 }
 
 /* A libvirt domain event, to the engine at once: 1 when every host should be polled again. */
@@ -26,6 +28,7 @@ static int on_event(void *arg, const struct aras_vm_event *ev)
 {
 	struct aras_drive *dr = arg;
 
+	aras_vmmib_touch();
 	return aras_engine_vm_event(dr->eng, ev, time(NULL));
 }
 
@@ -37,6 +40,7 @@ static void on_sample(void *arg, const struct aras_host_sample *s)
 	const struct aras_host *h = aras_model_host(m, s->host_index);
 
 	aras_engine_sample(dr->eng, s, time(NULL));
+	aras_vmmib_touch(); /* VM-MIB's rows and vmIndex follow at the next request or tick */
 	if (h && s->ok)
 		aras_history_record(dr->history, m, h->index, time(NULL));
 	aras_counters_poll(dr->counters, s->wall_ms);
@@ -76,6 +80,7 @@ static void on_second(void *arg, uint64_t now_ms)
 	aras_engine_expire(e, now_ms, wall);
 	aras_engine_flush_notify(e, now_ms);
 	aras_engine_watch_hosts(e, now_ms, wall);
+	aras_vmmib_tick(NULL);
 }
 
 /* Proposal expiry is checked this often. */

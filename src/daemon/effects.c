@@ -11,6 +11,7 @@
 #include "notify/script.h"
 #include "snmp/mib.h"
 #include "snmp/notify.h"
+#include "snmp/vmmib.h"
 #include "virt/collect.h"
 
 #include <stdio.h>
@@ -50,6 +51,7 @@ static int start_job(void *arg, const struct aras_action *a)
 	job.kind = a->kind;
 	memcpy(job.uuid, a->uuid, sizeof(job.uuid));
 	job.amount = a->amount;
+	job.maximum = a->maximum;
 	job.timeout_s =
 		set->v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT : ARAS_S_MIGRATION_TIMEOUT];
 	job.unsafe = d->migration_unsafe;
@@ -97,6 +99,25 @@ static void notify_host(void *arg, const struct aras_host *h)
 static void notify_vm_state(void *arg, const struct aras_vm *vm)
 {
 	aras_notify_vm_state(arg, vm);
+	aras_vmmib_vm_state(arg, vm);
+}
+
+static void vm_state_held(void *arg, const struct aras_vm *vm)
+{
+	aras_vmmib_vm_held(arg, vm);
+}
+
+/* ARAS-MIB's arasVmTable and VM-MIB (vmDeleted, its rows) follow the model's VMs. */
+static void vm_removed(void *arg, struct aras_vm *vm)
+{
+	aras_vmmib_vm_removed(arg, vm);
+	aras_mib_vm_removed(arg, vm);
+}
+
+static void vms_added(void *arg, size_t count)
+{
+	aras_vmmib_touch();
+	aras_mib_vms_added(arg, count);
 }
 
 static void notify_coalesced(void *arg, unsigned count)
@@ -169,6 +190,7 @@ void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx)
 	fx->notify_host = notify_host;
 	fx->notify_vm_state = notify_vm_state;
 	fx->notify_coalesced = notify_coalesced;
+	fx->vm_state_held = vm_state_held;
 	fx->mail = mail;
 	fx->script = script;
 	fx->kick = kick;
@@ -179,6 +201,6 @@ void aras_effects_wire(struct arasd *d, struct aras_engine_fx *fx)
 	fx->action_dropped = aras_mib_action_dropped;
 	fx->event_added = aras_mib_event_added;
 	fx->event_dropped = aras_mib_event_dropped;
-	fx->vm_removed = aras_mib_vm_removed;
-	fx->vms_added = aras_mib_vms_added;
+	fx->vm_removed = vm_removed;
+	fx->vms_added = vms_added;
 }

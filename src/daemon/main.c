@@ -15,6 +15,7 @@
 #include "drive.h"
 #include "effects.h"
 #include "history.h"
+#include "http.h"
 #include "loop.h"
 #include "notify/mail.h"
 #include "notify/script.h"
@@ -62,7 +63,7 @@ static void print_settings(void)
 	printf("|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < ARAS_S_COUNT; i++) {
 		const struct aras_setting_def *s = &aras_setting_defs[i];
-		char def[64], lo[64], hi[64];
+		char def[64], lo[64], hi[64], obj[80];
 
 		aras_settings_format(i, s->def, def, sizeof(def));
 		if (s->type == ARAS_ST_BITS) {
@@ -72,9 +73,13 @@ static void print_settings(void)
 			aras_settings_format(i, s->min, lo, sizeof(lo));
 			aras_settings_format(i, s->max, hi, sizeof(hi));
 		}
-		printf("| `%s` | %s.%u | %s | %s%s%s | %s | %s | %s |\n", s->token, s->mib_name, s->subid,
-		       def, lo, s->type == ARAS_ST_BITS ? " .. " : "..", hi, s->unit,
-		       s->snmp_writable ? "rw" : "ro", s->help);
+		if (s->subid)
+			snprintf(obj, sizeof(obj), "%s.%u", s->mib_name, s->subid);
+		else
+			snprintf(obj, sizeof(obj), "VM-MIB %s.0", s->mib_name);
+		printf("| `%s` | %s | %s | %s%s%s | %s | %s | %s |\n", s->token, obj, def, lo,
+		       s->type == ARAS_ST_BITS ? " .. " : "..", hi, s->unit, s->snmp_writable ? "rw" : "ro",
+		       s->help);
 	}
 }
 
@@ -262,6 +267,9 @@ static int run(struct arasd *d, const struct aras_jlog *jl)
 	 */
 	if (start_core(d, r.loop) < 0 || aras_snmp_start(d, r.loop) < 0 || start_journal(d, jl) < 0)
 		goto out;
+	/* after the MIB: /metrics reads it through mib.c's encoders */
+	if (aras_http_start(d, r.loop) < 0)
+		goto out;
 	if (aras_collector_start(&col, ch, d->nhosts, aras_engine_settings(d->eng)->v[ARAS_S_POLL_INTERVAL]) <
 	    0) {
 		log_err("cannot start the pollers");
@@ -287,6 +295,7 @@ out:
 	aras_collector_stop(col);
 	d->collector = NULL;
 	aras_virt_global_shutdown();
+	aras_http_stop(d);
 	aras_snmp_stop(d);
 	aras_history_close(&r.history);
 	aras_journal_close(&d->journal);
@@ -308,7 +317,7 @@ int main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	memset(&jl, 0, sizeof(jl));
 	aras_journal_init(&d.journal);
-	d.ping_interval = 5;
+	d.agent.ping_interval = 5;
 	while ((opt = getopt(argc, argv, "fntdc:x:hS")) != -1) {
 		switch (opt) {
 		case 'f': foreground = 1; break;
@@ -368,8 +377,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (xsock) {
-		free(d.agentx_socket);
-		d.agentx_socket = strdup(xsock);
+		free(d.agent.agentx_socket);
+		d.agent.agentx_socket = strdup(xsock);
 	}
 	if (check) {
 		if (problems)

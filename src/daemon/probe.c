@@ -38,10 +38,19 @@ int aras_daemon_probe(const struct arasd *d)
 		aras_escape(esc, sizeof(esc), line);
 		printf("%s\n", esc);
 	}
-	master = aras_snmp_probe_master(d->agentx_socket, used, sizeof(used), msg, sizeof(msg));
-	printf("agentx %s: %s%s\n", used, master < 0 ? "UNREACHABLE: " : "", msg);
-	printf("%zu of %zu host%s reachable, AgentX master %s\n", d->nhosts - (size_t)failed, d->nhosts,
-	       d->nhosts == 1 ? "" : "s", master < 0 ? "unreachable" : "reachable");
+	if (d->agent.address) {
+		/* standalone: arasd itself will answer there; no master to reach */
+		master = 0;
+		printf("agent %s: standalone (access and trap sinks: %s)\n", d->agent.address,
+		       d->agent.config);
+		printf("%zu of %zu host%s reachable, standalone agent\n", d->nhosts - (size_t)failed,
+		       d->nhosts, d->nhosts == 1 ? "" : "s");
+	} else {
+		master = aras_snmp_probe_master(d->agent.agentx_socket, used, sizeof(used), msg, sizeof(msg));
+		printf("agentx %s: %s%s\n", used, master < 0 ? "UNREACHABLE: " : "", msg);
+		printf("%zu of %zu host%s reachable, AgentX master %s\n", d->nhosts - (size_t)failed,
+		       d->nhosts, d->nhosts == 1 ? "" : "s", master < 0 ? "unreachable" : "reachable");
+	}
 	free(p);
 	return failed || master < 0;
 }

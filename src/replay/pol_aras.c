@@ -148,7 +148,11 @@ static int start_job(void *arg, const struct aras_action *a)
 	case ARAS_KIND_ADD_VCPU:
 	case ARAS_KIND_REMOVE_VCPU: rc = aras_sim_set_vcpus(s, vm, (unsigned)a->amount, a->reason); break;
 	case ARAS_KIND_GROW_MEM:
-	case ARAS_KIND_SHRINK_MEM: rc = aras_sim_set_mem(s, vm, a->amount, a->reason); break;
+	case ARAS_KIND_SHRINK_MEM:
+		/* an operator's edit of the maximum acts at the next boot: nothing now */
+		if (!a->maximum)
+			rc = aras_sim_set_mem(s, vm, a->amount, a->reason);
+		break;
 	case ARAS_KIND_ADD_DISK:
 	case ARAS_KIND_GROW_DISK: aras_sim_disk(s, vm, a->reason); break;
 	case ARAS_KIND_MIGRATE:

@@ -14,6 +14,7 @@
 #include "core/confline.h"
 #include "util/log.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -173,8 +175,123 @@ static void socket_line(const char *token, char *line)
 		config_perror("agentxSocket needs a path");
 		return;
 	}
-	free(cfg->agentx_socket);
-	cfg->agentx_socket = strdup(line);
+	free(cfg->agent.agentx_socket);
+	cfg->agent.agentx_socket = strdup(line);
+}
+
+/* agentAddress ADDR[,ADDR...]: net-snmp transport specifiers, as snmpd's agentaddress */
+static void address_line(const char *token, char *line)
+{
+	(void)token;
+	if (!line || !*line || strpbrk(line, " \t")) {
+		config_perror("agentAddress needs one net-snmp address list, e.g. udp:127.0.0.1:1161 (no "
+			      "spaces)");
+		return;
+	}
+	free(cfg->agent.address);
+	cfg->agent.address = strdup(line);
+}
+
+static void agentconf_line(const char *token, char *line)
+{
+	(void)token;
+	if (!line || !*line || line[0] != '/') {
+		config_perror("agentConfig needs an absolute path");
+		return;
+	}
+	free(cfg->agent.config);
+	cfg->agent.config = strdup(line);
+}
+
+/* metricsAddress [ADDR:]PORT: ADDR numeric (IPv6 in brackets), 127.0.0.1 when absent */
+static void metrics_address_line(const char *token, char *line)
+{
+	char addr[INET6_ADDRSTRLEN + 2] = "127.0.0.1", *port = line, *colon;
+	unsigned char tmp[sizeof(struct in6_addr)];
+	unsigned long p;
+
+	(void)token;
+	if (line && (colon = strrchr(line, ':')) != NULL) {
+		size_t alen = (size_t)(colon - line);
+
+		port = colon + 1;
+		if (alen >= 2 && line[0] == '[' && line[alen - 1] == ']') {
+			line++;
+			alen -= 2;
+		}
+		if (alen == 0 || alen >= sizeof(addr)) {
+			config_perror(
+				"metricsAddress: ADDR must be a numeric IPv4 or IPv6 address ([::1]:9116)");
+			return;
+		}
+		memcpy(addr, line, alen);
+		addr[alen] = '\0';
+	}
+	if (!port || parse_uint(port, 65535, &p) < 0 || p == 0) {
+		config_perror("metricsAddress needs [ADDR:]PORT with a port from 1 to 65535, e.g. 9116 or "
+			      "127.0.0.1:9116");
+		return;
+	}
+	if (inet_pton(AF_INET, addr, tmp) != 1 && inet_pton(AF_INET6, addr, tmp) != 1) {
+		config_perror("metricsAddress: ADDR must be a numeric IPv4 or IPv6 address ([::1]:9116)");
+		return;
+	}
+	free(cfg->metrics.addr);
+	cfg->metrics.addr = strdup(addr);
+	cfg->metrics.port = (unsigned)p;
+}
+
+static void metrics_tls_line(const char *token, char *line)
+{
+	char **dst =
+		strcasecmp(token, "metricsTlsCert") == 0 ? &cfg->metrics.tls_cert : &cfg->metrics.tls_key;
+
+	if (!line || line[0] != '/' || strpbrk(line, " \t")) {
+		config_perror("metricsTlsCert / metricsTlsKey need an absolute path (PEM)");
+		return;
+	}
+	free(*dst);
+	*dst = strdup(line);
+}
+
+/* metricsUser NAME BCRYPT-HASH, as exporter-toolkit's basic_auth_users */
+static void metrics_user_line(const char *token, char *line)
+{
+	char name[256], hash[256];
+	const char *rest = line;
+	struct aras_metrics_user *u;
+
+	(void)token;
+	if (!line || !(rest = copy_nword_const(rest, name, sizeof(name))) ||
+	    copy_nword_const(rest, hash, sizeof(hash)) != NULL || !name[0] || !hash[0]) {
+		config_perror("metricsUser needs a name and a bcrypt hash: metricsUser NAME $2y$10$...");
+		return;
+	}
+	if (strchr(name, ':')) {
+		config_perror("metricsUser: a basic-auth user name cannot hold ':'");
+		return;
+	}
+	if (strlen(hash) != 60 || hash[0] != '$' || hash[1] != '2' || !strchr("aby", hash[2]) ||
+	    hash[3] != '$') {
+		config_perror(
+			"metricsUser: the password must be a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters; "
+			"htpasswd -nbB or python3 -c 'import bcrypt...')");
+		return;
+	}
+	for (size_t i = 0; i < cfg->metrics.nusers; i++)
+		if (strcmp(cfg->metrics.users[i].name, name) == 0) {
+			config_perror("metricsUser: this user has a line already");
+			return;
+		}
+	u = realloc(cfg->metrics.users, (cfg->metrics.nusers + 1) * sizeof(*u));
+	if (!u) {
+		config_perror("out of memory");
+		return;
+	}
+	cfg->metrics.users = u;
+	u[cfg->metrics.nusers].name = strdup(name);
+	u[cfg->metrics.nusers].hash = strdup(hash);
+	cfg->metrics.nusers++;
 }
 
 static void ping_line(const char *token, char *line)
@@ -186,7 +303,7 @@ static void ping_line(const char *token, char *line)
 		config_perror("agentxPingInterval must be a number of seconds from 1 to 3600");
 		return;
 	}
-	cfg->ping_interval = (unsigned)v;
+	cfg->agent.ping_interval = (unsigned)v;
 }
 
 static void setting_line(const char *token, char *line)
@@ -225,6 +342,8 @@ static char **string_slot(const char *token)
 		return &cfg->disk_pool;
 	if (strcasecmp(token, "historyFile") == 0)
 		return &cfg->history_file;
+	if (strcasecmp(token, "vmMibLocalHost") == 0)
+		return &cfg->vmmib_local;
 	return NULL;
 }
 
@@ -347,9 +466,9 @@ static void diskstep_line(const char *token, char *line)
 
 static void register_tokens(void)
 {
-	static const char *const strings[] = { "stateFile", "mailServer",   "mailFrom", "mailTo",
-					       "mailUser",  "mailPassword", "script",   "scriptUser",
-					       "diskPool",  "historyFile" };
+	static const char *const strings[] = { "stateFile", "mailServer",   "mailFrom",      "mailTo",
+					       "mailUser",  "mailPassword", "script",        "scriptUser",
+					       "diskPool",  "historyFile",  "vmMibLocalHost" };
 	char help[160];
 
 	for (size_t i = 0; i < ARAS_ARRAY_SIZE(strings); i++)
@@ -365,6 +484,12 @@ static void register_tokens(void)
 	register_config_handler("arasd", "host", host_line, NULL, "NAME LIBVIRT-URI [INDEX]");
 	register_config_handler("arasd", "agentxSocket", socket_line, NULL, "PATH");
 	register_config_handler("arasd", "agentxPingInterval", ping_line, NULL, "SECONDS");
+	register_config_handler("arasd", "agentAddress", address_line, NULL, "udp:ADDR:PORT[,...]");
+	register_config_handler("arasd", "agentConfig", agentconf_line, NULL, "PATH");
+	register_config_handler("arasd", "metricsAddress", metrics_address_line, NULL, "[ADDR:]PORT");
+	register_config_handler("arasd", "metricsTlsCert", metrics_tls_line, NULL, "PATH");
+	register_config_handler("arasd", "metricsTlsKey", metrics_tls_line, NULL, "PATH");
+	register_config_handler("arasd", "metricsUser", metrics_user_line, NULL, "NAME BCRYPT-HASH");
 	for (int i = 0; i < ARAS_S_COUNT; i++) {
 		snprintf(help, sizeof(help), "%s", aras_setting_defs[i].unit);
 		register_config_handler("arasd", aras_setting_defs[i].token, setting_line, NULL, help);
@@ -408,6 +533,45 @@ int aras_config_read(struct arasd *d, const char *file)
 		log_err("%s: actions include script but no script line", file);
 		problems++;
 	}
+	if (problems == 0 && d->vmmib_local) {
+		size_t i = 0;
+
+		while (i < d->nhosts && strcmp(d->hosts[i].name, d->vmmib_local) != 0)
+			i++;
+		if (i == d->nhosts) {
+			log_err("%s: vmMibLocalHost %s is not a host line's name", file, d->vmmib_local);
+			problems++;
+		}
+	}
+	if (problems == 0 && d->agent.address && !d->agent.config) {
+		log_err("%s: agentAddress without agentConfig: the standalone agent would answer nobody "
+			"(agentConfig names its rocommunity/rouser lines)",
+			file);
+		problems++;
+	}
+	if (problems == 0 && d->agent.config && access(d->agent.config, R_OK) != 0) {
+		log_err("%s: agentConfig %s: %s", file, d->agent.config, strerror(errno));
+		problems++;
+	}
+	if (problems == 0 && !d->metrics.tls_cert != !d->metrics.tls_key) {
+		log_err("%s: metricsTlsCert and metricsTlsKey go together (HTTPS needs both)", file);
+		problems++;
+	}
+	if (problems == 0 && !d->metrics.port && (d->metrics.tls_cert || d->metrics.nusers)) {
+		log_err("%s: metricsTlsCert, metricsTlsKey or metricsUser without metricsAddress: no "
+			"endpoint",
+			file);
+		problems++;
+	}
+	for (int k = 0; problems == 0 && k < 2; k++) {
+		const char *path = k ? d->metrics.tls_key : d->metrics.tls_cert;
+
+		if (path && access(path, R_OK) != 0) {
+			log_err("%s: %s %s: %s", file, k ? "metricsTlsKey" : "metricsTlsCert", path,
+				strerror(errno));
+			problems++;
+		}
+	}
 	if (problems == 0 && d->nhosts == 0) {
 		log_err("%s: no host line: nothing to monitor", file);
 		problems++;
@@ -425,8 +589,19 @@ void aras_config_free(struct arasd *d)
 	free(d->hosts);
 	d->hosts = NULL;
 	d->nhosts = 0;
-	free(d->agentx_socket);
-	d->agentx_socket = NULL;
+	free(d->metrics.addr);
+	free(d->metrics.tls_cert);
+	free(d->metrics.tls_key);
+	for (size_t i = 0; i < d->metrics.nusers; i++) {
+		free(d->metrics.users[i].name);
+		free(d->metrics.users[i].hash);
+	}
+	free(d->metrics.users);
+	memset(&d->metrics, 0, sizeof(d->metrics));
+	free(d->agent.agentx_socket);
+	free(d->agent.address);
+	free(d->agent.config);
+	d->agent.agentx_socket = d->agent.address = d->agent.config = NULL;
 	free(d->state_file);
 	free(d->mail.url);
 	free(d->mail.from);
@@ -436,6 +611,8 @@ void aras_config_free(struct arasd *d)
 	free(d->script);
 	free(d->script_user);
 	d->script_user = NULL;
+	free(d->vmmib_local);
+	d->vmmib_local = NULL;
 	free(d->disk_pool);
 	free(d->history_file);
 	d->disk_pool = d->history_file = NULL;

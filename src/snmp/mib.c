@@ -104,7 +104,13 @@ static void stage_order(netsnmp_agent_request_info *reqinfo, netsnmp_request_inf
 			const struct aras_order *o, const char *object, const char *name)
 {
 	char why[256];
-	int rc = aras_engine_check_order(mib.d->eng, o, why, sizeof(why));
+	struct aras_order c = *o;
+	int rc;
+
+	/* an edit's room on its host waits for RESERVE2: the PDU may force it in a later varbind */
+	if (c.kind == ARAS_ORDER_EDIT)
+		c.force = 1;
+	rc = aras_engine_check_order(mib.d->eng, &c, why, sizeof(why));
 
 	if (rc < 0) {
 		log_info("%s %s rejected: %s", object, name, why);
@@ -202,9 +208,33 @@ static int vm_value(const void *row, unsigned col, netsnmp_variable_list *var)
 		set_uint(var, ASN_UNSIGNED, vm->cpu_steal);
 		break;
 	case ARAS_VC_GROUP: set_str(var, aras_state_vm_group(aras_engine_state(mib.d->eng), vm->uuid)); break;
+	case ARAS_VC_VCPUS_TARGET: set_uint(var, ASN_UNSIGNED, vm->vcpus); break;
+	case ARAS_VC_MEM_TARGET: set_uint(var, ASN_UNSIGNED, vm->mem_cur_kib); break;
+	case ARAS_VC_MEM_MAX_TARGET:
+		set_uint(var, ASN_UNSIGNED, vm->mem_max_next_kib ? vm->mem_max_next_kib : vm->mem_max_kib);
+		break;
+	case ARAS_VC_EDIT_FORCE: set_int(var, 2); break; /* false(2): a write acts for its SET only */
 	default: return -1;
 	}
 	return 0;
+}
+
+/* The edit an arasVmTable column orders (enum aras_edit), or 0. */
+static int edit_of(unsigned col)
+{
+	switch (col) {
+	case ARAS_VC_VCPUS_TARGET: return ARAS_EDIT_VCPUS;
+	case ARAS_VC_MEM_TARGET: return ARAS_EDIT_MEM;
+	case ARAS_VC_MEM_MAX_TARGET: return ARAS_EDIT_MEM_MAX;
+	}
+	return 0;
+}
+
+/* An order column: a life-cycle command, a move, an edit, or the edits' force. */
+static int order_col(unsigned col)
+{
+	return col == ARAS_VC_MIGRATE_TO || col == ARAS_VC_COMMAND || col == ARAS_VC_EDIT_FORCE ||
+	       edit_of(col);
 }
 
 /* An order column's value: type, row, range.  0, or -1 with the request's error set. */
@@ -244,6 +274,20 @@ static void order_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_i
 			return;
 		o.kind = ARAS_ORDER_MIGRATE;
 		o.target = (unsigned)v;
+	} else if (col == ARAS_VC_EDIT_FORCE) {
+		if (order_value(reqinfo, r, row, ASN_INTEGER, 1, 2, &v) < 0 || v == 2)
+			return; /* false(2): nothing to do */
+		aras_txn_force(mib.d, reqinfo, r, row->vm->uuid);
+		return;
+	} else if (edit_of(col)) {
+		if (order_value(reqinfo, r, row, ASN_UNSIGNED, 0, 4294967295L, &v) < 0)
+			return;
+		o.kind = ARAS_ORDER_EDIT;
+		o.edit = edit_of(col);
+		o.value = (uint64_t)v;
+		memcpy(o.uuid, row->vm->uuid, ARAS_UUID_LEN);
+		stage_order(reqinfo, r, &o, aras_edit_object(o.edit), row->vm->name);
+		return;
 	} else {
 		if (order_value(reqinfo, r, row, ASN_INTEGER, ARAS_CMD_NONE, ARAS_CMD_MAX, &v) < 0)
 			return;
@@ -323,7 +367,7 @@ static void vm_reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	long v;
 	int rc;
 
-	if (col == ARAS_VC_MIGRATE_TO || col == ARAS_VC_COMMAND) {
+	if (order_col(col)) {
 		order_reserve(reqinfo, r, row, col);
 		return;
 	}
@@ -384,7 +428,7 @@ static void vm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
 	case MODE_SET_RESERVE1: vm_reserve(reqinfo, r, row, col); return;
 	case MODE_SET_RESERVE2:
 		/* per-VM values have no cross-object rules but the group; orders are checked together */
-		if (col == ARAS_VC_MIGRATE_TO || col == ARAS_VC_COMMAND)
+		if (order_col(col))
 			aras_txn_check_orders(mib.d, reqinfo, r);
 		else if (col == ARAS_VC_GROUP)
 			vm_group_check(reqinfo, r, row);
@@ -1032,6 +1076,136 @@ static size_t scalar_index(const void *row, oid *out)
 	return 1;
 }
 
+/* ---- arasVmDiskTable, arasVmNicTable, arasVmVcpuTable (issue 23) ---- */
+
+static u_long mib_of(uint64_t bytes)
+{
+	return (u_long)(bytes >> 20 > 0xffffffffull ? 0xffffffffu : bytes >> 20);
+}
+
+static int disk_value(const void *row, unsigned col, netsnmp_variable_list *var)
+{
+	const struct aras_disk *d = ((const struct aras_mib_dev *)row)->dev;
+
+	switch (col) {
+	case ARAS_DC_TARGET: set_str(var, d->target); break;
+	case ARAS_DC_SOURCE: set_str(var, d->source); break;
+	case ARAS_DC_BUS: set_str(var, d->bus); break;
+	case ARAS_DC_SOURCE_TYPE: set_int(var, d->source_type); break;
+	case ARAS_DC_MEDIA: set_int(var, d->media); break;
+	case ARAS_DC_READONLY: set_int(var, d->readonly ? 1 : 2); break;
+	case ARAS_DC_RD_BYTES: set_c64(var, d->total.rd_bytes); break;
+	case ARAS_DC_WR_BYTES: set_c64(var, d->total.wr_bytes); break;
+	case ARAS_DC_RD_REQS: set_c64(var, d->total.rd_reqs); break;
+	case ARAS_DC_WR_REQS: set_c64(var, d->total.wr_reqs); break;
+	case ARAS_DC_FL_REQS: set_c64(var, d->total.fl_reqs); break;
+	case ARAS_DC_RD_TIME: set_c64(var, d->total.rd_ns); break;
+	case ARAS_DC_WR_TIME: set_c64(var, d->total.wr_ns); break;
+	case ARAS_DC_FL_TIME: set_c64(var, d->total.fl_ns); break;
+	case ARAS_DC_RD_RATE: set_uint(var, ASN_GAUGE, d->rd_rate); break;
+	case ARAS_DC_WR_RATE: set_uint(var, ASN_GAUGE, d->wr_rate); break;
+	case ARAS_DC_RD_IOPS: set_uint(var, ASN_GAUGE, d->rd_iops); break;
+	case ARAS_DC_WR_IOPS: set_uint(var, ASN_GAUGE, d->wr_iops); break;
+	case ARAS_DC_ERRORS: set_uint(var, ASN_GAUGE, d->errs); break;
+	case ARAS_DC_CAPACITY: set_uint(var, ASN_GAUGE, mib_of(d->capacity)); break;
+	case ARAS_DC_ALLOCATION: set_uint(var, ASN_GAUGE, mib_of(d->allocation)); break;
+	case ARAS_DC_PHYSICAL: set_uint(var, ASN_GAUGE, mib_of(d->physical)); break;
+	case ARAS_DC_USAGE: set_uint(var, ASN_UNSIGNED, d->usage); break;
+	case ARAS_DC_STATS_VALID: set_int(var, d->has_stats ? 1 : 2); break;
+	case ARAS_DC_VM_NAME: set_str(var, ((const struct aras_mib_dev *)row)->vm->name); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int nic_value(const void *row, unsigned col, netsnmp_variable_list *var)
+{
+	const struct aras_nic *c = ((const struct aras_mib_dev *)row)->dev;
+
+	switch (col) {
+	case ARAS_NC_TARGET: set_str(var, c->target); break;
+	case ARAS_NC_MAC: snmp_set_var_typed_value(var, ASN_OCTET_STR, c->mac, c->has_mac ? 6 : 0); break;
+	case ARAS_NC_TYPE: set_str(var, c->type); break;
+	case ARAS_NC_NETWORK: set_str(var, c->network); break;
+	case ARAS_NC_MODEL: set_str(var, c->model); break;
+	case ARAS_NC_RX_BYTES: set_c64(var, c->total.rx_bytes); break;
+	case ARAS_NC_TX_BYTES: set_c64(var, c->total.tx_bytes); break;
+	case ARAS_NC_RX_PKTS: set_c64(var, c->total.rx_pkts); break;
+	case ARAS_NC_TX_PKTS: set_c64(var, c->total.tx_pkts); break;
+	case ARAS_NC_RX_ERRS: set_c64(var, c->total.rx_errs); break;
+	case ARAS_NC_TX_ERRS: set_c64(var, c->total.tx_errs); break;
+	case ARAS_NC_RX_DROP: set_c64(var, c->total.rx_drop); break;
+	case ARAS_NC_TX_DROP: set_c64(var, c->total.tx_drop); break;
+	case ARAS_NC_RX_RATE: set_uint(var, ASN_GAUGE, c->rx_rate); break;
+	case ARAS_NC_TX_RATE: set_uint(var, ASN_GAUGE, c->tx_rate); break;
+	case ARAS_NC_RX_PPS: set_uint(var, ASN_GAUGE, c->rx_pps); break;
+	case ARAS_NC_TX_PPS: set_uint(var, ASN_GAUGE, c->tx_pps); break;
+	case ARAS_NC_STATS_VALID: set_int(var, c->has_stats ? 1 : 2); break;
+	case ARAS_NC_VM_NAME: set_str(var, ((const struct aras_mib_dev *)row)->vm->name); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static int vcpu_value(const void *row, unsigned col, netsnmp_variable_list *var)
+{
+	const struct aras_vcpu *v = ((const struct aras_mib_dev *)row)->dev;
+
+	switch (col) {
+	case ARAS_CC_STATE:
+		/* a state libvirt may add later reads offline, outside the MIB's list never */
+		set_int(var, v->has_stats && v->state >= ARAS_VCPU_OFFLINE && v->state <= ARAS_VCPU_BLOCKED ?
+				     v->state :
+				     ARAS_VCPU_OFFLINE);
+		break;
+	case ARAS_CC_TIME: set_c64(var, v->total_time_ns); break;
+	case ARAS_CC_WAIT: set_c64(var, v->wait_ns); break;
+	case ARAS_CC_DELAY: set_c64(var, v->delay_ns); break;
+	case ARAS_CC_STEAL: set_uint(var, ASN_UNSIGNED, v->steal); break;
+	case ARAS_CC_CPUSET: set_str(var, v->cpuset); break;
+	case ARAS_CC_STATS_VALID: set_int(var, v->has_stats ? 1 : 2); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* The VM's 16 UUID octets, then a length and the target's characters. */
+static size_t named_index(const struct aras_vm *vm, const char *name, oid *out)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < ARAS_UUID_LEN; i++)
+		out[i] = vm->uuid[i];
+	out[ARAS_UUID_LEN] = n;
+	for (size_t i = 0; i < n; i++)
+		out[ARAS_UUID_LEN + 1 + i] = (unsigned char)name[i];
+	return ARAS_UUID_LEN + 1 + n;
+}
+
+static size_t disk_index(const void *row, oid *out)
+{
+	const struct aras_mib_dev *r = row;
+
+	return named_index(r->vm, ((const struct aras_disk *)r->dev)->target, out);
+}
+
+static size_t nic_index(const void *row, oid *out)
+{
+	const struct aras_mib_dev *r = row;
+
+	return named_index(r->vm, ((const struct aras_nic *)r->dev)->target, out);
+}
+
+static size_t vcpu_index(const void *row, oid *out)
+{
+	const struct aras_mib_dev *r = row;
+
+	for (int i = 0; i < ARAS_UUID_LEN; i++)
+		out[i] = r->vm->uuid[i];
+	out[ARAS_UUID_LEN] = ((const struct aras_vcpu *)r->dev)->number;
+	return ARAS_UUID_LEN + 1;
+}
+
 /* ---- one encoder per object ---- */
 
 /*
@@ -1052,8 +1226,8 @@ struct obj_table {
 	const void *(*obj)(void *row);
 };
 
-/* The longest instance: an arasGroupTable name (length and 32 characters). */
-#define ARAS_INDEX_MAX (1 + ARAS_GROUP_NAME_MAX)
+/* The longest instance: a device's (UUID, length, target), longer than an arasGroupTable name. */
+#define ARAS_INDEX_MAX (ARAS_UUID_LEN + 1 + ARAS_DEV_TARGET_MAX)
 
 static const struct obj_table obj_tables[] = {
 	[ARAS_MIB_STATUS] = { { ARAS_OID_STATUS }, ARAS_OID_BASE_LEN + 2, status_value, scalar_index, NULL },
@@ -1078,6 +1252,9 @@ static const struct obj_table obj_tables[] = {
 			     group_value,
 			     group_index,
 			     group_obj },
+	[ARAS_MIB_DISK] = { { ARAS_OID_DISK_ENTRY }, ARAS_OID_BASE_LEN + 3, disk_value, disk_index, NULL },
+	[ARAS_MIB_NIC] = { { ARAS_OID_NIC_ENTRY }, ARAS_OID_BASE_LEN + 3, nic_value, nic_index, NULL },
+	[ARAS_MIB_VCPU] = { { ARAS_OID_VCPU_ENTRY }, ARAS_OID_BASE_LEN + 3, vcpu_value, vcpu_index, NULL },
 };
 
 int aras_mib_add_varbind(netsnmp_variable_list **vars, enum aras_mib_table t, unsigned col, const void *obj)
@@ -1117,6 +1294,16 @@ static const struct table_ops event_ops = { &obj_tables[ARAS_MIB_EVENT], NULL, N
 static const struct table_ops action_ops = { &obj_tables[ARAS_MIB_ACTION], action_set, NULL };
 static const struct table_ops group_ops = { &obj_tables[ARAS_MIB_GROUP], group_set, group_reserve_all };
 
+/* A GET of column col of a row: the encoder's value, or noSuchInstance (row gone, sparse column). */
+static void get_value(const struct table_ops *ops, netsnmp_agent_request_info *reqinfo,
+		      netsnmp_request_info *r, void *row, unsigned col)
+{
+	const void *obj = row ? ops->enc->obj(row) : NULL;
+
+	if (!obj || ops->enc->value(obj, col, r->requestvb) < 0)
+		netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+}
+
 /* table_container has found the row (NULL for a SET on a missing one). */
 static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
@@ -1138,12 +1325,9 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 		ti = netsnmp_extract_table_info(r);
 		if (!ti)
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_GENERR);
-		else if (reqinfo->mode == MODE_GET) {
-			const void *obj = row ? ops->enc->obj(row) : NULL;
-
-			if (!obj || ops->enc->value(obj, ti->colnum, r->requestvb) < 0)
-				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-		} else if (!ops->set)
+		else if (reqinfo->mode == MODE_GET)
+			get_value(ops, reqinfo, r, row, ti->colnum);
+		else if (!ops->set)
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
 		else
 			ops->set(reqinfo, r, row, ti->colnum);
@@ -1205,11 +1389,36 @@ static void config_set(int id, netsnmp_agent_request_info *reqinfo, netsnmp_requ
 	}
 }
 
+void aras_mib_setting_set(int id, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
+{
+	config_set(id, reqinfo, r);
+}
+
+/* The encoder of arasConfig's scalar of setting id. */
+static void config_value(int id, netsnmp_variable_list *var)
+{
+	uint32_t v = aras_engine_settings(mib.d->eng)->v[id];
+
+	switch (aras_setting_defs[id].type) {
+	case ARAS_ST_ENUM: set_int(var, (long)v); break;
+	case ARAS_ST_BITS: {
+		/* BITS: bit 0 is the most significant bit of the first octet. */
+		u_char octet = 0;
+
+		for (int b = 0; b < 8; b++)
+			if (v & (1u << b))
+				octet |= (u_char)(0x80 >> b);
+		snmp_set_var_typed_value(var, ASN_OCTET_STR, &octet, 1);
+		break;
+	}
+	default: set_uint(var, ASN_UNSIGNED, v);
+	}
+}
+
 static int config_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 			  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	int id = (int)(intptr_t)reginfo->my_reg_void;
-	uint32_t v = aras_engine_settings(mib.d->eng)->v[id];
 
 	(void)handler;
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
@@ -1217,20 +1426,7 @@ static int config_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			config_set(id, reqinfo, r);
 			continue;
 		}
-		switch (aras_setting_defs[id].type) {
-		case ARAS_ST_ENUM: set_int(r->requestvb, (long)v); break;
-		case ARAS_ST_BITS: {
-			/* BITS: bit 0 is the most significant bit of the first octet. */
-			u_char octet = 0;
-
-			for (int b = 0; b < 8; b++)
-				if (v & (1u << b))
-					octet |= (u_char)(0x80 >> b);
-			snmp_set_var_typed_value(r->requestvb, ASN_OCTET_STR, &octet, 1);
-			break;
-		}
-		default: set_uint(r->requestvb, ASN_UNSIGNED, v);
-		}
+		config_value(id, r->requestvb);
 	}
 	return SNMP_ERR_NOERROR;
 }
@@ -1270,8 +1466,11 @@ static int register_scalar(const char *name, const oid *base, size_t baselen, un
 	return 0;
 }
 
-/* What each table registration allocated, undone at exit (D9: no leak at exit). */
-static struct {
+/*
+ * What each table registration allocated, undone at exit (D9: no leak at
+ * exit); get_handler reads its table's entry (the handler's myvoid).
+ */
+static struct table_reg {
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	netsnmp_container *c;
@@ -1301,18 +1500,98 @@ static int sparse_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 	return rc;
 }
 
+/* The row of the last GET varbind get_handler looked up: its index (in that varbind's name) and row. */
+struct last_row {
+	const oid *index;
+	size_t len; /* 0: none yet */
+	void *row;
+};
+
+/*
+ * A GET varbind naming table.1.col.index with col in the table's range:
+ * the row the container holds at that index (NULL: none) and col in *col,
+ * or 0 for any other name (left to the table helper).  The index is the
+ * container's key as the varbind spells it, the key table_container looks
+ * up; a run of varbinds of the same instance (the columns a poller asks of
+ * one row) is looked up once.
+ */
+static int instance_row(const struct table_reg *t, const netsnmp_variable_list *var, struct last_row *last,
+			void **row, unsigned *col)
+{
+	size_t base = t->reg->rootoid_len;
+	netsnmp_index key;
+
+	if (var->type != ASN_NULL || var->name_length <= base + 2 || var->name[base] != 1 ||
+	    var->name[base + 1] < t->ti->min_column || var->name[base + 1] > t->ti->max_column ||
+	    netsnmp_oid_equals(var->name, base, t->reg->rootoid, base) != 0)
+		return 0;
+	key.oids = var->name + base + 2;
+	key.len = var->name_length - base - 2;
+	if (!last->len || netsnmp_oid_equals(key.oids, key.len, last->index, last->len) != 0) {
+		last->index = key.oids;
+		last->len = key.len;
+		last->row = CONTAINER_FIND(t->c, &key);
+	}
+	*row = last->row;
+	*col = (unsigned)var->name[base + 1];
+	return 1;
+}
+
+/*
+ * GET, before net-snmp's table helper: a Zabbix-style poll asks for many
+ * columns of one row per PDU, and the helpers (table, aras_sparse,
+ * table_container) cost per varbind an index parsed into a cloned varbind,
+ * a container search and eight allocations and frees.  A varbind naming an
+ * instance of a row the container holds is answered here, by get_value as
+ * table_handler would; the others (no such row, a name the table helper
+ * rejects or completes) and every other mode go down the chain as before,
+ * so each answer on the wire is the one the helpers give.
+ */
+static int get_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+		       netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct table_reg *t = handler->myvoid;
+	struct last_row last = { NULL, 0, NULL };
+	int rest = 0;
+
+	if (reqinfo->mode != MODE_GET)
+		return netsnmp_call_next_handler(handler, reginfo, reqinfo, requests);
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		void *row;
+		unsigned col;
+
+		if (r->processed)
+			continue;
+		if (!instance_row(t, r->requestvb, &last, &row, &col) || !row) {
+			rest++;
+			continue;
+		}
+		get_value(reginfo->my_reg_void, reqinfo, r, row, col);
+		r->processed = 1; /* the helpers below skip it */
+	}
+	return rest ? netsnmp_call_next_handler(handler, reginfo, reqinfo, requests) : SNMP_ERR_NOERROR;
+}
+
 static netsnmp_container *register_table(const char *name, const oid *table, size_t len,
 					 const struct table_ops *ops, u_char idxtype, unsigned maxcol)
 {
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	netsnmp_container *c;
+	netsnmp_mib_handler *get;
+	struct table_reg *t;
 
+	if (ntables == ARAS_ARRAY_SIZE(tables)) {
+		log_err("cannot register %s: tables[] is full", name);
+		return NULL;
+	}
+	t = &tables[ntables];
 	reg = netsnmp_create_handler_registration(name, table_handler, table, len,
 						  ops->set ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
 	c = netsnmp_container_find("table_container");
-	if (!reg || !ti || !c) {
+	get = netsnmp_create_handler("aras_get", get_handler);
+	if (!reg || !ti || !c || !get) {
 		log_err("cannot allocate %s", name);
 		return NULL;
 	}
@@ -1325,22 +1604,215 @@ static netsnmp_container *register_table(const char *name, const oid *table, siz
 	 * does not report them): net-snmp's sparse_table handler, between
 	 * the table helper and the container (which hands a GETNEXT down as
 	 * a GET of the next row), turns a GETNEXT answered noSuchInstance
-	 * into a retry from there, so a walk skips the hole.
+	 * into a retry from there, so a walk skips the hole.  aras_get, first
+	 * of all, answers the GETs of existing rows itself (get_handler).
 	 */
+	get->myvoid = t;
 	if (netsnmp_container_table_register(reg, ti, c, TABLE_CONTAINER_KEY_NETSNMP_INDEX) !=
 		    MIB_REGISTERED_OK ||
 	    netsnmp_inject_handler_before(reg, netsnmp_create_handler("aras_sparse", sparse_handler),
-					  "table_container") != SNMPERR_SUCCESS) {
+					  "table_container") != SNMPERR_SUCCESS ||
+	    netsnmp_inject_handler(reg, get) != SNMPERR_SUCCESS) {
 		log_err("cannot register %s", name);
 		return NULL;
 	}
-	if (ntables < ARAS_ARRAY_SIZE(tables)) {
-		tables[ntables].reg = reg;
-		tables[ntables].ti = ti;
-		tables[ntables].c = c;
-		ntables++;
-	}
+	t->reg = reg;
+	t->ti = ti;
+	t->c = c;
+	ntables++;
 	return c;
+}
+
+/*
+ * The device tables: no container.  Their rows are the devices of the
+ * model's VMs (struct aras_vm's dev), which a poll replaces wholesale, so
+ * a request reads them where they are: the VMs are sorted by UUID (the
+ * first 16 sub-identifiers of every instance), and a VM's few devices are
+ * searched for the next instance in OID order.  GETBULK comes as GETNEXT
+ * (net-snmp's bulk_to_next, injected by netsnmp_register_handler).
+ */
+struct dev_kind {
+	enum aras_mib_table t;
+	unsigned max_col;
+};
+
+static const struct dev_kind dev_kinds[] = {
+	{ ARAS_MIB_DISK, ARAS_DC_MAX },
+	{ ARAS_MIB_NIC, ARAS_NC_MAX },
+	{ ARAS_MIB_VCPU, ARAS_CC_MAX },
+};
+
+static size_t dev_count(enum aras_mib_table t, const struct aras_vm *vm)
+{
+	return t == ARAS_MIB_DISK ? vm->dev.ndisks : t == ARAS_MIB_NIC ? vm->dev.nnics : vm->dev.nvcpus;
+}
+
+static const void *dev_at(enum aras_mib_table t, const struct aras_vm *vm, size_t i)
+{
+	if (t == ARAS_MIB_DISK)
+		return &vm->dev.disks[i];
+	return t == ARAS_MIB_NIC ? (const void *)&vm->dev.nics[i] : (const void *)&vm->dev.vcpus[i];
+}
+
+/* First VM whose 16 UUID sub-identifiers are >= the first (up to 16) of inst. */
+static size_t dev_vm_lower(const struct aras_model *m, const oid *inst, size_t len)
+{
+	size_t lo = 0, hi = m->nvms, k = len < ARAS_UUID_LEN ? len : ARAS_UUID_LEN;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		oid u[ARAS_UUID_LEN];
+
+		for (int i = 0; i < ARAS_UUID_LEN; i++)
+			u[i] = m->vms[mid]->uuid[i];
+		if (snmp_oid_compare(u, ARAS_UUID_LEN, inst, k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The row of table kind whose instance is the smallest one after inst
+ * (inst NULL: the first): into *out (and its instance into buf, *blen);
+ * 1, or 0 for none.  Every column of a device row has a value (no sparse
+ * column), so col is not needed to choose the row.
+ */
+static int dev_next(const struct dev_kind *k, const oid *inst, size_t len, struct aras_mib_dev *out, oid *buf,
+		    size_t *blen)
+{
+	const struct aras_model *m = aras_engine_model(mib.d->eng);
+	const struct obj_table *tb = &obj_tables[k->t];
+
+	for (size_t v = inst ? dev_vm_lower(m, inst, len) : 0; v < m->nvms; v++) {
+		const struct aras_vm *vm = m->vms[v];
+		size_t n = dev_count(k->t, vm);
+		int found = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			struct aras_mib_dev r = { vm, dev_at(k->t, vm, i) };
+			oid o[ARAS_INDEX_MAX];
+			size_t olen = tb->index(&r, o);
+
+			if (inst && snmp_oid_compare(o, olen, inst, len) <= 0)
+				continue;
+			if (found && snmp_oid_compare(o, olen, buf, *blen) >= 0)
+				continue;
+			memcpy(buf, o, olen * sizeof(oid));
+			*blen = olen;
+			*out = r;
+			found = 1;
+		}
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
+/* The row of an exact instance (GET); 1, or 0 for none. */
+static int dev_exact(const struct dev_kind *k, const oid *inst, size_t len, struct aras_mib_dev *out)
+{
+	const struct aras_model *m = aras_engine_model(mib.d->eng);
+	const struct obj_table *tb = &obj_tables[k->t];
+	uint8_t uuid[ARAS_UUID_LEN];
+	const struct aras_vm *vm;
+
+	if (len <= ARAS_UUID_LEN)
+		return 0;
+	for (int i = 0; i < ARAS_UUID_LEN; i++) {
+		if (inst[i] > 255)
+			return 0;
+		uuid[i] = (uint8_t)inst[i];
+	}
+	vm = aras_model_find_vm(m, uuid);
+	for (size_t i = 0; vm && i < dev_count(k->t, vm); i++) {
+		struct aras_mib_dev r = { vm, dev_at(k->t, vm, i) };
+		oid o[ARAS_INDEX_MAX];
+		size_t olen = tb->index(&r, o);
+
+		if (snmp_oid_compare(o, olen, inst, len) == 0) {
+			*out = r;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int dev_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+		       netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct dev_kind *k = handler->myvoid;
+	const struct obj_table *tb = &obj_tables[k->t];
+	size_t base = tb->base_len; /* the entry's OID: table.1 */
+
+	(void)reginfo;
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		netsnmp_variable_list *var = r->requestvb;
+		struct aras_mib_dev row;
+		oid name[ARAS_OID_BASE_LEN + 4 + ARAS_INDEX_MAX];
+		size_t ilen = 0;
+
+		if (r->processed)
+			continue;
+		if (reqinfo->mode == MODE_GET) {
+			if (var->name_length <= base + 1 ||
+			    snmp_oid_compare(var->name, base, tb->base, base) != 0 || var->name[base] < 2 ||
+			    var->name[base] > k->max_col) {
+				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHOBJECT);
+				continue;
+			}
+			if (!dev_exact(k, var->name + base + 1, var->name_length - base - 1, &row) ||
+			    tb->value(&row, (unsigned)var->name[base], var) < 0)
+				netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+			continue;
+		}
+		if (reqinfo->mode != MODE_GETNEXT) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+			continue;
+		}
+		{
+			unsigned col = 2;
+			const oid *inst = NULL;
+			size_t len = 0;
+			int c = snmp_oid_compare(var->name, var->name_length < base ? var->name_length : base,
+						 tb->base, base);
+
+			if (c > 0 || (c == 0 && var->name_length > base && var->name[base] > k->max_col))
+				continue; /* past the table: left ASN_NULL, the agent goes on */
+			if (c == 0 && var->name_length > base && var->name[base] >= 2) {
+				col = (unsigned)var->name[base];
+				inst = var->name + base + 1;
+				len = var->name_length - base - 1;
+			}
+			for (; col <= k->max_col; col++, inst = NULL, len = 0) {
+				if (!dev_next(k, inst, len, &row, name + base + 1, &ilen))
+					continue;
+				memcpy(name, tb->base, base * sizeof(oid));
+				name[base] = col;
+				snmp_set_var_objid(var, name, base + 1 + ilen);
+				tb->value(&row, col, var);
+				break;
+			}
+		}
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static int register_dev_table(const char *name, const oid *table, size_t len, const struct dev_kind *k)
+{
+	netsnmp_mib_handler *h = netsnmp_create_handler(name, dev_handler);
+	netsnmp_handler_registration *reg;
+
+	if (!h)
+		return -1;
+	h->myvoid = (void *)k;
+	reg = netsnmp_handler_registration_create(name, h, table, len, HANDLER_CAN_RONLY);
+	if (!reg || netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
+		log_err("cannot register %s", name);
+		return -1;
+	}
+	return 0;
 }
 
 int aras_mib_register(struct arasd *d)
@@ -1352,13 +1824,17 @@ int aras_mib_register(struct arasd *d)
 	static const oid event_oid[] = { ARAS_OID_EVENT_TABLE };
 	static const oid action_oid[] = { ARAS_OID_ACTION_TABLE };
 	static const oid group_oid[] = { ARAS_OID_GROUP_TABLE };
+	static const oid disk_oid[] = { ARAS_OID_DISK_TABLE };
+	static const oid nic_oid[] = { ARAS_OID_NIC_TABLE };
+	static const oid vcpu_oid[] = { ARAS_OID_VCPU_TABLE };
 	int rc = 0;
 
 	mib.d = d;
 	for (int i = 0; i < ARAS_S_COUNT; i++)
-		rc |= register_scalar(aras_setting_defs[i].mib_name, config_oid, OID_LENGTH(config_oid),
-				      aras_setting_defs[i].subid, config_handler, i,
-				      aras_setting_defs[i].snmp_writable);
+		if (aras_setting_defs[i].subid) /* 0: VM-MIB's (vmmib.c) */
+			rc |= register_scalar(aras_setting_defs[i].mib_name, config_oid,
+					      OID_LENGTH(config_oid), aras_setting_defs[i].subid,
+					      config_handler, i, aras_setting_defs[i].snmp_writable);
 	for (int col = 1; col <= ARAS_ST_MAX; col++)
 		rc |= register_scalar("arasStatus", status_oid, OID_LENGTH(status_oid), (unsigned)col,
 				      status_handler, col, 0);
@@ -1381,6 +1857,9 @@ int aras_mib_register(struct arasd *d)
 				    ASN_UNSIGNED, ARAS_EC_MAX);
 	mib.groups = register_table("arasGroupTable", group_oid, OID_LENGTH(group_oid), &group_ops,
 				    ASN_OCTET_STR, ARAS_GC_MAX);
+	rc |= register_dev_table("arasVmDiskTable", disk_oid, OID_LENGTH(disk_oid), &dev_kinds[0]);
+	rc |= register_dev_table("arasVmNicTable", nic_oid, OID_LENGTH(nic_oid), &dev_kinds[1]);
+	rc |= register_dev_table("arasVmVcpuTable", vcpu_oid, OID_LENGTH(vcpu_oid), &dev_kinds[2]);
 	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions || !mib.groups)
 		return -1;
 	aras_mib_groups_sync(d);
@@ -1392,6 +1871,14 @@ int aras_mib_register(struct arasd *d)
 			return -1;
 		row->host = aras_engine_model(d->eng)->hosts[i].index;
 	}
+	/*
+	 * net-snmp finds each varbind's registration by walking its list of
+	 * subtrees from the start (some 60 here: every setting and status
+	 * scalar is one) unless its lookup cache is on, which only
+	 * init_master_agent() turns on: on for the subagent too.  Every
+	 * registration and unregistration invalidates it.
+	 */
+	netsnmp_set_lookup_cache_size(-1);
 	mib.live = 1; /* the engine's row effects (src/daemon/effects.c) reach the tables from now on */
 	return 0;
 }
@@ -1455,4 +1942,72 @@ void aras_mib_free_tables(void)
 		CONTAINER_FREE(tables[i].c);
 	}
 	ntables = 0;
+}
+
+/* ---- the same encoders for src/snmp/prom.c (/metrics): no varbind list ---- */
+
+int aras_mib_value(enum aras_mib_table t, unsigned col, const void *obj, struct variable_list *var)
+{
+	memset(var, 0, sizeof(*var));
+	if (obj_tables[t].value(obj, col, var) < 0) {
+		snmp_free_var_internals(var);
+		return -1;
+	}
+	return 0;
+}
+
+int aras_mib_config_value(unsigned subid, struct variable_list *var)
+{
+	int id = aras_settings_by_subid(subid);
+
+	memset(var, 0, sizeof(*var));
+	if (id < 0 || !mib.d)
+		return -1;
+	config_value(id, var);
+	return 0;
+}
+
+size_t aras_mib_index_text(enum aras_mib_table t, const void *obj, char *buf, size_t size)
+{
+	oid o[ARAS_INDEX_MAX];
+	size_t n = obj_tables[t].index(obj, o), len = 0;
+
+	if (n == 1) /* an integer index */
+		return (size_t)snprintf(buf, size, "%lu", (unsigned long)o[0]);
+	/* a string index, length first (arasGroupName) */
+	for (size_t k = 1; k < n && k <= o[0] && len + 1 < size; k++)
+		buf[len++] = (char)o[k];
+	buf[len] = '\0';
+	return len;
+}
+
+struct rows_walk {
+	const struct obj_table *tb;
+	void (*fn)(const void *obj, void *arg);
+	void *arg;
+};
+
+static void rows_one(void *row, void *ctx)
+{
+	struct rows_walk *w = ctx;
+	const void *obj = w->tb->obj(row);
+
+	if (obj)
+		w->fn(obj, w->arg);
+}
+
+int aras_mib_rows(enum aras_mib_table t, void (*fn)(const void *obj, void *arg), void *arg)
+{
+	netsnmp_container *c = t == ARAS_MIB_HOST   ? mib.hosts :
+			       t == ARAS_MIB_VM     ? mib.vms :
+			       t == ARAS_MIB_GROUP  ? mib.groups :
+			       t == ARAS_MIB_EVENT  ? mib.events :
+			       t == ARAS_MIB_ACTION ? mib.actions :
+						      NULL;
+	struct rows_walk w = { &obj_tables[t], fn, arg };
+
+	if (!c || !mib.live)
+		return -1;
+	CONTAINER_FOR_EACH(c, rows_one, &w);
+	return 0;
 }

@@ -234,6 +234,11 @@ static void notify_send(struct arasd *d, unsigned n, const void *row)
 	      notifications[n].name);
 }
 
+void aras_notify_vars(struct arasd *d, netsnmp_variable_list *vars, const char *what)
+{
+	queue(d, (struct note){ .vars = vars }, what);
+}
+
 int aras_notify_flush(struct arasd *d)
 {
 	for (int i = 0; i < NOTIFY_BATCH && nq.count; i++) {

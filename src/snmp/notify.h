@@ -24,6 +24,13 @@ void aras_notify_vm_state(struct arasd *d, const struct aras_vm *vm);
 void aras_notify_state_coalesced(struct arasd *d);
 /* arasNoTarget for a no-move event row. */
 void aras_notify_no_target(struct arasd *d, const struct aras_event *e);
+/*
+ * Another MIB's notification (VM-MIB, vmmib.c): vars (sysUpTime.0,
+ * snmpTrapOID.0, its objects) queued with ARAS-MIB's, owned by the queue
+ * from now on; what names it in a log line.
+ */
+struct variable_list;
+void aras_notify_vars(struct arasd *d, struct variable_list *vars, const char *what);
 /* Send the next batch of queued notifications; 1 if more are waiting. */
 int aras_notify_flush(struct arasd *d);
 /* The master connected (SNMPD_CALLBACK_INDEX_START): notifications are queued and sent. */

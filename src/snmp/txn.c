@@ -95,6 +95,15 @@ void aras_txn_add_order(struct arasd *d, netsnmp_agent_request_info *reqinfo, ne
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_RESOURCEUNAVAILABLE);
 }
 
+void aras_txn_force(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
+		    const uint8_t uuid[ARAS_UUID_LEN])
+{
+	if (!aras_txn_stage(d, reqinfo, r))
+		return;
+	if (aras_orders_force(&txn.orders, uuid) < 0)
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_RESOURCEUNAVAILABLE);
+}
+
 void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
 {
 	char why[256];
@@ -106,6 +115,11 @@ void aras_txn_check_orders(struct arasd *d, netsnmp_agent_request_info *reqinfo,
 		log_info("SNMP SET rejected: %s", why);
 		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTVALUE);
 	}
+}
+
+int aras_txn_busy(void)
+{
+	return txn.active && !txn.done;
 }
 
 void aras_txn_abandon(struct arasd *d, const char *how)

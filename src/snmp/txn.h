@@ -22,6 +22,12 @@ struct arasd; /* the daemon (arasd.h): its engine and state file */
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+/*
+ * A SET is between its first RESERVE1 and its end (COMMIT, FREE, UNDO):
+ * whoever else writes the state file waits (its staged copy may be on disk).
+ */
+int aras_txn_busy(void);
+
 /* Map an enum aras_err to the SNMP error a SET returns. */
 int aras_snmp_err(int aras_err);
 
@@ -53,6 +59,9 @@ void aras_txn_phase(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnm
 /* RESERVE1: stage an order (validated on its own already); error set on r when it cannot. */
 void aras_txn_add_order(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
 			const struct aras_order *o);
+/* RESERVE1: arasVmEditForce true(1): the PDU's edits of VM uuid are forced (aras_orders_force). */
+void aras_txn_force(struct arasd *d, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r,
+		    const uint8_t uuid[ARAS_UUID_LEN]);
 /*
  * RESERVE2: check the PDU's orders together (one order per VM and per
  * action); error set on r when they conflict.  Idempotent per PDU.

@@ -19,6 +19,7 @@
 
 #include "util/log.h"
 #include "core/plan.h"
+#include "domxml.h"
 #include "events.h"
 #include "exec.h"
 
@@ -34,6 +35,14 @@
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+
+/* What the domain XML said about one VM, kept between polls (device.h's identity). */
+struct xml_entry {
+	uint8_t uuid[ARAS_UUID_LEN];
+	struct aras_vm_devices ident;
+	int healed; /* read again for a device the bulk stats named and it did not */
+	int state;  /* the VM's state at that poll: a change sends the identity again */
+};
 
 struct job_node {
 	struct aras_job job;
@@ -51,6 +60,8 @@ struct worker {
 	virConnectPtr conn;
 	struct aras_virt_events events; /* registered on conn */
 	int kicked;
+	struct xml_entry *xml; /* sorted by UUID: the VMs of the last poll */
+	size_t nxml;
 };
 
 struct aras_collector {
@@ -214,16 +225,394 @@ static void take_param(struct aras_vm_sample *v, const virTypedParameter *p, int
 	}
 }
 
+/* ---- one VM's devices: bulk stats (block.N, net.N, vcpu.N) + its domain XML ---- */
+
+/* "prefix.N.rest": N (< limit) and rest; 0 if name is not of that form. */
+static int dev_param(const char *name, const char *prefix, size_t plen, size_t limit, size_t *n,
+		     const char **rest)
+{
+	char *end;
+	unsigned long v;
+
+	if (strncmp(name, prefix, plen) != 0 || name[plen] < '0' || name[plen] > '9')
+		return 0;
+	v = strtoul(name + plen, &end, 10);
+	if (*end != '.' || v >= limit)
+		return 0;
+	*n = (size_t)v;
+	*rest = end + 1;
+	return 1;
+}
+
+static unsigned long long param_u(const virTypedParameter *p)
+{
+	switch (p->type) {
+	case VIR_TYPED_PARAM_ULLONG: return p->value.ul;
+	case VIR_TYPED_PARAM_UINT: return p->value.ui;
+	case VIR_TYPED_PARAM_INT: return p->value.i < 0 ? 0 : (unsigned long long)p->value.i;
+	case VIR_TYPED_PARAM_LLONG: return p->value.l < 0 ? 0 : (unsigned long long)p->value.l;
+	}
+	return 0;
+}
+
+static void copy_name(char *dst, size_t size, const virTypedParameter *p)
+{
+	if (p->type == VIR_TYPED_PARAM_STRING && p->value.s)
+		snprintf(dst, size, "%s", p->value.s);
+}
+
+static void disk_param(struct aras_disk *d, const char *f, const virTypedParameter *p)
+{
+	unsigned long long u = param_u(p);
+
+	d->has_stats = 1;
+	if (strcmp(f, "name") == 0)
+		copy_name(d->target, sizeof(d->target), p);
+	else if (strcmp(f, "rd.bytes") == 0)
+		d->raw.rd_bytes = u;
+	else if (strcmp(f, "wr.bytes") == 0)
+		d->raw.wr_bytes = u;
+	else if (strcmp(f, "rd.reqs") == 0)
+		d->raw.rd_reqs = u;
+	else if (strcmp(f, "wr.reqs") == 0)
+		d->raw.wr_reqs = u;
+	else if (strcmp(f, "fl.reqs") == 0)
+		d->raw.fl_reqs = u;
+	else if (strcmp(f, "rd.times") == 0)
+		d->raw.rd_ns = u;
+	else if (strcmp(f, "wr.times") == 0)
+		d->raw.wr_ns = u;
+	else if (strcmp(f, "fl.times") == 0)
+		d->raw.fl_ns = u;
+	else if (strcmp(f, "errors") == 0)
+		d->errs = u; /* -1 (not supported) reads as 0 */
+	else if (strcmp(f, "capacity") == 0)
+		d->capacity = u;
+	else if (strcmp(f, "allocation") == 0)
+		d->allocation = u;
+	else if (strcmp(f, "physical") == 0)
+		d->physical = u;
+	/* path, backingIndex, threshold, ...: not kept (the XML says the source) */
+}
+
+static void nic_param(struct aras_nic *c, const char *f, const virTypedParameter *p)
+{
+	unsigned long long u = param_u(p);
+	static const char *const names[] = { "rx.bytes", "rx.pkts", "rx.errs", "rx.drop",
+					     "tx.bytes", "tx.pkts", "tx.errs", "tx.drop" };
+	uint64_t *fields[] = { &c->raw.rx_bytes, &c->raw.rx_pkts, &c->raw.rx_errs, &c->raw.rx_drop,
+			       &c->raw.tx_bytes, &c->raw.tx_pkts, &c->raw.tx_errs, &c->raw.tx_drop };
+
+	c->has_stats = 1;
+	if (strcmp(f, "name") == 0) {
+		copy_name(c->target, sizeof(c->target), p);
+		return;
+	}
+	for (size_t i = 0; i < ARAS_ARRAY_SIZE(names); i++)
+		if (strcmp(f, names[i]) == 0)
+			*fields[i] = u;
+}
+
+static void vcpu_param(struct aras_vcpu *v, const char *f, const virTypedParameter *p)
+{
+	unsigned long long u = param_u(p);
+
+	v->has_stats = 1;
+	if (strcmp(f, "state") == 0) {
+		v->state = (int)u;
+	} else if (strcmp(f, "time") == 0) {
+		v->time_ns = u;
+	} else if (strcmp(f, "wait") == 0) {
+		v->wait_ns = u;
+		v->has_wait = 1;
+	} else if (strcmp(f, "delay") == 0) {
+		v->delay_ns = u;
+		v->has_delay = 1;
+	}
+}
+
+/* Devices the bulk call reported for one VM (targets from block.N.name / net.N.name). */
+static int stats_devices(const virDomainStatsRecord *rec, struct aras_vm_devices *st)
+{
+	size_t nb = 0, nn = 0, nv = 0, k;
+	const char *rest;
+
+	memset(st, 0, sizeof(*st));
+	/* the counts first: libvirt sends block.count before block.0.*, but nothing says it must */
+	for (int i = 0; i < rec->nparams; i++) {
+		const char *f = rec->params[i].field;
+
+		if (dev_param(f, "block.", 6, ARAS_DOMXML_MAX_DEV, &k, &rest) && k >= nb)
+			nb = k + 1;
+		else if (dev_param(f, "net.", 4, ARAS_DOMXML_MAX_DEV, &k, &rest) && k >= nn)
+			nn = k + 1;
+		else if (dev_param(f, "vcpu.", 5, ARAS_DOMXML_MAX_VCPU, &k, &rest) && k >= nv)
+			nv = k + 1;
+	}
+	if ((nb && !(st->disks = calloc(nb, sizeof(*st->disks)))) ||
+	    (nn && !(st->nics = calloc(nn, sizeof(*st->nics)))) ||
+	    (nv && !(st->vcpus = calloc(nv, sizeof(*st->vcpus))))) {
+		aras_devices_free(st);
+		return -ARAS_E_NOMEM;
+	}
+	st->ndisks = nb;
+	st->nnics = nn;
+	st->nvcpus = nv;
+	for (size_t i = 0; i < nv; i++)
+		st->vcpus[i].number = (unsigned)i;
+	for (int i = 0; i < rec->nparams; i++) {
+		const virTypedParameter *p = &rec->params[i];
+
+		if (dev_param(p->field, "block.", 6, nb, &k, &rest))
+			disk_param(&st->disks[k], rest, p);
+		else if (dev_param(p->field, "net.", 4, nn, &k, &rest))
+			nic_param(&st->nics[k], rest, p);
+		else if (dev_param(p->field, "vcpu.", 5, nv, &k, &rest))
+			vcpu_param(&st->vcpus[k], rest, p);
+	}
+	return 0;
+}
+
+/*
+ * A device the stats name that the XML does not: the XML is stale (a
+ * NIC's target after a start, a vCPU added live).
+ */
+static int stats_unknown(const struct aras_vm_devices *st, const struct aras_vm_devices *id)
+{
+	for (size_t i = 0; i < st->ndisks; i++)
+		if (st->disks[i].target[0] && !aras_devices_disk(id, st->disks[i].target))
+			return 1;
+	for (size_t i = 0; i < st->nnics; i++)
+		if (st->nics[i].target[0] && !aras_devices_nic(id, st->nics[i].target))
+			return 1;
+	for (size_t i = 0; i < st->nvcpus; i++)
+		if (st->vcpus[i].has_stats && (i >= id->nvcpus || id->vcpus[i].number != st->vcpus[i].number))
+			return 1;
+	return 0;
+}
+
+/* The domain XML of dom into id (autostart, persistent beside it); 0 or <0 (id empty). */
+static int read_xml(virDomainPtr dom, struct aras_vm_devices *id)
+{
+	char *xml = virDomainGetXMLDesc(dom, 0);
+	int rc, v;
+
+	memset(id, 0, sizeof(*id));
+	if (!xml)
+		return -ARAS_E_VIRT;
+	rc = aras_domxml_parse(xml, strlen(xml), id);
+	free(xml);
+	if (rc < 0)
+		return rc;
+	id->cfg.autostart = virDomainGetAutostart(dom, &v) == 0 ? v != 0 : -1;
+	v = virDomainIsPersistent(dom);
+	id->cfg.persistent = v < 0 ? -1 : v;
+	return 0;
+}
+
+/*
+ * The sample's devices: the XML's (identity) with the stats of the same
+ * target (or vCPU number), then those only the stats name.
+ */
+static int merge_devices(struct aras_vm_devices *out, const struct aras_vm_devices *id,
+			 const struct aras_vm_devices *st)
+{
+	size_t nd = id->ndisks, nn = id->nnics, nv = id->nvcpus;
+
+	memset(out, 0, sizeof(*out));
+	out->cfg = id->cfg;
+	/* room for the XML's devices and every one the stats name */
+	if ((nd + st->ndisks && !(out->disks = malloc((nd + st->ndisks) * sizeof(*out->disks)))) ||
+	    (nn + st->nnics && !(out->nics = malloc((nn + st->nnics) * sizeof(*out->nics)))) ||
+	    (nv + st->nvcpus && !(out->vcpus = malloc((nv + st->nvcpus) * sizeof(*out->vcpus))))) {
+		aras_devices_free(out);
+		return -ARAS_E_NOMEM;
+	}
+	if (nd)
+		memcpy(out->disks, id->disks, nd * sizeof(*out->disks));
+	if (nn)
+		memcpy(out->nics, id->nics, nn * sizeof(*out->nics));
+	if (nv)
+		memcpy(out->vcpus, id->vcpus, nv * sizeof(*out->vcpus));
+	out->ndisks = nd;
+	out->nnics = nn;
+	out->nvcpus = nv;
+	for (size_t i = 0; i < st->ndisks; i++) {
+		const struct aras_disk *s = &st->disks[i];
+		struct aras_disk *d = s->target[0] ? aras_devices_disk(out, s->target) : NULL;
+
+		if (!s->target[0])
+			continue;
+		if (!d) {
+			d = &out->disks[out->ndisks++];
+			memset(d, 0, sizeof(*d));
+			snprintf(d->target, sizeof(d->target), "%s", s->target);
+		}
+		d->has_stats = 1;
+		d->raw = s->raw;
+		d->errs = s->errs;
+		d->capacity = s->capacity;
+		d->allocation = s->allocation;
+		d->physical = s->physical;
+	}
+	for (size_t i = 0; i < st->nnics; i++) {
+		const struct aras_nic *s = &st->nics[i];
+		struct aras_nic *c = s->target[0] ? aras_devices_nic(out, s->target) : NULL;
+
+		if (!s->target[0])
+			continue;
+		if (!c) {
+			c = &out->nics[out->nnics++];
+			memset(c, 0, sizeof(*c));
+			snprintf(c->target, sizeof(c->target), "%s", s->target);
+		}
+		c->has_stats = 1;
+		c->raw = s->raw;
+	}
+	for (size_t i = 0; i < st->nvcpus; i++) {
+		const struct aras_vcpu *s = &st->vcpus[i];
+		struct aras_vcpu *v = NULL;
+
+		if (!s->has_stats)
+			continue;
+		for (size_t j = 0; j < out->nvcpus && !v; j++)
+			if (out->vcpus[j].number == s->number)
+				v = &out->vcpus[j];
+		if (!v) {
+			v = &out->vcpus[out->nvcpus++];
+			memset(v, 0, sizeof(*v));
+			v->number = s->number;
+		}
+		v->has_stats = 1;
+		v->state = s->state;
+		v->time_ns = s->time_ns;
+		v->wait_ns = s->wait_ns;
+		v->delay_ns = s->delay_ns;
+		v->has_wait = s->has_wait;
+		v->has_delay = s->has_delay;
+	}
+	return 0;
+}
+
+static int xml_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct xml_entry *)a)->uuid, ((const struct xml_entry *)b)->uuid,
+		      ARAS_UUID_LEN);
+}
+
+static int uuid_in(const uint8_t *u, uint8_t (*set)[ARAS_UUID_LEN], size_t n)
+{
+	if (n == SIZE_MAX)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(set[i], u, ARAS_UUID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static void xml_free(struct xml_entry *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		aras_devices_free(&x[i].ident);
+	free(x);
+}
+
+/*
+ * Every VM's devices of this poll into the sample: the XML is read for a
+ * VM seen for the first time, one an event marked (define, start, device
+ * added or removed), and once for one whose stats name a device its XML
+ * does not; the cache keeps the VMs of this poll only.
+ */
+static void poll_devices(struct worker *w, virDomainStatsRecordPtr *recs, struct aras_host_sample *s)
+{
+	uint8_t(*marks)[ARAS_UUID_LEN] = malloc(ARAS_VIRT_DIRTY_MAX * sizeof(*marks));
+	size_t nmarks = marks ? aras_virt_events_take_dirty(&w->events, marks) : SIZE_MAX;
+	struct xml_entry *next = s->nvms ? calloc(s->nvms, sizeof(*next)) : NULL;
+	size_t nnext = 0;
+
+	if (s->nvms && !next) {
+		free(marks);
+		return;
+	}
+	for (size_t i = 0; i < s->nvms; i++) {
+		struct aras_vm_sample *v = &s->vms[i];
+		struct xml_entry key, *old, *e = &next[nnext];
+		struct aras_vm_devices st;
+		int read;
+
+		memcpy(key.uuid, v->uuid, ARAS_UUID_LEN);
+		old = w->nxml ? bsearch(&key, w->xml, w->nxml, sizeof(*w->xml), xml_cmp) : NULL;
+		if (stats_devices(recs[i], &st) < 0)
+			continue;
+		/* a vCPU count the XML does not have (one removed or added live): read again, once */
+		read = !old || uuid_in(v->uuid, marks, nmarks) ||
+		       (!old->healed &&
+			(stats_unknown(&st, &old->ident) || (v->vcpus && v->vcpus != old->ident.nvcpus)));
+		memcpy(e->uuid, v->uuid, ARAS_UUID_LEN);
+		if (read) {
+			if (read_xml(recs[i]->dom, &e->ident) < 0 && old)
+				aras_devices_copy(&e->ident, &old->ident); /* keep what it said last */
+			/* still naming a device this XML lacks: not read again for it until an event */
+			e->healed =
+				stats_unknown(&st, &e->ident) || (v->vcpus && v->vcpus != e->ident.nvcpus);
+		} else {
+			e->ident = old->ident; /* moved: old's arrays now belong to e */
+			e->healed = old->healed;
+			memset(&old->ident, 0, sizeof(old->ident));
+		}
+		nnext++;
+		e->state = v->state;
+		/*
+		 * The usual poll: the model has this identity; the figures alone,
+		 * as parsed.  Not after a change of state: the model may not have
+		 * taken the identity this worker sent (a migration's incoming copy
+		 * is ignored until it runs here; a VM new to the model).
+		 */
+		if (!read && old->state == v->state && !stats_unknown(&st, &e->ident)) {
+			v->dev = st;
+			v->dev.figures_only = 1;
+			continue;
+		}
+		merge_devices(&v->dev, &e->ident, &st); /* out of memory: no devices this poll */
+		aras_devices_free(&st);
+	}
+	free(marks);
+	xml_free(w->xml, w->nxml);
+	if (nnext)
+		qsort(next, nnext, sizeof(*next), xml_cmp);
+	w->xml = next;
+	w->nxml = nnext;
+}
+
+/* The maximum vCPU count the XML of VM uuid gave at the last poll (0: not known). */
+static unsigned xml_vcpus_max(const struct worker *w, const uint8_t *uuid)
+{
+	struct xml_entry key;
+	const struct xml_entry *e;
+
+	if (!w->nxml)
+		return 0;
+	memcpy(key.uuid, uuid, ARAS_UUID_LEN);
+	e = bsearch(&key, w->xml, w->nxml, sizeof(*w->xml), xml_cmp);
+	return e && e->ident.cfg.known ? e->ident.cfg.vcpus_max : 0;
+}
+
 static int map_state(int st)
 {
 	return (st >= VIR_DOMAIN_RUNNING && st <= VIR_DOMAIN_PMSUSPENDED) ? st : ARAS_VM_OTHER;
 }
 
-static void fill_vm(struct aras_vm_sample *v, virDomainStatsRecordPtr rec)
+/*
+ * One VM's record into v.  Figures the bulk call lacks (libvirt's test
+ * driver sends state only) are asked per domain; the maximum vCPU count
+ * comes from the domain XML w read before, when it did.
+ */
+static void fill_vm(struct aras_vm_sample *v, virDomainStatsRecordPtr rec, const struct worker *w)
 {
 	virDomainPtr dom = rec->dom;
 	const char *name = virDomainGetName(dom);
 	int have = 0;
+	unsigned xml_max;
 
 	virDomainGetUUID(dom, v->uuid);
 	snprintf(v->name, sizeof(v->name), "%s", name ? name : "");
@@ -245,7 +634,9 @@ static void fill_vm(struct aras_vm_sample *v, virDomainStatsRecordPtr rec)
 				v->vcpus = info.nrVirtCpu;
 		}
 	}
-	if (!(have & 32)) {
+	if (!(have & 32) && (xml_max = xml_vcpus_max(w, v->uuid)) > 0) {
+		v->vcpus_max = xml_max;
+	} else if (!(have & 32)) {
 		int mx = virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CURRENT | VIR_DOMAIN_VCPU_MAXIMUM);
 
 		v->vcpus_max = mx > 0 ? (unsigned)mx : v->vcpus;
@@ -261,7 +652,7 @@ static void fill_vm(struct aras_vm_sample *v, virDomainStatsRecordPtr rec)
 }
 
 /*
- * Shut off with a managed save image (arasVmOperState suspended(7)): one
+ * Shut off with a managed save image (arasVmOperState suspended(6)): one
  * listing for the host, asked only when some VM is shut off.
  */
 static void mark_managed_save(virConnectPtr conn, struct aras_host_sample *s)
@@ -291,10 +682,16 @@ static void poll_node(virConnectPtr conn, struct aras_host_sample *s)
 {
 	virNodeInfo ni;
 	int n = 0;
+	const char *type = virConnectGetType(conn); /* static: not freed */
+	unsigned long ver = 0;
 
 	if (virNodeGetInfo(conn, &ni) == 0) {
 		s->cpus = ni.cpus;
 		s->mem_total_kib = ni.memory;
+	}
+	if (type && virConnectGetVersion(conn, &ver) == 0) {
+		snprintf(s->hv_type, sizeof(s->hv_type), "%s", type);
+		s->hv_version = ver > UINT32_MAX ? 0 : (uint32_t)ver;
 	}
 	if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) == 0 && n > 0 && n < 16) {
 		virNodeCPUStats st[16];
@@ -348,8 +745,9 @@ static void poll_node(virConnectPtr conn, struct aras_host_sample *s)
 }
 
 /* One poll of an open connection into s; 0 or -ARAS_E_VIRT (s->err set). */
-static int poll_host(virConnectPtr conn, struct aras_host_sample *s)
+static int poll_host(struct worker *w, struct aras_host_sample *s)
 {
+	virConnectPtr conn = w->conn;
 	virDomainStatsRecordPtr *recs = NULL;
 	unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
 			      VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
@@ -367,8 +765,9 @@ static int poll_host(virConnectPtr conn, struct aras_host_sample *s)
 		return -ARAS_E_NOMEM;
 	}
 	for (int i = 0; i < n; i++)
-		fill_vm(&s->vms[i], recs[i]);
+		fill_vm(&s->vms[i], recs[i], w);
 	s->nvms = (size_t)n;
+	poll_devices(w, recs, s);
 	virDomainStatsRecordListFree(recs);
 	mark_managed_save(conn, s);
 	poll_node(conn, s);
@@ -807,6 +1206,10 @@ static void *worker_main(void *arg)
 						     "available; polls cover the rest",
 						     w->index, w->uri);
 				backoff = RECONNECT_FIRST_S;
+				/* events were missed while disconnected: every domain XML is read again */
+				xml_free(w->xml, w->nxml);
+				w->xml = NULL;
+				w->nxml = 0;
 				/*
 				 * The test driver parses its whole fixture here; give the
 				 * parser's freed memory back (3 KiB/VM of RSS otherwise).
@@ -817,7 +1220,7 @@ static void *worker_main(void *arg)
 		s->start_ms = aras_mono_ms();
 		if (!w->conn) {
 			set_err(s, "cannot connect");
-		} else if (poll_host(w->conn, s) < 0) {
+		} else if (poll_host(w, s) < 0) {
 			close_conn(w);
 		}
 		s->t_ms = aras_mono_ms();
@@ -874,6 +1277,7 @@ int aras_collector_start(struct aras_collector **out, const struct aras_collect_
 	c->n = n;
 	for (size_t i = 0; i < n; i++) {
 		c->w[i].c = c;
+		aras_virt_events_init(&c->w[i].events);
 		c->w[i].index = hosts[i].index;
 		c->w[i].uri = strdup(hosts[i].uri);
 		if (!c->w[i].uri)
@@ -1077,6 +1481,8 @@ void aras_collector_stop(struct aras_collector *c)
 		if (c->w[i].started)
 			pthread_join(c->w[i].thread, NULL);
 		free(c->w[i].uri);
+		xml_free(c->w[i].xml, c->w[i].nxml);
+		aras_virt_events_destroy(&c->w[i].events);
 		while (c->w[i].jobs) {
 			struct job_node *j = c->w[i].jobs;
 

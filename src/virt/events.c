@@ -6,6 +6,7 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,66 @@ struct sink {
 	unsigned host;
 	int fd;
 	int *lost;
+	struct aras_virt_events *ev; /* its dirty set */
 	int published;
 };
+
+void aras_virt_events_init(struct aras_virt_events *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	for (int i = 0; i < ARAS_VIRT_NEVENTS; i++)
+		ev->ids[i] = -1;
+	ev->lock_ready = pthread_mutex_init(&ev->lock, NULL) == 0;
+}
+
+void aras_virt_events_destroy(struct aras_virt_events *ev)
+{
+	if (ev->lock_ready)
+		pthread_mutex_destroy(&ev->lock);
+	ev->lock_ready = 0;
+}
+
+/* The VM's domain XML changed (defined, started: a NIC's target, a device added or removed). */
+static void mark_dirty(const struct sink *k, virDomainPtr dom)
+{
+	struct aras_virt_events *ev = k->ev;
+	unsigned char u[VIR_UUID_BUFLEN];
+
+	if (!ev->lock_ready)
+		return;
+	if (virDomainGetUUID(dom, u) < 0) {
+		pthread_mutex_lock(&ev->lock);
+		ev->overflow = 1;
+		pthread_mutex_unlock(&ev->lock);
+		return;
+	}
+	pthread_mutex_lock(&ev->lock);
+	for (size_t i = 0; i < ev->ndirty; i++)
+		if (memcmp(ev->dirty[i], u, ARAS_UUID_LEN) == 0)
+			goto out;
+	if (ev->ndirty < ARAS_VIRT_DIRTY_MAX)
+		memcpy(ev->dirty[ev->ndirty++], u, ARAS_UUID_LEN);
+	else
+		ev->overflow = 1;
+out:
+	pthread_mutex_unlock(&ev->lock);
+}
+
+size_t aras_virt_events_take_dirty(struct aras_virt_events *ev, uint8_t (*out)[ARAS_UUID_LEN])
+{
+	size_t n;
+
+	if (!ev->lock_ready)
+		return 0;
+	pthread_mutex_lock(&ev->lock);
+	n = ev->overflow ? SIZE_MAX : ev->ndirty;
+	if (!ev->overflow)
+		memcpy(out, ev->dirty, n * sizeof(ev->dirty[0]));
+	ev->ndirty = 0;
+	ev->overflow = 0;
+	pthread_mutex_unlock(&ev->lock);
+	return n;
+}
 
 static void post(const struct sink *k, virDomainPtr dom, struct aras_vm_event *ev)
 {
@@ -118,6 +177,8 @@ static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int det
 	struct aras_vm_event ev;
 
 	(void)conn;
+	if (event == VIR_DOMAIN_EVENT_DEFINED || event == VIR_DOMAIN_EVENT_STARTED)
+		mark_dirty(opaque, dom);
 	aras_virt_event_map(event, detail, &ev);
 	post(opaque, dom, &ev);
 	return 0;
@@ -160,6 +221,7 @@ static void on_device_added(virConnectPtr conn, virDomainPtr dom, const char *al
 {
 	(void)conn;
 	(void)alias;
+	mark_dirty(opaque, dom);
 	simple(opaque, dom, ARAS_VEV_REREAD, "device-added", 0);
 }
 
@@ -167,6 +229,7 @@ static void on_device_removed(virConnectPtr conn, virDomainPtr dom, const char *
 {
 	(void)conn;
 	(void)alias;
+	mark_dirty(opaque, dom);
 	simple(opaque, dom, ARAS_VEV_REREAD, "device-removed", 0);
 }
 
@@ -194,6 +257,7 @@ int aras_virt_events_register(struct aras_virt_events *ev, virConnectPtr conn, u
 		k->host = host_index;
 		k->fd = fd;
 		k->lost = lost;
+		k->ev = ev;
 		__atomic_store_n(&k->published, 1, __ATOMIC_RELEASE);
 		ev->ids[i] = virConnectDomainEventRegisterAny(conn, NULL, ids[i], cbs[i], k, free);
 		if (ev->ids[i] < 0)

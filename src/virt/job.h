@@ -16,6 +16,7 @@ struct aras_job {
 	int kind;        /* enum aras_kind */
 	uint8_t uuid[ARAS_UUID_LEN];
 	uint64_t amount;     /* vCPUs, KiB, or MiB by kind */
+	int maximum;         /* grow/shrinkMemory: the maximum, persistent definition only (next boot) */
 	char dst_uri[1024];  /* migrate: destination libvirt URI */
 	char mig_uri[1024];  /* migrate: optional data URI (unix:// or tcp://127.0.0.1:port) */
 	char disk_pool[256]; /* add disk: storage pool */

@@ -64,7 +64,7 @@ mkdir -p "$T/src/arasd"
 	tar -cf - -T -) | tar -xf - -C "$T/src/arasd"
 make -s -C "$T/src/arasd" clean
 t0=$(date +%s%N)
-(cd "$T/src/arasd" && dpkg-buildpackage -us -uc -b) >"$T/build.log" 2>&1
+(cd "$T/src/arasd" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc -b) >"$T/build.log" 2>&1
 is "dpkg-buildpackage -us -uc -b succeeds" "$?" 0
 echo "# build took $((($(date +%s%N) - t0) / 1000000)) ms"
 deb=$(ls "$T"/src/arasd_*_amd64.deb 2>/dev/null | head -1)
@@ -75,6 +75,7 @@ is "lintian: no error" "$(grep -c '^E:' "$T/lintian.log")" 0
 is "lintian: no warning" "$(grep -c '^W:' "$T/lintian.log")" 0
 sed 's/^/# lintian: /' "$T/lintian.log"
 check "Depends from shlibs (libsnmp, libvirt, libcurl)" sh -c "dpkg-deb -f '$deb' Depends | grep -q 'libsnmp.*libvirt0\|libvirt0.*libsnmp' && dpkg-deb -f '$deb' Depends | grep -q libcurl"
+check "Depends from shlibs: libmicrohttpd (the /metrics endpoint) and libcrypt" sh -c "dpkg-deb -f '$deb' Depends | grep -q libmicrohttpd12 && dpkg-deb -f '$deb' Depends | grep -q libcrypt1"
 
 # --- install on this machine (no systemd as PID 1, policy-rc.d may deny)
 snmpd_ran=0
@@ -114,7 +115,7 @@ fi
 # what the README and docs/ tell the owner to copy, installed under /usr/share/arasd
 for f in prometheus/snmp.yml prometheus/arasd-rules.yml prometheus/arasd-rules.test.yml prometheus/prometheus.yml \
 	prometheus/generator.yml snmptrapd/snmptrapd.conf zabbix/snmptrapd-zabbix.conf zabbix/arasd_template.yaml \
-	icinga/arasd.conf nagios/arasd.cfg demo.conf fixture/hostA.xml fixture/hostB.xml; do
+	icinga/arasd.conf nagios/arasd.cfg demo.conf agent.conf fixture/hostA.xml fixture/hostB.xml; do
 	is "/usr/share/arasd/$f 644" "$(stat -c %a "/usr/share/arasd/$f" 2>&1)" 644
 done
 for f in snmptrapd/aras-trap-log zabbix/aras-zabbix-trap; do

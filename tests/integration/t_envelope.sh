@@ -49,7 +49,8 @@ is "migrationBandwidth unchanged" "$(sget $BW)" 16
 is "migrationAutoConverge unchanged" "$(sget $AC)" 1
 is "migrationPostCopy unchanged" "$(sget $PC)" 2
 is "minStay unchanged" "$(sget $STAY)" 0
-check "no state file written by rejected SETs" test ! -e "$T/state"
+# (arasd writes the state file for VM-MIB's vmIndex lines as it sees VMs: no other line)
+check "nothing in the state file from rejected SETs" sh -c "! grep -qv '^#\\|^vmIndex ' '$T/state' 2>/dev/null"
 
 check "bandwidth 8, auto-converge off, post-copy on, minStay 900 in one PDU" \
 	sset $BW u 8 $AC i 2 $PC i 1 $STAY u 900

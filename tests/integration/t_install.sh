@@ -33,7 +33,7 @@ ls -d /usr/lib/erlang/lib/snmp-*/mibs >/dev/null 2>&1 && echo ./usr/share/snmp/m
 for d in zabbix icinga nagios prometheus snmptrapd fixture; do
 	[ -d "$TOP/conf/$d" ] && (cd "$TOP/conf" && find "$d" -type f | sed 's|^|./usr/share/arasd/|') >>"$T/want"
 done
-echo ./usr/share/arasd/demo.conf >>"$T/want"
+printf '%s\n' ./usr/share/arasd/demo.conf ./usr/share/arasd/agent.conf >>"$T/want"
 # docs/ next to the README
 (cd "$TOP" && ls docs/*.md | sed 's|^|./usr/share/doc/arasd/|') >>"$T/want"
 sort -o "$T/want" "$T/want"

@@ -109,7 +109,7 @@ check "snmpwalk of ARAS-MIB is strictly increasing" order_ok <<<"$full"
 bulk=$(sbulk "$BASE_OID")
 check "snmpbulkwalk of ARAS-MIB is strictly increasing" order_ok <<<"$bulk"
 is "GETBULK and GETNEXT walks return the same OIDs" "$(awk '{print $1}' <<<"$bulk" | md5sum)" "$(awk '{print $1}' <<<"$full" | md5sum)"
-is "arasVmTable has 43 columns x 5 rows (2..45; arasVmCpuSteal is absent on the test driver)" "$(grep -c "^$VM_ENTRY\." <<<"$full")" 215
+is "arasVmTable has 47 columns x 5 rows (2..49; arasVmCpuSteal is absent on the test driver)" "$(grep -c "^$VM_ENTRY\." <<<"$full")" 235
 
 # historyFile: one line per VM per poll, the format arasd-replay reads
 check "history has lines for all 5 VMs" sh -c "[ \$(grep -v '^#' $T/history | awk '{print \$3}' | sort -u | wc -l) = 5 ]"

@@ -61,7 +61,7 @@ state_trap_is() { # NAME PREV NEW: an arasVmStateChange for NAME from PREV to NE
 
 # 1. rows, inactive VMs included
 is "web1 running(4)" "$(oper "$web1")" 4
-is "idle1 (defined, shut off) is a row: shutdown(12)" "$(oper "$idle1")" 12
+is "idle1 (defined, shut off) is a row: shutdown(11)" "$(oper "$idle1")" 11
 check "idle1's reason says shut off" sh -c "snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.$REASON.$idle1 | grep -q '^\"shutoff: '"
 is "arasVmCommand reads none(1)" "$(sget "$VM_ENTRY.$CMD.$web1")" 1
 is "arasVmPrevOperState before any change: unknown(1)" "$(sget "$VM_ENTRY.$PREV.$web1")" 1
@@ -80,7 +80,7 @@ refused "$VM_ENTRY.$CMD.$web1" i 8 inconsistentValue "resume(8) of a running VM"
 refused "$VM_ENTRY.$CMD.$web1" i 2 inconsistentValue "start(2) of a running VM"
 refused "$VM_ENTRY.$CMD.$idle1" i 7 inconsistentValue "suspend(7) of a shut-off VM"
 refused "$VM_ENTRY.$CMD.$idle1" i 10 inconsistentValue "restore(10) without a saved image"
-refused "$VM_ENTRY.$CMD.$web1" i 11 wrongValue "command 11"
+refused "$VM_ENTRY.$CMD.$web1" i 12 wrongValue "command 12"
 refused "$VM_ENTRY.$CMD.$web1" i 0 wrongValue "command 0"
 refused "$VM_ENTRY.$CMD.$web1" u 7 wrongType "an Unsigned32"
 refused "$VM_ENTRY.$CMD.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16" i 7 "noCreation|notWritable|noAccess" \
@@ -98,34 +98,34 @@ run_cmd() { # VM-OID NAME CMD WANT-OPER LABEL
 	check "$5: $2's newest operator action is kind $kind, succeeded(5)" \
 		wait_for 10 action_is "$2" "$kind 5"
 }
-run_cmd "$web1" web1 7 9 suspend
+run_cmd "$web1" web1 7 8 suspend
 is "suspend: arasVmStateReason 'paused: user'" "$(sget "$VM_ENTRY.$REASON.$web1")" '"paused: user"'
 is "suspend: arasVmPrevOperState running(4)" "$(sget "$VM_ENTRY.$PREV.$web1")" 4
-check "suspend: arasVmStateChange running(4) -> paused(9) for web1 at snmptrapd" wait_for 5 state_trap_is web1 4 9
+check "suspend: arasVmStateChange running(4) -> paused(8) for web1 at snmptrapd" wait_for 5 state_trap_is web1 4 8
 check "suspend: the notification carries the canonical UUID and host name" \
 	eval 'ntraps "$N_STATE" | grep -F "\"web1\"" | grep -F "\"6a2e7c0e-1f3b-4b4e-9a51-0000000000a1\"" | grep -qF "\"alpha\""'
 done_web1() { ntraps "$N_DONE" | grep -qF '"web1"'; }
 check "suspend: arasActionDone for web1 at snmptrapd" wait_for 5 done_web1
 run_cmd "$web1" web1 8 4 resume
-check "resume: arasVmStateChange paused(9) -> running(4)" wait_for 5 state_trap_is web1 9 4
-run_cmd "$db1" db1 9 7 managedSave
-check "managedSave: arasVmStateChange running(4) -> suspending(6) -> suspended(7)" eval 'state_trap_is db1 4 6 && state_trap_is db1 6 7'
+check "resume: arasVmStateChange paused(8) -> running(4)" wait_for 5 state_trap_is web1 8 4
+run_cmd "$db1" db1 9 6 managedSave
+check "managedSave: arasVmStateChange running(4) -> suspending(5) -> suspended(6)" eval 'state_trap_is db1 4 5 && state_trap_is db1 5 6'
 check "managedSave: reason 'shutoff: saved'" get_is "$VM_ENTRY.$REASON.$db1" '"shutoff: saved"'
 refused "$VM_ENTRY.$CMD.$db1" i 2 inconsistentValue "start(2) of a VM with a saved image (restore it)"
 run_cmd "$db1" db1 10 4 restore
-check "restore: arasVmStateChange suspended(7) -> resuming(8)" wait_for 5 state_trap_is db1 7 8
-check "restore: arasVmStateChange resuming(8) -> running(4)" wait_for 5 state_trap_is db1 8 4
+check "restore: arasVmStateChange suspended(6) -> resuming(7)" wait_for 5 state_trap_is db1 6 7
+check "restore: arasVmStateChange resuming(7) -> running(4)" wait_for 5 state_trap_is db1 7 4
 run_cmd "$cache1" cache1 6 4 reboot
-run_cmd "$web1" web1 3 12 shutdown
-check "shutdown: arasVmStateChange running(4) -> shuttingdown(11)" wait_for 5 state_trap_is web1 4 11
-check "shutdown: arasVmStateChange shuttingdown(11) -> shutdown(12)" wait_for 5 state_trap_is web1 11 12
+run_cmd "$web1" web1 3 11 shutdown
+check "shutdown: arasVmStateChange running(4) -> shuttingdown(10)" wait_for 5 state_trap_is web1 4 10
+check "shutdown: arasVmStateChange shuttingdown(10) -> shutdown(11)" wait_for 5 state_trap_is web1 10 11
 run_cmd "$web1" web1 2 4 start
-check "start: arasVmStateChange shutdown(12) -> preparing(3)" wait_for 5 state_trap_is web1 12 3
+check "start: arasVmStateChange shutdown(11) -> preparing(3)" wait_for 5 state_trap_is web1 11 3
 check "start: arasVmStateChange preparing(3) -> running(4)" wait_for 5 state_trap_is web1 3 4
-run_cmd "$web1" web1 5 12 destroy
+run_cmd "$web1" web1 5 11 destroy
 is "destroy: reason 'shutoff: destroyed'" "$(sget "$VM_ENTRY.$REASON.$web1")" '"shutoff: destroyed"'
 run_cmd "$idle1" idle1 2 4 "start (defined VM)"
-run_cmd "$idle1" idle1 4 12 shutdownForce
+run_cmd "$idle1" idle1 4 11 shutdownForce
 changes=$(sget "$VM_ENTRY.$CHANGES.$web1")
 check "web1's arasVmStateChanges counts its changes (>= 6: $changes)" test "${changes:-0}" -ge 6
 
@@ -133,7 +133,7 @@ check "web1's arasVmStateChanges counts its changes (>= 6: $changes)" test "${ch
 n0=$(actions_n)
 check "one PDU: start web1, suspend db1" sset "$VM_ENTRY.$CMD.$web1" i 2 "$VM_ENTRY.$CMD.$db1" i 7
 check "web1 running(4)" wait_get 10 "$VM_ENTRY.$OPER.$web1" 4
-check "db1 paused(9)" wait_get 10 "$VM_ENTRY.$OPER.$db1" 9
+check "db1 paused(8)" wait_get 10 "$VM_ENTRY.$OPER.$db1" 8
 is "two action rows" "$(actions_n)" $((n0 + 2))
 n0=$(actions_n)
 out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$web1" i 7 "$VM_ENTRY.$CMD.$db1" i 7 2>&1)
@@ -144,7 +144,7 @@ is "web1 still running(4): nothing of the PDU ran" "$(oper "$web1")" 4
 is "no action row" "$(actions_n)" "$n0"
 out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$VM_ENTRY.$CMD.$db1" i 8 "$VM_ENTRY.$CMD.$db1" i 5 2>&1)
 check "two commands for one VM in one PDU -> inconsistentValue" grep -q "Reason: inconsistentValue" <<<"$out"
-is "db1 still paused(9)" "$(oper "$db1")" 9
+is "db1 still paused(8)" "$(oper "$db1")" 8
 check "resume db1" sset "$VM_ENTRY.$CMD.$db1" i 8
 check "db1 running(4)" wait_get 10 "$VM_ENTRY.$OPER.$db1" 4
 
@@ -154,7 +154,7 @@ sleep 10.5 # the window of the changes above ends
 seen0=$(sget "$STATUS_OID.23.0") co0=$(sget "$STATUS_OID.24.0")
 n_state0=$(ntraps "$N_STATE" | grep -c .)
 check "one PDU: suspend web1, db1, cache1" sset "$VM_ENTRY.$CMD.$web1" i 7 "$VM_ENTRY.$CMD.$db1" i 7 "$VM_ENTRY.$CMD.$cache1" i 7
-check "all three paused" wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.$OPER.$web1 $VM_ENTRY.$OPER.$db1 $VM_ENTRY.$OPER.$cache1 | tr '\n' ' ')\" = '9 9 9 ' ]"
+check "all three paused" wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.$OPER.$web1 $VM_ENTRY.$OPER.$db1 $VM_ENTRY.$OPER.$cache1 | tr '\n' ' ')\" = '8 8 8 ' ]"
 check "one PDU: resume web1, db1, cache1" sset "$VM_ENTRY.$CMD.$web1" i 8 "$VM_ENTRY.$CMD.$db1" i 8 "$VM_ENTRY.$CMD.$cache1" i 8
 check "all three running" wait_for 10 sh -c "[ \"\$(snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.$OPER.$web1 $VM_ENTRY.$OPER.$db1 $VM_ENTRY.$OPER.$cache1 | tr '\n' ' ')\" = '4 4 4 ' ]"
 seen=$(($(sget "$STATUS_OID.23.0") - seen0)) co=$(($(sget "$STATUS_OID.24.0") - co0))
@@ -186,8 +186,8 @@ for b in 0 1 2 3; do
 	sset "${args[@]}" >/dev/null || pdu_fail=$((pdu_fail + 1))
 done
 is "4 PDUs of 50 destroy commands accepted" "$pdu_fail" 0
-bulk_off() { [ "$(sbulk "$VM_ENTRY.$OPER" | grep -c "^[.]*$VM_ENTRY.$OPER.176.0.0.0.* = INTEGER: 12$")" = 200 ]; }
-check "all 200 VMs shutdown(12) in arasVmOperState" wait_for 60 bulk_off
+bulk_off() { [ "$(sbulk "$VM_ENTRY.$OPER" | grep -c "^[.]*$VM_ENTRY.$OPER.176.0.0.0.* = INTEGER: 11$")" = 200 ]; }
+check "all 200 VMs shutdown(11) in arasVmOperState" wait_for 60 bulk_off
 t1=$(date +%s.%N)
 is "arasVmCount answers during the storm" "$(sget "$STATUS_OID.2.0")" 204
 seen=$(($(sget "$STATUS_OID.23.0") - seen0)) co=$(($(sget "$STATUS_OID.24.0") - co0))
@@ -199,4 +199,27 @@ is "every change was sent or coalesced (sent $sent + coalesced $co)" $((sent + c
 windows=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) / 10 + 2 }')
 check "at most 20 per 10 s window were sent ($sent in $windows windows at most)" test "$sent" -le $((20 * windows))
 echo "# storm: 200 destroy commands in 4 PDUs, all shut off after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; $sent arasVmStateChange sent, $co coalesced, $(($(ntraps "$N_COALESCED" | grep -c .) - n_co0)) summary"
+
+# 7. undefine(11) (issue 24): a shut-off VM's definition goes, its row
+# leaves at the kicked poll, arasActionDone and VM-MIB's vmDeleted are sent
+VM_DELETED=.1.3.6.1.2.1.236.0.10
+n0=$(actions_n)
+refused "$VM_ENTRY.$CMD.$web1" i 11 inconsistentValue "undefine(11) of a running VM"
+is "no action row for them" "$(actions_n)" "$n0"
+is "web1 still running(4) and a row" "$(oper "$web1")" 4
+idle_name=$(swalk "$VM_ENTRY.2" | grep -c '"idle1"')
+is "idle1 is a row before" "$idle_name" 1
+deleted0=$(ntraps "$VM_DELETED" | grep -c .)
+check "undefine(11) of idle1 (shut off, no saved image) accepted" sset "$VM_ENTRY.$CMD.$idle1" i 11
+check "its action row: kind undefine(17), succeeded(5), origin operator" wait_for 10 action_is idle1 "17 5"
+check "idle1's row is gone (arasVmCount 203)" wait_get 10 "$STATUS_OID.2.0" 203
+check "  and arasVmName.idle1 no longer answers" sh -c "! snmpget -v2c -c public -Oqv $AGENT $VM_ENTRY.2.$idle1 | grep -q idle1"
+check "arasActionDone for idle1's undefine at snmptrapd" wait_for 5 sh -c "grep -F 'OID: $N_DONE	' '$T/traps.log' | grep -F '\"idle1\"' | grep -q '$ACT.4.[0-9]* = INTEGER: 17'"
+check "VM-MIB vmDeleted for idle1 at snmptrapd" wait_for 10 sh -c "[ \$(grep -F 'OID: $VM_DELETED	' '$T/traps.log' | grep -c .) -gt $deleted0 ]"
+# a suspended VM: its managed save image goes with it (virsh undefine --managed-save)
+run_cmd "$db1" db1 9 6 "managedSave before undefine"
+check "undefine(11) of suspended db1 accepted" sset "$VM_ENTRY.$CMD.$db1" i 11
+check "db1's undefine succeeded(5)" wait_for 10 action_is db1 "17 5"
+check "db1's row is gone (arasVmCount 202)" wait_get 10 "$STATUS_OID.2.0" 202
+check "an undefined VM's command is refused: noSuchName/noCreation" sh -c "snmpset -v2c -c private -t 2 -r 0 $AGENT $VM_ENTRY.$CMD.$idle1 i 2 2>&1 | grep -qE 'Reason: (noCreation|noAccess|notWritable|inconsistentName)'"
 exit 0

@@ -78,7 +78,7 @@ out=$(snmpset -v2c -c private -t 2 -r 0 "$AGENT" "$ACT.7.$pidx" i 3 "$VM_ENTRY.4
 check "one PDU: reject batch1's proposal and suspend batch1 -> accepted ($(head -1 <<<"$out"))" \
 	eval '! grep -q "Reason:" <<<"$out"'
 check "the proposal is rejected(3)" wait_get 5 "$ACT.7.$pidx" 3
-check "batch1 is paused(9)" wait_get 10 "$VM_ENTRY.39.$batch1" 9
+check "batch1 is paused(8)" wait_get 10 "$VM_ENTRY.39.$batch1" 8
 check "resume batch1" sset "$VM_ENTRY.43.$batch1" i 8
 check "batch1 running(4) again" wait_get 10 "$VM_ENTRY.39.$batch1" 4
 new_proposal() { local i; i=$(proposal_of batch1) && [ "$i" != "$pidx" ]; }
@@ -88,7 +88,7 @@ check "destroy(5) of batch1 while its proposal waits: accepted" sset "$VM_ENTRY.
 check "the proposal is rejected(3): superseded" wait_get 5 "$ACT.7.$pidx" 3
 check "its arasActionError says by what" \
 	sh -c "snmpget -v2c -c public -Oqv $AGENT $ACT.11.$pidx | grep -qF \"superseded by the operator's arasVmCommand destroy(5)\""
-check "batch1 is shutdown(12)" wait_get 10 "$VM_ENTRY.39.$batch1" 12
+check "batch1 is shutdown(11)" wait_get 10 "$VM_ENTRY.39.$batch1" 11
 didx=$(actions_of batch1 2 | sort -n | tail -1)
 is "the destroy is batch1's newest operator action, kind destroy(11)" "$(sget "$ACT.4.$didx")" 11
 check "and it succeeded(5)" wait_get 5 "$ACT.7.$didx" 5

@@ -60,7 +60,9 @@ is "onlyb hosts beta" "$(sget "$GRP.3.$ONLYB")" '"beta"'
 is "three rows in the walk" "$(swalk "$GRP.6" | grep -c .)" 3
 
 # 2. bad SETs: the right code, nothing changed
-cp "$T/state" "$T/state.before"
+# (vmIndex lines: VM-MIB's indexes, written as arasd first sees a VM, may
+# still come from a host's first poll; every other line must stay)
+grep -v '^vmIndex ' "$T/state" >"$T/state.before"
 set_err "createAndGo on an existing row" inconsistentValue "$GRP.6.$DB" i 4
 set_err "rule 3" wrongValue "$GRP.2.$DB" i 3
 set_err "rule as a string" wrongType "$GRP.2.$DB" s x
@@ -76,7 +78,7 @@ set_err "arasVmPlacementGroup naming no group" inconsistentValue "$VM_ENTRY.$VMG
 set_err "arasVmPlacementGroup with a bad character" wrongValue "$VM_ENTRY.$VMGRP.$web1" s 'a b'
 set_err "arasVmPlacementGroup of 33 characters" wrongLength "$VM_ENTRY.$VMGRP.$web1" s "$(printf 'g%.0s' $(seq 33))"
 set_err "a good row and a bad one in one PDU" inconsistentValue "$GRP.6.$(sidx fresh)" i 4 "$GRP.6.$DB" i 4
-check "state file unchanged by the refused SETs" cmp -s "$T/state" "$T/state.before"
+check "state file unchanged by the refused SETs (vmIndex lines aside)" sh -c "grep -v '^vmIndex ' '$T/state' | cmp -s - '$T/state.before'"
 is "still three rows" "$(swalk "$GRP.6" | grep -c .)" 3
 is "web1 in no group" "$(sget "$VM_ENTRY.$VMGRP.$web1")" '""'
 

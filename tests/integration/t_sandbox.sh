@@ -4,7 +4,8 @@
 # start a unit), so: arasd runs unprivileged (setpriv: user nobody, no new
 # privileges, empty capability bounding set, like NoNewPrivileges= and
 # CapabilityBoundingSet=) under strace -f, polls the test driver, sends an
-# alert mail to a real SMTP server on loopback and runs a /bin/sh script,
+# alert mail to a real SMTP server on loopback, runs a /bin/sh script and
+# answers a scrape of /metrics (metricsAddress, HTTPS with basic auth),
 # and the trace is checked against the unit: every system call is allowed
 # by its SystemCallFilter= lines (expanded with systemd-analyze
 # syscall-filter), every socket family is in RestrictAddressFamilies=, no
@@ -82,9 +83,23 @@ rwcommunity private 127.0.0.1
 CONF
 AGENTX=$W/agentx.sock
 start_snmpd || { not_ok "snmpd starts"; exit 1; }
+# on the standalone path (ARAS_AGENT=standalone) arasd binds the port itself
+if standalone; then
+	cp "$T/agent.conf" "$W/agent.conf" && chmod 644 "$W/agent.conf"
+	AGENT_LINES="agentAddress udp:127.0.0.1:$SNMP_PORT
+agentConfig $W/agent.conf"
+else
+	AGENT_LINES="agentxSocket $AGENTX"
+fi
+# /metrics over HTTPS with basic auth: gnutls and crypt_r (bcrypt) in the trace too
+MPORT=$(pick_tcp_port)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/key.pem" -out "$W/cert.pem" -days 1 \
+	-subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >"$T/openssl.log" 2>&1 || not_ok "openssl makes a certificate"
+chmod 644 "$W/key.pem" "$W/cert.pem"
+MHASH=$(python3 -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=2**5)))')
 cat >"$W/arasd.conf" <<CONF
 host alpha test://$W/hostA.xml 1
-agentxSocket $AGENTX
+$AGENT_LINES
 pollInterval 1
 stateFile $W/state/state
 historyFile $W/history
@@ -95,6 +110,10 @@ mailServer smtp://127.0.0.1:$SMTP_PORT
 mailFrom arasd@example.net
 mailTo ops@example.net
 script $W/alert.sh
+metricsAddress $MPORT
+metricsTlsCert $W/cert.pem
+metricsTlsKey $W/key.pem
+metricsUser prom $MHASH
 CONF
 chmod 644 "$W/arasd.conf"
 mkdir -m 1777 "$W/state"
@@ -111,6 +130,8 @@ record_pid $TRACE_PID
 check "arasd (unprivileged, traced) attaches to the master" wait_for 30 arasd_attached
 check "the alert mail reached the SMTP sink" wait_for 20 sh -c "ls $T/maildir/new 2>/dev/null | grep -q ."
 check "the alert script ran (/bin/sh)" wait_for 20 test -s "$W/script.out"
+check "a scrape of /metrics (HTTPS, basic auth) answers the series" sh -c \
+	"curl -sf --cacert '$W/cert.pem' -u prom:s3cret 'https://127.0.0.1:$MPORT/metrics' | grep -q '^arasVmVcpus{'"
 sset "$CONFIG_OID.5.0" u 7 >/dev/null
 check "a SET was persisted (state file written)" wait_for 5 grep -q . "$W/state/state"
 sleep 1

@@ -34,6 +34,12 @@
 #              uncapped one, progress columns while it runs, a guest that
 #              dirties memory fast fails without auto-converge and moves
 #              with it (tests/lab/envelope.sh; ARAS_LAB_ONLY=envelope)
+#   S14 devices two disks and two NICs of a real guest, one of each busy:
+#              every device row against domblklist / domiflist / domstats
+#              (tests/lab/devices.sh; ARAS_LAB_ONLY=devices)
+#   S15 VM-MIB RFC 7666's tables of each lab host in its own SNMP context,
+#              against virsh; a moved guest keeps its vmIndex
+#              (tests/lab/vmmib.sh; ARAS_LAB_ONLY=vmmib)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -206,7 +212,8 @@ vm_diag() {
 # kernel gave up or stalled (panic, soft lockup, RCU stall); fails if none
 guest_fault() {
 	tr -d '\r' <"$LAB/run/$1.console" 2>/dev/null | grep -av '^ARAS hb=' |
-		grep -aEm1 'Kernel panic|soft lockup|rcu_sched self-detected stall|rcu: INFO: rcu_sched' | cut -c1-160 | grep .
+		grep -aEm1 'Kernel panic|soft lockup|rcu_sched self-detected stall|rcu: INFO: rcu_sched|Oops:|BUG: |general protection fault|invalid opcode:' |
+		cut -c1-160 | grep .
 }
 only_on() { # NAME X: running on X, not defined on the other host
 	local o=B
@@ -221,6 +228,14 @@ boot() { # NAME HOST LOAD VCPUS VMAX MEM MEMMAX [DISK [FILL]]
 	bash "$HERE/guest.sh" "$@" >>"$T/guests.log" 2>&1 || return 1
 	VOID[$1]=$(uuid_oid "$(vsh "$2" domuuid "$1")")
 	echo "# guest $1 ($3) up on $2 in $(since "$t") s"
+}
+# boot_dev1: arasd (policy manual, VM-MIB's default context = host A) and
+# S14/S15's guest on A: vda 64 MiB (written to), vdb 32 MiB, two virtio
+# NICs of type ethernet (the first one sends), 1 vCPU
+boot_dev1() {
+	arasd_run "policy manual" "vmMibLocalHost A"
+	ARAS_GUEST_DISK2_MIB=32 ARAS_GUEST_NICS=2 ARAS_GUEST_CMDLINE="aras.disks=vda aras.net=eth0" \
+		boot dev1 A io 1 2 256 512 64 || abort "boot dev1 on A"
 }
 destroy() {
 	local g
@@ -425,6 +440,12 @@ post_migration() {
 		ok "S9 $n after migration: cpu <= 100 % (max $cpu_max), rates < 4 GB/s (max $rate_max B/s), no false breach"
 	else
 		not_ok "S9 $n after migration:${bad:- values sane}; false breaches since the move (resource): ${i:-none}"
+		# what the next such failure needs: its notifications since the
+		# move and arasd's lines about it
+		echo "# S9 $n: notifications about it since the move:"
+		tail -n +"$((mark + 1))" "$T/traps.log" | grep -F "\"$n\"" | cut -c1-600 | sed 's/^/#   /'
+		echo "# S9 $n: arasd's last lines about it:"
+		grep -F "$n" "$T/arasd.log" | tail -n 25 | sed 's/^/#   /'
 	fi
 }
 
@@ -482,22 +503,37 @@ bash "$HERE/setup.sh" >"$T/setup.out" 2>&1 || { tail -n 5 "$T/setup.out"; abort 
 fig "setup.sh" "$(since "$t") s"
 ok "setup.sh: hosts A and B answer"
 . "$LAB/env"
-for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2 ra rb fill1 dirty1; do # left over by a kept run
+for g in cpu1 mem1 cpu2 idle1 idle2 io1 io2 lc1 lc2 ra rb fill1 dirty1 dev1; do # left over by a kept run
 	destroy "$g"
 done
 for X in A B; do
 	freeze_host "$X" || abort "freeze /proc/stat of host $X"
 done
 ok "each lab host has its own (frozen) node CPU counters: arasd sums its VMs"
+# S15: each host's VM-MIB in a context of its name, read with community ctxA / ctxB
+write_snmpd_conf
+cat >>"$T/snmpd.conf" <<CONF
+com2sec -Cn A secA 127.0.0.1 ctxA
+com2sec -Cn B secB 127.0.0.1 ctxB
+group grpA v2c secA
+group grpB v2c secB
+view vmall included .1
+access grpA A any noauth exact vmall none none
+access grpB B any noauth exact vmall none none
+CONF
 start_snmpd || abort "snmpd master starts"
 start_trapd
 
-case ${ARAS_LAB_ONLY:-} in
-lifecycle | disk | steal | rules | envelope)
-	. "$HERE/$ARAS_LAB_ONLY.sh"
+# ARAS_LAB_ONLY=NAME[ NAME...]: only those scenario files, in that order
+if [ -n "${ARAS_LAB_ONLY:-}" ]; then
+	for only in $ARAS_LAB_ONLY; do
+		case $only in
+		lifecycle | disk | steal | rules | envelope | devices | vmmib) . "$HERE/$only.sh" ;;
+		*) abort "ARAS_LAB_ONLY: no scenario file $only.sh" ;;
+		esac
+	done
 	exit 0
-	;;
-esac
+fi
 
 # ======================================================= R1: automatic
 arasd_run "policy automatic" "hostCpuHigh 100"
@@ -799,4 +835,10 @@ destroy cpu2
 
 # ================================================ R8: migration envelope (S13)
 . "$HERE/envelope.sh"
+
+# ================================================ R9: per-device tables (S14)
+. "$HERE/devices.sh"
+
+# ================================================ R10: VM-MIB in each host's context (S15)
+. "$HERE/vmmib.sh"
 exit 0

@@ -49,7 +49,7 @@ destroy_guest() {
 	done
 	[ -n "$found" ] || log "guest $n is not defined on either lab host"
 	pid_forget "qemu-$n"
-	rm -f "$LAB/img/$n.img" "$LAB/run/mig-$n".*
+	rm -f "$LAB/img/$n.img" "$LAB/img/$n-2.img" "$LAB/run/mig-$n".*
 }
 
 [ $# -ge 1 ] || usage
@@ -95,6 +95,29 @@ if [ "$DISK" -gt 0 ]; then
       <target dev='vda' bus='virtio'/>
     </disk>"
 fi
+# ARAS_GUEST_DISK2_MIB=N: a second raw image vdb of N MiB (beside vda);
+# ARAS_GUEST_NICS=N: N virtio interfaces of type ethernet (a tap libvirt
+# creates and attaches to nothing: no bridge, no network, no address on the
+# host), MACs 52:54:00:a5:HH:NN (HH from the guest name's checksum)
+if [ "${ARAS_GUEST_DISK2_MIB:-0}" -gt 0 ]; then
+	img2=$LAB/img/$NAME-2.img
+	rm -f "$img2"
+	truncate -s "${ARAS_GUEST_DISK2_MIB}M" "$img2" || die "cannot create $img2"
+	disk_xml="$disk_xml
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw' cache='writeback'/>
+      <source file='$img2'/>
+      <target dev='vdb' bus='virtio'/>
+    </disk>"
+fi
+hh=$(printf '%02x' $(($(cksum <<<"$NAME" | cut -d' ' -f1) % 256)))
+for ((i = 1; i <= ${ARAS_GUEST_NICS:-0}; i++)); do
+	disk_xml="$disk_xml
+    <interface type='ethernet'>
+      <mac address='52:54:00:a5:$hh:$(printf '%02x' "$i")'/>
+      <model type='virtio'/>
+    </interface>"
+done
 # hot-pluggable memory: room for 4 DIMMs beyond <memory>
 MAXMEM=$((MMAX + 4096))
 XML=$LAB/run/$NAME.xml

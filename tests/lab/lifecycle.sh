@@ -30,7 +30,7 @@
 #     varbind; then virsh managedsave and start (restore), reasons as virsh's;
 #   - a storm (arasStateNotifyLimit 3, 10 changes at once): at most 3
 #     arasVmStateChange, one arasVmStateChangesCoalesced, the counter;
-#   - a crash (the lab's QEMU of lc1 killed): crashed(13), its notification,
+#   - a crash (the lab's QEMU of lc1 killed): crashed(12), its notification,
 #     an event row crashed(11) and the script receiver run.
 # Figures: command latency per kind (snmpset -> state reached, as virsh
 # shows it), and virsh -> row / virsh -> notification latency (median,
@@ -198,7 +198,7 @@ if sset "$O1" i 7 "$O2" i 7 >/dev/null && wait_vstate lc1 30 "paused (user)" && 
 else
 	not_ok "S10 one PDU: suspend both: lc1 '$(vstate lc1)', lc2 '$(vstate lc2)'"
 fi
-if wait_for 10 vis lc2 $V_OPER 9 && sset "$O1" i 8 "$O2" i 8 >/dev/null &&
+if wait_for 10 vis lc2 $V_OPER 8 && sset "$O1" i 8 "$O2" i 8 >/dev/null &&
 	wait_vstate lc1 30 "running (unpaused)" && wait_vstate lc2 30 "running (unpaused)"; then
 	ok "S10 one PDU: resume lc1 + resume lc2: both running (virsh)"
 else
@@ -207,7 +207,7 @@ fi
 wait_for 10 vis lc1 $V_OPER 4 || not_ok "S10 arasVmOperState.lc1 = $(vget lc1 $V_OPER) after the PDU, want running(4)"
 
 # suspend: the heartbeat stops
-lc_cmd lc1 suspend "paused (user)" 9
+lc_cmd lc1 suspend "paused (user)" 8
 h0=$(hb_field lc1 hb)
 sleep 5 # two and a half heartbeat intervals
 is "S10 suspended lc1 prints no heartbeat (hb stays $h0 for 5 s)" "$(hb_field lc1 hb)" "$h0"
@@ -222,7 +222,7 @@ else
 fi
 
 # managed save + restore: the counter goes on
-lc_cmd lc1 managedSave "shut off (saved)" 7
+lc_cmd lc1 managedSave "shut off (saved)" 6
 check "S10 virsh: lc1 has a managed save image" grep -q '^Managed save: *yes' <<<"$(vsh A dominfo lc1)"
 h0=$(hb_field lc1 hb) # the last one before the save (the guest is off now)
 m=$(hb_mark lc1)
@@ -261,9 +261,35 @@ else
 fi
 hb_wait lc1 15 "hb >= 2" >/dev/null # booted far enough to have acpid running
 
+# edits (issue 24): 1 -> 2 vCPUs and the balloon to 400 MiB in one SET,
+# seen inside the guest.  (Its maximum is not edited here: the lab's guests
+# have a NUMA cell for DIMM hotplug, and libvirt changes a NUMA guest's
+# memory size only through its XML, not virDomainSetMemoryFlags.)
+V_VCPUS_T=46 V_MEM_T=47
+m0=$(hb_field lc1 memtotal_kb)
+if sset "$VM_ENTRY.$V_VCPUS_T.${VOID[lc1]}" u 2 "$VM_ENTRY.$V_MEM_T.${VOID[lc1]}" u 409600 >/dev/null; then
+	ok "S10 edit: one SET: arasVmVcpusTarget.lc1 = 2, arasVmMemTarget.lc1 = 409600"
+else
+	not_ok "S10 edit: the SET of lc1's vCPUs and memory was refused"
+fi
+if hb_wait lc1 30 'cpus == "0-1"' >/dev/null; then
+	ok "S10 edit: lc1's guest onlined its second vCPU (cpus=0-1)"
+else
+	not_ok "S10 edit: lc1's guest shows cpus=$(hb_field lc1 cpus)"
+fi
+# the guest's MemTotal follows the balloon: the target less what the kernel keeps
+if l=$(hb_wait lc1 30 "memtotal_kb <= 409600 && memtotal_kb >= 409600 - 150000"); then
+	ok "S10 edit: lc1's guest MemTotal $m0 -> $(hb_field lc1 memtotal_kb "$l") kB (balloon 409600 KiB)"
+else
+	not_ok "S10 edit: lc1's guest MemTotal $(hb_field lc1 memtotal_kb) kB (was $m0), balloon 409600 KiB"
+fi
+check "S10 edit: arasVmVcpus.lc1 = 2, arasVmMemCurrent.lc1 = 409600" \
+	wait_for 15 eval 'vis lc1 5 2 && vis lc1 8 409600'
+is "S10 edit: virsh vcpucount lc1 --config = 2 (persistent too)" "$(vsh A vcpucount lc1 --config --current 2>/dev/null)" 2
+
 # shutdown (ACPI): the guest powers off by itself
 p0=$(acpi_presses lc1)
-lc_cmd lc1 shutdown "shut off (shutdown)" 12
+lc_cmd lc1 shutdown "shut off (shutdown)" 11
 is "S10 shutdown: the guest saw the ACPI power button" "$(acpi_presses lc1)" $((p0 + 1))
 
 # start: a fresh boot
@@ -275,9 +301,10 @@ else
 	not_ok "S10 started lc1 prints no heartbeat"
 fi
 hb_wait lc1 15 "hb >= 2" >/dev/null
+check "S10 edit: after the shutdown and start, lc1 boots with its 2 vCPUs (persistent)" wait_for 15 vis lc1 5 2
 
 # destroy
-lc_cmd lc1 destroy "shut off (destroyed)" 12
+lc_cmd lc1 destroy "shut off (destroyed)" 11
 # host B's libvirtd killed and restarted (lc2 keeps running): arasd sees
 # B down, re-reads it on reconnect (a change made meanwhile shows) and
 # follows B's events on the new connection
@@ -301,8 +328,8 @@ if [ -n "$pb" ] && kill -9 "$pb"; then
 	else
 		not_ok "S10 arasHostState.2 = $(hget "$H_STATE" 2) after B's restart, want up(1)"
 	fi
-	check "S10 re-read on reconnect: lc2 paused(9) (suspended while arasd was not connected)" \
-		wait_for 10 vis lc2 $V_OPER 9
+	check "S10 re-read on reconnect: lc2 paused(8) (suspended while arasd was not connected)" \
+		wait_for 10 vis lc2 $V_OPER 8
 	p0=$(polls)
 	t0=$(ms_now)
 	vsh B resume lc2 >/dev/null || not_ok "S10 virsh resume lc2 (B restarted)"
@@ -371,7 +398,7 @@ else
 fi
 lc_arasd 5
 wait_for 20 vis lc2 $V_OPER 4 || not_ok "S10 arasd (restarted) lists lc2 running(4)"
-lc_cmd lc2 shutdownForce "shut off (destroyed)" 12
+lc_cmd lc2 shutdownForce "shut off (destroyed)" 11
 destroy lc2
 
 f=
@@ -396,7 +423,7 @@ LAT_ROW=() LAT_TRAP=() LAT_VIRSH=()
 late=0 nopoll=0 n_chg=12
 for i in $(seq $n_chg); do
 	if [ $((i % 2)) = 1 ]; then
-		verb=suspend want=9
+		verb=suspend want=8
 	else
 		verb=resume want=4
 	fi
@@ -424,7 +451,7 @@ for i in $(seq $n_chg); do
 	fi
 	if [ "$i" = 1 ]; then
 		# the first outside suspend, varbind by varbind
-		l=$(state_trap "$mark" lc1 9)
+		l=$(state_trap "$mark" lc1 8)
 		uu=$(vsh A domuuid lc1)
 		hn=$(vget lc1 $V_HOSTNAME)
 		if grep -qF "\"lc1\"" <<<"$l" && grep -qF "\"$uu\"" <<<"$l" && grep -qF "= STRING: $hn" <<<"$l"; then
@@ -450,8 +477,8 @@ vstate lc1 | grep -q '^running' || vsh A resume lc1 >/dev/null
 # managed save and restore with virsh
 mark=$(mark_traps)
 vsh A managedsave lc1 >/dev/null || not_ok "S10 virsh managedsave lc1"
-check "S10 virsh managedsave: arasVmOperState.lc1 = suspended(7)" wait_for 10 vis lc1 $V_OPER 7
-lc_reasons lc1 "virsh managedsave" "$mark" 7
+check "S10 virsh managedsave: arasVmOperState.lc1 = suspended(6)" wait_for 10 vis lc1 $V_OPER 6
+lc_reasons lc1 "virsh managedsave" "$mark" 6
 mark=$(mark_traps)
 vsh A start lc1 >/dev/null || not_ok "S10 virsh start lc1 (restore)"
 check "S10 virsh start (restore): arasVmOperState.lc1 = running(4)" wait_for 10 vis lc1 $V_OPER 4
@@ -490,12 +517,12 @@ if [ -n "$qp" ] && tr '\0' ' ' <"/proc/$qp/cmdline" 2>/dev/null | grep -q "guest
 	else
 		not_ok "S10 QEMU of lc1 killed: virsh shows '$(vstate lc1)'"
 	fi
-	if wait_for 10 vis lc1 $V_OPER 13; then
-		ok "S10 crash: arasVmOperState.lc1 = crashed(13)"
+	if wait_for 10 vis lc1 $V_OPER 12; then
+		ok "S10 crash: arasVmOperState.lc1 = crashed(12)"
 	else
-		not_ok "S10 crash: arasVmOperState.lc1 = $(vget lc1 $V_OPER), want crashed(13)"
+		not_ok "S10 crash: arasVmOperState.lc1 = $(vget lc1 $V_OPER), want crashed(12)"
 	fi
-	lc_reasons lc1 crash "$mark" 13
+	lc_reasons lc1 crash "$mark" 12
 	if wait_for 10 eval 'snmpwalk -v2c -c public -Oqv "$AGENT" "$EVT.3" 2>/dev/null | grep -qx 11'; then
 		ok "S10 crash: an arasEventTable row of type crashed(11)"
 	else
@@ -508,6 +535,45 @@ if [ -n "$qp" ] && tr '\0' ' ' <"/proc/$qp/cmdline" 2>/dev/null | grep -q "guest
 	fi
 else
 	not_ok "S10 crash: no QEMU PID of lc1 ($qp)"
+fi
+
+# undefine(11) (issue 24): the stopped lc1's definition goes, its disk stays
+if [ "$(vstate lc1)" = "shut off (crashed)" ] || [ "$(vstate lc1)" = "shut off (destroyed)" ] ||
+	{ vsh A destroy lc1 >/dev/null 2>&1; wait_vstate lc1 30 "shut off (destroyed)"; }; then
+	# a disk in its definition, to see that it stays
+	truncate -s 16M "$LAB/img/lc1-u.img"
+	vsh A attach-disk lc1 "$LAB/img/lc1-u.img" vdb --config >/dev/null 2>&1 ||
+		not_ok "S10 undefine: attach-disk --config of lc1-u.img to lc1"
+	mark=$(mark_traps)
+	n_vms=$(sget "$STATUS_OID.2.0")
+	if out=$(sset "$VM_ENTRY.$V_CMD.${VOID[lc1]}" i 11 2>&1); then
+		ok "S10 snmpset arasVmCommand.lc1 = undefine(11) accepted"
+	else
+		not_ok "S10 snmpset arasVmCommand.lc1 = undefine(11): $(echo "$out" | tr '\n' ' ')"
+	fi
+	if wait_for 30 sh -c "! timeout 20 virsh -q -c '$(host_uri A)' dominfo lc1 >/dev/null 2>&1"; then
+		ok "S10 undefine: virsh dominfo lc1 finds no domain on host A"
+	else
+		not_ok "S10 undefine: lc1 still defined on host A ($(vstate lc1))"
+	fi
+	if wait_for 15 eval '[ "$(sget "$STATUS_OID.2.0")" = $((n_vms - 1)) ]'; then
+		ok "S10 undefine: lc1's row is gone (arasVmCount $n_vms -> $((n_vms - 1)))"
+	else
+		not_ok "S10 undefine: arasVmCount $(sget "$STATUS_OID.2.0"), want $((n_vms - 1))"
+	fi
+	if wait_for 10 eval 'tail -n +"$((mark + 1))" "$T/traps.log" | grep -q "OID: .1.3.6.1.2.1.236.0.10[[:space:]]"'; then
+		ok "S10 undefine: VM-MIB vmDeleted at snmptrapd"
+	else
+		not_ok "S10 undefine: no vmDeleted at snmptrapd"
+	fi
+	if [ "$(stat -c %s "$LAB/img/lc1-u.img" 2>/dev/null)" = 16777216 ]; then
+		ok "S10 undefine: lc1's disk (vdb, lc1-u.img, 16 MiB) stays"
+	else
+		not_ok "S10 undefine: lc1's disk $LAB/img/lc1-u.img is gone"
+	fi
+	rm -f "$LAB/img/lc1-u.img"
+else
+	not_ok "S10 undefine: lc1 is '$(vstate lc1)', not shut off"
 fi
 destroy lc1
 fig "S10 wall time" "$(since "$T_LC") s"

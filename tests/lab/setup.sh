@@ -5,7 +5,7 @@
 #      only then), creates the libvirt-qemu user/group libvirtd insists on;
 #   2. downloads the Debian cloud kernel .deb (apt-get download, unpacked with
 #      dpkg-deb -x, never installed) and builds the guest initramfs
-#      (busybox-static, virtio pci/blk/balloon modules, ACPI button + evdev
+#      (busybox-static, virtio pci/blk/balloon/net modules, ACPI button + evdev
 #      for the power button, tests/lab/guest/init);
 #   3. starts host A (qemu:///system: libvirtd with its sockets in
 #      $LAB/hostA/sock, symlinked from /run/libvirt) and host B (libvirtd in
@@ -152,7 +152,7 @@ build_initrd() {
 		cp "$f" "$R/lib/modules/$1.ko"
 		order+=("$1.ko")
 	}
-	for m in virtio_pci virtio_blk virtio_balloon button evdev; do
+	for m in virtio_pci virtio_blk virtio_balloon virtio_net button evdev; do
 		add_mod "$m"
 	done
 	printf '%s\n' "${order[@]}" >"$R/lib/modules/order"

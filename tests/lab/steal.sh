@@ -76,6 +76,9 @@ if wait_for 30 st1_acted; then
 	fi
 else
 	not_ok "no action for st1 within 30 s of its breach"
+	# why: what arasd said about st1, and the hosts' CPU (B must have room)
+	echo "# S11 arasHostCpuUsage A $(hget "$H_CPU" 1) %, B $(hget "$H_CPU" 2) %"
+	grep -aF st1 "$T/arasd.log" | tail -n 15 | sed 's/^/#   /'
 fi
 is "no addVcpu action for st1" "$(actions st1 | awk '$2 == 1' | wc -l)" 0
 # The vCPU count from libvirt: live where st1 runs, else its definition on

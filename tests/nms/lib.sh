@@ -82,3 +82,37 @@ CONF
 	start_snmpd || { not_ok "snmpd starts"; exit 1; }
 	start_arasd || { not_ok "arasd attaches to the master"; exit 1; }
 }
+
+# start_standalone_arasd [arasd.conf lines...]: a second arasd on the same
+# hosts (HOSTS_CONF) as its own SNMP agent, the large-cluster path
+# (docs/nms.md): agentAddress udp:$SA_AGENT, agentConfig $T/sa-agent.conf
+# (the test snmpd.conf's access lines and trap sinks, as tests/lib.sh's
+# ARAS_AGENT=standalone writes them; SA_NO_TRAPS=1 leaves the trap sinks
+# out), stateFile $T/sa-state, log $T/sa.log.  Sets SA_PORT, SA_AGENT and
+# SA_PID (recorded); returns 1 when arasVersion does not answer there.
+start_standalone_arasd() {
+	SA_PORT=$(pick_port)
+	while [ "$SA_PORT" = "$SNMP_PORT" ] || [ "$SA_PORT" = "$TRAP_PORT" ]; do SA_PORT=$(pick_port); done
+	SA_AGENT=127.0.0.1:$SA_PORT
+	[ -f "$T/snmpd.conf" ] || write_snmpd_conf
+	grep -viE '^[[:space:]]*(master|agentxsocket|agentxperms|agentaddress)([[:space:]]|$)' "$T/snmpd.conf" |
+		if [ "${SA_NO_TRAPS:-0}" = 1 ]; then
+			grep -viE '^[[:space:]]*(trap2sink|informsink|trapsink|trapsess)([[:space:]]|$)'
+		else
+			cat
+		fi >"$T/sa-agent.conf"
+	{
+		echo "agentAddress udp:$SA_AGENT"
+		echo "agentConfig $T/sa-agent.conf"
+		echo "pollInterval ${POLL:-1}"
+		echo "stateFile $T/sa-state"
+		printf '%s\n' "${HOSTS_CONF[@]}"
+		printf '%s\n' "$@"
+	} >"$T/sa.conf"
+	"$ARASD" -f -c "$T/sa.conf" >>"$T/sa.log" 2>&1 &
+	SA_PID=$!
+	record_pid $SA_PID
+	wait_for 15 sh -c "snmpget -v2c -c public -t 0.5 -r 0 -Oqv '$SA_AGENT' '$STATUS_OID.12.0' 2>/dev/null | grep -q '\"'"
+}
+# saget OID...: snmpget from the standalone arasd
+saget() { snmpget -v2c -c public -t 2 -r 1 -Oqv "$SA_AGENT" "$@"; }

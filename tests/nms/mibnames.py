@@ -16,7 +16,10 @@ import sys
 import yaml
 
 LLD_MACROS = {"{#VMNAME}": "arasVmName", "{#VMUUID}": "arasVmUuidString",
-              "{#VMHOST}": "arasVmHostName", "{#HOSTNAME}": "arasHostName"}
+              "{#VMHOST}": "arasVmHostName", "{#HOSTNAME}": "arasHostName",
+              "{#DISK}": "arasDiskTarget", "{#DISKVM}": "arasDiskVmName", "{#DISKSOURCE}": "arasDiskSource",
+              "{#NIC}": "arasNicTarget", "{#NICVM}": "arasNicVmName", "{#NICMAC}": "arasNicMac",
+              "{#NICNET}": "arasNicNetwork"}
 
 
 def plugin(path):

@@ -14,7 +14,11 @@
 # command file: OK, WARNING (SLA alert pending after a SET of
 # arasMemThreshold), CRITICAL (firing), OK again (threshold raised), SNMPv3
 # OK, UNKNOWN (a VM name not in the fixture; a host without _ARASD_PORT;
-# arasd stopped).
+# arasd stopped).  The large-cluster path: a second arasd on the same
+# hosts as its own SNMP agent (agentAddress, no snmpd; its agentConfig the
+# test snmpd's community and SNMPv3 user) is a host whose _ARASD_PORT is
+# its agentAddress port: the same commands are OK over v2c and SNMPv3, and
+# UNKNOWN once it is stopped (no agent answers).
 T_NAME=nagios
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/nms/lib.sh"
@@ -25,6 +29,8 @@ echo "# nagios4-core $NAGIOS_VERSION"
 
 # snmpd (+ the SNMPv3 user nagios) and arasd on alpha and beta
 start_plugin_agent
+# and arasd as a standalone agent on the same hosts (the same user in its agentConfig)
+start_standalone_arasd "holdTime 6" "clearMargin 5" || { not_ok "the standalone arasd answers on its agentAddress"; exit 1; }
 
 # ---- a private Nagios 4: every path it writes is under $N
 N=$T/nagios
@@ -84,6 +90,12 @@ define host {
 	use			arasd-host,test-host
 	host_name		plain
 }
+# arasd as a standalone agent: _ARASD_PORT is its agentAddress port
+define host {
+	use			arasd-host,test-host
+	host_name		standalone
+	_ARASD_PORT		$SA_PORT
+}
 # neither the template nor _ARASD_PORT
 define host {
 	use			test-host
@@ -139,6 +151,18 @@ define service {
 	service_description	arasd vm db1 v3
 	check_command		check_arasd_vm_v3!db1!!
 }
+define service {
+	use			arasd-fast
+	host_name		standalone
+	service_description	arasd vm web1 standalone
+	check_command		check_arasd_vm!web1!80!95
+}
+define service {
+	use			arasd-fast
+	host_name		standalone
+	service_description	arasd vm db1 v3 standalone
+	check_command		check_arasd_vm_v3!db1!!
+}
 CONF
 # nagios_cfg [ARASD_CFG]: the main config, loading ARASD_CFG (default the
 # shipped conf/nagios/arasd.cfg)
@@ -191,7 +215,7 @@ is "nagios4 -v accepts the shipped arasd.cfg with the test's objects" "$rc" 0
 check "  Total Errors: 0" grep -q '^Total Errors: *0$' <<<"$out"
 check "  Total Warnings: 0" grep -q '^Total Warnings: *0$' <<<"$out"
 [ "$rc" = 0 ] || sed 's/^/# /' <<<"$out"
-check "  it read the 6 shipped commands (and the test's notify-none)" grep -q 'Checked 7 commands' <<<"$out"
+check "  it read the 8 shipped commands (and the test's notify-none)" grep -q 'Checked 9 commands' <<<"$out"
 # a broken copy: check_arasd_vm misspelt, so the services that use it name
 # a command defined nowhere
 sed 's/command_name    check_arasd_vm$/command_name    check_arasd_vmx/' "$TOP/conf/nagios/arasd.cfg" >"$N/broken.cfg"
@@ -310,6 +334,15 @@ expect "nagios: a host without arasd-host or _ARASD_PORT: UNKNOWN, the macro lef
 	"arasd alerts noport" UNKNOWN "bad port '\\\$_HOSTARASD_PORT\\\$'"
 expect "nagios: alerts OK" 20 "arasd alerts" OK '^ARASD OK - 0 of 5 VMs alerting'
 expect "nagios: vm db1 OK over SNMPv3 authPriv (check_arasd_vm_v3, \$USER4..6\$)" 20 "arasd vm db1 v3" OK 'VM db1 on alpha running: .*mem 75%'
+check "standalone: host standalone's _ARASD_PORT is the agentAddress port" obj_var standalone _ARASD_PORT "$SA_PORT"
+expect "standalone: vm web1 OK (check_arasd_vm against arasd's own agent)" 20 "arasd vm web1 standalone" OK '^ARASD OK - VM web1 on alpha running'
+check "  with the -w/-c of check_arasd_vm!web1!80!95 in its perfdata" \
+	grep -q "'mem'=50%;80;95;0;100" <<<"$(svc_field "arasd vm web1 standalone" performance_data)"
+expect "standalone: vm db1 OK over SNMPv3 authPriv (the user in its agentConfig)" 20 "arasd vm db1 v3 standalone" OK 'VM db1 on alpha running: .*mem 75%'
+# stopped now: its next check, forced now, times out (2 x 5 s) while the
+# sequence below runs
+kill "$SA_PID"
+ext_cmd "SCHEDULE_FORCED_SVC_CHECK;standalone;arasd vm web1 standalone;$(date +%s)"
 
 sset "$CONFIG_OID.3.0" u 40 >/dev/null # arasMemThreshold: web1 uses 50 %
 expect "nagios: vm web1 WARNING (memory alert pending)" 20 "arasd vm web1" WARNING 'mem SLA alert pending'
@@ -323,6 +356,8 @@ expect "nagios: alerts OK again" 30 "arasd alerts" OK '^ARASD OK'
 kill "$ARASD_PID"
 expect "nagios: vm web1 UNKNOWN with arasd stopped" 30 "arasd vm web1" UNKNOWN 'arasd does not answer'
 expect "nagios: alerts UNKNOWN with arasd stopped" 20 "arasd alerts" UNKNOWN 'arasd does not answer'
+expect "standalone: vm web1 UNKNOWN with the standalone arasd stopped (no agent answers)" 30 "arasd vm web1 standalone" UNKNOWN \
+	"^ARASD UNKNOWN - SNMP agent 127.0.0.1:$SA_PORT: Timeout"
 check "nagios logged the forced checks from its command file" \
 	grep -q 'EXTERNAL COMMAND: SCHEDULE_FORCED_SVC_CHECK;cluster;arasd vm web1' "$N/nagios.log"
 exit 0

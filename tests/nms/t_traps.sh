@@ -39,7 +39,7 @@ check "snmptrapd with the shipped config listens" wait_for 10 sh -c "ss -Hlun 's
 # a 16-octet index as 16 characters in quotes, a space and a quote included
 ODD=32.39.34.92.139.122.76.61.142.47.0.0.0.32.0.162
 snmptrap -v2c -c public "127.0.0.1:$NAMED_PORT" '' "$NOTIFY_OID.8" "$VM_ENTRY.2.$ODD" s "odd vm" \
-	"$VM_ENTRY.33.$ODD" s 202722 "$VM_ENTRY.34.$ODD" s alpha "$VM_ENTRY.40.$ODD" i 4 "$VM_ENTRY.39.$ODD" i 13 \
+	"$VM_ENTRY.33.$ODD" s 202722 "$VM_ENTRY.34.$ODD" s alpha "$VM_ENTRY.40.$ODD" i 4 "$VM_ENTRY.39.$ODD" i 12 \
 	"$VM_ENTRY.41.$ODD" s "shutoff: crashed"
 snmptrap -v2c -c public "127.0.0.1:$NAMED_PORT" '' "$NOTIFY_OID.9" "$STATUS_OID.24.0" c 12 "$STATUS_OID.23.0" c 340
 check "hand-sent arasVmStateChange: one line, the transition and the reason" wait_for 10 grep -q \

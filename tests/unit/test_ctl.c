@@ -732,7 +732,7 @@ static const struct {
 	  4096,
 	  ARAS_KIND_GROW_DISK,
 	  4096,
-	  { "storage 10% < 70%: grow the disk by 4096 MiB" } },
+	  { "storage 10% < 70%: grow the disk vda by 4096 MiB" } },
 	{ "grow with no step: 1024",
 	  10,
 	  1,
@@ -740,7 +740,7 @@ static const struct {
 	  0,
 	  ARAS_KIND_GROW_DISK,
 	  1024,
-	  { "grow the disk by 1024 MiB" } },
+	  { "grow the disk vda by 1024 MiB" } },
 	{ "storage at hostDiskLow: migrate",
 	  70,
 	  1,
@@ -788,6 +788,44 @@ static void disk_bound_decisions(void **state)
 		check_dec(disk_cases[i].name, f, &w);
 		fx_free(f);
 	}
+}
+
+/* The VM's disks known (issue 23): the reason names the disk added and the fullest one. */
+static void disk_action_names_disks(void **state)
+{
+	static const char *const targets[] = { "vda", "vdb", "vdd" };
+	const struct cluster cl = {
+		.h = { ALPHA(30, 50, 50), BETA(10, 80) },
+		.v = { VM(1, "files", 1, 2, 4, 50, 1000000, 2000000) },
+	};
+	struct fx *f = fx_new(&cl);
+	struct aras_vm *vm = vmk(f, 1);
+	struct want w = { 1,
+			  ARAS_KIND_ADD_DISK,
+			  1,
+			  0,
+			  2048,
+			  ARAS_RES_DISK,
+			  ARAS_ORIGIN_CONTROLLER,
+			  0,
+			  { "add a disk vdc of 2048 MiB (fullest disk vdb 80%)", NULL, NULL, NULL } };
+
+	(void)state;
+	vm->dev.cfg.known = 1;
+	vm->dev.disks = calloc(3, sizeof(*vm->dev.disks));
+	assert_non_null(vm->dev.disks);
+	vm->dev.ndisks = 3;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(vm->dev.disks[i].target, sizeof(vm->dev.disks[i].target), "%s", targets[i]);
+		vm->dev.disks[i].has_stats = 1;
+		vm->dev.disks[i].capacity = 100;
+		vm->dev.disks[i].usage = (unsigned)(i == 1 ? 80 : 10 * i);
+	}
+	fire(f, 1, ARAS_RES_DISK, 95);
+	if (decide(f, T0) != 1)
+		fail_msg("%zu decisions, want 1:%s", f->n, dump(f));
+	check_dec("disks known", f, &w);
+	fx_free(f); /* the model frees the VM's disks */
 }
 
 /* The resource furthest over its threshold is the one acted on. */
@@ -3676,6 +3714,7 @@ int main(void)
 		cmocka_unit_test(cpu_bound_decisions),
 		cmocka_unit_test(mem_bound_decisions),
 		cmocka_unit_test(disk_bound_decisions),
+		cmocka_unit_test(disk_action_names_disks),
 		cmocka_unit_test(worst_resource_wins),
 		cmocka_unit_test(io_contention_moves_one),
 		cmocka_unit_test(io_single_vm_gets_a_disk),

@@ -895,7 +895,7 @@ static void test_check_command(void **unused)
 	assert_int_equal(vm_of(f, 3)->oper, ARAS_OPER_SHUTDOWN);
 	assert_int_equal(f->r.vm_states, 0);
 	assert_int_equal(check(f, command(9, ARAS_CMD_START), "no such VM"), -ARAS_E_NOENT);
-	assert_int_equal(check(f, command(1, 11), "no such command"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, command(1, 12), "no such command"), -ARAS_E_RANGE);
 	assert_int_equal(check(f, command(1, ARAS_CMD_NONE), "no such command"), -ARAS_E_RANGE);
 	assert_int_equal(check(f, command(1, ARAS_CMD_RESUME), "needs the VM paused; it is running"),
 			 -ARAS_E_INCONSIST);
@@ -921,6 +921,157 @@ static void test_check_command(void **unused)
 	/* a VM whose host is down */
 	vm_of(f, 2)->host = 3;
 	assert_int_equal(check(f, command(2, ARAS_CMD_SUSPEND), "is down"), -ARAS_E_INCONSIST);
+	fx_free(f);
+}
+
+/* ---- the operator's edits (issue 24) ---- */
+
+static struct aras_order edit_order(uint32_t key, int edit, uint64_t value, int force)
+{
+	struct aras_order o = { .kind = ARAS_ORDER_EDIT, .edit = edit, .value = value, .force = force };
+
+	mkuuid(o.uuid, key);
+	return o;
+}
+
+/*
+ * An edit is refused beyond the VM's own range (wrongValue), beyond its
+ * host's room unless forced, and while the VM has an action in progress;
+ * it runs as an operator action of the existing kinds.
+ */
+static void test_edit_orders(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_vm *hot = vm_of(f, 1);
+	struct aras_orders os = { 0 };
+	struct aras_order o;
+	const struct aras_action *a;
+
+	(void)unused;
+	/* the VM's range: vCPUs 1 .. 4, memory 64 MiB .. 1000000 KiB */
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_VCPUS, 5, 0), "its maximum"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_VCPUS, 0, 1), "1 .. 4"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM, 1000001, 1), "its maximum"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM, 1000, 0), "65536"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM_MAX, 1000, 0), "65536"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, edit_order(1, 9, 1, 0), "no such edit"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, edit_order(9, ARAS_EDIT_VCPUS, 1, 0), "no such VM"), -ARAS_E_NOENT);
+	/* the host's room (4 CPUs, 10000000 KiB, 5000000 free) unless forced */
+	hot->vcpus_max = 8;
+	hot->mem_max_kib = 8000000;
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_VCPUS, 6, 0), "more than host h1's 4 CPUs"),
+			 -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_VCPUS, 6, 1), NULL), 0);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_VCPUS, 4, 0), NULL), 0);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM, 7000000, 0), "5000000 KiB free"),
+			 -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM, 7000000, 1), NULL), 0);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM, 5500000, 0), NULL), 0);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM_MAX, 20000000, 0), "10000000 KiB of memory"),
+			 -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM_MAX, 20000000, 1), NULL), 0);
+	/* a shut-off VM's definition may be edited; a VM whose host is down may not */
+	assert_int_equal(check(f, edit_order(3, ARAS_EDIT_MEM, 500000, 0), NULL), 0);
+	vm_of(f, 2)->host = 3;
+	assert_int_equal(check(f, edit_order(2, ARAS_EDIT_VCPUS, 1, 0), "is down"), -ARAS_E_INCONSIST);
+
+	/* one PDU: one edit of each kind per VM, nothing else beside them; the force for its VM only */
+	o = edit_order(1, ARAS_EDIT_VCPUS, 6, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = edit_order(1, ARAS_EDIT_MEM, 7000000, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_orders_check(&os, NULL, 0), 0);
+	{
+		char why[256] = "";
+
+		assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)),
+				 -ARAS_E_INCONSIST);
+		assert_non_null(strstr(why, "CPUs"));
+	}
+	assert_int_equal(aras_orders_force(&os, o.uuid), 0);
+	assert_int_equal(os.v[0].force, 1);
+	assert_int_equal(os.v[1].force, 1);
+	o = edit_order(1, ARAS_EDIT_MEM_MAX, 9000000, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(os.v[2].force, 1); /* staged after the force: forced too */
+	o = edit_order(3, ARAS_EDIT_MEM, 500000, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(os.v[3].force, 0); /* another VM */
+	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, NULL, 0), 0);
+	o = edit_order(1, ARAS_EDIT_VCPUS, 3, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_orders_check(&os, NULL, 0), -ARAS_E_INCONSIST); /* two vCPU edits */
+	aras_orders_clear(&os);
+	o = edit_order(1, ARAS_EDIT_VCPUS, 3, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = command(1, ARAS_CMD_SUSPEND);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_orders_check(&os, NULL, 0), -ARAS_E_INCONSIST); /* an edit and a command */
+	aras_orders_clear(&os);
+	assert_null(os.forced);
+	/* the SET's memory grows on one host together (5000000 KiB free); memory within the SET's maximum */
+	vm_of(f, 2)->host = 1;
+	vm_of(f, 2)->mem_max_kib = 8000000;
+	o = edit_order(1, ARAS_EDIT_MEM, 4000000, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = edit_order(2, ARAS_EDIT_MEM, 4000000, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	{
+		char why[256] = "";
+
+		assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)),
+				 -ARAS_E_INCONSIST);
+		assert_non_null(strstr(why, "add 6000000 KiB on host h1"));
+		assert_int_equal(aras_orders_force(&os, o.uuid), 0);
+		assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)), 0);
+		aras_orders_clear(&os);
+		o = edit_order(1, ARAS_EDIT_MEM, 3000000, 0);
+		assert_int_equal(aras_orders_add(&os, &o), 0);
+		o = edit_order(1, ARAS_EDIT_MEM_MAX, 2000000, 0);
+		assert_int_equal(aras_orders_add(&os, &o), 0);
+		assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, why, sizeof(why)),
+				 -ARAS_E_INCONSIST);
+		assert_non_null(strstr(why, "above the maximum 2000000 KiB of the same SET"));
+		aras_orders_clear(&os);
+	}
+	vm_of(f, 2)->host = 3;
+
+	/* run: addVcpu 2 -> 3, origin operator; the next edit waits for it */
+	o = edit_order(1, ARAS_EDIT_VCPUS, 3, 0);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_ADD_VCPU);
+	a = aras_plan_get(aras_engine_plan(&f->e), f->r.job[0]);
+	assert_non_null(a);
+	assert_int_equal(a->origin, ARAS_ORIGIN_OPERATOR);
+	CHECK_U64("amount", a->amount, 3);
+	CHECK_U64("before", a->before, 2);
+	assert_int_equal(a->maximum, 0);
+	assert_non_null(strstr(a->reason, "arasVmVcpusTarget 3"));
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM, 500000, 0), "action in progress"),
+			 -ARAS_E_INCONSIST);
+	aras_engine_result(&f->e, a->index, 1, NULL, T0, T_WALL);
+	hot->vcpus = 3;
+	/* down: removeVcpu; the memory: shrinkMemory */
+	o = edit_order(1, ARAS_EDIT_VCPUS, 1, 0);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_REMOVE_VCPU);
+	aras_engine_result(&f->e, f->r.job[1], 1, NULL, T0, T_WALL);
+	o = edit_order(1, ARAS_EDIT_MEM, 500000, 0);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_SHRINK_MEM);
+	aras_engine_result(&f->e, f->r.job[2], 1, NULL, T0, T_WALL);
+	/* the maximum: the definition's, for the next boot, kept until a poll shows it */
+	o = edit_order(1, ARAS_EDIT_MEM_MAX, 9000000, 1);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_GROW_MEM);
+	a = aras_plan_get(aras_engine_plan(&f->e), f->r.job[3]);
+	assert_non_null(a);
+	assert_int_equal(a->maximum, 1);
+	assert_non_null(strstr(a->reason, "arasVmMemMaxTarget 9000000 (from the next boot), forced"));
+	CHECK_U64("before", a->before, 8000000);
+	aras_engine_result(&f->e, a->index, 1, NULL, T0, T_WALL);
+	CHECK_U64("next boot's maximum", hot->mem_max_next_kib, 9000000);
 	fx_free(f);
 }
 
@@ -1852,6 +2003,7 @@ int main(void)
 		cmocka_unit_test(test_backoff_off),
 		cmocka_unit_test(test_alert_effects),
 		cmocka_unit_test(test_check_command),
+		cmocka_unit_test(test_edit_orders),
 		cmocka_unit_test(test_command_life_cycle),
 		cmocka_unit_test(test_events_and_polls),
 		cmocka_unit_test(test_stop_clears_alerts),

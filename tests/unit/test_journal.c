@@ -126,6 +126,32 @@ static void test_round_trip(void **unused)
 		assert_int_equal(l.v[0].o.cmd, c);
 		aras_jlog_free(&l);
 	}
+	/* edits: each kind, with and without force */
+	for (int k = 1; k <= ARAS_EDIT_MAX; k++)
+		for (int force = 0; force <= 1; force++) {
+			struct aras_order e = order(ARAS_ORDER_EDIT, U2);
+			struct aras_jlog l;
+			char wantl[ARAS_JOURNAL_LINE_MAX];
+
+			e.id = 11;
+			e.edit = k;
+			e.value = 4194304;
+			e.force = force;
+			snprintf(wantl, sizeof(wantl), "order 11 edit " U2 " %s 4194304%s\n",
+				 aras_edit_name(k), force ? " force" : "");
+			assert_int_equal(aras_journal_format_order(&e, line, sizeof(line)), 0);
+			assert_string_equal(line, wantl);
+			assert_int_equal(parse(line, &l, why), 0);
+			assert_memory_equal(&l.v[0].o, &e, sizeof(e));
+			aras_jlog_free(&l);
+		}
+	{
+		struct aras_order e = order(ARAS_ORDER_EDIT, U2);
+
+		e.edit = ARAS_EDIT_MAX + 1;
+		e.value = 1;
+		assert_int_equal(aras_journal_format_order(&e, line, sizeof(line)), -ARAS_E_RANGE);
+	}
 	v[0].cmd = ARAS_CMD_NONE;
 	assert_int_equal(aras_journal_format_order(&v[0], line, sizeof(line)), -ARAS_E_RANGE);
 	v[2].state = ARAS_AS_RUNNING;
@@ -202,6 +228,12 @@ static void test_bad_lines(void **unused)
 		{ "order 1 decide " U1 " 5 maybe\n", "j:1: order 1: decision 'maybe'" },
 		{ "order 1 decide " U1 " 0 approved\n", "bad action index '0'" },
 		{ "order 1 teleport " U1 " 5\n", "j:1: order 1: expected" },
+		{ "order 1 edit " U1 " vcpus\n", "j:1: order 1: expected" },
+		{ "order 1 edit " U1 " disks 5\n",
+		  "j:1: order 1: expected 'edit UUID vcpus|memory|maxMemory" },
+		{ "order 1 edit " U1 " vcpus 0\n", "expected 'edit UUID" },
+		{ "order 1 edit " U1 " memory 4294967296\n", "expected 'edit UUID" },
+		{ "order 1 edit " U1 " memory 5 please\n", "j:1: order 1: expected" },
 		{ "order 1 command " U1 " start\norder 1 command " U2 " start\n",
 		  "j:2: order 1: a second order" },
 		{ "done 1 succeeded\n", "j:1: done 1: no order 1 before it" },

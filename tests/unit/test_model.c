@@ -841,6 +841,39 @@ static void vm_vanishes(void **state)
 	assert_int_equal(aras_model_host(&f->m, 1)->vm_count, 0);
 }
 
+/*
+ * A VM arasd undefined (engine.c sets missing and undefined on the
+ * command's success) leaves at its host's next sample, even one taken
+ * before the undefine returned that still lists it; a VM defined again
+ * with its UUID afterwards is a new row.
+ */
+static void vm_undefined(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v[2];
+	struct aras_host_sample s;
+	struct aras_apply_result res;
+	struct aras_vm *b;
+
+	vm_init(&v[0], 10, "a");
+	vm_init(&v[1], 20, "b");
+	host_init(&s, 1, T0, v, 2);
+	apply_ok(&f->m, &s, NULL);
+	b = must_vm(&f->m, 20);
+	b->missing = 1;
+	b->undefined = 1;
+	host_init(&s, 1, T0 + 10000, v, 2); /* still listed: taken before */
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.removed, 1);
+	assert_int_equal(f->r.removed, 1);
+	assert_null(vm_by_key(&f->m, 20));
+	assert_non_null(vm_by_key(&f->m, 10));
+	host_init(&s, 1, T0 + 20000, v, 2); /* defined again */
+	apply_ok(&f->m, &s, &res);
+	assert_int_equal(res.added, 1);
+	assert_int_equal(must_vm(&f->m, 20)->undefined, 0);
+}
+
 /* aras_model_free hands every remaining VM to the hook. */
 static void model_free_calls_hook(void **state)
 {
@@ -1112,6 +1145,53 @@ static void totals_survive_new_processes(void **state)
 	host_init(&s, 1, T0 + 20000, &v, 1);
 	apply_ok(&f->m, &s, NULL);
 	assert_int_equal(vm->total.cpu_ns, cpu + 300001500 + 900000000);
+}
+
+/*
+ * A shut-off domain's figures are no process's: a guest first seen shut
+ * off while it starts (libvirt already reads the new cgroup) and then
+ * running counts its CPU time once, from the running sample; a stop and a
+ * start again add the new process's count.
+ */
+static void totals_skip_shutoff_samples(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v;
+	struct aras_host_sample s;
+	struct aras_vm *vm;
+
+	vm_init(&v, 7, "booting");
+	v.state = ARAS_VM_SHUTOFF;
+	v.cpu_time_ns = 380000000;
+	v.wr_bytes = 4096;
+	host_init(&s, 1, T0, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 7);
+	assert_int_equal(vm->total.cpu_ns, 0);
+	assert_int_equal(vm->total.wr_bytes, 0);
+	v.state = ARAS_VM_RUNNING;
+	v.cpu_time_ns = 1638121028;
+	v.wr_bytes = 8192;
+	host_init(&s, 1, T0 + 2000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, 1638121028);
+	assert_int_equal(vm->total.wr_bytes, 8192);
+	v.cpu_time_ns += 1000;
+	host_init(&s, 1, T0 + 4000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, 1638122028);
+	/* destroyed: libvirt may still report the last run's figure */
+	v.state = ARAS_VM_SHUTOFF;
+	v.cpu_time_ns = 630000000;
+	host_init(&s, 1, T0 + 6000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, 1638122028);
+	/* started again: the new process's count is added */
+	v.state = ARAS_VM_RUNNING;
+	v.cpu_time_ns = 200000000;
+	host_init(&s, 1, T0 + 8000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->total.cpu_ns, 1638122028 + 200000000);
 }
 
 /* The paused copy on the target of a live migration in progress is not the VM. */
@@ -1965,11 +2045,13 @@ int main(void)
 		FX_TEST(counter_reset_all),
 		FX_TEST(memory_usage_table),
 		FX_TEST(vm_vanishes),
+		FX_TEST(vm_undefined),
 		cmocka_unit_test(model_free_calls_hook),
 		FX_TEST(vm_migrates),
 		FX_TEST(vm_moved_by_arasd),
 		FX_TEST(target_listed_before_result),
 		FX_TEST(totals_survive_new_processes),
+		FX_TEST(totals_skip_shutoff_samples),
 		FX_TEST(incoming_paused_copy_ignored),
 		FX_TEST(duplicate_uuid_new_vm),
 		FX_TEST(regress_model_duplicate_uuid_existing_vm),

@@ -602,8 +602,8 @@ static void plan_names(void **state)
 		{ 3, "addDisk", "rejected" },     { 4, "growDisk", "running" },
 		{ 5, "migrate", "succeeded" },    { 6, "removeVcpu", "failed" },
 		{ 7, "shrinkMemory", "expired" }, { 8, "start", "unknown" },
-		{ 16, "restore", "unknown" },     { 17, "unknown", "unknown" },
-		{ 1000, "unknown", "unknown" },
+		{ 16, "restore", "unknown" },     { 17, "undefine", "unknown" },
+		{ 18, "unknown", "unknown" },     { 1000, "unknown", "unknown" },
 	};
 
 	(void)state;

@@ -65,6 +65,11 @@ static const struct {
 	{ ARAS_S_MIGRATION_POST_COPY, "migrationPostCopy", "arasMigrationPostCopy", 26, ARAS_ST_ENUM,
 	  ARAS_FALSE, 1, 2, 1 },
 	{ ARAS_S_MIN_STAY, "minStay", "arasMinStay", 27, ARAS_ST_UINT, 0, 0, 604800, 1 },
+	/* VM-MIB's switches: subid 0, not under arasConfig */
+	{ ARAS_S_VM_PER_VM_NOTIFY, "vmPerVMNotificationsEnabled", "vmPerVMNotificationsEnabled", 0,
+	  ARAS_ST_ENUM, ARAS_TRUE, 1, 2, 1 },
+	{ ARAS_S_VM_BULK_NOTIFY, "vmBulkNotificationsEnabled", "vmBulkNotificationsEnabled", 0, ARAS_ST_ENUM,
+	  ARAS_TRUE, 1, 2, 1 },
 };
 
 static void table_matches_spec(void **state)
@@ -118,7 +123,9 @@ static void lookup_by_subid(void **state)
 {
 	(void)state;
 	for (int id = 0; id < ARAS_S_COUNT; id++) {
-		assert_int_equal(aras_settings_by_subid(aras_setting_defs[id].subid), id);
+		/* subid 0: another MIB's object, never found by subid */
+		assert_int_equal(aras_settings_by_subid(aras_setting_defs[id].subid),
+				 aras_setting_defs[id].subid ? id : -1);
 		assert_int_equal(aras_settings_by_token(aras_setting_defs[id].token), id);
 	}
 	assert_int_equal(aras_settings_by_subid(0), -1);

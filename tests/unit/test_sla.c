@@ -682,6 +682,39 @@ static void evaluate_emits_expected_alerts(void **state)
 	assert_int_equal(must_vm(f, 10)->vm_class, ARAS_CLASS_CPU);
 }
 
+/* A disk alert names the busiest and the fullest disk (issue 23); a CPU alert names none. */
+static void evaluate_disk_alert_names_disks(void **state)
+{
+	struct fx *f = *state;
+	struct aras_disk disks[2];
+
+	memset(disks, 0, sizeof(disks));
+	snprintf(disks[0].target, sizeof(disks[0].target), "vda");
+	snprintf(disks[1].target, sizeof(disks[1].target), "sdb");
+	for (int i = 0; i < 2; i++) {
+		disks[i].has_stats = 1;
+		disks[i].capacity = 1000;
+	}
+	disks[0].allocation = 300;
+	disks[1].allocation = 870;
+	add_def(f, 10, "web", 1, 95, 50, 75);
+	f->smp[0].dev.disks = disks;
+	f->smp[0].dev.ndisks = 2;
+	poll(f, 1, T0);
+	disks[0].raw.wr_bytes += 50000; /* vda is the busy one */
+	disks[1].raw.wr_bytes += 10000;
+	poll(f, 1, T0 + 10000);
+	evaluate(f, 1, T0 + 10000, WALL1);
+	assert_int_equal(f->ngot, 2);
+	for (size_t i = 0; i < f->ngot; i++) {
+		if (f->got[i].resource == ARAS_RES_DISK)
+			assert_string_equal(f->got[i].text, "disk at 75% >= 70% for the hold time; busiest "
+							    "disk vda; fullest disk sdb 87%");
+		else
+			assert_null(strstr(f->got[i].text, "disk"));
+	}
+}
+
 /* Clear events carry the current value; the class follows what is still firing. */
 static void evaluate_clear_and_class(void **state)
 {
@@ -1005,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(value_per_resource),
 		FX_TEST(evaluate_first_sample_is_skipped),
 		FX_TEST(evaluate_emits_expected_alerts),
+		FX_TEST(evaluate_disk_alert_names_disks),
 		FX_TEST(evaluate_clear_and_class),
 		FX_TEST(evaluate_hold_time),
 		FX_TEST(evaluate_running_states),

@@ -1074,9 +1074,54 @@ static void copy_is_deep(void **state)
 	aras_state_free(&before);
 }
 
+/* vmIndex (VM-MIB): given once, never reused, kept through a parse; bad lines refused. */
+static void vmidx_assign_parse(void **unused)
+{
+	struct aras_state st, back;
+	uint8_t a[ARAS_UUID_LEN] = { 1 }, b[ARAS_UUID_LEN] = { 2 }, c[ARAS_UUID_LEN] = { 3 };
+	char why[256];
+	int added;
+	static const char good[] = "vmIndex 01000000-0000-0000-0000-000000000000 7\n";
+	static const char *const bad[] = {
+		"vmIndex 01000000-0000-0000-0000-000000000000 0\n",
+		"vmIndex 01000000-0000-0000-0000-000000000000 2147483648\n",
+		"vmIndex 01000000-0000-0000-0000-000000000000 -1\n",
+		"vmIndex nouuid 3\n",
+		/* two VMs with one index */
+		("vmIndex 01000000-0000-0000-0000-000000000000 3\n"
+		 "vmIndex 02000000-0000-0000-0000-000000000000 3\n"),
+	};
+
+	(void)unused;
+	aras_state_init(&st);
+	assert_int_equal(aras_state_vmidx_assign(&st, b, &added), 1);
+	assert_int_equal(added, 1);
+	assert_int_equal(aras_state_vmidx_assign(&st, a, &added), 2);
+	assert_int_equal(aras_state_vmidx_assign(&st, b, &added), 1);
+	assert_int_equal(added, 0);
+	assert_int_equal(aras_state_vmidx(&st, a), 2);
+	assert_int_equal(aras_state_vmidx(&st, c), 0);
+	aras_state_free(&st);
+
+	aras_state_init(&back);
+	assert_int_equal(aras_state_parse(&back, good, strlen(good), "t", why, sizeof(why)), 0);
+	assert_int_equal(aras_state_vmidx(&back, a), 7);
+	/* the next one given is above every index ever read */
+	assert_int_equal(aras_state_vmidx_assign(&back, c, &added), 8);
+	aras_state_free(&back);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		aras_state_init(&back);
+		assert_int_not_equal(aras_state_parse(&back, bad[i], strlen(bad[i]), "t", why, sizeof(why)),
+				     0);
+		assert_int_equal(back.nvmidx, 0);
+		aras_state_free(&back);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(vmidx_assign_parse),
 		cmocka_unit_test(pref_roundtrip),
 		cmocka_unit_test(pref_all_fields),
 		cmocka_unit_test(prefs_sorted_random_order),

@@ -171,6 +171,36 @@ static const struct {
 	{ 12345, "unknown error" },
 };
 
+/* aras_uuid_lower: the first element not below the key, in arrays of structs with the UUID anywhere */
+static void uuid_lower_bound(void **state)
+{
+	struct row {
+		int before;
+		uint8_t uuid[ARAS_UUID_LEN];
+		char after;
+	} rows[5];
+	uint8_t key[ARAS_UUID_LEN];
+
+	(void)state;
+	memset(rows, 0, sizeof(rows));
+	for (int i = 0; i < 5; i++)
+		rows[i].uuid[15] = (uint8_t)(10 * (i + 1)); /* 10 20 30 40 50 */
+	memset(key, 0, sizeof(key));
+	for (int k = 0; k <= 60; k++) {
+		size_t want = k <= 10 ? 0 : (size_t)((k + 9) / 10) - 1;
+
+		key[15] = (uint8_t)k;
+		if (want > 5)
+			want = 5;
+		assert_int_equal(aras_uuid_lower(rows, 5, sizeof(rows[0]), offsetof(struct row, uuid), key),
+				 want);
+	}
+	assert_int_equal(aras_uuid_lower(rows, 0, sizeof(rows[0]), offsetof(struct row, uuid), key), 0);
+	key[0] = 1; /* above every row (a difference in the first byte wins) */
+	key[15] = 0;
+	assert_int_equal(aras_uuid_lower(rows, 5, sizeof(rows[0]), offsetof(struct row, uuid), key), 5);
+}
+
 static void strerror_table(void **state)
 {
 	(void)state;
@@ -288,7 +318,7 @@ int main(void)
 		cmocka_unit_test(uuid_round_trip_random), cmocka_unit_test(uuid_parse_invalid_table),
 		cmocka_unit_test(strerror_table),         cmocka_unit_test(strerror_distinct),
 		cmocka_unit_test(escape_table),           cmocka_unit_test(escape_every_byte),
-		cmocka_unit_test(escape_truncates_whole),
+		cmocka_unit_test(escape_truncates_whole), cmocka_unit_test(uuid_lower_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

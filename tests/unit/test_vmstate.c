@@ -24,7 +24,8 @@ static void test_oper(void **unused)
 		int st, reason, saved, busy, want;
 	} cases[] = {
 		{ ARAS_VM_RUNNING, 1, 0, ARAS_BUSY_NONE, ARAS_OPER_RUNNING },
-		{ ARAS_VM_BLOCKED, 0, 0, ARAS_BUSY_NONE, ARAS_OPER_BLOCKED },
+		/* RFC 7666 has no blocked: up and scheduled, so running */
+		{ ARAS_VM_BLOCKED, 0, 0, ARAS_BUSY_NONE, ARAS_OPER_RUNNING },
 		{ ARAS_VM_PAUSED, 1 /* user */, 0, ARAS_BUSY_NONE, ARAS_OPER_PAUSED },
 		{ ARAS_VM_PAUSED, 5 /* ioerror */, 0, ARAS_BUSY_NONE, ARAS_OPER_PAUSED },
 		{ ARAS_VM_PAUSED, 2 /* migration */, 0, ARAS_BUSY_NONE, ARAS_OPER_MIGRATING },
@@ -59,6 +60,51 @@ static void test_oper(void **unused)
 				 cases[i].st, cases[i].reason, cases[i].saved, cases[i].busy,
 				 aras_oper_name(got), aras_oper_name(cases[i].want));
 	}
+}
+
+/*
+ * RFC 7666 (VM-MIB), VirtualMachineOperState, as published: the values an
+ * NMS reads arasVmOperState by.  Written out here, not taken from the code.
+ */
+static void test_rfc7666_values(void **unused)
+{
+	static const char *const rfc[] = { NULL,           "unknown",   "other",    "preparing", "running",
+					   "suspending",   "suspended", "resuming", "paused",    "migrating",
+					   "shuttingdown", "shutdown",  "crashed" };
+
+	(void)unused;
+	for (int v = 1; v < (int)N_ELEM(rfc); v++)
+		assert_string_equal(aras_oper_name(v), rfc[v]);
+	assert_string_equal(aras_oper_name(0), "?");
+	assert_string_equal(aras_oper_name((int)N_ELEM(rfc)), "?");
+	assert_int_equal(ARAS_OPER_PAUSED, 8);
+	assert_int_equal(ARAS_OPER_MIGRATING, 9);
+	assert_int_equal(ARAS_OPER_CRASHED, 12);
+}
+
+/*
+ * Every libvirt state (VIR_DOMAIN_NOSTATE .. PMSUSPENDED, and one past) with
+ * every reason it has (and one past), with and without a managed-save image
+ * and each thing arasd may be doing: always one of RFC 7666's 12 values.
+ */
+static void test_oper_total(void **unused)
+{
+	static const int nreasons[] = { 1, 12, 1, 15, 2, 9, 2, 1, 1 };
+	int n = 0;
+
+	(void)unused;
+	for (int st = 0; st <= (int)N_ELEM(nreasons); st++)
+		for (int r = 0; r <= (st < (int)N_ELEM(nreasons) ? nreasons[st] : 1); r++)
+			for (int saved = 0; saved <= 1; saved++)
+				for (int busy = ARAS_BUSY_NONE; busy <= ARAS_BUSY_STARTING; busy++) {
+					int o = aras_vm_oper(st, r, saved, busy);
+
+					if (o < ARAS_OPER_UNKNOWN || o > ARAS_OPER_CRASHED)
+						fail_msg("state %d reason %d saved %d busy %d -> %d", st, r,
+							 saved, busy, o);
+					n++;
+				}
+	assert_true(n > 500);
 }
 
 static void test_names(void **unused)
@@ -103,16 +149,16 @@ static void test_cmd_matrix(void **unused)
 	static const int st[] = { ARAS_VM_RUNNING, ARAS_VM_BLOCKED, ARAS_VM_PAUSED,      ARAS_VM_SHUTDOWN,
 				  ARAS_VM_SHUTOFF, ARAS_VM_CRASHED, ARAS_VM_PMSUSPENDED, ARAS_VM_SHUTOFF };
 	static const int saved[] = { 0, 0, 0, 0, 0, 0, 0, 1 };
-	/* columns: start shutdown shutdownForce destroy reboot suspend resume managedSave restore */
+	/* columns: start shutdown shutdownForce destroy reboot suspend resume managedSave restore undefine */
 	static const char *const ok[] = {
-		"011111010", /* running */
-		"011111010", /* blocked */
-		"000100110", /* paused: destroy, resume, managedSave */
-		"000100000", /* shutting down: destroy only */
-		"100000000", /* shut off */
-		"000100000", /* crashed (still active): destroy */
-		"000100000", /* pmsuspended: destroy */
-		"000000001", /* suspended: restore */
+		"0111110100", /* running */
+		"0111110100", /* blocked */
+		"0001001100", /* paused: destroy, resume, managedSave */
+		"0001000000", /* shutting down: destroy only */
+		"1000000001", /* shut off: start, undefine */
+		"0001000000", /* crashed (still active): destroy */
+		"0001000000", /* pmsuspended: destroy */
+		"0000000011", /* suspended: restore, undefine (the image goes with it) */
 	};
 	char why[256];
 
@@ -130,7 +176,10 @@ static void test_cmd_matrix(void **unused)
 		}
 	assert_int_equal(aras_vm_cmd_check(ARAS_CMD_NONE, ARAS_VM_RUNNING, 0, why, sizeof(why)),
 			 -ARAS_E_RANGE);
-	assert_int_equal(aras_vm_cmd_check(11, ARAS_VM_RUNNING, 0, why, sizeof(why)), -ARAS_E_RANGE);
+	assert_int_equal(aras_vm_cmd_check(ARAS_CMD_MAX + 1, ARAS_VM_RUNNING, 0, why, sizeof(why)),
+			 -ARAS_E_RANGE);
+	assert_int_equal(aras_vm_cmd_check(ARAS_CMD_UNDEFINE, ARAS_VM_OTHER, 0, why, sizeof(why)),
+			 -ARAS_E_INCONSIST);
 }
 
 static void test_outcome(void **unused)
@@ -156,6 +205,7 @@ static void test_outcome(void **unused)
 		case ARAS_CMD_SHUTDOWN_FORCE: assert_string_equal(buf, "shutoff: shutdown"); break;
 		case ARAS_CMD_RESTORE: assert_string_equal(buf, "running: restored"); break;
 		case ARAS_CMD_RESUME: assert_string_equal(buf, "running: unpaused"); break;
+		case ARAS_CMD_UNDEFINE: assert_string_equal(buf, "shutoff: unknown"); break;
 		default: assert_string_equal(buf, "running: booted");
 		}
 		if (c != ARAS_CMD_MANAGED_SAVE)
@@ -201,12 +251,33 @@ static void test_limit(void **unused)
 	assert_int_equal(aras_notify_limit_take(&l, 1, 1), 0);
 }
 
+/* vmAdminState of every libvirt state, and the notification of every RFC 7666 state. */
+static void test_admin_and_notification(void **unused)
+{
+	(void)unused;
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_RUNNING, 0), ARAS_ADMIN_RUNNING);
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_BLOCKED, 0), ARAS_ADMIN_RUNNING);
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_PAUSED, 0), ARAS_ADMIN_PAUSED);
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_PMSUSPENDED, 0), ARAS_ADMIN_SUSPENDED);
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_SHUTOFF, 1), ARAS_ADMIN_SUSPENDED);
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_SHUTOFF, 0), ARAS_ADMIN_SHUTDOWN);
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_SHUTDOWN, 0), ARAS_ADMIN_SHUTDOWN);
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_CRASHED, 0), ARAS_ADMIN_SHUTDOWN);
+	assert_int_equal(aras_vm_admin_state(ARAS_VM_OTHER, 0), ARAS_ADMIN_SHUTDOWN);
+	/* vmRunning(1) .. vmCrashed(9) in the RFC's order; none for unknown, other, preparing */
+	static const int want[13] = { 0, 0, 0, 0, 1, 5, 6, 7, 4, 8, 2, 3, 9 };
+	for (int oper = ARAS_OPER_UNKNOWN; oper <= ARAS_OPER_CRASHED; oper++)
+		assert_int_equal(aras_vm_notification(oper), want[oper]);
+	assert_int_equal(aras_vm_notification(0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_oper),       cmocka_unit_test(test_names),
+		cmocka_unit_test(test_oper),       cmocka_unit_test(test_rfc7666_values),
+		cmocka_unit_test(test_oper_total), cmocka_unit_test(test_names),
 		cmocka_unit_test(test_cmd_matrix), cmocka_unit_test(test_outcome),
-		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_limit),      cmocka_unit_test(test_admin_and_notification),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

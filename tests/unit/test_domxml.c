@@ -1,0 +1,213 @@
+/*
+ * test_domxml.c - the domain XML parser (src/virt/domxml.c): every
+ * identity field from a libvirt domain XML, defaults, devices without a
+ * target or named twice, bounds, and input that is not a domain at all.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testlib.h"
+
+#include "virt/domxml.h"
+
+static const char full[] =
+	"<domain type='kvm'>\n"
+	"  <name>web1</name>\n"
+	"  <memtune><min_guarantee unit='MiB'>512</min_guarantee></memtune>\n"
+	"  <vcpu placement='static' cpuset='0-3' current='3'>4</vcpu>\n"
+	"  <cputune><vcpupin vcpu='1' cpuset='2'/><vcpupin vcpu='9' cpuset='5'/></cputune>\n"
+	"  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+	"  <devices>\n"
+	"    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>\n"
+	"      <source file='/var/lib/libvirt/images/web1.qcow2'/><target dev='vda' bus='virtio'/></disk>\n"
+	"    <disk type='block' device='disk'><source dev='/dev/vg0/web1-data'/>\n"
+	"      <target dev='sdb' bus='scsi'/></disk>\n"
+	"    <disk type='file' device='cdrom'><source file='/srv/iso/debian.iso'/>\n"
+	"      <target dev='hdc' bus='ide'/><readonly/></disk>\n"
+	"    <disk type='volume' device='disk'><source pool='default' volume='web1-logs'/>\n"
+	"      <target dev='vdc' bus='virtio'/></disk>\n"
+	"    <disk type='network' device='disk'><source protocol='rbd' name='pool/img'>\n"
+	"      <host name='ceph1' port='6789'/></source><target dev='vdd' bus='virtio'/></disk>\n"
+	"    <disk type='file' device='disk'><source file='/no/target.img'/></disk>\n"
+	"    <disk type='file' device='disk'><source file='/twice.img'/><target dev='vda' "
+	"bus='sata'/></disk>\n"
+	"    <interface type='network'><mac address='52:54:00:12:34:56'/><source network='default'/>\n"
+	"      <target dev='vnet0'/><model type='virtio'/></interface>\n"
+	"    <interface type='bridge'><mac address='52:54:00:AB:CD:EF'/><source bridge='br-lan'/>\n"
+	"      <target dev='vnet1'/><model type='e1000'/></interface>\n"
+	"    <interface type='direct'><mac address='not-a-mac'/><source dev='eth0' mode='vepa'/>\n"
+	"      <target dev='macvtap0'/></interface>\n"
+	"    <interface type='network'><mac address='52:54:00:00:00:09'/><source "
+	"network='default'/></interface>\n"
+	"  </devices>\n"
+	"</domain>\n";
+
+static void parse_full(void **state)
+{
+	struct aras_vm_devices d;
+
+	(void)state;
+	assert_int_equal(aras_domxml_parse(full, strlen(full), &d), 0);
+	assert_int_equal(d.cfg.known, 1);
+	assert_string_equal(d.cfg.os_type, "hvm");
+	assert_string_equal(d.cfg.cpuset, "0-3");
+	CHECK_U64("min_guarantee", d.cfg.mem_min_kib, 512 * 1024);
+	assert_int_equal(d.cfg.autostart, -1);
+	assert_int_equal(d.cfg.persistent, -1);
+
+	/* a disk without a target and a second vda are left out */
+	assert_int_equal(d.ndisks, 5);
+	assert_string_equal(d.disks[0].target, "vda");
+	assert_string_equal(d.disks[0].bus, "virtio");
+	assert_string_equal(d.disks[0].source, "/var/lib/libvirt/images/web1.qcow2");
+	assert_int_equal(d.disks[0].source_type, ARAS_DISK_SRC_FILE);
+	assert_int_equal(d.disks[0].media, ARAS_DISK_MEDIA_DISK);
+	assert_int_equal(d.disks[0].readonly, 0);
+	assert_string_equal(d.disks[1].target, "sdb");
+	assert_string_equal(d.disks[1].bus, "scsi");
+	assert_string_equal(d.disks[1].source, "/dev/vg0/web1-data");
+	assert_int_equal(d.disks[1].source_type, ARAS_DISK_SRC_BLOCK);
+	assert_string_equal(d.disks[2].target, "hdc");
+	assert_int_equal(d.disks[2].media, ARAS_DISK_MEDIA_CDROM);
+	assert_int_equal(d.disks[2].readonly, 1);
+	assert_string_equal(d.disks[3].source, "default/web1-logs");
+	assert_int_equal(d.disks[3].source_type, ARAS_DISK_SRC_VOLUME);
+	assert_string_equal(d.disks[4].source, "rbd://ceph1/pool/img");
+	assert_int_equal(d.disks[4].source_type, ARAS_DISK_SRC_NETWORK);
+	for (size_t i = 0; i < d.ndisks; i++)
+		assert_int_equal(d.disks[i].has_stats, 0);
+
+	/* an interface without a target (a VM that is off) is left out */
+	assert_int_equal(d.nnics, 3);
+	assert_string_equal(d.nics[0].target, "vnet0");
+	assert_string_equal(d.nics[0].type, "network");
+	assert_string_equal(d.nics[0].network, "default");
+	assert_string_equal(d.nics[0].model, "virtio");
+	assert_int_equal(d.nics[0].has_mac, 1);
+	assert_memory_equal(d.nics[0].mac, "\x52\x54\x00\x12\x34\x56", 6);
+	assert_string_equal(d.nics[1].network, "br-lan");
+	assert_string_equal(d.nics[1].type, "bridge");
+	assert_string_equal(d.nics[1].model, "e1000");
+	assert_memory_equal(d.nics[1].mac, "\x52\x54\x00\xab\xcd\xef", 6);
+	assert_string_equal(d.nics[2].network, "eth0");
+	assert_int_equal(d.nics[2].has_mac, 0);
+	assert_string_equal(d.nics[2].model, "");
+
+	/* current='3' of 4; vcpupin 1 -> "2", vcpupin 9 ignored (no such vCPU) */
+	assert_int_equal(d.nvcpus, 3);
+	assert_int_equal(d.cfg.vcpus_max, 4);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(d.vcpus[i].number, i);
+	assert_string_equal(d.vcpus[0].cpuset, "0-3");
+	assert_string_equal(d.vcpus[1].cpuset, "2");
+	assert_string_equal(d.vcpus[2].cpuset, "0-3");
+	aras_devices_free(&d);
+	assert_null(d.disks);
+	assert_int_equal(d.ndisks, 0);
+}
+
+static void parse_minimal(void **state)
+{
+	static const char xml[] = "<domain><name>x</name><vcpu>2</vcpu></domain>";
+	struct aras_vm_devices d;
+
+	(void)state;
+	assert_int_equal(aras_domxml_parse(xml, strlen(xml), &d), 0);
+	assert_int_equal(d.cfg.known, 1);
+	assert_string_equal(d.cfg.os_type, "");
+	assert_string_equal(d.cfg.cpuset, "");
+	CHECK_U64("no min_guarantee", d.cfg.mem_min_kib, 0);
+	assert_int_equal(d.ndisks, 0);
+	assert_int_equal(d.nnics, 0);
+	assert_int_equal(d.nvcpus, 2);
+	assert_string_equal(d.vcpus[1].cpuset, "");
+	aras_devices_free(&d);
+}
+
+/* Each is rejected with an empty result. */
+static void parse_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"not xml at all",
+		"<domain>",                                /* not well formed */
+		"<network><name>default</name></network>", /* another root */
+		"<domain><devices><disk></devices></domain>",
+	};
+	struct aras_vm_devices d;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEM(bad); i++) {
+		assert_int_equal(aras_domxml_parse(bad[i], strlen(bad[i]), &d), -ARAS_E_INVAL);
+		assert_int_equal(d.cfg.known, 0);
+		assert_null(d.disks);
+		assert_null(d.nics);
+		assert_null(d.vcpus);
+	}
+	assert_int_equal(aras_domxml_parse(NULL, 0, &d), -ARAS_E_INVAL);
+}
+
+/* Entities are not expanded, an external DTD is not fetched, long text is cut at its field. */
+static void parse_hostile(void **state)
+{
+	char xml[4096], longpath[2000];
+	static const char ent[] =
+		"<?xml version='1.0'?><!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>"
+		"<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;'>]>"
+		"<domain><devices><disk><source file='&b;'/><target dev='vda'/></disk>"
+		"<disk><source file='&x;'/><target dev='vdb'/></disk></devices></domain>";
+	struct aras_vm_devices d;
+
+	(void)state;
+	memset(longpath, 'p', sizeof(longpath) - 1);
+	longpath[sizeof(longpath) - 1] = '\0';
+	snprintf(xml, sizeof(xml),
+		 "<domain><vcpu>99999999</vcpu><devices><disk><source file='/%s'/><target "
+		 "dev='vdaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' "
+		 "bus='virtio'/></disk></devices></domain>",
+		 longpath);
+	assert_int_equal(aras_domxml_parse(xml, strlen(xml), &d), 0);
+	assert_int_equal(d.ndisks, 1);
+	assert_int_equal(strlen(d.disks[0].source), ARAS_DEV_PATH_MAX - 1);
+	assert_int_equal(strlen(d.disks[0].target), ARAS_DEV_TARGET_MAX - 1);
+	assert_int_equal(d.nvcpus, ARAS_DOMXML_MAX_VCPU);
+	aras_devices_free(&d);
+
+	/* whatever libxml2 makes of the entities, nothing outside is read */
+	if (aras_domxml_parse(ent, strlen(ent), &d) == 0) {
+		for (size_t i = 0; i < d.ndisks; i++)
+			assert_null(strstr(d.disks[i].source, "root:"));
+		aras_devices_free(&d);
+	}
+}
+
+/* A length shorter than the string: only that much is parsed. */
+static void parse_length(void **state)
+{
+	static const char xml[] = "<domain><vcpu>1</vcpu></domain>trailing";
+	struct aras_vm_devices d;
+
+	(void)state;
+	assert_int_equal(aras_domxml_parse(xml, strlen(xml) - strlen("trailing"), &d), 0);
+	assert_int_equal(d.nvcpus, 1);
+	aras_devices_free(&d);
+	assert_int_equal(aras_domxml_parse(xml, 10, &d), -ARAS_E_INVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_full),    cmocka_unit_test(parse_minimal),
+		cmocka_unit_test(parse_rejects), cmocka_unit_test(parse_hostile),
+		cmocka_unit_test(parse_length),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
