@@ -542,8 +542,8 @@ static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 
 	a->state = ARAS_AS_RUNNING;
 	a->started_ms = now_ms;
-	/* a life-cycle command is no allocation: no cooldown, no backoff */
-	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
+	/* a life-cycle command or a clone is no allocation: no cooldown, no backoff */
+	if (!ARAS_KIND_IS_MANAGE(a->kind))
 		aras_ctl_note_action(&e->ctl, a, now_ms);
 	set_busy(e, a, aras_kind_busy(a->kind), now_ms);
 	rc = e->fx.start_job ? e->fx.start_job(e->fx.arg, a) : -ARAS_E_NOENT;
@@ -555,16 +555,30 @@ static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 	}
 }
 
-static struct aras_action *create(struct aras_engine *e, const struct aras_decision *dec, int state,
-				  uint64_t now_ms)
+static void clone_fields(struct aras_action *a, const struct aras_order *o);
+
+/*
+ * A new action row of dec; o: the operator's order it carries out (its
+ * clone fields are the row's before the row is announced), or NULL.
+ */
+static struct aras_action *create_for(struct aras_engine *e, const struct aras_decision *dec, int state,
+				      uint64_t now_ms, const struct aras_order *o)
 {
 	struct aras_action a, *na;
 
 	aras_action_from_decision(&a, dec, state, e->wall, now_ms);
+	if (o)
+		clone_fields(&a, o);
 	na = aras_plan_add(e->plan, &a);
 	if (!na)
 		elog(e, LOG_ERR, "action table full of unfinished actions; VM %s not handled", dec->vm_name);
 	return na;
+}
+
+static struct aras_action *create(struct aras_engine *e, const struct aras_decision *dec, int state,
+				  uint64_t now_ms)
+{
+	return create_for(e, dec, state, now_ms, NULL);
 }
 
 /* Migration wanted, nothing fits: event log + arasNoTarget saying why. */
@@ -870,7 +884,7 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 		if (!a->duration_ms && a->started_ms && now_ms >= a->started_ms)
 			a->duration_ms = (uint32_t)(now_ms - a->started_ms);
 	}
-	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
+	if (!ARAS_KIND_IS_MANAGE(a->kind))
 		aras_ctl_note_result(&e->ctl, a, ok, now_ms);
 	if (ok && a->maximum) {
 		struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
@@ -890,7 +904,7 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 	}
 	announce(e, a, ok ? ARAS_EV_ACTION_DONE : ARAS_EV_ACTION_FAILED);
 	action_outcome(e, a);
-	if (!ARAS_KIND_IS_LIFECYCLE(a->kind))
+	if (!ARAS_KIND_IS_MANAGE(a->kind))
 		backoff(e, a, ok, now_ms);
 	if (ok && ARAS_KIND_IS_LIFECYCLE(a->kind))
 		lifecycle_done(e, a, detail, now_ms);
@@ -952,6 +966,9 @@ const char *aras_order_outcome_name(int outcome)
  * order supersedes it.  A controller's (or maintenance's) action keeps
  * out neither destroy nor shutdownForce: they never wait on the controller.
  */
+/* blocking_action's cmd for a clone order (no arasVmCommand is negative) */
+#define CLONE_CMD (-1)
+
 static const struct aras_action *blocking_action(const struct aras_engine *e,
 						 const uint8_t uuid[ARAS_UUID_LEN], int cmd)
 {
@@ -964,6 +981,9 @@ static const struct aras_action *blocking_action(const struct aras_engine *e,
 			continue;
 		if ((cmd == ARAS_CMD_DESTROY || cmd == ARAS_CMD_SHUTDOWN_FORCE) &&
 		    a->origin != ARAS_ORIGIN_OPERATOR)
+			continue;
+		/* a template only read: several clones of it run at once */
+		if (cmd == CLONE_CMD && a->kind == ARAS_KIND_CLONE)
 			continue;
 		return a;
 	}
@@ -1185,12 +1205,116 @@ static int check_edit(const struct aras_engine *e, const struct aras_order *o, c
 	return o->force ? 0 : edit_room(vm, aras_model_host(&e->model, vm->host), o, why, whylen);
 }
 
+int aras_clone_name_ok(const char *name, size_t len)
+{
+	if (len < 1 || len > ARAS_CLONE_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return 0;
+	}
+	return 1;
+}
+
+/* The host a clone order's VM is made on: its target, or the template's. */
+static unsigned clone_host(const struct aras_vm *tpl, const struct aras_order *o)
+{
+	return o->target ? o->target : tpl->host;
+}
+
+/* The VM or the clone in progress that already has name, or NULL (*what says which). */
+static const char *name_taken(const struct aras_engine *e, const char *name, char *what, size_t len)
+{
+	for (size_t i = 0; i < e->model.nvms; i++) {
+		const struct aras_vm *vm = e->model.vms[i];
+		const struct aras_host *h;
+
+		if (vm->undefined || strcmp(vm->name, name) != 0)
+			continue;
+		h = aras_model_host(&e->model, vm->host);
+		snprintf(what, len, "VM %s on host %s has that name", name, h ? h->name : "?");
+		return what;
+	}
+	for (size_t i = 0; e->plan && i < aras_plan_count(e->plan); i++) {
+		const struct aras_action *a = aras_plan_at(e->plan, i);
+
+		if (a->kind == ARAS_KIND_CLONE && !aras_action_finished(a) &&
+		    strcmp(a->clone_name, name) == 0) {
+			snprintf(what, len, "action %u is making a clone named %s", (unsigned)a->index, name);
+			return what;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A clone: a shut-off template without a managed-save image, free of other
+ * orders (clones of it aside), a new name, a host that is up; to be started,
+ * room there for the template's memory and vCPUs.
+ */
+static int check_clone(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
+	const struct aras_host *t;
+	char taken[ARAS_ERRTEXT_MAX];
+	int rc;
+
+	if (!aras_clone_name_ok(o->name, strlen(o->name))) {
+		snprintf(why, whylen,
+			 "'%.64s' is not a name arasd gives a clone (1 .. %d of A-Z a-z 0-9 . _ -, a letter "
+			 "or "
+			 "digit first)",
+			 o->name, ARAS_CLONE_NAME_MAX);
+		return -ARAS_E_RANGE;
+	}
+	if (!vm) {
+		snprintf(why, whylen, "no such template VM");
+		return -ARAS_E_NOENT;
+	}
+	if (!(t = aras_model_host(&e->model, clone_host(vm, o)))) {
+		snprintf(why, whylen, "no host with index %u", o->target);
+		return -ARAS_E_RANGE;
+	}
+	if ((rc = order_vm_free(e, vm, CLONE_CMD, why, whylen)) < 0)
+		return rc;
+	if (vm->state != ARAS_VM_SHUTOFF || vm->managed_save) {
+		snprintf(why, whylen,
+			 "template VM %s is %s: only a shut-off VM without a managed-save image is cloned",
+			 vm->name, vm->managed_save ? "saved (managed save)" : aras_oper_name(vm->oper));
+		return -ARAS_E_INCONSIST;
+	}
+	if (name_taken(e, o->name, taken, sizeof(taken))) {
+		snprintf(why, whylen, "%s", taken);
+		return -ARAS_E_INCONSIST;
+	}
+	if (t->state != ARAS_HOST_UP || t->maintenance) {
+		snprintf(why, whylen, "host %s is %s", t->name, t->maintenance ? "in maintenance" : "down");
+		return -ARAS_E_INCONSIST;
+	}
+	if (o->start && t->mem_total_kib && vm->mem_cur_kib > t->mem_free_kib) {
+		snprintf(why, whylen, "host %s has %llu KiB free, the clone of %s starts with %llu KiB",
+			 t->name, (unsigned long long)t->mem_free_kib, vm->name,
+			 (unsigned long long)vm->mem_cur_kib);
+		return -ARAS_E_INCONSIST;
+	}
+	if (o->start && t->cpus && vm->vcpus > t->cpus) {
+		snprintf(why, whylen, "host %s has %u CPUs, the clone of %s starts with %u vCPUs", t->name,
+			 t->cpus, vm->name, vm->vcpus);
+		return -ARAS_E_INCONSIST;
+	}
+	return 0;
+}
+
 int aras_engine_check_order(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
 {
 	int rc;
 
 	switch (o->kind) {
 	case ARAS_ORDER_EDIT: return check_edit(e, o, why, whylen);
+	case ARAS_ORDER_CLONE: return check_clone(e, o, why, whylen);
 	case ARAS_ORDER_COMMAND: return check_command(e, o, why, whylen);
 	case ARAS_ORDER_MIGRATE: return check_migrate(e, o->uuid, o->target, why, whylen);
 	case ARAS_ORDER_DECIDE:
@@ -1264,6 +1388,15 @@ int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
 			/* edits of different things of one VM (vCPUs and memory) run together */
 			int edits = a->kind == ARAS_ORDER_EDIT && b->kind == ARAS_ORDER_EDIT &&
 				    a->edit != b->edit;
+			/* several clones of one template, each with its own name */
+			int clones = a->kind == ARAS_ORDER_CLONE && b->kind == ARAS_ORDER_CLONE;
+
+			if (clones && strcmp(a->name, b->name) == 0) {
+				snprintf(why, whylen, "two clones named %s in one PDU", a->name);
+				return -ARAS_E_INCONSIST;
+			}
+			if (clones)
+				continue;
 
 			if ((memcmp(a->uuid, b->uuid, ARAS_UUID_LEN) == 0 && !supersede && !edits) ||
 			    (a->kind == ARAS_ORDER_DECIDE && b->kind == ARAS_ORDER_DECIDE &&
@@ -1335,6 +1468,10 @@ static void order_reason(const struct aras_order *o, char *buf, size_t len)
 	case ARAS_ORDER_MIGRATE:
 		snprintf(buf, len, "operator order%s: arasVmMigrateTo %u", id, o->target);
 		return;
+	case ARAS_ORDER_CLONE:
+		snprintf(buf, len, "operator order%s: arasCloneTable row %u: a clone named %s%s", id,
+			 (unsigned)o->request, o->name, o->start ? ", started once defined" : "");
+		return;
 	case ARAS_ORDER_EDIT:
 		snprintf(buf, len, "operator order%s: %s %llu%s%s", id, aras_edit_object(o->edit),
 			 (unsigned long long)o->value,
@@ -1383,8 +1520,31 @@ static void supersede(struct aras_engine *e, const struct aras_order *o, uint64_
 	}
 }
 
+/* A clone's own fields of its action row. */
+static void clone_fields(struct aras_action *a, const struct aras_order *o)
+{
+	if (o->kind != ARAS_ORDER_CLONE)
+		return;
+	snprintf(a->clone_name, sizeof(a->clone_name), "%s", o->name);
+	a->clone_request = o->request;
+	a->clone_start = o->start;
+}
+
+static void order_row(struct aras_engine *e, const struct aras_order *o, int state, const char *why,
+		      uint64_t now_ms);
+
 /* An action row of the operator's order that failed before it could run (why), with its notification. */
 static void order_failed(struct aras_engine *e, const struct aras_order *o, const char *why, uint64_t now_ms)
+{
+	order_row(e, o, ARAS_AS_FAILED, why, now_ms);
+}
+
+/*
+ * An action row of the operator's order that ended (failed, or succeeded:
+ * done by the last run) without running now (why), with its notification.
+ */
+static void order_row(struct aras_engine *e, const struct aras_order *o, int state, const char *why,
+		      uint64_t now_ms)
 {
 	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
 	struct aras_decision dec;
@@ -1404,7 +1564,7 @@ static void order_failed(struct aras_engine *e, const struct aras_order *o, cons
 			 aras_astate_name(o->state), (unsigned)o->action, why);
 		elog(e, LOG_WARNING, "VM %s: %s", al.vm_name, al.text);
 		record(e, &al);
-		order_outcome(e, o->id, 0, why);
+		order_outcome(e, o->id, state == ARAS_AS_SUCCEEDED, why);
 		return;
 	}
 	memset(&dec, 0, sizeof(dec));
@@ -1415,29 +1575,39 @@ static void order_failed(struct aras_engine *e, const struct aras_order *o, cons
 		aras_uuid_format(o->uuid, dec.vm_name);
 	dec.kind = o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE :
 		   o->kind == ARAS_ORDER_EDIT    ? (vm ? edit_kind(vm, o) : ARAS_KIND_GROW_MEM) :
+		   o->kind == ARAS_ORDER_CLONE   ? ARAS_KIND_CLONE :
 						   aras_kind_of_cmd(o->cmd);
 	dec.amount = o->kind == ARAS_ORDER_EDIT ? o->value : 0;
 	dec.source = vm ? vm->host : 0;
-	dec.target = o->kind == ARAS_ORDER_MIGRATE ? o->target : 0;
+	dec.target = o->kind == ARAS_ORDER_MIGRATE ? o->target :
+		     o->kind == ARAS_ORDER_CLONE   ? (vm ? clone_host(vm, o) : o->target) :
+						     0;
 	dec.resource = ARAS_RES_NONE;
 	dec.origin = ARAS_ORIGIN_OPERATOR;
 	order_reason(o, dec.reason, sizeof(dec.reason));
-	a = create(e, &dec, ARAS_AS_FAILED, now_ms);
+	a = create_for(e, &dec, state, now_ms, o);
 	if (!a) {
-		order_outcome(e, o->id, 0, why);
+		order_outcome(e, o->id, state == ARAS_AS_SUCCEEDED, why);
 		return;
 	}
 	a->finished = e->wall;
 	a->finished_ms = now_ms;
-	snprintf(a->error, sizeof(a->error), "%s", why);
+	if (state == ARAS_AS_SUCCEEDED) {
+		size_t n = strlen(a->reason);
+
+		snprintf(a->reason + n, sizeof(a->reason) - n, "; %s", why);
+	} else {
+		snprintf(a->error, sizeof(a->error), "%s", why);
+	}
 	a->order_id = o->id;
-	announce(e, a, ARAS_EV_ACTION_FAILED);
+	announce(e, a, state == ARAS_AS_SUCCEEDED ? ARAS_EV_ACTION_DONE : ARAS_EV_ACTION_FAILED);
 	action_outcome(e, a);
 }
 
 /*
  * An operator's order: an approved action of origin operator that starts
- * at once (o: an edit's amount, before and maximum; NULL otherwise).
+ * at once (o: an edit's amount, before and maximum, a clone's name,
+ * request and start; NULL otherwise).
  */
 static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int kind, unsigned target,
 			    const struct aras_order *o, const char *reason, uint32_t order_id,
@@ -1452,21 +1622,21 @@ static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int
 	dec.kind = kind;
 	dec.source = vm->host;
 	dec.target = target;
-	if (o) {
+	if (o && o->kind == ARAS_ORDER_EDIT) {
 		dec.amount = o->value;
 		dec.before = edit_before(vm, o->edit);
 	}
 	dec.resource = ARAS_RES_NONE;
 	dec.origin = ARAS_ORIGIN_OPERATOR;
 	snprintf(dec.reason, sizeof(dec.reason), "%s", reason);
-	a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
+	a = create_for(e, &dec, ARAS_AS_APPROVED, now_ms, o);
 	if (!a) {
 		order_outcome(e, order_id, 0, "the action table is full of unfinished actions");
 		return;
 	}
 	/* before start: a job that cannot be queued ends the action (and the order) at once */
 	a->order_id = order_id;
-	a->maximum = o && o->edit == ARAS_EDIT_MEM_MAX;
+	a->maximum = o && o->kind == ARAS_ORDER_EDIT && o->edit == ARAS_EDIT_MEM_MAX;
 	announce(e, a, ARAS_EV_ACTION_STARTED);
 	start(e, a, now_ms);
 }
@@ -1520,6 +1690,15 @@ void aras_engine_order(struct aras_engine *e, const struct aras_order *o, uint64
 		supersede(e, o, now_ms);
 		order_reason(o, reason, sizeof(reason));
 		operator_action(e, vm, edit_kind(vm, o), 0, o, reason, o->id, now_ms);
+		return;
+	case ARAS_ORDER_CLONE:
+		/* a shut-off template has no proposal to supersede */
+		if (!vm) {
+			order_failed(e, o, "the template VM is gone", now_ms);
+			return;
+		}
+		order_reason(o, reason, sizeof(reason));
+		operator_action(e, vm, ARAS_KIND_CLONE, clone_host(vm, o), o, reason, o->id, now_ms);
 		return;
 	}
 }
@@ -1629,6 +1808,37 @@ static void history_row(struct aras_engine *e, const struct aras_order *o, int o
 	record(e, &al);
 }
 
+/*
+ * An order of the last run with no outcome whose effect is there already
+ * (the last run stopped between the job and its outcome): an undefine of
+ * a VM no host lists, a clone whose name a VM on its host has.  1 and why.
+ */
+static int done_before(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
+
+	if (o->kind == ARAS_ORDER_COMMAND && o->cmd == ARAS_CMD_UNDEFINE && (!vm || vm->undefined)) {
+		snprintf(why, whylen, "done before the restart: no host lists the VM");
+		return 1;
+	}
+	if (o->kind == ARAS_ORDER_CLONE) {
+		unsigned host = vm ? clone_host(vm, o) : o->target;
+
+		for (size_t i = 0; i < e->model.nvms; i++) {
+			const struct aras_vm *c = e->model.vms[i];
+
+			if (!c->undefined && c->host == host && strcmp(c->name, o->name) == 0) {
+				snprintf(why, whylen, "done before the restart: VM %s is on host %s", c->name,
+					 aras_model_host(&e->model, host) ?
+						 aras_model_host(&e->model, host)->name :
+						 "?");
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 {
 	struct aras_orders *os = e->recover;
@@ -1656,6 +1866,10 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 				 "not run at restart: the proposals of the last run are gone (the controller "
 				 "proposes again if still needed)");
 			order_failed(e, o, why, now_ms);
+			continue;
+		}
+		if (done_before(e, o, why, sizeof(why))) {
+			order_row(e, o, ARAS_AS_SUCCEEDED, why, now_ms);
 			continue;
 		}
 		if (aras_engine_check_order(e, o, w, sizeof(w)) < 0) {

@@ -295,7 +295,8 @@ enum aras_order_kind {
 	ARAS_ORDER_DECIDE = 1,
 	ARAS_ORDER_MIGRATE = 2,
 	ARAS_ORDER_COMMAND = 3,
-	ARAS_ORDER_EDIT = 4
+	ARAS_ORDER_EDIT = 4,
+	ARAS_ORDER_CLONE = 5
 };
 /*
  * What an EDIT order changes (issue 24): the vCPU count, the current
@@ -317,7 +318,17 @@ struct aras_order {
 	int edit;                    /* EDIT: enum aras_edit */
 	uint64_t value;              /* EDIT: vCPUs, or KiB */
 	int force;                   /* EDIT: beyond what the VM's host can carry (arasVmEditForce) */
+	/*
+	 * CLONE (arasCloneTable): uuid is the template, target the new VM's
+	 * host (0: the template's), name its name, start: start it once
+	 * defined, request: the arasCloneTable row that asked.
+	 */
+	char name[ARAS_CLONE_NAME_MAX + 1];
+	int start;
+	uint32_t request;
 };
+/* 1 when name[0..len) may name a clone (ARAS_CLONE_NAME_MAX, core/plan.h), else 0. */
+int aras_clone_name_ok(const char *name, size_t len);
 /* "vcpus", "memory", "maxMemory" ("?" otherwise) */
 const char *aras_edit_name(int edit);
 /* Its ARAS-MIB object: arasVmVcpusTarget, arasVmMemTarget, arasVmMemMaxTarget ("?" otherwise) */
@@ -344,12 +355,16 @@ struct aras_orders {
 /*
  * Check one order against the live state: 0, or -ARAS_E_NOENT (no such
  * VM / action), -ARAS_E_RANGE (no such host, not approve/reject; an edit
- * out of the VM's range: vCPUs 1 .. its maximum, memory
+ * out of the VM's range, a clone's name not ARAS_CLONE_NAME_MAX of
+ * [A-Za-z0-9._-]: vCPUs 1 .. its maximum, memory
  * ARAS_EDIT_MEM_MIN_KIB .. its maximum, a maximum of at least
  * ARAS_EDIT_MEM_MIN_KIB), -ARAS_E_INCONSIST (not possible now; an edit
  * beyond what its host can carry without o->force: more vCPUs than the
  * host has CPUs, more memory than it has free for a running VM, a maximum
- * above its memory), with why.  An operator's command
+ * above its memory; a clone whose template is not shut off or has a
+ * managed-save image, whose name a VM or a clone in progress has, whose
+ * host is down or in maintenance, or, to be started, lacks the
+ * template's memory or CPUs), with why.  An operator's command
  * or migrate order wins over the controller: a proposal for the VM does
  * not keep it out (the order supersedes it: the proposal is rejected when
  * the order runs), and destroy(5) and shutdownForce(4) run even beside

@@ -45,6 +45,12 @@ int aras_journal_format_order(const struct aras_order *o, char *buf, size_t len)
 		snprintf(buf, len, "order %u edit %s %s %llu%s\n", (unsigned)o->id, u,
 			 aras_edit_name(o->edit), (unsigned long long)o->value, o->force ? " force" : "");
 		return 0;
+	case ARAS_ORDER_CLONE:
+		if (!aras_clone_name_ok(o->name, strlen(o->name)) || o->target > ARAS_HOST_INDEX_MAX)
+			return -ARAS_E_RANGE;
+		snprintf(buf, len, "order %u clone %s %u %u %s %s\n", (unsigned)o->id, u, o->target,
+			 (unsigned)o->request, o->start ? "start" : "nostart", o->name);
+		return 0;
 	case ARAS_ORDER_DECIDE:
 		if (o->state != ARAS_AS_APPROVED && o->state != ARAS_AS_REJECTED)
 			return -ARAS_E_RANGE;
@@ -110,7 +116,7 @@ static int cmd_by_name(const char *s)
 /* One line (NUL-terminated, no line feed): 0 or -ARAS_E_INVAL / -ARAS_E_NOMEM with why. */
 static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 {
-	char *save = NULL, *w[8];
+	char *save = NULL, *w[10];
 	size_t nw = 1;
 	uint32_t id, v;
 	struct aras_jentry e;
@@ -155,7 +161,7 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 			p->text[n - 1] = '\0';
 		return 0;
 	}
-	/* nw words, up to 8 (more than any item has) */
+	/* nw words, up to 10 (more than any item has) */
 	while (nw < ARAS_ARRAY_SIZE(w) && (w[nw] = strtok_r(NULL, SEP, &save)))
 		nw++;
 	if (strcmp(w[0], "next") == 0) {
@@ -215,6 +221,19 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 		}
 		e.o.value = v;
 		e.o.force = nw == 7;
+	} else if (strcmp(w[2], "clone") == 0 && nw == 8) {
+		e.o.kind = ARAS_ORDER_CLONE;
+		if (parse_u32(w[4], 0, ARAS_HOST_INDEX_MAX, &v) < 0 ||
+		    parse_u32(w[5], 1, UINT32_MAX, &e.o.request) < 0 ||
+		    (strcmp(w[6], "start") != 0 && strcmp(w[6], "nostart") != 0) ||
+		    !aras_clone_name_ok(w[7], strlen(w[7]))) {
+			snprintf(why, whylen, "order %u: expected 'clone UUID HOST ROW start|nostart NAME'",
+				 (unsigned)id);
+			return -ARAS_E_INVAL;
+		}
+		e.o.target = v;
+		e.o.start = strcmp(w[6], "start") == 0;
+		snprintf(e.o.name, sizeof(e.o.name), "%s", w[7]);
 	} else if (strcmp(w[2], "decide") == 0 && nw == 6) {
 		e.o.kind = ARAS_ORDER_DECIDE;
 		if (parse_u32(w[4], 1, UINT32_MAX, &e.o.action) < 0) {
@@ -232,7 +251,8 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 	} else {
 		snprintf(why, whylen,
 			 "order %u: expected 'command UUID NAME', 'migrate UUID HOST', 'edit UUID WHAT VALUE "
-			 "[force]' or 'decide UUID ACTION approved|rejected'",
+			 "[force]', 'clone UUID HOST ROW start|nostart NAME' or 'decide UUID ACTION "
+			 "approved|rejected'",
 			 (unsigned)id);
 		return -ARAS_E_INVAL;
 	}

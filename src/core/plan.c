@@ -205,6 +205,7 @@ static const struct {
 	[ARAS_KIND_MANAGED_SAVE] = { "managedSave", ARAS_CMD_MANAGED_SAVE, ARAS_BUSY_SAVING },
 	[ARAS_KIND_RESTORE] = { "restore", ARAS_CMD_RESTORE, ARAS_BUSY_RESTORING },
 	[ARAS_KIND_UNDEFINE] = { "undefine", ARAS_CMD_UNDEFINE, ARAS_BUSY_NONE },
+	[ARAS_KIND_CLONE] = { "clone", 0, ARAS_BUSY_NONE },
 };
 
 const char *aras_kind_name(int kind)

@@ -33,11 +33,20 @@ enum aras_kind {
 	ARAS_KIND_RESUME = 14,
 	ARAS_KIND_MANAGED_SAVE = 15,
 	ARAS_KIND_RESTORE = 16,
-	ARAS_KIND_UNDEFINE = 17
+	ARAS_KIND_UNDEFINE = 17,
+	/* a new VM from a shut-off template (arasCloneTable, issue 24) */
+	ARAS_KIND_CLONE = 18
 };
-#define ARAS_KIND_MAX ARAS_KIND_UNDEFINE
+#define ARAS_KIND_MAX ARAS_KIND_CLONE
 /* A life-cycle command, not an allocation. */
 #define ARAS_KIND_IS_LIFECYCLE(k) ((k) >= ARAS_KIND_START && (k) <= ARAS_KIND_UNDEFINE)
+/*
+ * An operator's management of VMs (a life-cycle command or a clone), not
+ * an allocation: no cooldown, no backoff, a long job on its own thread.
+ */
+#define ARAS_KIND_IS_MANAGE(k) (ARAS_KIND_IS_LIFECYCLE(k) || (k) == ARAS_KIND_CLONE)
+/* A clone's new name: 1 .. this many of [A-Za-z0-9._-], a letter or digit first. */
+#define ARAS_CLONE_NAME_MAX 64
 /* arasActionState */
 enum aras_astate {
 	ARAS_AS_PROPOSED = 1,
@@ -71,7 +80,11 @@ struct aras_action {
 	uint32_t downtime_ms, duration_ms;
 	uint32_t order_id; /* the journalled operator order it carries out (core/journal.h), 0: none */
 	int maximum;       /* grow/shrinkMemory of the maximum, in the persistent definition (next boot) */
-	void *priv;        /* SNMP adapter's row */
+	/* clone: the new VM's name, the arasCloneTable row that asked, start it once defined */
+	char clone_name[ARAS_CLONE_NAME_MAX + 1];
+	uint32_t clone_request;
+	int clone_start;
+	void *priv; /* SNMP adapter's row */
 };
 
 /*

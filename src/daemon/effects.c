@@ -42,7 +42,11 @@ static void mig_uri(char *out, size_t len, const char *tmpl, const char *vm_name
 static int start_job(void *arg, const struct aras_action *a)
 {
 	struct arasd *d = arg;
-	const struct aras_host_conf *tc = a->target ? host_conf(d, a->target) : NULL;
+	/* a clone made on its template's host uses that host's connection */
+	const struct aras_host_conf *tc =
+		a->target && a->target != (a->kind == ARAS_KIND_CLONE ? a->source : 0) ?
+			host_conf(d, a->target) :
+			NULL;
 	const struct aras_settings *set = aras_engine_settings(d->eng);
 	struct aras_job job;
 
@@ -52,9 +56,13 @@ static int start_job(void *arg, const struct aras_action *a)
 	memcpy(job.uuid, a->uuid, sizeof(job.uuid));
 	job.amount = a->amount;
 	job.maximum = a->maximum;
-	job.timeout_s =
-		set->v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT : ARAS_S_MIGRATION_TIMEOUT];
+	job.timeout_s = a->kind == ARAS_KIND_CLONE ?
+				0 :
+				set->v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT :
+									 ARAS_S_MIGRATION_TIMEOUT];
 	job.unsafe = d->migration_unsafe;
+	snprintf(job.clone_name, sizeof(job.clone_name), "%s", a->clone_name);
+	job.clone_start = a->clone_start;
 	if (a->kind == ARAS_KIND_MIGRATE) {
 		struct aras_mig_envelope env;
 

@@ -55,6 +55,7 @@ static struct {
 	netsnmp_container *events;
 	netsnmp_container *actions;
 	netsnmp_container *groups;
+	netsnmp_container *clones;
 	int live; /* registered: the engine's row effects (aras_mib_*_added/dropped) index rows */
 } mib;
 
@@ -689,6 +690,10 @@ void aras_mib_event_dropped(void *arg, struct aras_event *e)
 
 /* ---- arasActionTable ---- */
 
+/* arasCloneTable's rows follow the clone actions (below) */
+static void clone_row_add(const struct aras_action *a);
+static void clone_row_drop(uint32_t index, uint32_t action);
+
 static uint32_t gauge32(uint64_t v)
 {
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
@@ -767,15 +772,20 @@ static size_t action_index(const void *row, oid *out)
 void aras_mib_action_added(void *arg, struct aras_action *a)
 {
 	(void)arg;
-	if (mib.live)
-		idx_row_add(mib.actions, a->index, a, &a->priv);
+	if (!mib.live)
+		return;
+	idx_row_add(mib.actions, a->index, a, &a->priv);
+	clone_row_add(a);
 }
 
 void aras_mib_action_dropped(void *arg, struct aras_action *a)
 {
 	(void)arg;
-	if (mib.live)
-		idx_row_drop(mib.actions, &a->priv);
+	if (!mib.live)
+		return;
+	idx_row_drop(mib.actions, &a->priv);
+	if (a->kind == ARAS_KIND_CLONE)
+		clone_row_drop(a->clone_request, a->index);
 }
 
 /* ---- arasGroupTable ---- */
@@ -1002,6 +1012,296 @@ static void group_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info 
 	/* RESERVE1 went through group_reserve_all; nothing crosses objects in RESERVE2 */
 	if (reqinfo->mode != MODE_SET_RESERVE1 && reqinfo->mode != MODE_SET_RESERVE2)
 		aras_txn_phase(mib.d, reqinfo, r);
+}
+
+/* ---- arasCloneTable ---- */
+
+/*
+ * A row of arasCloneTable: an operator's clone request whose order has run
+ * (its action row exists; a request the last run journalled comes back
+ * with its recovered order).  Its values are its action's, so the row
+ * goes when the action row goes, or with destroy(6).
+ */
+struct clone_row {
+	netsnmp_index idx;
+	oid index_oid[1];
+	uint32_t action;
+};
+
+static const void *clone_obj(void *row)
+{
+	struct aras_plan *p = aras_engine_plan(mib.d->eng);
+	const struct aras_action *a = p ? aras_plan_get(p, ((struct clone_row *)row)->action) : NULL;
+
+	return a && a->kind == ARAS_KIND_CLONE ? a : NULL;
+}
+
+static size_t clone_index(const void *obj, oid *out)
+{
+	out[0] = ((const struct aras_action *)obj)->clone_request;
+	return 1;
+}
+
+static int clone_value(const void *obj, unsigned col, netsnmp_variable_list *var)
+{
+	const struct aras_action *a = obj;
+
+	switch (col) {
+	case ARAS_CLC_TEMPLATE: set_str(var, a->vm_name); break;
+	case ARAS_CLC_NAME: set_str(var, a->clone_name); break;
+	case ARAS_CLC_HOST: set_uint(var, ASN_UNSIGNED, a->target); break;
+	case ARAS_CLC_START: set_int(var, a->clone_start ? 1 : 2); break;
+	case ARAS_CLC_ACTION: set_uint(var, ASN_UNSIGNED, a->index); break;
+	case ARAS_CLC_ROW_STATUS: set_int(var, RS_ACTIVE); break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static struct clone_row *clone_row_find(uint32_t index)
+{
+	oid o[1] = { index };
+	netsnmp_index key = { 1, o };
+
+	return mib.clones ? CONTAINER_FIND(mib.clones, &key) : NULL;
+}
+
+/* The clone action a's row, made when its order runs (the engine's action_added). */
+static void clone_row_add(const struct aras_action *a)
+{
+	struct clone_row *row;
+
+	if (a->kind != ARAS_KIND_CLONE || !a->clone_request || !mib.clones)
+		return;
+	if ((row = clone_row_find(a->clone_request))) {
+		row->action = a->index; /* a recovered request of the last run: its new action */
+		return;
+	}
+	if (!(row = calloc(1, sizeof(*row))))
+		return;
+	row->index_oid[0] = a->clone_request;
+	row->idx.oids = row->index_oid;
+	row->idx.len = 1;
+	row->action = a->index;
+	if (CONTAINER_INSERT(mib.clones, row) != 0)
+		free(row);
+}
+
+static void clone_row_drop(uint32_t index, uint32_t action)
+{
+	struct clone_row *row = clone_row_find(index);
+
+	if (row && (!action || row->action == action)) {
+		CONTAINER_REMOVE(mib.clones, row);
+		free(row);
+	}
+}
+
+static void clone_row_free(void *row, void *ctx)
+{
+	(void)ctx;
+	free(row);
+}
+
+/* The VM a template column names: its name (one VM of that name) or its UUID. */
+static const struct aras_vm *clone_template(const char *text, char *why, size_t whylen)
+{
+	const struct aras_model *m = aras_engine_model(mib.d->eng);
+	const struct aras_vm *found = NULL;
+	uint8_t u[ARAS_UUID_LEN];
+
+	if (aras_uuid_parse(text, u) == 0 && (found = aras_model_find_vm(m, u)))
+		return found;
+	for (size_t i = 0; i < m->nvms; i++) {
+		if (strcmp(m->vms[i]->name, text) != 0)
+			continue;
+		if (found) {
+			snprintf(why, whylen, "two VMs are named %s: give the template's UUID", text);
+			return NULL;
+		}
+		found = m->vms[i];
+	}
+	if (!found)
+		snprintf(why, whylen, "no VM named %s", text);
+	return found;
+}
+
+/* A DisplayString varbind into buf (size): 0 or an SNMP error. */
+static int clone_text(const netsnmp_variable_list *var, char *buf, size_t size)
+{
+	if (var->type != ASN_OCTET_STR)
+		return SNMP_ERR_WRONGTYPE;
+	if (var->val_len < 1 || var->val_len >= size)
+		return SNMP_ERR_WRONGLENGTH;
+	memcpy(buf, var->val.string, var->val_len);
+	buf[var->val_len] = '\0';
+	return strlen(buf) == var->val_len ? 0 : SNMP_ERR_WRONGVALUE;
+}
+
+/*
+ * One createAndGo(4) of arasCloneTable row index, with the columns of the
+ * same PDU (requests): the order, staged (error set on r, the RowStatus
+ * varbind, or on the faulty column's).
+ */
+static int clone_create(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests,
+			netsnmp_request_info *rs, uint32_t index)
+{
+	char tpl[ARAS_NAME_MAX], why[256];
+	const struct aras_vm *vm;
+	struct aras_order o;
+	int have_tpl = 0, err;
+
+	memset(&o, 0, sizeof(o));
+	o.kind = ARAS_ORDER_CLONE;
+	o.request = index;
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+		netsnmp_variable_list *var = r->requestvb;
+
+		if (r->processed || !ti || !ti->indexes || *ti->indexes->val.integer != (long)index)
+			continue;
+		err = 0;
+		switch (ti->colnum) {
+		case ARAS_CLC_TEMPLATE:
+			err = clone_text(var, tpl, sizeof(tpl));
+			have_tpl = !err;
+			break;
+		case ARAS_CLC_NAME:
+			if (!(err = clone_text(var, o.name, sizeof(o.name))) &&
+			    !aras_clone_name_ok(o.name, strlen(o.name)))
+				err = SNMP_ERR_WRONGVALUE;
+			break;
+		case ARAS_CLC_HOST:
+			if (var->type != ASN_UNSIGNED && var->type != ASN_GAUGE)
+				err = SNMP_ERR_WRONGTYPE;
+			else
+				o.target = (unsigned)*var->val.integer;
+			break;
+		case ARAS_CLC_START:
+			if (var->type != ASN_INTEGER)
+				err = SNMP_ERR_WRONGTYPE;
+			else if (*var->val.integer != 1 && *var->val.integer != 2)
+				err = SNMP_ERR_WRONGVALUE;
+			else
+				o.start = *var->val.integer == 1;
+			break;
+		}
+		if (err) {
+			netsnmp_set_request_error(reqinfo, r, err);
+			return -1;
+		}
+	}
+	if (!have_tpl || !o.name[0]) {
+		log_info("arasCloneRowStatus.%u rejected: createAndGo needs arasCloneTemplate and "
+			 "arasCloneName",
+			 (unsigned)index);
+		netsnmp_set_request_error(reqinfo, rs, SNMP_ERR_INCONSISTENTVALUE);
+		return -1;
+	}
+	if (!(vm = clone_template(tpl, why, sizeof(why)))) {
+		log_info("arasCloneRowStatus.%u rejected: %s", (unsigned)index, why);
+		netsnmp_set_request_error(reqinfo, rs, SNMP_ERR_INCONSISTENTVALUE);
+		return -1;
+	}
+	memcpy(o.uuid, vm->uuid, ARAS_UUID_LEN);
+	stage_order(reqinfo, rs, &o, "arasCloneTable row for", o.name);
+	return rs->status == SNMP_ERR_NOERROR ? 0 : -1;
+}
+
+/*
+ * RESERVE1 of every arasCloneTable varbind of the PDU: each RowStatus
+ * (createAndGo with its row's columns, destroy, active of a row that
+ * exists), then columns with no createAndGo of their row in the PDU.
+ */
+static void clone_reserve_all(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+		netsnmp_variable_list *var = r->requestvb;
+		uint32_t index;
+		long v;
+
+		if (r->processed || !ti || ti->colnum != ARAS_CLC_ROW_STATUS)
+			continue;
+		if (var->type != ASN_INTEGER || var->val_len != sizeof(long)) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+			return;
+		}
+		index = (uint32_t)*ti->indexes->val.integer;
+		v = *var->val.integer;
+		if (index == 0) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
+			return;
+		}
+		if (v == RS_CREATEANDGO) {
+			if (clone_row_find(index)) {
+				log_info("arasCloneRowStatus.%u rejected: the row exists", (unsigned)index);
+				netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTVALUE);
+				return;
+			}
+			if (clone_create(reqinfo, requests, r, index) < 0)
+				return;
+		} else if (v == RS_ACTIVE) {
+			if (!clone_row_find(index)) {
+				netsnmp_set_request_error(reqinfo, r, SNMP_ERR_INCONSISTENTVALUE);
+				return;
+			}
+		} else if (v == RS_CREATEANDWAIT || v == RS_NOTINSERVICE) {
+			/* a request runs as soon as it is made: no row waits (RFC 2579: wrongValue) */
+			log_info("arasCloneRowStatus.%u rejected: only createAndGo(4), active(1) and "
+				 "destroy(6)",
+				 (unsigned)index);
+			netsnmp_set_request_error(reqinfo, r,
+						  v == RS_CREATEANDWAIT ? SNMP_ERR_WRONGVALUE :
+									  SNMP_ERR_INCONSISTENTVALUE);
+			return;
+		} else if (v != RS_DESTROY) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGVALUE);
+			return;
+		}
+	}
+	/* a column needs its row's createAndGo in the same PDU: a request is not changed */
+	for (netsnmp_request_info *r = requests; r; r = r->next) {
+		netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+		int created = 0;
+
+		if (r->processed || !ti || ti->colnum == ARAS_CLC_ROW_STATUS)
+			continue;
+		if (ti->colnum == ARAS_CLC_ACTION) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+			return;
+		}
+		for (netsnmp_request_info *q = requests; q; q = q->next) {
+			netsnmp_table_request_info *qi = netsnmp_extract_table_info(q);
+
+			if (qi && qi->colnum == ARAS_CLC_ROW_STATUS &&
+			    *qi->indexes->val.integer == *ti->indexes->val.integer &&
+			    q->requestvb->type == ASN_INTEGER && *q->requestvb->val.integer == RS_CREATEANDGO)
+				created = 1;
+		}
+		if (!created) {
+			netsnmp_set_request_error(reqinfo, r,
+						  clone_row_find((uint32_t)*ti->indexes->val.integer) ?
+							  SNMP_ERR_INCONSISTENTVALUE :
+							  SNMP_ERR_INCONSISTENTNAME);
+			return;
+		}
+	}
+}
+
+static void clone_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *row, unsigned col)
+{
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1: return; /* clone_reserve_all */
+	case MODE_SET_RESERVE2: aras_txn_check_orders(mib.d, reqinfo, r); return;
+	case MODE_SET_COMMIT:
+		aras_txn_phase(mib.d, reqinfo, r);
+		/* destroy(6): the request's row goes; its action (and job) stay */
+		if (col == ARAS_CLC_ROW_STATUS && *r->requestvb->val.integer == RS_DESTROY && row)
+			clone_row_drop(((struct clone_row *)row)->index_oid[0], 0);
+		return;
+	default: aras_txn_phase(mib.d, reqinfo, r); return;
+	}
 }
 
 /* ---- arasStatus scalars ---- */
@@ -1255,6 +1555,11 @@ static const struct obj_table obj_tables[] = {
 	[ARAS_MIB_DISK] = { { ARAS_OID_DISK_ENTRY }, ARAS_OID_BASE_LEN + 3, disk_value, disk_index, NULL },
 	[ARAS_MIB_NIC] = { { ARAS_OID_NIC_ENTRY }, ARAS_OID_BASE_LEN + 3, nic_value, nic_index, NULL },
 	[ARAS_MIB_VCPU] = { { ARAS_OID_VCPU_ENTRY }, ARAS_OID_BASE_LEN + 3, vcpu_value, vcpu_index, NULL },
+	[ARAS_MIB_CLONE] = { { ARAS_OID_CLONE_ENTRY },
+			     ARAS_OID_BASE_LEN + 3,
+			     clone_value,
+			     clone_index,
+			     clone_obj },
 };
 
 int aras_mib_add_varbind(netsnmp_variable_list **vars, enum aras_mib_table t, unsigned col, const void *obj)
@@ -1293,6 +1598,7 @@ static const struct table_ops host_ops = { &obj_tables[ARAS_MIB_HOST], host_set,
 static const struct table_ops event_ops = { &obj_tables[ARAS_MIB_EVENT], NULL, NULL };
 static const struct table_ops action_ops = { &obj_tables[ARAS_MIB_ACTION], action_set, NULL };
 static const struct table_ops group_ops = { &obj_tables[ARAS_MIB_GROUP], group_set, group_reserve_all };
+static const struct table_ops clone_ops = { &obj_tables[ARAS_MIB_CLONE], clone_set, clone_reserve_all };
 
 /* A GET of column col of a row: the encoder's value, or noSuchInstance (row gone, sparse column). */
 static void get_value(const struct table_ops *ops, netsnmp_agent_request_info *reqinfo,
@@ -1474,7 +1780,7 @@ static struct table_reg {
 	netsnmp_handler_registration *reg;
 	netsnmp_table_registration_info *ti;
 	netsnmp_container *c;
-} tables[5];
+} tables[6];
 static size_t ntables;
 
 /*
@@ -1827,6 +2133,7 @@ int aras_mib_register(struct arasd *d)
 	static const oid disk_oid[] = { ARAS_OID_DISK_TABLE };
 	static const oid nic_oid[] = { ARAS_OID_NIC_TABLE };
 	static const oid vcpu_oid[] = { ARAS_OID_VCPU_TABLE };
+	static const oid clone_oid[] = { ARAS_OID_CLONE_TABLE };
 	int rc = 0;
 
 	mib.d = d;
@@ -1860,7 +2167,9 @@ int aras_mib_register(struct arasd *d)
 	rc |= register_dev_table("arasVmDiskTable", disk_oid, OID_LENGTH(disk_oid), &dev_kinds[0]);
 	rc |= register_dev_table("arasVmNicTable", nic_oid, OID_LENGTH(nic_oid), &dev_kinds[1]);
 	rc |= register_dev_table("arasVmVcpuTable", vcpu_oid, OID_LENGTH(vcpu_oid), &dev_kinds[2]);
-	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions || !mib.groups)
+	mib.clones = register_table("arasCloneTable", clone_oid, OID_LENGTH(clone_oid), &clone_ops,
+				    ASN_UNSIGNED, ARAS_CLC_MAX);
+	if (rc || !mib.vms || !mib.hosts || !mib.events || !mib.actions || !mib.groups || !mib.clones)
 		return -1;
 	aras_mib_groups_sync(d);
 	for (size_t i = 0; i < aras_engine_model(d->eng)->nhosts; i++) {
@@ -1923,9 +2232,11 @@ void aras_mib_unregister(struct arasd *d)
 		CONTAINER_CLEAR(mib.actions, NULL, NULL);
 	if (mib.groups)
 		CONTAINER_CLEAR(mib.groups, NULL, NULL);
+	if (mib.clones)
+		CONTAINER_CLEAR(mib.clones, clone_row_free, NULL);
 	grp_free_list(&grp.live);
 	grp_free_list(&grp.dead);
-	mib.vms = mib.hosts = mib.events = mib.actions = mib.groups = NULL;
+	mib.vms = mib.hosts = mib.events = mib.actions = mib.groups = mib.clones = NULL;
 }
 
 void aras_mib_free_tables(void)
@@ -2003,6 +2314,7 @@ int aras_mib_rows(enum aras_mib_table t, void (*fn)(const void *obj, void *arg),
 			       t == ARAS_MIB_GROUP  ? mib.groups :
 			       t == ARAS_MIB_EVENT  ? mib.events :
 			       t == ARAS_MIB_ACTION ? mib.actions :
+			       t == ARAS_MIB_CLONE  ? mib.clones :
 						      NULL;
 	struct rows_walk w = { &obj_tables[t], fn, arg };
 

@@ -56,6 +56,7 @@ enum aras_mib_table {
 	ARAS_MIB_DISK,  /* arasVmDiskTable: const struct aras_mib_dev * (enum aras_disk_col) */
 	ARAS_MIB_NIC,   /* arasVmNicTable: const struct aras_mib_dev * (enum aras_nic_col) */
 	ARAS_MIB_VCPU,  /* arasVmVcpuTable: const struct aras_mib_dev * (enum aras_vcpu_col) */
+	ARAS_MIB_CLONE, /* arasCloneTable: the const struct aras_action * of the clone (enum aras_clone_col) */
 };
 
 /* A row of a device table: the VM and one of its disks, NICs or vCPUs (core/device.h). */

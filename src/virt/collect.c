@@ -19,6 +19,7 @@
 
 #include "util/log.h"
 #include "core/plan.h"
+#include "clone.h"
 #include "domxml.h"
 #include "events.h"
 #include "exec.h"
@@ -958,6 +959,8 @@ static void *job_main(void *arg)
 		if (run->job.kind == ARAS_KIND_MIGRATE)
 			r->ok = aras_virt_migrate(run->conn, run->dom, &run->job, r->err, sizeof(r->err)) ==
 				0;
+		else if (run->job.kind == ARAS_KIND_CLONE)
+			r->ok = aras_virt_clone(run->conn, run->dom, &run->job, r->err, sizeof(r->err)) == 0;
 		else
 			r->ok = aras_virt_lifecycle(run->dom, &run->job, r->err, sizeof(r->err),
 						    &r->detail) == 0;
@@ -997,7 +1000,7 @@ static void *job_main(void *arg)
 }
 
 /*
- * Start a long job (a migration or a life-cycle command) on its own thread,
+ * Start a long job (a migration, a life-cycle command or a clone) on its own thread,
  * listed in c->runs: 0, and the thread owns dom; -1, and dom stays the caller's.
  */
 static int start_long_job(struct worker *w, virDomainPtr dom, const struct aras_job *job)
@@ -1034,7 +1037,7 @@ static int start_long_job(struct worker *w, virDomainPtr dom, const struct aras_
 	return -1;
 }
 
-/* Run one job on the worker's connection; long jobs (migrations, life-cycle commands) get a thread. */
+/* Run one job on the worker's connection; long jobs (migrations, life-cycle commands, clones) get a thread. */
 static void run_job(struct worker *w, const struct aras_job *job)
 {
 	struct aras_job_result *r = calloc(1, sizeof(*r));
@@ -1052,7 +1055,7 @@ static void run_job(struct worker *w, const struct aras_job *job)
 		aras_virt_errtext(r->err, sizeof(r->err), "VM not found on this host");
 		goto done;
 	}
-	if (job->kind == ARAS_KIND_MIGRATE || ARAS_KIND_IS_LIFECYCLE(job->kind)) {
+	if (job->kind == ARAS_KIND_MIGRATE || ARAS_KIND_IS_MANAGE(job->kind)) {
 		if (start_long_job(w, dom, job) == 0) {
 			free(r); /* the job's thread posts its own result */
 			return;

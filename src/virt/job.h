@@ -17,7 +17,7 @@ struct aras_job {
 	uint8_t uuid[ARAS_UUID_LEN];
 	uint64_t amount;     /* vCPUs, KiB, or MiB by kind */
 	int maximum;         /* grow/shrinkMemory: the maximum, persistent definition only (next boot) */
-	char dst_uri[1024];  /* migrate: destination libvirt URI */
+	char dst_uri[1024];  /* migrate, clone: destination libvirt URI */
 	char mig_uri[1024];  /* migrate: optional data URI (unix:// or tcp://127.0.0.1:port) */
 	char disk_pool[256]; /* add disk: storage pool */
 	unsigned timeout_s;  /* migrate: abort after this */
@@ -27,7 +27,10 @@ struct aras_job {
 	int auto_converge;          /* VIR_MIGRATE_AUTO_CONVERGE */
 	int post_copy;              /* VIR_MIGRATE_POSTCOPY ... */
 	unsigned post_copy_after_s; /* ... and virDomainMigrateStartPostCopy after this */
-	const int *cancel;          /* long jobs: nonzero (atomic) when arasd stops; NULL: never */
+	/* clone: the new VM's name, start it once defined; dst_uri empty: on this host */
+	char clone_name[ARAS_CLONE_NAME_MAX + 1];
+	int clone_start;
+	const int *cancel; /* long jobs: nonzero (atomic) when arasd stops; NULL: never */
 };
 
 /* What a message on the result pipe is. */

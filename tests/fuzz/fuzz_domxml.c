@@ -1,10 +1,15 @@
 /*
- * fuzz_domxml.c - libFuzzer target: the domain XML parser
- * (aras_domxml_parse, src/virt/domxml.c) on any input: every string it
- * fills stays terminated within its field, every list within its bound.
+ * fuzz_domxml.c - libFuzzer target: the domain XML parsers on any input.
+ * aras_domxml_parse (src/virt/domxml.c): every string it fills stays
+ * terminated within its field, every list within its bound.  The clone's
+ * rewrite (src/virt/clonexml.c): the disks it lists are terminated and
+ * bounded, and the XML it makes of them has no UUID and lists the same
+ * disks with the new sources.
  */
+#include "virt/clonexml.h"
 #include "virt/domxml.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +21,49 @@ static void bounded(const char *s, size_t size)
 		abort();
 }
 
+static void clone(const char *xml, size_t size)
+{
+	static struct aras_clone_disk d[ARAS_CLONE_MAX_DISKS], again[ARAS_CLONE_MAX_DISKS];
+	static char names[ARAS_CLONE_MAX_DISKS][32];
+	const char *news[ARAS_CLONE_MAX_DISKS];
+	char why[256] = "", *out = NULL;
+	int n = aras_clonexml_disks(xml, size, d, ARAS_CLONE_MAX_DISKS, why, sizeof(why));
+
+	if (n < 0) {
+		bounded(why, sizeof(why));
+		if (!why[0])
+			abort(); /* a refusal says why */
+		return;
+	}
+	if (n > ARAS_CLONE_MAX_DISKS)
+		abort();
+	for (int i = 0; i < n; i++) {
+		bounded(d[i].target, sizeof(d[i].target));
+		bounded(d[i].source, sizeof(d[i].source));
+		bounded(d[i].pool, sizeof(d[i].pool));
+		bounded(d[i].format, sizeof(d[i].format));
+		snprintf(names[i], sizeof(names[i]), "/c/x-%d", i);
+		news[i] = names[i];
+	}
+	if (aras_clonexml_rewrite(xml, size, "x", d, news, (size_t)n, &out, why, sizeof(why)) < 0) {
+		if (out)
+			abort();
+		return;
+	}
+	if (strstr(out, "<uuid>") ||
+	    aras_clonexml_disks(out, strlen(out), again, ARAS_CLONE_MAX_DISKS, why, sizeof(why)) != n)
+		abort();
+	for (int i = 0; i < n; i++)
+		if (strcmp(again[i].source, news[i]) != 0 || strcmp(again[i].target, d[i].target) != 0)
+			abort();
+	free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct aras_vm_devices d;
 
+	clone((const char *)data, size);
 	if (aras_domxml_parse((const char *)data, size, &d) < 0) {
 		if (d.disks || d.nics || d.vcpus || d.ndisks || d.nnics || d.nvcpus)
 			abort();

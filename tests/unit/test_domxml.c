@@ -1,7 +1,8 @@
 /*
  * test_domxml.c - the domain XML parser (src/virt/domxml.c): every
  * identity field from a libvirt domain XML, defaults, devices without a
- * target or named twice, bounds, and input that is not a domain at all.
+ * target or named twice, bounds, and input that is not a domain at all;
+ * and a template's XML made a clone's (src/virt/clonexml.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include "testlib.h"
 
+#include "virt/clonexml.h"
 #include "virt/domxml.h"
 
 static const char full[] =
@@ -201,12 +203,145 @@ static void parse_length(void **state)
 	assert_int_equal(aras_domxml_parse(xml, 10, &d), -ARAS_E_INVAL);
 }
 
+/* ---- clonexml.c ---- */
+
+static const char tpl_xml[] =
+	"<domain type='kvm'><name>tpl</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>"
+	"<memory unit='KiB'>262144</memory><vcpu>2</vcpu>"
+	"<os><type>hvm</type><loader type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>"
+	"<nvram>/var/lib/libvirt/qemu/nvram/tpl_VARS.fd</nvram></os>"
+	"<devices>"
+	"<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+	"<source file='/pool/tpl.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+	"<disk type='file' device='cdrom'><source file='/iso/boot.iso'/><target dev='sda'/><readonly/></disk>"
+	"<disk type='volume' device='disk'><driver name='qemu' type='raw'/>"
+	"<source pool='data' volume='tpl-data.img'/><target dev='vdb' bus='virtio'/></disk>"
+	"<disk type='file' device='disk'><source file='/shared/db.img'/><target "
+	"dev='vdc'/><shareable/></disk>"
+	"<disk type='block' device='disk'><source dev='/dev/vg/tpl-swap'/><target dev='vdd'/></disk>"
+	"<interface type='network'><mac address='52:54:00:aa:bb:cc'/><source network='x'/><target "
+	"dev='tap-tpl'/></interface>"
+	"<interface type='user'><mac address='52:54:00:aa:bb:cd'/></interface>"
+	"</devices></domain>";
+
+/* The disks to copy: written-to disks, in order; CD-ROMs, read-only and shareable ones stay shared. */
+static void clone_disks(void **state)
+{
+	struct aras_clone_disk d[ARAS_CLONE_MAX_DISKS];
+	char why[256] = "";
+
+	(void)state;
+	assert_int_equal(
+		aras_clonexml_disks(tpl_xml, strlen(tpl_xml), d, ARAS_CLONE_MAX_DISKS, why, sizeof(why)), 3);
+	assert_string_equal(d[0].target, "vda");
+	assert_string_equal(d[0].source, "/pool/tpl.qcow2");
+	assert_string_equal(d[0].format, "qcow2");
+	assert_int_equal(d[0].volume, 0);
+	assert_string_equal(d[1].target, "vdb");
+	assert_string_equal(d[1].source, "tpl-data.img");
+	assert_string_equal(d[1].pool, "data");
+	assert_int_equal(d[1].volume, 1);
+	assert_string_equal(d[2].target, "vdd");
+	assert_string_equal(d[2].source, "/dev/vg/tpl-swap");
+	assert_string_equal(d[2].format, "");
+	/* more than the bound */
+	assert_int_equal(aras_clonexml_disks(tpl_xml, strlen(tpl_xml), d, 2, why, sizeof(why)),
+			 -ARAS_E_INVAL);
+	assert_non_null(strstr(why, "more than 2 disks"));
+}
+
+/* A disk arasd cannot copy inside a pool, or no domain at all: refused, saying which. */
+static void clone_disks_refused(void **state)
+{
+	static const struct {
+		const char *xml, *why;
+	} bad[] = {
+		{ "<domain><devices><disk type='network' device='disk'><source protocol='rbd' name='p/i'/>"
+		  "<target dev='vda'/></disk></devices></domain>",
+		  "disk vda is of type network" },
+		{ "<domain><devices><disk type='file' device='disk'><target "
+		  "dev='vda'/></disk></devices></domain>",
+		  "disk vda has no source" },
+		{ "<domain><devices><disk type='file' device='disk'><source "
+		  "file='/a'/></disk></devices></domain>",
+		  "without a target" },
+		{ "<domain><devices><disk type='volume'><source volume='v'/><target "
+		  "dev='vda'/></disk></devices>"
+		  "</domain>",
+		  "disk vda has no source" },
+		{ "<network/>", "not a <domain>" },
+		{ "<domain", "not a <domain>" },
+	};
+	struct aras_clone_disk d[4];
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		assert_int_equal(aras_clonexml_disks(bad[i].xml, strlen(bad[i].xml), d, 4, why, sizeof(why)),
+				 -ARAS_E_INVAL);
+		if (!strstr(why, bad[i].why))
+			fail_msg("case %zu: \"%s\" does not say \"%s\"", i, why, bad[i].why);
+	}
+}
+
+/*
+ * The clone's XML: its name, no UUID, no MAC, no NVRAM path, the copies as
+ * sources (a block device's copy is a file), the shared disks as they were;
+ * it reads back with the copies.
+ */
+static void clone_rewrite(void **state)
+{
+	struct aras_clone_disk d[ARAS_CLONE_MAX_DISKS], again[ARAS_CLONE_MAX_DISKS];
+	const char *news[] = { "/pool/web1-vda.qcow2", "web1-vdb.img", "/pool/web1-vdd" };
+	char why[256] = "", *out = NULL;
+
+	(void)state;
+	assert_int_equal(
+		aras_clonexml_disks(tpl_xml, strlen(tpl_xml), d, ARAS_CLONE_MAX_DISKS, why, sizeof(why)), 3);
+	assert_int_equal(
+		aras_clonexml_rewrite(tpl_xml, strlen(tpl_xml), "web1", d, news, 3, &out, why, sizeof(why)),
+		0);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "<name>web1</name>"));
+	assert_null(strstr(out, "<name>tpl</name>"));
+	assert_null(strstr(out, "<uuid>"));
+	assert_null(strstr(out, "<mac"));
+	assert_null(strstr(out, "tap-tpl"));
+	assert_non_null(strstr(out, "<source network=\"x\"/>"));
+	assert_null(strstr(out, "nvram"));
+	assert_non_null(strstr(out, "<loader type=\"pflash\">"));
+	assert_non_null(strstr(out, "<source file=\"/pool/web1-vda.qcow2\"/>"));
+	assert_non_null(strstr(out, "<source pool=\"data\" volume=\"web1-vdb.img\"/>"));
+	assert_non_null(strstr(out, "<disk type=\"file\" device=\"disk\"><source file=\"/pool/web1-vdd\"/>"));
+	assert_non_null(strstr(out, "<source file=\"/iso/boot.iso\"/>"));
+	assert_non_null(strstr(out, "<source file=\"/shared/db.img\"/>"));
+	assert_null(strstr(out, "tpl.qcow2"));
+	assert_null(strstr(out, "/dev/vg/tpl-swap"));
+	assert_int_equal(aras_clonexml_disks(out, strlen(out), again, ARAS_CLONE_MAX_DISKS, why, sizeof(why)),
+			 3);
+	assert_string_equal(again[2].source, "/pool/web1-vdd");
+	free(out);
+	/* the disks changed between the listing and the rewrite */
+	assert_int_equal(
+		aras_clonexml_rewrite(tpl_xml, strlen(tpl_xml), "web1", d, news, 2, &out, why, sizeof(why)),
+		-ARAS_E_INVAL);
+	assert_null(out);
+	assert_non_null(strstr(why, "disks changed"));
+	strcpy(d[1].target, "vdz");
+	assert_int_equal(
+		aras_clonexml_rewrite(tpl_xml, strlen(tpl_xml), "web1", d, news, 3, &out, why, sizeof(why)),
+		-ARAS_E_INVAL);
+	assert_null(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_full),    cmocka_unit_test(parse_minimal),
-		cmocka_unit_test(parse_rejects), cmocka_unit_test(parse_hostile),
-		cmocka_unit_test(parse_length),
+		cmocka_unit_test(parse_full),          cmocka_unit_test(parse_minimal),
+		cmocka_unit_test(parse_rejects),       cmocka_unit_test(parse_hostile),
+		cmocka_unit_test(parse_length),        cmocka_unit_test(clone_disks),
+		cmocka_unit_test(clone_disks_refused), cmocka_unit_test(clone_rewrite),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

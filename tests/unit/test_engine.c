@@ -1075,6 +1075,158 @@ static void test_edit_orders(void **unused)
 	fx_free(f);
 }
 
+/* ---- clones from a template (issue 24) ---- */
+
+static struct aras_order clone_order(uint32_t key, const char *name, unsigned target, int start)
+{
+	struct aras_order o = { .kind = ARAS_ORDER_CLONE, .target = target, .start = start, .request = 7 };
+
+	mkuuid(o.uuid, key);
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	return o;
+}
+
+/*
+ * A clone: a shut-off template, a new and well-formed name, a host that is
+ * up and, to be started, has room; several clones of one template at once,
+ * each name once; it runs as an operator action of kind clone carrying its
+ * name, row and start flag.
+ */
+static void test_clone_orders(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_orders os = { 0 };
+	struct aras_order o;
+	const struct aras_action *a;
+
+	(void)unused;
+	assert_int_equal(aras_clone_name_ok("web-2.b_c", 9), 1);
+	assert_int_equal(aras_clone_name_ok("-web", 4), 0);
+	assert_int_equal(aras_clone_name_ok("a b", 3), 0);
+	assert_int_equal(aras_clone_name_ok("", 0), 0);
+	assert_int_equal(aras_clone_name_ok("a/b", 3), 0);
+	assert_int_equal(aras_clone_name_ok("x", ARAS_CLONE_NAME_MAX + 1), 0);
+	assert_int_equal(check(f, clone_order(3, "a b", 0, 0), "not a name arasd gives"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, clone_order(9, "new1", 0, 0), "no such template"), -ARAS_E_NOENT);
+	assert_int_equal(check(f, clone_order(3, "new1", 7, 0), "no host with index 7"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, clone_order(1, "new1", 0, 0), "template VM hot is running"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, clone_order(3, "calm", 0, 0), "VM calm on host h2 has that name"),
+			 -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, clone_order(3, "new1", 3, 0), "host h3 is down"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, clone_order(3, "new1", 0, 0), NULL), 0);
+	assert_int_equal(check(f, clone_order(3, "new1", 1, 1), NULL), 0);
+	/* to be started: the template's memory and vCPUs on the target (5000000 KiB free, 4 CPUs) */
+	vm_of(f, 3)->mem_cur_kib = 6000000;
+	assert_int_equal(check(f, clone_order(3, "new1", 1, 1), "h1 has 5000000 KiB free"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, clone_order(3, "new1", 1, 0), NULL), 0); /* only defined */
+	vm_of(f, 3)->mem_cur_kib = 1000000;
+	vm_of(f, 3)->vcpus = 6;
+	assert_int_equal(check(f, clone_order(3, "new1", 1, 1), "h1 has 4 CPUs"), -ARAS_E_INCONSIST);
+	vm_of(f, 3)->vcpus = 1;
+	vm_of(f, 3)->managed_save = 1;
+	assert_int_equal(check(f, clone_order(3, "new1", 0, 0), "managed save"), -ARAS_E_INCONSIST);
+	vm_of(f, 3)->managed_save = 0;
+
+	/* one PDU: two clones of one template with two names; one name twice is refused */
+	o = clone_order(3, "new1", 0, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = clone_order(3, "new2", 1, 1);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, NULL, 0), 0);
+	o = clone_order(3, "new1", 1, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	{
+		char why[256] = "";
+
+		assert_int_equal(aras_orders_check(&os, why, sizeof(why)), -ARAS_E_INCONSIST);
+		assert_non_null(strstr(why, "two clones named new1"));
+	}
+	aras_orders_clear(&os);
+	/* a clone and a command of the template in one PDU: one order per VM */
+	o = clone_order(3, "new1", 0, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = command(3, ARAS_CMD_START);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_orders_check(&os, NULL, 0), -ARAS_E_INCONSIST);
+	aras_orders_clear(&os);
+
+	/* run: an operator action of kind clone on the template's host, to host 1 */
+	o = clone_order(3, "new2", 1, 1);
+	o.id = 21;
+	aras_engine_order(&f->e, &o, T0, T_WALL);
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_CLONE);
+	a = aras_plan_get(aras_engine_plan(&f->e), f->r.job[0]);
+	assert_non_null(a);
+	assert_int_equal(a->origin, ARAS_ORIGIN_OPERATOR);
+	assert_int_equal(a->source, 2);
+	assert_int_equal(a->target, 1);
+	assert_string_equal(a->clone_name, "new2");
+	assert_int_equal(a->clone_request, 7);
+	assert_int_equal(a->clone_start, 1);
+	assert_string_equal(a->vm_name, "off");
+	assert_non_null(strstr(a->reason, "operator order 21: arasCloneTable row 7: a clone named new2, started"));
+	/* while it runs: another clone of the template may run, not a command, not the same name */
+	assert_int_equal(check(f, clone_order(3, "new3", 0, 0), NULL), 0);
+	assert_int_equal(check(f, clone_order(3, "new2", 0, 0), "making a clone named new2"),
+			 -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(3, ARAS_CMD_START), "action in progress"), -ARAS_E_INCONSIST);
+	/* no cooldown, no backoff: a failed clone leaves the next one free */
+	aras_engine_result(&f->e, a->index, 0, "copy disk vda: no space", T0, T_WALL);
+	assert_int_equal(f->r.last_order, 21);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_FAILED);
+	assert_int_equal(check(f, clone_order(3, "new2", 0, 0), NULL), 0);
+	/* a template with a default target: its own host */
+	o = clone_order(3, "new4", 0, 0);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
+	a = aras_plan_get(aras_engine_plan(&f->e), f->r.job[1]);
+	assert_non_null(a);
+	assert_int_equal(a->target, 2);
+	assert_int_equal(a->clone_start, 0);
+	fx_free(f);
+}
+
+/*
+ * Orders of the last run whose effect is already there: a clone whose
+ * name a VM on its host has, an undefine of a VM no host lists; they are
+ * recorded succeeded, not run again.
+ */
+static void test_recover_done_before(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_order o;
+	const struct aras_action *a;
+
+	(void)unused;
+	o = clone_order(3, "calm", 2, 0); /* "calm" is on h2: the last run made it */
+	o.id = 31;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = command(9, ARAS_CMD_UNDEFINE); /* no host lists VM 9 */
+	o.id = 32;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = clone_order(3, "fresh", 0, 0); /* not there: runs */
+	o.id = 33;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	aras_engine_resolve(&f->e, T0, T_WALL);
+	assert_int_equal(f->r.jobs, 1);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_CLONE);
+	a = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
+	assert_int_equal(a->kind, ARAS_KIND_CLONE);
+	assert_string_equal(a->clone_name, "calm");
+	assert_non_null(strstr(a->reason, "done before the restart: VM calm is on host h2"));
+	a = aras_plan_at(f->e.plan, 1);
+	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
+	assert_int_equal(a->kind, ARAS_KIND_UNDEFINE);
+	assert_non_null(strstr(a->reason, "no host lists the VM"));
+	assert_int_equal(f->r.outcomes, 2);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
+	a = aras_plan_at(f->e.plan, 2);
+	assert_int_equal(a->state, ARAS_AS_RUNNING);
+	assert_string_equal(a->clone_name, "fresh");
+	fx_free(f);
+}
+
 /* An order runs as an operator action; its busy and its outcome states are announced. */
 static void test_command_life_cycle(void **unused)
 {
@@ -2004,6 +2156,8 @@ int main(void)
 		cmocka_unit_test(test_alert_effects),
 		cmocka_unit_test(test_check_command),
 		cmocka_unit_test(test_edit_orders),
+		cmocka_unit_test(test_clone_orders),
+		cmocka_unit_test(test_recover_done_before),
 		cmocka_unit_test(test_command_life_cycle),
 		cmocka_unit_test(test_events_and_polls),
 		cmocka_unit_test(test_stop_clears_alerts),

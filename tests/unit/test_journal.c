@@ -145,6 +145,28 @@ static void test_round_trip(void **unused)
 			assert_memory_equal(&l.v[0].o, &e, sizeof(e));
 			aras_jlog_free(&l);
 		}
+	/* clones: to a host or the template's (0), started or not */
+	for (int start = 0; start <= 1; start++) {
+		struct aras_order e = order(ARAS_ORDER_CLONE, U2);
+		struct aras_jlog l;
+		char wantl[ARAS_JOURNAL_LINE_MAX];
+
+		e.id = 12;
+		e.target = (unsigned)start * 3;
+		e.request = 40000;
+		e.start = start;
+		snprintf(e.name, sizeof(e.name), "web-%d.example_x", start);
+		snprintf(wantl, sizeof(wantl), "order 12 clone " U2 " %d 40000 %s web-%d.example_x\n", start * 3,
+			 start ? "start" : "nostart", start);
+		assert_int_equal(aras_journal_format_order(&e, line, sizeof(line)), 0);
+		assert_string_equal(line, wantl);
+		assert_int_equal(parse(line, &l, why), 0);
+		assert_memory_equal(&l.v[0].o, &e, sizeof(e));
+		aras_jlog_free(&l);
+		/* a name the journal could not read back is not written */
+		snprintf(e.name, sizeof(e.name), "two words");
+		assert_int_equal(aras_journal_format_order(&e, line, sizeof(line)), -ARAS_E_RANGE);
+	}
 	{
 		struct aras_order e = order(ARAS_ORDER_EDIT, U2);
 
@@ -234,6 +256,13 @@ static void test_bad_lines(void **unused)
 		{ "order 1 edit " U1 " vcpus 0\n", "expected 'edit UUID" },
 		{ "order 1 edit " U1 " memory 4294967296\n", "expected 'edit UUID" },
 		{ "order 1 edit " U1 " memory 5 please\n", "j:1: order 1: expected" },
+		{ "order 1 clone " U1 " 2 5 start\n", "j:1: order 1: expected" },
+		{ "order 1 clone " U1 " 2 5 start web extra\n", "'clone UUID HOST ROW start|nostart NAME' or" },
+		{ "order 1 clone " U1 " 2 0 start web\n", "expected 'clone UUID HOST ROW" },
+		{ "order 1 clone " U1 " 65536 5 start web\n", "expected 'clone UUID HOST ROW" },
+		{ "order 1 clone " U1 " 2 5 maybe web\n", "expected 'clone UUID HOST ROW" },
+		{ "order 1 clone " U1 " 2 5 start -web\n", "expected 'clone UUID HOST ROW" },
+		{ "order 1 clone " U1 " 2 5 start we/b\n", "expected 'clone UUID HOST ROW" },
 		{ "order 1 command " U1 " start\norder 1 command " U2 " start\n",
 		  "j:2: order 1: a second order" },
 		{ "done 1 succeeded\n", "j:1: done 1: no order 1 before it" },

@@ -1,0 +1,251 @@
+/*
+ * clonexml.c - see clonexml.h.
+ */
+#include "clonexml.h"
+
+#include "core/aras.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+static int elem(const xmlNode *n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)name) == 0;
+}
+
+static xmlNode *first(xmlNode *n, const char *name)
+{
+	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+		if (elem(c, name))
+			return c;
+	return NULL;
+}
+
+/*
+ * Attribute name of n into buf (size): 1 when present and it fits, 0 when
+ * absent, -1 when it does not fit.
+ */
+static int prop(xmlNode *n, const char *name, char *buf, size_t size)
+{
+	xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+	int fits;
+
+	buf[0] = '\0';
+	if (!v)
+		return 0;
+	fits = strlen((const char *)v) < size;
+	if (fits)
+		memcpy(buf, v, strlen((const char *)v) + 1);
+	xmlFree(v);
+	return fits ? 1 : -1;
+}
+
+static xmlDoc *parse(const char *xml, size_t len, char *why, size_t whylen)
+{
+	xmlDoc *doc;
+	xmlNode *root;
+
+	if (!xml || len > INT32_MAX) {
+		snprintf(why, whylen, "no domain XML");
+		return NULL;
+	}
+	/* no XML_PARSE_NOENT (entities stay unexpanded), no DTD loaded, no network */
+	doc = xmlReadMemory(xml, (int)len, "domain.xml", NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!elem(root, "domain")) {
+		snprintf(why, whylen, "the template's XML is not a <domain> document");
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* A disk the clone copies (clonexml.h): device disk, not read-only, not shareable. */
+static int copied(xmlNode *disk)
+{
+	char dev[16];
+
+	if (prop(disk, "device", dev, sizeof(dev)) == 1 && strcmp(dev, "disk") != 0)
+		return 0;
+	return !first(disk, "readonly") && !first(disk, "shareable");
+}
+
+/* One disk to copy into d: 0, or -ARAS_E_INVAL with why. */
+static int take(xmlNode *disk, struct aras_clone_disk *d, char *why, size_t whylen)
+{
+	xmlNode *src = first(disk, "source");
+	char type[16];
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (prop(first(disk, "target"), "dev", d->target, sizeof(d->target)) != 1) {
+		snprintf(why, whylen, "a disk without a target name");
+		return -ARAS_E_INVAL;
+	}
+	if (prop(first(disk, "driver"), "type", d->format, sizeof(d->format)) < 0) {
+		snprintf(why, whylen, "disk %s: its driver type is too long", d->target);
+		return -ARAS_E_INVAL;
+	}
+	if (prop(disk, "type", type, sizeof(type)) != 1)
+		snprintf(type, sizeof(type), "file");
+	if (strcmp(type, "file") == 0)
+		rc = prop(src, "file", d->source, sizeof(d->source));
+	else if (strcmp(type, "block") == 0)
+		rc = prop(src, "dev", d->source, sizeof(d->source));
+	else if (strcmp(type, "volume") == 0) {
+		d->volume = 1;
+		rc = prop(src, "volume", d->source, sizeof(d->source));
+		if (rc == 1)
+			rc = prop(src, "pool", d->pool, sizeof(d->pool));
+	} else {
+		snprintf(why, whylen,
+			 "disk %s is of type %s: arasd copies file, block and pool volume disks only",
+			 d->target, type);
+		return -ARAS_E_INVAL;
+	}
+	if (rc != 1 || !d->source[0]) {
+		snprintf(why, whylen, "disk %s has no source to copy", d->target);
+		return -ARAS_E_INVAL;
+	}
+	return 0;
+}
+
+int aras_clonexml_disks(const char *xml, size_t len, struct aras_clone_disk *out, size_t max, char *why,
+			size_t whylen)
+{
+	xmlDoc *doc = parse(xml, len, why, whylen);
+	xmlNode *devs;
+	int n = 0;
+
+	if (!doc)
+		return -ARAS_E_INVAL;
+	devs = first(xmlDocGetRootElement(doc), "devices");
+	for (xmlNode *c = devs ? devs->children : NULL; c; c = c->next) {
+		if (!elem(c, "disk") || !copied(c))
+			continue;
+		if ((size_t)n >= max) {
+			snprintf(why, whylen, "more than %zu disks to copy", max);
+			n = -ARAS_E_INVAL;
+			break;
+		}
+		if (take(c, &out[n], why, whylen) < 0) {
+			n = -ARAS_E_INVAL;
+			break;
+		}
+		n++;
+	}
+	xmlFreeDoc(doc);
+	return n;
+}
+
+/* Remove every child element of n named name. */
+static void drop(xmlNode *n, const char *name)
+{
+	xmlNode *c = n ? n->children : NULL;
+
+	while (c) {
+		xmlNode *next = c->next;
+
+		if (elem(c, name)) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		}
+		c = next;
+	}
+}
+
+/* The copied disk d gets its new source: a file path, or a volume of the same pool. */
+static int resource(xmlNode *disk, const struct aras_clone_disk *d, const char *news)
+{
+	xmlNode *src = first(disk, "source"), *fresh;
+
+	if (!src)
+		return -ARAS_E_INVAL;
+	if (d->volume) {
+		return xmlSetProp(src, (const xmlChar *)"volume", (const xmlChar *)news) ? 0 : -ARAS_E_NOMEM;
+	}
+	/* a block device's copy is a file: a new <source file>, and the disk is of type file */
+	fresh = xmlNewNode(NULL, (const xmlChar *)"source");
+	if (!fresh || !xmlSetProp(fresh, (const xmlChar *)"file", (const xmlChar *)news) ||
+	    !xmlSetProp(disk, (const xmlChar *)"type", (const xmlChar *)"file")) {
+		xmlFreeNode(fresh);
+		return -ARAS_E_NOMEM;
+	}
+	xmlReplaceNode(src, fresh);
+	xmlFreeNode(src);
+	return 0;
+}
+
+int aras_clonexml_rewrite(const char *xml, size_t len, const char *name, const struct aras_clone_disk *disks,
+			  const char *const *news, size_t n, char **out, char *why, size_t whylen)
+{
+	xmlDoc *doc = parse(xml, len, why, whylen);
+	xmlNode *root, *devs, *os, *nm;
+	xmlChar *buf = NULL;
+	size_t i = 0;
+	int size = 0, rc = 0;
+
+	*out = NULL;
+	if (!doc)
+		return -ARAS_E_INVAL;
+	root = xmlDocGetRootElement(doc);
+	drop(root, "uuid");
+	if ((os = first(root, "os")))
+		drop(os, "nvram");
+	if (!(nm = first(root, "name")) && !(nm = xmlNewChild(root, NULL, (const xmlChar *)"name", NULL))) {
+		rc = -ARAS_E_NOMEM;
+		goto out;
+	}
+	xmlNodeSetContent(nm, NULL);
+	xmlNodeAddContent(nm, (const xmlChar *)name);
+	devs = first(root, "devices");
+	for (xmlNode *c = devs ? devs->children : NULL; c; c = c->next) {
+		char target[sizeof(disks[0].target)];
+
+		if (elem(c, "interface")) {
+			/* libvirt gives the clone its own MAC address and device name */
+			drop(c, "mac");
+			drop(c, "target");
+			continue;
+		}
+		if (!elem(c, "disk") || !copied(c))
+			continue;
+		/* the disks in the order aras_clonexml_disks listed them */
+		if (i >= n || prop(first(c, "target"), "dev", target, sizeof(target)) != 1 ||
+		    strcmp(target, disks[i].target) != 0) {
+			snprintf(why, whylen, "the template's disks changed while it was copied");
+			rc = -ARAS_E_INVAL;
+			goto out;
+		}
+		if ((rc = resource(c, &disks[i], news[i])) < 0) {
+			snprintf(why, whylen, "disk %s: %s", disks[i].target,
+				 rc == -ARAS_E_NOMEM ? "out of memory" : "no source");
+			goto out;
+		}
+		i++;
+	}
+	if (i != n) {
+		snprintf(why, whylen, "the template's disks changed while it was copied");
+		rc = -ARAS_E_INVAL;
+		goto out;
+	}
+	xmlDocDumpMemory(doc, &buf, &size);
+	if (!buf || size < 0 || !(*out = malloc((size_t)size + 1))) {
+		snprintf(why, whylen, "out of memory");
+		rc = -ARAS_E_NOMEM;
+		goto out;
+	}
+	memcpy(*out, buf, (size_t)size);
+	(*out)[size] = '\0';
+out:
+	xmlFree(buf);
+	xmlFreeDoc(doc);
+	return rc;
+}
