@@ -1109,7 +1109,8 @@ static void test_clone_orders(void **unused)
 	assert_int_equal(check(f, clone_order(3, "a b", 0, 0), "not a name arasd gives"), -ARAS_E_RANGE);
 	assert_int_equal(check(f, clone_order(9, "new1", 0, 0), "no such template"), -ARAS_E_NOENT);
 	assert_int_equal(check(f, clone_order(3, "new1", 7, 0), "no host with index 7"), -ARAS_E_RANGE);
-	assert_int_equal(check(f, clone_order(1, "new1", 0, 0), "template VM hot is running"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, clone_order(1, "new1", 0, 0), "template VM hot is running"),
+			 -ARAS_E_INCONSIST);
 	assert_int_equal(check(f, clone_order(3, "calm", 0, 0), "VM calm on host h2 has that name"),
 			 -ARAS_E_INCONSIST);
 	assert_int_equal(check(f, clone_order(3, "new1", 3, 0), "host h3 is down"), -ARAS_E_INCONSIST);
@@ -1117,7 +1118,8 @@ static void test_clone_orders(void **unused)
 	assert_int_equal(check(f, clone_order(3, "new1", 1, 1), NULL), 0);
 	/* to be started: the template's memory and vCPUs on the target (5000000 KiB free, 4 CPUs) */
 	vm_of(f, 3)->mem_cur_kib = 6000000;
-	assert_int_equal(check(f, clone_order(3, "new1", 1, 1), "h1 has 5000000 KiB free"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, clone_order(3, "new1", 1, 1), "h1 has 5000000 KiB free"),
+			 -ARAS_E_INCONSIST);
 	assert_int_equal(check(f, clone_order(3, "new1", 1, 0), NULL), 0); /* only defined */
 	vm_of(f, 3)->mem_cur_kib = 1000000;
 	vm_of(f, 3)->vcpus = 6;
@@ -1165,7 +1167,8 @@ static void test_clone_orders(void **unused)
 	assert_int_equal(a->clone_request, 7);
 	assert_int_equal(a->clone_start, 1);
 	assert_string_equal(a->vm_name, "off");
-	assert_non_null(strstr(a->reason, "operator order 21: arasCloneTable row 7: a clone named new2, started"));
+	assert_non_null(
+		strstr(a->reason, "operator order 21: arasCloneTable row 7: a clone named new2, started"));
 	/* while it runs: another clone of the template may run, not a command, not the same name */
 	assert_int_equal(check(f, clone_order(3, "new3", 0, 0), NULL), 0);
 	assert_int_equal(check(f, clone_order(3, "new2", 0, 0), "making a clone named new2"),

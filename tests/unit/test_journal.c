@@ -156,8 +156,8 @@ static void test_round_trip(void **unused)
 		e.request = 40000;
 		e.start = start;
 		snprintf(e.name, sizeof(e.name), "web-%d.example_x", start);
-		snprintf(wantl, sizeof(wantl), "order 12 clone " U2 " %d 40000 %s web-%d.example_x\n", start * 3,
-			 start ? "start" : "nostart", start);
+		snprintf(wantl, sizeof(wantl), "order 12 clone " U2 " %d 40000 %s web-%d.example_x\n",
+			 start * 3, start ? "start" : "nostart", start);
 		assert_int_equal(aras_journal_format_order(&e, line, sizeof(line)), 0);
 		assert_string_equal(line, wantl);
 		assert_int_equal(parse(line, &l, why), 0);
@@ -257,7 +257,8 @@ static void test_bad_lines(void **unused)
 		{ "order 1 edit " U1 " memory 4294967296\n", "expected 'edit UUID" },
 		{ "order 1 edit " U1 " memory 5 please\n", "j:1: order 1: expected" },
 		{ "order 1 clone " U1 " 2 5 start\n", "j:1: order 1: expected" },
-		{ "order 1 clone " U1 " 2 5 start web extra\n", "'clone UUID HOST ROW start|nostart NAME' or" },
+		{ "order 1 clone " U1 " 2 5 start web extra\n",
+		  "'clone UUID HOST ROW start|nostart NAME' or" },
 		{ "order 1 clone " U1 " 2 0 start web\n", "expected 'clone UUID HOST ROW" },
 		{ "order 1 clone " U1 " 65536 5 start web\n", "expected 'clone UUID HOST ROW" },
 		{ "order 1 clone " U1 " 2 5 maybe web\n", "expected 'clone UUID HOST ROW" },
