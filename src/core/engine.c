@@ -555,7 +555,7 @@ static void start(struct aras_engine *e, struct aras_action *a, uint64_t now_ms)
 	}
 }
 
-static void clone_fields(struct aras_action *a, const struct aras_order *o);
+static void order_fields(struct aras_action *a, const struct aras_order *o);
 
 /*
  * A new action row of dec; o: the operator's order it carries out (its
@@ -568,7 +568,7 @@ static struct aras_action *create_for(struct aras_engine *e, const struct aras_d
 
 	aras_action_from_decision(&a, dec, state, e->wall, now_ms);
 	if (o)
-		clone_fields(&a, o);
+		order_fields(&a, o);
 	na = aras_plan_add(e->plan, &a);
 	if (!na)
 		elog(e, LOG_ERR, "action table full of unfinished actions; VM %s not handled", dec->vm_name);
@@ -1093,14 +1093,15 @@ static int check_command(const struct aras_engine *e, const struct aras_order *o
 
 const char *aras_edit_name(int edit)
 {
-	static const char *const names[] = { "vcpus", "memory", "maxMemory" };
+	static const char *const names[] = { "vcpus", "memory", "maxMemory", "disk" };
 
 	return edit >= 1 && edit <= ARAS_EDIT_MAX ? names[edit - 1] : "?";
 }
 
 const char *aras_edit_object(int edit)
 {
-	static const char *const names[] = { "arasVmVcpusTarget", "arasVmMemTarget", "arasVmMemMaxTarget" };
+	static const char *const names[] = { "arasVmVcpusTarget", "arasVmMemTarget", "arasVmMemMaxTarget",
+					     "arasDiskCapacityTarget" };
 
 	return edit >= 1 && edit <= ARAS_EDIT_MAX ? names[edit - 1] : "?";
 }
@@ -1111,16 +1112,56 @@ static int edit_kind(const struct aras_vm *vm, const struct aras_order *o)
 	switch (o->edit) {
 	case ARAS_EDIT_VCPUS: return o->value >= vm->vcpus ? ARAS_KIND_ADD_VCPU : ARAS_KIND_REMOVE_VCPU;
 	case ARAS_EDIT_MEM: return o->value >= vm->mem_cur_kib ? ARAS_KIND_GROW_MEM : ARAS_KIND_SHRINK_MEM;
+	case ARAS_EDIT_DISK: return ARAS_KIND_GROW_DISK;
 	default: return o->value >= vm->mem_max_kib ? ARAS_KIND_GROW_MEM : ARAS_KIND_SHRINK_MEM;
 	}
 }
 
-/* What the VM has of what the edit changes (the action's "before"). */
-static uint64_t edit_before(const struct aras_vm *vm, int edit)
+/* A disk's size in MiB, rounded up (what arasDiskCapacity shows, and a grow must pass). */
+static uint64_t disk_mib(const struct aras_disk *d)
 {
-	return edit == ARAS_EDIT_VCPUS ? vm->vcpus :
-	       edit == ARAS_EDIT_MEM   ? vm->mem_cur_kib :
-					 vm->mem_max_kib;
+	return (d->capacity + 1048575) / 1048576;
+}
+
+/* What the VM has of what the edit changes (the action's "before"). */
+static uint64_t edit_before(const struct aras_vm *vm, const struct aras_order *o)
+{
+	const struct aras_disk *d;
+
+	switch (o->edit) {
+	case ARAS_EDIT_VCPUS: return vm->vcpus;
+	case ARAS_EDIT_MEM: return vm->mem_cur_kib;
+	case ARAS_EDIT_DISK: return (d = aras_devices_disk(&vm->dev, o->disk)) ? disk_mib(d) : 0;
+	default: return vm->mem_max_kib;
+	}
+}
+
+/* A disk edit against the disk: one the VM writes to, of a known size, grown. */
+static int disk_range(const struct aras_vm *vm, const struct aras_order *o, char *why, size_t whylen)
+{
+	const struct aras_disk *d = aras_devices_disk(&vm->dev, o->disk);
+
+	if (!d) {
+		snprintf(why, whylen, "VM %s has no disk %.32s", vm->name, o->disk);
+		return -ARAS_E_NOENT;
+	}
+	if (d->readonly || d->media != ARAS_DISK_MEDIA_DISK) {
+		snprintf(why, whylen, "disk %s of VM %s is %s", d->target, vm->name,
+			 d->readonly ? "read-only" : "not a disk (CD-ROM or floppy)");
+		return -ARAS_E_INCONSIST;
+	}
+	if (!d->capacity) {
+		snprintf(why, whylen, "the size of disk %s of VM %s is not known yet", d->target, vm->name);
+		return -ARAS_E_INCONSIST;
+	}
+	if (o->value <= disk_mib(d) || o->value > UINT32_MAX) {
+		snprintf(why, whylen,
+			 "disk %s of VM %s has %llu MiB: a disk is only grown (%llu .. %u MiB), not %llu",
+			 d->target, vm->name, (unsigned long long)disk_mib(d),
+			 (unsigned long long)disk_mib(d) + 1, UINT32_MAX, (unsigned long long)o->value);
+		return -ARAS_E_RANGE;
+	}
+	return 0;
 }
 
 /* An edit's value against the VM itself: its maximum, the floor. */
@@ -1140,6 +1181,7 @@ static int edit_range(const struct aras_vm *vm, const struct aras_order *o, char
 			 vm->name, ARAS_EDIT_MEM_MIN_KIB, (unsigned long long)vm->mem_max_kib,
 			 (unsigned long long)o->value);
 		return -ARAS_E_RANGE;
+	case ARAS_EDIT_DISK: return disk_range(vm, o, why, whylen);
 	case ARAS_EDIT_MEM_MAX:
 		if (o->value >= ARAS_EDIT_MEM_MIN_KIB && o->value <= UINT32_MAX)
 			return 0;
@@ -1387,7 +1429,8 @@ int aras_orders_check(const struct aras_orders *os, char *why, size_t whylen)
 					(a->kind == ARAS_ORDER_DECIDE ? a : b)->state == ARAS_AS_REJECTED;
 			/* edits of different things of one VM (vCPUs and memory) run together */
 			int edits = a->kind == ARAS_ORDER_EDIT && b->kind == ARAS_ORDER_EDIT &&
-				    a->edit != b->edit;
+				    (a->edit != b->edit ||
+				     (a->edit == ARAS_EDIT_DISK && strcmp(a->disk, b->disk) != 0));
 			/* several clones of one template, each with its own name */
 			int clones = a->kind == ARAS_ORDER_CLONE && b->kind == ARAS_ORDER_CLONE;
 
@@ -1473,6 +1516,11 @@ static void order_reason(const struct aras_order *o, char *buf, size_t len)
 			 (unsigned)o->request, o->name, o->start ? ", started once defined" : "");
 		return;
 	case ARAS_ORDER_EDIT:
+		if (o->edit == ARAS_EDIT_DISK) {
+			snprintf(buf, len, "operator order%s: %s of disk %s: %llu MiB", id,
+				 aras_edit_object(o->edit), o->disk, (unsigned long long)o->value);
+			return;
+		}
 		snprintf(buf, len, "operator order%s: %s %llu%s%s", id, aras_edit_object(o->edit),
 			 (unsigned long long)o->value,
 			 o->edit == ARAS_EDIT_MEM_MAX ? " (from the next boot)" : "",
@@ -1511,8 +1559,9 @@ static void supersede(struct aras_engine *e, const struct aras_order *o, uint64_
 				 "superseded by the operator's arasVmCommand %s(%d)", aras_cmd_name(o->cmd),
 				 o->cmd);
 		else if (o->kind == ARAS_ORDER_EDIT)
-			snprintf(a->error, sizeof(a->error), "superseded by the operator's %s %llu",
-				 aras_edit_object(o->edit), (unsigned long long)o->value);
+			snprintf(a->error, sizeof(a->error), "superseded by the operator's %s %llu%s%s",
+				 aras_edit_object(o->edit), (unsigned long long)o->value,
+				 o->disk[0] ? " of " : "", o->disk);
 		else
 			snprintf(a->error, sizeof(a->error),
 				 "superseded by the operator's arasVmMigrateTo %u", o->target);
@@ -1520,9 +1569,13 @@ static void supersede(struct aras_engine *e, const struct aras_order *o, uint64_
 	}
 }
 
-/* A clone's own fields of its action row. */
-static void clone_fields(struct aras_action *a, const struct aras_order *o)
+/* An order's own fields of its action row: a clone's, a disk edit's disk. */
+static void order_fields(struct aras_action *a, const struct aras_order *o)
 {
+	if (o->kind == ARAS_ORDER_EDIT && o->edit == ARAS_EDIT_DISK) {
+		snprintf(a->disk, sizeof(a->disk), "%s", o->disk);
+		a->disk_absolute = 1;
+	}
 	if (o->kind != ARAS_ORDER_CLONE)
 		return;
 	snprintf(a->clone_name, sizeof(a->clone_name), "%s", o->name);
@@ -1624,7 +1677,7 @@ static void operator_action(struct aras_engine *e, const struct aras_vm *vm, int
 	dec.target = target;
 	if (o && o->kind == ARAS_ORDER_EDIT) {
 		dec.amount = o->value;
-		dec.before = edit_before(vm, o->edit);
+		dec.before = edit_before(vm, o);
 	}
 	dec.resource = ARAS_RES_NONE;
 	dec.origin = ARAS_ORIGIN_OPERATOR;

@@ -300,24 +300,27 @@ enum aras_order_kind {
 };
 /*
  * What an EDIT order changes (issue 24): the vCPU count, the current
- * memory (balloon), both live and in the persistent definition, or the
- * maximum memory of the persistent definition (the next boot's).
+ * memory (balloon), both live and in the persistent definition, the
+ * maximum memory of the persistent definition (the next boot's), or a
+ * disk's size (MiB; grown only: live for a running VM, its volume for a
+ * shut-off one).
  */
-enum aras_edit { ARAS_EDIT_VCPUS = 1, ARAS_EDIT_MEM = 2, ARAS_EDIT_MEM_MAX = 3 };
-#define ARAS_EDIT_MAX ARAS_EDIT_MEM_MAX
+enum aras_edit { ARAS_EDIT_VCPUS = 1, ARAS_EDIT_MEM = 2, ARAS_EDIT_MEM_MAX = 3, ARAS_EDIT_DISK = 4 };
+#define ARAS_EDIT_MAX ARAS_EDIT_DISK
 /* The least memory an edit gives a VM (KiB): 64 MiB. */
 #define ARAS_EDIT_MEM_MIN_KIB 65536u
 struct aras_order {
-	uint32_t id;                 /* its id in the order journal (core/journal.h); 0: not journalled */
-	int kind;                    /* enum aras_order_kind */
-	int cmd;                     /* COMMAND: enum aras_cmd (arasVmCommand) */
-	uint32_t action;             /* DECIDE: arasActionIndex */
-	int state;                   /* DECIDE: approved(2) or rejected(3) */
-	uint8_t uuid[ARAS_UUID_LEN]; /* MIGRATE, COMMAND, EDIT: the VM (DECIDE: the action's VM) */
-	unsigned target;             /* MIGRATE: host index */
-	int edit;                    /* EDIT: enum aras_edit */
-	uint64_t value;              /* EDIT: vCPUs, or KiB */
-	int force;                   /* EDIT: beyond what the VM's host can carry (arasVmEditForce) */
+	uint32_t id;                    /* its id in the order journal (core/journal.h); 0: not journalled */
+	int kind;                       /* enum aras_order_kind */
+	int cmd;                        /* COMMAND: enum aras_cmd (arasVmCommand) */
+	uint32_t action;                /* DECIDE: arasActionIndex */
+	int state;                      /* DECIDE: approved(2) or rejected(3) */
+	uint8_t uuid[ARAS_UUID_LEN];    /* MIGRATE, COMMAND, EDIT: the VM (DECIDE: the action's VM) */
+	unsigned target;                /* MIGRATE: host index */
+	int edit;                       /* EDIT: enum aras_edit */
+	uint64_t value;                 /* EDIT: vCPUs, KiB, or a disk's new size in MiB */
+	char disk[ARAS_DEV_TARGET_MAX]; /* EDIT of a disk: its target name (vda) */
+	int force;                      /* EDIT: beyond what the VM's host can carry (arasVmEditForce) */
 	/*
 	 * CLONE (arasCloneTable): uuid is the template, target the new VM's
 	 * host (0: the template's), name its name, start: start it once
@@ -329,9 +332,9 @@ struct aras_order {
 };
 /* 1 when name[0..len) may name a clone (ARAS_CLONE_NAME_MAX, core/plan.h), else 0. */
 int aras_clone_name_ok(const char *name, size_t len);
-/* "vcpus", "memory", "maxMemory" ("?" otherwise) */
+/* "vcpus", "memory", "maxMemory", "disk" ("?" otherwise) */
 const char *aras_edit_name(int edit);
-/* Its ARAS-MIB object: arasVmVcpusTarget, arasVmMemTarget, arasVmMemMaxTarget ("?" otherwise) */
+/* Its ARAS-MIB object: arasVmVcpusTarget, arasVmMemTarget, arasVmMemMaxTarget, arasDiskCapacityTarget ("?" otherwise) */
 const char *aras_edit_object(int edit);
 
 /* A journalled order's outcome (core/journal.h). */

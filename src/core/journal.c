@@ -23,6 +23,20 @@ void aras_jlog_free(struct aras_jlog *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* A word the journal reads back as it was written: 1 .. 31 of [A-Za-z0-9._-]. */
+int aras_journal_word_ok(const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n < 1 || n > 31)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' && w[i] <= 'Z') ||
+		      (w[i] >= '0' && w[i] <= '9') || w[i] == '.' || w[i] == '_' || w[i] == '-'))
+			return 0;
+	return 1;
+}
+
 /* ---- format ---- */
 
 int aras_journal_format_order(const struct aras_order *o, char *buf, size_t len)
@@ -42,8 +56,12 @@ int aras_journal_format_order(const struct aras_order *o, char *buf, size_t len)
 	case ARAS_ORDER_EDIT:
 		if (o->edit < 1 || o->edit > ARAS_EDIT_MAX || o->value > UINT32_MAX)
 			return -ARAS_E_RANGE;
-		snprintf(buf, len, "order %u edit %s %s %llu%s\n", (unsigned)o->id, u,
-			 aras_edit_name(o->edit), (unsigned long long)o->value, o->force ? " force" : "");
+		if (o->edit == ARAS_EDIT_DISK && !aras_journal_word_ok(o->disk))
+			return -ARAS_E_RANGE;
+		snprintf(buf, len, "order %u edit %s %s%s%s %llu%s\n", (unsigned)o->id, u,
+			 aras_edit_name(o->edit), o->edit == ARAS_EDIT_DISK ? "/" : "",
+			 o->edit == ARAS_EDIT_DISK ? o->disk : "", (unsigned long long)o->value,
+			 o->force ? " force" : "");
 		return 0;
 	case ARAS_ORDER_CLONE:
 		if (!aras_clone_name_ok(o->name, strlen(o->name)) || o->target > ARAS_HOST_INDEX_MAX)
@@ -211,11 +229,18 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 	} else if (strcmp(w[2], "edit") == 0 && (nw == 6 || (nw == 7 && strcmp(w[6], "force") == 0))) {
 		e.o.kind = ARAS_ORDER_EDIT;
 		for (int k = 1; k <= ARAS_EDIT_MAX; k++)
-			if (strcmp(w[4], aras_edit_name(k)) == 0)
+			if (k != ARAS_EDIT_DISK && strcmp(w[4], aras_edit_name(k)) == 0)
 				e.o.edit = k;
+		/* a disk's: disk/TARGET */
+		if (strncmp(w[4], "disk/", 5) == 0 && aras_journal_word_ok(w[4] + 5) &&
+		    strlen(w[4] + 5) < sizeof(e.o.disk)) {
+			e.o.edit = ARAS_EDIT_DISK;
+			snprintf(e.o.disk, sizeof(e.o.disk), "%s", w[4] + 5);
+		}
 		if (!e.o.edit || parse_u32(w[5], 1, UINT32_MAX, &v) < 0) {
 			snprintf(why, whylen,
-				 "order %u: expected 'edit UUID vcpus|memory|maxMemory VALUE [force]'",
+				 "order %u: expected 'edit UUID vcpus|memory|maxMemory|disk/TARGET VALUE "
+				 "[force]'",
 				 (unsigned)id);
 			return -ARAS_E_INVAL;
 		}

@@ -9,6 +9,7 @@
 #define ARAS_PLAN_H
 
 #include "aras.h"
+#include "device.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -80,6 +81,9 @@ struct aras_action {
 	uint32_t downtime_ms, duration_ms;
 	uint32_t order_id; /* the journalled operator order it carries out (core/journal.h), 0: none */
 	int maximum;       /* grow/shrinkMemory of the maximum, in the persistent definition (next boot) */
+	/* growDisk: the disk (target name; "" = vda) and amount is its new size, not an increment */
+	char disk[ARAS_DEV_TARGET_MAX];
+	int disk_absolute;
 	/* clone: the new VM's name, the arasCloneTable row that asked, start it once defined */
 	char clone_name[ARAS_CLONE_NAME_MAX + 1];
 	uint32_t clone_request;

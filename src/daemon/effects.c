@@ -56,6 +56,8 @@ static int start_job(void *arg, const struct aras_action *a)
 	memcpy(job.uuid, a->uuid, sizeof(job.uuid));
 	job.amount = a->amount;
 	job.maximum = a->maximum;
+	snprintf(job.disk, sizeof(job.disk), "%s", a->disk);
+	job.disk_absolute = a->disk_absolute;
 	job.timeout_s = a->kind == ARAS_KIND_CLONE ?
 				0 :
 				set->v[ARAS_KIND_IS_LIFECYCLE(a->kind) ? ARAS_S_SHUTDOWN_TIMEOUT :

@@ -1413,6 +1413,7 @@ static int disk_value(const void *row, unsigned col, netsnmp_variable_list *var)
 	case ARAS_DC_USAGE: set_uint(var, ASN_UNSIGNED, d->usage); break;
 	case ARAS_DC_STATS_VALID: set_int(var, d->has_stats ? 1 : 2); break;
 	case ARAS_DC_VM_NAME: set_str(var, ((const struct aras_mib_dev *)row)->vm->name); break;
+	case ARAS_DC_CAPACITY_TARGET: set_uint(var, ASN_UNSIGNED, mib_of(d->capacity)); break;
 	default: return -1;
 	}
 	return 0;
@@ -2045,6 +2046,47 @@ static int dev_exact(const struct dev_kind *k, const oid *inst, size_t len, stru
 	return 0;
 }
 
+/*
+ * A SET of a device table: arasDiskCapacityTarget, an operator's edit of
+ * the disk's size (an order, txn.h); any other column is not writable.
+ */
+static void disk_set(const struct dev_kind *k, netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
+{
+	const struct obj_table *tb = &obj_tables[k->t];
+	netsnmp_variable_list *var = r->requestvb;
+	size_t base = tb->base_len;
+	struct aras_mib_dev row;
+	struct aras_order o;
+
+	if (k->t != ARAS_MIB_DISK || var->name_length <= base + 1 ||
+	    snmp_oid_compare(var->name, base, tb->base, base) != 0 ||
+	    var->name[base] != ARAS_DC_CAPACITY_TARGET) {
+		netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+		return;
+	}
+	switch (reqinfo->mode) {
+	case MODE_SET_RESERVE1:
+		if (var->type != ASN_UNSIGNED && var->type != ASN_GAUGE) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_WRONGTYPE);
+			return;
+		}
+		if (!dev_exact(k, var->name + base + 1, var->name_length - base - 1, &row)) {
+			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
+			return;
+		}
+		memset(&o, 0, sizeof(o));
+		o.kind = ARAS_ORDER_EDIT;
+		o.edit = ARAS_EDIT_DISK;
+		o.value = (uint32_t)*var->val.integer;
+		memcpy(o.uuid, row.vm->uuid, ARAS_UUID_LEN);
+		snprintf(o.disk, sizeof(o.disk), "%s", ((const struct aras_disk *)row.dev)->target);
+		stage_order(reqinfo, r, &o, "arasDiskCapacityTarget for VM", row.vm->name);
+		return;
+	case MODE_SET_RESERVE2: aras_txn_check_orders(mib.d, reqinfo, r); return;
+	default: aras_txn_phase(mib.d, reqinfo, r); return;
+	}
+}
+
 static int dev_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
 		       netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
@@ -2074,7 +2116,7 @@ static int dev_handler(netsnmp_mib_handler *handler, netsnmp_handler_registratio
 			continue;
 		}
 		if (reqinfo->mode != MODE_GETNEXT) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+			disk_set(k, reqinfo, r);
 			continue;
 		}
 		{
@@ -2113,7 +2155,9 @@ static int register_dev_table(const char *name, const oid *table, size_t len, co
 	if (!h)
 		return -1;
 	h->myvoid = (void *)k;
-	reg = netsnmp_handler_registration_create(name, h, table, len, HANDLER_CAN_RONLY);
+	/* arasVmDiskTable has one writable column (arasDiskCapacityTarget) */
+	reg = netsnmp_handler_registration_create(
+		name, h, table, len, k->t == ARAS_MIB_DISK ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
 	if (!reg || netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
 		log_err("cannot register %s", name);
 		return -1;

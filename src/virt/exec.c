@@ -3,6 +3,8 @@
  */
 #include "exec.h"
 
+#include "clonexml.h"
+
 #include "util/log.h"
 #include "core/plan.h"
 
@@ -150,21 +152,95 @@ cleanup:
 	return rc;
 }
 
-static int grow_disk(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
+/* The volume behind disk target of dom's definition (a shut-off VM's disk is resized there). */
+static virStorageVolPtr disk_volume(virConnectPtr conn, virDomainPtr dom, const char *target, char *err,
+				    size_t errlen)
 {
-	virDomainBlockInfo bi;
+	struct aras_clone_disk disks[ARAS_CLONE_MAX_DISKS];
+	char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+	virStorageVolPtr vol = NULL;
+	int n;
 
-	/* The VM's first disk (libvirt resolves "vda" to it on virtio VMs). */
-	if (virDomainGetBlockInfo(dom, "vda", &bi, 0) < 0) {
-		aras_virt_errtext(err, errlen, "block info of vda");
+	if (!xml) {
+		aras_virt_errtext(err, errlen, "domain XML");
+		return NULL;
+	}
+	n = aras_clonexml_disks(xml, strlen(xml), disks, ARAS_CLONE_MAX_DISKS, err, errlen);
+	free(xml);
+	for (int i = 0; i < n; i++) {
+		virStoragePoolPtr pool;
+
+		if (strcmp(disks[i].target, target) != 0)
+			continue;
+		if (!disks[i].volume) {
+			vol = virStorageVolLookupByPath(conn, disks[i].source);
+			if (!vol)
+				snprintf(err, errlen,
+					 "disk %s (%s) of the shut-off VM is in no storage pool: start the "
+					 "VM to "
+					 "grow it",
+					 target, disks[i].source);
+			return vol;
+		}
+		pool = virStoragePoolLookupByName(conn, disks[i].pool);
+		vol = pool ? virStorageVolLookupByName(pool, disks[i].source) : NULL;
+		if (pool)
+			virStoragePoolFree(pool);
+		if (!vol)
+			aras_virt_errtext(err, errlen, "volume of the disk");
+		return vol;
+	}
+	if (n >= 0)
+		snprintf(err, errlen, "no writable disk %s in the VM's definition", target);
+	return NULL;
+}
+
+/*
+ * Grow a disk: by job->amount MiB (the controller's step), or to
+ * job->amount MiB (an operator's edit, disk_absolute); a running VM's
+ * live (the guest sees it), a shut-off VM's volume.
+ */
+static int grow_disk(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
+		     size_t errlen)
+{
+	/* the controller grows the VM's first disk (libvirt resolves "vda" to it on virtio VMs) */
+	const char *target = job->disk[0] ? job->disk : "vda";
+	unsigned long long want = job->amount * 1024 * 1024;
+	char what[64];
+	virDomainBlockInfo bi;
+	int active = virDomainIsActive(dom), rc;
+
+	snprintf(what, sizeof(what), "block info of %.32s", target);
+	if (!job->disk_absolute) {
+		if (virDomainGetBlockInfo(dom, target, &bi, 0) < 0) {
+			aras_virt_errtext(err, errlen, what);
+			return -1;
+		}
+		want += bi.capacity;
+	}
+	snprintf(what, sizeof(what), "resize %.32s", target);
+	if (active == 1) {
+		if (virDomainBlockResize(dom, target, want, VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0) {
+			aras_virt_errtext(err, errlen, what);
+			return -1;
+		}
+		return 0;
+	}
+	if (active < 0) {
+		aras_virt_errtext(err, errlen, "domain state");
 		return -1;
 	}
-	if (virDomainBlockResize(dom, "vda", bi.capacity + job->amount * 1024 * 1024,
-				 VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0) {
-		aras_virt_errtext(err, errlen, "resize vda");
-		return -1;
+	{
+		virStorageVolPtr vol = disk_volume(conn, dom, target, err, errlen);
+
+		if (!vol)
+			return -1;
+		rc = virStorageVolResize(vol, want, 0);
+		if (rc < 0)
+			aras_virt_errtext(err, errlen, what);
+		virStorageVolFree(vol);
 	}
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
@@ -190,7 +266,7 @@ int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 		return both_or_live(set_mem(dom, job->amount, LIVE_CONFIG), set_mem, dom, job->amount, err,
 				    errlen, "virDomainSetMemoryFlags");
 	case ARAS_KIND_ADD_DISK: return add_disk(conn, dom, job, err, errlen);
-	case ARAS_KIND_GROW_DISK: return grow_disk(dom, job, err, errlen);
+	case ARAS_KIND_GROW_DISK: return grow_disk(conn, dom, job, err, errlen);
 	}
 	snprintf(err, errlen, "unknown action kind %d", job->kind);
 	return -1;

@@ -15,13 +15,15 @@ struct aras_job {
 	uint32_t action; /* arasActionIndex, echoed in the result */
 	int kind;        /* enum aras_kind */
 	uint8_t uuid[ARAS_UUID_LEN];
-	uint64_t amount;     /* vCPUs, KiB, or MiB by kind */
-	int maximum;         /* grow/shrinkMemory: the maximum, persistent definition only (next boot) */
-	char dst_uri[1024];  /* migrate, clone: destination libvirt URI */
-	char mig_uri[1024];  /* migrate: optional data URI (unix:// or tcp://127.0.0.1:port) */
-	char disk_pool[256]; /* add disk: storage pool */
-	unsigned timeout_s;  /* migrate: abort after this */
-	int unsafe;          /* migrate: VIR_MIGRATE_UNSAFE (disks libvirt cannot prove shared) */
+	uint64_t amount; /* vCPUs, KiB, or MiB by kind */
+	int maximum;     /* grow/shrinkMemory: the maximum, persistent definition only (next boot) */
+	char disk[ARAS_DEV_TARGET_MAX]; /* growDisk: the disk ("" = vda) */
+	int disk_absolute;              /* growDisk: amount is the new size (MiB), not an increment */
+	char dst_uri[1024];             /* migrate, clone: destination libvirt URI */
+	char mig_uri[1024];             /* migrate: optional data URI (unix:// or tcp://127.0.0.1:port) */
+	char disk_pool[256];            /* add disk: storage pool */
+	unsigned timeout_s;             /* migrate: abort after this */
+	int unsafe;                     /* migrate: VIR_MIGRATE_UNSAFE (disks libvirt cannot prove shared) */
 	/* migrate: the envelope (core/engine.h struct aras_mig_envelope) */
 	uint32_t bandwidth_mib;     /* VIR_MIGRATE_PARAM_BANDWIDTH, 0 = unlimited */
 	int auto_converge;          /* VIR_MIGRATE_AUTO_CONVERGE */

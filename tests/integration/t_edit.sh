@@ -8,7 +8,8 @@
 # changed (no action row, the values as before); two edits in one PDU;
 # one bad varbind refuses the whole PDU; arasVmEditForce lets an edit go
 # beyond the host's room, never beyond the VM's maximum; a shut-off VM's
-# edit goes to its definition.  An edit refused because the VM has an
+# edit goes to its definition; arasDiskCapacityTarget's refusals (section
+# 6 says what the test driver cannot show).  An edit refused because the VM has an
 # action in progress is a unit test (test_engine: edit_refusals): the test
 # driver ends every action at once.
 T_NAME=edit
@@ -17,7 +18,7 @@ T_NAME=edit
 # host A's fixture plus big1 (max 32 vCPUs and 64 GiB, more than the host's
 # 16 CPUs and 32 GiB) and idle2 (defined, shut off)
 HA=$(fixture hostA.xml)
-sed -i "s|<node>|<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>|; s|  <pool type='dir'>|  <domain type='test'><name>big1</name><uuid>b1900000-0000-4000-8000-0000000000e1</uuid><memory>67108864</memory><currentMemory>1048576</currentMemory><vcpu current='2'>32</vcpu><os><type>hvm</type></os></domain>\n  <domain type='test'><name>idle2</name><uuid>1d1e0000-0000-4000-8000-0000000000c2</uuid><memory>2097152</memory><currentMemory>1048576</currentMemory><vcpu current='1'>2</vcpu><os><type>hvm</type></os><test:runstate>5</test:runstate></domain>\n  <pool type='dir'>|" "${HA#test://}"
+sed -i "s|<node>|<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>|; s|  <pool type='dir'>|  <domain type='test'><name>big1</name><uuid>b1900000-0000-4000-8000-0000000000e1</uuid><memory>67108864</memory><currentMemory>1048576</currentMemory><vcpu current='2'>32</vcpu><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/var/lib/libvirt/images/big1.img'/><target dev='vda' bus='virtio'/></disk><disk type='file' device='cdrom'><source file='/iso/boot.iso'/><target dev='sda'/><readonly/></disk></devices></domain>\n  <domain type='test'><name>idle2</name><uuid>1d1e0000-0000-4000-8000-0000000000c2</uuid><memory>2097152</memory><currentMemory>1048576</currentMemory><vcpu current='1'>2</vcpu><os><type>hvm</type></os><test:runstate>5</test:runstate></domain>\n  <pool type='dir'>|" "${HA#test://}"
 HOSTS_CONF=("host alpha $HA 1")
 POLL=30 # kicks after each result must carry the new values, not the poll
 write_arasd_conf "actions trap"
@@ -133,7 +134,24 @@ check "big1 maximum 48 GiB with arasVmEditForce true(1) before it" sset "$VM_ENT
 check "  arasVmMemMaxTarget.big1 reads 50331648" wait_get 10 "$VM_ENTRY.$T_MAX.$big1" 50331648
 refused "the force acts for its SET only: big1 vCPUs 24 alone" inconsistentValue "$VM_ENTRY.$T_VCPUS.$big1" u 24
 
-# 6. a shut-off VM: its definition
+# 6. a disk's size (arasDiskCapacityTarget, arasVmDiskTable column 27).
+# The test driver reports no disk size (block.N.capacity) and implements
+# neither virDomainBlockResize nor virStorageVolResize: the grow itself,
+# and the refusal of a shrink (wrongValue), are test_engine's disk_edit and
+# the lab's (S10: the guest sees the new size); here, the column and the
+# refusals that need no size.
+DISK=$BASE_OID.1.8.1
+vda=3.118.100.97 sda=3.115.100.97
+is "arasDiskCapacityTarget.big1.vda reads arasDiskCapacity (0 here)" "$(sget "$DISK.27.$big1.$vda")" 0
+refused "big1's vda grown while its size is not known" inconsistentValue "$DISK.27.$big1.$vda" u 4096
+refused "big1's CD-ROM grown" inconsistentValue "$DISK.27.$big1.$sda" u 4096
+refused "a disk size as an INTEGER" wrongType "$DISK.27.$big1.$vda" i 4096
+refused "a disk big1 does not have (vdz)" noCreation "$DISK.27.$big1.3.118.100.122" u 4096
+refused "arasDiskSource is read-only" notWritable "$DISK.3.$big1.$vda" s /tmp/x
+refused "a disk edit beside a vCPU edit that fails: the whole PDU" inconsistentValue \
+	"$VM_ENTRY.$T_VCPUS.$big1" u 3 "$DISK.27.$big1.$vda" u 4096
+
+# 7. a shut-off VM: its definition
 is "idle2 is shutdown(11)" "$(col 39 "$idle2")" 11
 edit "idle2 (shut off) memory -> 2 GiB" "$idle2" idle2 $T_MEM 2097152 $MEMCUR 2097152 2
 edit "idle2 (shut off) vCPUs -> 2" "$idle2" idle2 $T_VCPUS 2 $VCPUS 2 1

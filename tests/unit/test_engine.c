@@ -1075,6 +1075,74 @@ static void test_edit_orders(void **unused)
 	fx_free(f);
 }
 
+static struct aras_order disk_edit(uint32_t key, const char *target, uint64_t mib)
+{
+	struct aras_order o = edit_order(key, ARAS_EDIT_DISK, mib, 0);
+
+	snprintf(o.disk, sizeof(o.disk), "%s", target);
+	return o;
+}
+
+/*
+ * A disk edit: a disk the VM writes to, of a known size, only grown; two
+ * disks of one VM in one SET; the action is a growDisk to that size.
+ */
+static void test_disk_edit(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_vm *hot = vm_of(f, 1);
+	struct aras_orders os = { 0 };
+	struct aras_order o;
+	const struct aras_action *a;
+
+	(void)unused;
+	hot->dev.disks = calloc(3, sizeof(*hot->dev.disks));
+	assert_non_null(hot->dev.disks);
+	hot->dev.ndisks = 3;
+	snprintf(hot->dev.disks[0].target, sizeof(hot->dev.disks[0].target), "vda");
+	hot->dev.disks[0].media = ARAS_DISK_MEDIA_DISK;
+	hot->dev.disks[0].capacity = 1024ull * 1048576; /* 1024 MiB */
+	snprintf(hot->dev.disks[1].target, sizeof(hot->dev.disks[1].target), "sda");
+	hot->dev.disks[1].media = ARAS_DISK_MEDIA_CDROM;
+	hot->dev.disks[1].readonly = 1;
+	hot->dev.disks[1].capacity = 1048576;
+	snprintf(hot->dev.disks[2].target, sizeof(hot->dev.disks[2].target), "vdb");
+	hot->dev.disks[2].media = ARAS_DISK_MEDIA_DISK; /* size not reported yet */
+	assert_int_equal(check(f, disk_edit(1, "vda", 1024), "only grown (1025 .."), -ARAS_E_RANGE);
+	assert_int_equal(check(f, disk_edit(1, "vda", 512), "a disk is only grown"), -ARAS_E_RANGE);
+	assert_int_equal(check(f, disk_edit(1, "vdz", 2048), "has no disk vdz"), -ARAS_E_NOENT);
+	assert_int_equal(check(f, disk_edit(1, "sda", 2048), "read-only"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, disk_edit(1, "vdb", 2048), "not known yet"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, disk_edit(1, "vda", 1025), NULL), 0);
+	/* two disks of one VM in one SET, not one disk twice */
+	hot->dev.disks[2].capacity = 10ull * 1048576;
+	o = disk_edit(1, "vda", 2048);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = disk_edit(1, "vdb", 20);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	o = edit_order(1, ARAS_EDIT_VCPUS, 3, 0);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_engine_check_all(&f->e, NULL, &os, NULL, 0), 0);
+	o = disk_edit(1, "vdb", 30);
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_orders_check(&os, NULL, 0), -ARAS_E_INCONSIST);
+	aras_orders_clear(&os);
+	/* run: growDisk of vda to 2048 MiB, from 1024 */
+	o = disk_edit(1, "vda", 2048);
+	aras_engine_order(&f->e, &o, T0, T_WALL);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_GROW_DISK);
+	a = aras_plan_get(aras_engine_plan(&f->e), f->r.job[0]);
+	assert_non_null(a);
+	assert_int_equal(a->origin, ARAS_ORIGIN_OPERATOR);
+	assert_string_equal(a->disk, "vda");
+	assert_int_equal(a->disk_absolute, 1);
+	CHECK_U64("amount", a->amount, 2048);
+	CHECK_U64("before", a->before, 1024);
+	assert_non_null(strstr(a->reason, "arasDiskCapacityTarget of disk vda: 2048 MiB"));
+	assert_int_equal(check(f, disk_edit(1, "vdb", 20), "action in progress"), -ARAS_E_INCONSIST);
+	fx_free(f);
+}
+
 /* ---- clones from a template (issue 24) ---- */
 
 static struct aras_order clone_order(uint32_t key, const char *name, unsigned target, int start)
@@ -2159,6 +2227,7 @@ int main(void)
 		cmocka_unit_test(test_alert_effects),
 		cmocka_unit_test(test_check_command),
 		cmocka_unit_test(test_edit_orders),
+		cmocka_unit_test(test_disk_edit),
 		cmocka_unit_test(test_clone_orders),
 		cmocka_unit_test(test_recover_done_before),
 		cmocka_unit_test(test_command_life_cycle),

@@ -126,8 +126,8 @@ static void test_round_trip(void **unused)
 		assert_int_equal(l.v[0].o.cmd, c);
 		aras_jlog_free(&l);
 	}
-	/* edits: each kind, with and without force */
-	for (int k = 1; k <= ARAS_EDIT_MAX; k++)
+	/* edits: each kind but a disk's (below), with and without force */
+	for (int k = 1; k <= ARAS_EDIT_MEM_MAX; k++)
 		for (int force = 0; force <= 1; force++) {
 			struct aras_order e = order(ARAS_ORDER_EDIT, U2);
 			struct aras_jlog l;
@@ -145,6 +145,23 @@ static void test_round_trip(void **unused)
 			assert_memory_equal(&l.v[0].o, &e, sizeof(e));
 			aras_jlog_free(&l);
 		}
+	/* a disk's edit names the disk */
+	{
+		struct aras_order e = order(ARAS_ORDER_EDIT, U2);
+		struct aras_jlog l;
+
+		e.id = 13;
+		e.edit = ARAS_EDIT_DISK;
+		e.value = 20480;
+		snprintf(e.disk, sizeof(e.disk), "vdb");
+		assert_int_equal(aras_journal_format_order(&e, line, sizeof(line)), 0);
+		assert_string_equal(line, "order 13 edit " U2 " disk/vdb 20480\n");
+		assert_int_equal(parse(line, &l, why), 0);
+		assert_memory_equal(&l.v[0].o, &e, sizeof(e));
+		aras_jlog_free(&l);
+		snprintf(e.disk, sizeof(e.disk), "v b");
+		assert_int_equal(aras_journal_format_order(&e, line, sizeof(line)), -ARAS_E_RANGE);
+	}
 	/* clones: to a host or the template's (0), started or not */
 	for (int start = 0; start <= 1; start++) {
 		struct aras_order e = order(ARAS_ORDER_CLONE, U2);
@@ -256,6 +273,9 @@ static void test_bad_lines(void **unused)
 		{ "order 1 edit " U1 " vcpus 0\n", "expected 'edit UUID" },
 		{ "order 1 edit " U1 " memory 4294967296\n", "expected 'edit UUID" },
 		{ "order 1 edit " U1 " memory 5 please\n", "j:1: order 1: expected" },
+		{ "order 1 edit " U1 " disk/ 5\n", "expected 'edit UUID" },
+		{ "order 1 edit " U1 " disk 5\n", "expected 'edit UUID" },
+		{ "order 1 edit " U1 " disk/v$b 5\n", "expected 'edit UUID" },
 		{ "order 1 clone " U1 " 2 5 start\n", "j:1: order 1: expected" },
 		{ "order 1 clone " U1 " 2 5 start web extra\n",
 		  "'clone UUID HOST ROW start|nostart NAME' or" },
