@@ -145,6 +145,24 @@ int aras_clonexml_disks(const char *xml, size_t len, struct aras_clone_disk *out
 	return n;
 }
 
+/* The document as a malloc'd, NUL-terminated string in *out: 0 or -ARAS_E_NOMEM with why. */
+static int dump(xmlDoc *doc, char **out, char *why, size_t whylen)
+{
+	xmlChar *buf = NULL;
+	int size = 0;
+
+	xmlDocDumpMemory(doc, &buf, &size);
+	if (!buf || size < 0 || !(*out = malloc((size_t)size + 1))) {
+		xmlFree(buf);
+		snprintf(why, whylen, "out of memory");
+		return -ARAS_E_NOMEM;
+	}
+	memcpy(*out, buf, (size_t)size);
+	(*out)[size] = '\0';
+	xmlFree(buf);
+	return 0;
+}
+
 /* Remove every child element of n named name. */
 static void drop(xmlNode *n, const char *name)
 {
@@ -188,9 +206,8 @@ int aras_clonexml_rewrite(const char *xml, size_t len, const char *name, const s
 {
 	xmlDoc *doc = parse(xml, len, why, whylen);
 	xmlNode *root, *devs, *os, *nm;
-	xmlChar *buf = NULL;
 	size_t i = 0;
-	int size = 0, rc = 0;
+	int rc = 0;
 
 	*out = NULL;
 	if (!doc)
@@ -236,16 +253,99 @@ int aras_clonexml_rewrite(const char *xml, size_t len, const char *name, const s
 		rc = -ARAS_E_INVAL;
 		goto out;
 	}
-	xmlDocDumpMemory(doc, &buf, &size);
-	if (!buf || size < 0 || !(*out = malloc((size_t)size + 1))) {
-		snprintf(why, whylen, "out of memory");
-		rc = -ARAS_E_NOMEM;
+	rc = dump(doc, out, why, whylen);
+out:
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* An element's size in KiB from its text (or attribute attr) and unit; 0 when unreadable. */
+static unsigned long long kib_of(xmlNode *n, const char *attr)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long mul, div;
+	} units[] = { { "", 1, 1 },          { "b", 1, 1024 },    { "bytes", 1, 1024 },
+		      { "KiB", 1, 1 },       { "k", 1, 1 },       { "KB", 1000, 1024 },
+		      { "MiB", 1024, 1 },    { "M", 1024, 1 },    { "MB", 1000000, 1024 },
+		      { "GiB", 1048576, 1 }, { "G", 1048576, 1 }, { "GB", 1000000000, 1024 } };
+	char unit[16], num[32];
+	unsigned long long v;
+
+	if (attr && prop(n, attr, num, sizeof(num)) != 1)
+		return 0;
+	if (!attr) {
+		xmlChar *t = xmlNodeGetContent(n);
+
+		if (!t)
+			return 0;
+		snprintf(num, sizeof(num), "%s", (const char *)t);
+		xmlFree(t);
+	}
+	if (prop(n, "unit", unit, sizeof(unit)) < 0)
+		return 0;
+	v = strtoull(num, NULL, 10);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(unit, units[i].unit) == 0)
+			return v * units[i].mul / units[i].div;
+	return 0;
+}
+
+/* n's size: text (attr NULL) or attribute attr, as kib KiB. */
+static int set_kib(xmlNode *n, const char *attr, unsigned long long kib)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%llu", kib);
+	if (!xmlSetProp(n, (const xmlChar *)"unit", (const xmlChar *)"KiB"))
+		return -ARAS_E_NOMEM;
+	if (attr)
+		return xmlSetProp(n, (const xmlChar *)attr, (const xmlChar *)v) ? 0 : -ARAS_E_NOMEM;
+	xmlNodeSetContent(n, (const xmlChar *)v);
+	return 0;
+}
+
+int aras_clonexml_max_memory(const char *xml, size_t len, unsigned long long kib, char **out, char *why,
+			     size_t whylen)
+{
+	xmlDoc *doc = parse(xml, len, why, whylen);
+	xmlNode *root, *mem, *cur, *hot, *numa, *cell = NULL;
+	int cells = 0, rc = 0;
+
+	*out = NULL;
+	if (!doc)
+		return -ARAS_E_INVAL;
+	root = xmlDocGetRootElement(doc);
+	mem = first(root, "memory");
+	cur = first(root, "currentMemory");
+	hot = first(root, "maxMemory");
+	numa = first(first(root, "cpu"), "numa");
+	for (xmlNode *c = numa ? numa->children : NULL; c; c = c->next)
+		if (elem(c, "cell")) {
+			cell = c;
+			cells++;
+		}
+	if (!mem || cells > 1) {
+		snprintf(why, whylen,
+			 cells > 1 ? "%d NUMA cells: set each cell's memory in the definition" :
+				     "no <memory> in the definition",
+			 cells);
+		rc = -ARAS_E_INVAL;
 		goto out;
 	}
-	memcpy(*out, buf, (size_t)size);
-	(*out)[size] = '\0';
+	if (hot && kib_of(hot, NULL) && kib > kib_of(hot, NULL)) {
+		snprintf(why, whylen, "%llu KiB is above the definition's <maxMemory> of %llu KiB", kib,
+			 kib_of(hot, NULL));
+		rc = -ARAS_E_INVAL;
+		goto out;
+	}
+	if ((rc = set_kib(mem, NULL, kib)) < 0 || (cell && (rc = set_kib(cell, "memory", kib)) < 0) ||
+	    (cur && kib_of(cur, NULL) > kib && (rc = set_kib(cur, NULL, kib)) < 0)) {
+		snprintf(why, whylen, "out of memory");
+		goto out;
+	}
+	rc = dump(doc, out, why, whylen);
 out:
-	xmlFree(buf);
 	xmlFreeDoc(doc);
 	return rc;
 }

@@ -48,4 +48,16 @@ int aras_clonexml_disks(const char *xml, size_t len, struct aras_clone_disk *out
 int aras_clonexml_rewrite(const char *xml, size_t len, const char *name, const struct aras_clone_disk *disks,
 			  const char *const *news, size_t n, char **out, char *why, size_t whylen);
 
+/*
+ * A definition's maximum memory (the next boot's) set in its XML, for a
+ * domain libvirt will not change with virDomainSetMemoryFlags (one with a
+ * NUMA cell: "initial memory of a domain with NUMA nodes cannot be
+ * modified with this API"): <memory> kib KiB, its one NUMA <cell> too,
+ * <currentMemory> lowered to it if above.  *out malloc'd; 0, or
+ * -ARAS_E_INVAL (not a domain; more than one NUMA cell; above
+ * <maxMemory>, the hot-plug limit) / -ARAS_E_NOMEM with why.
+ */
+int aras_clonexml_max_memory(const char *xml, size_t len, unsigned long long kib, char **out, char *why,
+			     size_t whylen);
+
 #endif

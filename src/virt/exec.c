@@ -243,6 +243,44 @@ static int grow_disk(virConnectPtr conn, virDomainPtr dom, const struct aras_job
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * The maximum memory of the definition, for the next boot (QEMU cannot
+ * change a running VM's).  libvirt refuses the call for a domain with
+ * NUMA cells (hot-pluggable memory has them): its definition is then
+ * rewritten (one cell: <memory> and the cell; clonexml.c) and defined again.
+ */
+static int set_max_memory(virConnectPtr conn, virDomainPtr dom, unsigned long long kib, char *err,
+			  size_t errlen)
+{
+	char *xml, *nxml = NULL, why[256];
+	virDomainPtr nd;
+
+	if (set_mem(dom, kib, VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_MEM_MAXIMUM) == 0)
+		return 0;
+	aras_virt_errtext(err, errlen, "virDomainSetMemoryFlags (maximum, persistent)");
+	if (virDomainIsPersistent(dom) != 1 ||
+	    !(xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE)))
+		return -1;
+	if (!strstr(xml, "<numa>") ||
+	    aras_clonexml_max_memory(xml, strlen(xml), kib, &nxml, why, sizeof(why)) < 0) {
+		size_t n = strlen(err);
+
+		if (strstr(xml, "<numa>"))
+			snprintf(err + n, errlen - n, "; the definition: %s", why);
+		free(xml);
+		return -1;
+	}
+	free(xml);
+	nd = virDomainDefineXML(conn, nxml);
+	free(nxml);
+	if (!nd) {
+		aras_virt_errtext(err, errlen, "define with the new maximum memory");
+		return -1;
+	}
+	virDomainFree(nd);
+	return 0;
+}
+
 int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
 		    size_t errlen)
 {
@@ -253,16 +291,8 @@ int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 				    err, errlen, "virDomainSetVcpusFlags");
 	case ARAS_KIND_GROW_MEM:
 	case ARAS_KIND_SHRINK_MEM:
-		if (job->maximum) {
-			/* QEMU cannot change a running VM's maximum: the definition's, for its next boot */
-			if (set_mem(dom, job->amount, VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_MEM_MAXIMUM) <
-			    0) {
-				aras_virt_errtext(err, errlen,
-						  "virDomainSetMemoryFlags (maximum, persistent)");
-				return -1;
-			}
-			return 0;
-		}
+		if (job->maximum)
+			return set_max_memory(conn, dom, job->amount, err, errlen);
 		return both_or_live(set_mem(dom, job->amount, LIVE_CONFIG), set_mem, dom, job->amount, err,
 				    errlen, "virDomainSetMemoryFlags");
 	case ARAS_KIND_ADD_DISK: return add_disk(conn, dom, job, err, errlen);

@@ -4,7 +4,8 @@
  * terminated within its field, every list within its bound.  The clone's
  * rewrite (src/virt/clonexml.c): the disks it lists are terminated and
  * bounded, and the XML it makes of them has no UUID and lists the same
- * disks with the new sources.
+ * disks with the new sources; the maximum memory rewrite gives a domain
+ * with that <memory>.
  */
 #include "virt/clonexml.h"
 #include "virt/domxml.h"
@@ -59,11 +60,30 @@ static void clone(const char *xml, size_t size)
 	free(out);
 }
 
+/* The maximum memory rewrite: a refusal says why; a result is a domain with that <memory>. */
+static void max_memory(const char *xml, size_t size)
+{
+	static struct aras_clone_disk dd[ARAS_CLONE_MAX_DISKS];
+	char why[256] = "", *out = NULL;
+
+	if (aras_clonexml_max_memory(xml, size, 2097152, &out, why, sizeof(why)) < 0) {
+		if (out || !why[0])
+			abort();
+		return;
+	}
+	if (!strstr(out, "unit=\"KiB\">2097152</memory>") ||
+	    (aras_clonexml_disks(out, strlen(out), dd, ARAS_CLONE_MAX_DISKS, why, sizeof(why)) < 0 &&
+	     strstr(why, "not a <domain>")))
+		abort();
+	free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct aras_vm_devices d;
 
 	clone((const char *)data, size);
+	max_memory((const char *)data, size);
 	if (aras_domxml_parse((const char *)data, size, &d) < 0) {
 		if (d.disks || d.nics || d.vcpus || d.ndisks || d.nnics || d.nvcpus)
 			abort();

@@ -335,6 +335,39 @@ static void clone_rewrite(void **state)
 	assert_null(out);
 }
 
+/* A definition's maximum memory in its XML: <memory>, its one NUMA cell, <currentMemory> if above. */
+static void max_memory(void **state)
+{
+	static const char numa[] =
+		"<domain type='qemu'><name>g</name><maxMemory slots='4' unit='MiB'>5120</maxMemory>"
+		"<memory unit='MiB'>1024</memory><currentMemory unit='MiB'>768</currentMemory>"
+		"<cpu><numa><cell id='0' cpus='0-3' memory='1024' unit='MiB'/></numa></cpu></domain>";
+	static const char two[] = "<domain><memory>1024</memory><cpu><numa><cell id='0' memory='512'/>"
+				  "<cell id='1' memory='512'/></numa></cpu></domain>";
+	char why[256] = "", *out = NULL;
+
+	(void)state;
+	assert_int_equal(aras_clonexml_max_memory(numa, strlen(numa), 2097152, &out, why, sizeof(why)), 0);
+	assert_non_null(strstr(out, "<memory unit=\"KiB\">2097152</memory>"));
+	assert_non_null(strstr(out, "memory=\"2097152\" unit=\"KiB\""));
+	assert_non_null(strstr(out, "<currentMemory unit=\"MiB\">768</currentMemory>"));
+	assert_non_null(strstr(out, "<maxMemory slots=\"4\" unit=\"MiB\">5120</maxMemory>"));
+	free(out);
+	/* below the current memory: that too */
+	assert_int_equal(aras_clonexml_max_memory(numa, strlen(numa), 524288, &out, why, sizeof(why)), 0);
+	assert_non_null(strstr(out, "<currentMemory unit=\"KiB\">524288</currentMemory>"));
+	free(out);
+	/* above the hot-plug limit, two cells, no domain */
+	assert_int_equal(aras_clonexml_max_memory(numa, strlen(numa), 6000000, &out, why, sizeof(why)),
+			 -ARAS_E_INVAL);
+	assert_null(out);
+	assert_non_null(strstr(why, "above the definition's <maxMemory> of 5242880 KiB"));
+	assert_int_equal(aras_clonexml_max_memory(two, strlen(two), 2097152, &out, why, sizeof(why)),
+			 -ARAS_E_INVAL);
+	assert_non_null(strstr(why, "2 NUMA cells"));
+	assert_int_equal(aras_clonexml_max_memory("<x/>", 4, 2097152, &out, why, sizeof(why)), -ARAS_E_INVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +375,7 @@ int main(void)
 		cmocka_unit_test(parse_rejects),       cmocka_unit_test(parse_hostile),
 		cmocka_unit_test(parse_length),        cmocka_unit_test(clone_disks),
 		cmocka_unit_test(clone_disks_refused), cmocka_unit_test(clone_rewrite),
+		cmocka_unit_test(max_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
