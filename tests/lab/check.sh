@@ -40,6 +40,10 @@
 #   S15 VM-MIB RFC 7666's tables of each lab host in its own SNMP context,
 #              against virsh; a moved guest keeps its vmIndex
 #              (tests/lab/vmmib.sh; ARAS_LAB_ONLY=vmmib)
+#   S16 managing VMs: a disk grown live (the guest sees it), the next
+#              boot's maximum memory of a NUMA guest, a clone of a shut-off
+#              guest started on the other host that boots and prints its own
+#              heartbeat (tests/lab/manage.sh; ARAS_LAB_ONLY=manage)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -528,7 +532,7 @@ start_trapd
 if [ -n "${ARAS_LAB_ONLY:-}" ]; then
 	for only in $ARAS_LAB_ONLY; do
 		case $only in
-		lifecycle | disk | steal | rules | envelope | devices | vmmib) . "$HERE/$only.sh" ;;
+		lifecycle | disk | steal | rules | envelope | devices | vmmib | manage) . "$HERE/$only.sh" ;;
 		*) abort "ARAS_LAB_ONLY: no scenario file $only.sh" ;;
 		esac
 	done
@@ -841,4 +845,7 @@ destroy cpu2
 
 # ================================================ R10: VM-MIB in each host's context (S15)
 . "$HERE/vmmib.sh"
+
+# ================================================ R11: managing VMs (S16)
+. "$HERE/manage.sh"
 exit 0

@@ -262,9 +262,8 @@ fi
 hb_wait lc1 15 "hb >= 2" >/dev/null # booted far enough to have acpid running
 
 # edits (issue 24): 1 -> 2 vCPUs and the balloon to 400 MiB in one SET,
-# seen inside the guest.  (Its maximum is not edited here: the lab's guests
-# have a NUMA cell for DIMM hotplug, and libvirt changes a NUMA guest's
-# memory size only through its XML, not virDomainSetMemoryFlags.)
+# seen inside the guest.  (The maximum memory, a disk's size and a clone
+# are S16's, tests/lab/manage.sh.)
 V_VCPUS_T=46 V_MEM_T=47
 m0=$(hb_field lc1 memtotal_kb)
 if sset "$VM_ENTRY.$V_VCPUS_T.${VOID[lc1]}" u 2 "$VM_ENTRY.$V_MEM_T.${VOID[lc1]}" u 409600 >/dev/null; then
