@@ -966,8 +966,18 @@ const char *aras_order_outcome_name(int outcome)
  * order supersedes it.  A controller's (or maintenance's) action keeps
  * out neither destroy nor shutdownForce: they never wait on the controller.
  */
-/* blocking_action's cmd for a clone order (no arasVmCommand is negative) */
+/* Order id is an edit among the orders aras_engine_resolve is running. */
+static int recovered_edit(const struct aras_engine *e, uint32_t id)
+{
+	for (size_t i = 0; e->resolving && i < e->resolving->n; i++)
+		if (e->resolving->v[i].id == id)
+			return e->resolving->v[i].kind == ARAS_ORDER_EDIT;
+	return 0;
+}
+
+/* blocking_action's cmd for a clone or an edit order (no arasVmCommand is negative) */
 #define CLONE_CMD (-1)
+#define EDIT_CMD (-2)
 
 static const struct aras_action *blocking_action(const struct aras_engine *e,
 						 const uint8_t uuid[ARAS_UUID_LEN], int cmd)
@@ -984,6 +994,9 @@ static const struct aras_action *blocking_action(const struct aras_engine *e,
 			continue;
 		/* a template only read: several clones of it run at once */
 		if (cmd == CLONE_CMD && a->kind == ARAS_KIND_CLONE)
+			continue;
+		/* an edit recovered with this one: they were one SET's (resolve) */
+		if (cmd == EDIT_CMD && a->order_id && recovered_edit(e, a->order_id))
 			continue;
 		return a;
 	}
@@ -1238,7 +1251,8 @@ static int check_edit(const struct aras_engine *e, const struct aras_order *o, c
 		snprintf(why, whylen, "no such VM");
 		return -ARAS_E_NOENT;
 	}
-	if ((rc = edit_range(vm, o, why, whylen)) < 0 || (rc = order_vm_free(e, vm, 0, why, whylen)) < 0)
+	if ((rc = edit_range(vm, o, why, whylen)) < 0 ||
+	    (rc = order_vm_free(e, vm, EDIT_CMD, why, whylen)) < 0)
 		return rc;
 	if (vm->state == ARAS_VM_CRASHED || vm->state == ARAS_VM_OTHER || vm->missing) {
 		snprintf(why, whylen, "VM %s is neither running, paused nor shut off", vm->name);
@@ -1910,6 +1924,7 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 	if (!os)
 		return;
 	e->recover = NULL;
+	e->resolving = os;
 	for (size_t i = 0; i < os->n; i++) {
 		const struct aras_order *o = &os->v[i];
 		char why[ARAS_ERRTEXT_MAX], w[ARAS_ERRTEXT_MAX];
@@ -1933,6 +1948,7 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 		elog(e, LOG_INFO, "order %u of the last run has no outcome: running it now", (unsigned)o->id);
 		aras_engine_order(e, o, now_ms, wall);
 	}
+	e->resolving = NULL;
 	aras_orders_clear(os);
 	free(os);
 }

@@ -44,7 +44,13 @@ struct aras_engine {
 	 * the controller leaves their VMs alone meanwhile.
 	 */
 	const struct aras_orders *held;
-	struct aras_orders *recover;   /* journalled orders to resolve at start (aras_engine_recover) */
+	struct aras_orders *recover; /* journalled orders to resolve at start (aras_engine_recover) */
+	/*
+	 * While aras_engine_resolve runs them: the recovered orders, so that
+	 * the edits one SET gave a VM run together again (an edit's action
+	 * does not keep another edit of that batch out).
+	 */
+	const struct aras_orders *resolving;
 	struct aras_order_note *notes; /* the last run's outcomes, recorded at resolve */
 	size_t nnotes;
 };

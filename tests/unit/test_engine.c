@@ -1260,7 +1260,8 @@ static void test_clone_orders(void **unused)
 /*
  * Orders of the last run whose effect is already there: a clone whose
  * name a VM on its host has, an undefine of a VM no host lists; they are
- * recorded succeeded, not run again.
+ * recorded succeeded, not run again.  Two edits of one VM (one SET's) both
+ * run again.
  */
 static void test_recover_done_before(void **unused)
 {
@@ -1278,9 +1279,19 @@ static void test_recover_done_before(void **unused)
 	o = clone_order(3, "fresh", 0, 0); /* not there: runs */
 	o.id = 33;
 	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	/* two edits of one VM (one SET's): both run, the first's action does not keep the second out */
+	o = edit_order(1, ARAS_EDIT_VCPUS, 3, 0);
+	o.id = 34;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = edit_order(1, ARAS_EDIT_MEM, 500000, 0);
+	o.id = 35;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
 	aras_engine_resolve(&f->e, T0, T_WALL);
-	assert_int_equal(f->r.jobs, 1);
-	assert_int_equal(f->r.last_kind, ARAS_KIND_CLONE);
+	assert_int_equal(f->r.jobs, 3);
+	assert_int_equal(f->r.last_kind, ARAS_KIND_SHRINK_MEM);
+	/* outside a resolve, an edit still waits for the VM's running action */
+	assert_int_equal(check(f, edit_order(1, ARAS_EDIT_MEM_MAX, 2000000, 1), "action in progress"),
+			 -ARAS_E_INCONSIST);
 	a = aras_plan_at(f->e.plan, 0);
 	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
 	assert_int_equal(a->kind, ARAS_KIND_CLONE);
@@ -1295,6 +1306,10 @@ static void test_recover_done_before(void **unused)
 	a = aras_plan_at(f->e.plan, 2);
 	assert_int_equal(a->state, ARAS_AS_RUNNING);
 	assert_string_equal(a->clone_name, "fresh");
+	assert_int_equal(aras_plan_at(f->e.plan, 3)->state, ARAS_AS_RUNNING);
+	assert_int_equal(aras_plan_at(f->e.plan, 3)->order_id, 34);
+	assert_int_equal(aras_plan_at(f->e.plan, 4)->state, ARAS_AS_RUNNING);
+	assert_int_equal(aras_plan_at(f->e.plan, 4)->order_id, 35);
 	fx_free(f);
 }
 
