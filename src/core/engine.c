@@ -1130,10 +1130,10 @@ static int edit_kind(const struct aras_vm *vm, const struct aras_order *o)
 	}
 }
 
-/* A disk's size in MiB, rounded up (what arasDiskCapacity shows, and a grow must pass). */
+/* A disk's size in whole MiB, as arasDiskCapacity shows it. */
 static uint64_t disk_mib(const struct aras_disk *d)
 {
-	return (d->capacity + 1048575) / 1048576;
+	return d->capacity / 1048576;
 }
 
 /* What the VM has of what the edit changes (the action's "before"). */
@@ -1167,7 +1167,8 @@ static int disk_range(const struct aras_vm *vm, const struct aras_order *o, char
 		snprintf(why, whylen, "the size of disk %s of VM %s is not known yet", d->target, vm->name);
 		return -ARAS_E_INCONSIST;
 	}
-	if (o->value <= disk_mib(d) || o->value > UINT32_MAX) {
+	/* above the disk's size in bytes (a 10.5 MiB disk, shown as 10, takes 11) */
+	if (o->value * 1048576 <= d->capacity || o->value > UINT32_MAX) {
 		snprintf(why, whylen,
 			 "disk %s of VM %s has %llu MiB: a disk is only grown (%llu .. %u MiB), not %llu",
 			 d->target, vm->name, (unsigned long long)disk_mib(d),
@@ -1641,7 +1642,10 @@ static void order_row(struct aras_engine *e, const struct aras_order *o, int sta
 	else
 		aras_uuid_format(o->uuid, dec.vm_name);
 	dec.kind = o->kind == ARAS_ORDER_MIGRATE ? ARAS_KIND_MIGRATE :
-		   o->kind == ARAS_ORDER_EDIT    ? (vm ? edit_kind(vm, o) : ARAS_KIND_GROW_MEM) :
+		   o->kind == ARAS_ORDER_EDIT    ? (vm                         ? edit_kind(vm, o) :
+						    o->edit == ARAS_EDIT_DISK  ? ARAS_KIND_GROW_DISK :
+						    o->edit == ARAS_EDIT_VCPUS ? ARAS_KIND_ADD_VCPU :
+										 ARAS_KIND_GROW_MEM) :
 		   o->kind == ARAS_ORDER_CLONE   ? ARAS_KIND_CLONE :
 						   aras_kind_of_cmd(o->cmd);
 	dec.amount = o->kind == ARAS_ORDER_EDIT ? o->value : 0;
@@ -1875,6 +1879,14 @@ static void history_row(struct aras_engine *e, const struct aras_order *o, int o
 	record(e, &al);
 }
 
+static int all_hosts_up(const struct aras_engine *e)
+{
+	for (size_t i = 0; i < e->model.nhosts; i++)
+		if (e->model.hosts[i].state != ARAS_HOST_UP)
+			return 0;
+	return 1;
+}
+
 /*
  * An order of the last run with no outcome whose effect is there already
  * (the last run stopped between the job and its outcome): an undefine of
@@ -1884,7 +1896,9 @@ static int done_before(const struct aras_engine *e, const struct aras_order *o, 
 {
 	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
 
-	if (o->kind == ARAS_ORDER_COMMAND && o->cmd == ARAS_CMD_UNDEFINE && (!vm || vm->undefined)) {
+	/* no host lists it: every host up and polled, or arasd's own undefine ran */
+	if (o->kind == ARAS_ORDER_COMMAND && o->cmd == ARAS_CMD_UNDEFINE &&
+	    ((vm && vm->undefined) || (!vm && all_hosts_up(e)))) {
 		snprintf(why, whylen, "done before the restart: no host lists the VM");
 		return 1;
 	}

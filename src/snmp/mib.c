@@ -1291,14 +1291,23 @@ static void clone_reserve_all(netsnmp_agent_request_info *reqinfo, netsnmp_reque
 
 static void clone_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, void *row, unsigned col)
 {
+	(void)row;
 	switch (reqinfo->mode) {
 	case MODE_SET_RESERVE1: return; /* clone_reserve_all */
 	case MODE_SET_RESERVE2: aras_txn_check_orders(mib.d, reqinfo, r); return;
 	case MODE_SET_COMMIT:
 		aras_txn_phase(mib.d, reqinfo, r);
-		/* destroy(6): the request's row goes; its action (and job) stay */
-		if (col == ARAS_CLC_ROW_STATUS && *r->requestvb->val.integer == RS_DESTROY && row)
-			clone_row_drop(((struct clone_row *)row)->index_oid[0], 0);
+		/*
+		 * destroy(6): the request's row goes; its action (and job) stay.
+		 * By the varbind's index: the orders run just now may have
+		 * dropped old actions, and with them the row found at RESERVE1.
+		 */
+		if (col == ARAS_CLC_ROW_STATUS && *r->requestvb->val.integer == RS_DESTROY) {
+			netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+
+			if (ti && ti->indexes)
+				clone_row_drop((uint32_t)*ti->indexes->val.integer, 0);
+		}
 		return;
 	default: aras_txn_phase(mib.d, reqinfo, r); return;
 	}

@@ -18,7 +18,22 @@ static const char log_token[] = "virt";
 struct copy {
 	virStorageVolPtr vol;
 	char *source; /* a path, or a volume name (volume disks) */
+	int block;    /* the copy is a block device */
 };
+
+/* s is 1 .. max of [A-Za-z0-9]: safe in a volume's name and XML. */
+static int plain(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
 
 /* The template's volume of disk d and its pool, or -1 with why. */
 static int find_volume(virConnectPtr conn, const struct aras_clone_disk *d, virStorageVolPtr *vol,
@@ -59,11 +74,20 @@ static int copy_disk(virConnectPtr conn, const struct aras_clone_disk *d, const 
 	char vname[160], fmt[64] = "", xml[512];
 	int rc = -1;
 
+	/* what goes into the volume's XML and name: plain words only */
+	if (!plain(d->target, 31) || (d->format[0] && !plain(d->format, 16))) {
+		snprintf(err, errlen, "disk %.31s: a target or format arasd does not put in a volume name",
+			 d->target);
+		return -1;
+	}
 	if (find_volume(conn, d, &vol, &pool, err, errlen) < 0)
 		return -1;
 	old = virStorageVolGetName(vol);
 	ext = old ? strrchr(old, '.') : NULL;
-	snprintf(vname, sizeof(vname), "%.64s-%.31s%.16s", name, d->target, ext && ext != old ? ext : "");
+	/* the source's extension, when it is one (".qcow2", ".img"; not ".04-server") */
+	if (!ext || ext == old || !plain(ext + 1, 8))
+		ext = "";
+	snprintf(vname, sizeof(vname), "%.64s-%.31s%.9s", name, d->target, ext);
 	if (virStorageVolGetInfo(vol, &info) < 0) {
 		aras_virt_errtext(err, errlen, "template volume");
 		goto out;
@@ -86,6 +110,9 @@ static int copy_disk(virConnectPtr conn, const struct aras_clone_disk *d, const 
 		aras_virt_errtext(err, errlen, "path of the copy");
 		goto out;
 	}
+	/* a copy in a logical, disk or iSCSI pool is a block device, whatever the source was */
+	if (virStorageVolGetInfo(c->vol, &info) == 0)
+		c->block = info.type == VIR_STORAGE_VOL_BLOCK;
 	rc = 0;
 out:
 	virStorageVolFree(vol);
@@ -160,6 +187,7 @@ int aras_virt_clone(virConnectPtr conn, virDomainPtr tpl, const struct aras_job 
 		if (copy_disk(conn, &disks[made], job->clone_name, &copies[made], err, errlen) < 0)
 			goto out;
 		news[made] = copies[made].source;
+		disks[made].copy_block = copies[made].block;
 	}
 	if (aras_clonexml_rewrite(xml, strlen(xml), job->clone_name, disks, news, (size_t)n, &cxml, err,
 				  errlen) < 0)

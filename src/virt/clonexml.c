@@ -163,6 +163,31 @@ static int dump(xmlDoc *doc, char **out, char *why, size_t whylen)
 	return 0;
 }
 
+int aras_clonexml_disk(const char *xml, size_t len, const char *target, struct aras_clone_disk *out,
+		       char *why, size_t whylen)
+{
+	xmlDoc *doc = parse(xml, len, why, whylen);
+	xmlNode *devs;
+	int rc = -ARAS_E_NOENT;
+
+	if (!doc)
+		return -ARAS_E_INVAL;
+	devs = first(xmlDocGetRootElement(doc), "devices");
+	for (xmlNode *c = devs ? devs->children : NULL; c; c = c->next) {
+		char t[sizeof(out->target)];
+
+		if (!elem(c, "disk") || prop(first(c, "target"), "dev", t, sizeof(t)) != 1 ||
+		    strcmp(t, target) != 0)
+			continue;
+		rc = copied(c) ? take(c, out, why, whylen) : -ARAS_E_NOENT;
+		break;
+	}
+	if (rc == -ARAS_E_NOENT)
+		snprintf(why, whylen, "no writable disk %.32s in the definition", target);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
 /* Remove every child element of n named name. */
 static void drop(xmlNode *n, const char *name)
 {
@@ -179,6 +204,27 @@ static void drop(xmlNode *n, const char *name)
 	}
 }
 
+/* libvirt takes a domain's UUID from <sysinfo><system><entry name='uuid'> when <uuid> is absent. */
+static void drop_sysinfo_uuid(xmlNode *root)
+{
+	for (xmlNode *si = root->children; si; si = si->next) {
+		xmlNode *sys = elem(si, "sysinfo") ? first(si, "system") : NULL;
+		xmlNode *c = sys ? sys->children : NULL;
+
+		while (c) {
+			xmlNode *next = c->next;
+			char name[16];
+
+			if (elem(c, "entry") && prop(c, "name", name, sizeof(name)) == 1 &&
+			    strcmp(name, "uuid") == 0) {
+				xmlUnlinkNode(c);
+				xmlFreeNode(c);
+			}
+			c = next;
+		}
+	}
+}
+
 /* The copied disk d gets its new source: a file path, or a volume of the same pool. */
 static int resource(xmlNode *disk, const struct aras_clone_disk *d, const char *news)
 {
@@ -189,10 +235,11 @@ static int resource(xmlNode *disk, const struct aras_clone_disk *d, const char *
 	if (d->volume) {
 		return xmlSetProp(src, (const xmlChar *)"volume", (const xmlChar *)news) ? 0 : -ARAS_E_NOMEM;
 	}
-	/* a block device's copy is a file: a new <source file>, and the disk is of type file */
+	/* a new <source file> or <source dev> (the copy's kind, which may differ from the source's) */
 	fresh = xmlNewNode(NULL, (const xmlChar *)"source");
-	if (!fresh || !xmlSetProp(fresh, (const xmlChar *)"file", (const xmlChar *)news) ||
-	    !xmlSetProp(disk, (const xmlChar *)"type", (const xmlChar *)"file")) {
+	if (!fresh ||
+	    !xmlSetProp(fresh, (const xmlChar *)(d->copy_block ? "dev" : "file"), (const xmlChar *)news) ||
+	    !xmlSetProp(disk, (const xmlChar *)"type", (const xmlChar *)(d->copy_block ? "block" : "file"))) {
 		xmlFreeNode(fresh);
 		return -ARAS_E_NOMEM;
 	}
@@ -214,6 +261,8 @@ int aras_clonexml_rewrite(const char *xml, size_t len, const char *name, const s
 		return -ARAS_E_INVAL;
 	root = xmlDocGetRootElement(doc);
 	drop(root, "uuid");
+	drop(root, "genid");
+	drop_sysinfo_uuid(root);
 	if ((os = first(root, "os")))
 		drop(os, "nvram");
 	if (!(nm = first(root, "name")) && !(nm = xmlNewChild(root, NULL, (const xmlChar *)"name", NULL))) {
@@ -310,6 +359,7 @@ int aras_clonexml_max_memory(const char *xml, size_t len, unsigned long long kib
 {
 	xmlDoc *doc = parse(xml, len, why, whylen);
 	xmlNode *root, *mem, *cur, *hot, *numa, *cell = NULL;
+	unsigned long long dimms = 0;
 	int cells = 0, rc = 0;
 
 	*out = NULL;
@@ -339,7 +389,21 @@ int aras_clonexml_max_memory(const char *xml, size_t len, unsigned long long kib
 		rc = -ARAS_E_INVAL;
 		goto out;
 	}
-	if ((rc = set_kib(mem, NULL, kib)) < 0 || (cell && (rc = set_kib(cell, "memory", kib)) < 0) ||
+	/* libvirt's total is the cells' memory and the DIMMs': the cell gets the rest */
+	for (xmlNode *c = first(root, "devices") ? first(root, "devices")->children : NULL; c; c = c->next) {
+		char model[16];
+
+		if (elem(c, "memory") && prop(c, "model", model, sizeof(model)) == 1 &&
+		    strcmp(model, "dimm") == 0)
+			dimms += kib_of(first(first(c, "target"), "size"), NULL);
+	}
+	if (cell && kib <= dimms) {
+		snprintf(why, whylen, "%llu KiB is not above the %llu KiB of the domain's memory DIMMs", kib,
+			 dimms);
+		rc = -ARAS_E_INVAL;
+		goto out;
+	}
+	if ((rc = set_kib(mem, NULL, kib)) < 0 || (cell && (rc = set_kib(cell, "memory", kib - dimms)) < 0) ||
 	    (cur && kib_of(cur, NULL) > kib && (rc = set_kib(cur, NULL, kib)) < 0)) {
 		snprintf(why, whylen, "out of memory");
 		goto out;

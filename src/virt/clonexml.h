@@ -24,6 +24,7 @@ struct aras_clone_disk {
 	char pool[256];    /* type volume: <source pool> */
 	char format[32];   /* <driver type>: raw, qcow2 ("" when not given) */
 	int volume;        /* type volume (else a path) */
+	int copy_block;    /* set by the caller: the copy is a block device (its pool's kind), not a file */
 };
 
 /*
@@ -38,24 +39,36 @@ int aras_clonexml_disks(const char *xml, size_t len, struct aras_clone_disk *out
 
 /*
  * The clone's domain XML (*out, malloc'd, NUL-terminated): the template's
- * xml[0..len) with <name> name, no <uuid>, no <mac> or <target> in any
- * <interface> (libvirt makes new ones), no
+ * xml[0..len) with <name> name, no <uuid>, <sysinfo> UUID entry or <genid>,
+ * no <mac> or <target> in any <interface> (libvirt makes new ones), no
  * <nvram> (libvirt makes the clone its own), and the source of disk i
  * (disks[i], as aras_clonexml_disks gave them, n of them) news[i]: a path
- * for a file or block disk (now a file), a volume name for a volume disk.
+ * for a file or block disk (a file, or a block device if copy_block), a
+ * volume name for a volume disk.
  * 0, or -ARAS_E_INVAL / -ARAS_E_NOMEM with why.
  */
 int aras_clonexml_rewrite(const char *xml, size_t len, const char *name, const struct aras_clone_disk *disks,
 			  const char *const *news, size_t n, char **out, char *why, size_t whylen);
 
 /*
+ * One disk of domain xml[0..len) by its target name, whatever the others
+ * are: 0 and *out (as aras_clonexml_disks fills it), or -ARAS_E_NOENT (no
+ * such disk, or one that is read-only, shareable or not a disk) /
+ * -ARAS_E_INVAL with why.
+ */
+int aras_clonexml_disk(const char *xml, size_t len, const char *target, struct aras_clone_disk *out,
+		       char *why, size_t whylen);
+
+/*
  * A definition's maximum memory (the next boot's) set in its XML, for a
  * domain libvirt will not change with virDomainSetMemoryFlags (one with a
  * NUMA cell: "initial memory of a domain with NUMA nodes cannot be
- * modified with this API"): <memory> kib KiB, its one NUMA <cell> too,
- * <currentMemory> lowered to it if above.  *out malloc'd; 0, or
+ * modified with this API"): <memory> kib KiB, its one NUMA <cell> kib less
+ * the DIMMs it has (libvirt counts them in), <currentMemory> lowered to kib
+ * if above.  *out malloc'd; 0, or
  * -ARAS_E_INVAL (not a domain; more than one NUMA cell; above
- * <maxMemory>, the hot-plug limit) / -ARAS_E_NOMEM with why.
+ * <maxMemory>, the hot-plug limit; not above its DIMMs) / -ARAS_E_NOMEM
+ * with why.
  */
 int aras_clonexml_max_memory(const char *xml, size_t len, unsigned long long kib, char **out, char *why,
 			     size_t whylen);

@@ -156,43 +156,36 @@ cleanup:
 static virStorageVolPtr disk_volume(virConnectPtr conn, virDomainPtr dom, const char *target, char *err,
 				    size_t errlen)
 {
-	struct aras_clone_disk disks[ARAS_CLONE_MAX_DISKS];
+	struct aras_clone_disk d;
 	char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-	virStorageVolPtr vol = NULL;
-	int n;
+	virStoragePoolPtr pool;
+	virStorageVolPtr vol;
+	int rc;
 
 	if (!xml) {
 		aras_virt_errtext(err, errlen, "domain XML");
 		return NULL;
 	}
-	n = aras_clonexml_disks(xml, strlen(xml), disks, ARAS_CLONE_MAX_DISKS, err, errlen);
+	rc = aras_clonexml_disk(xml, strlen(xml), target, &d, err, errlen);
 	free(xml);
-	for (int i = 0; i < n; i++) {
-		virStoragePoolPtr pool;
-
-		if (strcmp(disks[i].target, target) != 0)
-			continue;
-		if (!disks[i].volume) {
-			vol = virStorageVolLookupByPath(conn, disks[i].source);
-			if (!vol)
-				snprintf(err, errlen,
-					 "disk %s (%s) of the shut-off VM is in no storage pool: start the "
-					 "VM to "
-					 "grow it",
-					 target, disks[i].source);
-			return vol;
-		}
-		pool = virStoragePoolLookupByName(conn, disks[i].pool);
-		vol = pool ? virStorageVolLookupByName(pool, disks[i].source) : NULL;
-		if (pool)
-			virStoragePoolFree(pool);
+	if (rc < 0)
+		return NULL;
+	if (!d.volume) {
+		vol = virStorageVolLookupByPath(conn, d.source);
 		if (!vol)
-			aras_virt_errtext(err, errlen, "volume of the disk");
+			snprintf(err, errlen,
+				 "disk %s (%s) of the shut-off VM is in no storage pool: start the VM to "
+				 "grow it",
+				 target, d.source);
 		return vol;
 	}
-	if (n >= 0)
-		snprintf(err, errlen, "no writable disk %s in the VM's definition", target);
-	return NULL;
+	pool = virStoragePoolLookupByName(conn, d.pool);
+	vol = pool ? virStorageVolLookupByName(pool, d.source) : NULL;
+	if (pool)
+		virStoragePoolFree(pool);
+	if (!vol)
+		aras_virt_errtext(err, errlen, "volume of the disk");
+	return vol;
 }
 
 /*

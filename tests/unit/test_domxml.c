@@ -207,6 +207,9 @@ static void parse_length(void **state)
 
 static const char tpl_xml[] =
 	"<domain type='kvm'><name>tpl</name><uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>"
+	"<genid>43dc0cf8-809b-4adb-9bea-a9abb5f3d90d</genid>"
+	"<sysinfo type='smbios'><system><entry name='manufacturer'>ACME</entry>"
+	"<entry name='uuid'>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</entry></system></sysinfo>"
 	"<memory unit='KiB'>262144</memory><vcpu>2</vcpu>"
 	"<os><type>hvm</type><loader type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>"
 	"<nvram>/var/lib/libvirt/qemu/nvram/tpl_VARS.fd</nvram></os>"
@@ -306,6 +309,9 @@ static void clone_rewrite(void **state)
 	assert_non_null(strstr(out, "<name>web1</name>"));
 	assert_null(strstr(out, "<name>tpl</name>"));
 	assert_null(strstr(out, "<uuid>"));
+	assert_null(strstr(out, "4dea22b3")); /* nor in <sysinfo>, whence libvirt would take it */
+	assert_null(strstr(out, "<genid>"));
+	assert_non_null(strstr(out, "<entry name=\"manufacturer\">ACME</entry>"));
 	assert_null(strstr(out, "<mac"));
 	assert_null(strstr(out, "tap-tpl"));
 	assert_non_null(strstr(out, "<source network=\"x\"/>"));
@@ -322,6 +328,33 @@ static void clone_rewrite(void **state)
 			 3);
 	assert_string_equal(again[2].source, "/pool/web1-vdd");
 	free(out);
+	/* a copy that is a block device (a logical pool's) stays a block disk */
+	d[2].copy_block = 1;
+	news[2] = "/dev/vg/web1-vdd";
+	assert_int_equal(
+		aras_clonexml_rewrite(tpl_xml, strlen(tpl_xml), "web1", d, news, 3, &out, why, sizeof(why)),
+		0);
+	assert_non_null(
+		strstr(out, "<disk type=\"block\" device=\"disk\"><source dev=\"/dev/vg/web1-vdd\"/>"));
+	free(out);
+	/* one disk by its target, whatever the others are */
+	{
+		struct aras_clone_disk one;
+		static const char net[] =
+			"<domain><devices><disk type='network' device='disk'><source protocol='rbd' "
+			"name='p/i'/><target dev='vda'/></disk><disk type='file' device='disk'>"
+			"<source file='/p/b.img'/><target dev='vdb'/></disk></devices></domain>";
+
+		assert_int_equal(aras_clonexml_disk(net, strlen(net), "vdb", &one, why, sizeof(why)), 0);
+		assert_string_equal(one.source, "/p/b.img");
+		assert_int_equal(aras_clonexml_disk(net, strlen(net), "vdc", &one, why, sizeof(why)),
+				 -ARAS_E_NOENT);
+		assert_non_null(strstr(why, "no writable disk vdc"));
+		assert_int_equal(aras_clonexml_disk(tpl_xml, strlen(tpl_xml), "vdc", &one, why, sizeof(why)),
+				 -ARAS_E_NOENT); /* shareable */
+		assert_int_equal(aras_clonexml_disk(net, strlen(net), "vda", &one, why, sizeof(why)),
+				 -ARAS_E_INVAL);
+	}
 	/* the disks changed between the listing and the rewrite */
 	assert_int_equal(
 		aras_clonexml_rewrite(tpl_xml, strlen(tpl_xml), "web1", d, news, 2, &out, why, sizeof(why)),
@@ -342,6 +375,13 @@ static void max_memory(void **state)
 		"<domain type='qemu'><name>g</name><maxMemory slots='4' unit='MiB'>5120</maxMemory>"
 		"<memory unit='MiB'>1024</memory><currentMemory unit='MiB'>768</currentMemory>"
 		"<cpu><numa><cell id='0' cpus='0-3' memory='1024' unit='MiB'/></numa></cpu></domain>";
+	static const char dimm[] =
+		"<domain type='qemu'><name>g</name><maxMemory slots='4' unit='MiB'>5120</maxMemory>"
+		"<memory unit='MiB'>1280</memory><cpu><numa><cell id='0' memory='1024' "
+		"unit='MiB'/></numa></cpu>"
+		"<devices><memory model='dimm'><target><size "
+		"unit='MiB'>256</size><node>0</node></target></memory>"
+		"</devices></domain>";
 	static const char two[] = "<domain><memory>1024</memory><cpu><numa><cell id='0' memory='512'/>"
 				  "<cell id='1' memory='512'/></numa></cpu></domain>";
 	char why[256] = "", *out = NULL;
@@ -357,6 +397,13 @@ static void max_memory(void **state)
 	assert_int_equal(aras_clonexml_max_memory(numa, strlen(numa), 524288, &out, why, sizeof(why)), 0);
 	assert_non_null(strstr(out, "<currentMemory unit=\"KiB\">524288</currentMemory>"));
 	free(out);
+	/* with a 256 MiB DIMM: the cell gets the rest (libvirt adds the DIMMs) */
+	assert_int_equal(aras_clonexml_max_memory(dimm, strlen(dimm), 2097152, &out, why, sizeof(why)), 0);
+	assert_non_null(strstr(out, "memory=\"1835008\" unit=\"KiB\""));
+	free(out);
+	assert_int_equal(aras_clonexml_max_memory(dimm, strlen(dimm), 262144, &out, why, sizeof(why)),
+			 -ARAS_E_INVAL);
+	assert_non_null(strstr(why, "not above the 262144 KiB of the domain's memory DIMMs"));
 	/* above the hot-plug limit, two cells, no domain */
 	assert_int_equal(aras_clonexml_max_memory(numa, strlen(numa), 6000000, &out, why, sizeof(why)),
 			 -ARAS_E_INVAL);

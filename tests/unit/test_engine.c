@@ -1286,6 +1286,8 @@ static void test_recover_done_before(void **unused)
 	o = edit_order(1, ARAS_EDIT_MEM, 500000, 0);
 	o.id = 35;
 	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	/* "no host lists VM 9" holds only with every host up (h3 is down in this fixture) */
+	aras_model_host(&f->e.model, 3)->state = ARAS_HOST_UP;
 	aras_engine_resolve(&f->e, T0, T_WALL);
 	assert_int_equal(f->r.jobs, 3);
 	assert_int_equal(f->r.last_kind, ARAS_KIND_SHRINK_MEM);
@@ -1310,6 +1312,17 @@ static void test_recover_done_before(void **unused)
 	assert_int_equal(aras_plan_at(f->e.plan, 3)->order_id, 34);
 	assert_int_equal(aras_plan_at(f->e.plan, 4)->state, ARAS_AS_RUNNING);
 	assert_int_equal(aras_plan_at(f->e.plan, 4)->order_id, 35);
+	fx_free(f);
+
+	/* a host down: its VMs are not listed, so an undefine is not taken for done */
+	f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	o = command(9, ARAS_CMD_UNDEFINE);
+	o.id = 36;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	aras_engine_resolve(&f->e, T0, T_WALL);
+	a = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_non_null(strstr(a->error, "not run at restart: no such VM"));
 	fx_free(f);
 }
 
