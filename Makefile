@@ -150,6 +150,8 @@ install: arasd arasd-replay
 	for f in $(DOCS); do install -D -m 644 $$f $(DESTDIR)$(PREFIX)/share/doc/arasd/$$f; done
 	install -D -m 644 conf/arasd.service $(DESTDIR)$(UNITDIR)/arasd.service
 	install -D -m 644 conf/arasd.logrotate $(DESTDIR)$(sysconfdir)/logrotate.d/arasd
+	@# the OCF resource agent where Pacemaker looks (OCF_ROOT is /usr/lib/ocf whatever the prefix)
+	install -D -m 755 conf/ocf/arasd $(DESTDIR)/usr/lib/ocf/resource.d/arasd/arasd
 	@# 640: it may hold mailPassword; group arasd (the service's user) reads it
 	test -e $(I_CONF) || install -D -m 640 conf/arasd.conf $(I_CONF)
 	-@if getent group arasd >/dev/null && [ "$$(id -u)" = 0 ]; then chgrp arasd $(I_CONF); fi
@@ -161,7 +163,7 @@ install: arasd arasd-replay
 		install -D -m 644 man/check_arasd.1 $(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1; fi
 
 uninstall:
-	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)/usr/lib/nagios/plugins/check_arasd \
+	rm -f $(I_BIN) $(I_DATA) $(DESTDIR)/usr/lib/nagios/plugins/check_arasd $(DESTDIR)/usr/lib/ocf/resource.d/arasd/arasd \
 		$(DESTDIR)$(PREFIX)/share/man/man1/check_arasd.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/arasd
 	if [ -L $(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf ]; then rm -f $(DESTDIR)$(PREFIX)/share/snmp/mibs/ietf; fi

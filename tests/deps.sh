@@ -17,6 +17,9 @@ PKGS="$PKGS debhelper dpkg-dev fakeroot lintian mandoc clang libclang-rt-14-dev"
 PKGS="$PKGS clang-format python3-yaml"
 # The package test checks the logrotate snippet; the sandbox test traces arasd.
 PKGS="$PKGS logrotate strace"
+# The OCF resource agent (conf/ocf/arasd) is checked with resource-agents'
+# ocf-tester, which validates its meta-data with xmllint.
+PKGS="$PKGS resource-agents libxml2-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

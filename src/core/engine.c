@@ -1890,7 +1890,8 @@ static int all_hosts_up(const struct aras_engine *e)
 /*
  * An order of the last run with no outcome whose effect is there already
  * (the last run stopped between the job and its outcome): an undefine of
- * a VM no host lists, a clone whose name a VM on its host has.  1 and why.
+ * a VM no host lists, a move whose VM is on its target, a clone whose
+ * name a VM on its host has.  1 and why.
  */
 static int done_before(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
 {
@@ -1900,6 +1901,14 @@ static int done_before(const struct aras_engine *e, const struct aras_order *o, 
 	if (o->kind == ARAS_ORDER_COMMAND && o->cmd == ARAS_CMD_UNDEFINE &&
 	    ((vm && vm->undefined) || (!vm && all_hosts_up(e)))) {
 		snprintf(why, whylen, "done before the restart: no host lists the VM");
+		return 1;
+	}
+	/* a move that ended while no arasd watched (a takeover, a crash during it) */
+	if (o->kind == ARAS_ORDER_MIGRATE && vm && !vm->undefined && vm->host == o->target) {
+		const struct aras_host *t = aras_model_host(&e->model, o->target);
+
+		snprintf(why, whylen, "done before the restart: VM %s is on host %s", vm->name,
+			 t ? t->name : "?");
 		return 1;
 	}
 	if (o->kind == ARAS_ORDER_CLONE) {

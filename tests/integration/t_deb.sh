@@ -121,6 +121,10 @@ done
 for f in snmptrapd/aras-trap-log zabbix/aras-zabbix-trap; do
 	is "/usr/share/arasd/$f 755" "$(stat -c %a "/usr/share/arasd/$f" 2>&1)" 755
 done
+is "the OCF resource agent /usr/lib/ocf/resource.d/arasd/arasd 755" \
+	"$(stat -c %a /usr/lib/ocf/resource.d/arasd/arasd 2>&1)" 755
+check "  its meta-data (ocf:arasd:arasd) lists the monitor action" \
+	sh -c "/usr/lib/ocf/resource.d/arasd/arasd meta-data | grep -q '<action name=\"monitor\"'"
 for c in /usr/share/arasd/snmptrapd/snmptrapd.conf /usr/share/arasd/zabbix/snmptrapd-zabbix.conf; do
 	for h in $(awk '$1 == "traphandle" { print $3 }' "$c" | sort -u); do
 		check "${c##*/}: its traphandle $h is installed" test -x "$h"

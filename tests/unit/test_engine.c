@@ -1260,8 +1260,8 @@ static void test_clone_orders(void **unused)
 /*
  * Orders of the last run whose effect is already there: a clone whose
  * name a VM on its host has, an undefine of a VM no host lists; they are
- * recorded succeeded, not run again.  Two edits of one VM (one SET's) both
- * run again.
+ * recorded succeeded, not run again, as is a move whose VM is on its
+ * target.  Two edits of one VM (one SET's) both run again.
  */
 static void test_recover_done_before(void **unused)
 {
@@ -1286,6 +1286,10 @@ static void test_recover_done_before(void **unused)
 	o = edit_order(1, ARAS_EDIT_MEM, 500000, 0);
 	o.id = 35;
 	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	/* a move of "calm" to h2, where it is: done (a takeover during the migration) */
+	o = (struct aras_order){ .kind = ARAS_ORDER_MIGRATE, .target = 2, .id = 37 };
+	mkuuid(o.uuid, 2);
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
 	/* "no host lists VM 9" holds only with every host up (h3 is down in this fixture) */
 	aras_model_host(&f->e.model, 3)->state = ARAS_HOST_UP;
 	aras_engine_resolve(&f->e, T0, T_WALL);
@@ -1303,7 +1307,7 @@ static void test_recover_done_before(void **unused)
 	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
 	assert_int_equal(a->kind, ARAS_KIND_UNDEFINE);
 	assert_non_null(strstr(a->reason, "no host lists the VM"));
-	assert_int_equal(f->r.outcomes, 2);
+	assert_int_equal(f->r.outcomes, 3); /* the clone, the undefine, the move */
 	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
 	a = aras_plan_at(f->e.plan, 2);
 	assert_int_equal(a->state, ARAS_AS_RUNNING);
@@ -1312,6 +1316,10 @@ static void test_recover_done_before(void **unused)
 	assert_int_equal(aras_plan_at(f->e.plan, 3)->order_id, 34);
 	assert_int_equal(aras_plan_at(f->e.plan, 4)->state, ARAS_AS_RUNNING);
 	assert_int_equal(aras_plan_at(f->e.plan, 4)->order_id, 35);
+	a = aras_plan_at(f->e.plan, 5);
+	assert_int_equal(a->kind, ARAS_KIND_MIGRATE);
+	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
+	assert_non_null(strstr(a->reason, "done before the restart: VM calm is on host h2"));
 	fx_free(f);
 
 	/* a host down: its VMs are not listed, so an undefine is not taken for done */
