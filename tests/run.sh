@@ -140,7 +140,8 @@ fi
 # and t_hostdown.sh (a host held up across polls) time out when slowed;
 # t_deb.sh builds and installs the package, t_sandbox.sh traces the release
 # build with strace, where LeakSanitizer cannot run; t_lint.sh and
-# t_docs.sh run no arasd, so there is nothing for a sanitizer to see), the unit tests
+# t_docs.sh run no arasd, so there is nothing for a sanitizer to see; t_ocf.sh
+# tests the resource agent's shell, whose arasd starts are t_set's), the unit tests
 # and the integration tests that drive arasd's threads on the
 # ThreadSanitizer build (TSAN_TESTS below), and the build matrix's
 # gcc -O0 / clang -O1 builds.  ARAS_RELIABILITY_CHECK=0 skips.
@@ -173,7 +174,7 @@ if [ -n "$BESIDE" ]; then
 fi
 if [ -z "${TESTS:-}" ] && [ "${ARAS_RELIABILITY_CHECK:-1}" != 0 ]; then
 	for step in "make -s -j$(nproc) CI=1 fuzz-check" \
-		"make -s -j$(nproc) CI=1 san-check SAN_TESTS='$(ls tests/integration/t_*.sh | grep -v -e t_faults.sh -e t_burst.sh -e t_hostdown.sh -e t_deb.sh -e t_sandbox.sh -e t_lint.sh -e t_docs.sh | tr '\n' ' ')'" \
+		"make -s -j$(nproc) CI=1 san-check SAN_TESTS='$(ls tests/integration/t_*.sh | grep -v -e t_faults.sh -e t_burst.sh -e t_hostdown.sh -e t_deb.sh -e t_sandbox.sh -e t_lint.sh -e t_docs.sh -e t_ocf.sh | tr '\n' ' ')'" \
 		"make -s -j$(nproc) CI=1 tsan-check TSAN_TESTS='$TSAN_TESTS'" \
 		"env MATRIX='gcc:-O0 clang:-O1' sh tests/build-matrix.sh"; do
 		name=${step%% SAN_TESTS=*}

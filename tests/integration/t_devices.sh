@@ -107,14 +107,14 @@ for line in sys.stdin:
 }
 full=$(swalk "$BASE_OID.1.8"; swalk "$BASE_OID.1.9"; swalk "$BASE_OID.1.10")
 check "the three tables walk in strictly increasing order" order_ok <<<"$full"
-is "disk table: 25 columns x 5 disks" "$(grep -c "^$DISK\." <<<"$full")" 125
+is "disk table: 26 columns x 5 disks" "$(grep -c "^$DISK\." <<<"$full")" 130
 is "interface table: 19 columns x 4 interfaces" "$(grep -c "^$NIC\." <<<"$full")" 76
 is "vCPU table: 7 columns x 5 vCPUs" "$(grep -c "^$VCPU\." <<<"$full")" 35
 bulk=$(sbulk "$BASE_OID.1")
 is "GETBULK over arasObjects returns the same device rows as the walks" \
 	"$(grep -E "^$BASE_OID\.1\.(8|9|10)\." <<<"$bulk" | awk '{print $1}' | md5sum)" "$(awk '{print $1}' <<<"$full" | md5sum)"
 check "GETNEXT past the last disk row is the first interface row" \
-	sh -c "snmpgetnext -v2c -c public -On $AGENT $DISK.26.255 | grep -q '^$NIC.2.$i1.'"
+	sh -c "snmpgetnext -v2c -c public -On $AGENT $DISK.27.255 | grep -q '^$NIC.2.$i1.'"
 check "GETNEXT past the last vCPU row leaves ARAS-MIB's objects" \
 	sh -c "! snmpgetnext -v2c -c public -On $AGENT $VCPU.8.255 | grep -q '^$BASE_OID.1\.'"
 

@@ -603,7 +603,8 @@ static void plan_names(void **state)
 		{ 5, "migrate", "succeeded" },    { 6, "removeVcpu", "failed" },
 		{ 7, "shrinkMemory", "expired" }, { 8, "start", "unknown" },
 		{ 16, "restore", "unknown" },     { 17, "undefine", "unknown" },
-		{ 18, "unknown", "unknown" },     { 1000, "unknown", "unknown" },
+		{ 18, "clone", "unknown" },       { 19, "unknown", "unknown" },
+		{ 1000, "unknown", "unknown" },
 	};
 
 	(void)state;
