@@ -1116,13 +1116,13 @@ static const struct aras_vm *clone_template(const char *text, char *why, size_t 
 		if (strcmp(m->vms[i]->name, text) != 0)
 			continue;
 		if (found) {
-			snprintf(why, whylen, "two VMs are named %s: give the template's UUID", text);
+			snprintf(why, whylen, "two VMs are named %.64s: give the template's UUID", text);
 			return NULL;
 		}
 		found = m->vms[i];
 	}
 	if (!found)
-		snprintf(why, whylen, "no VM named %s", text);
+		snprintf(why, whylen, "no VM named %.64s", text);
 	return found;
 }
 

@@ -71,7 +71,7 @@ static int copy_disk(virConnectPtr conn, const struct aras_clone_disk *d, const 
 	virStoragePoolPtr pool = NULL;
 	virStorageVolInfo info;
 	const char *old, *ext;
-	char vname[160], fmt[64] = "", xml[512];
+	char vname[160], fmt[96] = "", xml[512];
 	int rc = -1;
 
 	/* what goes into the volume's XML and name: plain words only */
