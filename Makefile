@@ -107,6 +107,12 @@ prometheus:
 		prometheus-snmp-generator --fail-on-parse-errors generate -o snmp.yml
 	python3 tools/prom-table.py conf/prometheus/snmp.yml src/snmp/prom_table.h
 
+# arasd failed over by a real three-node corosync + Pacemaker cluster in
+# network namespaces (tests/ha/check.sh, docs/ha.md): root.
+ha-check: all
+	sh tests/deps.sh
+	bash tests/ha/check.sh
+
 # arasd on the real two-host libvirt + QEMU lab (tests/lab/README.md): root, TCG.
 lab-check: all
 	bash tests/lab/check.sh
@@ -304,5 +310,5 @@ clean:
 	rm -f arasd arasd-replay src/*.o src/*/*.o $(UNIT_BIN) bench/floor tests/notify_drive
 	rm -rf build
 
-.PHONY: all demo install uninstall unit check test lint nms-check lab-check format clean bench-bin prometheus
+.PHONY: all demo install uninstall unit check test lint nms-check lab-check ha-check format clean bench-bin prometheus
 .PHONY: san san-check tsan tsan-check fuzz fuzz-bin fuzz-check build-matrix

@@ -20,6 +20,8 @@ PKGS="$PKGS logrotate strace"
 # The OCF resource agent (conf/ocf/arasd) is checked with resource-agents'
 # ocf-tester, which validates its meta-data with xmllint.
 PKGS="$PKGS resource-agents libxml2-utils"
+# make ha-check (tests/ha/check.sh): a three-node cluster in network namespaces.
+PKGS="$PKGS corosync pacemaker crmsh"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -48,12 +48,14 @@ for t in tests/unit/test_*; do
 	tally "$t" "${PIPESTATUS[0]}"
 done
 # t_zabbix.sh (about 4 min, most of it waiting on Zabbix's own poll, LLD
-# and trigger timers) runs beside the reliability steps below, whose
-# windows already allow for a slowed machine, instead of alone; its lines
-# are printed and counted once those are done.
+# and trigger timers) and the HA check (make ha-check, tests/ha/check.sh:
+# about 2 min, most of it a three-node Pacemaker cluster waiting on its
+# token and fencing timeouts) run beside the reliability steps below,
+# whose windows already allow for a slowed machine, instead of alone;
+# their lines are printed and counted once those are done.
 BESIDE=
 if [ -z "${TESTS:-}" ] && [ "${ARAS_RELIABILITY_CHECK:-1}" != 0 ]; then
-	BESIDE=tests/nms/t_zabbix.sh
+	BESIDE="tests/nms/t_zabbix.sh tests/ha/check.sh"
 fi
 # Integration and NMS tests two at a time (ARAS_LANES): most of their time
 # is spent waiting on polls, holds and the NMS's timers, and each has its
@@ -116,7 +118,7 @@ run_tests() {
 TESTLIST=
 for t in ${TESTS:-tests/integration/t_*.sh tests/nms/t_*.sh}; do
 	[ -f "$t" ] || continue
-	[ "$t" != "$BESIDE" ] || continue
+	case " $BESIDE " in *" $t "*) continue ;; esac
 	TESTLIST="$TESTLIST $t"
 done
 # shellcheck disable=SC2086
@@ -162,16 +164,17 @@ fi
 # notifications neither; t_deb and t_sandbox run the release build.  About
 # 2 1/2 min in all (docs/reliability.md).
 TSAN_TESTS="tests/integration/t_inventory.sh tests/integration/t_lifecycle.sh tests/integration/t_alloc.sh tests/integration/t_orders.sh"
-if [ -n "$BESIDE" ]; then
-	echo "# beside the reliability steps: $BESIDE"
-	beside_out=$(mktemp)
-	beside_t0=$SECONDS
+declare -A beside_pid beside_out
+beside_t0=$SECONDS
+for b in $BESIDE; do
+	echo "# beside the reliability steps: $b"
+	beside_out[$b]=$(mktemp)
 	(
-		timeout 600 bash "$BESIDE" >"$beside_out" 2>&1
-		echo "$? $SECONDS" >"$beside_out.rc"
+		timeout 600 bash "$b" >"${beside_out[$b]}" 2>&1
+		echo "$? $SECONDS" >"${beside_out[$b]}.rc"
 	) &
-	beside_pid=$!
-fi
+	beside_pid[$b]=$!
+done
 if [ -z "${TESTS:-}" ] && [ "${ARAS_RELIABILITY_CHECK:-1}" != 0 ]; then
 	for step in "make -s -j$(nproc) CI=1 fuzz-check" \
 		"make -s -j$(nproc) CI=1 san-check SAN_TESTS='$(ls tests/integration/t_*.sh | grep -v -e t_faults.sh -e t_burst.sh -e t_hostdown.sh -e t_deb.sh -e t_sandbox.sh -e t_lint.sh -e t_docs.sh -e t_ocf.sh | tr '\n' ' ')'" \
@@ -185,16 +188,16 @@ if [ -z "${TESTS:-}" ] && [ "${ARAS_RELIABILITY_CHECK:-1}" != 0 ]; then
 		tally "$name" "${PIPESTATUS[0]}"
 	done
 fi
-if [ -n "$BESIDE" ]; then
-	wait "$beside_pid"
-	echo "# integration (beside the reliability steps): $BESIDE"
-	tee "$out" <"$beside_out"
-	read -r beside_rc beside_end <"$beside_out.rc" || beside_rc=1
+for b in $BESIDE; do
+	wait "${beside_pid[$b]}"
+	echo "# integration (beside the reliability steps): $b"
+	tee "$out" <"${beside_out[$b]}"
+	read -r beside_rc beside_end <"${beside_out[$b]}.rc" || beside_rc=1
 	# its own time, not the time until the steps beside it were done
 	t0=$((SECONDS - ${beside_end:-$SECONDS} + beside_t0))
-	tally "$BESIDE" "$beside_rc"
-	rm -f "$beside_out" "$beside_out.rc"
-fi
+	tally "$b" "$beside_rc"
+	rm -f "${beside_out[$b]}" "${beside_out[$b]}.rc"
+done
 # The real-hypervisor lab (two libvirtd + QEMU guests): last, about 16 min
 # (at most 24).  ARAS_LAB_CHECK=0 skips it (a quick run while developing).
 if [ -z "${TESTS:-}" ] && [ "${ARAS_LAB_CHECK:-1}" != 0 ] && [ -f tests/lab/check.sh ]; then
