@@ -24,6 +24,7 @@ cat >"$T/want" <<'LIST'
 ./usr/share/man/man5/arasd.conf.5
 ./usr/share/man/man8/arasd.8
 ./usr/share/snmp/mibs/ARAS-MIB.txt
+./usr/lib/ocf/resource.d/arasd/arasd
 LIST
 # the link to erlang-snmp's IETF base MIBs, when it is installed
 ls -d /usr/lib/erlang/lib/snmp-*/mibs >/dev/null 2>&1 && echo ./usr/share/snmp/mibs/ietf >>"$T/want"

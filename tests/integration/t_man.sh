@@ -4,7 +4,7 @@
 # registers and every setting of the table is described in arasd.conf(5),
 # whose settings part is exactly what man/settings.sh generates from
 # `arasd -S`; every option of `arasd -h` and `arasd-replay --help` is in its
-# page (and arasd's in the README's option block).
+# page (and arasd's in the README's Options section).
 T_NAME=man
 . "$(dirname "$0")/../lib.sh"
 M=$TOP/man
@@ -43,10 +43,10 @@ missing=
 missing_readme=
 for o in $opts; do
 	grep -q "^\.It Fl $o\( \|$\)" "$M/arasd.8" || missing="$missing -$o"
-	sed -n '/^arasd \[/,/^```/p' "$TOP/README.md" | grep -q "^  -$o " || missing_readme="$missing_readme -$o"
+	sed -n '/^### Options/,/^###/p' "$TOP/README.md" | grep -q -- "\`-$o" || missing_readme="$missing_readme -$o"
 done
 is "every option of arasd -h ($(echo $opts | tr -d ' ')) is in arasd(8)" "${missing# }" ""
-is "every option of arasd -h is in the README's option block" "${missing_readme# }" ""
+is "every option of arasd -h is in the README's Options section" "${missing_readme# }" ""
 check "arasd -h's synopsis names every option" sh -c "for o in $(echo $opts); do '$ARASD' -h | head -1 | grep -q -- \"-\$o\" || exit 1; done"
 
 # options_in_page PAGE HELP-TEXT: sets MISSING to the options HELP lists
