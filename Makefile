@@ -49,10 +49,11 @@ src/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 tests/unit/test_%: tests/unit/test_%.c $(CORE_OBJ) $(UTIL_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 
-# The domain XML parsers (src/virt/domxml.c, clonexml.c) are tested alone with libxml2.
+# The domain XML parsers (src/virt/domxml.c, clonexml.c, xmlnode.c) are tested alone with libxml2.
+XML_SRC    = src/virt/domxml.c src/virt/clonexml.c src/virt/xmlnode.c
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
-tests/unit/test_domxml: tests/unit/test_domxml.c src/virt/domxml.c src/virt/clonexml.c $(CORE_OBJ)
+tests/unit/test_domxml: tests/unit/test_domxml.c $(XML_SRC) $(CORE_OBJ)
 	$(CC) $(CFLAGS) $(XML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(XML_LIBS) -lm
 
 unit: $(UNIT_BIN)
@@ -231,7 +232,7 @@ $(SAN_DIR)/arasd-replay: $(SAN_REPLAY) $(SAN_CORE)
 $(SAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(SAN_CORE) $(UTIL_SRC:%.c=$(SAN_DIR)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
-$(SAN_DIR)/tests/unit/test_domxml: tests/unit/test_domxml.c src/virt/domxml.c src/virt/clonexml.c $(SAN_CORE)
+$(SAN_DIR)/tests/unit/test_domxml: tests/unit/test_domxml.c $(XML_SRC) $(SAN_CORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(XML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(XML_LIBS) -lm
 
@@ -261,7 +262,7 @@ $(TSAN_DIR)/arasd: $(TSAN_CORE) $(TSAN_ADAPT)
 $(TSAN_DIR)/tests/unit/test_%: tests/unit/test_%.c $(TSAN_CORE) $(UTIL_SRC:%.c=$(TSAN_DIR)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TSAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
-$(TSAN_DIR)/tests/unit/test_domxml: tests/unit/test_domxml.c src/virt/domxml.c src/virt/clonexml.c $(TSAN_CORE)
+$(TSAN_DIR)/tests/unit/test_domxml: tests/unit/test_domxml.c $(XML_SRC) $(TSAN_CORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TSAN_FLAGS) $(XML_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(XML_LIBS) -lm
 
@@ -287,7 +288,7 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(REPLAY_SRC) src/core/*.h s
 	@mkdir -p $(FUZZ_DIR)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(if $(CI),-Werror) -Isrc $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) \
 		$(if $(findstring trace,$*),src/replay/trace.c) \
-		$(if $(findstring domxml,$*),$(XML_CFLAGS) src/virt/domxml.c src/virt/clonexml.c $(XML_LIBS)) -lm
+		$(if $(findstring domxml,$*),$(XML_CFLAGS) $(XML_SRC) $(XML_LIBS)) -lm
 
 fuzz-bin: $(FUZZ_BIN)
 

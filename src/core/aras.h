@@ -41,6 +41,15 @@ const char *aras_strerror(int err);
 
 #define ARAS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * c is a letter, a digit, '.', '_' or '-': the characters of the names
+ * arasd takes or writes back as words (placement groups, clones, the
+ * order journal's disk targets, the volumes a clone makes).
+ */
+int aras_word_char(char c);
+/* s is 1 .. max such characters. */
+int aras_word_ok(const char *s, size_t max);
+
 /* Format a 16-byte UUID as 8-4-4-4-12 hex into buf (ARAS_UUID_STRLEN). */
 void aras_uuid_format(const uint8_t uuid[ARAS_UUID_LEN], char *buf);
 /* Parse the 8-4-4-4-12 form (dashes optional); 0 or -ARAS_E_INVAL. */

@@ -960,12 +960,6 @@ const char *aras_order_outcome_name(int outcome)
 	return outcome >= 0 && outcome <= ARAS_JOUT_CANCELLED ? names[outcome] : "?";
 }
 
-/*
- * The open action of the VM that keeps an operator's order out (cmd: the
- * command, 0 for a migrate order), or NULL.  A proposal does not: the
- * order supersedes it.  A controller's (or maintenance's) action keeps
- * out neither destroy nor shutdownForce: they never wait on the controller.
- */
 /* Order id is an edit among the orders aras_engine_resolve is running. */
 static int recovered_edit(const struct aras_engine *e, uint32_t id)
 {
@@ -979,6 +973,14 @@ static int recovered_edit(const struct aras_engine *e, uint32_t id)
 #define CLONE_CMD (-1)
 #define EDIT_CMD (-2)
 
+/*
+ * The open action of the VM that keeps an operator's order out (cmd: the
+ * command, 0 for a migrate order, EDIT_CMD, CLONE_CMD), or NULL.  A
+ * proposal does not: the order supersedes it.  A controller's (or
+ * maintenance's) action keeps out neither destroy nor shutdownForce: they
+ * never wait on the controller.  Clones of one template run beside each
+ * other, and so do the edits of one SET recovered at restart.
+ */
 static const struct aras_action *blocking_action(const struct aras_engine *e,
 						 const uint8_t uuid[ARAS_UUID_LEN], int cmd)
 {
@@ -1060,7 +1062,7 @@ static int check_migrate(const struct aras_engine *e, const uint8_t uuid[ARAS_UU
 }
 
 /*
- * What every order for a VM needs (cmd: its command, 0 for an edit): its
+ * What every order for a VM needs (cmd: its command, EDIT_CMD or CLONE_CMD): its
  * host up, no action of the VM that keeps the order out, no order of the
  * last run still to resolve for it.  0 or -ARAS_E_INCONSIST with why.
  */
@@ -1266,13 +1268,12 @@ int aras_clone_name_ok(const char *name, size_t len)
 {
 	if (len < 1 || len > ARAS_CLONE_NAME_MAX)
 		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-
-		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+	/* a letter or a digit first: no name that reads as an option or a hidden file */
+	if (name[0] == '.' || name[0] == '_' || name[0] == '-')
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!aras_word_char(name[i]))
 			return 0;
-	}
 	return 1;
 }
 
@@ -1322,8 +1323,7 @@ static int check_clone(const struct aras_engine *e, const struct aras_order *o, 
 	if (!aras_clone_name_ok(o->name, strlen(o->name))) {
 		snprintf(why, whylen,
 			 "'%.64s' is not a name arasd gives a clone (1 .. %d of A-Z a-z 0-9 . _ -, a letter "
-			 "or "
-			 "digit first)",
+			 "or digit first)",
 			 o->name, ARAS_CLONE_NAME_MAX);
 		return -ARAS_E_RANGE;
 	}

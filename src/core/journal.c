@@ -23,20 +23,6 @@ void aras_jlog_free(struct aras_jlog *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* A word the journal reads back as it was written: 1 .. 31 of [A-Za-z0-9._-]. */
-int aras_journal_word_ok(const char *w)
-{
-	size_t n = strlen(w);
-
-	if (n < 1 || n > 31)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' && w[i] <= 'Z') ||
-		      (w[i] >= '0' && w[i] <= '9') || w[i] == '.' || w[i] == '_' || w[i] == '-'))
-			return 0;
-	return 1;
-}
-
 /* ---- format ---- */
 
 int aras_journal_format_order(const struct aras_order *o, char *buf, size_t len)
@@ -56,7 +42,7 @@ int aras_journal_format_order(const struct aras_order *o, char *buf, size_t len)
 	case ARAS_ORDER_EDIT:
 		if (o->edit < 1 || o->edit > ARAS_EDIT_MAX || o->value > UINT32_MAX)
 			return -ARAS_E_RANGE;
-		if (o->edit == ARAS_EDIT_DISK && !aras_journal_word_ok(o->disk))
+		if (o->edit == ARAS_EDIT_DISK && !aras_word_ok(o->disk, sizeof(o->disk) - 1))
 			return -ARAS_E_RANGE;
 		snprintf(buf, len, "order %u edit %s %s%s%s %llu%s\n", (unsigned)o->id, u,
 			 aras_edit_name(o->edit), o->edit == ARAS_EDIT_DISK ? "/" : "",
@@ -232,8 +218,7 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 			if (k != ARAS_EDIT_DISK && strcmp(w[4], aras_edit_name(k)) == 0)
 				e.o.edit = k;
 		/* a disk's: disk/TARGET */
-		if (strncmp(w[4], "disk/", 5) == 0 && aras_journal_word_ok(w[4] + 5) &&
-		    strlen(w[4] + 5) < sizeof(e.o.disk)) {
+		if (strncmp(w[4], "disk/", 5) == 0 && aras_word_ok(w[4] + 5, sizeof(e.o.disk) - 1)) {
 			e.o.edit = ARAS_EDIT_DISK;
 			snprintf(e.o.disk, sizeof(e.o.disk), "%s", w[4] + 5);
 		}

@@ -66,8 +66,6 @@ int aras_journal_parse(const char *buf, size_t len, const char *name, struct ara
 int aras_journal_load(const char *path, struct aras_jlog *out, char *why, size_t whylen);
 /* One line (with its line feed) for an order / an outcome; 0 or -ARAS_E_RANGE (no such order kind). */
 int aras_journal_format_order(const struct aras_order *o, char *buf, size_t len);
-/* 1 when w is a word the journal reads back as written (1 .. 31 of [A-Za-z0-9._-]): a disk's target. */
-int aras_journal_word_ok(const char *w);
 void aras_journal_format_done(uint32_t id, int outcome, const char *text, char *buf, size_t len);
 
 /* The journal arasd appends to. */

@@ -246,18 +246,12 @@ int aras_state_set_pref(struct aras_state *st, const uint8_t uuid[ARAS_UUID_LEN]
 
 /* ---- placement rules ---- */
 
-static int name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-	       c == '_' || c == '-';
-}
-
 int aras_group_name_ok(const char *name, size_t len)
 {
 	if (len < 1 || len > ARAS_GROUP_NAME_MAX)
 		return -ARAS_E_LENGTH;
 	for (size_t i = 0; i < len; i++)
-		if (!name_char(name[i]))
+		if (!aras_word_char(name[i]))
 			return -ARAS_E_RANGE;
 	return 0;
 }
@@ -275,7 +269,7 @@ int aras_group_hosts_ok(const char *hosts, size_t len)
 			item = 0;
 			continue;
 		}
-		if (!name_char(hosts[i]))
+		if (!aras_word_char(hosts[i]))
 			return -ARAS_E_RANGE;
 		item++;
 	}

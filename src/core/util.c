@@ -27,6 +27,24 @@ const char *aras_strerror(int err)
 	return "unknown error";
 }
 
+int aras_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+	       c == '_' || c == '-';
+}
+
+int aras_word_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!aras_word_char(s[i]))
+			return 0;
+	return 1;
+}
+
 void aras_uuid_format(const uint8_t uuid[ARAS_UUID_LEN], char *buf)
 {
 	snprintf(buf, ARAS_UUID_STRLEN,

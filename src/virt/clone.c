@@ -21,20 +21,6 @@ struct copy {
 	int block;    /* the copy is a block device */
 };
 
-/* s is 1 .. max of [A-Za-z0-9]: safe in a volume's name and XML. */
-static int plain(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > max)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9')))
-			return 0;
-	return 1;
-}
-
 /* The template's volume of disk d and its pool, or -1 with why. */
 static int find_volume(virConnectPtr conn, const struct aras_clone_disk *d, virStorageVolPtr *vol,
 		       virStoragePoolPtr *pool, char *err, size_t errlen)
@@ -74,8 +60,8 @@ static int copy_disk(virConnectPtr conn, const struct aras_clone_disk *d, const 
 	char vname[160], fmt[96] = "", xml[512];
 	int rc = -1;
 
-	/* what goes into the volume's XML and name: plain words only */
-	if (!plain(d->target, 31) || (d->format[0] && !plain(d->format, 16))) {
+	/* what goes into the volume's XML and name: words only (core/aras.h) */
+	if (!aras_word_ok(d->target, 31) || (d->format[0] && !aras_word_ok(d->format, 16))) {
 		snprintf(err, errlen, "disk %.31s: a target or format arasd does not put in a volume name",
 			 d->target);
 		return -1;
@@ -85,7 +71,7 @@ static int copy_disk(virConnectPtr conn, const struct aras_clone_disk *d, const 
 	old = virStorageVolGetName(vol);
 	ext = old ? strrchr(old, '.') : NULL;
 	/* the source's extension, when it is one (".qcow2", ".img"; not ".04-server") */
-	if (!ext || ext == old || !plain(ext + 1, 8))
+	if (!ext || ext == old || !aras_word_ok(ext + 1, 8))
 		ext = "";
 	snprintf(vname, sizeof(vname), "%.64s-%.31s%.9s", name, d->target, ext);
 	if (virStorageVolGetInfo(vol, &info) < 0) {

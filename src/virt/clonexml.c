@@ -4,6 +4,7 @@
 #include "clonexml.h"
 
 #include "core/aras.h"
+#include "xmlnode.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -13,19 +14,6 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-
-static int elem(const xmlNode *n, const char *name)
-{
-	return n && n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)name) == 0;
-}
-
-static xmlNode *first(xmlNode *n, const char *name)
-{
-	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-		if (elem(c, name))
-			return c;
-	return NULL;
-}
 
 /*
  * Attribute name of n into buf (size): 1 when present and it fits, 0 when
@@ -48,22 +36,10 @@ static int prop(xmlNode *n, const char *name, char *buf, size_t size)
 
 static xmlDoc *parse(const char *xml, size_t len, char *why, size_t whylen)
 {
-	xmlDoc *doc;
-	xmlNode *root;
+	xmlDoc *doc = aras_xml_domain(xml, len);
 
-	if (!xml || len > INT32_MAX) {
-		snprintf(why, whylen, "no domain XML");
-		return NULL;
-	}
-	/* no XML_PARSE_NOENT (entities stay unexpanded), no DTD loaded, no network */
-	doc = xmlReadMemory(xml, (int)len, "domain.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-	root = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (!elem(root, "domain")) {
+	if (!doc)
 		snprintf(why, whylen, "the template's XML is not a <domain> document");
-		xmlFreeDoc(doc);
-		return NULL;
-	}
 	return doc;
 }
 
@@ -74,22 +50,22 @@ static int copied(xmlNode *disk)
 
 	if (prop(disk, "device", dev, sizeof(dev)) == 1 && strcmp(dev, "disk") != 0)
 		return 0;
-	return !first(disk, "readonly") && !first(disk, "shareable");
+	return !aras_xml_child(disk, "readonly") && !aras_xml_child(disk, "shareable");
 }
 
 /* One disk to copy into d: 0, or -ARAS_E_INVAL with why. */
 static int take(xmlNode *disk, struct aras_clone_disk *d, char *why, size_t whylen)
 {
-	xmlNode *src = first(disk, "source");
+	xmlNode *src = aras_xml_child(disk, "source");
 	char type[16];
 	int rc;
 
 	memset(d, 0, sizeof(*d));
-	if (prop(first(disk, "target"), "dev", d->target, sizeof(d->target)) != 1) {
+	if (prop(aras_xml_child(disk, "target"), "dev", d->target, sizeof(d->target)) != 1) {
 		snprintf(why, whylen, "a disk without a target name");
 		return -ARAS_E_INVAL;
 	}
-	if (prop(first(disk, "driver"), "type", d->format, sizeof(d->format)) < 0) {
+	if (prop(aras_xml_child(disk, "driver"), "type", d->format, sizeof(d->format)) < 0) {
 		snprintf(why, whylen, "disk %s: its driver type is too long", d->target);
 		return -ARAS_E_INVAL;
 	}
@@ -126,9 +102,9 @@ int aras_clonexml_disks(const char *xml, size_t len, struct aras_clone_disk *out
 
 	if (!doc)
 		return -ARAS_E_INVAL;
-	devs = first(xmlDocGetRootElement(doc), "devices");
+	devs = aras_xml_child(xmlDocGetRootElement(doc), "devices");
 	for (xmlNode *c = devs ? devs->children : NULL; c; c = c->next) {
-		if (!elem(c, "disk") || !copied(c))
+		if (!aras_xml_is(c, "disk") || !copied(c))
 			continue;
 		if ((size_t)n >= max) {
 			snprintf(why, whylen, "more than %zu disks to copy", max);
@@ -172,11 +148,11 @@ int aras_clonexml_disk(const char *xml, size_t len, const char *target, struct a
 
 	if (!doc)
 		return -ARAS_E_INVAL;
-	devs = first(xmlDocGetRootElement(doc), "devices");
+	devs = aras_xml_child(xmlDocGetRootElement(doc), "devices");
 	for (xmlNode *c = devs ? devs->children : NULL; c; c = c->next) {
 		char t[sizeof(out->target)];
 
-		if (!elem(c, "disk") || prop(first(c, "target"), "dev", t, sizeof(t)) != 1 ||
+		if (!aras_xml_is(c, "disk") || prop(aras_xml_child(c, "target"), "dev", t, sizeof(t)) != 1 ||
 		    strcmp(t, target) != 0)
 			continue;
 		rc = copied(c) ? take(c, out, why, whylen) : -ARAS_E_NOENT;
@@ -196,7 +172,7 @@ static void drop(xmlNode *n, const char *name)
 	while (c) {
 		xmlNode *next = c->next;
 
-		if (elem(c, name)) {
+		if (aras_xml_is(c, name)) {
 			xmlUnlinkNode(c);
 			xmlFreeNode(c);
 		}
@@ -208,14 +184,14 @@ static void drop(xmlNode *n, const char *name)
 static void drop_sysinfo_uuid(xmlNode *root)
 {
 	for (xmlNode *si = root->children; si; si = si->next) {
-		xmlNode *sys = elem(si, "sysinfo") ? first(si, "system") : NULL;
+		xmlNode *sys = aras_xml_is(si, "sysinfo") ? aras_xml_child(si, "system") : NULL;
 		xmlNode *c = sys ? sys->children : NULL;
 
 		while (c) {
 			xmlNode *next = c->next;
 			char name[16];
 
-			if (elem(c, "entry") && prop(c, "name", name, sizeof(name)) == 1 &&
+			if (aras_xml_is(c, "entry") && prop(c, "name", name, sizeof(name)) == 1 &&
 			    strcmp(name, "uuid") == 0) {
 				xmlUnlinkNode(c);
 				xmlFreeNode(c);
@@ -228,7 +204,7 @@ static void drop_sysinfo_uuid(xmlNode *root)
 /* The copied disk d gets its new source: a file path, or a volume of the same pool. */
 static int resource(xmlNode *disk, const struct aras_clone_disk *d, const char *news)
 {
-	xmlNode *src = first(disk, "source"), *fresh;
+	xmlNode *src = aras_xml_child(disk, "source"), *fresh;
 
 	if (!src)
 		return -ARAS_E_INVAL;
@@ -263,28 +239,29 @@ int aras_clonexml_rewrite(const char *xml, size_t len, const char *name, const s
 	drop(root, "uuid");
 	drop(root, "genid");
 	drop_sysinfo_uuid(root);
-	if ((os = first(root, "os")))
+	if ((os = aras_xml_child(root, "os")))
 		drop(os, "nvram");
-	if (!(nm = first(root, "name")) && !(nm = xmlNewChild(root, NULL, (const xmlChar *)"name", NULL))) {
+	if (!(nm = aras_xml_child(root, "name")) &&
+	    !(nm = xmlNewChild(root, NULL, (const xmlChar *)"name", NULL))) {
 		rc = -ARAS_E_NOMEM;
 		goto out;
 	}
 	xmlNodeSetContent(nm, NULL);
 	xmlNodeAddContent(nm, (const xmlChar *)name);
-	devs = first(root, "devices");
+	devs = aras_xml_child(root, "devices");
 	for (xmlNode *c = devs ? devs->children : NULL; c; c = c->next) {
 		char target[sizeof(disks[0].target)];
 
-		if (elem(c, "interface")) {
+		if (aras_xml_is(c, "interface")) {
 			/* libvirt gives the clone its own MAC address and device name */
 			drop(c, "mac");
 			drop(c, "target");
 			continue;
 		}
-		if (!elem(c, "disk") || !copied(c))
+		if (!aras_xml_is(c, "disk") || !copied(c))
 			continue;
 		/* the disks in the order aras_clonexml_disks listed them */
-		if (i >= n || prop(first(c, "target"), "dev", target, sizeof(target)) != 1 ||
+		if (i >= n || prop(aras_xml_child(c, "target"), "dev", target, sizeof(target)) != 1 ||
 		    strcmp(target, disks[i].target) != 0) {
 			snprintf(why, whylen, "the template's disks changed while it was copied");
 			rc = -ARAS_E_INVAL;
@@ -308,38 +285,6 @@ out:
 	return rc;
 }
 
-/* An element's size in KiB from its text (or attribute attr) and unit; 0 when unreadable. */
-static unsigned long long kib_of(xmlNode *n, const char *attr)
-{
-	static const struct {
-		const char *unit;
-		unsigned long long mul, div;
-	} units[] = { { "", 1, 1 },          { "b", 1, 1024 },    { "bytes", 1, 1024 },
-		      { "KiB", 1, 1 },       { "k", 1, 1 },       { "KB", 1000, 1024 },
-		      { "MiB", 1024, 1 },    { "M", 1024, 1 },    { "MB", 1000000, 1024 },
-		      { "GiB", 1048576, 1 }, { "G", 1048576, 1 }, { "GB", 1000000000, 1024 } };
-	char unit[16], num[32];
-	unsigned long long v;
-
-	if (attr && prop(n, attr, num, sizeof(num)) != 1)
-		return 0;
-	if (!attr) {
-		xmlChar *t = xmlNodeGetContent(n);
-
-		if (!t)
-			return 0;
-		snprintf(num, sizeof(num), "%s", (const char *)t);
-		xmlFree(t);
-	}
-	if (prop(n, "unit", unit, sizeof(unit)) < 0)
-		return 0;
-	v = strtoull(num, NULL, 10);
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(unit, units[i].unit) == 0)
-			return v * units[i].mul / units[i].div;
-	return 0;
-}
-
 /* n's size: text (attr NULL) or attribute attr, as kib KiB. */
 static int set_kib(xmlNode *n, const char *attr, unsigned long long kib)
 {
@@ -358,20 +303,20 @@ int aras_clonexml_max_memory(const char *xml, size_t len, unsigned long long kib
 			     size_t whylen)
 {
 	xmlDoc *doc = parse(xml, len, why, whylen);
-	xmlNode *root, *mem, *cur, *hot, *numa, *cell = NULL;
-	unsigned long long dimms = 0;
+	xmlNode *root, *mem, *cur, *hot, *numa, *devs, *cell = NULL;
+	unsigned long long dimms = 0, limit;
 	int cells = 0, rc = 0;
 
 	*out = NULL;
 	if (!doc)
 		return -ARAS_E_INVAL;
 	root = xmlDocGetRootElement(doc);
-	mem = first(root, "memory");
-	cur = first(root, "currentMemory");
-	hot = first(root, "maxMemory");
-	numa = first(first(root, "cpu"), "numa");
+	mem = aras_xml_child(root, "memory");
+	cur = aras_xml_child(root, "currentMemory");
+	hot = aras_xml_child(root, "maxMemory");
+	numa = aras_xml_child(aras_xml_child(root, "cpu"), "numa");
 	for (xmlNode *c = numa ? numa->children : NULL; c; c = c->next)
-		if (elem(c, "cell")) {
+		if (aras_xml_is(c, "cell")) {
 			cell = c;
 			cells++;
 		}
@@ -383,19 +328,21 @@ int aras_clonexml_max_memory(const char *xml, size_t len, unsigned long long kib
 		rc = -ARAS_E_INVAL;
 		goto out;
 	}
-	if (hot && kib_of(hot, NULL) && kib > kib_of(hot, NULL)) {
+	limit = aras_xml_kib(hot, NULL); /* 0: no <maxMemory> */
+	if (limit && kib > limit) {
 		snprintf(why, whylen, "%llu KiB is above the definition's <maxMemory> of %llu KiB", kib,
-			 kib_of(hot, NULL));
+			 limit);
 		rc = -ARAS_E_INVAL;
 		goto out;
 	}
 	/* libvirt's total is the cells' memory and the DIMMs': the cell gets the rest */
-	for (xmlNode *c = first(root, "devices") ? first(root, "devices")->children : NULL; c; c = c->next) {
+	devs = aras_xml_child(root, "devices");
+	for (xmlNode *c = devs ? devs->children : NULL; c; c = c->next) {
 		char model[16];
 
-		if (elem(c, "memory") && prop(c, "model", model, sizeof(model)) == 1 &&
+		if (aras_xml_is(c, "memory") && prop(c, "model", model, sizeof(model)) == 1 &&
 		    strcmp(model, "dimm") == 0)
-			dimms += kib_of(first(first(c, "target"), "size"), NULL);
+			dimms += aras_xml_kib(aras_xml_child(aras_xml_child(c, "target"), "size"), NULL);
 	}
 	if (cell && kib <= dimms) {
 		snprintf(why, whylen, "%llu KiB is not above the %llu KiB of the domain's memory DIMMs", kib,
@@ -404,7 +351,7 @@ int aras_clonexml_max_memory(const char *xml, size_t len, unsigned long long kib
 		goto out;
 	}
 	if ((rc = set_kib(mem, NULL, kib)) < 0 || (cell && (rc = set_kib(cell, "memory", kib - dimms)) < 0) ||
-	    (cur && kib_of(cur, NULL) > kib && (rc = set_kib(cur, NULL, kib)) < 0)) {
+	    (cur && aras_xml_kib(cur, NULL) > kib && (rc = set_kib(cur, NULL, kib)) < 0)) {
 		snprintf(why, whylen, "out of memory");
 		goto out;
 	}

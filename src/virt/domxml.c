@@ -9,6 +9,7 @@
 #include "domxml.h"
 
 #include "core/aras.h"
+#include "xmlnode.h"
 
 #include <stdio.h>
 #include <limits.h>
@@ -17,77 +18,6 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-
-static int is(const xmlNode *n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)name) == 0;
-}
-
-static const xmlNode *child(const xmlNode *n, const char *name)
-{
-	for (const xmlNode *c = n->children; c; c = c->next)
-		if (is(c, name))
-			return c;
-	return NULL;
-}
-
-/* Attribute attr of n into buf (size), cut to fit; "" when absent.  1 if present. */
-static int attr(const xmlNode *n, const char *name, char *buf, size_t size)
-{
-	xmlChar *v = n ? xmlGetProp((xmlNode *)n, (const xmlChar *)name) : NULL;
-
-	buf[0] = '\0';
-	if (!v)
-		return 0;
-	snprintf(buf, size, "%s", (const char *)v);
-	xmlFree(v);
-	return 1;
-}
-
-/* The text of n into buf (size), cut to fit. */
-static void text(const xmlNode *n, char *buf, size_t size)
-{
-	xmlChar *v = n ? xmlNodeGetContent((xmlNode *)n) : NULL;
-
-	buf[0] = '\0';
-	if (!v)
-		return;
-	snprintf(buf, size, "%s", (const char *)v);
-	xmlFree(v);
-}
-
-/* A decimal number of at most 19 digits (anything else: 0). */
-static uint64_t number(const char *s)
-{
-	uint64_t v = 0;
-	size_t n = 0;
-
-	while (*s == ' ' || *s == '\t' || *s == '\n')
-		s++;
-	for (; *s >= '0' && *s <= '9' && n < 19; s++, n++)
-		v = v * 10 + (uint64_t)(*s - '0');
-	return n && (*s == '\0' || *s == ' ' || *s == '\n') ? v : 0;
-}
-
-/* KiB of a libvirt memory element (unit= b, bytes, KiB/k, MiB/M, GiB/G, TiB/T; KiB by default). */
-static uint64_t kib(const xmlNode *n)
-{
-	char t[32], u[16];
-	uint64_t v;
-
-	text(n, t, sizeof(t));
-	v = number(t);
-	attr(n, "unit", u, sizeof(u));
-	if (u[0] == 'b' || u[0] == 'B')
-		return v / 1024;
-	if (u[0] == 'M' || u[0] == 'm')
-		return v > UINT64_MAX >> 10 ? UINT64_MAX : v << 10;
-	if (u[0] == 'G' || u[0] == 'g')
-		return v > UINT64_MAX >> 20 ? UINT64_MAX : v << 20;
-	if (u[0] == 'T' || u[0] == 't')
-		return v > UINT64_MAX >> 30 ? UINT64_MAX : v << 30;
-	return v;
-}
 
 static uint8_t source_type(const char *t)
 {
@@ -121,19 +51,20 @@ static void disk_source(const xmlNode *src, struct aras_disk *d)
 
 	if (!src)
 		return;
-	if (attr(src, "file", d->source, sizeof(d->source)) ||
-	    attr(src, "dev", d->source, sizeof(d->source)) || attr(src, "dir", d->source, sizeof(d->source)))
+	if (aras_xml_attr(src, "file", d->source, sizeof(d->source)) ||
+	    aras_xml_attr(src, "dev", d->source, sizeof(d->source)) ||
+	    aras_xml_attr(src, "dir", d->source, sizeof(d->source)))
 		return;
-	if (attr(src, "pool", a, sizeof(a)) && attr(src, "volume", b, sizeof(b))) {
+	if (aras_xml_attr(src, "pool", a, sizeof(a)) && aras_xml_attr(src, "volume", b, sizeof(b))) {
 		snprintf(d->source, sizeof(d->source), "%.255s/%.255s", a, b);
 		return;
 	}
-	if (attr(src, "name", b, sizeof(b))) {
-		const xmlNode *h = child(src, "host");
+	if (aras_xml_attr(src, "name", b, sizeof(b))) {
+		const xmlNode *h = aras_xml_child(src, "host");
 		char host[256];
 
-		attr(src, "protocol", a, sizeof(a));
-		attr(h, "name", host, sizeof(host));
+		aras_xml_attr(src, "protocol", a, sizeof(a));
+		aras_xml_attr(h, "name", host, sizeof(host));
 		if (a[0])
 			snprintf(d->source, sizeof(d->source), "%.31s://%.200s/%.255s", a, host, b);
 		else
@@ -155,17 +86,17 @@ static void take_disk(const xmlNode *n, struct aras_vm_devices *out)
 	char t[ARAS_DEV_WORD_MAX];
 
 	memset(d, 0, sizeof(*d));
-	attr(child(n, "target"), "dev", d->target, sizeof(d->target));
+	aras_xml_attr(aras_xml_child(n, "target"), "dev", d->target, sizeof(d->target));
 	/* target is the first member: the stride walk compares it */
 	if (!d->target[0] || seen_target(d->target, out->disks, out->ndisks, sizeof(*d)))
 		return;
-	attr(child(n, "target"), "bus", d->bus, sizeof(d->bus));
-	attr(n, "type", t, sizeof(t));
+	aras_xml_attr(aras_xml_child(n, "target"), "bus", d->bus, sizeof(d->bus));
+	aras_xml_attr(n, "type", t, sizeof(t));
 	d->source_type = source_type(t);
-	attr(n, "device", t, sizeof(t));
+	aras_xml_attr(n, "device", t, sizeof(t));
 	d->media = media(t);
-	d->readonly = child(n, "readonly") != NULL;
-	disk_source(child(n, "source"), d);
+	d->readonly = aras_xml_child(n, "readonly") != NULL;
+	disk_source(aras_xml_child(n, "source"), d);
 	out->ndisks++;
 }
 
@@ -186,21 +117,21 @@ static int parse_mac(const char *s, uint8_t mac[6])
 static void take_nic(const xmlNode *n, struct aras_vm_devices *out)
 {
 	struct aras_nic *c = &out->nics[out->nnics];
-	const xmlNode *src = child(n, "source");
+	const xmlNode *src = aras_xml_child(n, "source");
 	char mac[32];
 
 	memset(c, 0, sizeof(*c));
-	attr(child(n, "target"), "dev", c->target, sizeof(c->target));
+	aras_xml_attr(aras_xml_child(n, "target"), "dev", c->target, sizeof(c->target));
 	if (!c->target[0] || seen_target(c->target, out->nics, out->nnics, sizeof(*c)))
 		return;
-	attr(child(n, "mac"), "address", mac, sizeof(mac));
+	aras_xml_attr(aras_xml_child(n, "mac"), "address", mac, sizeof(mac));
 	c->has_mac = parse_mac(mac, c->mac);
-	attr(n, "type", c->type, sizeof(c->type));
+	aras_xml_attr(n, "type", c->type, sizeof(c->type));
 	/* network=, bridge=, or a direct interface's dev= (the host NIC it sits on) */
-	if (!attr(src, "network", c->network, sizeof(c->network)) &&
-	    !attr(src, "bridge", c->network, sizeof(c->network)))
-		attr(src, "dev", c->network, sizeof(c->network));
-	attr(child(n, "model"), "type", c->model, sizeof(c->model));
+	if (!aras_xml_attr(src, "network", c->network, sizeof(c->network)) &&
+	    !aras_xml_attr(src, "bridge", c->network, sizeof(c->network)))
+		aras_xml_attr(src, "dev", c->network, sizeof(c->network));
+	aras_xml_attr(aras_xml_child(n, "model"), "type", c->model, sizeof(c->model));
 	out->nnics++;
 }
 
@@ -209,23 +140,23 @@ static int count(const xmlNode *devs, const char *name)
 	int k = 0;
 
 	for (const xmlNode *c = devs ? devs->children : NULL; c; c = c->next)
-		k += is(c, name);
+		k += aras_xml_is(c, name);
 	return k;
 }
 
 static int take_vcpus(const xmlNode *root, struct aras_vm_devices *out)
 {
-	const xmlNode *vcpu = child(root, "vcpu"), *tune = child(root, "cputune");
+	const xmlNode *vcpu = aras_xml_child(root, "vcpu"), *tune = aras_xml_child(root, "cputune");
 	char t[32];
 	uint64_t n, cur;
 
 	if (!vcpu)
 		return 0;
-	attr(vcpu, "cpuset", out->cfg.cpuset, sizeof(out->cfg.cpuset));
-	text(vcpu, t, sizeof(t));
-	n = number(t);
+	aras_xml_attr(vcpu, "cpuset", out->cfg.cpuset, sizeof(out->cfg.cpuset));
+	aras_xml_text(vcpu, t, sizeof(t));
+	n = aras_xml_number(t);
 	out->cfg.vcpus_max = n > UINT_MAX ? UINT_MAX : (unsigned)n;
-	if (attr(vcpu, "current", t, sizeof(t)) && (cur = number(t)) > 0 && cur < n)
+	if (aras_xml_attr(vcpu, "current", t, sizeof(t)) && (cur = aras_xml_number(t)) > 0 && cur < n)
 		n = cur;
 	if (n > ARAS_DOMXML_MAX_VCPU)
 		n = ARAS_DOMXML_MAX_VCPU;
@@ -242,11 +173,11 @@ static int take_vcpus(const xmlNode *root, struct aras_vm_devices *out)
 	for (const xmlNode *c = tune ? tune->children : NULL; c; c = c->next) {
 		uint64_t id;
 
-		if (!is(c, "vcpupin") || !attr(c, "vcpu", t, sizeof(t)))
+		if (!aras_xml_is(c, "vcpupin") || !aras_xml_attr(c, "vcpu", t, sizeof(t)))
 			continue;
-		id = number(t);
+		id = aras_xml_number(t);
 		if ((id > 0 || strcmp(t, "0") == 0) && id < out->nvcpus)
-			attr(c, "cpuset", out->vcpus[id].cpuset, sizeof(out->vcpus[id].cpuset));
+			aras_xml_attr(c, "cpuset", out->vcpus[id].cpuset, sizeof(out->vcpus[id].cpuset));
 	}
 	return 0;
 }
@@ -258,27 +189,20 @@ int aras_domxml_parse(const char *xml, size_t len, struct aras_vm_devices *out)
 	int nd, nn, rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!xml || len > INT32_MAX)
+	if (!(doc = aras_xml_domain(xml, len)))
 		return -ARAS_E_INVAL;
-	/* no XML_PARSE_NOENT (entities stay unexpanded), no DTD loaded, no network */
-	doc = xmlReadMemory(xml, (int)len, "domain.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-	root = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (!root || !is(root, "domain")) {
-		rc = -ARAS_E_INVAL;
-		goto cleanup;
-	}
+	root = xmlDocGetRootElement(doc);
 	out->cfg.known = 1;
 	out->cfg.autostart = -1;
 	out->cfg.persistent = -1;
-	n = child(root, "os");
-	text(n ? child(n, "type") : NULL, out->cfg.os_type, sizeof(out->cfg.os_type));
-	n = child(root, "memtune");
-	out->cfg.mem_min_kib = n && child(n, "min_guarantee") ? kib(child(n, "min_guarantee")) : 0;
+	n = aras_xml_child(root, "os");
+	aras_xml_text(n ? aras_xml_child(n, "type") : NULL, out->cfg.os_type, sizeof(out->cfg.os_type));
+	n = aras_xml_child(root, "memtune");
+	out->cfg.mem_min_kib = aras_xml_kib(aras_xml_child(n, "min_guarantee"), NULL);
 	rc = take_vcpus(root, out);
 	if (rc < 0)
 		goto cleanup;
-	devs = child(root, "devices");
+	devs = aras_xml_child(root, "devices");
 	nd = count(devs, "disk");
 	nn = count(devs, "interface");
 	nd = nd > ARAS_DOMXML_MAX_DEV ? ARAS_DOMXML_MAX_DEV : nd;
@@ -289,9 +213,9 @@ int aras_domxml_parse(const char *xml, size_t len, struct aras_vm_devices *out)
 		goto cleanup;
 	}
 	for (n = devs ? devs->children : NULL; n; n = n->next) {
-		if (is(n, "disk") && out->ndisks < (size_t)nd)
+		if (aras_xml_is(n, "disk") && out->ndisks < (size_t)nd)
 			take_disk(n, out);
-		else if (is(n, "interface") && out->nnics < (size_t)nn)
+		else if (aras_xml_is(n, "interface") && out->nnics < (size_t)nn)
 			take_nic(n, out);
 	}
 cleanup:
