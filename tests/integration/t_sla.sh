@@ -12,7 +12,8 @@ SMTP_PORT=$(pick_port)
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$T/maildir" \
 	>"$T/smtpd.log" 2>&1 &
 record_pid $!
-wait_for 10 sh -c "ss -Hltn 'sport = :$SMTP_PORT' | grep -q ." || not_ok "SMTP server listens"
+# (30 s: Python's start-up on the ASan pass, two lanes beside t_zabbix, took more than 10 s once)
+wait_for 30 sh -c "ss -Hltn 'sport = :$SMTP_PORT' | grep -q ." || not_ok "SMTP server listens"
 
 # the alert script records argv and the ARAS_ environment, one file per run
 cat >"$T/alert.sh" <<SH
