@@ -3,12 +3,14 @@
  * aras_domxml_parse (src/virt/domxml.c): every string it fills stays
  * terminated within its field, every list within its bound.  The clone's
  * rewrite (src/virt/clonexml.c): the disks it lists are terminated and
- * bounded, and the XML it makes of them has no UUID and lists the same
+ * bounded, and the XML it makes of them has no <uuid> (the domain's own:
+ * a nested element of that name is not one) and lists the same
  * disks with the new sources; the maximum memory rewrite gives a domain
  * with that <memory>.
  */
 #include "virt/clonexml.h"
 #include "virt/domxml.h"
+#include "virt/xmlnode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,16 @@ static void bounded(const char *s, size_t size)
 {
 	if (memchr(s, '\0', size) == NULL)
 		abort();
+}
+
+/* The domain has a <uuid> of its own (libvirt reads only the root's child; one nested elsewhere is not). */
+static int has_uuid(const char *xml)
+{
+	xmlDoc *doc = aras_xml_domain(xml, strlen(xml));
+	int has = !doc || aras_xml_child(xmlDocGetRootElement(doc), "uuid") != NULL;
+
+	xmlFreeDoc(doc);
+	return has;
 }
 
 static void clone(const char *xml, size_t size)
@@ -51,7 +63,7 @@ static void clone(const char *xml, size_t size)
 			abort();
 		return;
 	}
-	if (strstr(out, "<uuid>") ||
+	if (has_uuid(out) ||
 	    aras_clonexml_disks(out, strlen(out), again, ARAS_CLONE_MAX_DISKS, why, sizeof(why)) != n)
 		abort();
 	for (int i = 0; i < n; i++)
