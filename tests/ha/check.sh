@@ -19,170 +19,29 @@
 #      stops (or is fenced) before another node starts arasd: sampled every
 #      50 ms, never two arasd processes at once.
 # Figures: failover times, the NMS-visible gap, RSS and CPU of the HA stack
-# per node.  Root; needs corosync, pacemaker, crmsh, resource-agents.
+# per node.  The cluster itself is tests/ha/lib.sh's, shared with
+# tests/ha/lab.sh (H3, on the lab's libvirtd + QEMU hosts).  Root; needs
+# corosync, pacemaker, crmsh, resource-agents.
 set -u
-cd "$(dirname "$0")/../.." || exit 1
-TOP=$PWD
-ARASD=${ARASD:-$TOP/arasd}
-HA=$(mktemp -d /tmp/aras-ha.XXXXXX)
-P=ah$$ # network namespace prefix
-VIP=192.0.2.10
-OID_POLLS=.1.3.6.1.4.1.8072.9999.9999.1.1.2.3.0
+# shellcheck source=tests/ha/lib.sh
+. "$(dirname "$0")/lib.sh"
 OID_CPU_THR=.1.3.6.1.4.1.8072.9999.9999.1.1.1.2.0
-OID_SYSNAME=.1.3.6.1.2.1.1.5.0
-fails=0 passes=0
-ok() { echo "ok - $*"; passes=$((passes + 1)); }
-not_ok() { echo "not ok - $*"; fails=$((fails + 1)); }
-is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', want '$3')"; fi; }
-fig() { echo "# $1: $2"; }
-ms() { echo $(($(date +%s%N) / 1000000)); }
-wait_for() { # SECONDS CMD...
-	local end=$(($(date +%s) + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
-ino() { stat -L -c %i "/run/netns/$P$1" 2>/dev/null; }
-# PIDs in node N's network namespace
-pids_of() {
-	local i p
-	i=$(ino "$1") || return
-	for p in /proc/[0-9]*; do
-		[ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" = "$i" ] && echo "${p#/proc/}"
-	done
-}
-node_pid() { # N COMM: the PID of COMM in node N
-	local p
-	for p in $(pids_of "$1"); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] && { echo "$p"; return 0; }
-	done
-	return 1
-}
-in_node() { # N CMD...: run CMD in node N's namespaces
-	local n=$1 p
-	shift
-	p=$(node_pid "$n" pacemakerd) || return 1
-	nsenter -t "$p" -n -m -u "$@"
-}
-nms() { ip netns exec "${P}cl" "$@"; }
-vget() { nms snmpget -v2c -c public -t 1 -r 0 -Oqv "$VIP" "$@" 2>/dev/null; }
-active() { vget "$OID_SYSNAME" | tr -d '"'; }
-kill_node() { # N: SIGKILL every process of node N (its power cut)
-	local pids
-	for _ in 1 2 3 4 5; do
-		pids=$(pids_of "$1")
-		[ -n "$pids" ] || return 0
-		# shellcheck disable=SC2086 # a list of PIDs
-		kill -9 $pids 2>/dev/null
-		sleep 0.1
-	done
-}
-cleanup() {
-	local n
-	for n in n1 n2 n3 cl sw; do kill_node "$n"; done
-	for n in n1 n2 n3 cl sw; do ip netns del "$P$n" 2>/dev/null; done
-	[ -n "${ARAS_HA_KEEP:-}" ] || rm -rf "$HA"
-}
-trap cleanup EXIT
-
-for c in corosync pacemakerd crm crm_mon nsenter unshare snmpget; do
-	command -v "$c" >/dev/null || { not_ok "$c is installed (tests/deps.sh)"; echo "0 passed, 1 failed"; exit 1; }
-done
-[ -x "$ARASD" ] || { not_ok "arasd is built ($ARASD)"; exit 1; }
-
-# ---------------------------------------------------------------- network
-ip netns add "${P}sw" && ip -n "${P}sw" link add br0 type bridge && ip -n "${P}sw" link set br0 up ||
-	{ not_ok "the switch namespace and its bridge"; exit 1; }
-addr() { case $1 in cl) echo 192.0.2.100 ;; *) echo "192.0.2.${1#n}" ;; esac; }
-for n in n1 n2 n3 cl; do
-	ip netns add "$P$n" &&
-		ip link add "$P${n}a" type veth peer name "$P${n}b" &&
-		ip link set "$P${n}a" netns "$P$n" && ip link set "$P${n}b" netns "${P}sw" &&
-		ip -n "$P$n" link set "$P${n}a" name eth0 &&
-		ip -n "$P$n" addr add "$(addr $n)/24" dev eth0 &&
-		ip -n "$P$n" link set eth0 up && ip -n "$P$n" link set lo up &&
-		ip -n "${P}sw" link set "$P${n}b" master br0 up ||
-		{ not_ok "namespace $n on the switch"; exit 1; }
-done
-: >"$HA/netns"
-for n in n1 n2 n3; do echo "$n $(ino $n)" >>"$HA/netns"; done
-
-# ---------------------------------------------------------- configuration
-{
-	printf 'totem {\n\tversion: 2\n\tcluster_name: arasha\n\ttransport: knet\n\ttoken: 3000\n'
-	printf '\tcrypto_cipher: none\n\tcrypto_hash: none\n}\nnodelist {\n'
-	for n in n1 n2 n3; do
-		printf '\tnode {\n\t\tring0_addr: %s\n\t\tname: %s\n\t\tnodeid: %s\n\t}\n' "$(addr $n)" "$n" "${n#n}"
-	done
-	printf '}\nquorum {\n\tprovider: corosync_votequorum\n}\n'
-	printf 'logging {\n\tto_logfile: yes\n\tlogfile: /var/log/corosync/corosync.log\n\tto_syslog: no\n\ttimestamp: on\n}\n'
-} >"$HA/corosync.conf"
-mkdir -p "$HA/ocf/arasd" "$HA/shared"
-cp -a /usr/lib/ocf/resource.d/. "$HA/ocf/"
-cp conf/ocf/arasd "$HA/ocf/arasd/arasd"
-cp tests/ha/fence_ns "$HA/fence_ns"
+trap ha_cleanup EXIT
+ha_require
+ha_network
 cp conf/fixture/hostA.xml "$HA/hostA.xml"
-cat >"$HA/snmpd.conf" <<EOF
-agentaddress udp:0.0.0.0:161
-master agentx
-agentXSocket /run/aras/agentx
-agentXPerms 0660 0770
-rocommunity public default
-rwcommunity private default
-EOF
-cat >"$HA/arasd.conf" <<EOF
-agentxSocket /run/aras/agentx
-agentxPingInterval 1
-pollInterval 1
-stateFile $HA/shared/state
-host alpha test://$HA/hostA.xml 1
-EOF
-chmod -R a+rX "$HA"
-
-# ------------------------------------------------------------------ nodes
-start_node() {
-	setsid ip netns exec "$P$1" unshare --mount --uts -- bash "$TOP/tests/ha/node.sh" "$1" "$HA" \
-		>>"$HA/$1.out" 2>&1 </dev/null &
-	disown # its end (a kill -9 of the node) is the test's, not a job to report
-}
-quorate() { in_node "$1" crm_mon -1 2>/dev/null | grep -q "partition with quorum"; }
-online() { in_node "$1" crm_mon -1 2>/dev/null | grep -q "Online: \[ n1 n2 n3 \]"; }
-t=$(ms)
-for n in n1 n2 n3; do start_node $n; done
-if wait_for 90 online n1; then
-	ok "three nodes online, quorate"
-	fig "cold start until the three nodes are online" "$(($(ms) - t)) ms"
-else
-	not_ok "three nodes online ($(in_node n1 crm_mon -1 2>&1 | head -n 5 | tr '\n' ' '))"
-	exit 1
-fi
-in_node n1 crm configure >"$HA/crm.out" 2>&1 <<EOF
-property stonith-enabled=true no-quorum-policy=stop stonith-timeout=20s
-primitive fence-ns stonith:fence_legacy params pcmk_host_list="n1 n2 n3" pcmk_host_check=static-list pcmk_reboot_action=off op monitor interval=60s
-primitive snmpd ocf:heartbeat:anything params binfile=/usr/sbin/snmpd cmdline_options="-f -Lf /var/log/pacemaker/snmpd.log -C -c $HA/snmpd.conf" pidfile=/run/aras/snmpd.pid op monitor interval=5s
-primitive arasd ocf:arasd:arasd params binary=$ARASD config=$HA/arasd.conf logfile=/var/log/pacemaker/arasd.log snmp_target=udp:127.0.0.1:161 poll_timeout=30 op start timeout=60s op stop timeout=60s op monitor interval=5s timeout=20s
-primitive nms-ip IPaddr2 params ip=$VIP cidr_netmask=24 nic=eth0 op monitor interval=5s
-group aras snmpd arasd nms-ip
-EOF
-is "crm configure (fencing, the group)" "$?" 0
-sed 's/^/# crm: /' "$HA/crm.out" | head -n 5
-t=$(ms)
-if wait_for 90 eval '[ -n "$(vget "$OID_POLLS")" ]'; then
-	A=$(active)
-	ok "the NMS address answers: arasd on $A ($(($(ms) - t)) ms after the configuration)"
-else
-	not_ok "the NMS address $VIP answers ($(in_node n1 crm_mon -1 2>&1 | tail -n 8 | tr '\n' ' '))"
-	exit 1
-fi
+ha_config "host alpha test://$HA/hostA.xml 1"
+ha_start_cluster
+# shellcheck disable=SC2119 # no crm lines of its own
+ha_configure
+ha_wait_vip
 
 # RSS and CPU of the HA stack on each node, idle, over 10 s
 stack() { # N: "rss_kib cpu_ticks" of corosync and the pacemaker daemons
 	local r=0 c=0 p comm
 	for p in $(pids_of "$1"); do
 		comm=$(cat "/proc/$p/comm" 2>/dev/null)
-		case $comm in corosync | pacemaker* | pacemakerd) ;; *) continue ;; esac
+		case $comm in corosync | pacemaker*) ;; *) continue ;; esac
 		r=$((r + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)))
 		c=$((c + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
 	done
@@ -285,5 +144,4 @@ else
 fi
 ip -n "${P}sw" link set "$P${C}b" up
 echo "# ha-check: $passes passed, $fails failed"
-echo "$passes passed, $fails failed"
-[ "$fails" = 0 ]
+ha_done
