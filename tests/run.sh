@@ -198,12 +198,12 @@ for b in $BESIDE; do
 	tally "$b" "$beside_rc"
 	rm -f "${beside_out[$b]}" "${beside_out[$b]}.rc"
 done
-# The real-hypervisor lab (two libvirtd + QEMU guests): last, about 16 min
-# (at most 24).  ARAS_LAB_CHECK=0 skips it (a quick run while developing).
+# The real-hypervisor lab (two libvirtd + QEMU guests): last, about 24 min
+# (at most 34; S17, make ha-check's H3, is 8 of them).  ARAS_LAB_CHECK=0 skips it (a quick run while developing).
 if [ -z "${TESTS:-}" ] && [ "${ARAS_LAB_CHECK:-1}" != 0 ] && [ -f tests/lab/check.sh ]; then
 	echo "# lab: tests/lab/check.sh"
 	t0=$SECONDS
-	timeout 1440 bash tests/lab/check.sh 2>&1 | tee "$out"
+	timeout 2040 bash tests/lab/check.sh 2>&1 | tee "$out"
 	tally tests/lab/check.sh "${PIPESTATUS[0]}"
 fi
 echo "# tests/run.sh: $SECONDS s"

@@ -44,6 +44,12 @@
 #              boot's maximum memory of a NUMA guest, a clone of a shut-off
 #              guest started on the other host that boots and prints its own
 #              heartbeat (tests/lab/manage.sh; ARAS_LAB_ONLY=manage)
+#   S17 HA     make ha-check's H3: a three-node Pacemaker cluster in network
+#              namespaces whose arasd manages hosts A and B; its active node
+#              killed 10 times at random points of live migrations: each
+#              ends once, no VM moves twice, no order runs twice (this
+#              check's arasd stops first: one arasd per lab; tests/lab/ha.sh
+#              runs tests/ha/lab.sh; ARAS_LAB_ONLY=ha)
 # (run in this order to reuse guests; arasd is restarted with a fresh state
 # file between groups).  Prints TAP ("ok - ..."/"not ok - ...") and "# "
 # lines with the measured figures; exits 1 on any failure.  Always cleans
@@ -137,17 +143,18 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-# hard limit: the whole run must stay under 24 minutes (the migration
+# hard limit: the whole run must stay under 34 minutes (the migration
 # envelope, S11, takes about 7 of them: two runs wait out a 110 s
-# arasMigrationTimeout or an auto-converged copy).  The sleep gets
+# arasMigrationTimeout or an auto-converged copy; S17's ten takeovers
+# about 8).  The sleep gets
 # no copy of our stdout (a caller's pipe, e.g. tests/run.sh | tee, would
 # stay open until it ends) and is killed with the watchdog.
 (
-	sleep 1380 </dev/null >/dev/null 2>&1 &
+	sleep 1980 </dev/null >/dev/null 2>&1 &
 	sp=$!
 	trap 'kill "$sp" 2>/dev/null; exit 0' TERM
 	wait "$sp" || exit 0
-	echo "# watchdog: 23 minutes, giving up" >&2
+	echo "# watchdog: 33 minutes, giving up" >&2
 	kill -TERM $$
 ) &
 BGPIDS+=($!)
@@ -532,7 +539,7 @@ start_trapd
 if [ -n "${ARAS_LAB_ONLY:-}" ]; then
 	for only in $ARAS_LAB_ONLY; do
 		case $only in
-		lifecycle | disk | steal | rules | envelope | devices | vmmib | manage) . "$HERE/$only.sh" ;;
+		lifecycle | disk | steal | rules | envelope | devices | vmmib | manage | ha) . "$HERE/$only.sh" ;;
 		*) abort "ARAS_LAB_ONLY: no scenario file $only.sh" ;;
 		esac
 	done
@@ -848,4 +855,7 @@ destroy cpu2
 
 # ================================================ R11: managing VMs (S16)
 . "$HERE/manage.sh"
+
+# ================================================ R12: HA, takeovers during migrations (S17)
+. "$HERE/ha.sh"
 exit 0
