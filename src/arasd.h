@@ -12,6 +12,7 @@
 
 #include "core/engine.h"
 #include "core/journal.h"
+#include "core/owner.h"
 #include "core/settings.h"
 #include "counters.h"
 
@@ -90,6 +91,13 @@ struct arasd {
 	struct aras_scripts *scripts;
 	struct aras_counters counters; /* changed only through counters.h */
 	char *vmmib_local;             /* vmMibLocalHost: the host VM-MIB's default context serves */
+	/* the controller's ownership (daemon/takeover.h): stateFile.owner */
+	char owner_path[4096];
+	struct aras_owner owner;
+	int takeover_pending;      /* this start takes over: the gap waits for the first polls */
+	uint64_t prev_alive_ms;    /* the previous owner's last sign of life (wall ms) */
+	uint64_t touched_ms;       /* the last sign of life given (monotonic) */
+	unsigned takeover_adopted; /* migrations in flight adopted at this start */
 };
 
 #endif

@@ -298,7 +298,7 @@ int aras_engine_sample(struct aras_engine *e, const struct aras_host_sample *s, 
 	elog(e, LOG_DEBUG, "host %u: %zu VMs (+%zu -%zu), worker cpu %llu ms", s->host_index, s->nvms,
 	     res.added, res.removed, (unsigned long long)s->cpu_ms);
 	/* the orders of the last run wait for every host's first poll */
-	if (e->recover || e->nnotes)
+	if (e->recover || e->nnotes || !e->adopt_scanned)
 		aras_engine_resolve(e, s->t_ms, wall);
 	return rc;
 }
@@ -696,6 +696,31 @@ static int held(const struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN])
 	return 0;
 }
 
+/*
+ * A live migration of the VM that this arasd does not run (the last run's
+ * before a takeover, an operator's virsh): its incoming copy's host, or 0.
+ */
+static unsigned foreign_move(const struct aras_engine *e, const uint8_t uuid[ARAS_UUID_LEN])
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, uuid);
+
+	return vm && vm->inbound && vm->busy != ARAS_BUSY_MIGRATING ? vm->inbound : 0;
+}
+
+/* why: the VM is being moved by a job arasd does not run; 1, or 0 when it is not. */
+static int foreign_why(const struct aras_engine *e, const struct aras_vm *vm, char *why, size_t whylen)
+{
+	const struct aras_host *t = aras_model_host(&e->model, foreign_move(e, vm->uuid));
+
+	if (!t)
+		return 0;
+	snprintf(why, whylen,
+		 "VM %s is being migrated to host %s by a job this arasd did not start (libvirt lists its "
+		 "incoming copy there)",
+		 vm->name, t->name);
+	return 1;
+}
+
 static void act(struct aras_engine *e, const struct aras_decision *dec, uint64_t now_ms)
 {
 	struct aras_action *a;
@@ -706,6 +731,9 @@ static void act(struct aras_engine *e, const struct aras_decision *dec, uint64_t
 	 * beside it.
 	 */
 	if (held(e, dec->uuid) || recovering(e, dec->uuid))
+		return;
+	/* a migration in flight that arasd follows or another runs: nothing beside it */
+	if (foreign_move(e, dec->uuid))
 		return;
 	if (dec->no_target) {
 		no_target(e, dec);
@@ -1041,6 +1069,8 @@ static int check_migrate(const struct aras_engine *e, const uint8_t uuid[ARAS_UU
 		snprintf(why, whylen, "VM %s has an order of the last run still to resolve", vm->name);
 		return -ARAS_E_INCONSIST;
 	}
+	if (foreign_why(e, vm, why, whylen))
+		return -ARAS_E_INCONSIST;
 	if (aras_rules_group_of(&e->state, vm) >= 0) {
 		/* an order that breaks a placement rule is refused, whatever the policy */
 		struct aras_rules_map rm;
@@ -1085,6 +1115,9 @@ static int order_vm_free(const struct aras_engine *e, const struct aras_vm *vm, 
 		snprintf(why, whylen, "VM %s has an order of the last run still to resolve", vm->name);
 		return -ARAS_E_INCONSIST;
 	}
+	/* destroy and shutdownForce never wait (blocking_action) */
+	if (cmd != ARAS_CMD_DESTROY && cmd != ARAS_CMD_SHUTDOWN_FORCE && foreign_why(e, vm, why, whylen))
+		return -ARAS_E_INCONSIST;
 	return 0;
 }
 
@@ -1911,6 +1944,18 @@ static int done_before(const struct aras_engine *e, const struct aras_order *o, 
 			 t ? t->name : "?");
 		return 1;
 	}
+	/* a life-cycle command the last run sent: the VM is in the state it asks for */
+	if (o->kind == ARAS_ORDER_COMMAND && o->started && vm && !vm->undefined &&
+	    o->cmd != ARAS_CMD_REBOOT && o->cmd != ARAS_CMD_UNDEFINE) {
+		int st, reason, ms;
+
+		aras_cmd_outcome(o->cmd, 0, &st, &reason, &ms);
+		if (vm->state == st && (!ms || vm->managed_save)) {
+			snprintf(why, whylen, "done before the restart: VM %s is %s", vm->name,
+				 aras_oper_name(vm->oper));
+			return 1;
+		}
+	}
 	if (o->kind == ARAS_ORDER_CLONE) {
 		unsigned host = vm ? clone_host(vm, o) : o->target;
 
@@ -1929,16 +1974,112 @@ static int done_before(const struct aras_engine *e, const struct aras_order *o, 
 	return 0;
 }
 
+/* The migrate order of the last run, among os, that vm's migration in flight carries out; or NULL. */
+static const struct aras_order *inflight_order(const struct aras_orders *os, const struct aras_vm *vm)
+{
+	for (size_t j = 0; os && j < os->n; j++)
+		if (os->v[j].kind == ARAS_ORDER_MIGRATE && os->v[j].target == vm->inbound &&
+		    memcmp(os->v[j].uuid, vm->uuid, ARAS_UUID_LEN) == 0)
+			return &os->v[j];
+	return NULL;
+}
+
+/*
+ * At the first polls: every live migration in flight that this arasd did
+ * not start (libvirt lists the VM's incoming copy on another host) becomes
+ * a running migrate action whose job follows libvirt's job to its end
+ * (adopted), carrying the journalled order of the last run it carries out
+ * (os), if any: no second move is started for it, and that order is
+ * resolved by the migration's end, once.
+ */
+static void adopt_moves(struct aras_engine *e, const struct aras_orders *os, uint64_t now_ms)
+{
+	for (size_t i = 0; i < e->model.nvms; i++) {
+		const struct aras_vm *vm = e->model.vms[i];
+		const struct aras_host *t = aras_model_host(&e->model, foreign_move(e, vm->uuid));
+		const struct aras_order *o;
+		struct aras_decision dec;
+		struct aras_action *a;
+		char r[ARAS_REASON_MAX];
+
+		if (!t)
+			continue;
+		o = inflight_order(os, vm);
+		memset(&dec, 0, sizeof(dec));
+		memcpy(dec.uuid, vm->uuid, sizeof(dec.uuid));
+		snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
+		dec.kind = ARAS_KIND_MIGRATE;
+		dec.source = vm->host;
+		dec.target = t->index;
+		dec.resource = ARAS_RES_NONE;
+		dec.origin = o ? ARAS_ORIGIN_OPERATOR : ARAS_ORIGIN_CONTROLLER;
+		if (o)
+			order_reason(o, r, sizeof(r));
+		else
+			snprintf(r, sizeof(r), "a live migration this arasd did not start");
+		snprintf(dec.reason, sizeof(dec.reason), "adopted at start: %.200s", r);
+		elog(e, LOG_NOTICE,
+		     "adopting the migration of VM %s to host %s that the last run started (%s%u)", vm->name,
+		     t->name, o ? "order " : "no journalled order", o ? (unsigned)o->id : 0u);
+		a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
+		if (!a)
+			continue;
+		a->adopted = 1;
+		a->order_id = o ? o->id : 0;
+		e->adopted++;
+		announce(e, a, ARAS_EV_ACTION_STARTED);
+		start(e, a, now_ms);
+	}
+}
+
+/* An unfinished action carries order id (an adopted migration). */
+static int carried(const struct aras_engine *e, uint32_t id)
+{
+	for (size_t i = 0; id && e->plan && i < aras_plan_count(e->plan); i++) {
+		const struct aras_action *a = aras_plan_at(e->plan, i);
+
+		if (!aras_action_finished(a) && a->order_id == id)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * An order the last run started (its job reached libvirt, or was about
+ * to) whose effect is not there: it ended, or never reached libvirt,
+ * while no arasd watched.  It is not run again (a second move, a second
+ * command): failed, why says so.
+ */
+static void not_again(const struct aras_engine *e, const struct aras_order *o, char *why, size_t whylen)
+{
+	const struct aras_vm *vm = aras_model_find_vm(&e->model, o->uuid);
+	const struct aras_host *h = vm ? aras_model_host(&e->model, vm->host) : NULL;
+
+	if (o->kind == ARAS_ORDER_MIGRATE)
+		snprintf(why, whylen,
+			 "not run again: the last run started this migration and stopped before its end; VM "
+			 "%s is still on host %s (the migration failed or never began)",
+			 vm ? vm->name : "?", h ? h->name : "?");
+	else
+		snprintf(why, whylen,
+			 "not run again: the last run started this order and stopped before its outcome, "
+			 "which is unknown (order it again if still wanted)");
+}
+
 void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 {
 	struct aras_orders *os = e->recover;
 
 	e->wall = wall;
-	if (!os && !e->nnotes)
+	if (!os && !e->nnotes && e->adopt_scanned)
 		return;
 	for (size_t i = 0; i < e->model.nhosts; i++)
 		if (e->model.hosts[i].state == ARAS_HOST_UNKNOWN)
 			return;
+	if (!e->adopt_scanned) {
+		e->adopt_scanned = 1;
+		adopt_moves(e, os, now_ms);
+	}
 	for (size_t i = 0; i < e->nnotes; i++)
 		history_row(e, &e->notes[i].o, e->notes[i].outcome, e->notes[i].text);
 	free(e->notes);
@@ -1959,8 +2100,16 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 			order_failed(e, o, why, now_ms);
 			continue;
 		}
+		if (carried(e, o->id))
+			continue; /* an adopted migration carries it out */
 		if (done_before(e, o, why, sizeof(why))) {
 			order_row(e, o, ARAS_AS_SUCCEEDED, why, now_ms);
+			continue;
+		}
+		/* an edit sets an absolute value: run again, it cannot do twice what it did once */
+		if (o->started && o->kind != ARAS_ORDER_EDIT) {
+			not_again(e, o, why, sizeof(why));
+			order_failed(e, o, why, now_ms);
 			continue;
 		}
 		if (aras_engine_check_order(e, o, w, sizeof(w)) < 0) {
@@ -2105,6 +2254,8 @@ void aras_engine_counters(const struct aras_engine *e, struct aras_engine_counte
 	c->backed_off = e->backoff.deferred;
 	c->held_min_stay = e->ctl.held_min_stay;
 	c->migrations_queued = e->ctl.queued;
+	c->first_polls_resolved = e->adopt_scanned && !e->recover;
+	c->adopted = e->adopted;
 }
 
 unsigned aras_engine_group_violations(const struct aras_engine *e, size_t gi)

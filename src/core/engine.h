@@ -196,6 +196,8 @@ struct aras_engine_counters {
 	uint64_t backed_off;           /* arasActionsBackedOff */
 	uint32_t held_min_stay;        /* arasMovesHeldMinStay */
 	uint32_t migrations_queued;    /* arasMigrationsQueued */
+	int first_polls_resolved;      /* every host polled once, the last run's orders resolved */
+	unsigned adopted;              /* migrations in flight adopted then (arasTakeoverAdopted) */
 };
 void aras_engine_counters(const struct aras_engine *e, struct aras_engine_counters *c);
 /* arasGroupViolations of the state's group gi (its position in groups[]): its violating members. */
@@ -329,6 +331,8 @@ struct aras_order {
 	char name[ARAS_CLONE_NAME_MAX + 1];
 	int start;
 	uint32_t request;
+	/* the last run started its job (the journal's "start ID"): never run again */
+	int started;
 };
 /* 1 when name[0..len) may name a clone (ARAS_CLONE_NAME_MAX, core/plan.h), else 0. */
 int aras_clone_name_ok(const char *name, size_t len);

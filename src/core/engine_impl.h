@@ -53,6 +53,9 @@ struct aras_engine {
 	const struct aras_orders *resolving;
 	struct aras_order_note *notes; /* the last run's outcomes, recorded at resolve */
 	size_t nnotes;
+	/* the first polls' migrations in flight have been adopted (aras_engine_resolve) */
+	int adopt_scanned;
+	unsigned adopted; /* how many (arasTakeoverAdopted) */
 };
 
 /* Before configuration, in place (the tests embed an engine): state and model empty. */

@@ -165,6 +165,28 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 			p->text[n - 1] = '\0';
 		return 0;
 	}
+	if (strcmp(w[0], "start") == 0) {
+		/* start ID: the order's job was handed to libvirt (or about to be) */
+		char *sid = strtok_r(NULL, SEP, &save);
+		struct aras_jentry *p;
+
+		if (!sid || parse_u32(sid, 1, UINT32_MAX, &id) < 0 || strtok_r(NULL, SEP, &save)) {
+			snprintf(why, whylen, "expected 'start ID' (ID 1 .. 4294967295)");
+			return -ARAS_E_INVAL;
+		}
+		p = find(l, id);
+		if (!p) {
+			snprintf(why, whylen, "start %u: no order %u before it", (unsigned)id, (unsigned)id);
+			return -ARAS_E_INVAL;
+		}
+		if (p->outcome != ARAS_JOUT_PENDING) {
+			snprintf(why, whylen, "start %u: order %u has an outcome already", (unsigned)id,
+				 (unsigned)id);
+			return -ARAS_E_INVAL;
+		}
+		p->o.started = 1;
+		return 0;
+	}
 	/* nw words, up to 10 (more than any item has) */
 	while (nw < ARAS_ARRAY_SIZE(w) && (w[nw] = strtok_r(NULL, SEP, &save)))
 		nw++;
@@ -423,6 +445,10 @@ static int rewrite(struct aras_journal *j, char *why, size_t whylen)
 			continue;
 		fputs(line, f);
 		j->lines++;
+		if (j->pending[i].started) {
+			fprintf(f, "start %u\n", (unsigned)j->pending[i].id);
+			j->lines++;
+		}
 	}
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
@@ -560,6 +586,28 @@ int aras_journal_orders(struct aras_journal *j, struct aras_orders *os, char *wh
 	}
 	j->next_id = first + (uint32_t)os->n;
 	j->lines += os->n;
+	return 0;
+}
+
+int aras_journal_started(struct aras_journal *j, uint32_t id, char *why, size_t whylen)
+{
+	char line[32];
+	size_t i;
+	int rc;
+
+	if (!j->path || !id)
+		return 0;
+	for (i = 0; i < j->npending && j->pending[i].id != id; i++)
+		;
+	if (i == j->npending || j->pending[i].started)
+		return 0;
+	if ((rc = ready(j, why, whylen)) < 0)
+		return rc;
+	snprintf(line, sizeof(line), "start %u\n", (unsigned)id);
+	if ((rc = append(j, line, strlen(line), why, whylen)) < 0)
+		return rc;
+	j->pending[i].started = 1;
+	j->lines++;
 	return 0;
 }
 

@@ -3,9 +3,11 @@
  * (arasVmCommand, arasVmMigrateTo, arasActionState) is written here, and
  * fsynced, before the SET's response can leave, and its outcome is written
  * when it has one.  An order that has no outcome when arasd starts (kill
- * -9, a power cut, between the SET and the job's end) is resolved by the
- * engine then (aras_engine_recover): run if still valid, else recorded
- * failed with the reason.  So an acknowledged order is as durable as an
+ * -9, a power cut, a takeover, between the SET and the job's end) is
+ * resolved by the engine then (aras_engine_recover): a migration still in
+ * flight is adopted, an order whose effect is there is done, one whose job
+ * the last run started ("start") is never run again, any other runs if
+ * still valid; else each is recorded failed with the reason.  So an acknowledged order is as durable as an
  * acknowledged threshold (state.h).  Pure C11 + POSIX I/O.
  *
  * File (stateFile + ".orders"), append-only, one item per line, '#' comments:
@@ -14,6 +16,9 @@
  *   order ID migrate UUID HOST     arasVmMigrateTo HOST (a host index)
  *   order ID decide UUID ACTION approved|rejected
  *                                  arasActionState of ACTION (VM UUID's proposal)
+ *   start ID                       the order's job is handed to libvirt now
+ *                                  (fsynced first): at restart an order
+ *                                  so marked is never run again
  *   done ID succeeded|failed|cancelled [TEXT]
  *                                  the order's outcome (cancelled: its SET failed
  *                                  after the line was written; it was never
@@ -95,6 +100,11 @@ void aras_journal_close(struct aras_journal *j);
  * with why (the file is cut back to where it was; the ids are 0 again).
  */
 int aras_journal_orders(struct aras_journal *j, struct aras_orders *os, char *why, size_t whylen);
+/*
+ * The job of order id starts now ("start ID", fsynced; once per order; an
+ * id that has no order pending writes nothing).  0 or -ARAS_E_IO.
+ */
+int aras_journal_started(struct aras_journal *j, uint32_t id, char *why, size_t whylen);
 /* An order's outcome (text: why, or what it did), fsynced; compacts when long.  0 or -ARAS_E_IO. */
 int aras_journal_done(struct aras_journal *j, uint32_t id, int outcome, const char *text, char *why,
 		      size_t whylen);

@@ -235,6 +235,7 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	if (vm->host != host) {
 		/* Moved (live migration): a new QEMU process, new counters. */
 		vm->host = host;
+		vm->inbound = 0;
 		vm->new_process = 1;
 		dt = 0;
 	}
@@ -372,6 +373,7 @@ void aras_model_vm_moved(struct aras_model *m, struct aras_vm *vm, unsigned targ
 
 	if (!to)
 		return;
+	vm->inbound = 0;
 	if (now_ms > vm->placed_ms)
 		vm->placed_ms = now_ms;
 	if (vm->host == target)
@@ -520,6 +522,14 @@ static void host_update(struct aras_model *m, struct aras_host *h, const struct 
 	h->have_prev = 1;
 }
 
+/* Host h is down: no incoming copy there is known any more. */
+static void end_inbound_all(struct aras_model *m, const struct aras_host *h)
+{
+	for (size_t i = 0; i < m->nvms; i++)
+		if (m->vms[i]->inbound == h->index)
+			m->vms[i]->inbound = 0;
+}
+
 /* A failed poll: the host is down; its VMs stay listed with what was last known, but not as running. */
 static void host_down(struct aras_model *m, struct aras_host *h, const char *err)
 {
@@ -527,6 +537,7 @@ static void host_down(struct aras_model *m, struct aras_host *h, const char *err
 	size_t n = strnlen(err, sizeof(h->last_error) - 1);
 
 	h->state = ARAS_HOST_DOWN;
+	end_inbound_all(m, h);
 	memcpy(h->last_error, err, n);
 	h->last_error[n] = '\0';
 	h->have_prev = 0;
@@ -566,6 +577,24 @@ static int stale_listing(const struct aras_vm *vm, const struct aras_vm_sample *
 	 * it between hosts.
 	 */
 	return is_active(vm->state) && !is_active(vs->state);
+}
+
+/* vs is the paused copy a live migration of vm to host h is filling (libvirt's reason: migration). */
+static int incoming_copy(const struct aras_vm *vm, const struct aras_vm_sample *vs, const struct aras_host *h)
+{
+	return vm->host != h->index && !vm->undefined && vs->state == ARAS_VM_PAUSED &&
+	       vs->reason == ARAS_PAUSED_MIGRATION;
+}
+
+/* Host h's poll no longer lists the incoming copy of a VM: that migration ended (done or failed). */
+static void end_inbound(struct aras_model *m, const struct aras_host *h)
+{
+	for (size_t i = 0; i < m->nvms; i++) {
+		struct aras_vm *vm = m->vms[i];
+
+		if (vm->inbound == h->index && vm->inbound_gen != h->gen)
+			vm->inbound = 0;
+	}
 }
 
 int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uint32_t disk_io_cap_kib,
@@ -612,6 +641,10 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uin
 			}
 			add[nadd++] = vm;
 		} else if (stale_listing(vm, vs, h, start_ms)) {
+			if (incoming_copy(vm, vs, h)) {
+				vm->inbound = h->index;
+				vm->inbound_gen = h->gen;
+			}
 			continue;
 		} else {
 			res->updated++;
@@ -624,6 +657,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uin
 		vm->gen = h->gen;
 	}
 	if (rc == 0) {
+		end_inbound(m, h);
 		res->removed = sweep_vanished(m, h, start_ms);
 		if (nadd)
 			qsort(add, nadd, sizeof(*add), vm_cmp);

@@ -48,6 +48,9 @@ struct aras_sla_track {
 	unsigned value;    /* last value */
 };
 
+/* virDomainPausedReason VIR_DOMAIN_PAUSED_MIGRATION: the incoming copy of a live migration. */
+#define ARAS_PAUSED_MIGRATION 2
+
 /* One VM as the virt adapter saw it in one poll (raw counters). */
 struct aras_vm_sample {
 	uint8_t uuid[ARAS_UUID_LEN];
@@ -186,7 +189,15 @@ struct aras_vm {
 	int have_total;     /* total holds a first sample */
 	int new_process;    /* moved: the next sample is a new QEMU process */
 	uint64_t placed_ms; /* when vm->host was last confirmed */
-	void *priv;         /* owned by the SNMP adapter (its table row) */
+	/*
+	 * A live migration of it in progress that arasd did not start here
+	 * (the last run's, before a takeover; an operator's virsh): another
+	 * host lists it paused for an incoming migration.  That host's index,
+	 * 0 = none; inbound_gen is that host's poll generation that saw it.
+	 */
+	unsigned inbound;
+	uint64_t inbound_gen;
+	void *priv; /* owned by the SNMP adapter (its table row) */
 };
 
 struct aras_model;

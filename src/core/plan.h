@@ -80,7 +80,13 @@ struct aras_action {
 	uint64_t data_processed, data_remaining, data_total;
 	uint32_t downtime_ms, duration_ms;
 	uint32_t order_id; /* the journalled operator order it carries out (core/journal.h), 0: none */
-	int maximum;       /* grow/shrinkMemory of the maximum, in the persistent definition (next boot) */
+	/*
+	 * migrate: a live migration in flight when arasd started (the last
+	 * run's, before a takeover): its job follows libvirt's job to its end
+	 * instead of starting one.
+	 */
+	int adopted;
+	int maximum; /* grow/shrinkMemory of the maximum, in the persistent definition (next boot) */
 	/* growDisk: the disk (target name; "" = vda) and amount is its new size, not an increment */
 	char disk[ARAS_DEV_TARGET_MAX];
 	int disk_absolute;

@@ -74,6 +74,7 @@ static int start_job(void *arg, const struct aras_action *a)
 		job.post_copy = env.post_copy;
 		job.post_copy_after_s = env.post_copy_after_s;
 	}
+	job.adopt = a->adopted;
 	if (d->disk_pool)
 		snprintf(job.disk_pool, sizeof(job.disk_pool), "%s", d->disk_pool);
 	if (tc) {
@@ -81,7 +82,21 @@ static int start_job(void *arg, const struct aras_action *a)
 		if (tc->mig_uri)
 			mig_uri(job.mig_uri, sizeof(job.mig_uri), tc->mig_uri, a->vm_name);
 	}
-	return d->collector ? aras_collector_submit(d->collector, a->source, &job) : -ARAS_E_NOENT;
+	if (!d->collector)
+		return -ARAS_E_NOENT;
+	/*
+	 * Durable before libvirt sees the job: a restart after this never
+	 * runs the order again (a second move or command), whatever became of
+	 * it (core/journal.h).  Not written: the order may run again then.
+	 */
+	if (a->order_id && !a->adopted) {
+		char why[512];
+
+		if (aras_journal_started(&d->journal, a->order_id, why, sizeof(why)) < 0)
+			aras_log_tok(LOG_ERR, log_token, "order journal: order %u started: %s",
+				     (unsigned)a->order_id, why);
+	}
+	return aras_collector_submit(d->collector, a->source, &job);
 }
 
 static void notify_action(void *arg, const struct aras_action *a)

@@ -22,6 +22,7 @@
 #include "probe.h"
 #include "snmp/agent.h"
 #include "snmp/config.h"
+#include "takeover.h"
 #include "util/log.h"
 #include "util/log.h"
 #include "virt/collect.h"
@@ -265,7 +266,8 @@ static int run(struct arasd *d, const struct aras_jlog *jl)
 	 * The journal after the SNMP adapter (its event rows must reach the
 	 * table) and before the loop (the first SET is read there).
 	 */
-	if (start_core(d, r.loop) < 0 || aras_snmp_start(d, r.loop) < 0 || start_journal(d, jl) < 0)
+	if (start_core(d, r.loop) < 0 || aras_snmp_start(d, r.loop) < 0 || start_journal(d, jl) < 0 ||
+	    aras_takeover_start(d, r.loop) < 0)
 		goto out;
 	/* after the MIB: /metrics reads it through mib.c's encoders */
 	if (aras_http_start(d, r.loop) < 0)
@@ -294,6 +296,8 @@ out:
 	aras_loop_free(r.loop);
 	aras_collector_stop(col);
 	d->collector = NULL;
+	if (rc == 0)
+		aras_takeover_stop(d); /* the migrations it ran are aborted: a clean stop */
 	aras_virt_global_shutdown();
 	aras_http_stop(d);
 	aras_snmp_stop(d);

@@ -1372,6 +1372,12 @@ static int status_value(const void *row, unsigned col, netsnmp_variable_list *va
 	case ARAS_ST_ACTIONS_BACKED_OFF: set_uint(var, ASN_COUNTER, (uint32_t)cnt.backed_off); break;
 	case ARAS_ST_MOVES_HELD_MIN_STAY: set_uint(var, ASN_COUNTER, cnt.held_min_stay); break;
 	case ARAS_ST_MIGRATIONS_QUEUED: set_uint(var, ASN_GAUGE, cnt.migrations_queued); break;
+	case ARAS_ST_CONTROLLER_NODE: set_str(var, d->owner.node); break;
+	case ARAS_ST_TAKEOVERS: set_uint(var, ASN_COUNTER, d->owner.takeovers); break;
+	case ARAS_ST_TAKEOVER_FROM: set_str(var, d->owner.from); break;
+	case ARAS_ST_TAKEOVER_GAP: set_uint(var, ASN_GAUGE, d->owner.last_gap_ms); break;
+	case ARAS_ST_TAKEOVER_GAP_TOTAL: set_uint(var, ASN_COUNTER, (uint32_t)d->owner.gap_total_ms); break;
+	case ARAS_ST_TAKEOVER_ADOPTED: set_uint(var, ASN_GAUGE, d->takeover_adopted); break;
 	default: return -1;
 	}
 	return 0;
@@ -2202,6 +2208,9 @@ int aras_mib_register(struct arasd *d)
 			      ARAS_ST_MOVES_HELD_MIN_STAY, status_handler, ARAS_ST_MOVES_HELD_MIN_STAY, 0);
 	rc |= register_scalar("arasMigrationsQueued", status_oid, OID_LENGTH(status_oid),
 			      ARAS_ST_MIGRATIONS_QUEUED, status_handler, ARAS_ST_MIGRATIONS_QUEUED, 0);
+	for (int col = ARAS_ST_CONTROLLER_NODE; col <= ARAS_ST_HA_MAX; col++)
+		rc |= register_scalar("arasStatus (failover)", status_oid, OID_LENGTH(status_oid),
+				      (unsigned)col, status_handler, col, 0);
 	/*
 	 * arasVmUuid is OCTET STRING (SIZE(16)): a fixed-length string index
 	 * is encoded without a length sub-identifier (RFC 2578 7.7), which is

@@ -92,6 +92,10 @@ static const struct notification {
 				   ARAS_MIB_EVENT,
 				   { ARAS_EC_GROUP, ARAS_EC_VM_NAME, ARAS_EC_VM_UUID_STRING, ARAS_EC_HOST,
 				     ARAS_EC_HOST_NAME, ARAS_EC_TEXT } },
+	[ARAS_N_TAKEOVER] = { "arasControllerTakeover",
+			      ARAS_MIB_STATUS,
+			      { ARAS_ST_CONTROLLER_NODE, ARAS_ST_TAKEOVER_FROM, ARAS_ST_TAKEOVER_GAP,
+				ARAS_ST_TAKEOVERS, ARAS_ST_TAKEOVER_ADOPTED } },
 };
 
 /* Notification n about row (NULL for arasStatus) as it is now, dated up. */
@@ -314,4 +318,9 @@ void aras_notify_vm_state(struct arasd *d, const struct aras_vm *vm)
 void aras_notify_state_coalesced(struct arasd *d)
 {
 	notify_send(d, ARAS_N_STATE_COALESCED, NULL);
+}
+
+void aras_notify_takeover(struct arasd *d)
+{
+	notify_send(d, ARAS_N_TAKEOVER, NULL);
 }

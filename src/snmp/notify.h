@@ -42,4 +42,7 @@ void aras_notify_master_up(void);
  */
 void aras_notify_master_lost(struct arasd *d, const void *session);
 
+/* arasControllerTakeover: this arasd took over from another node's (daemon/takeover.h). */
+void aras_notify_takeover(struct arasd *d);
+
 #endif

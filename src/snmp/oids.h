@@ -45,6 +45,7 @@ enum aras_notification {
 	ARAS_N_VM_STATE = 8,
 	ARAS_N_STATE_COALESCED = 9,
 	ARAS_N_RULE_VIOLATED = 10,
+	ARAS_N_TAKEOVER = 11,
 };
 
 enum aras_status_col {
@@ -82,6 +83,17 @@ enum aras_status_col {
 enum aras_status_envelope_col {
 	ARAS_ST_MOVES_HELD_MIN_STAY = 27,
 	ARAS_ST_MIGRATIONS_QUEUED = 28,
+};
+
+/* arasStatus scalars of the controller's failover (registered on their own; daemon/takeover.h). */
+enum aras_status_ha_col {
+	ARAS_ST_CONTROLLER_NODE = 29,
+	ARAS_ST_TAKEOVERS,
+	ARAS_ST_TAKEOVER_FROM,
+	ARAS_ST_TAKEOVER_GAP,
+	ARAS_ST_TAKEOVER_GAP_TOTAL,
+	ARAS_ST_TAKEOVER_ADOPTED,
+	ARAS_ST_HA_MAX = ARAS_ST_TAKEOVER_ADOPTED
 };
 
 enum aras_host_col {

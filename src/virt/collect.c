@@ -843,7 +843,8 @@ static void *mig_watchdog(void *arg)
 {
 	struct job_run *run = arg;
 	struct timespec start, until, tick;
-	int timed_out = 0, done, post_copy = run->job.post_copy;
+	/* an adopted migration was switched (or not) by the run that started it */
+	int timed_out = 0, done, post_copy = run->job.post_copy && !run->job.adopt;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	until = start;
@@ -956,7 +957,9 @@ static void *job_main(void *arg)
 	have_wd = run->job.kind == ARAS_KIND_MIGRATE && pthread_create(&wd, NULL, mig_watchdog, run) == 0;
 	if (r) {
 		r->action = run->job.action;
-		if (run->job.kind == ARAS_KIND_MIGRATE)
+		if (run->job.kind == ARAS_KIND_MIGRATE && run->job.adopt)
+			r->ok = aras_virt_follow_migration(run->dom, &run->job, r->err, sizeof(r->err)) == 0;
+		else if (run->job.kind == ARAS_KIND_MIGRATE)
 			r->ok = aras_virt_migrate(run->conn, run->dom, &run->job, r->err, sizeof(r->err)) ==
 				0;
 		else if (run->job.kind == ARAS_KIND_CLONE)

@@ -29,6 +29,7 @@ void aras_virt_errtext(char *buf, size_t len, const char *what)
 }
 
 static int flag_refused(void);
+static int cancelled(const struct aras_job *job);
 
 /*
  * A running VM: live and persistent, the live change alone for a transient
@@ -329,6 +330,64 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 		aras_virt_errtext(err, errlen, "virDomainMigrateToURI3");
 	virTypedParamsFree(params, n);
 	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Where the VM of an adopted migration ended: 1 moved (the source no
+ * longer runs it: gone with VIR_MIGRATE_UNDEFINE_SOURCE, or shut off
+ * "migrated"; and the destination, when it answers, runs it), 0 not
+ * (err says why).
+ */
+static int moved(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
+{
+	int st = VIR_DOMAIN_NOSTATE, reason = 0, dst = VIR_DOMAIN_NOSTATE, dreason = 0;
+	virConnectPtr dconn;
+	virDomainPtr ddom;
+
+	if (virDomainGetState(dom, &st, &reason, 0) == 0 &&
+	    !(st == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_MIGRATED)) {
+		snprintf(err, errlen,
+			 "the migration the last run started ended without moving the VM (libvirt state %d, "
+			 "reason %d on the source)",
+			 st, reason);
+		return 0;
+	}
+	if (!job->dst_uri[0] || !(dconn = virConnectOpen(job->dst_uri)))
+		return 1; /* the source let it go: moved */
+	ddom = virDomainLookupByUUID(dconn, job->uuid);
+	if (ddom && virDomainGetState(ddom, &dst, &dreason, 0) < 0)
+		dst = VIR_DOMAIN_NOSTATE;
+	if (ddom)
+		virDomainFree(ddom);
+	virConnectClose(dconn);
+	if (dst == VIR_DOMAIN_RUNNING || (dst == VIR_DOMAIN_PAUSED && dreason != VIR_DOMAIN_PAUSED_MIGRATION))
+		return 1;
+	snprintf(err, errlen,
+		 "the migration the last run started ended with the VM neither on the source nor running on "
+		 "the destination (libvirt state %d there)",
+		 dst);
+	return 0;
+}
+
+int aras_virt_follow_migration(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
+{
+	const struct timespec step = { 0, 250 * 1000 * 1000 };
+
+	for (;;) {
+		virDomainJobInfo info;
+
+		if (virDomainGetJobInfo(dom, &info) < 0 || info.type == VIR_DOMAIN_JOB_NONE ||
+		    info.type == VIR_DOMAIN_JOB_COMPLETED || info.type == VIR_DOMAIN_JOB_FAILED ||
+		    info.type == VIR_DOMAIN_JOB_CANCELLED)
+			break;
+		if (cancelled(job)) {
+			/* the watchdog aborts it (collect.c) */
+			snprintf(err, errlen, "arasd stopped while following the adopted migration");
+			return -1;
+		}
+		nanosleep(&step, NULL);
+	}
+	return moved(dom, job, err, errlen) ? 0 : -1;
 }
 
 /* ---- a migration's statistics ---- */

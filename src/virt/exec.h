@@ -18,6 +18,13 @@ int aras_virt_apply(virConnectPtr conn, virDomainPtr dom, const struct aras_job 
 int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_job *job, char *err,
 		      size_t errlen);
 /*
+ * A live migration of dom in flight that this arasd did not start (the
+ * last run's, adopted at start): wait for libvirt's job on the source to
+ * end, then 0 when the VM moved (the source let it go; the destination
+ * runs it), -1 with err when it did not or arasd stops meanwhile.
+ */
+int aras_virt_follow_migration(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen);
+/*
  * The job statistics of dom's running migration (completed = 0) or of its
  * completed job (completed = 1): 1 and *st filled, 0 when there is none,
  * -1 on error.

@@ -32,6 +32,7 @@ struct aras_job {
 	/* clone: the new VM's name, start it once defined; dst_uri empty: on this host */
 	char clone_name[ARAS_CLONE_NAME_MAX + 1];
 	int clone_start;
+	int adopt; /* migrate: follow the migration in flight (the last run's) to its end, start none */
 	const int *cancel; /* long jobs: nonzero (atomic) when arasd stops; NULL: never */
 };
 

@@ -1334,6 +1334,88 @@ static void test_recover_done_before(void **unused)
 	fx_free(f);
 }
 
+/*
+ * A takeover: a live migration in flight (libvirt lists the VM's incoming
+ * copy on another host) is adopted, with the journalled order it carries
+ * out; an order the last run started whose effect is not there is not run
+ * again; one whose effect is there is done; a migration arasd does not run
+ * keeps orders out but destroy.
+ */
+static void test_adopt_inflight(void **unused)
+{
+	struct fx *f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	struct aras_engine_counters c;
+	struct aras_order o;
+	const struct aras_action *a;
+
+	(void)unused;
+	vm_of(f, 1)->inbound = 2; /* "hot" on h1 is being migrated to h2 */
+	o = migrate(1, 2);
+	o.id = 41;
+	o.started = 1;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = migrate(2, 1); /* "calm" is still on h2, nothing in flight: the migration ended there */
+	o.id = 42;
+	o.started = 1;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = command(3, ARAS_CMD_START); /* "off" is still shut off */
+	o.id = 43;
+	o.started = 1;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	o = command(3, ARAS_CMD_DESTROY); /* its effect (shut off) is there */
+	o.id = 44;
+	o.started = 1;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	f->e.adopt_scanned = 0; /* as at a start: the fixture's polls resolved nothing yet */
+	aras_engine_resolve(&f->e, T0, T_WALL);
+
+	assert_int_equal(f->r.jobs, 1); /* the adoption alone: nothing run again */
+	a = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(a->kind, ARAS_KIND_MIGRATE);
+	assert_int_equal(a->state, ARAS_AS_RUNNING);
+	assert_int_equal(a->adopted, 1);
+	assert_int_equal(a->order_id, 41);
+	assert_int_equal(a->origin, ARAS_ORIGIN_OPERATOR);
+	assert_int_equal(a->source, 1);
+	assert_int_equal(a->target, 2);
+	assert_non_null(strstr(a->reason, "adopted at start: operator order 41"));
+	a = aras_plan_at(f->e.plan, 1);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_non_null(strstr(a->error, "not run again"));
+	assert_non_null(strstr(a->error, "VM calm is still on host h2"));
+	a = aras_plan_at(f->e.plan, 2);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_non_null(strstr(a->error, "not run again"));
+	a = aras_plan_at(f->e.plan, 3);
+	assert_int_equal(a->state, ARAS_AS_SUCCEEDED);
+	assert_non_null(strstr(a->reason, "done before the restart"));
+	assert_int_equal(f->r.outcomes, 3); /* 42, 43, 44; 41 waits for its migration */
+	aras_engine_counters(&f->e, &c);
+	assert_int_equal(c.adopted, 1);
+	assert_int_equal(c.first_polls_resolved, 1);
+
+	/* a migration this arasd does not run keeps orders out, but destroy */
+	vm_of(f, 2)->inbound = 1;
+	assert_int_equal(check(f, migrate(2, 1), "by a job this arasd did not start"), -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(2, ARAS_CMD_SUSPEND), "by a job this arasd did not start"),
+			 -ARAS_E_INCONSIST);
+	assert_int_equal(check(f, command(2, ARAS_CMD_DESTROY), NULL), 0);
+	/* the adopted one keeps "hot" busy as arasd's own migration does */
+	assert_int_equal(check(f, command(1, ARAS_CMD_SUSPEND), "action in progress"), -ARAS_E_INCONSIST);
+
+	/* its end resolves order 41, once, and moves the VM */
+	aras_engine_result(&f->e, aras_plan_at(f->e.plan, 0)->index, 1, "", T0 + 5000, T_WALL);
+	assert_int_equal(f->r.outcomes, 4);
+	assert_int_equal(f->r.last_order, 41);
+	assert_int_equal(f->r.last_outcome, ARAS_JOUT_SUCCEEDED);
+	assert_int_equal(vm_of(f, 1)->host, 2);
+	assert_int_equal(vm_of(f, 1)->inbound, 0);
+	/* a second resolve adopts nothing again */
+	aras_engine_resolve(&f->e, T0 + 6000, T_WALL);
+	assert_int_equal(f->r.jobs, 1);
+	fx_free(f);
+}
+
 /* An order runs as an operator action; its busy and its outcome states are announced. */
 static void test_command_life_cycle(void **unused)
 {
@@ -2266,6 +2348,7 @@ int main(void)
 		cmocka_unit_test(test_disk_edit),
 		cmocka_unit_test(test_clone_orders),
 		cmocka_unit_test(test_recover_done_before),
+		cmocka_unit_test(test_adopt_inflight),
 		cmocka_unit_test(test_command_life_cycle),
 		cmocka_unit_test(test_events_and_polls),
 		cmocka_unit_test(test_stop_clears_alerts),

@@ -297,6 +297,12 @@ static void test_bad_lines(void **unused)
 		{ "next 5 6\n", "j:1: expected 'next ID'" },
 		{ "# ok\norder 1 command " U1 " start\n\x01\n", "j:3: unknown item" },
 		{ "order 1 command " U1 " start 1 2 3 4 5\n", "j:1: order 1: expected" },
+		{ "start 1\n", "j:1: start 1: no order 1 before it" },
+		{ "start\n", "j:1: expected 'start ID'" },
+		{ "order 1 command " U1 " start\nstart 0\n", "j:2: expected 'start ID'" },
+		{ "order 1 command " U1 " start\nstart 1 2\n", "j:2: expected 'start ID'" },
+		{ "order 1 command " U1 " start\ndone 1 failed x\nstart 1\n",
+		  "j:3: start 1: order 1 has an outcome already" },
 	};
 	struct aras_jlog l;
 	char why[256], big[ARAS_JOURNAL_LINE_MAX + 64];
@@ -448,6 +454,50 @@ static void test_file(void **state)
 	aras_orders_clear(&os);
 }
 
+/* "start ID": the order's job was handed to libvirt; the flag survives a start's rewrite. */
+static void test_started(void **state)
+{
+	struct fx *f = *state;
+	struct aras_journal j;
+	struct aras_jlog l;
+	struct aras_orders os = { 0 };
+	struct aras_order o = order(ARAS_ORDER_MIGRATE, U1);
+
+	write_file(f->path, "next 3\norder 3 migrate " U1 " 2\nstart 3\norder 4 command " U2 " start\n");
+	assert_int_equal(aras_journal_load(f->path, &l, f->why, sizeof(f->why)), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].o.started, 1);
+	assert_int_equal(l.v[1].o.started, 0);
+	aras_journal_init(&j);
+	assert_int_equal(aras_journal_open(&j, f->path, &l, f->why, sizeof(f->why)), 0);
+	aras_jlog_free(&l);
+	/* the rewrite at start keeps the mark */
+	assert_int_equal(aras_journal_load(f->path, &l, f->why, sizeof(f->why)), 0);
+	assert_int_equal(l.v[0].o.started, 1);
+	assert_int_equal(l.v[1].o.started, 0);
+	aras_jlog_free(&l);
+	/* a new order, started once (a second mark and an unknown id write nothing) */
+	o.target = 2;
+	assert_int_equal(aras_orders_add(&os, &o), 0);
+	assert_int_equal(aras_journal_orders(&j, &os, f->why, sizeof(f->why)), 0);
+	assert_int_equal(aras_journal_started(&j, os.v[0].id, f->why, sizeof(f->why)), 0);
+	assert_int_equal(aras_journal_started(&j, os.v[0].id, f->why, sizeof(f->why)), 0);
+	assert_int_equal(aras_journal_started(&j, 99, f->why, sizeof(f->why)), 0);
+	assert_int_equal(lines_of(f->path), 7); /* comment, next, 3, start 3, 4, 5, start 5 */
+	assert_int_equal(aras_journal_load(f->path, &l, f->why, sizeof(f->why)), 0);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.v[2].o.started, 1);
+	aras_jlog_free(&l);
+	/* its outcome ends it: nothing to resolve at the next start */
+	assert_int_equal(
+		aras_journal_done(&j, os.v[0].id, ARAS_JOUT_SUCCEEDED, "moved", f->why, sizeof(f->why)), 0);
+	assert_int_equal(aras_journal_load(f->path, &l, f->why, sizeof(f->why)), 0);
+	assert_int_equal(l.v[2].outcome, ARAS_JOUT_SUCCEEDED);
+	aras_jlog_free(&l);
+	aras_journal_close(&j);
+	aras_orders_clear(&os);
+}
+
 /* No path: every call succeeds, ids stay 0. */
 static void test_no_journal(void **unused)
 {
@@ -511,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_torn),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test_setup_teardown(test_file, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_started, fx_setup, fx_teardown),
 		cmocka_unit_test(test_no_journal),
 		cmocka_unit_test_setup_teardown(test_unwritable, fx_setup, fx_teardown),
 	};

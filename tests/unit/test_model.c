@@ -1232,6 +1232,63 @@ static void incoming_paused_copy_ignored(void **state)
 	assert_ptr_equal(must_vm(&f->m, 5), vm);
 }
 
+/*
+ * The incoming copy (paused, reason migration) marks a migration in
+ * flight (vm->inbound) until the target's poll no longer lists it, the
+ * target goes down, or the VM runs there.  A copy paused for another
+ * reason is no migration.
+ */
+static void incoming_copy_marks_inbound(void **state)
+{
+	struct fx *f = *state;
+	struct aras_vm_sample v, incoming;
+	struct aras_host_sample s;
+	struct aras_vm *vm;
+
+	vm_init(&v, 6, "flying");
+	host_init(&s, 1, T0, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 6);
+	incoming = v;
+	incoming.state = ARAS_VM_PAUSED;
+	incoming.reason = 1; /* VIR_DOMAIN_PAUSED_USER: no migration */
+	host_init(&s, 2, T0 + 1000, &incoming, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->inbound, 0);
+	incoming.reason = ARAS_PAUSED_MIGRATION;
+	host_init(&s, 2, T0 + 2000, &incoming, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->inbound, 2);
+	assert_int_equal(vm->host, 1);
+	/* the source's poll keeps it */
+	host_init(&s, 1, T0 + 2500, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->inbound, 2);
+	/* the target no longer lists the copy: the migration failed there */
+	host_init(&s, 2, T0 + 3000, NULL, 0);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->inbound, 0);
+	/* again, then the target goes down */
+	host_init(&s, 2, T0 + 4000, &incoming, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->inbound, 2);
+	host_init(&s, 2, T0 + 5000, NULL, 0);
+	s.ok = 0;
+	snprintf(s.err, sizeof(s.err), "gone");
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->inbound, 0);
+	/* again, then it runs there */
+	host_init(&s, 2, T0 + 6000, &incoming, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->inbound, 2);
+	host_init(&s, 1, T0 + 7000, NULL, 0);
+	apply_ok(&f->m, &s, NULL);
+	host_init(&s, 2, T0 + 8000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 2);
+	assert_int_equal(vm->inbound, 0);
+}
+
 /* ---- duplicates -------------------------------------------------------- */
 
 static void duplicate_uuid_new_vm(void **state)
@@ -2048,6 +2105,7 @@ int main(void)
 		FX_TEST(vm_undefined),
 		cmocka_unit_test(model_free_calls_hook),
 		FX_TEST(vm_migrates),
+		FX_TEST(incoming_copy_marks_inbound),
 		FX_TEST(vm_moved_by_arasd),
 		FX_TEST(target_listed_before_result),
 		FX_TEST(totals_survive_new_processes),
