@@ -70,12 +70,14 @@ int aras_owner_parse(const char *buf, size_t len, const char *name, struct aras_
 	memcpy(line, buf, n);
 	line[n] = '\0';
 	w = strtok_r(line, " \t\r", &save);
-	if (!w || strcmp(w, OWNER_MAGIC) != 0 || !(w = strtok_r(NULL, " \t\r", &save)) || strcmp(w, "1") != 0) {
+	if (!w || strcmp(w, OWNER_MAGIC) != 0 || !(w = strtok_r(NULL, " \t\r", &save)) ||
+	    strcmp(w, "1") != 0) {
 		snprintf(why, whylen, "%.200s: expected '" OWNER_MAGIC " 1 ...'", name);
 		return -ARAS_E_INVAL;
 	}
 	while ((w = strtok_r(NULL, " \t\r", &save))) {
-		static const char *const keys[] = { "node", "from", "takeovers", "lastgap", "gaptotal", "stopped" };
+		static const char *const keys[] = { "node",    "from",     "takeovers",
+						    "lastgap", "gaptotal", "stopped" };
 		const char *v = NULL;
 		uint64_t x = 0;
 		size_t k;

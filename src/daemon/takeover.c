@@ -69,10 +69,11 @@ static void complete(struct arasd *d)
 	d->takeover_adopted = c.adopted;
 	aras_owner_gap(&d->owner, d->prev_alive_ms, wall_ms());
 	store(d);
-	aras_log_tok(LOG_NOTICE, log_token, "took over from node %s: %llu ms without a controller (from its arasd's last sign of "
-		   "life to every host polled here), %u migration%s in flight adopted",
-		   d->owner.from, (unsigned long long)d->owner.last_gap_ms, c.adopted,
-		   c.adopted == 1 ? "" : "s");
+	aras_log_tok(LOG_NOTICE, log_token,
+		     "took over from node %s: %llu ms without a controller (from its arasd's last sign of "
+		     "life to every host polled here), %u migration%s in flight adopted",
+		     d->owner.from, (unsigned long long)d->owner.last_gap_ms, c.adopted,
+		     c.adopted == 1 ? "" : "s");
 	aras_notify_takeover(d);
 }
 
@@ -105,9 +106,10 @@ int aras_takeover_start(struct arasd *d, struct aras_loop *l)
 	if (aras_owner_start(have > 0 ? &prev : NULL, node, &d->owner)) {
 		d->takeover_pending = 1;
 		d->prev_alive_ms = alive;
-		aras_log_tok(LOG_NOTICE, log_token, "node %s takes over from node %s, whose arasd %s %llu ms ago", node, prev.node,
-			   prev.stopped ? "stopped cleanly" : "last gave a sign of life",
-			   (unsigned long long)(wall_ms() > alive ? wall_ms() - alive : 0));
+		aras_log_tok(LOG_NOTICE, log_token,
+			     "node %s takes over from node %s, whose arasd %s %llu ms ago", node, prev.node,
+			     prev.stopped ? "stopped cleanly" : "last gave a sign of life",
+			     (unsigned long long)(wall_ms() > alive ? wall_ms() - alive : 0));
 	}
 	store(d);
 	d->touched_ms = aras_mono_ms();

@@ -355,6 +355,36 @@ static const struct aras_prom_metric prom_metrics[] = {
 	  "The number of migrations the controller wanted in its last round but did not start because "
 	  "arasMaxMigrations or arasMaxMigrationsPerHost was reached - 1.3.6.1.4.1.8072.9999.9999.1.1.2.28",
 	  ARAS_PROM_STATUS, ARAS_PROM_GAUGE, 28, -1, 11, 0 },
+	{ "arasControllerNode", "arasControllerNode",
+	  "The management node this arasd runs on (its host name, as Pacemaker names cluster nodes), which "
+	  "owns the cluster's control now: written with the state file, in stateFile.owner, on the storage "
+	  "every management node sees. - 1.3.6.1.4.1.8072.9999.9999.1.1.2.29",
+	  ARAS_PROM_STATUS, ARAS_PROM_TEXT, 29, 0, 11, 0 },
+	{ "arasTakeovers", "arasTakeovers",
+	  "The number of times an arasd took over the control of the cluster from the arasd of another "
+	  "management node (a failover, or a planned move of the resource), counted in stateFile.owner: it "
+	  "is carried from one arasd to the next and does not start again at 0 when arasd restarts - "
+	  "1.3.6.1.4.1.8072.9999.9999.1.1.2.30",
+	  ARAS_PROM_STATUS, ARAS_PROM_COUNTER, 30, -1, 11, 0 },
+	{ "arasTakeoverFrom", "arasTakeoverFrom",
+	  "The management node whose arasd the last takeover came from; empty when there was none. - "
+	  "1.3.6.1.4.1.8072.9999.9999.1.1.2.31",
+	  ARAS_PROM_STATUS, ARAS_PROM_TEXT, 31, 0, 11, 0 },
+	{ "arasTakeoverGap", "arasTakeoverGap",
+	  "How long the cluster had no controller at the last takeover: from the previous arasd's last sign "
+	  "of life (it touches stateFile.owner every second; a clean stop ends it) to the moment the new "
+	  "arasd had polled every host and adopted the migrations in flight - "
+	  "1.3.6.1.4.1.8072.9999.9999.1.1.2.32",
+	  ARAS_PROM_STATUS, ARAS_PROM_GAUGE, 32, -1, 11, 0 },
+	{ "arasTakeoverGapTotal", "arasTakeoverGapTotal",
+	  "The sum of arasTakeoverGap over every takeover counted by arasTakeovers: the time the cluster "
+	  "spent without a controller - 1.3.6.1.4.1.8072.9999.9999.1.1.2.33",
+	  ARAS_PROM_STATUS, ARAS_PROM_COUNTER, 33, -1, 11, 0 },
+	{ "arasTakeoverAdopted", "arasTakeoverAdopted",
+	  "The number of live migrations in flight that this arasd found at its start and adopted: libvirt "
+	  "listed the VM's incoming copy on another host (paused, reason migration) - "
+	  "1.3.6.1.4.1.8072.9999.9999.1.1.2.34",
+	  ARAS_PROM_STATUS, ARAS_PROM_GAUGE, 34, -1, 11, 0 },
 	{ "arasHostUri", "arasHostUri",
 	  "The libvirt connection URI arasd uses for this host, for example qemu+ssh://host1/system. - "
 	  "1.3.6.1.4.1.8072.9999.9999.1.1.3.1.3",

@@ -29,8 +29,8 @@ static void test_round_trip(void **unused)
 
 	(void)unused;
 	assert_int_equal(
-		parse("arasd-owner 1 node=n1 takeovers=3 from=n2 lastgap=12345 gaptotal=40000 stopped=1\n", &o,
-		      why),
+		parse("arasd-owner 1 node=n1 takeovers=3 from=n2 lastgap=12345 gaptotal=40000 stopped=1\n",
+		      &o, why),
 		0);
 	assert_string_equal(o.node, "n1");
 	assert_string_equal(o.from, "n2");
@@ -39,8 +39,8 @@ static void test_round_trip(void **unused)
 	CHECK_U64("gaptotal", o.gap_total_ms, 40000);
 	assert_int_equal(o.stopped, 1);
 	assert_int_equal(aras_owner_format(&o, line, sizeof(line)), 0);
-	assert_string_equal(line,
-			    "arasd-owner 1 node=n1 takeovers=3 from=n2 lastgap=12345 gaptotal=40000 stopped=1\n");
+	assert_string_equal(
+		line, "arasd-owner 1 node=n1 takeovers=3 from=n2 lastgap=12345 gaptotal=40000 stopped=1\n");
 	assert_int_equal(parse(line, &back, why), 0);
 	assert_memory_equal(&back, &o, sizeof(o));
 	/* the least: a node; "from=-" is none; a CRLF line */
