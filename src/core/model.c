@@ -310,7 +310,8 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 	vm->disk_alloc_mib =
 		(uint32_t)(s->disk_alloc_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_alloc_bytes >> 20);
 	vm->t_ms = t_ms;
-	if (t_ms > vm->placed_ms)
+	/* an incoming migration's paused copy confirms no placement: the source's listing wins */
+	if (t_ms > vm->placed_ms && !(s->state == ARAS_VM_PAUSED && s->reason == ARAS_PAUSED_MIGRATION))
 		vm->placed_ms = t_ms;
 	vm->have_prev = 1;
 	vm->missing = 0;
@@ -625,6 +626,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uin
 	for (size_t i = 0; i < s->nvms; i++) {
 		const struct aras_vm_sample *vs = &s->vms[i];
 		struct aras_vm *vm = aras_model_find_vm(m, vs->uuid);
+		const struct aras_host *from, *copy_at;
 
 		if (!vm) {
 			/* Same UUID twice in one sample: keep the first. */
@@ -649,12 +651,24 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uin
 		} else {
 			res->updated++;
 		}
-		if (vm->host != h->index) {
-			if (m->hooks.vm_moved)
-				m->hooks.vm_moved(vs->name, aras_model_host(m, vm->host), h, m->hooks.arg);
-		}
+		from = vm->host != h->index ? aras_model_host(m, vm->host) : NULL;
+		/*
+		 * First seen as the incoming copy of a live migration (the target
+		 * polled before the source), now running on its source: the
+		 * migration is in flight, the copy's host its target.
+		 */
+		copy_at = from && vm->state == ARAS_VM_PAUSED && vm->reason == ARAS_PAUSED_MIGRATION &&
+					  (vs->state == ARAS_VM_RUNNING || vs->state == ARAS_VM_BLOCKED) ?
+				  from :
+				  NULL;
+		if (from && m->hooks.vm_moved)
+			m->hooks.vm_moved(vs->name, from, h, m->hooks.arg);
 		vm_update(vm, vs, h->index, s->t_ms, start_ms, disk_io_cap_kib);
 		vm->gen = h->gen;
+		if (copy_at) {
+			vm->inbound = copy_at->index;
+			vm->inbound_gen = copy_at->gen;
+		}
 	}
 	if (rc == 0) {
 		end_inbound(m, h);

@@ -18,6 +18,11 @@
 #   H2 the active node cut off from the others (its switch port down): it
 #      stops (or is fenced) before another node starts arasd: sampled every
 #      50 ms, never two arasd processes at once.
+# After each failover the NMS (snmptrapd in its namespace, the nodes'
+# snmpd trap2sink) receives one arasControllerTakeover from the new active
+# node's address naming it and the node it took over from, and through
+# 192.0.2.10 arasTakeovers counts it and arasTakeoverGap says how long no
+# arasd controlled.
 # Figures: failover times, the NMS-visible gap, RSS and CPU of the HA stack
 # per node.  The cluster itself is tests/ha/lib.sh's, shared with
 # tests/ha/lab.sh (H3, on the lab's libvirtd + QEMU hosts).  Root; needs
@@ -35,6 +40,32 @@ ha_start_cluster
 # shellcheck disable=SC2119 # no crm lines of its own
 ha_configure
 ha_wait_vip
+# the NMS's trap receiver: one line per notification, its sender and varbinds
+printf 'disableAuthorization yes\n' >"$HA/snmptrapd.conf"
+: >"$HA/traps.log"
+nms snmptrapd -f -C -c "$HA/snmptrapd.conf" -On -Lf "$HA/traps.log" -F 'TRAP %b %V| %v\n' \
+	udp:192.0.2.100:162 &
+OID_TAKEOVER=.1.3.6.1.4.1.8072.9999.9999.1.0.11
+ST=.1.3.6.1.4.1.8072.9999.9999.1.1.2
+takeover_traps() { grep -c "$OID_TAKEOVER\b" "$HA/traps.log"; }
+# takeover_seen N NEW OLD: the Nth arasControllerTakeover names NEW, from OLD, sent by NEW's address
+takeover_seen() {
+	[ "$(takeover_traps)" -ge "$1" ] &&
+		grep "$OID_TAKEOVER\b" "$HA/traps.log" | sed -n "${1}p" |
+		grep -q "\[$(addr "$2")\].*\"$2\".*\"$3\""
+}
+takeover_checks() { # WHICH N NEW OLD
+	local gap
+	if wait_for 30 takeover_seen "$2" "$3" "$4"; then
+		ok "$1 one arasControllerTakeover at the NMS from $3 ($(addr "$3")): node $3, from $4"
+	else
+		not_ok "$1 arasControllerTakeover $2 from $3 naming $4 (traps: $(grep -c . "$HA/traps.log"); $(tail -n 2 "$HA/traps.log" | tr '\n' ' '))"
+	fi
+	is "$1 through $VIP: arasControllerNode, arasTakeovers, arasTakeoverFrom" \
+		"$(vget "$ST.29.0") $(vget "$ST.30.0") $(vget "$ST.31.0")" "\"$3\" $2 \"$4\""
+	gap=$(vget "$ST.32.0")
+	fig "$1 arasTakeoverGap (the old arasd's last sign of life -> every host polled by the new one)" "${gap:-?} ms"
+}
 
 # RSS and CPU of the HA stack on each node, idle, over 10 s
 stack() { # N: "rss_kib cpu_ticks" of corosync and the pacemaker daemons
@@ -72,6 +103,7 @@ if wait_for 60 other; then
 	ok "H1 after kill -9 of every process on $A, the NMS address answers from $B"
 	fig "H1 failover (kill -9 of the active node -> first answered GET at $VIP)" "$((t1 - t0)) ms"
 	is "H4 the SET acknowledged before the kill is in force on $B" "$(vget "$OID_CPU_THR")" "$thr"
+	takeover_checks H1 1 "$B" "$A"
 	if grep -q "off $A.*done" "$HA/fence.log" 2>/dev/null; then
 		ok "H1 $A was fenced ($(grep "off $A" "$HA/fence.log" | tail -n 1 | cut -d' ' -f2))"
 	else
@@ -85,6 +117,8 @@ fi
 start_node "$A"
 wait_for 90 online "$B" || not_ok "H2 $A rejoins ($(in_node "$B" crm_mon -1 2>&1 | head -n 8 | tr '\n' ' '))"
 C=$(active)
+# the group may have moved back to the rejoined node (a switchover is a takeover too)
+n_h2=$(($(vget "$ST.30.0") + 1))
 # sample every 50 ms: the nodes an arasd process runs on (arasd processes
 # outside the nodes, other tests', are not the cluster's)
 declare -A NODE_OF
@@ -115,6 +149,7 @@ if wait_for 60 cut_other; then
 	D=$(active)
 	ok "H2 $C cut off: the NMS address answers from $D"
 	fig "H2 failover (the active node cut off -> first answered GET at $VIP)" "$((t1 - t0)) ms"
+	takeover_checks H2 "$n_h2" "$D" "$C"
 else
 	not_ok "H2 the NMS address answers from another node after $C was cut off"
 fi
@@ -143,5 +178,6 @@ else
 	not_ok "H2 $C fenced (fence.log: $(tail -n 3 "$HA/fence.log" 2>/dev/null | tr '\n' ' '))"
 fi
 ip -n "${P}sw" link set "$P${C}b" up
+is "one arasControllerTakeover per takeover that arasTakeovers counts, none else" "$(takeover_traps)" "$(vget "$ST.30.0")"
 echo "# ha-check: $passes passed, $fails failed"
 ha_done

@@ -257,6 +257,8 @@ declare -A LMARK
 other() { local a; a=$(active) && [ -n "$a" ] && [ "$a" != "$A" ]; }
 adopted=0 donebefore=0 inflight=0 before=0 intakeover=0
 for i in $(seq "$ITER"); do
+	# a GET can be lost while the rejoined node settles: ask for up to 30 s
+	wait_for 30 eval '[ -n "$(active)" ]'
 	A=$(active)
 	src=$(ended_on) || src=
 	[ "$src" = B ] && tgt=A || tgt=B

@@ -148,6 +148,7 @@ ha_config() {
 		agentXPerms 0660 0770
 		rocommunity public default
 		rwcommunity private default
+		trap2sink 192.0.2.100 public
 	EOF
 	{
 		echo "agentxSocket /run/aras/agentx"

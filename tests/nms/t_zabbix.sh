@@ -219,7 +219,7 @@ check "configuration.import accepts the template" api configuration.import "{\"f
 tid=$(api template.get "{\"filter\":{\"host\":\"$TNAME\"}}" 'r[0]["templateid"]')
 check "template '$TNAME' exists" test -n "$tid"
 is "template has 4 discovery rules (hosts, VMs, disks, interfaces)" "$(api discoveryrule.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 4
-is "template has 12 SNMP trap items (10 notifications, crashed state changes, fallback)" "$(api item.get "{\"templateids\":\"$tid\",\"filter\":{\"type\":17},\"countOutput\":true}" r)" 12
+is "template has 13 SNMP trap items (11 notifications, crashed state changes, fallback)" "$(api item.get "{\"templateids\":\"$tid\",\"filter\":{\"type\":17},\"countOutput\":true}" r)" 13
 is "template has 10 trigger prototypes (5 per VM, 3 per host, 1 per disk, 1 per interface)" "$(api triggerprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 10
 is "template has 2 graph prototypes" "$(api graphprototype.get "{\"templateids\":\"$tid\",\"countOutput\":true}" r)" 2
 is "template has 6 value maps" "$(api valuemap.get "{\"hostids\":\"$tid\",\"countOutput\":true}" r)" 6
@@ -488,6 +488,12 @@ check "  'arasd: placement rule violation trap received' in PROBLEM" wait_for 30
 is "  its group tag is db" \
 	"$(api problem.get "{\"hostids\":\"$hid\",\"selectTags\":\"extend\"}" \
 		'[t["value"] for p in r if p["name"].startswith("arasRuleViolated ") for t in p["tags"] if t["tag"] == "group"]')" db
+# failover: a hand-sent arasControllerTakeover lands in its own item, fields named
+ST=$BASE_OID.1.2
+snmptrap -v2c -c public "127.0.0.1:$TRAP_PORT" '' "$NOTIFY_OID.11" "$ST.29.0" s m2 "$ST.31.0" s m1 \
+	"$ST.32.0" u 12750 "$ST.30.0" c 3 "$ST.34.0" u 1
+check "hand-sent arasControllerTakeover in snmptrap[\"arasControllerTakeover\"] (node, from, gap, count, adopted)" \
+	wait_for 30 has_trap arasControllerTakeover 'arasControllerTakeover node=m2 from=m1 gapMs=12750 takeovers=3 adopted=1'
 no_coalesced() {
 	local v
 	v=$(trap_values 'arasVmStateChange\\s') || return 1

@@ -1287,6 +1287,30 @@ static void incoming_copy_marks_inbound(void **state)
 	apply_ok(&f->m, &s, NULL);
 	assert_int_equal(vm->host, 2);
 	assert_int_equal(vm->inbound, 0);
+
+	/*
+	 * A start during a migration: the target's poll (the copy) is applied
+	 * first, the source's began before it ended: the VM is on its source,
+	 * the migration in flight to the target.
+	 */
+	vm_init(&v, 7, "caught");
+	incoming = v;
+	incoming.state = ARAS_VM_PAUSED;
+	incoming.reason = ARAS_PAUSED_MIGRATION;
+	host_init(&s, 2, T0 + 10000, &incoming, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 7);
+	host_init(&s, 1, T0 + 10500, &v, 1);
+	s.start_ms = T0 + 9000;
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 1);
+	assert_int_equal(vm->state, ARAS_VM_RUNNING);
+	assert_int_equal(vm->inbound, 2);
+	/* the target's next poll still lists the copy: still in flight */
+	host_init(&s, 2, T0 + 11000, &incoming, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 1);
+	assert_int_equal(vm->inbound, 2);
 }
 
 /* ---- duplicates -------------------------------------------------------- */
