@@ -746,14 +746,6 @@ static void poll_node(virConnectPtr conn, struct aras_host_sample *s)
 	}
 }
 
-/* The last libvirt error says the driver does not know a flag. */
-static int flag_refused_stats(void)
-{
-	int code = virGetLastErrorCode();
-
-	return code == VIR_ERR_INVALID_ARG || code == VIR_ERR_NO_SUPPORT || code == VIR_ERR_ARGUMENT_UNSUPPORTED;
-}
-
 /* One poll of an open connection into s; 0 or -ARAS_E_VIRT (s->err set). */
 static int poll_host(struct worker *w, struct aras_host_sample *s)
 {
@@ -772,7 +764,7 @@ static int poll_host(struct worker *w, struct aras_host_sample *s)
 				virConnectGetAllDomainStats(conn, groups, &recs,
 							    VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
 
-	if (n < 0 && (w->wait_stats || flag_refused_stats())) {
+	if (n < 0 && (w->wait_stats || aras_virt_flag_refused())) {
 		w->wait_stats = 1;
 		n = virConnectGetAllDomainStats(conn, groups, &recs, 0);
 	}

@@ -28,7 +28,6 @@ void aras_virt_errtext(char *buf, size_t len, const char *what)
 	snprintf(buf, len, "%s: %s", what, msg ? msg : "unknown error");
 }
 
-static int flag_refused(void);
 static int cancelled(const struct aras_job *job);
 
 /*
@@ -45,7 +44,7 @@ static int both_or_live(int rc_both, int (*fn)(virDomainPtr, unsigned long long,
 	if (rc_both == 0)
 		return 0;
 	/* the next calls reset libvirt's last error: keep it for the caller's message */
-	refused = flag_refused();
+	refused = aras_virt_flag_refused();
 	saved = virSaveLastError();
 	active = virDomainIsActive(dom);
 	persistent = virDomainIsPersistent(dom);
@@ -459,8 +458,7 @@ int aras_virt_completed_stats(virDomainPtr src, const struct aras_job *job, stru
 
 /* ---- life cycle ---- */
 
-/* A driver that does not take the flag (the test driver) gets the plain call. */
-static int flag_refused(void)
+int aras_virt_flag_refused(void)
 {
 	int code = virGetLastErrorCode();
 
@@ -503,7 +501,7 @@ static int shutdown_vm(virDomainPtr dom, const struct aras_job *job, char *err, 
 	int rc;
 
 	if (virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0 &&
-	    (!flag_refused() || virDomainShutdown(dom) < 0)) {
+	    (!aras_virt_flag_refused() || virDomainShutdown(dom) < 0)) {
 		aras_virt_errtext(err, errlen, "virDomainShutdownFlags (ACPI power button)");
 		return -1;
 	}
@@ -561,7 +559,7 @@ int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err,
 	case ARAS_KIND_REBOOT:
 		what = "virDomainReboot (ACPI power button)";
 		rc = virDomainReboot(dom, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN);
-		if (rc < 0 && flag_refused())
+		if (rc < 0 && aras_virt_flag_refused())
 			rc = virDomainReboot(dom, 0);
 		break;
 	case ARAS_KIND_SUSPEND:
@@ -595,12 +593,12 @@ int aras_virt_lifecycle(virDomainPtr dom, const struct aras_job *job, char *err,
 							 VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
 							 VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
 							 VIR_DOMAIN_UNDEFINE_KEEP_NVRAM);
-		if (rc < 0 && flag_refused()) {
+		if (rc < 0 && aras_virt_flag_refused()) {
 			what = "virDomainUndefineFlags (managed save, snapshot metadata)";
 			rc = virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
 								 VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
 		}
-		if (rc < 0 && flag_refused()) {
+		if (rc < 0 && aras_virt_flag_refused()) {
 			what = "virDomainUndefine";
 			rc = virDomainUndefine(dom);
 		}
