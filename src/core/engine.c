@@ -2018,9 +2018,16 @@ static void adopt_moves(struct aras_engine *e, const struct aras_orders *os, uin
 		else
 			snprintf(r, sizeof(r), "a live migration this arasd did not start");
 		snprintf(dec.reason, sizeof(dec.reason), "adopted at start: %.200s", r);
-		elog(e, LOG_NOTICE,
-		     "adopting the migration of VM %s to host %s that the last run started (%s%u)", vm->name,
-		     t->name, o ? "order " : "no journalled order", o ? (unsigned)o->id : 0u);
+		if (o)
+			elog(e, LOG_NOTICE,
+			     "adopting the migration of VM %s to host %s that the last run started (order "
+			     "%u)",
+			     vm->name, t->name, (unsigned)o->id);
+		else
+			elog(e, LOG_NOTICE,
+			     "adopting the migration of VM %s to host %s in flight at start (no journalled "
+			     "order)",
+			     vm->name, t->name);
 		a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
 		if (!a)
 			continue;
