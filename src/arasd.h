@@ -95,6 +95,7 @@ struct arasd {
 	char owner_path[4096];
 	struct aras_owner owner;
 	int takeover_pending;      /* this start takes over: the gap waits for the first polls */
+	int first_polls_done;      /* the engine resolved the first polls (takeover_adopted is known) */
 	uint64_t prev_alive_ms;    /* the previous owner's last sign of life (wall ms) */
 	uint64_t touched_ms;       /* the last sign of life given (monotonic) */
 	unsigned takeover_adopted; /* migrations in flight adopted at this start */

@@ -732,8 +732,11 @@ static void act(struct aras_engine *e, const struct aras_decision *dec, uint64_t
 	 */
 	if (held(e, dec->uuid) || recovering(e, dec->uuid))
 		return;
-	/* a migration in flight that arasd follows or another runs: nothing beside it */
-	if (foreign_move(e, dec->uuid))
+	/*
+	 * A migration in flight that another runs: nothing beside it; and
+	 * nothing before every host's first poll said which those are.
+	 */
+	if (foreign_move(e, dec->uuid) || !e->adopt_scanned)
 		return;
 	if (dec->no_target) {
 		no_target(e, dec);
@@ -919,6 +922,13 @@ void aras_engine_result_detail(struct aras_engine *e, uint32_t action, int ok, c
 
 		if (vm)
 			vm->mem_max_next_kib = a->amount == vm->mem_max_kib ? 0 : a->amount;
+	}
+	if (!ok && a->kind == ARAS_KIND_MIGRATE) {
+		/* its incoming copy is gone with it: orders need not wait for the target's next poll */
+		struct aras_vm *vm = aras_model_find_vm(&e->model, a->uuid);
+
+		if (vm)
+			vm->inbound = 0;
 	}
 	if (ok && a->kind == ARAS_KIND_MIGRATE && a->target && e->opts.follow_moves) {
 		/*
@@ -1937,7 +1947,8 @@ static int done_before(const struct aras_engine *e, const struct aras_order *o, 
 		return 1;
 	}
 	/* a move that ended while no arasd watched (a takeover, a crash during it) */
-	if (o->kind == ARAS_ORDER_MIGRATE && vm && !vm->undefined && vm->host == o->target) {
+	if (o->kind == ARAS_ORDER_MIGRATE && vm && !vm->undefined && vm->host == o->target &&
+	    !(vm->state == ARAS_VM_PAUSED && vm->reason == ARAS_PAUSED_MIGRATION)) {
 		const struct aras_host *t = aras_model_host(&e->model, o->target);
 
 		snprintf(why, whylen, "done before the restart: VM %s is on host %s", vm->name,
@@ -1992,7 +2003,8 @@ static const struct aras_order *inflight_order(const struct aras_orders *os, con
  * (os), if any: no second move is started for it, and that order is
  * resolved by the migration's end, once.
  */
-static void adopt_moves(struct aras_engine *e, const struct aras_orders *os, uint64_t now_ms)
+static void adopt_moves(struct aras_engine *e, const struct aras_orders *os, unsigned char *taken,
+			uint64_t now_ms)
 {
 	for (size_t i = 0; i < e->model.nvms; i++) {
 		const struct aras_vm *vm = e->model.vms[i];
@@ -2005,6 +2017,8 @@ static void adopt_moves(struct aras_engine *e, const struct aras_orders *os, uin
 		if (!t)
 			continue;
 		o = inflight_order(os, vm);
+		if (o)
+			taken[o - os->v] = 1; /* resolved here, whatever becomes of the action */
 		memset(&dec, 0, sizeof(dec));
 		memcpy(dec.uuid, vm->uuid, sizeof(dec.uuid));
 		snprintf(dec.vm_name, sizeof(dec.vm_name), "%s", vm->name);
@@ -2029,26 +2043,21 @@ static void adopt_moves(struct aras_engine *e, const struct aras_orders *os, uin
 			     "order)",
 			     vm->name, t->name);
 		a = create(e, &dec, ARAS_AS_APPROVED, now_ms);
-		if (!a)
+		if (!a) {
+			if (o)
+				order_outcome(
+					e, o->id, 0,
+					"not followed: the action table is full of unfinished actions (the "
+					"migration goes on in libvirt)");
 			continue;
-		a->adopted = 1;
+		}
+		/* an operator's own migration (no order) is followed, never aborted */
+		a->adopted = o ? ARAS_ADOPTED_ORDER : ARAS_ADOPTED_FOLLOW;
 		a->order_id = o ? o->id : 0;
 		e->adopted++;
 		announce(e, a, ARAS_EV_ACTION_STARTED);
 		start(e, a, now_ms);
 	}
-}
-
-/* An unfinished action carries order id (an adopted migration). */
-static int carried(const struct aras_engine *e, uint32_t id)
-{
-	for (size_t i = 0; id && e->plan && i < aras_plan_count(e->plan); i++) {
-		const struct aras_action *a = aras_plan_at(e->plan, i);
-
-		if (!aras_action_finished(a) && a->order_id == id)
-			return 1;
-	}
-	return 0;
 }
 
 /*
@@ -2076,6 +2085,7 @@ static void not_again(const struct aras_engine *e, const struct aras_order *o, c
 void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 {
 	struct aras_orders *os = e->recover;
+	unsigned char *taken = NULL; /* the orders an adopted migration carries out */
 
 	e->wall = wall;
 	if (!os && !e->nnotes && e->adopt_scanned)
@@ -2083,9 +2093,13 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 	for (size_t i = 0; i < e->model.nhosts; i++)
 		if (e->model.hosts[i].state == ARAS_HOST_UNKNOWN)
 			return;
+	if (os && os->n && !(taken = calloc(os->n, 1))) {
+		elog(e, LOG_ERR, "out of memory: the last run's orders wait for the next poll");
+		return;
+	}
 	if (!e->adopt_scanned) {
 		e->adopt_scanned = 1;
-		adopt_moves(e, os, now_ms);
+		adopt_moves(e, os, taken, now_ms);
 	}
 	for (size_t i = 0; i < e->nnotes; i++)
 		history_row(e, &e->notes[i].o, e->notes[i].outcome, e->notes[i].text);
@@ -2107,7 +2121,7 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 			order_failed(e, o, why, now_ms);
 			continue;
 		}
-		if (carried(e, o->id))
+		if (taken[i])
 			continue; /* an adopted migration carries it out */
 		if (done_before(e, o, why, sizeof(why))) {
 			order_row(e, o, ARAS_AS_SUCCEEDED, why, now_ms);
@@ -2128,6 +2142,7 @@ void aras_engine_resolve(struct aras_engine *e, uint64_t now_ms, time_t wall)
 		aras_engine_order(e, o, now_ms, wall);
 	}
 	e->resolving = NULL;
+	free(taken);
 	aras_orders_clear(os);
 	free(os);
 }

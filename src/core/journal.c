@@ -200,7 +200,7 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 		return 0;
 	}
 	if (strcmp(w[0], "order") != 0) {
-		snprintf(why, whylen, "unknown item '%.32s' (expected next, order or done)", w[0]);
+		snprintf(why, whylen, "unknown item '%.32s' (expected next, order, start or done)", w[0]);
 		return -ARAS_E_INVAL;
 	}
 	memset(&e, 0, sizeof(e));

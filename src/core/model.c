@@ -220,6 +220,12 @@ static void vm_steal(struct aras_vm *vm, const struct aras_vm_sample *s, uint64_
 }
 
 /* Fold the raw counters of s into vm; rates need a previous sample. */
+/* vs is paused for a migration: an incoming copy, or a source at its switchover. */
+static int is_copy(const struct aras_vm_sample *vs)
+{
+	return vs->state == ARAS_VM_PAUSED && vs->reason == ARAS_PAUSED_MIGRATION;
+}
+
 static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsigned host, uint64_t t_ms,
 		      uint64_t start_ms, uint32_t io_cap_kib)
 {
@@ -311,7 +317,7 @@ static void vm_update(struct aras_vm *vm, const struct aras_vm_sample *s, unsign
 		(uint32_t)(s->disk_alloc_bytes >> 20 > UINT32_MAX ? UINT32_MAX : s->disk_alloc_bytes >> 20);
 	vm->t_ms = t_ms;
 	/* an incoming migration's paused copy confirms no placement: the source's listing wins */
-	if (t_ms > vm->placed_ms && !(s->state == ARAS_VM_PAUSED && s->reason == ARAS_PAUSED_MIGRATION))
+	if (t_ms > vm->placed_ms && !is_copy(s))
 		vm->placed_ms = t_ms;
 	vm->have_prev = 1;
 	vm->missing = 0;
@@ -583,8 +589,7 @@ static int stale_listing(const struct aras_vm *vm, const struct aras_vm_sample *
 /* vs is the paused copy a live migration of vm to host h is filling (libvirt's reason: migration). */
 static int incoming_copy(const struct aras_vm *vm, const struct aras_vm_sample *vs, const struct aras_host *h)
 {
-	return vm->host != h->index && !vm->undefined && vs->state == ARAS_VM_PAUSED &&
-	       vs->reason == ARAS_PAUSED_MIGRATION;
+	return vm->host != h->index && !vm->undefined && is_copy(vs);
 }
 
 /* Host h's poll no longer lists the incoming copy of a VM: that migration ended (done or failed). */
@@ -627,6 +632,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uin
 		const struct aras_vm_sample *vs = &s->vms[i];
 		struct aras_vm *vm = aras_model_find_vm(m, vs->uuid);
 		const struct aras_host *from, *copy_at;
+		int fresh = !vm;
 
 		if (!vm) {
 			/* Same UUID twice in one sample: keep the first. */
@@ -657,7 +663,7 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uin
 		 * polled before the source), now running on its source: the
 		 * migration is in flight, the copy's host its target.
 		 */
-		copy_at = from && vm->state == ARAS_VM_PAUSED && vm->reason == ARAS_PAUSED_MIGRATION &&
+		copy_at = from && vm->copy_only &&
 					  (vs->state == ARAS_VM_RUNNING || vs->state == ARAS_VM_BLOCKED) ?
 				  from :
 				  NULL;
@@ -665,6 +671,8 @@ int aras_model_apply(struct aras_model *m, const struct aras_host_sample *s, uin
 			m->hooks.vm_moved(vs->name, from, h, m->hooks.arg);
 		vm_update(vm, vs, h->index, s->t_ms, start_ms, disk_io_cap_kib);
 		vm->gen = h->gen;
+		/* the source at its switchover is paused for migration too: only a first sighting counts */
+		vm->copy_only = (fresh || vm->copy_only) && is_copy(vs);
 		if (copy_at) {
 			vm->inbound = copy_at->index;
 			vm->inbound_gen = copy_at->gen;

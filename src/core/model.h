@@ -197,7 +197,8 @@ struct aras_vm {
 	 */
 	unsigned inbound;
 	uint64_t inbound_gen;
-	void *priv; /* owned by the SNMP adapter (its table row) */
+	int copy_only; /* every listing of it so far was an incoming copy (the target polled first) */
+	void *priv;    /* owned by the SNMP adapter (its table row) */
 };
 
 struct aras_model;

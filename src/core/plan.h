@@ -59,6 +59,14 @@ enum aras_astate {
 	ARAS_AS_EXPIRED = 7
 };
 /* arasActionOrigin */
+/*
+ * An adopted migration: one carrying a journalled order of the last run
+ * keeps arasd's migration timeout (counted from the adoption); one without
+ * (an operator's virsh, a controller's move) is followed only, never
+ * aborted.  Neither is aborted when arasd stops: the next start adopts it.
+ */
+enum aras_adopted { ARAS_ADOPTED_NONE = 0, ARAS_ADOPTED_ORDER = 1, ARAS_ADOPTED_FOLLOW = 2 };
+
 enum aras_origin { ARAS_ORIGIN_CONTROLLER = 1, ARAS_ORIGIN_OPERATOR = 2, ARAS_ORIGIN_MAINTENANCE = 3 };
 
 struct aras_action {
@@ -82,8 +90,8 @@ struct aras_action {
 	uint32_t order_id; /* the journalled operator order it carries out (core/journal.h), 0: none */
 	/*
 	 * migrate: a live migration in flight when arasd started (the last
-	 * run's, before a takeover): its job follows libvirt's job to its end
-	 * instead of starting one.
+	 * run's, before a takeover; another tool's): its job follows libvirt's
+	 * job to its end instead of starting one (enum aras_adopted).
 	 */
 	int adopted;
 	int maximum; /* grow/shrinkMemory of the maximum, in the persistent definition (next boot) */

@@ -57,7 +57,10 @@ static void store(struct arasd *d)
 		log_warn("cannot write the owner file: %s", why);
 }
 
-/* The takeover is complete once the engine has resolved the first polls: the gap, the notification. */
+/*
+ * Once the engine has resolved the first polls: the migrations adopted
+ * (any start), and a takeover is complete: the gap, the notification.
+ */
 static void complete(struct arasd *d)
 {
 	struct aras_engine_counters c;
@@ -65,8 +68,11 @@ static void complete(struct arasd *d)
 	aras_engine_counters(d->eng, &c);
 	if (!c.first_polls_resolved)
 		return;
-	d->takeover_pending = 0;
+	d->first_polls_done = 1;
 	d->takeover_adopted = c.adopted;
+	if (!d->takeover_pending)
+		return;
+	d->takeover_pending = 0;
 	aras_owner_gap(&d->owner, d->prev_alive_ms, wall_ms());
 	store(d);
 	aras_log_tok(LOG_NOTICE, log_token,
@@ -81,7 +87,7 @@ static void on_tick(void *arg, uint64_t now_ms)
 {
 	struct arasd *d = arg;
 
-	if (d->takeover_pending)
+	if (!d->first_polls_done)
 		complete(d);
 	if (now_ms - d->touched_ms < TOUCH_MS)
 		return;

@@ -63,7 +63,6 @@ struct worker {
 	int kicked;
 	struct xml_entry *xml; /* sorted by UUID: the VMs of the last poll */
 	size_t nxml;
-	int wait_stats; /* the driver refused VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT */
 };
 
 struct aras_collector {
@@ -746,6 +745,92 @@ static void poll_node(virConnectPtr conn, struct aras_host_sample *s)
 	}
 }
 
+/*
+ * The incoming copies of live migrations on this host: paused with reason
+ * migration, and not listed by this host's last poll (the source of a
+ * migration is paused so too at its switchover, and was listed).  Their
+ * statistics wait for the migration's job, which would hold the whole
+ * poll until it ends (a capped migration: minutes); their state is all the
+ * model takes of them.  How many, in *out (owned; NULL when none).
+ */
+static size_t incoming_copies(struct worker *w, virDomainPtr **out)
+{
+	virDomainPtr *doms = NULL;
+	int n = virConnectListAllDomains(w->conn, &doms, VIR_CONNECT_LIST_DOMAINS_PAUSED);
+	size_t k = 0;
+
+	*out = NULL;
+	for (int i = 0; i < n; i++) {
+		struct xml_entry key;
+		int st, reason;
+
+		if (virDomainGetUUID(doms[i], key.uuid) == 0 &&
+		    virDomainGetState(doms[i], &st, &reason, 0) == 0 && st == VIR_DOMAIN_PAUSED &&
+		    reason == VIR_DOMAIN_PAUSED_MIGRATION &&
+		    !(w->nxml && bsearch(&key, w->xml, w->nxml, sizeof(*w->xml), xml_cmp)))
+			doms[k++] = doms[i];
+		else
+			virDomainFree(doms[i]);
+	}
+	if (k)
+		*out = doms;
+	else
+		free(doms);
+	return k;
+}
+
+/*
+ * Every domain's statistics but those of copies[0..ncopies) (none: the
+ * one bulk call).  The count of *recs, or -1 with libvirt's error.
+ */
+static int bulk_stats(virConnectPtr conn, unsigned int groups, virDomainPtr *copies, size_t ncopies,
+		      virDomainStatsRecordPtr **recs)
+{
+	virDomainPtr *all = NULL, *keep;
+	int n, m = 0, rc = -1;
+
+	if (!ncopies)
+		return virConnectGetAllDomainStats(conn, groups, recs, 0);
+	if ((n = virConnectListAllDomains(conn, &all, 0)) < 0)
+		return -1;
+	keep = calloc((size_t)n + 1, sizeof(*keep)); /* NULL-terminated */
+	for (int i = 0; i < n; i++) {
+		unsigned char u[VIR_UUID_BUFLEN], c[VIR_UUID_BUFLEN];
+		int copy = 0;
+
+		for (size_t j = 0; j < ncopies && !copy; j++)
+			copy = virDomainGetUUID(all[i], u) == 0 && virDomainGetUUID(copies[j], c) == 0 &&
+			       memcmp(u, c, sizeof(u)) == 0;
+		if (!copy && keep)
+			keep[m++] = all[i];
+		else
+			virDomainFree(all[i]);
+	}
+	free(all);
+	if (keep && m == 0) {
+		*recs = NULL; /* copies alone (libvirt refuses an empty list) */
+		rc = 0;
+	} else if (keep) {
+		rc = virDomainListGetStats(keep, groups, recs, 0);
+	}
+	for (int i = 0; i < m; i++)
+		virDomainFree(keep[i]);
+	free(keep);
+	return rc;
+}
+
+/* An incoming copy as the model takes it: identity and state, no figures. */
+static void fill_copy(struct aras_vm_sample *v, virDomainPtr dom)
+{
+	const char *name = virDomainGetName(dom);
+
+	memset(v, 0, sizeof(*v));
+	virDomainGetUUID(dom, v->uuid);
+	snprintf(v->name, sizeof(v->name), "%s", name ? name : "");
+	v->state = ARAS_VM_PAUSED;
+	v->reason = ARAS_PAUSED_MIGRATION;
+}
+
 /* One poll of an open connection into s; 0 or -ARAS_E_VIRT (s->err set). */
 static int poll_host(struct worker *w, struct aras_host_sample *s)
 {
@@ -753,37 +838,32 @@ static int poll_host(struct worker *w, struct aras_host_sample *s)
 	virDomainStatsRecordPtr *recs = NULL;
 	unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
 			      VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
-	/*
-	 * NOWAIT: what libvirt has at once.  Without it a domain with a job
-	 * (the incoming copy of a live migration, a managed save) holds the
-	 * whole poll until the job ends (a capped migration: minutes), and
-	 * the copy is never seen while it is one.  A driver without the flag
-	 * (the test driver) gets the plain call.
-	 */
-	int n = w->wait_stats ? -1 :
-				virConnectGetAllDomainStats(conn, groups, &recs,
-							    VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+	virDomainPtr *copies = NULL;
+	size_t ncopies = incoming_copies(w, &copies);
+	int n = bulk_stats(conn, groups, copies, ncopies, &recs);
 
-	if (n < 0 && (w->wait_stats || aras_virt_flag_refused())) {
-		w->wait_stats = 1;
-		n = virConnectGetAllDomainStats(conn, groups, &recs, 0);
-	}
-	if (n < 0) {
-		set_err(s, "virConnectGetAllDomainStats");
-		return -ARAS_E_VIRT;
-	}
-	s->vms = n ? calloc((size_t)n, sizeof(*s->vms)) : NULL;
-	if (n && !s->vms) {
-		virDomainStatsRecordListFree(recs);
-		snprintf(s->err, sizeof(s->err), "out of memory");
+	if (n < 0 || !(s->vms = calloc((size_t)n + ncopies + 1, sizeof(*s->vms)))) {
+		if (n < 0)
+			set_err(s, "virConnectGetAllDomainStats");
+		else
+			snprintf(s->err, sizeof(s->err), "out of memory");
 		s->ok = 0;
-		return -ARAS_E_NOMEM;
+		virDomainStatsRecordListFree(recs);
+		for (size_t j = 0; j < ncopies; j++)
+			virDomainFree(copies[j]);
+		free(copies);
+		return n < 0 ? -ARAS_E_VIRT : -ARAS_E_NOMEM;
 	}
 	for (int i = 0; i < n; i++)
 		fill_vm(&s->vms[i], recs[i], w);
 	s->nvms = (size_t)n;
-	poll_devices(w, recs, s);
+	poll_devices(w, recs, s); /* the copies have no devices, and stay out of w->xml */
 	virDomainStatsRecordListFree(recs);
+	for (size_t j = 0; j < ncopies; j++) {
+		fill_copy(&s->vms[s->nvms++], copies[j]);
+		virDomainFree(copies[j]);
+	}
+	free(copies);
 	mark_managed_save(conn, s);
 	poll_node(conn, s);
 	s->ok = 1;
@@ -862,7 +942,10 @@ static void *mig_watchdog(void *arg)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	until = start;
-	until.tv_sec += run->job.timeout_s ? run->job.timeout_s : 300;
+	/* an adopted migration without an order (another tool's) is never aborted: no timeout */
+	until.tv_sec += run->job.adopt == ARAS_ADOPTED_FOLLOW ? 100L * 365 * 86400 :
+			run->job.timeout_s                    ? run->job.timeout_s :
+								300;
 	tick = start;
 	pthread_mutex_lock(&run->lock);
 	while (!run->done && !timed_out && !__atomic_load_n(&run->cancel, __ATOMIC_ACQUIRE)) {
@@ -906,7 +989,12 @@ static void *mig_watchdog(void *arg)
 	}
 	done = run->done;
 	pthread_mutex_unlock(&run->lock);
-	if (!done) {
+	if (!done && !timed_out && run->job.adopt) {
+		/* stopping: an adopted migration goes on in libvirt; the next start adopts it again */
+		aras_log_tok(LOG_NOTICE, "virt",
+			     "arasd is stopping: action %u's migration goes on in libvirt",
+			     (unsigned)run->job.action);
+	} else if (!done) {
 		if (!timed_out)
 			aras_log_tok(LOG_WARNING, "virt",
 				     "arasd is stopping: aborting the migration of action %u",
@@ -1068,6 +1156,11 @@ static void run_job(struct worker *w, const struct aras_job *job)
 		goto done;
 	}
 	dom = virDomainLookupByUUID(w->conn, job->uuid);
+	if (!dom && job->adopt && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN) {
+		/* an adopted migration that ended since the poll: the destination says how */
+		r->ok = aras_virt_follow_migration(NULL, job, r->err, sizeof(r->err)) == 0;
+		goto done;
+	}
 	if (!dom) {
 		aras_virt_errtext(r->err, sizeof(r->err), "VM not found on this host");
 		goto done;

@@ -333,9 +333,9 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
 
 /*
  * Where the VM of an adopted migration ended: 1 moved (the source no
- * longer runs it: gone with VIR_MIGRATE_UNDEFINE_SOURCE, or shut off
- * "migrated"; and the destination, when it answers, runs it), 0 not
- * (err says why).
+ * longer has it, or has it shut off "migrated", and the destination, when
+ * it answers, runs it), 0 not (err says why).  dom NULL: the source has no
+ * such domain any more.
  */
 static int moved(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen)
 {
@@ -343,7 +343,12 @@ static int moved(virDomainPtr dom, const struct aras_job *job, char *err, size_t
 	virConnectPtr dconn;
 	virDomainPtr ddom;
 
-	if (virDomainGetState(dom, &st, &reason, 0) == 0 &&
+	if (dom && virDomainGetState(dom, &st, &reason, 0) < 0 &&
+	    virGetLastErrorCode() != VIR_ERR_NO_DOMAIN) {
+		aras_virt_errtext(err, errlen, "the VM's state on the source after the adopted migration");
+		return 0;
+	}
+	if (st != VIR_DOMAIN_NOSTATE &&
 	    !(st == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_MIGRATED)) {
 		snprintf(err, errlen,
 			 "the migration the last run started ended without moving the VM (libvirt state %d, "
@@ -372,16 +377,26 @@ int aras_virt_follow_migration(virDomainPtr dom, const struct aras_job *job, cha
 {
 	const struct timespec step = { 0, 250 * 1000 * 1000 };
 
-	for (;;) {
+	while (dom) {
 		virDomainJobInfo info;
 
-		if (virDomainGetJobInfo(dom, &info) < 0 || info.type == VIR_DOMAIN_JOB_NONE ||
-		    info.type == VIR_DOMAIN_JOB_COMPLETED || info.type == VIR_DOMAIN_JOB_FAILED ||
-		    info.type == VIR_DOMAIN_JOB_CANCELLED)
+		if (virDomainGetJobInfo(dom, &info) < 0) {
+			if (virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
+				break; /* gone from the source: VIR_MIGRATE_UNDEFINE_SOURCE */
+			if (virConnectIsAlive(virDomainGetConnect(dom)) != 1) {
+				aras_virt_errtext(
+					err, errlen,
+					"lost the source host while following the adopted migration");
+				return -1;
+			}
+		} else if (info.type == VIR_DOMAIN_JOB_NONE || info.type == VIR_DOMAIN_JOB_COMPLETED ||
+			   info.type == VIR_DOMAIN_JOB_FAILED || info.type == VIR_DOMAIN_JOB_CANCELLED) {
 			break;
+		}
 		if (cancelled(job)) {
-			/* the watchdog aborts it (collect.c) */
-			snprintf(err, errlen, "arasd stopped while following the adopted migration");
+			snprintf(err, errlen,
+				 "arasd stopped while following the adopted migration (it goes on in "
+				 "libvirt)");
 			return -1;
 		}
 		nanosleep(&step, NULL);

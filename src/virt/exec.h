@@ -26,7 +26,9 @@ int aras_virt_migrate(virConnectPtr conn, virDomainPtr dom, const struct aras_jo
  * A live migration of dom in flight that this arasd did not start (the
  * last run's, adopted at start): wait for libvirt's job on the source to
  * end, then 0 when the VM moved (the source let it go; the destination
- * runs it), -1 with err when it did not or arasd stops meanwhile.
+ * runs it), -1 with err when it did not, the source's connection died or
+ * arasd stops meanwhile.  dom NULL: the source has the domain no more
+ * (the destination alone says how it ended).
  */
 int aras_virt_follow_migration(virDomainPtr dom, const struct aras_job *job, char *err, size_t errlen);
 /*

@@ -90,7 +90,7 @@ if mount -t tmpfs -o size=64k tmpfs "$T/full" 2>/dev/null; then
 	check "directory full: the SET answers commitFailed" grep -q "Reason: commitFailed" <<<"$out"
 	is "... the served value is unchanged" "$(sget "$CONFIG_OID.2.0")" 70
 	check "... the state file is unchanged" cmp -s "$T/state.before" "$T/full/arasd.state"
-	check "... no temporary file is left behind" sh -c "[ \$(ls -A '$T/full' | wc -l) = 2 ]"
+	is "... no temporary file is left behind" "$(ls -A "$T/full" | tr '\n' ' ')" "arasd.state arasd.state.owner filler "
 	rm -f "$T/full/filler"
 	mount -o remount,ro "$T/full"
 	out=$(sset "$CONFIG_OID.2.0" u 60 "$HOST_ENTRY.13.2" i 1 2>&1)

@@ -1414,6 +1414,33 @@ static void test_adopt_inflight(void **unused)
 	aras_engine_resolve(&f->e, T0 + 6000, T_WALL);
 	assert_int_equal(f->r.jobs, 1);
 	fx_free(f);
+
+	/*
+	 * No journalled order behind it (another tool's migration): followed
+	 * only.  An incoming copy on a move's target is no finished move.
+	 */
+	f = fx_new(ARAS_POLICY_MANUAL, NULL);
+	vm_of(f, 1)->inbound = 2;
+	vm_of(f, 2)->state = ARAS_VM_PAUSED; /* "calm" known only by its copy on h2 */
+	vm_of(f, 2)->reason = ARAS_PAUSED_MIGRATION;
+	o = migrate(2, 2);
+	o.id = 51;
+	o.started = 1;
+	assert_int_equal(aras_engine_recover(&f->e, &o), 0);
+	f->e.adopt_scanned = 0;
+	aras_engine_resolve(&f->e, T0, T_WALL);
+	a = aras_plan_at(f->e.plan, 0);
+	assert_int_equal(a->adopted, ARAS_ADOPTED_FOLLOW);
+	assert_int_equal(a->origin, ARAS_ORIGIN_CONTROLLER);
+	assert_int_equal(a->order_id, 0);
+	a = aras_plan_at(f->e.plan, 1);
+	assert_int_equal(a->state, ARAS_AS_FAILED);
+	assert_non_null(strstr(a->error, "not run again"));
+	/* arasd's own migration that failed leaves no copy to wait for */
+	aras_engine_result(&f->e, aras_plan_at(f->e.plan, 0)->index, 0, "aborted", T0 + 1000, T_WALL);
+	assert_int_equal(vm_of(f, 1)->inbound, 0);
+	assert_int_equal(check(f, command(1, ARAS_CMD_SUSPEND), NULL), 0);
+	fx_free(f);
 }
 
 /* An order runs as an operator action; its busy and its outcome states are announced. */

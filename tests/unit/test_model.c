@@ -1311,6 +1311,26 @@ static void incoming_copy_marks_inbound(void **state)
 	apply_ok(&f->m, &s, NULL);
 	assert_int_equal(vm->host, 1);
 	assert_int_equal(vm->inbound, 2);
+
+	/*
+	 * The source at its switchover is paused for the migration too: when
+	 * the target then lists the VM running, it moved there; the source is
+	 * no target of anything.
+	 */
+	vm_init(&v, 8, "switching");
+	host_init(&s, 1, T0 + 12000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	vm = must_vm(&f->m, 8);
+	incoming = v;
+	incoming.state = ARAS_VM_PAUSED;
+	incoming.reason = ARAS_PAUSED_MIGRATION;
+	host_init(&s, 1, T0 + 13000, &incoming, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->copy_only, 0);
+	host_init(&s, 2, T0 + 14000, &v, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 2);
+	assert_int_equal(vm->inbound, 0);
 }
 
 /* ---- duplicates -------------------------------------------------------- */
