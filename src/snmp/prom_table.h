@@ -381,9 +381,9 @@ static const struct aras_prom_metric prom_metrics[] = {
 	  "spent without a controller - 1.3.6.1.4.1.8072.9999.9999.1.1.2.33",
 	  ARAS_PROM_STATUS, ARAS_PROM_COUNTER, 33, -1, 11, 0 },
 	{ "arasTakeoverAdopted", "arasTakeoverAdopted",
-	  "The number of live migrations in flight that this arasd found at its start and adopted: libvirt "
-	  "listed the VM's incoming copy on another host (paused, reason migration) - "
-	  "1.3.6.1.4.1.8072.9999.9999.1.1.2.34",
+	  "The number of live migrations in flight that this arasd found at its start (a takeover or a "
+	  "restart) and adopted: libvirt listed the VM's incoming copy on another host (paused, reason "
+	  "migration) - 1.3.6.1.4.1.8072.9999.9999.1.1.2.34",
 	  ARAS_PROM_STATUS, ARAS_PROM_GAUGE, 34, -1, 11, 0 },
 	{ "arasHostUri", "arasHostUri",
 	  "The libvirt connection URI arasd uses for this host, for example qemu+ssh://host1/system. - "
