@@ -219,13 +219,6 @@ vm_diag() {
 	tr -d '\r' <"$LAB/run/$1.console" 2>/dev/null | grep -av '^ARAS hb=' | tail -n 8 | sed "s/^/#   $1 console: /"
 	hb_lines "$1" | tail -n 1 | sed "s/^/#   $1 last heartbeat: /"
 }
-# guest_fault NAME: the first line of the guest's console that says its
-# kernel gave up or stalled (panic, soft lockup, RCU stall); fails if none
-guest_fault() {
-	tr -d '\r' <"$LAB/run/$1.console" 2>/dev/null | grep -av '^ARAS hb=' |
-		grep -aEm1 'Kernel panic|soft lockup|rcu_sched self-detected stall|rcu: INFO: rcu_sched|Oops:|BUG: |general protection fault|invalid opcode:' |
-		cut -c1-160 | grep .
-}
 only_on() { # NAME X: running on X, not defined on the other host
 	local o=B
 	[ "$2" = B ] && o=A

@@ -180,15 +180,6 @@ renew_dirty1() {
 	boot dirty1 B dirty 1 2 256 1024 0 48 || abort "boot a new dirty1 on B for S13d"
 	hb_wait dirty1 60 "mb >= 96" >/dev/null || not_ok "the new dirty1 rewrites its memory"
 }
-# vcpu_runs X NAME: libvirt says it runs on X and its vCPUs used CPU time
-# in the last 2 s (the guest executes, whatever its kernel then does)
-vcpu_ms() { vsh "$1" domstats --cpu-total "$2" 2>/dev/null | awk -F= '/cpu.time=/ { print int($2 / 1000000) }'; }
-vcpu_runs() {
-	local c0 c1
-	[ "$(vsh "$1" domstate "$2" 2>/dev/null | head -n 1)" = running ] || return 1
-	c0=$(vcpu_ms "$1" "$2") && sleep 2 && c1=$(vcpu_ms "$1" "$2") || return 1
-	[ -n "$c0" ] && [ -n "$c1" ] && [ "$c1" -gt "$c0" ] && echo $((c1 - c0))
-}
 if hb_wait dirty1 20 "hb > $hb0 + 1" >/dev/null; then
 	ok "S13b dirty1's heartbeat goes on on B"
 elif wait_for 40 fault_seen && g=$(guest_fault dirty1); then

@@ -172,3 +172,20 @@ hb_field() {
 	[ -n "$line" ] || line=$(hb_lines "$1" | tail -n 1)
 	echo "$line" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
+
+# guest_fault NAME: the first line of the guest's console that says its
+# kernel gave up or stalled (panic, soft lockup, RCU stall); fails if none
+guest_fault() {
+	tr -d '\r' <"$LAB/run/$1.console" 2>/dev/null | grep -av '^ARAS hb=' |
+		grep -aEm1 'Kernel panic|soft lockup|rcu_sched self-detected stall|rcu: INFO: rcu_sched|Oops:|BUG: |general protection fault|invalid opcode:' |
+		cut -c1-160 | grep .
+}
+# vcpu_runs X NAME: libvirt says it runs on X and its vCPUs used CPU time
+# in the last 2 s (the guest executes, whatever its kernel then does)
+vcpu_ms() { vsh "$1" domstats --cpu-total "$2" 2>/dev/null | awk -F= '/cpu.time=/ { print int($2 / 1000000) }'; }
+vcpu_runs() {
+	local c0 c1
+	[ "$(vsh "$1" domstate "$2" 2>/dev/null | head -n 1)" = running ] || return 1
+	c0=$(vcpu_ms "$1" "$2") && sleep 2 && c1=$(vcpu_ms "$1" "$2") || return 1
+	[ -n "$c0" ] && [ -n "$c1" ] && [ "$c1" -gt "$c0" ] && echo $((c1 - c0))
+}
