@@ -255,10 +255,11 @@ awk -v e="$EXP" 'BEGIN { exit !(e >= 5) }' || EXP=$MIG_S # no figure: kill withi
 declare -a FO
 declare -A LMARK
 other() { local a; a=$(active) && [ -n "$a" ] && [ "$a" != "$A" ]; }
+answers() { [ -n "$(active)" ]; }
 adopted=0 donebefore=0 inflight=0 before=0 intakeover=0
 for i in $(seq "$ITER"); do
 	# a GET can be lost while the rejoined node settles: ask for up to 30 s
-	wait_for 30 eval '[ -n "$(active)" ]'
+	wait_for 30 answers
 	A=$(active)
 	src=$(ended_on) || src=
 	[ "$src" = B ] && tgt=A || tgt=B
