@@ -72,6 +72,26 @@ static void clone(const char *xml, size_t size)
 	free(out);
 }
 
+/*
+ * out has a <memory> element in KiB holding 2097152 (other attributes the
+ * input gave it stay, in their order: unit="KiB" need not be the last).
+ */
+static int has_max_memory(const char *out)
+{
+	static const char text[] = ">2097152</memory>";
+
+	for (const char *p = strstr(out, text); p; p = strstr(p + 1, text)) {
+		const char *tag = p;
+
+		while (tag > out && strncmp(tag, "<memory", 7) != 0)
+			tag--;
+		if (strncmp(tag, "<memory", 7) == 0 && memchr(tag, '>', (size_t)(p - tag) + 1) == p &&
+		    strstr(tag, "unit=\"KiB\"") && strstr(tag, "unit=\"KiB\"") < p)
+			return 1;
+	}
+	return 0;
+}
+
 /* The maximum memory rewrite: a refusal says why; a result is a domain with that <memory>. */
 static void max_memory(const char *xml, size_t size)
 {
@@ -83,7 +103,7 @@ static void max_memory(const char *xml, size_t size)
 			abort();
 		return;
 	}
-	if (!strstr(out, "unit=\"KiB\">2097152</memory>") ||
+	if (!has_max_memory(out) ||
 	    (aras_clonexml_disks(out, strlen(out), dd, ARAS_CLONE_MAX_DISKS, why, sizeof(why)) < 0 &&
 	     strstr(why, "not a <domain>")))
 		abort();
