@@ -569,6 +569,13 @@ static int stale_listing(const struct aras_vm *vm, const struct aras_vm_sample *
 	if (vm->host == h->index)
 		return vm->gen == h->gen; /* listed twice in one sample */
 	/*
+	 * Paused for a migration on another host than the VM's: the copy a
+	 * migration is filling, not the VM (also while the source is paused
+	 * at its switchover).
+	 */
+	if (is_copy(vs))
+		return 1;
+	/*
 	 * This poll began before the VM was last seen where it is now: a
 	 * source listing it while it was migrating away, processed after the
 	 * target's.

@@ -1327,6 +1327,11 @@ static void incoming_copy_marks_inbound(void **state)
 	host_init(&s, 1, T0 + 13000, &incoming, 1);
 	apply_ok(&f->m, &s, NULL);
 	assert_int_equal(vm->copy_only, 0);
+	/* the target's copy in that window is not the VM: it stays on its source */
+	host_init(&s, 2, T0 + 13500, &incoming, 1);
+	apply_ok(&f->m, &s, NULL);
+	assert_int_equal(vm->host, 1);
+	assert_int_equal(vm->inbound, 2);
 	host_init(&s, 2, T0 + 14000, &v, 1);
 	apply_ok(&f->m, &s, NULL);
 	assert_int_equal(vm->host, 2);
