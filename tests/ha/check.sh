@@ -117,8 +117,11 @@ fi
 start_node "$A"
 wait_for 90 online "$B" || not_ok "H2 $A rejoins ($(in_node "$B" crm_mon -1 2>&1 | head -n 8 | tr '\n' ' '))"
 C=$(active)
-# the group may have moved back to the rejoined node (a switchover is a takeover too)
-n_h2=$(($(vget "$ST.30.0") + 1))
+# the group may have moved back to the rejoined node (a switchover is a takeover too):
+# arasTakeovers as the address answers it (a GET can be lost while the node rejoins)
+counted() { n_h2=$(vget "$ST.30.0") && [ -n "$n_h2" ]; }
+wait_for 30 counted || not_ok "H2 arasTakeovers answers through $VIP before the cut"
+n_h2=$((${n_h2:-0} + 1))
 # sample every 50 ms: the nodes an arasd process runs on (arasd processes
 # outside the nodes, other tests', are not the cluster's)
 declare -A NODE_OF
