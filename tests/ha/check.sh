@@ -116,7 +116,9 @@ fi
 # ------------------------------------- H2: the active node cut off from the others
 start_node "$A"
 wait_for 90 online "$B" || not_ok "H2 $A rejoins ($(in_node "$B" crm_mon -1 2>&1 | head -n 8 | tr '\n' ' '))"
-C=$(active)
+# the active node, as the address answers it (a GET can be lost while the node rejoins)
+got_active() { C=$(active) && [ -n "$C" ]; }
+wait_for 30 got_active || not_ok "H2 the NMS address answers before the cut"
 # the group may have moved back to the rejoined node (a switchover is a takeover too):
 # arasTakeovers as the address answers it (a GET can be lost while the node rejoins)
 counted() { n_h2=$(vget "$ST.30.0") && [ -n "$n_h2" ]; }
