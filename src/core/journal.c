@@ -118,6 +118,22 @@ static int cmd_by_name(const char *s)
 #define SEP " \t\r"
 
 /* One line (NUL-terminated, no line feed): 0 or -ARAS_E_INVAL / -ARAS_E_NOMEM with why. */
+/* The order a "done" or "start" line (item) names, still without outcome; NULL with why. */
+static struct aras_jentry *pending_entry(struct aras_jlog *l, const char *item, uint32_t id, char *why,
+					 size_t whylen)
+{
+	struct aras_jentry *p = find(l, id);
+
+	if (!p)
+		snprintf(why, whylen, "%s %u: no order %u before it", item, (unsigned)id, (unsigned)id);
+	else if (p->outcome != ARAS_JOUT_PENDING)
+		snprintf(why, whylen, "%s %u: order %u has an outcome already", item, (unsigned)id,
+			 (unsigned)id);
+	else
+		return p;
+	return NULL;
+}
+
 static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 {
 	char *save = NULL, *w[10];
@@ -148,16 +164,8 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 				 (unsigned)id, out ? out : "");
 			return -ARAS_E_INVAL;
 		}
-		p = find(l, id);
-		if (!p) {
-			snprintf(why, whylen, "done %u: no order %u before it", (unsigned)id, (unsigned)id);
+		if (!(p = pending_entry(l, "done", id, why, whylen)))
 			return -ARAS_E_INVAL;
-		}
-		if (p->outcome != ARAS_JOUT_PENDING) {
-			snprintf(why, whylen, "done %u: order %u has an outcome already", (unsigned)id,
-				 (unsigned)id);
-			return -ARAS_E_INVAL;
-		}
 		p->outcome = oc;
 		snprintf(p->text, sizeof(p->text), "%s", text ? text : "");
 		/* trailing blanks of the text (a CR of a CRLF file) are not part of it */
@@ -174,16 +182,8 @@ static int parse_line(struct aras_jlog *l, char *line, char *why, size_t whylen)
 			snprintf(why, whylen, "expected 'start ID' (ID 1 .. 4294967295)");
 			return -ARAS_E_INVAL;
 		}
-		p = find(l, id);
-		if (!p) {
-			snprintf(why, whylen, "start %u: no order %u before it", (unsigned)id, (unsigned)id);
+		if (!(p = pending_entry(l, "start", id, why, whylen)))
 			return -ARAS_E_INVAL;
-		}
-		if (p->outcome != ARAS_JOUT_PENDING) {
-			snprintf(why, whylen, "start %u: order %u has an outcome already", (unsigned)id,
-				 (unsigned)id);
-			return -ARAS_E_INVAL;
-		}
 		p->o.started = 1;
 		return 0;
 	}
