@@ -26,10 +26,7 @@ static const char log_token[] = "takeover";
 
 static uint64_t wall_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return aras_clock_ms(CLOCK_REALTIME);
 }
 
 /* uname's nodename as an owner node name: characters outside the word set become '_'. */
